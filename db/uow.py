@@ -1,0 +1,237 @@
+"""The unit of work: the one way to write to the office database.
+
+Every synced record that a unit of work creates, changes or deletes gets, in the same
+transaction, an outbox envelope (what to push to the regional server) and an audit entry
+(who did it, when). A session that tries to flush outside a unit of work is refused, so
+nothing can write around it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, UOWTransaction
+
+from db.base import SyncedRecord, utcnow
+from db.models import AuditEntry, OutboxEnvelope
+
+if TYPE_CHECKING:
+    from db.store import Store
+
+
+class WriteOutsideUnitOfWork(RuntimeError):
+    """A session tried to write synced records without a unit of work."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is writing: a logged-in account, or the system (a command run by the administrator)."""
+
+    name: str
+    role: str
+    office_id: uuid.UUID
+    user_id: uuid.UUID | None = None
+
+    @classmethod
+    def system(cls, office_id: uuid.UUID) -> Actor:
+        """The administrator at the command line, or the application itself."""
+        return cls(name="system", role="admin", office_id=office_id)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record written by a unit of work."""
+
+    entity_type: str
+    entity_id: uuid.UUID
+    operation: str  # "create", "update" or "delete"
+
+
+@dataclass
+class Changes:
+    """What a unit of work wrote, so that the interface knows what to refresh."""
+
+    records: list[Change] = field(default_factory=list)
+
+    def of_type(self, entity_type: str) -> list[Change]:
+        """The changes to records of one table."""
+        return [change for change in self.records if change.entity_type == entity_type]
+
+
+@dataclass
+class _Pending:
+    record: SyncedRecord
+    operation: str
+    base_version: int
+    payload: dict[str, Any] | None = None
+
+
+_UOW_KEY = "baom.unit_of_work"
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def record_payload(record: SyncedRecord) -> dict[str, Any]:
+    """The synced columns of ``record`` as JSON-ready values."""
+    mapper = inspect(record).mapper
+    excluded = type(record).__sync_exclude__
+    return {
+        attribute.key: _json_value(getattr(record, attribute.key))
+        for attribute in mapper.column_attrs
+        if attribute.key not in excluded
+    }
+
+
+def _has_synced_changes(record: SyncedRecord) -> bool:
+    state = inspect(record)
+    excluded = type(record).__sync_exclude__
+    return any(
+        state.attrs[attribute.key].history.has_changes()
+        for attribute in state.mapper.column_attrs
+        if attribute.key not in excluded
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _collect_changes(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    synced = [
+        record
+        for record in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(record, SyncedRecord)
+    ]
+    if not synced:
+        return
+    unit: UnitOfWork | None = session.info.get(_UOW_KEY)
+    if unit is None:
+        raise WriteOutsideUnitOfWork("synced records are written through a UnitOfWork only")
+    unit._collect(session)
+
+
+class UnitOfWork:
+    """One transaction on behalf of one actor; use as a context manager.
+
+    ``with store.unit_of_work(actor) as uow: uow.add(record)`` commits on leaving the block
+    (rolls back on an exception); ``uow.changes`` then tells what was written.
+    """
+
+    def __init__(self, store: Store, actor: Actor) -> None:
+        self.actor = actor
+        self.session = store.session()
+        self.session.info[_UOW_KEY] = self
+        self.changes = Changes()
+        self._pending: list[_Pending] = []
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if kind is None:
+                self.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
+
+    def add(self, record: Any) -> Any:
+        """Stage a new or changed record; returns it."""
+        self.session.add(record)
+        return record
+
+    def delete(self, record: Any) -> None:
+        """Stage the deletion of a record."""
+        self.session.delete(record)
+
+    def audit(self, action: str, entity: SyncedRecord | None = None, detail: str = "") -> None:
+        """Record an action that is not itself a write (a login, a print, an export)."""
+        self.session.add(self._audit_entry(action, entity, detail))
+
+    def commit(self) -> Changes:
+        """Flush, append the envelopes and audit entries, and commit."""
+        self.session.flush()
+        while self._pending:
+            pending, self._pending = self._pending, []
+            for item in pending:
+                self._record(item)
+            self.session.flush()
+        self.session.commit()
+        return self.changes
+
+    def _collect(self, session: Session) -> None:
+        now = utcnow()
+        for record in session.new:
+            if isinstance(record, SyncedRecord):
+                if record.office_id is None:
+                    record.office_id = self.actor.office_id
+                record.version = 1
+                record.created_at = record.updated_at = now
+                self._pending.append(_Pending(record, "create", 0))
+        for record in session.dirty:
+            if isinstance(record, SyncedRecord) and _has_synced_changes(record):
+                base = record.version
+                record.version = base + 1
+                record.updated_at = now
+                self._pending.append(_Pending(record, "update", base))
+        for record in session.deleted:
+            if isinstance(record, SyncedRecord):
+                payload = {"id": str(record.id)}
+                self._pending.append(_Pending(record, "delete", record.version, payload))
+
+    def _record(self, item: _Pending) -> None:
+        record = item.record
+        entity_type = type(record).__tablename__  # type: ignore[attr-defined]
+        self.changes.records.append(Change(entity_type, record.id, item.operation))
+        payload = item.payload if item.payload is not None else record_payload(record)
+        version = item.base_version if item.operation == "delete" else record.version
+        body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        digest = hashlib.sha256(
+            f"{entity_type}|{record.id}|{item.operation}|{version}|{body}".encode()
+        ).hexdigest()
+        self.session.add(
+            OutboxEnvelope(
+                office_id=record.office_id,
+                entity_type=entity_type,
+                entity_id=record.id,
+                operation="delete" if item.operation == "delete" else "upsert",
+                base_version=item.base_version,
+                version=version,
+                payload=body,
+                content_hash=digest,
+            )
+        )
+        if not isinstance(record, AuditEntry):
+            self.session.add(self._audit_entry(item.operation, record))
+
+    def _audit_entry(
+        self, action: str, entity: SyncedRecord | None, detail: str = ""
+    ) -> AuditEntry:
+        return AuditEntry(
+            office_id=self.actor.office_id,
+            user_id=self.actor.user_id,
+            user_name=self.actor.name,
+            action=action,
+            entity_type=type(entity).__tablename__ if entity is not None else "",  # type: ignore[attr-defined]
+            entity_id=entity.id if entity is not None else None,
+            detail=detail,
+        )

@@ -1,0 +1,1 @@
+"""The application core of BAOM Desk: everything an office does, without Qt."""

@@ -1,0 +1,123 @@
+"""One translation catalog for every user-facing string (resources/translations/*.toml).
+
+Each language is one TOML file; nested tables give dotted keys (``[desk.nav] queue = "…"``
+is ``desk.nav.queue``). French is the reference: every other language must hold every key
+French has. Placeholders use ``{name}`` and are filled with :meth:`Catalog.text`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+REFERENCE_LANGUAGE = "fr"
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language of the interface: its code, its name in its own script, its direction."""
+
+    code: str
+    native_name: str
+    right_to_left: bool
+    order: int
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            yield from _flatten(value, f"{key}.")
+        else:
+            yield key, str(value)
+
+
+class Catalog:
+    """The translated strings of every language, with French as the fallback."""
+
+    def __init__(self, strings: Mapping[str, Mapping[str, str]]) -> None:
+        if REFERENCE_LANGUAGE not in strings:
+            raise ValueError(f"the catalog has no {REFERENCE_LANGUAGE!r} strings")
+        self._strings = {code: dict(table) for code, table in strings.items()}
+        self.languages = tuple(
+            sorted(
+                (
+                    Language(
+                        code=code,
+                        native_name=table.get("language.native_name", code),
+                        right_to_left=table.get("language.direction", "ltr") == "rtl",
+                        order=int(table.get("language.order", "99")),
+                    )
+                    for code, table in self._strings.items()
+                ),
+                key=lambda language: (language.order, language.code),
+            )
+        )
+
+    @classmethod
+    def from_resources(cls) -> Catalog:
+        """The catalog shipped in ``resources/translations``."""
+        folder = resources.files("resources") / "translations"
+        strings = {}
+        for entry in folder.iterdir():
+            if entry.name.endswith(".toml"):
+                table = tomllib.loads(entry.read_text(encoding="utf-8"))
+                strings[entry.name.removesuffix(".toml")] = dict(_flatten(table))
+        return cls(strings)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The language codes, in display order."""
+        return tuple(language.code for language in self.languages)
+
+    def language(self, code: str) -> Language:
+        """The language with that code (French for an unknown code)."""
+        for language in self.languages:
+            if language.code == code:
+                return language
+        return self.language(REFERENCE_LANGUAGE)
+
+    def text(self, language: str, key: str, **params: object) -> str:
+        """The string ``key`` in ``language``, falling back to French, then to the key."""
+        template = self._strings.get(language, {}).get(key)
+        if template is None:
+            template = self._strings[REFERENCE_LANGUAGE].get(key, key)
+        return template.format(**params) if params else template
+
+    def keys(self, language: str = REFERENCE_LANGUAGE) -> frozenset[str]:
+        """Every key that ``language`` defines."""
+        return frozenset(self._strings.get(language, {}))
+
+    def missing(self, language: str) -> frozenset[str]:
+        """The keys French has and ``language`` lacks."""
+        return self.keys(REFERENCE_LANGUAGE) - self.keys(language)
+
+    def translator(self, language: str) -> Translator:
+        """A callable bound to one language: ``tr("desk.nav.queue")``."""
+        return Translator(self, language)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """The catalog seen in one language."""
+
+    catalog: Catalog
+    language: str
+
+    def __call__(self, key: str, **params: object) -> str:
+        return self.catalog.text(self.language, key, **params)
+
+    @property
+    def right_to_left(self) -> bool:
+        """Whether this language is written right to left (the layout mirrors)."""
+        return self.catalog.language(self.language).right_to_left
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The shipped catalog, loaded once."""
+    return Catalog.from_resources()

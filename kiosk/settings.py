@@ -1,0 +1,163 @@
+"""The settings registry: every setting declared once, typed, with a translatable label.
+
+Machine settings (a printer, a screen) live in the TOML file of the configuration folder;
+office settings (lock delay, queue rules) live in the office database, so that they sync
+with the regional server. Both are read and written through :class:`Settings`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+
+
+class Scope(enum.StrEnum):
+    """Where a setting is stored."""
+
+    MACHINE = "machine"
+    OFFICE = "office"
+
+
+class SettingError(ValueError):
+    """A setting name or value was refused; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One declared setting. Its label is the catalog string ``setting.<key>``."""
+
+    key: str
+    type: type[bool] | type[int] | type[str]
+    default: bool | int | str
+    scope: Scope = Scope.OFFICE
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+    check: Callable[[str], str | None] | None = field(default=None, compare=False)
+
+    @property
+    def label_key(self) -> str:
+        """The catalog key of the setting's label."""
+        return f"setting.{self.key}"
+
+    def parse(self, raw: str) -> bool | int | str:
+        """The typed value of ``raw``, or :class:`SettingError` naming the setting."""
+        text = raw.strip()
+        value: bool | int | str
+        if self.type is bool:
+            lowered = text.lower()
+            if lowered not in {"true", "false", "yes", "no", "1", "0", "on", "off"}:
+                raise SettingError(f"{self.key}: expected true or false, got {raw!r}")
+            value = lowered in {"true", "yes", "1", "on"}
+        elif self.type is int:
+            try:
+                value = int(text)
+            except ValueError:
+                raise SettingError(f"{self.key}: expected a whole number, got {raw!r}") from None
+        else:
+            value = text
+        return self.validate(value)
+
+    def validate(self, value: Any) -> bool | int | str:
+        """``value`` if it has the right type and range, else :class:`SettingError`."""
+        if type(value) is not self.type:
+            raise SettingError(f"{self.key}: expected {self.type.__name__}, got {value!r}")
+        if isinstance(value, int) and not isinstance(value, bool):
+            if self.minimum is not None and value < self.minimum:
+                raise SettingError(f"{self.key}: must be at least {self.minimum}, got {value}")
+            if self.maximum is not None and value > self.maximum:
+                raise SettingError(f"{self.key}: must be at most {self.maximum}, got {value}")
+        if self.choices and value not in self.choices:
+            raise SettingError(
+                f"{self.key}: must be one of {', '.join(self.choices)}, got {value!r}"
+            )
+        if self.check is not None and isinstance(value, str):
+            problem = self.check(value)
+            if problem:
+                raise SettingError(f"{self.key}: {problem}")
+        return value  # type: ignore[no-any-return]
+
+
+LANGUAGE_CODES = ("fr", "ar", "zgh", "en")
+
+REGISTRY: dict[str, Setting] = {
+    setting.key: setting
+    for setting in (
+        Setting("desk.language", str, "fr", Scope.MACHINE, choices=LANGUAGE_CODES),
+        Setting("desk.auto_lock_minutes", int, 5, minimum=1, maximum=120),
+        Setting("accounts.max_failed_logins", int, 5, minimum=3, maximum=20),
+        Setting("accounts.lockout_minutes", int, 5, minimum=1, maximum=1440),
+        Setting("kiosk.idle_seconds", int, 20, minimum=5, maximum=600),
+        Setting("display.clock_24h", bool, True, Scope.MACHINE),
+        Setting("sync.interval_minutes", int, 5, minimum=1, maximum=1440),
+        Setting("sync.server_url", str, "", Scope.MACHINE),
+        Setting("printer.uri", str, "", Scope.MACHINE),
+        Setting("printer.width_dots", int, 576, Scope.MACHINE, minimum=256, maximum=1024),
+        Setting("printer.profile", str, "", Scope.MACHINE),
+        Setting("backups.keep", int, 10, Scope.MACHINE, minimum=1, maximum=1000),
+    )
+}
+
+
+def lookup(key: str) -> Setting:
+    """The declared setting ``key``, or :class:`SettingError` for an unknown name."""
+    try:
+        return REGISTRY[key]
+    except KeyError:
+        raise SettingError(f"{key}: there is no such setting") from None
+
+
+class MachineSettingsFile:
+    """The TOML file of machine settings; unknown or invalid entries are reported, not used."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> dict[str, bool | int | str]:
+        """The valid machine settings stored in the file."""
+        if not self.path.exists():
+            return {}
+        try:
+            document = tomlkit.parse(self.path.read_text(encoding="utf-8"))
+        except tomlkit.exceptions.TOMLKitError as error:
+            raise SettingError(f"{self.path}: not a valid settings file ({error})") from None
+        values: dict[str, bool | int | str] = {}
+        for key, value in _flatten(document.unwrap()):
+            setting = REGISTRY.get(key)
+            if setting is not None and setting.scope is Scope.MACHINE:
+                values[key] = setting.validate(value)
+        return values
+
+    def write(self, key: str, value: bool | int | str) -> None:
+        """Store one value, keeping the rest of the file (and its comments) as it was."""
+        document = (
+            tomlkit.parse(self.path.read_text(encoding="utf-8"))
+            if self.path.exists()
+            else tomlkit.document()
+        )
+        *tables, name = key.split(".")
+        container: Any = document
+        for table in tables:
+            if table not in container:
+                container[table] = tomlkit.table()
+            container = container[table]
+        container[name] = value
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
+        temporary.replace(self.path)
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    items: list[tuple[str, Any]] = []
+    for name, value in table.items():
+        if isinstance(value, dict):
+            items.extend(_flatten(value, f"{prefix}{name}."))
+        else:
+            items.append((f"{prefix}{name}", value))
+    return items

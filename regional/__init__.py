@@ -1,0 +1,1 @@
+"""The regional server that BAOM offices sync with."""

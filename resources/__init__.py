@@ -1,0 +1,1 @@
+"""Package data: translations, fonts, styles, demo data (read with importlib.resources)."""
