@@ -24,6 +24,12 @@ from kiosk.settings import REGISTRY, MachineSettingsFile, Scope, SettingError, l
 Value = bool | int | str
 
 
+_NO_OFFICE = (
+    "no office is set up in {folder}: run 'baom office init NAME' "
+    "(or 'baom demo' to try the application)"
+)
+
+
 class NoOfficeYet(StoreError):
     """The database has no office: the installation was not set up."""
 
@@ -106,6 +112,8 @@ class OfficeContext:
 
 def open_store(paths: Paths, *, create: bool = False) -> tuple[Store, Path | None]:
     """Open (or create) the encrypted database and bring its schema up to date."""
+    if not create and not paths.database.exists():
+        raise NoOfficeYet(_NO_OFFICE.format(folder=paths.data_dir))
     paths.ensure()
     key = load_key(paths.key_file, paths.database)
     store = Store.open(paths.database, key, create=create)
@@ -136,10 +144,7 @@ def open_office(paths: Paths, *, create: bool = False) -> OfficeContext:
     office = local_office(store)
     if office is None:
         store.close()
-        raise NoOfficeYet(
-            f"no office is set up in {paths.data_dir}: run 'baom office init NAME' "
-            "(or 'baom demo' to try the application)"
-        )
+        raise NoOfficeYet(_NO_OFFICE.format(folder=paths.data_dir))
     settings = Settings(MachineSettingsFile(paths.settings_file), store)
     return OfficeContext(
         paths=paths,

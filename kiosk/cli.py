@@ -1,0 +1,223 @@
+"""The ``baom`` command line: every capability of the office without a window.
+
+Errors are printed as one clear line on stderr with a non-zero exit, never a traceback.
+The windows are opened by a function handed in by ``ui.main`` so that this module (the
+core) never imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from db import migrate
+from db.models import Role
+from db.store import Store, StoreError
+from kiosk.accounts import AccountError
+from kiosk.office import OfficeContext, create_office, local_office, open_office, open_store
+from kiosk.paths import Paths
+from kiosk.security import load_key
+from kiosk.settings import SettingError, lookup
+
+WINDOWS = ("desk", "kiosk", "display")
+
+
+@dataclass(frozen=True)
+class WindowRequest:
+    """Which windows to open, for which office, and how."""
+
+    context: OfficeContext
+    windows: tuple[str, ...]
+    screen: int | None
+    smoke: bool
+    demo_login: tuple[str, str] | None = None
+
+
+WindowOpener = Callable[[WindowRequest], int]
+
+
+class CommandError(Exception):
+    """A command cannot do what was asked; the message is shown as it is."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="baom", description="BAOM Desk: the front desk of a migrant welcome office."
+    )
+    parser.add_argument("--data-dir", help="data folder (default: BAOM_DATA_DIR or the platform's)")
+    parser.add_argument("--config-dir", help="configuration folder (default: DATA_DIR/config)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="open the desk, kiosk and/or waiting-room display")
+    for window in WINDOWS:
+        run.add_argument(f"--{window}", action="store_true", help=f"open the {window} window")
+    run.add_argument("--screen", type=int, help="put the windows on screen N (0 is the first)")
+    run.add_argument("--smoke", action="store_true", help="print start-up figures and exit")
+
+    demo = commands.add_parser("demo", help="prepare a demo office and open its windows")
+    demo.add_argument("--no-gui", action="store_true", help="prepare it and print where it is")
+
+    office = commands.add_parser("office", help="this installation's office")
+    office_commands = office.add_subparsers(dest="action", required=True)
+    init = office_commands.add_parser("init", help="set up the office of a new installation")
+    init.add_argument("name")
+    init.add_argument("--commune", default="")
+
+    database = commands.add_parser("db", help="the office database")
+    database_commands = database.add_subparsers(dest="action", required=True)
+    database_commands.add_parser("upgrade", help="bring the schema up to date (backup first)")
+    database_commands.add_parser("check", help="exit 1 when the schema is behind")
+
+    config = commands.add_parser("config", help="settings")
+    config_commands = config.add_subparsers(dest="action", required=True)
+    show = config_commands.add_parser("show", help="every setting and its value")
+    show.add_argument("--json", action="store_true")
+    set_ = config_commands.add_parser("set", help="change a setting (validated)")
+    set_.add_argument("key")
+    set_.add_argument("value")
+
+    user = commands.add_parser("user", help="accounts")
+    user_commands = user.add_subparsers(dest="action", required=True)
+    add = user_commands.add_parser("add", help="create an account (password from stdin or asked)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=[role.value for role in Role])
+    add.add_argument("--language", default="fr", choices=("fr", "ar", "zgh", "en"))
+    listing = user_commands.add_parser("list", help="the accounts")
+    listing.add_argument("--json", action="store_true")
+    disable = user_commands.add_parser("disable", help="stop an account from logging in")
+    disable.add_argument("name")
+
+    bench = commands.add_parser("bench", help="run the benchmark suite")
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument("--only", action="append", help="run only this benchmark (repeatable)")
+    return parser
+
+
+def _read_password(name: str) -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"Password for {name}: ")
+    if getpass.getpass("Again: ") != first:
+        raise CommandError("the two passwords differ; nothing was changed")
+    return first
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+def _run_office_command(args: argparse.Namespace, paths: Paths) -> int:
+    context = open_office(paths)
+    try:
+        if args.command == "config" and args.action == "show":
+            values = context.settings.all()
+            if args.json:
+                _print_json(values)
+            else:
+                for key, value in values.items():
+                    print(f"{key} = {json.dumps(value)}  ({lookup(key).scope})")
+        elif args.command == "config":
+            value = context.settings.set(context.system, args.key, args.value)
+            print(f"{args.key} = {json.dumps(value)}")
+        elif args.command == "user" and args.action == "add":
+            password = _read_password(args.name)
+            context.accounts.add(
+                context.system, args.name, Role(args.role), password, args.language
+            )
+            print(f"account {args.name} ({args.role}) created")
+        elif args.command == "user" and args.action == "list":
+            accounts = [vars(account) for account in context.accounts.list()]
+            if args.json:
+                _print_json(accounts)
+            else:
+                for account in accounts:
+                    flags = " disabled" if account["disabled"] else ""
+                    print(f"{account['name']}\t{account['role']}{flags}")
+        elif args.command == "user":
+            context.accounts.disable(context.system, args.name)
+            print(f"account {args.name} disabled")
+    finally:
+        context.close()
+    return 0
+
+
+def _database_check(paths: Paths) -> int:
+    if not paths.database.exists():
+        raise CommandError(f"there is no office database at {paths.database}")
+    store = Store.open(paths.database, load_key(paths.key_file, paths.database))
+    try:
+        current, head = migrate.current_revision(store), migrate.head_revision()
+    finally:
+        store.close()
+    if current != head:
+        print(
+            f"the database is behind: at {current or 'an empty schema'}, the code needs {head}. "
+            "Run 'baom db upgrade' (a backup copy is taken first).",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"the database is up to date ({head})")
+    return 0
+
+
+def _office_init(args: argparse.Namespace, paths: Paths) -> int:
+    store, _ = open_store(paths, create=True)
+    try:
+        existing = local_office(store)
+        if existing is not None:
+            raise CommandError(f"this installation is already the office {existing.name!r}")
+        office_id = create_office(store, args.name, args.commune)
+    finally:
+        store.close()
+    print(f"office {args.name!r} created ({office_id}) in {paths.data_dir}")
+    return 0
+
+
+def _dispatch(args: argparse.Namespace, open_windows: WindowOpener | None) -> int:
+    if args.command == "demo":
+        from kiosk.demo import run_demo
+
+        return run_demo(args, open_windows)
+    if args.command == "bench":
+        from kiosk.bench import run_benchmarks
+
+        return run_benchmarks(args.only, as_json=args.json)
+    paths = Paths.resolve(args.data_dir, args.config_dir)
+    if args.command == "office":
+        return _office_init(args, paths)
+    if args.command == "db" and args.action == "check":
+        return _database_check(paths)
+    if args.command == "db":
+        if paths.database.exists():
+            load_key(paths.key_file, paths.database)
+        store, backup = open_store(paths, create=True)
+        store.close()
+        note = f" (backup: {backup})" if backup else ""
+        print(f"the database is at {migrate.head_revision()}{note}")
+        return 0
+    if args.command == "run":
+        if open_windows is None:
+            raise CommandError("this installation has no windows (the ui package is missing)")
+        windows = tuple(window for window in WINDOWS if getattr(args, window)) or ("desk",)
+        context = open_office(paths)
+        try:
+            return open_windows(WindowRequest(context, windows, args.screen, args.smoke))
+        finally:
+            context.close()
+    return _run_office_command(args, paths)
+
+
+def main(argv: Sequence[str] | None = None, open_windows: WindowOpener | None = None) -> int:
+    """Run one ``baom`` command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args, open_windows)
+    except (StoreError, SettingError, CommandError, AccountError) as error:
+        print(f"baom: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("baom: interrupted", file=sys.stderr)
+    return 1

@@ -1,0 +1,85 @@
+"""``baom demo``: a demo office with accounts, ready to try, in its own data folder."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import platformdirs
+from sqlalchemy import select
+
+from db.models import Role, UserAccount
+from kiosk.office import create_office, local_office, open_office, open_store
+from kiosk.paths import APP_NAME, Paths
+
+if TYPE_CHECKING:
+    from kiosk.cli import WindowOpener
+
+DEMO_OFFICE = ("BAOM Taliouine (démo)", "Taliouine")
+DEMO_ACCOUNTS = (
+    ("agent", "baom-demo", Role.OFFICER),
+    ("superviseur", "baom-demo-sup", Role.SUPERVISOR),
+)
+
+
+def demo_paths(data_dir: str | None, config_dir: str | None) -> Paths:
+    """The demo's folders: those given, else a ``demo`` folder beside the real office's."""
+    if data_dir or os.environ.get("BAOM_DATA_DIR"):
+        return Paths.resolve(data_dir, config_dir)
+    folder = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "demo"
+    return Paths.resolve(folder, config_dir)
+
+
+def prepare_demo(paths: Paths) -> None:
+    """Create (or reuse) the demo office and its accounts."""
+    store, _ = open_store(paths, create=True)
+    try:
+        if local_office(store) is None:
+            create_office(store, *DEMO_OFFICE)
+    finally:
+        store.close()
+    context = open_office(paths)
+    try:
+        with context.store.session() as session:
+            existing = set(session.scalars(select(UserAccount.name)))
+        for name, password, role in DEMO_ACCOUNTS:
+            if name not in existing:
+                context.accounts.add(context.system, name, role, password)
+    finally:
+        context.close()
+
+
+def has_display() -> bool:
+    """Whether windows can be shown here (a screen, or Qt told to draw off screen)."""
+    if os.environ.get("QT_QPA_PLATFORM") or sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run_demo(args: argparse.Namespace, open_windows: WindowOpener | None) -> int:
+    """Prepare the demo, print where it is and how to log in, then open the three windows."""
+    from kiosk.cli import WindowRequest
+
+    paths = demo_paths(args.data_dir, args.config_dir)
+    prepare_demo(paths)
+    print(f"Demo office ready in {paths.data_dir}")
+    for name, password, role in DEMO_ACCOUNTS:
+        print(f"  {role.value:<11} name: {name}  password: {password}")
+    print(f"Open it again with: baom --data-dir {paths.data_dir} run --desk --kiosk --display")
+    if args.no_gui:
+        return 0
+    if open_windows is None or not has_display():
+        print("No screen here, so no window was opened (this is not an error).")
+        return 0
+    name, password, _ = DEMO_ACCOUNTS[0]
+    context = open_office(paths)
+    try:
+        request = WindowRequest(
+            context, ("desk", "kiosk", "display"), None, False, (name, password)
+        )
+        return open_windows(request)
+    finally:
+        context.close()

@@ -1,0 +1,119 @@
+"""The ``baom`` and ``baom-regional`` commands, run as an administrator would run them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BAOM = [sys.executable, "-m", "ui.main"]
+
+
+def baom(
+    data_dir: Path, *args: str, stdin: str = "", check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run ``baom --data-dir DATA_DIR ARGS`` and return what it did."""
+    result = subprocess.run(
+        [*BAOM, "--data-dir", str(data_dir), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_an_administrator_sets_up_an_office_and_its_accounts(tmp_path: Path) -> None:
+    baom(tmp_path, "office", "init", "BAOM Ouijjane", "--commune", "Ouijjane")
+    baom(tmp_path, "user", "add", "hassan", "--role", "supervisor", stdin="long-password-1\n")
+    baom(tmp_path, "user", "add", "awa", "--role", "officer", stdin="long-password-2\n")
+    baom(tmp_path, "user", "disable", "awa")
+
+    listed = json.loads(baom(tmp_path, "user", "list", "--json").stdout)
+    assert [(a["name"], a["role"], a["disabled"]) for a in listed] == [
+        ("awa", "officer", True),
+        ("hassan", "supervisor", False),
+    ]
+    assert all("password" not in key for account in listed for key in account)
+
+
+def test_settings_are_shown_and_changed_with_validation(tmp_path: Path) -> None:
+    baom(tmp_path, "office", "init", "BAOM Ammeln")
+    baom(tmp_path, "config", "set", "desk.auto_lock_minutes", "10")
+    refused = baom(tmp_path, "config", "set", "desk.auto_lock_minutes", "ten", check=False)
+    assert refused.returncode == 1
+    assert "desk.auto_lock_minutes: expected a whole number" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+    shown = json.loads(baom(tmp_path, "config", "show", "--json").stdout)
+    assert shown["desk.auto_lock_minutes"] == 10
+    assert shown["printer.width_dots"] == 576
+
+
+def test_db_check_fails_on_a_database_behind_and_upgrade_mends_it(tmp_path: Path) -> None:
+    code = (
+        "from kiosk.paths import Paths; from kiosk.security import load_key; "
+        "from db.store import Store; p = Paths.resolve(%r); "
+        "Store.open(p.database, load_key(p.key_file, p.database), create=True).close()"
+    ) % str(tmp_path)
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+    behind = baom(tmp_path, "db", "check", check=False)
+    assert behind.returncode == 1
+    assert "behind" in behind.stderr and "baom db upgrade" in behind.stderr
+    baom(tmp_path, "db", "upgrade")
+    assert "up to date" in baom(tmp_path, "db", "check").stdout
+
+
+@pytest.mark.parametrize("damage", ["key", "file"])
+def test_a_wrong_key_or_damaged_file_gives_a_message_not_a_traceback(
+    tmp_path: Path, damage: str
+) -> None:
+    baom(tmp_path, "office", "init", "BAOM Taliouine")
+    database = tmp_path / "baom.db"
+    if damage == "key":
+        (tmp_path / "config" / "database.key").write_text("0" * 64)
+    else:
+        database.write_bytes(b"\x00garbage" * 512)
+    before = database.read_bytes()
+
+    for command in (["user", "list"], ["run", "--smoke"], ["db", "upgrade"]):
+        result = baom(tmp_path, *command, check=False)
+        assert result.returncode == 1
+        assert "key is wrong or the file is damaged" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert database.read_bytes() == before
+
+
+def test_commands_without_an_office_say_how_to_make_one(tmp_path: Path) -> None:
+    result = baom(tmp_path, "user", "list", check=False)
+    assert result.returncode == 1
+    assert "baom office init" in result.stderr
+
+
+def test_demo_without_gui_prints_where_it_is_and_the_credentials(tmp_path: Path) -> None:
+    first = baom(tmp_path, "demo", "--no-gui").stdout
+    assert str(tmp_path) in first
+    assert "name: agent  password: baom-demo" in first
+    again = baom(tmp_path, "demo", "--no-gui").stdout
+    assert "name: agent" in again
+    listed = json.loads(baom(tmp_path, "user", "list", "--json").stdout)
+    assert sorted(account["name"] for account in listed) == ["agent", "superviseur"]
+
+
+def test_the_regional_server_command_answers_help() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "regional.cli", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert "baom-regional" in result.stdout

@@ -1,0 +1,54 @@
+"""The catalog: four languages, none lacking a string that French has."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kiosk.i18n import Catalog, default_catalog
+
+CATALOG = default_catalog()
+LANGUAGES = ("ar", "en", "zgh")
+
+
+def test_the_four_languages_are_there_in_their_own_scripts() -> None:
+    names = {language.code: language.native_name for language in CATALOG.languages}
+    assert names == {"fr": "Français", "ar": "العربية", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ", "en": "English"}
+    assert CATALOG.codes[0] == "fr"
+    assert [language.code for language in CATALOG.languages if language.right_to_left] == ["ar"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_language_lacks_a_french_string(language: str) -> None:
+    assert sorted(CATALOG.missing(language)) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_placeholders_match_french(language: str) -> None:
+    placeholder = re.compile(r"\{(\w+)\}")
+    for key in CATALOG.keys("fr"):
+        french = set(placeholder.findall(CATALOG.text("fr", key)))
+        translated = set(placeholder.findall(CATALOG.text(language, key)))
+        assert translated == french, f"{language}: {key}"
+
+
+def test_tamazight_is_written_in_tifinagh() -> None:
+    tifinagh = re.compile(r"[\u2D30-\u2D7F]")
+    untranslated = [
+        key
+        for key in CATALOG.keys("zgh")
+        if not key.startswith("language.")
+        and CATALOG.text("zgh", key) == CATALOG.text("fr", key)
+        and re.search(r"[A-Za-z]{3}", CATALOG.text("fr", key))
+    ]
+    assert untranslated == []
+    assert tifinagh.search(CATALOG.text("zgh", "login.refused"))
+
+
+def test_a_missing_string_falls_back_to_french_then_to_the_key() -> None:
+    catalog = Catalog({"fr": {"a": "Bonjour {name}", "b": "B"}, "en": {"b": "Bee"}})
+    assert catalog.text("en", "a", name="Aziz") == "Bonjour Aziz"
+    assert catalog.text("en", "b") == "Bee"
+    assert catalog.text("en", "nothing") == "nothing"
+    assert catalog.missing("en") == {"a"}

@@ -1,0 +1,82 @@
+"""Notice when nobody has touched a window for a while (desk auto-lock, kiosk back to start)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QWidget
+
+INPUT_EVENTS = frozenset(
+    {
+        QEvent.KeyPress,
+        QEvent.KeyRelease,
+        QEvent.MouseButtonPress,
+        QEvent.MouseButtonRelease,
+        QEvent.MouseButtonDblClick,
+        QEvent.MouseMove,
+        QEvent.Wheel,
+        QEvent.TouchBegin,
+        QEvent.TouchUpdate,
+        QEvent.TouchEnd,
+        QEvent.InputMethod,
+    }
+)
+
+
+class IdleWatcher(QObject):
+    """Watches keyboard, mouse and touch input for one window, from an application filter.
+
+    Any input event for a widget of the watched window restarts a single-shot timer; when it
+    runs out, :attr:`went_idle` is emitted once. Call :meth:`start` to watch, :meth:`stop` to
+    pause (a locked desk does not lock twice).
+
+    Signals:
+        went_idle(): no input reached the window for ``timeout_ms``.
+    """
+
+    went_idle = Signal()
+
+    def __init__(self, window: QWidget, timeout_ms: int) -> None:
+        super().__init__(window)
+        self._window = window
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(timeout_ms)
+        self._timer.timeout.connect(self.went_idle)
+        app = QApplication.instance()
+        assert app is not None, "an IdleWatcher needs the QApplication"
+        app.installEventFilter(self)
+
+    @property
+    def timeout_ms(self) -> int:
+        """How long without input counts as idle."""
+        return self._timer.interval()
+
+    @timeout_ms.setter
+    def timeout_ms(self, value: int) -> None:
+        self._timer.setInterval(value)
+        if self._timer.isActive():
+            self._timer.start()
+
+    @property
+    def active(self) -> bool:
+        """Whether the watcher is counting (between :meth:`start` and :meth:`stop`)."""
+        return self._timer.isActive()
+
+    def start(self) -> None:
+        """Start (or restart) counting from now."""
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Stop counting until the next :meth:`start`."""
+        self._timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        """Restart the count on input for the watched window; never consumes the event."""
+        if (
+            self._timer.isActive()
+            and event.type() in INPUT_EVENTS
+            and isinstance(watched, QWidget)
+            and watched.window() is self._window
+        ):
+            self._timer.start()
+        return False
