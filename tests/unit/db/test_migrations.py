@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from db import migrate
@@ -21,9 +20,7 @@ from tests.helpers.bytes import files_containing
 
 
 def _scripts() -> ScriptDirectory:
-    config = Config()
-    config.set_main_option("script_location", "db:migrations")
-    return ScriptDirectory.from_config(config)
+    return ScriptDirectory.from_config(migrate.alembic_config_for_scripts())
 
 
 def _sample_value(column: sa.Column[Any], row: int) -> Any:
