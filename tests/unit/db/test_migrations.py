@@ -72,8 +72,10 @@ def _row_counts(store: Store, tables: list[str]) -> dict[str, int]:
         }
 
 
-def test_there_is_exactly_one_head() -> None:
-    assert len(_scripts().get_heads()) == 1
+def test_there_is_exactly_one_head_and_the_quick_head_check_agrees() -> None:
+    heads = _scripts().get_heads()
+    assert len(heads) == 1
+    assert migrate.head_revision() == heads[0]
 
 
 def test_the_models_match_the_migrations(office: OfficeContext) -> None:
