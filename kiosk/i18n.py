@@ -8,11 +8,12 @@ French has. Placeholders use ``{name}`` and are filled with :meth:`Catalog.text`
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+
+from kiosk.tables import flatten
 
 REFERENCE_LANGUAGE = "fr"
 
@@ -25,15 +26,6 @@ class Language:
     native_name: str
     right_to_left: bool
     order: int
-
-
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
-    for name, value in table.items():
-        key = f"{prefix}{name}"
-        if isinstance(value, Mapping):
-            yield from _flatten(value, f"{key}.")
-        else:
-            yield key, str(value)
 
 
 class Catalog:
@@ -66,7 +58,9 @@ class Catalog:
         for entry in folder.iterdir():
             if entry.name.endswith(".toml"):
                 table = tomllib.loads(entry.read_text(encoding="utf-8"))
-                strings[entry.name.removesuffix(".toml")] = dict(_flatten(table))
+                strings[entry.name.removesuffix(".toml")] = {
+                    key: str(value) for key, value in flatten(table)
+                }
         return cls(strings)
 
     @property

@@ -15,6 +15,8 @@ from typing import Any
 
 import tomlkit
 
+from kiosk.tables import flatten
+
 
 class Scope(enum.StrEnum):
     """Where a setting is stored."""
@@ -127,7 +129,7 @@ class MachineSettingsFile:
         except tomlkit.exceptions.TOMLKitError as error:
             raise SettingError(f"{self.path}: not a valid settings file ({error})") from None
         values: dict[str, bool | int | str] = {}
-        for key, value in _flatten(document.unwrap()):
+        for key, value in flatten(document.unwrap()):
             setting = REGISTRY.get(key)
             if setting is not None and setting.scope is Scope.MACHINE:
                 values[key] = setting.validate(value)
@@ -151,13 +153,3 @@ class MachineSettingsFile:
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
         temporary.replace(self.path)
-
-
-def _flatten(table: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    items: list[tuple[str, Any]] = []
-    for name, value in table.items():
-        if isinstance(value, dict):
-            items.extend(_flatten(value, f"{prefix}{name}."))
-        else:
-            items.append((f"{prefix}{name}", value))
-    return items

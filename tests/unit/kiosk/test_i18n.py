@@ -35,12 +35,16 @@ def test_placeholders_match_french(language: str) -> None:
 
 def test_tamazight_is_written_in_tifinagh() -> None:
     tifinagh = re.compile(r"[\u2D30-\u2D7F]")
+
+    def words(text: str) -> str:
+        return re.sub(r"\{\w+\}", "", text)
+
     untranslated = [
         key
         for key in CATALOG.keys("zgh")
         if not key.startswith("language.")
         and CATALOG.text("zgh", key) == CATALOG.text("fr", key)
-        and re.search(r"[A-Za-z]{3}", CATALOG.text("fr", key))
+        and re.search(r"[A-Za-z]{3}", words(CATALOG.text("fr", key)))
     ]
     assert untranslated == []
     assert tifinagh.search(CATALOG.text("zgh", "login.refused"))

@@ -56,7 +56,7 @@ def test_machine_settings_go_to_the_toml_file_and_keep_its_comments(
 def test_a_hand_edited_bad_value_in_the_file_is_reported(paths: Paths) -> None:
     paths.settings_file.parent.mkdir(parents=True)
     paths.settings_file.write_text('[printer]\nwidth_dots = "wide"\n')
-    with pytest.raises(SettingError, match="printer.width_dots"):
+    with pytest.raises(SettingError, match=r"printer\.width_dots"):
         MachineSettingsFile(paths.settings_file).read()
 
 
