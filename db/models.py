@@ -1,14 +1,14 @@
-"""The records of the office database (foundation: office, accounts, audit, outbox, settings)."""
+"""The records of the office database: office, accounts, audit, outbox, settings, queue."""
 
 from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
-from typing import ClassVar
+from datetime import date, datetime
+from typing import Any, ClassVar
 
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from db.base import Base, SyncedRecord, new_id, utcnow
 
@@ -113,3 +113,103 @@ class Setting(SyncedRecord, Base):
 
     key: Mapped[str] = mapped_column(String(100))
     value: Mapped[str] = mapped_column(Text)
+
+
+class TicketState(enum.StrEnum):
+    """Where a queue ticket is (see ``kiosk.queue.states`` for the allowed transitions)."""
+
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    ON_HOLD = "on_hold"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"
+
+
+class PriorityKind(enum.StrEnum):
+    """Why a visitor is served first."""
+
+    ELDERLY = "elderly"
+    PREGNANT = "pregnant"
+    DISABILITY = "disability"
+    BABY = "baby"
+
+
+class QueueEventKind(enum.StrEnum):
+    """What happened to a ticket; one append-only :class:`QueueEvent` per happening."""
+
+    TAKEN = "taken"
+    CALLED = "called"
+    RECALLED = "recalled"
+    STARTED = "started"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    HELD = "held"
+    TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
+    REACTIVATED = "reactivated"
+    CLOSED = "closed"
+
+
+class Ticket(SyncedRecord, Base):
+    """A queue ticket: its number of the office day, its reason of visit and where it is.
+
+    ``issued_reason`` is the reason the number was drawn for (numbers run per reason);
+    ``reason_key`` is the reason it waits for now, which a transfer changes. ``arrived_at``
+    is the original arrival time, kept through transfers so the ticket keeps its place.
+
+    ``version`` doubles as an optimistic lock: an UPDATE based on a version that another
+    process has changed meanwhile (two counters calling the same ticket) fails with
+    ``StaleDataError`` instead of silently overwriting the other change.
+    """
+
+    __tablename__ = "ticket"
+    __table_args__ = (
+        UniqueConstraint("office_id", "office_day", "number"),
+        UniqueConstraint("office_id", "office_day", "issued_reason", "sequence"),
+        Index(None, "office_id", "office_day", "state", "priority", "arrived_at"),
+        Index(None, "office_id", "office_day", "counter", "first_called_at"),
+    )
+
+    office_day: Mapped[date]
+    issued_reason: Mapped[str] = mapped_column(String(64))
+    reason_key: Mapped[str] = mapped_column(String(64))
+    number: Mapped[str] = mapped_column(String(8))
+    sequence: Mapped[int]
+    priority: Mapped[bool] = mapped_column(default=False)
+    priority_kind: Mapped[PriorityKind | None] = mapped_column(
+        Enum(PriorityKind, native_enum=False, length=16, values_callable=_values), default=None
+    )
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    state: Mapped[TicketState] = mapped_column(
+        Enum(TicketState, native_enum=False, length=16, values_callable=_values),
+        default=TicketState.WAITING,
+    )
+    call_count: Mapped[int] = mapped_column(default=0)
+    counter: Mapped[int | None] = mapped_column(default=None)
+    for_counter: Mapped[int | None] = mapped_column(default=None)
+    arrived_at: Mapped[datetime]
+    first_called_at: Mapped[datetime | None] = mapped_column(default=None)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
+
+
+class QueueEvent(SyncedRecord, Base):
+    """One happening in the life of a ticket. Append-only: never changed once written."""
+
+    __tablename__ = "queue_event"
+    __table_args__ = (Index(None, "office_id", "kind", "at"),)
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ticket.id"), index=True)
+    kind: Mapped[QueueEventKind] = mapped_column(
+        Enum(QueueEventKind, native_enum=False, length=16, values_callable=_values)
+    )
+    counter: Mapped[int | None] = mapped_column(default=None)
+    at: Mapped[datetime]
+    detail: Mapped[str] = mapped_column(String(200), default="")

@@ -12,7 +12,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date
 from enum import Enum
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -80,7 +80,7 @@ _UOW_KEY = "baom.unit_of_work"
 def _json_value(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime is a date too
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value

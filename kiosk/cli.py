@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from db import migrate
 from db.models import Role
 from db.store import Store, StoreError
+from kiosk import queue_cli
 from kiosk.accounts import AccountError
 from kiosk.office import OfficeContext, create_office, local_office, open_office, open_store
 from kiosk.paths import Paths
@@ -91,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     disable = user_commands.add_parser("disable", help="stop an account from logging in")
     disable.add_argument("name")
 
+    queue_cli.add_queue_commands(commands)
+
     bench = commands.add_parser("bench", help="run the benchmark suite")
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--only", action="append", help="run only this benchmark (repeatable)")
@@ -113,6 +116,8 @@ def _print_json(value: object) -> None:
 def _run_office_command(args: argparse.Namespace, paths: Paths) -> int:
     context = open_office(paths)
     try:
+        if args.command in queue_cli.COMMANDS:
+            return queue_cli.run_queue_command(args, context)
         if args.command == "config" and args.action == "show":
             values = context.settings.all()
             if args.json:
@@ -216,7 +221,7 @@ def main(argv: Sequence[str] | None = None, open_windows: WindowOpener | None = 
     args = _parser().parse_args(argv)
     try:
         return _dispatch(args, open_windows)
-    except (StoreError, SettingError, CommandError, AccountError) as error:
+    except (StoreError, SettingError, CommandError, AccountError, *queue_cli.ERRORS) as error:
         print(f"baom: {error}", file=sys.stderr)
     except KeyboardInterrupt:
         print("baom: interrupted", file=sys.stderr)

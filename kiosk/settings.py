@@ -102,6 +102,11 @@ REGISTRY: dict[str, Setting] = {
         Setting("printer.width_dots", int, 576, Scope.MACHINE, minimum=256, maximum=1024),
         Setting("printer.profile", str, "", Scope.MACHINE),
         Setting("backups.keep", int, 10, Scope.MACHINE, minimum=1, maximum=1000),
+        Setting("queue.max_calls", int, 3, minimum=1, maximum=10),
+        Setting(
+            "queue.priority_mode", str, "priority_first", choices=("priority_first", "alternate")
+        ),
+        Setting("queue.max_extra_wait_minutes", int, 15, minimum=0, maximum=240),
     )
 }
 

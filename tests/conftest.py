@@ -10,9 +10,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from db.models import Role  # noqa: E402
-from kiosk.office import OfficeContext, create_office, open_office, open_store  # noqa: E402
-from kiosk.paths import Paths  # noqa: E402
+from db.models import Role
+from kiosk.office import OfficeContext, create_office, open_office, open_store
+from kiosk.paths import Paths
 
 OFFICER = ("amina", "demo-password")
 

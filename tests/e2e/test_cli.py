@@ -60,9 +60,9 @@ def test_settings_are_shown_and_changed_with_validation(tmp_path: Path) -> None:
 def test_db_check_fails_on_a_database_behind_and_upgrade_mends_it(tmp_path: Path) -> None:
     code = (
         "from kiosk.paths import Paths; from kiosk.security import load_key; "
-        "from db.store import Store; p = Paths.resolve(%r); "
+        f"from db.store import Store; p = Paths.resolve({str(tmp_path)!r}); "
         "Store.open(p.database, load_key(p.key_file, p.database), create=True).close()"
-    ) % str(tmp_path)
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
     behind = baom(tmp_path, "db", "check", check=False)

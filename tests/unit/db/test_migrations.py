@@ -35,6 +35,8 @@ def _sample_value(column: sa.Column[Any], row: int) -> Any:
         return row
     if isinstance(kind, sa.DateTime):
         return datetime.datetime(2026, 3, 1, 12, row)
+    if isinstance(kind, sa.Date):
+        return datetime.date(2026, 3, 1 + row)
     return f"sample {row} {uuid.uuid4().hex[:8]}"
 
 

@@ -1,0 +1,126 @@
+"""The ``baom queue`` and ``baom ticket`` commands: the queue engine without a window.
+
+Every command prints JSON with ``--json`` (a sentence otherwise); a refused transition or
+an unknown ticket is one line on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from typing import Any
+
+from db.models import PriorityKind
+from kiosk.office import OfficeContext
+from kiosk.queue.config import ReasonsError
+from kiosk.queue.service import QueueService, TicketRequest
+from kiosk.queue.states import QueueError
+from kiosk.queue.stats import day_statistics
+from kiosk.queue.views import Outcome
+from kiosk.settings import LANGUAGE_CODES
+
+COMMANDS = ("queue", "ticket")
+TRANSITIONS = ("recall", "start", "done", "no-show", "hold", "cancel", "reactivate")
+ERRORS = (QueueError, ReasonsError)
+
+
+def add_queue_commands(commands: Any) -> None:
+    """Register ``baom queue …`` and ``baom ticket …`` on the top-level subparsers."""
+    ticket = commands.add_parser("ticket", help="queue tickets, as the kiosk gives them")
+    ticket_commands = ticket.add_subparsers(dest="action", required=True)
+    take = _with_json(ticket_commands.add_parser("take", help="take a ticket"))
+    take.add_argument("--reason", required=True, help="reason of visit (see 'baom queue reasons')")
+    take.add_argument("--priority", action="store_true", help="a priority visitor")
+    take.add_argument(
+        "--priority-kind", choices=[kind.value for kind in PriorityKind], help="why (implies it)"
+    )
+    take.add_argument("--lang", default="fr", choices=LANGUAGE_CODES, help="visitor's language")
+
+    queue = commands.add_parser("queue", help="the queue: calls, transitions, statistics")
+    queue_commands = queue.add_subparsers(dest="action", required=True)
+    _with_json(queue_commands.add_parser("reasons", help="the reasons of visit"))
+    _with_json(queue_commands.add_parser("status", help="waiting, called and serving tickets"))
+    _with_json(queue_commands.add_parser("close-day", help="close every ticket still open"))
+    stats = _with_json(queue_commands.add_parser("stats", help="statistics of one day"))
+    stats.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    call_next = _with_json(queue_commands.add_parser("call-next", help="call the next ticket"))
+    call_next.add_argument("--counter", type=int, required=True)
+    call = _with_json(queue_commands.add_parser("call", help="call one ticket out of order"))
+    call.add_argument("ticket", help="a number of today (A014) or a ticket id")
+    call.add_argument("--counter", type=int, required=True)
+    for name in TRANSITIONS:
+        command = _with_json(queue_commands.add_parser(name, help=f"{name} a ticket"))
+        command.add_argument("ticket", help="a number of today (A014) or a ticket id")
+    transfer = _with_json(
+        queue_commands.add_parser("transfer", help="send a visit to another reason or counter")
+    )
+    transfer.add_argument("ticket", help="a number of today (A014) or a ticket id")
+    transfer.add_argument("--reason", help="the new reason of visit")
+    transfer.add_argument("--counter", type=int, help="the counter that will call it")
+
+
+def _with_json(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def run_queue_command(args: argparse.Namespace, context: OfficeContext) -> int:
+    """Run one ``baom queue``/``baom ticket`` command for the opened office."""
+    queue = QueueService.for_office(context)
+    actor = context.system
+    if args.command == "ticket":
+        request = TicketRequest(
+            reason=args.reason,
+            priority=args.priority,
+            priority_kind=PriorityKind(args.priority_kind) if args.priority_kind else None,
+            language=args.lang,
+        )
+        taken = queue.take(actor, request)
+        _show(args, taken.as_json(), f"{taken.ticket.number}: {taken.position} before you")
+    elif args.action == "reasons":
+        reasons = [reason.as_json() for reason in queue.config.reasons]
+        _show(args, reasons, "\n".join(f"{r['prefix']} {r['key']}" for r in reasons))
+    elif args.action == "status":
+        status = queue.status().as_json()
+        _show(args, status, _status_text(status))
+    elif args.action == "stats":
+        figures = day_statistics(
+            context.store, context.office_id, args.date or queue.today(), queue.config
+        ).as_json()
+        _show(args, figures, json.dumps(figures["overall"], indent=2))
+    elif args.action == "close-day":
+        closed = queue.close_day(actor)
+        tickets = [ticket.as_json() for ticket in closed.tickets]
+        _show(args, {"closed": tickets}, f"{len(tickets)} tickets closed")
+    elif args.action == "call-next":
+        _show_outcome(args, queue.call_next(actor, args.counter))
+    elif args.action == "call":
+        _show_outcome(args, queue.call(actor, args.ticket, args.counter))
+    elif args.action == "transfer":
+        _show_outcome(args, queue.transfer(actor, args.ticket, args.reason, args.counter))
+    else:
+        operation = getattr(queue, args.action.replace("-", "_"))
+        _show_outcome(args, operation(actor, args.ticket))
+    return 0
+
+
+def _show(args: argparse.Namespace, value: object, text: str) -> None:
+    print(json.dumps(value, ensure_ascii=False, sort_keys=True) if args.json else text)
+
+
+def _show_outcome(args: argparse.Namespace, outcome: Outcome | None) -> None:
+    if outcome is None:
+        _show(args, {"ticket": None}, "nobody is waiting for this counter")
+        return
+    ticket = outcome.ticket
+    where = f" at counter {ticket.counter}" if ticket.counter is not None else ""
+    _show(args, {"ticket": ticket.as_json()}, f"{ticket.number}: {ticket.state.value}{where}")
+
+
+def _status_text(status: dict[str, Any]) -> str:
+    lines = []
+    for state in ("waiting", "called", "serving", "on_hold"):
+        numbers = " ".join(ticket["number"] for ticket in status[state]) or "-"
+        lines.append(f"{state}: {numbers}")
+    return "\n".join(lines)
