@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from db import migrate
 from db.models import Role
@@ -41,11 +42,27 @@ class WindowRequest:
 WindowOpener = Callable[[WindowRequest], int]
 
 
+class CommandGroup(Protocol):
+    """Commands that a package adds to ``baom`` (a module: ``kiosk.queue_cli``,
+    ``printing.cli``…): the top-level names it owns, the errors it reports as messages,
+    how to register its subparsers, and how to run one of its commands for an office."""
+
+    COMMANDS: tuple[str, ...]
+    ERRORS: tuple[type[Exception], ...]
+
+    def add_commands(self, commands: Any) -> None: ...
+
+    def run(self, args: argparse.Namespace, context: OfficeContext) -> int: ...
+
+
+CORE_GROUPS: tuple[CommandGroup, ...] = (queue_cli,)
+
+
 class CommandError(Exception):
     """A command cannot do what was asked; the message is shown as it is."""
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(groups: Sequence[CommandGroup]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="baom", description="BAOM Desk: the front desk of a migrant welcome office."
     )
@@ -92,7 +109,8 @@ def _parser() -> argparse.ArgumentParser:
     disable = user_commands.add_parser("disable", help="stop an account from logging in")
     disable.add_argument("name")
 
-    queue_cli.add_queue_commands(commands)
+    for group in groups:
+        group.add_commands(commands)
 
     bench = commands.add_parser("bench", help="run the benchmark suite")
     bench.add_argument("--json", action="store_true")
@@ -113,11 +131,14 @@ def _print_json(value: object) -> None:
     print(json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
-def _run_office_command(args: argparse.Namespace, paths: Paths) -> int:
+def _run_office_command(
+    args: argparse.Namespace, paths: Paths, groups: Sequence[CommandGroup]
+) -> int:
     context = open_office(paths)
     try:
-        if args.command in queue_cli.COMMANDS:
-            return queue_cli.run_queue_command(args, context)
+        for group in groups:
+            if args.command in group.COMMANDS:
+                return group.run(args, context)
         if args.command == "config" and args.action == "show":
             values = context.settings.all()
             if args.json:
@@ -182,7 +203,9 @@ def _office_init(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
-def _dispatch(args: argparse.Namespace, open_windows: WindowOpener | None) -> int:
+def _dispatch(
+    args: argparse.Namespace, open_windows: WindowOpener | None, groups: Sequence[CommandGroup]
+) -> int:
     if args.command == "demo":
         from kiosk.demo import run_demo
 
@@ -213,15 +236,26 @@ def _dispatch(args: argparse.Namespace, open_windows: WindowOpener | None) -> in
             return open_windows(WindowRequest(context, windows, args.screen, args.smoke))
         finally:
             context.close()
-    return _run_office_command(args, paths)
+    return _run_office_command(args, paths, groups)
 
 
-def main(argv: Sequence[str] | None = None, open_windows: WindowOpener | None = None) -> int:
-    """Run one ``baom`` command; returns the exit code."""
-    args = _parser().parse_args(argv)
+def main(
+    argv: Sequence[str] | None = None,
+    open_windows: WindowOpener | None = None,
+    groups: Sequence[CommandGroup] = (),
+) -> int:
+    """Run one ``baom`` command; returns the exit code.
+
+    ``open_windows`` and ``groups`` come from the layers above the core (``ui.main``): the
+    windows, and command groups such as printing's.
+    """
+    groups = (*CORE_GROUPS, *groups)
+    args = _parser(groups).parse_args(argv)
+    reported: tuple[type[Exception], ...] = (StoreError, SettingError, CommandError, AccountError)
+    reported += tuple(error for group in groups for error in group.ERRORS)
     try:
-        return _dispatch(args, open_windows)
-    except (StoreError, SettingError, CommandError, AccountError, *queue_cli.ERRORS) as error:
+        return _dispatch(args, open_windows, groups)
+    except reported as error:
         print(f"baom: {error}", file=sys.stderr)
     except KeyboardInterrupt:
         print("baom: interrupted", file=sys.stderr)

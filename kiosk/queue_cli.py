@@ -20,12 +20,12 @@ from kiosk.queue.stats import day_statistics
 from kiosk.queue.views import Outcome
 from kiosk.settings import LANGUAGE_CODES
 
-COMMANDS = ("queue", "ticket")
+COMMANDS: tuple[str, ...] = ("queue", "ticket")
 TRANSITIONS = ("recall", "start", "done", "no-show", "hold", "cancel", "reactivate")
-ERRORS = (QueueError, ReasonsError)
+ERRORS: tuple[type[Exception], ...] = (QueueError, ReasonsError)
 
 
-def add_queue_commands(commands: Any) -> None:
+def add_commands(commands: Any) -> None:
     """Register ``baom queue …`` and ``baom ticket …`` on the top-level subparsers."""
     ticket = commands.add_parser("ticket", help="queue tickets, as the kiosk gives them")
     ticket_commands = ticket.add_subparsers(dest="action", required=True)
@@ -65,7 +65,7 @@ def _with_json(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
-def run_queue_command(args: argparse.Namespace, context: OfficeContext) -> int:
+def run(args: argparse.Namespace, context: OfficeContext) -> int:
     """Run one ``baom queue``/``baom ticket`` command for the opened office."""
     queue = QueueService.for_office(context)
     actor = context.system

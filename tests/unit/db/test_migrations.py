@@ -84,7 +84,7 @@ def test_the_models_match_the_migrations(office: OfficeContext) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from db.base import Base
+    from db.schema import Base
 
     with office.store.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
