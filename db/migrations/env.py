@@ -2,8 +2,7 @@
 
 from alembic import context
 
-from db import models  # noqa: F401  (registers the tables on Base.metadata)
-from db.base import Base
+from db.schema import Base
 
 engine = context.config.attributes["engine"]
 
