@@ -7,17 +7,17 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 INPUT_EVENTS = frozenset(
     {
-        QEvent.KeyPress,
-        QEvent.KeyRelease,
-        QEvent.MouseButtonPress,
-        QEvent.MouseButtonRelease,
-        QEvent.MouseButtonDblClick,
-        QEvent.MouseMove,
-        QEvent.Wheel,
-        QEvent.TouchBegin,
-        QEvent.TouchUpdate,
-        QEvent.TouchEnd,
-        QEvent.InputMethod,
+        QEvent.Type.KeyPress,
+        QEvent.Type.KeyRelease,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TouchUpdate,
+        QEvent.Type.TouchEnd,
+        QEvent.Type.InputMethod,
     }
 )
 
@@ -53,9 +53,16 @@ class IdleWatcher(QObject):
 
     @timeout_ms.setter
     def timeout_ms(self, value: int) -> None:
+        if value == self._timer.interval():
+            return
         self._timer.setInterval(value)
         if self._timer.isActive():
             self._timer.start()
+
+    @property
+    def remaining_ms(self) -> int:
+        """Milliseconds left before :attr:`went_idle` (-1 when not counting)."""
+        return self._timer.remainingTime()
 
     @property
     def active(self) -> bool:
@@ -70,7 +77,7 @@ class IdleWatcher(QObject):
         """Stop counting until the next :meth:`start`."""
         self._timer.stop()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Restart the count on input for the watched window; never consumes the event."""
         if (
             self._timer.isActive()

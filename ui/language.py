@@ -3,7 +3,7 @@
 Each window owns one :class:`LanguageState`: the kiosk follows each visitor, the desk its
 officer, the display the machine setting, so one process may show several languages at once.
 Widgets hold the state, connect to :attr:`LanguageState.language_changed` and re-read their
-texts in a ``retranslate()`` method.
+texts in a ``retranslate()`` method (``tr = state.translator``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,11 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from kiosk.i18n import Catalog, Translator
+
+
+def direction_of(right_to_left: bool) -> Qt.LayoutDirection:
+    """The layout direction of a language written right to left or not."""
+    return Qt.LayoutDirection.RightToLeft if right_to_left else Qt.LayoutDirection.LeftToRight
 
 
 class LanguageState(QObject):
@@ -35,14 +40,21 @@ class LanguageState(QObject):
         return self._code
 
     @property
-    def tr(self) -> Translator:
-        """The catalog in the current language: ``state.tr("app.name")``."""
+    def translator(self) -> Translator:
+        """The catalog in the current language: ``state.translator("app.name")``."""
         return self._tr
 
     @property
     def direction(self) -> Qt.LayoutDirection:
         """The layout direction of the current language."""
-        return Qt.RightToLeft if self._tr.right_to_left else Qt.LeftToRight
+        return direction_of(self._tr.right_to_left)
+
+    @property
+    def leading_edge(self) -> Qt.AlignmentFlag:
+        """Where lines start in this language (for a label whose text may be in another
+        script, such as an office name, which Qt would otherwise align by its own script)."""
+        side = Qt.AlignmentFlag.AlignRight if self._tr.right_to_left else Qt.AlignmentFlag.AlignLeft
+        return side | Qt.AlignmentFlag.AlignAbsolute
 
     def set_language(self, code: str) -> None:
         """Switch to ``code`` (an unknown code means French); notifies when it changed."""

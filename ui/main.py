@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kiosk.cli import WindowRequest, main as cli_main
+from kiosk.cli import WindowRequest
+from kiosk.cli import main as cli_main
 
 
 def open_windows(request: WindowRequest) -> int:

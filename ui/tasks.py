@@ -43,7 +43,7 @@ class Tasks(QObject):
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="baom-db")
         self._pending = 0
-        self.task_finished.connect(self.on_task_finished, Qt.QueuedConnection)
+        self.task_finished.connect(self.on_task_finished, Qt.ConnectionType.QueuedConnection)
 
     @property
     def pending(self) -> int:
@@ -72,6 +72,8 @@ class Tasks(QObject):
         """Deliver one result on the GUI thread."""
         future, on_success, on_failure = item
         self._pending -= 1
+        if future.cancelled():  # dropped by shutdown(): nobody waits for it any more
+            return
         error = future.exception()
         callback = on_success if error is None else on_failure
         if not _receiver_alive(callback):

@@ -1,0 +1,67 @@
+"""Fixtures of the window tests: the bundled fonts, the worker, and each window on an office."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from kiosk.office import OfficeContext
+from ui.desk import DeskWindow
+from ui.fonts import install_fonts
+from ui.kiosk_window import KioskWindow
+from ui.tasks import Tasks
+
+OFFICER = ("amina", "demo-password")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fonts(qapp: QApplication) -> None:
+    """The bundled fonts, as the application loads them."""
+    install_fonts(qapp)
+
+
+@pytest.fixture
+def tasks() -> Iterator[Tasks]:
+    """The worker thread; stopped after the test."""
+    runner = Tasks()
+    yield runner
+    runner.shutdown()
+
+
+@pytest.fixture
+def desk(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> DeskWindow:
+    """A desk window on the login page, shown."""
+    window = DeskWindow(office, tasks, lock_after_ms=60_000)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def kiosk(qtbot: QtBot, office: OfficeContext) -> Iterator[KioskWindow]:
+    """A kiosk window on the language screen, shown; allowed to close after the test."""
+    window = KioskWindow(office, idle_after_ms=60_000)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.allow_close = True
+
+
+LogIn = Callable[[DeskWindow, str, str], None]
+
+
+@pytest.fixture
+def log_in(qtbot: QtBot) -> LogIn:
+    """Type a name and a password on a desk's login page, press the button, await the answer."""
+
+    def run(desk: DeskWindow, name: str, password: str) -> None:
+        page = desk.login_page
+        page.name_edit.setText(name)
+        page.password_edit.setText(password)
+        page.submit_button.click()
+        qtbot.waitUntil(page.submit_button.isEnabled)
+
+    return run

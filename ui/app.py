@@ -1,0 +1,152 @@
+"""The Qt application: one QApplication, the bundled fonts, and the windows asked for.
+
+``baom run --desk --kiosk --display`` ends here (through ``ui.main``). Each window module is
+imported only when that window is opened, so a display-only PC starts lighter.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication, QScreen
+from PySide6.QtWidgets import QApplication, QWidget
+
+from ui.changes import ChangeWatcher
+from ui.fonts import install_fonts
+from ui.tasks import Tasks
+
+if TYPE_CHECKING:
+    from kiosk.cli import WindowRequest
+
+SMOKE_TIME_LIMIT_MS = 20_000
+
+
+def choose_screen(index: int | None) -> QScreen:
+    """Screen ``index`` if it exists, else the primary screen (with a warning)."""
+    primary = QGuiApplication.primaryScreen()
+    if index is None:
+        return primary
+    screens = QGuiApplication.screens()
+    if 0 <= index < len(screens):
+        return screens[index]
+    print(
+        f"baom: there is no screen {index} (screens 0 to {len(screens) - 1}); "
+        "using the primary screen",
+        file=sys.stderr,
+    )
+    return primary
+
+
+def place(window: QWidget, screen: QScreen, *, full_screen: bool) -> None:
+    """Show ``window`` on ``screen``: full screen, or centred in its free area."""
+    window.setScreen(screen)
+    if full_screen:
+        window.setGeometry(screen.geometry())
+        window.showFullScreen()
+        return
+    frame = window.frameGeometry()
+    frame.moveCenter(screen.availableGeometry().center())
+    window.move(frame.topLeft())
+    window.show()
+
+
+def build_windows(
+    request: WindowRequest, tasks: Tasks, changes: ChangeWatcher
+) -> dict[str, QWidget]:
+    """The requested windows, by name, in the request's order (not shown yet)."""
+    windows: dict[str, QWidget] = {}
+    for name in request.windows:
+        if name == "desk":
+            from ui.desk import DeskWindow
+
+            windows[name] = DeskWindow(request.context, tasks, changes, request.demo_login)
+        elif name == "kiosk":
+            from ui.kiosk_window import KioskWindow
+
+            windows[name] = KioskWindow(request.context, changes)
+        elif name == "display":
+            from ui.display import DisplayWindow
+
+            windows[name] = DisplayWindow(request.context)
+        else:
+            raise ValueError(f"unknown window {name!r}")
+    return windows
+
+
+def start_smoke_check(app: QApplication, windows: dict[str, QWidget]) -> None:
+    """Print the start-up JSON line and quit once every window is painted (or fail)."""
+    from ui.smoke import PaintProbe, process_age_seconds, resident_mb
+
+    probe = PaintProbe(windows, app)
+    deadline = QTimer(app, singleShot=True, interval=SMOKE_TIME_LIMIT_MS)
+
+    def report() -> None:
+        deadline.stop()
+        rss = resident_mb()
+        line = {
+            "startup_ms": round(process_age_seconds() * 1000),
+            "rss_mb": None if rss is None else round(rss, 1),
+            "windows": list(windows),
+        }
+        print(json.dumps(line), flush=True)
+        app.exit(0)
+
+    def give_up() -> None:
+        print(
+            f"baom: smoke check failed: not painted within {SMOKE_TIME_LIMIT_MS // 1000} s: "
+            + ", ".join(probe.unpainted),
+            file=sys.stderr,
+        )
+        app.exit(1)
+
+    probe.all_painted.connect(report)
+    deadline.timeout.connect(give_up)
+    deadline.start()
+
+
+def let_windows_close(windows: dict[str, QWidget]) -> None:
+    """Allow the kiosk to close: the application itself is quitting."""
+    from ui.kiosk_window import KioskWindow
+
+    for window in windows.values():
+        if isinstance(window, KioskWindow):
+            window.allow_close = True
+
+
+def run_windows(request: WindowRequest) -> int:
+    """Open the requested windows, run the event loop, return the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setStyle("Fusion")
+    install_fonts(app)
+    tasks = Tasks()
+    changes = ChangeWatcher(request.context.store)
+    windows = build_windows(request, tasks, changes)
+    screen = choose_screen(request.screen)
+    display_alone = request.windows == ("display",)
+    # Shown last means on top: the desk, if any, ends in front of a full-screen kiosk.
+    for name in reversed(request.windows):
+        full_screen = name == "kiosk" or (name == "display" and display_alone)
+        place(windows[name], screen, full_screen=full_screen)
+    if request.smoke:
+        start_smoke_check(app, windows)
+
+    def quit_app(*_: object) -> None:
+        # QGuiApplication.quit() first asks every window to close; the kiosk must agree.
+        let_windows_close(windows)
+        app.quit()
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, quit_app)
+    try:
+        return app.exec()
+    finally:
+        let_windows_close(windows)
+        for window in windows.values():
+            window.close()
+        changes.close()
+        tasks.shutdown()

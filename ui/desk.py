@@ -1,0 +1,179 @@
+"""The officer's desk window: login, the main page, the status bar, and auto-lock."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolButton
+
+from db.uow import Actor
+from kiosk.office import OfficeContext
+from ui.changes import ChangeWatcher
+from ui.desk_pages import MainPage
+from ui.idle import IdleWatcher
+from ui.language import LanguageState
+from ui.login import LoginPage
+from ui.styles import named, style_sheet
+from ui.tasks import Tasks
+
+
+def save_language(context: OfficeContext, actor: Actor, code: str) -> None:
+    """Store the officer's preferred desk language (on the worker thread)."""
+    context.accounts.set_language(actor, code)
+
+
+class DeskWindow(QMainWindow):
+    """Login page, then the officer's main page; locks itself after a while without input.
+
+    Locking keeps the main page as it is; the same officer unlocking gets it back untouched,
+    another officer logging in gets a fresh one. ``lock_after_ms`` overrides the
+    ``desk.auto_lock_minutes`` setting (tests use a short delay).
+    """
+
+    def __init__(
+        self,
+        context: OfficeContext,
+        tasks: Tasks,
+        changes: ChangeWatcher | None = None,
+        demo_login: tuple[str, str] | None = None,
+        lock_after_ms: int | None = None,
+    ) -> None:
+        super().__init__()
+        self._context = context
+        self._tasks = tasks
+        self._changes = changes
+        self._fixed_lock_ms = lock_after_ms
+        self.language = LanguageState(context.catalog, str(context.settings.get("desk.language")))
+        self.actor: Actor | None = None
+        self.main_page: MainPage | None = None
+        self.setObjectName("desk")
+        self.setStyleSheet(style_sheet("desk"))
+        self.resize(1100, 720)
+
+        self.login_page = LoginPage(context, self.language, tasks, demo_login)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.login_page)
+        self.setCentralWidget(self.stack)
+        self.idle = IdleWatcher(self, self._lock_delay_ms())
+        self._build_actions()
+        self._build_status_bar()
+
+        self.login_page.logged_in.connect(self.on_logged_in)
+        self.idle.went_idle.connect(self.on_lock_requested)
+        self.language.language_changed.connect(self.retranslate)
+        if changes is not None:
+            changes.database_changed.connect(self.on_database_changed)
+        self._show_session_controls(False)
+        self.retranslate()
+
+    def _lock_delay_ms(self) -> int:
+        if self._fixed_lock_ms is not None:
+            return self._fixed_lock_ms
+        return int(self._context.settings.minutes("desk.auto_lock_minutes").total_seconds() * 1000)
+
+    def _build_actions(self) -> None:
+        self.lock_action = QAction(self, shortcut=QKeySequence("Ctrl+L"))
+        self.logout_action = QAction(self)
+        self.lock_action.triggered.connect(self.on_lock_requested)
+        self.logout_action.triggered.connect(self.on_logout_requested)
+        self.session_menu = self.menuBar().addMenu("")
+        self.session_menu.addAction(self.lock_action)
+        self.session_menu.addAction(self.logout_action)
+        self.language_menu = self.menuBar().addMenu("")
+        self.language_actions = QActionGroup(self)
+        for item in self._context.catalog.languages:
+            action = QAction(item.native_name, self, checkable=True)
+            action.setData(item.code)
+            action.triggered.connect(partial(self.on_language_chosen, item.code))
+            self.language_actions.addAction(action)
+            self.language_menu.addAction(action)
+
+    def _build_status_bar(self) -> None:
+        self.sync_label = named(QLabel(), "syncStatus")
+        self.user_label = named(QLabel(), "currentUser")
+        self.office_label = named(QLabel(self._context.office_name), "officeName")
+        bar = self.statusBar()
+        bar.addWidget(self.sync_label)
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.office_label)
+        for action in (self.lock_action, self.logout_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            bar.addPermanentWidget(button)
+
+    def retranslate(self) -> None:
+        """Re-read every text of the window (and mirror it for Arabic)."""
+        tr = self.language.translator
+        self.language.apply_direction(self)
+        self.setWindowTitle(f"{tr('app.name')} — {tr('window.desk')}")
+        self.session_menu.setTitle(tr("desk.menu_session"))
+        self.language_menu.setTitle(tr("desk.menu_language"))
+        self.lock_action.setText(tr("desk.lock"))
+        self.logout_action.setText(tr("desk.logout"))
+        for action in self.language_actions.actions():
+            action.setChecked(action.data() == self.language.code)
+        self.sync_label.setText(tr("desk.sync_never"))
+        if self.actor is not None:
+            role = tr(f"role.{self.actor.role}")
+            self.user_label.setText(tr("desk.signed_in", name=self.actor.name, role=role))
+
+    @property
+    def locked(self) -> bool:
+        """Whether an officer's session is kept behind the lock screen."""
+        return self.main_page is not None and self.stack.currentWidget() is self.login_page
+
+    def on_logged_in(self, actor: Actor, language: str) -> None:
+        """Resume the same officer's page, or start a fresh one for another officer."""
+        same_officer = self.actor is not None and self.actor.user_id == actor.user_id
+        if not same_officer or self.main_page is None:
+            self._discard_main_page()
+            self.main_page = MainPage(
+                self._context, self.language, actor, self._tasks, self._changes
+            )
+            self.stack.addWidget(self.main_page)
+        self.actor = actor
+        self.language.set_language(language)
+        self.stack.setCurrentWidget(self.main_page)
+        self._show_session_controls(True)
+        self.retranslate()
+        self.idle.start()
+
+    def on_lock_requested(self) -> None:
+        """Hide the officer's work behind the login page, keeping it as it is."""
+        if self.actor is None or self.locked:
+            return
+        self.idle.stop()
+        self.login_page.show_locked(self.actor.name)
+        self.stack.setCurrentWidget(self.login_page)
+        self._show_session_controls(False)
+
+    def on_logout_requested(self) -> None:
+        """End the session: the main page is discarded."""
+        self.idle.stop()
+        self._discard_main_page()
+        self.actor = None
+        self.login_page.reset()
+        self.stack.setCurrentWidget(self.login_page)
+        self._show_session_controls(False)
+
+    def on_language_chosen(self, code: str) -> None:
+        """Switch the desk's language now and remember it as the officer's preference."""
+        self.language.set_language(code)
+        if self.actor is not None:
+            work = partial(save_language, self._context, self.actor, code)
+            self._tasks.run(work, lambda _: None)
+
+    def on_database_changed(self) -> None:
+        """Follow a change of the auto-lock delay made elsewhere."""
+        self.idle.timeout_ms = self._lock_delay_ms()
+
+    def _discard_main_page(self) -> None:
+        if self.main_page is not None:
+            self.stack.removeWidget(self.main_page)
+            self.main_page.deleteLater()
+            self.main_page = None
+
+    def _show_session_controls(self, visible: bool) -> None:
+        self.menuBar().setVisible(visible)
+        self.statusBar().setVisible(visible)

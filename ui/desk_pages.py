@@ -1,0 +1,195 @@
+"""The desk's main page after login: navigation and one page per section.
+
+Later issues fill the sections; until then each says plainly that it is not available yet.
+The settings page is real: it lists the settings registry with the current values.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.uow import Actor
+from kiosk.accounts import Permission, has_permission
+from kiosk.office import OfficeContext
+from kiosk.settings import REGISTRY
+from ui.changes import ChangeWatcher
+from ui.language import LanguageState
+from ui.styles import named
+from ui.tasks import Tasks
+
+SECTIONS = ("queue", "cases", "directory", "referrals", "reports", "settings")
+
+
+def visible_sections(actor: Actor) -> tuple[str, ...]:
+    """The sections shown to ``actor`` (hiding Reports is cosmetic: the core enforces roles)."""
+    return tuple(
+        section
+        for section in SECTIONS
+        if section != "reports" or has_permission(actor, Permission.VIEW_REPORTS)
+    )
+
+
+class PlaceholderPage(QWidget):
+    """A section that a later version fills: its title and "not available yet"."""
+
+    def __init__(self, section: str, language: LanguageState) -> None:
+        super().__init__()
+        self.section = section
+        self._language = language
+        self.title_label = named(QLabel(), "pageTitle")
+        self.message_label = named(QLabel(wordWrap=True), "notAvailable")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.message_label)
+        layout.addStretch(1)
+        language.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Re-read the texts in the current language."""
+        tr = self._language.translator
+        self.title_label.setText(tr(f"desk.nav.{self.section}"))
+        self.message_label.setText(tr("desk.not_available"))
+
+
+class SettingsPage(QWidget):
+    """Every declared setting with its current value, read only."""
+
+    def __init__(
+        self,
+        context: OfficeContext,
+        language: LanguageState,
+        tasks: Tasks,
+        changes: ChangeWatcher | None,
+    ) -> None:
+        super().__init__()
+        self.section = "settings"
+        self._context = context
+        self._language = language
+        self._tasks = tasks
+        self._values: dict[str, bool | int | str] | None = None
+        self.title_label = named(QLabel(), "pageTitle")
+        self.intro_label = QLabel(wordWrap=True)
+        self.table = named(QTableWidget(len(REGISTRY), 2), "settingsTable")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.intro_label)
+        layout.addWidget(self.table, 1)
+        language.language_changed.connect(self.retranslate)
+        if changes is not None:
+            changes.database_changed.connect(self.refresh)
+        self.retranslate()
+        self.refresh()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the current values have arrived from the worker."""
+        return self._values is not None
+
+    def refresh(self) -> None:
+        """Read the current values again (on the worker thread)."""
+        self._tasks.run(self._context.settings.all, self.on_values_loaded)
+
+    def on_values_loaded(self, values: dict[str, bool | int | str]) -> None:
+        """Show the values just read."""
+        self._values = values
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Re-read labels and value texts in the current language."""
+        tr = self._language.translator
+        self.title_label.setText(tr("desk.nav.settings"))
+        self.intro_label.setText(tr("desk.settings_intro"))
+        self.table.setHorizontalHeaderLabels([tr("desk.setting_column"), tr("desk.value_column")])
+        for row, setting in enumerate(REGISTRY.values()):
+            value = None if self._values is None else self._values.get(setting.key)
+            label = QTableWidgetItem(tr(setting.label_key))
+            label.setToolTip(setting.key)
+            self.table.setItem(row, 0, label)
+            self.table.setItem(row, 1, QTableWidgetItem(self._value_text(setting.key, value)))
+
+    def _value_text(self, key: str, value: bool | int | str | None) -> str:
+        tr = self._language.translator
+        if value is None:
+            return tr("desk.loading")
+        if isinstance(value, bool):
+            return tr("desk.yes" if value else "desk.no")
+        if key == "desk.language":
+            return self._language.catalog.language(str(value)).native_name
+        return str(value) if value != "" else tr("desk.not_set")
+
+
+class MainPage(QWidget):
+    """What an officer sees once logged in: the navigation list and the current section."""
+
+    def __init__(
+        self,
+        context: OfficeContext,
+        language: LanguageState,
+        actor: Actor,
+        tasks: Tasks,
+        changes: ChangeWatcher | None,
+    ) -> None:
+        super().__init__()
+        self.actor = actor
+        self._language = language
+        self.navigation = named(QListWidget(), "navigation")
+        self.navigation.setFixedWidth(240)
+        self.pages = QStackedWidget()
+        for section in visible_sections(actor):
+            page: QWidget = (
+                SettingsPage(context, language, tasks, changes)
+                if section == "settings"
+                else PlaceholderPage(section, language)
+            )
+            self.pages.addWidget(page)
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, section)
+            self.navigation.addItem(item)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.pages, 1)
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+        language.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    @property
+    def sections(self) -> list[str]:
+        """The sections in the navigation, in order."""
+        return [
+            self.navigation.item(row).data(Qt.ItemDataRole.UserRole)
+            for row in range(self.navigation.count())
+        ]
+
+    def show_section(self, section: str) -> None:
+        """Go to ``section`` (as if the officer clicked it)."""
+        self.navigation.setCurrentRow(self.sections.index(section))
+
+    def retranslate(self) -> None:
+        """Re-read the navigation labels in the current language."""
+        for row in range(self.navigation.count()):
+            item = self.navigation.item(row)
+            item.setText(
+                self._language.translator(f"desk.nav.{item.data(Qt.ItemDataRole.UserRole)}")
+            )
