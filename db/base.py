@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -22,6 +23,11 @@ NAMING_CONVENTION = {
 def new_id() -> uuid.UUID:
     """A UUIDv7: unique without asking a server, and ordered by creation time."""
     return uuid.UUID(bytes=uuid6.uuid7().bytes)
+
+
+def enum_values(kind: type[enum.Enum]) -> list[str]:
+    """The values of an enum, as stored (``Enum(..., values_callable=enum_values)``)."""
+    return [str(member.value) for member in kind]
 
 
 def utcnow() -> datetime:

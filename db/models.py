@@ -10,11 +10,7 @@ from typing import Any, ClassVar
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from db.base import Base, SyncedRecord, new_id, utcnow
-
-
-def _values(kind: type[enum.Enum]) -> list[str]:
-    return [str(member.value) for member in kind]
+from db.base import Base, SyncedRecord, enum_values, new_id, utcnow
 
 
 class Role(enum.StrEnum):
@@ -56,7 +52,7 @@ class UserAccount(SyncedRecord, Base):
     office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("office.id"), index=True)
     name: Mapped[str] = mapped_column(String(64))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=16, values_callable=_values)
+        Enum(Role, native_enum=False, length=16, values_callable=enum_values)
     )
     password_hash: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8), default="fr")
@@ -98,7 +94,7 @@ class OutboxEnvelope(Base):
     payload: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[EnvelopeStatus] = mapped_column(
-        Enum(EnvelopeStatus, native_enum=False, length=16, values_callable=_values),
+        Enum(EnvelopeStatus, native_enum=False, length=16, values_callable=enum_values),
         default=EnvelopeStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(default=0)
@@ -180,11 +176,11 @@ class Ticket(SyncedRecord, Base):
     sequence: Mapped[int]
     priority: Mapped[bool] = mapped_column(default=False)
     priority_kind: Mapped[PriorityKind | None] = mapped_column(
-        Enum(PriorityKind, native_enum=False, length=16, values_callable=_values), default=None
+        Enum(PriorityKind, native_enum=False, length=16, values_callable=enum_values), default=None
     )
     language: Mapped[str] = mapped_column(String(8), default="fr")
     state: Mapped[TicketState] = mapped_column(
-        Enum(TicketState, native_enum=False, length=16, values_callable=_values),
+        Enum(TicketState, native_enum=False, length=16, values_callable=enum_values),
         default=TicketState.WAITING,
     )
     call_count: Mapped[int] = mapped_column(default=0)
@@ -208,7 +204,7 @@ class QueueEvent(SyncedRecord, Base):
 
     ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ticket.id"), index=True)
     kind: Mapped[QueueEventKind] = mapped_column(
-        Enum(QueueEventKind, native_enum=False, length=16, values_callable=_values)
+        Enum(QueueEventKind, native_enum=False, length=16, values_callable=enum_values)
     )
     counter: Mapped[int | None] = mapped_column(default=None)
     at: Mapped[datetime]

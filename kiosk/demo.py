@@ -12,6 +12,8 @@ import platformdirs
 from sqlalchemy import select
 
 from db.models import Role, UserAccount
+from kiosk.directory.importer import import_directory
+from kiosk.directory_cli import demo_directory
 from kiosk.office import create_office, local_office, open_office, open_store
 from kiosk.paths import APP_NAME, Paths
 
@@ -34,7 +36,7 @@ def demo_paths(data_dir: str | None, config_dir: str | None) -> Paths:
 
 
 def prepare_demo(paths: Paths) -> None:
-    """Create (or reuse) the demo office and its accounts."""
+    """Create (or reuse) the demo office and its accounts, and load the demo directory."""
     store, _ = open_store(paths, create=True)
     try:
         if local_office(store) is None:
@@ -48,6 +50,7 @@ def prepare_demo(paths: Paths) -> None:
         for name, password, role in DEMO_ACCOUNTS:
             if name not in existing:
                 context.accounts.add(context.system, name, role, password)
+        import_directory(context.store, context.system, demo_directory())
     finally:
         context.close()
 

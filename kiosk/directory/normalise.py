@@ -1,0 +1,114 @@
+"""Text normalisation for directory search, the same when indexing and when searching.
+
+Unicode NFKC and case folding; Latin diacritics removed (santé = sante); Arabic normalised
+(أ إ آ → ا, ة → ه, ى → ي, harakat and tatweel removed); Tifinagh kept as it is. Arabic words
+lose the definite article and a proclitic before it (المستشفى, والمستشفى → مستشفي), and
+words after a one-letter proclitic are also indexed without it, so that the article does
+not make every Arabic word start with the same two letters (SEARCH-NOTES.md).
+"""  # noqa: RUF002
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TIFINAGH = range(0x2D30, 0x2D80)
+_LETTERS: dict[str, str | int | None] = {"\u0629": "\u0647", "\u0649": "\u064a", "\u0640": None}
+_ARABIC = {  # Arabic-Indic digits to ASCII; teh marbuta → heh, alef maqsura → yeh, no tatweel
+    **str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789"),
+    **str.maketrans(_LETTERS),
+}
+_WORD = re.compile(r"\w+")
+_ARTICLES = ("وال", "فال", "بال", "كال", "لل", "ال")
+_PROCLITICS = frozenset("وفبكل")
+_MIN_STEM = 2
+
+STOP_WORDS = frozenset(
+    {
+        # French
+        *"a au aux avec ce d de des du en et l la le les ou par pour sur un une".split(),
+        # English
+        *"an and at by for from in of on or the to with".split(),
+        # Arabic, already normalised (إلى → الي, على → علي)
+        *"في من الي علي عن مع و او ثم".split(),
+    }
+)
+
+
+def _combining_marks() -> re.Pattern[str]:
+    """Every combining mark where Latin and Arabic scripts have them, Tifinagh's aside."""
+    blocks: tuple[range, ...] = (range(0x0300, 0x0370), range(0x0483, 0x0900))
+    blocks += (range(0x1AB0, 0x1B00), range(0x1DC0, 0x1E00), range(0x20D0, 0x2100))
+    blocks += (range(0xFE20, 0xFE30),)
+    marks = "".join(
+        chr(point)
+        for block in blocks
+        for point in block
+        if unicodedata.category(chr(point)) == "Mn" and point not in _TIFINAGH
+    )
+    return re.compile(f"[{re.escape(marks)}]+")
+
+
+_MARKS = _combining_marks()
+
+
+def normalise(text: str) -> str:
+    """``text`` folded for matching: the rules of the module docstring, nothing else."""
+    if text.isascii():
+        return text.lower()
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    kept = _MARKS.sub("", unicodedata.normalize("NFD", folded)).translate(_ARABIC)
+    return unicodedata.normalize("NFC", kept)
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of ``text``, in order, punctuation dropped."""
+    return _WORD.findall(normalise(text))
+
+
+def strip_article(word: str) -> str:
+    """An Arabic word without its definite article (and a proclitic before it)."""
+    for article in _ARTICLES:
+        if word.startswith(article) and len(word) - len(article) >= _MIN_STEM:
+            return word[len(article) :]
+    return word
+
+
+def index_terms(text: str) -> list[str]:
+    """The terms under which ``text`` is indexed: stems, and stems without a proclitic."""
+    terms: list[str] = []
+    for word in words(text):
+        if word in STOP_WORDS:
+            continue
+        stem = strip_article(word)
+        terms.append(stem)
+        if stem == word and word[0] in _PROCLITICS and len(word) > _MIN_STEM + 2:
+            terms.append(word[1:])
+    return terms
+
+
+def query_terms(text: str) -> list[str]:
+    """The terms of a query, as typed: stop words dropped except the last (still typed)."""
+    found = words(text)
+    return [
+        strip_article(word)
+        for position, word in enumerate(found)
+        if word not in STOP_WORDS or position == len(found) - 1
+    ]
+
+
+def infixes(terms: list[str], shortest: int = 3) -> list[str]:
+    """Every proper suffix of at least ``shortest`` letters: a prefix search on these is a
+    substring search on the terms."""
+    return [
+        term[start:]
+        for term in dict.fromkeys(terms)
+        for start in range(1, len(term) - shortest + 1)
+    ]
+
+
+@lru_cache(maxsize=4096)
+def facet(kind: str, value: str) -> str:
+    """A filter token such as ``cat_health`` or ``commune_ait_baha``."""
+    return f"{kind}_{'_'.join(words(value))}"
