@@ -3,7 +3,7 @@
 A new module of models is added here, so that Alembic and the tests see all tables.
 """
 
-from db import models
+from db import directory, models, print_spool
 from db.base import Base
 
-__all__ = ["Base", "models"]
+__all__ = ["Base", "directory", "models", "print_spool"]

@@ -92,6 +92,7 @@ REGISTRY: dict[str, Setting] = {
     for setting in (
         Setting("desk.language", str, "fr", Scope.MACHINE, choices=LANGUAGE_CODES),
         Setting("desk.auto_lock_minutes", int, 5, minimum=1, maximum=120),
+        Setting("desk.counter", int, 0, Scope.MACHINE, minimum=0, maximum=99),
         Setting("accounts.max_failed_logins", int, 5, minimum=3, maximum=20),
         Setting("accounts.lockout_minutes", int, 5, minimum=1, maximum=1440),
         Setting("kiosk.idle_seconds", int, 20, minimum=5, maximum=600),
@@ -101,6 +102,15 @@ REGISTRY: dict[str, Setting] = {
         Setting("printer.uri", str, "", Scope.MACHINE),
         Setting("printer.width_dots", int, 576, Scope.MACHINE, minimum=256, maximum=1024),
         Setting("printer.profile", str, "", Scope.MACHINE),
+        Setting("printer.fragment_pause_ms", int, 0, Scope.MACHINE, minimum=0, maximum=2000),
+        Setting("printer.timeout_seconds", int, 10, Scope.MACHINE, minimum=1, maximum=120),
+        Setting(
+            "slip.languages",
+            str,
+            "visitor_and_french",
+            choices=("visitor_and_french", "visitor_only"),
+        ),
+        Setting("slip.print_first_name", bool, False),
         Setting("backups.keep", int, 10, Scope.MACHINE, minimum=1, maximum=1000),
         Setting("queue.max_calls", int, 3, minimum=1, maximum=10),
         Setting(

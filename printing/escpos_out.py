@@ -1,0 +1,152 @@
+"""ESC/POS bytes for a raster, and sending them to a printer in fragments.
+
+The raster goes out as GS v 0 images (python-escpos ``bitImageRaster``) cut into fragments
+at most 480 dots high, a multiple of 24, never centred by python-escpos (its centring mangles
+images taller than one fragment). A slow printer may be given a pause between fragments.
+The bytes are made once, with python-escpos's ``Dummy`` printer, and stored in the spool;
+sending them tells apart a failure before any byte left from one after.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import struct
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from escpos.exceptions import Error as EscposError
+from escpos.printer import Dummy
+from PIL import Image
+
+from printing.errors import MaybeSent, NothingSent
+from printing.printer import PrinterTarget, connection, escpos_profile
+from printing.raster import Raster
+
+FRAGMENT_HEIGHT = 480  # 20 lines of 24 dots: what every ESC/POS printer's buffer takes
+assert FRAGMENT_HEIGHT % 24 == 0
+SEND_BUFFER = 16 * 1024  # small, so a printer that stops reading blocks the send
+
+
+def escpos_chunks(raster: Raster, profile: str) -> tuple[bytes, ...]:
+    """The job's bytes, one chunk per fragment: reset, GS v 0 images, then feed and cut."""
+    printer = Dummy()
+    printer.profile = escpos_profile(profile, raster.width)
+    printer.hw("INIT")
+    chunks: list[bytes] = []
+    height = -(-raster.height // 24) * 24  # white rows added: every fragment a multiple of 24
+    image = Image.new("1", (raster.width, height), 1)
+    image.paste(raster.image, (0, 0))
+    for top in range(0, height, FRAGMENT_HEIGHT):
+        fragment = image.crop((0, top, raster.width, min(height, top + FRAGMENT_HEIGHT)))
+        printer.image(
+            fragment, impl="bitImageRaster", center=False, fragment_height=FRAGMENT_HEIGHT
+        )
+        chunks.append(bytes(printer.output))
+        printer.clear()
+    printer.cut()
+    chunks.append(bytes(printer.output))
+    return tuple(chunks)
+
+
+def split_chunks(data: bytes, ends: Sequence[int]) -> tuple[bytes, ...]:
+    """``data`` cut at the chunk ends stored with it."""
+    starts = [0, *ends[:-1]]
+    return tuple(data[start:end] for start, end in zip(starts, ends, strict=True))
+
+
+def chunk_ends(chunks: Sequence[bytes]) -> list[int]:
+    """Where each chunk ends in the joined bytes."""
+    ends, total = [], 0
+    for chunk in chunks:
+        total += len(chunk)
+        ends.append(total)
+    return ends
+
+
+def send(
+    target: PrinterTarget,
+    chunks: Sequence[bytes],
+    *,
+    profile: str,
+    width: int,
+    timeout: float,
+    pause_s: float = 0.0,
+    before_first_byte: Callable[[], None] = lambda: None,
+) -> None:
+    """Send ``chunks`` to the printer; :class:`NothingSent` or :class:`MaybeSent` on failure.
+
+    ``before_first_byte`` runs once the connection is open, just before bytes leave, so the
+    spool can record that from now on a failure may have printed something.
+    """
+    printer = connection(target, profile, width, timeout)
+    try:
+        if target.kind == "tcp":
+            # python-escpos 3.1's Network.open leaks its socket when the connection fails
+            printer.device = socket.create_connection((target.host, target.port), timeout)
+        else:
+            printer.open()
+    except (OSError, EscposError, RuntimeError) as error:
+        raise NothingSent(f"cannot reach the printer {target.uri}: {_plain(error)}") from error
+    try:
+        socket_: socket.socket | None = printer.device if target.kind == "tcp" else None
+        if socket_ is not None:
+            socket_.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+        before_first_byte()
+        for number, chunk in enumerate(chunks):
+            if number and pause_s:
+                time.sleep(pause_s)
+            printer._raw(chunk)  # python-escpos has no public call for raw bytes
+        if socket_ is not None:
+            _wait_until_taken(socket_, timeout)
+        printer.close()
+    except (OSError, EscposError, RuntimeError) as error:
+        _close_quietly(printer)
+        raise MaybeSent(
+            f"the printer {target.uri} stopped taking the job after part of it was sent "
+            f"({_plain(error)}): check whether it printed"
+        ) from error
+
+
+def _wait_until_taken(connection: socket.socket, timeout: float) -> None:
+    """Wait until the printer has acknowledged every byte (Linux), so that a printer that
+    stops reading or closes mid-job is noticed instead of taken for printed."""
+    if not sys.platform.startswith("linux"):
+        return
+    import fcntl
+    import termios
+
+    deadline = time.monotonic() + timeout
+    while True:
+        problem = connection.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if problem:
+            raise OSError(problem, os.strerror(problem))
+        unsent = struct.unpack("i", fcntl.ioctl(connection, termios.TIOCOUTQ, b"\0" * 4))[0]
+        if unsent == 0:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{unsent} bytes were still waiting for the printer")
+        time.sleep(0.01)
+
+
+def _close_quietly(printer: Any) -> None:
+    try:
+        printer.close()
+    except (OSError, EscposError, RuntimeError):
+        pass  # the connection is already broken; the error that broke it is reported
+
+
+def _plain(error: BaseException) -> str:
+    cause = error.__cause__ or error.__context__
+    if isinstance(error, EscposError) and isinstance(cause, OSError):
+        error = cause  # python-escpos wraps the socket's error in its own "device not found"
+    if isinstance(error, TimeoutError):
+        return "it did not answer in time"
+    if isinstance(error, ConnectionRefusedError):
+        return "it refused the connection (is it switched on and on the network?)"
+    if isinstance(error, BrokenPipeError | ConnectionResetError):
+        return "it closed the connection"
+    text = " ".join(str(error).split())
+    return text or type(error).__name__

@@ -1,0 +1,141 @@
+"""The orientation slip: what it says (no personal data) and its layout in one or two languages.
+
+A slip tells the visitor where to go and what to bring, and lets the partner service confirm
+the referral by scanning its QR code (``{regional_url}/r/{token}``). It carries no name,
+phone, nationality or note: at most the first name, when the office enables it.
+Sections come in the visitor's language, then in French (unless the office prints one
+language only); Arabic sections are right-aligned, the others left-aligned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from printing.errors import SlipError
+from printing.labels import Localized, pick, print_labels
+from printing.layout import (
+    LARGE,
+    SMALL,
+    Align,
+    Block,
+    CheckItem,
+    Document,
+    QRCode,
+    Rule,
+    Space,
+    Text,
+    is_right_to_left,
+)
+
+REFERRAL_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud, typed
+CODE_SIZE = 56
+OFFICE_ZONE = ZoneInfo("Africa/Casablanca")
+FIRST_STRONG_ISOLATE = "\u2068"
+POP_ISOLATE = "\u2069"
+BILINGUAL = "visitor_and_french"
+ONE_LANGUAGE = "visitor_only"
+
+
+def check_referral_code(code: str) -> str:
+    """``code`` if it is written in the referral alphabet (dashes allowed), else an error."""
+    letters = code.replace("-", "")
+    if not letters or any(letter not in REFERRAL_ALPHABET for letter in letters):
+        raise SlipError(
+            f"{code!r} is not a referral code: codes use the letters and digits "
+            f"{REFERRAL_ALPHABET} (never 0, O, 1, I or L)"
+        )
+    return code
+
+
+@dataclass(frozen=True)
+class SlipContent:
+    """Everything a slip prints. Localized fields map a language code to its text."""
+
+    office: str
+    commune: str
+    issued_at: datetime
+    desk: Localized
+    code: str
+    service: Localized
+    need: Localized
+    address: Localized
+    hours: Localized
+    phone: str
+    documents: tuple[Localized, ...]
+    counter_referral_url: str
+    first_name: str | None = None
+    demo: bool = False
+
+    def __post_init__(self) -> None:
+        check_referral_code(self.code)
+        if self.issued_at.tzinfo is None:
+            raise SlipError("the slip's time must carry its time zone")
+
+
+def slip_languages(language: str, mode: str) -> tuple[str, ...]:
+    """The languages of a slip: the visitor's, then French unless one language is wanted."""
+    if mode == ONE_LANGUAGE or language == "fr":
+        return (language,)
+    return (language, "fr")
+
+
+def labelled(language: str, key: str, value: Localized | str) -> str:
+    """The line "label: value" in ``language`` (French puts a space before the colon)."""
+    label = print_labels().text(language, key)
+    text = value if isinstance(value, str) else pick(value, language)
+    if is_right_to_left(language):
+        # an isolate keeps "+212 528 00 00 00" in its own order inside right-to-left text
+        return f"{label}: {FIRST_STRONG_ISOLATE}{text}{POP_ISOLATE}"
+    return f"{label} : {text}" if language == "fr" else f"{label}: {text}"
+
+
+def slip_document(slip: SlipContent, language: str, mode: str = BILINGUAL) -> Document:
+    """The layout of ``slip`` for a visitor who reads ``language``."""
+    words = print_labels()
+    languages = slip_languages(language, mode)
+    moment = slip.issued_at.astimezone(OFFICE_ZONE).strftime("%d/%m/%Y %H:%M")
+
+    def each(make: Callable[[str], Block]) -> list[Block]:
+        return [make(lang) for lang in languages]
+
+    def line(key: str, value: Localized | str) -> list[Block]:
+        return each(lambda lang: Text(labelled(lang, key, value), lang))
+
+    blocks: list[Block] = [
+        Text(slip.office, "fr", LARGE, bold=True, align=Align.CENTER),
+        Text(slip.commune, "fr", align=Align.CENTER),
+        Space(8),
+        *each(lambda lang: Text(words.text(lang, "slip.title"), lang, LARGE, bold=True)),
+        *line("slip.date", moment),
+        *line("slip.desk", slip.desk),
+        Rule(),
+        *each(lambda lang: Text(words.text(lang, "slip.code"), lang, SMALL)),
+        Text(slip.code, "fr", CODE_SIZE, bold=True, align=Align.CENTER),
+        Rule(),
+        *each(lambda lang: Text(pick(slip.service, lang), lang, LARGE, bold=True)),
+        *line("slip.need", slip.need),
+        *line("slip.address", slip.address),
+        *line("slip.hours", slip.hours),
+        *line("slip.phone", slip.phone),
+    ]
+    if slip.first_name:
+        blocks += line("slip.first_name", slip.first_name)
+    for lang in languages:
+        blocks.append(Space(8))
+        blocks.append(Text(words.text(lang, "slip.documents"), lang, bold=True))
+        blocks += [CheckItem(pick(document, lang), lang) for document in slip.documents]
+    blocks += [Rule(), QRCode(slip.counter_referral_url)]
+    blocks += each(
+        lambda lang: Text(words.text(lang, "slip.scan"), lang, SMALL, align=Align.CENTER)
+    )
+    if slip.demo:
+        blocks += each(
+            lambda lang: Text(
+                words.text(lang, "slip.demo"), lang, SMALL, bold=True, align=Align.CENTER
+            )
+        )
+    blocks.append(Space(16))
+    return Document(f"slip {slip.code}", tuple(blocks))
