@@ -31,10 +31,23 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 # Qt's X11 plugin needs two libraries that a desktop Debian or Ubuntu may lack
 # (PLATFORM-NOTES.md); only asked for where there is a screen to open windows on.
+# The waiting-room chime and voice (QtMultimedia, QtTextToSpeech) need the PulseAudio client
+# library and a speech-dispatcher voice: installed where apt-get can run (as root, or with a
+# sudo that asks no password), skipped quietly elsewhere (the display is then visual only).
+SOUND_PACKAGES := libpulse0 speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
+
 system-deps:
 	@if [ -n "$$DISPLAY" ] && command -v apt-get >/dev/null \
 	   && ! dpkg -s libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 >/dev/null 2>&1; then \
 	  $(SUDO) apt-get install -y libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0; \
+	fi
+	@if command -v apt-get >/dev/null && command -v dpkg >/dev/null \
+	   && ! dpkg -s $(SOUND_PACKAGES) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then as_root=""; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then as_root="sudo -n"; \
+	  else echo "sound and speech libraries skipped (needs root): $(SOUND_PACKAGES)"; exit 0; fi; \
+	  $$as_root apt-get install -y -q --no-install-recommends $(SOUND_PACKAGES) >/dev/null \
+	    || echo "sound and speech libraries could not be installed: the display stays visual only"; \
 	fi
 
 lint:

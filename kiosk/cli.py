@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from db import migrate
 from db.models import Role
 from db.store import Store, StoreError
-from kiosk import queue_cli
+from kiosk import directory_cli, queue_cli
 from kiosk.accounts import AccountError
 from kiosk.office import OfficeContext, create_office, local_office, open_office, open_store
 from kiosk.paths import Paths
@@ -55,7 +55,7 @@ class CommandGroup(Protocol):
     def run(self, args: argparse.Namespace, context: OfficeContext) -> int: ...
 
 
-CORE_GROUPS: tuple[CommandGroup, ...] = (queue_cli,)
+CORE_GROUPS: tuple[CommandGroup, ...] = (queue_cli, directory_cli)
 
 
 class CommandError(Exception):
@@ -243,14 +243,17 @@ def main(
     argv: Sequence[str] | None = None,
     open_windows: WindowOpener | None = None,
     groups: Sequence[CommandGroup] = (),
+    ticket_printer: queue_cli.TicketPrinter | None = None,
 ) -> int:
     """Run one ``baom`` command; returns the exit code.
 
-    ``open_windows`` and ``groups`` come from the layers above the core (``ui.main``): the
-    windows, and command groups such as printing's.
+    ``open_windows``, ``groups`` and ``ticket_printer`` come from the layers above the core
+    (``ui.main``): the windows, command groups such as printing's, and the printing of a
+    ticket for ``baom ticket take --print``.
     """
     groups = (*CORE_GROUPS, *groups)
     args = _parser(groups).parse_args(argv)
+    args.ticket_printer = ticket_printer
     reported: tuple[type[Exception], ...] = (StoreError, SettingError, CommandError, AccountError)
     reported += tuple(error for group in groups for error in group.ERRORS)
     try:

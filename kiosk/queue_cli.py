@@ -8,21 +8,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from db.models import PriorityKind
 from kiosk.office import OfficeContext
-from kiosk.queue.config import ReasonsError
+from kiosk.queue.config import QueueConfig, ReasonsError
 from kiosk.queue.service import QueueService, TicketRequest
 from kiosk.queue.states import QueueError
 from kiosk.queue.stats import day_statistics
-from kiosk.queue.views import Outcome
+from kiosk.queue.views import Outcome, TakenTicket
 from kiosk.settings import LANGUAGE_CODES
 
 COMMANDS: tuple[str, ...] = ("queue", "ticket")
 TRANSITIONS = ("recall", "start", "done", "no-show", "hold", "cancel", "reactivate")
 ERRORS: tuple[type[Exception], ...] = (QueueError, ReasonsError)
+
+TicketPrinter = Callable[[OfficeContext, QueueConfig, TakenTicket, str | None], dict[str, Any]]
+"""Prints a ticket just taken (on the printer URI given, else ``printer.uri``) and returns
+``{"printed", "job_id", "state", "error"}``. The core cannot print by itself: ``ui.main``
+hands one in (``baom`` sets it on the parsed arguments as ``ticket_printer``)."""
 
 
 def add_commands(commands: Any) -> None:
@@ -36,6 +43,8 @@ def add_commands(commands: Any) -> None:
         "--priority-kind", choices=[kind.value for kind in PriorityKind], help="why (implies it)"
     )
     take.add_argument("--lang", default="fr", choices=LANGUAGE_CODES, help="visitor's language")
+    take.add_argument("--print", action="store_true", help="print the ticket (printer.uri)")
+    take.add_argument("--printer", metavar="URI", help="print on this printer (implies --print)")
 
     queue = commands.add_parser("queue", help="the queue: calls, transitions, statistics")
     queue_commands = queue.add_subparsers(dest="action", required=True)
@@ -60,6 +69,27 @@ def add_commands(commands: Any) -> None:
     transfer.add_argument("--counter", type=int, help="the counter that will call it")
 
 
+def _take_and_print(
+    args: argparse.Namespace, context: OfficeContext, queue: QueueService, taken: TakenTicket
+) -> int:
+    """Print the ticket just taken; it stays taken whatever the printer does."""
+    number = taken.ticket.number
+    printer: TicketPrinter | None = getattr(args, "ticket_printer", None)
+    if printer is None:
+        raise QueueError(f"ticket {number} was taken, but this installation cannot print")
+    printed = printer(context, queue.config, taken, args.printer)
+    answer = {**taken.as_json(), "print": printed}
+    _show(args, answer, f"{number}: {taken.position} before you ({printed['state']})")
+    if printed["printed"]:
+        return 0
+    print(
+        f"baom: ticket {number} was taken but not printed: {printed['error']} "
+        "(the visitor keeps the number; 'baom print spool' lists the job)",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def _with_json(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -77,6 +107,8 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
             language=args.lang,
         )
         taken = queue.take(actor, request)
+        if args.print or args.printer:
+            return _take_and_print(args, context, queue, taken)
         _show(args, taken.as_json(), f"{taken.ticket.number}: {taken.position} before you")
     elif args.action == "reasons":
         reasons = [reason.as_json() for reason in queue.config.reasons]

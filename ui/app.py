@@ -65,13 +65,16 @@ def build_windows(
 
             windows[name] = DeskWindow(request.context, tasks, changes, request.demo_login)
         elif name == "kiosk":
+            from kiosk.queue.config import load_config
             from ui.kiosk_window import KioskWindow
+            from ui.ticket_print import kiosk_printer
 
-            windows[name] = KioskWindow(request.context, changes)
+            printer = kiosk_printer(request.context, load_config(request.context.paths.config_dir))
+            windows[name] = KioskWindow(request.context, tasks, changes, print_ticket=printer)
         elif name == "display":
             from ui.display import DisplayWindow
 
-            windows[name] = DisplayWindow(request.context)
+            windows[name] = DisplayWindow(request.context, tasks, changes)
         else:
             raise ValueError(f"unknown window {name!r}")
     return windows

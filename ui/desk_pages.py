@@ -1,7 +1,8 @@
 """The desk's main page after login: navigation and one page per section.
 
 Later issues fill the sections; until then each says plainly that it is not available yet.
-The settings page is real: it lists the settings registry with the current values.
+The queue page is real (``ui.desk_queue``), and so is the settings page: it lists the
+settings registry with the current values.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from kiosk.accounts import Permission, has_permission
 from kiosk.office import OfficeContext
 from kiosk.settings import REGISTRY
 from ui.changes import ChangeWatcher
+from ui.desk_queue import QueuePage
 from ui.language import LanguageState
 from ui.styles import named
 from ui.tasks import Tasks
@@ -156,11 +158,13 @@ class MainPage(QWidget):
         self.navigation.setFixedWidth(240)
         self.pages = QStackedWidget()
         for section in visible_sections(actor):
-            page: QWidget = (
-                SettingsPage(context, language, tasks, changes)
-                if section == "settings"
-                else PlaceholderPage(section, language)
-            )
+            page: QWidget
+            if section == "settings":
+                page = SettingsPage(context, language, tasks, changes)
+            elif section == "queue":
+                page = QueuePage(context, language, actor, tasks, changes)
+            else:
+                page = PlaceholderPage(section, language)
             self.pages.addWidget(page)
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, section)

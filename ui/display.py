@@ -1,25 +1,41 @@
-"""The waiting-room display: office name, a live clock and today's date. Never personal data.
+"""The waiting-room display: the calls, the office name, a live clock. Never personal data.
 
-The date is written in every language of the catalog (Qt's own locale data names the days
-and months in French, Arabic, Tamazight and English), so everyone in the room can read it.
-The time is the office PC's local time.
+The calls come from the call events of the queue (a recall is a new call), read on the
+worker thread whenever the database changes: the current call of each counter very large,
+in French and in Arabic ("A014 → Guichet 2", Western digits for everyone), and the four
+calls before them. Each new call is announced (chime and voice) one after the other, when
+this PC can play sound. The date is written in every language of the catalog.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTime, QTimer
+from PySide6.QtCore import QDate, QLocale, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.office import OfficeContext
+from kiosk.queue.calls import CallView, recent_calls
+from kiosk.queue.service import QueueService
+from ui.announcer import Announcement, Announcer
+from ui.changes import ChangeWatcher
 from ui.language import LanguageState, direction_of
 from ui.styles import named, style_sheet
+from ui.tasks import Tasks
+
+log = logging.getLogger(__name__)
 
 TICK_MS = 1000
 DATE_FORMAT = "dddd d MMMM yyyy"
+CALL_LANGUAGES = ("fr", "ar")  # the two lines of every call, and the spoken order
+HISTORY = 4
+EVENTS_READ = 16
+AUDIO_PRELOAD_MS = 1500
+RLM = "\u200f"  # starts the Arabic line right to left although it begins with "A014"
 
 
 def locale_for(code: str) -> QLocale:
@@ -27,51 +43,235 @@ def locale_for(code: str) -> QLocale:
     return QLocale(f"{code}_MA")
 
 
-class DisplayWindow(QWidget):
-    """Office name, clock and date, refreshed every second. F11 toggles full screen.
+def split_calls(calls: Sequence[CallView]) -> tuple[list[CallView], list[CallView]]:
+    """The current call of each counter (newest first) and the ``HISTORY`` calls before."""
+    current: list[CallView] = []
+    counters: set[int] = set()
+    history: list[CallView] = []
+    for call in calls:
+        if call.counter not in counters:
+            counters.add(call.counter)
+            current.append(call)
+        elif len(history) < HISTORY:
+            history.append(call)
+    shown = {call.number for call in current}
+    history = [call for call in history if call.number not in shown]
+    return current, history
 
-    ``now`` gives the current local time (tests pass a fake clock).
+
+def spoken_number(number: str) -> str:
+    """``A014`` as a voice should say it: ``A 14``."""
+    letters = number.rstrip("0123456789")
+    digits = number[len(letters) :]
+    return f"{letters} {int(digits)}" if digits else number
+
+
+class CallRow(QWidget):
+    """One call on one line: French left to right, then Arabic right to left."""
+
+    def __init__(self, object_name: str) -> None:
+        super().__init__()
+        self.lines: dict[str, QLabel] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.setSpacing(48)
+        layout.addStretch(1)
+        for code in CALL_LANGUAGES:
+            label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), f"{object_name}_{code}")
+            label.setLayoutDirection(direction_of(code == "ar"))
+            layout.addWidget(label)
+            self.lines[code] = label
+        layout.addStretch(1)
+
+
+class DisplayWindow(QWidget):
+    """The calls, office name, clock and date. F11 toggles full screen.
+
+    ``now`` gives the current local time (tests pass a fake clock); ``announcer`` plays
+    the chime and the voice (one is made on demand).
+
+    Signals:
+        calls_shown(list): the calls on screen changed; carries them, newest first.
     """
 
-    def __init__(self, context: OfficeContext, now: Callable[[], datetime] = datetime.now) -> None:
+    calls_shown = Signal(list)
+
+    def __init__(
+        self,
+        context: OfficeContext,
+        tasks: Tasks,
+        changes: ChangeWatcher | None = None,
+        now: Callable[[], datetime] = datetime.now,
+        announcer: Announcer | None = None,
+    ) -> None:
         super().__init__()
         self._context = context
+        self._tasks = tasks
         self._now = now
+        self._queue = QueueService.for_office(context)
+        self.announcer = announcer or Announcer(CALL_LANGUAGES, parent=self)
+        self.calls: list[CallView] = []
+        self._seen: set[str] | None = None  # event ids already on screen; None before the first
+        self._reading = False
+        self._read_again = False
         self.setObjectName("display")
         self.setStyleSheet(style_sheet("display"))
-        self.resize(960, 540)
+        self.resize(1280, 720)
         self.language = LanguageState(
             context.catalog, str(context.settings.get("desk.language")), self
         )
         self.clock_24h = bool(context.settings.get("display.clock_24h"))
-        center = Qt.AlignmentFlag.AlignCenter
-        self.office_label = named(QLabel(context.office_name, alignment=center), "displayOffice")
-        self.clock_label = named(QLabel(alignment=center), "displayClock")
-        self.date_labels: dict[str, QLabel] = {}
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(self.office_label)
-        layout.addWidget(self.clock_label)
-        for language in context.catalog.languages:
-            label = named(QLabel(alignment=center), "displayDate")
-            label.setLayoutDirection(direction_of(language.right_to_left))
-            layout.addWidget(label)
-            self.date_labels[language.code] = label
-        layout.addStretch(1)
-
+        self._build()
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self.on_tick)
         self._timer.start()
         self.language.language_changed.connect(self.retranslate)
+        if changes is not None:
+            changes.database_changed.connect(self.refresh)
         self.retranslate()
         self.on_tick()
+        self.refresh()
+        # Finding the sound card and the voices takes a while (seconds with speech-dispatcher):
+        # done once the room sees the window, not when the first visitor is called.
+        QTimer.singleShot(AUDIO_PRELOAD_MS, self.announcer.preload)
+
+    def _build(self) -> None:
+        center = Qt.AlignmentFlag.AlignCenter
+        self.office_label = named(QLabel(self._context.office_name), "displayOffice")
+        self.clock_label = named(QLabel(), "displayClock")
+        top = QGridLayout()
+        top.addWidget(self.office_label, 0, 0, Qt.AlignmentFlag.AlignLeft)
+        top.addWidget(self.clock_label, 0, 1, Qt.AlignmentFlag.AlignRight)
+        self.empty_label = named(QLabel(alignment=center, wordWrap=True), "displayEmpty")
+        self.current_rows = [CallRow("displayCurrent") for _ in self._queue.config.counters]
+        self.history_title = named(QLabel(alignment=center), "displayHistoryTitle")
+        self.history_rows = [CallRow("displayHistory") for _ in range(HISTORY)]
+        history = QGridLayout()
+        for index, row in enumerate(self.history_rows):
+            history.addWidget(row, index // 2, index % 2)
+        self.date_labels: dict[str, QLabel] = {}
+        dates = QGridLayout()
+        for index, language in enumerate(self._context.catalog.languages):
+            label = named(QLabel(alignment=center), "displayDate")
+            label.setLayoutDirection(direction_of(language.right_to_left))
+            dates.addWidget(label, index // 2, index % 2)
+            self.date_labels[language.code] = label
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addStretch(1)
+        layout.addWidget(self.empty_label)
+        for row in self.current_rows:
+            layout.addWidget(row)
+        layout.addStretch(1)
+        rule = named(QFrame(frameShape=QFrame.Shape.HLine), "displayRule")
+        layout.addWidget(rule)
+        layout.addWidget(self.history_title)
+        layout.addLayout(history)
+        layout.addSpacing(12)
+        layout.addLayout(dates)
 
     def retranslate(self) -> None:
         """The window title in the display's language."""
         tr = self.language.translator
         self.language.apply_direction(self)
         self.setWindowTitle(f"{tr('app.name')} — {tr('window.display')}")
+        catalog = self._context.catalog
+        self.history_title.setText(
+            "   ·   ".join(catalog.text(code, "display.calls_title") for code in CALL_LANGUAGES)
+        )
+        self.empty_label.setText(
+            "\n".join(catalog.text(code, "display.waiting_for_calls") for code in CALL_LANGUAGES)
+        )
+        self._show_calls()
+
+    def refresh(self) -> None:
+        """Read the latest calls again (on the worker thread)."""
+        if self._reading:
+            self._read_again = True
+            return
+        self._reading = True
+        work = partial(
+            recent_calls,
+            self._context.store,
+            self._context.office_id,
+            self._queue.today(),
+            EVENTS_READ,
+        )
+        self._tasks.run(work, self.on_calls_loaded, self.on_read_failed)
+
+    def on_read_failed(self, error: BaseException) -> None:
+        """Keep what is on screen; the next change tries again."""
+        self._reading = False
+        log.error("the calls could not be read", exc_info=error)
+
+    def on_calls_loaded(self, calls: list[CallView]) -> None:
+        """Show the calls just read and announce the new ones, oldest first."""
+        self._reading = False
+        first_read = self._seen is None
+        seen = self._seen or set()
+        new = [call for call in calls if str(call.event_id) not in seen]
+        self._seen = seen | {str(call.event_id) for call in calls}
+        self.calls = list(calls)
+        self._show_calls()
+        self.calls_shown.emit(self.calls)
+        if not first_read:
+            for call in reversed(new):
+                self.announcer.announce(self._announcement(call))
+        if self._read_again:
+            self._read_again = False
+            self.refresh()
+
+    def _counter_label(self, code: str, number: int) -> str:
+        try:
+            return self._queue.config.counter(number).labels[code]
+        except (KeyError, ValueError):
+            return str(number)
+
+    def call_text(self, call: CallView, code: str) -> str:
+        """One line of a call in language ``code``: ``A014 → Guichet 2``."""
+        text = self._context.catalog.text(
+            code,
+            "display.call_line",
+            number=call.number,
+            counter=self._counter_label(code, call.counter),
+        )
+        return RLM + text if code == "ar" else text
+
+    def _announcement(self, call: CallView) -> Announcement:
+        texts = tuple(
+            (
+                code,
+                self._context.catalog.text(
+                    code,
+                    "display.announcement",
+                    number=spoken_number(call.number),
+                    counter=self._counter_label(code, call.counter),
+                ),
+            )
+            for code in CALL_LANGUAGES
+        )
+        return Announcement(str(call.event_id), texts)
+
+    def _show_calls(self) -> None:
+        current, history = split_calls(self.calls)
+        self.empty_label.setVisible(not current)
+        for rows, calls in ((self.current_rows, current), (self.history_rows, history)):
+            for index, row in enumerate(rows):
+                call = calls[index] if index < len(calls) else None
+                row.setVisible(call is not None or rows is self.history_rows)
+                for code, label in row.lines.items():
+                    label.setText("" if call is None else self.call_text(call, code))
+
+    @property
+    def current_texts(self) -> list[str]:
+        """The French lines of the current calls (what the room reads first)."""
+        return [row.lines["fr"].text() for row in self.current_rows if row.lines["fr"].text()]
+
+    @property
+    def history_texts(self) -> list[str]:
+        """The French lines of the earlier calls."""
+        return [row.lines["fr"].text() for row in self.history_rows if row.lines["fr"].text()]
 
     def on_tick(self) -> None:
         """Show the current time and date."""

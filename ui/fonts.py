@@ -1,4 +1,4 @@
-"""The bundled fonts (Noto Sans, Noto Sans Arabic, Noto Sans Tifinagh), loaded once per process.
+"""The interface font: the bundled Noto fonts (loaded by ``printing.qtenv``), Latin first.
 
 The office PC may have no font that covers Arabic or Tifinagh, so the application ships its
 own (resources/fonts, SIL Open Font License) and asks Qt to fall back from Latin to Arabic to
@@ -8,36 +8,16 @@ Tifinagh in that order. Qt shapes Arabic with HarfBuzz: no reshaping library is 
 from __future__ import annotations
 
 import logging
-from importlib import resources
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
+
+from printing.errors import FontsMissing
+from printing.qtenv import ARABIC, LATIN, TIFINAGH, load_fonts
 
 log = logging.getLogger(__name__)
 
-FONT_FILES = (
-    "NotoSans-Regular.ttf",
-    "NotoSans-Bold.ttf",
-    "NotoSansArabic-Regular.ttf",
-    "NotoSansArabic-Bold.ttf",
-    "NotoSansTifinagh-Regular.ttf",
-)
-FAMILIES = ["Noto Sans", "Noto Sans Arabic", "Noto Sans Tifinagh"]
-
-
-def load_fonts() -> list[str]:
-    """Register the bundled fonts with Qt; returns the families that were loaded."""
-    folder = resources.files("resources") / "fonts"
-    loaded: list[str] = []
-    for name in FONT_FILES:
-        font_id = QFontDatabase.addApplicationFontFromData((folder / name).read_bytes())
-        if font_id < 0:
-            log.warning("the bundled font %s could not be loaded", name)
-            continue
-        for family in QFontDatabase.applicationFontFamilies(font_id):
-            if family not in loaded:
-                loaded.append(family)
-    return loaded
+FAMILIES = [LATIN, ARABIC, TIFINAGH]
 
 
 def application_font(point_size: float = 11) -> QFont:
@@ -50,5 +30,8 @@ def application_font(point_size: float = 11) -> QFont:
 
 def install_fonts(app: QApplication) -> None:
     """Load the bundled fonts and make them the application's default font."""
-    load_fonts()
+    try:
+        load_fonts()
+    except FontsMissing as error:
+        log.warning("%s: Arabic or Tifinagh may not show correctly", error)
     app.setFont(application_font())

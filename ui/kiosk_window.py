@@ -1,26 +1,42 @@
 """The visitors' kiosk: full screen, touch only, never any personal data.
 
 The first screen lets a visitor choose a language among large buttons, each named in its own
-script; the kiosk then speaks that language (and mirrors for Arabic) until it goes back to
-the first screen, by the back button or after ``kiosk.idle_seconds`` without a touch.
+script; the kiosk then speaks that language (and mirrors for Arabic): the reason of visit as
+pictograms, "do you need priority?", then the ticket, taken on the worker thread (and
+printed, when the application hands in a printing function). It goes back to the first
+screen by the back buttons or after ``kiosk.idle_seconds`` without a touch (three times
+that when the ticket could not be printed and its number must be remembered).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from db.models import PriorityKind
 from kiosk.i18n import REFERENCE_LANGUAGE, Catalog
 from kiosk.office import OfficeContext
+from kiosk.queue.service import QueueService, TicketRequest
+from kiosk.queue.views import TakenTicket
 from ui.changes import ChangeWatcher
 from ui.idle import IdleWatcher
+from ui.kiosk_screens import BUTTON_HEIGHT_PX, PriorityScreen, ReasonScreen, TicketScreen
 from ui.language import LanguageState, direction_of
 from ui.styles import named, style_sheet
+from ui.tasks import Tasks
 
-BUTTON_HEIGHT_PX = 120  # well above 15 mm on an entrance touch screen
+log = logging.getLogger(__name__)
+
+PrintTicket = Callable[[TakenTicket, str], object]
+"""Prints a ticket just taken in the visitor's language; raises when it cannot (the layer
+above the core hands it in, so that the kiosk needs no printing code of its own)."""
+
+UNPRINTED_IDLE_FACTOR = 3
 
 
 class LanguageScreen(QWidget):
@@ -64,69 +80,68 @@ class LanguageScreen(QWidget):
         layout.addStretch(1)
 
 
-class ComingSoonScreen(QWidget):
-    """The step after the language (the reasons for the visit come in a later version)."""
-
-    def __init__(self, language: LanguageState) -> None:
-        super().__init__()
-        self._language = language
-        self.title_label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "kioskTitle")
-        self.message_label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "kioskMessage")
-        self.message_label.setWordWrap(True)
-        self.back_button = named(QPushButton(), "backButton")
-        self.back_button.setMinimumHeight(BUTTON_HEIGHT_PX)
-        self.back_button.setMinimumWidth(360)
-        self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(self.title_label)
-        layout.addWidget(self.message_label)
-        layout.addSpacing(32)
-        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(1)
-        language.language_changed.connect(self.retranslate)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        """Re-read the texts in the visitor's language."""
-        tr = self._language.translator
-        self.title_label.setText(tr("kiosk.welcome"))
-        self.message_label.setText(tr("kiosk.coming_soon"))
-        self.back_button.setText(tr("kiosk.back"))
-
-
 class KioskWindow(QWidget):
     """The full-screen kiosk at the entrance. A visitor cannot close it.
 
     ``allow_close`` is set by the application when it quits; ``idle_after_ms`` overrides the
-    ``kiosk.idle_seconds`` setting (tests use a short delay).
+    ``kiosk.idle_seconds`` setting (tests use a short delay). ``print_ticket`` prints each
+    ticket taken (none: the ticket is only shown), on ``printer_tasks``, a worker of its own
+    (a printer that is off must not hold up the database work); one is made if none is given.
+
+    Signals:
+        ticket_shown(object): a ticket was taken and is on screen; carries the TakenTicket.
+        print_finished(bool): the ticket on screen was printed (True) or not (False).
     """
+
+    ticket_shown = Signal(object)
+    print_finished = Signal(bool)
 
     def __init__(
         self,
         context: OfficeContext,
+        tasks: Tasks,
         changes: ChangeWatcher | None = None,
         idle_after_ms: int | None = None,
+        print_ticket: PrintTicket | None = None,
+        printer_tasks: Tasks | None = None,
     ) -> None:
         super().__init__()
         self._context = context
+        self._tasks = tasks
+        self._print_ticket = print_ticket
+        self._own_printer_tasks = print_ticket is not None and printer_tasks is None
+        self._printer_tasks = Tasks(self) if self._own_printer_tasks else printer_tasks
         self._fixed_idle_ms = idle_after_ms
+        self._reason: str | None = None
+        self._visit = 0  # counts visitors: a late ticket of a visitor who left is not shown
         self.allow_close = False
         self.setObjectName("kiosk")
         self.setStyleSheet(style_sheet("kiosk"))
+        self.queue = QueueService.for_office(context)
         self.language = LanguageState(context.catalog, REFERENCE_LANGUAGE, self)
         self.language_screen = LanguageScreen(context.catalog)
-        self.next_screen = ComingSoonScreen(self.language)
+        self.reason_screen = ReasonScreen(self.queue.config, self.language)
+        self.priority_screen = PriorityScreen(self.language)
+        self.ticket_screen = TicketScreen(self.queue.config, self.language)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.language_screen)
-        self.stack.addWidget(self.next_screen)
+        for screen in (
+            self.language_screen,
+            self.reason_screen,
+            self.priority_screen,
+            self.ticket_screen,
+        ):
+            self.stack.addWidget(screen)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.idle = IdleWatcher(self, self._idle_delay_ms())
 
         self.language_screen.language_chosen.connect(self.on_language_chosen)
-        self.next_screen.back_button.clicked.connect(self.on_back_requested)
+        self.reason_screen.reason_chosen.connect(self.on_reason_chosen)
+        self.reason_screen.back_button.clicked.connect(self.on_back_requested)
+        self.priority_screen.priority_chosen.connect(self.on_priority_chosen)
+        self.priority_screen.back_button.clicked.connect(self.on_priority_back)
+        self.ticket_screen.finish_button.clicked.connect(self.on_back_requested)
         self.idle.went_idle.connect(self.on_back_requested)
         self.language.language_changed.connect(self.retranslate)
         if changes is not None:
@@ -145,24 +160,94 @@ class KioskWindow(QWidget):
         self.setWindowTitle(f"{tr('app.name')} — {tr('window.kiosk')}")
 
     def on_language_chosen(self, code: str) -> None:
-        """Speak the visitor's language and go on to the next step."""
+        """Speak the visitor's language and ask for the reason of the visit."""
         self.language.set_language(code)
-        self.stack.setCurrentWidget(self.next_screen)
+        self.stack.setCurrentWidget(self.reason_screen)
         self.idle.start()
+
+    def on_reason_chosen(self, key: str) -> None:
+        """Remember the reason and ask about priority."""
+        self._reason = key
+        self.stack.setCurrentWidget(self.priority_screen)
+
+    def on_priority_back(self) -> None:
+        """Back to the reasons."""
+        self.stack.setCurrentWidget(self.reason_screen)
+
+    def on_priority_chosen(self, kind: PriorityKind | None) -> None:
+        """Take the ticket on the worker thread; the screen says "one moment" meanwhile."""
+        if self._reason is None:
+            return
+        request = TicketRequest(
+            reason=self._reason, priority_kind=kind, language=self.language.code
+        )
+        self.ticket_screen.show_taking()
+        self.stack.setCurrentWidget(self.ticket_screen)
+        visit = self._visit
+        self._tasks.run(
+            partial(self.queue.take, self._context.system, request),
+            partial(self.on_ticket_taken, visit),
+            partial(self.on_take_failed, visit),
+        )
+
+    def on_ticket_taken(self, visit: int, taken: TakenTicket) -> None:
+        """Show the ticket, then print it on the printer's worker."""
+        if visit != self._visit:
+            return
+        self.ticket_screen.show_ticket(taken, printed=True)
+        self.idle.timeout_ms = self._idle_delay_ms()
+        self.idle.start()
+        self.ticket_shown.emit(taken)
+        if self._print_ticket is not None and self._printer_tasks is not None:
+            self._printer_tasks.run(
+                partial(self._print_ticket, taken, self.language.code),
+                partial(self.on_printed, visit, taken),
+                partial(self.on_print_failed, visit, taken),
+            )
+
+    def on_printed(self, visit: int, taken: TakenTicket, _result: object) -> None:
+        """The ticket is on paper."""
+        self.on_print_finished(visit, taken, True)
+
+    def on_print_failed(self, visit: int, taken: TakenTicket, error: BaseException) -> None:
+        """The ticket exists but is not on paper: keep the number up longer."""
+        log.warning("ticket %s was taken but not printed: %s", taken.ticket.number, error)
+        self.on_print_finished(visit, taken, False)
+
+    def on_print_finished(self, visit: int, taken: TakenTicket, printed: bool) -> None:
+        """Say so on the ticket screen if the visitor is still there."""
+        if visit == self._visit and not printed:
+            self.ticket_screen.show_ticket(taken, printed=False)
+            self.idle.timeout_ms = self._idle_delay_ms() * UNPRINTED_IDLE_FACTOR
+            self.idle.start()
+        self.print_finished.emit(printed)
+
+    def on_take_failed(self, visit: int, error: BaseException) -> None:
+        """No ticket: say so and send the visitor to the front desk."""
+        log.error("the kiosk could not take a ticket", exc_info=error)
+        if visit == self._visit:
+            self.ticket_screen.show_failure()
 
     def on_back_requested(self) -> None:
         """Back to the language choice, ready for the next visitor."""
+        self._visit += 1
+        self._reason = None
         self.idle.stop()
+        self.idle.timeout_ms = self._idle_delay_ms()
         self.language.set_language(REFERENCE_LANGUAGE)
+        self.ticket_screen.show_taking()
         self.stack.setCurrentWidget(self.language_screen)
 
     def on_database_changed(self) -> None:
         """Follow a change of the idle delay made elsewhere."""
-        self.idle.timeout_ms = self._idle_delay_ms()
+        if self.stack.currentWidget() is not self.ticket_screen or self.ticket_screen.printed:
+            self.idle.timeout_ms = self._idle_delay_ms()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Refuse to close unless the application itself allows it."""
         if self.allow_close:
+            if self._own_printer_tasks and self._printer_tasks is not None:
+                self._printer_tasks.shutdown()
             event.accept()
         else:
             event.ignore()

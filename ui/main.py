@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from kiosk.cli import WindowRequest
 from kiosk.cli import main as cli_main
+from kiosk.office import OfficeContext
+from kiosk.queue.config import QueueConfig
+from kiosk.queue.views import TakenTicket
+from printing import cli as printing_cli
 
 
 def open_windows(request: WindowRequest) -> int:
@@ -15,9 +20,20 @@ def open_windows(request: WindowRequest) -> int:
     return run_windows(request)
 
 
+def print_ticket(
+    context: OfficeContext, config: QueueConfig, taken: TakenTicket, printer_uri: str | None
+) -> dict[str, Any]:
+    """Print a ticket for ``baom ticket take --print`` (imports printing only now)."""
+    from ui.ticket_print import print_for_command
+
+    return print_for_command(context, config, taken, printer_uri)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``baom`` console script."""
-    return cli_main(argv, open_windows=open_windows)
+    return cli_main(
+        argv, open_windows=open_windows, groups=(printing_cli,), ticket_printer=print_ticket
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Any, TypeVar
 
 import shiboken6
@@ -25,6 +26,8 @@ def _log_failure(error: BaseException) -> None:
 
 
 def _receiver_alive(callback: Callable[..., object]) -> bool:
+    while isinstance(callback, partial):  # partial(widget.on_done, …) belongs to the widget
+        callback = callback.func
     owner = getattr(callback, "__self__", None)
     return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 

@@ -41,9 +41,9 @@ def desk(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> DeskWindow:
 
 
 @pytest.fixture
-def kiosk(qtbot: QtBot, office: OfficeContext) -> Iterator[KioskWindow]:
+def kiosk(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> Iterator[KioskWindow]:
     """A kiosk window on the language screen, shown; allowed to close after the test."""
-    window = KioskWindow(office, idle_after_ms=60_000)
+    window = KioskWindow(office, tasks, idle_after_ms=60_000)
     qtbot.addWidget(window)
     window.show()
     yield window

@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.office import OfficeContext
 from ui.display import DisplayWindow
+from ui.tasks import Tasks
 
 
 class FakeClock:
@@ -21,10 +22,10 @@ class FakeClock:
 
 
 def test_the_display_shows_the_office_the_date_and_a_running_clock(
-    qtbot: QtBot, office: OfficeContext
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
 ) -> None:
     clock = FakeClock(datetime(2026, 3, 20, 14, 5, 9))
-    display = DisplayWindow(office, now=clock)
+    display = DisplayWindow(office, tasks, now=clock)
     qtbot.addWidget(display)
     display.show()
 
@@ -39,8 +40,10 @@ def test_the_display_shows_the_office_the_date_and_a_running_clock(
     qtbot.waitUntil(lambda: display.clock_label.text() == "14:05:10", timeout=3000)
 
 
-def test_the_clock_follows_the_12_hour_setting(qtbot: QtBot, office: OfficeContext) -> None:
+def test_the_clock_follows_the_12_hour_setting(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
     office.settings.set(office.system, "display.clock_24h", "false")
-    display = DisplayWindow(office, now=FakeClock(datetime(2026, 3, 20, 14, 5, 9)))
+    display = DisplayWindow(office, tasks, now=FakeClock(datetime(2026, 3, 20, 14, 5, 9)))
     qtbot.addWidget(display)
     assert display.clock_label.text().startswith("2:05:09")

@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.office import OfficeContext
 from ui.kiosk_window import BUTTON_HEIGHT_PX, KioskWindow
+from ui.tasks import Tasks
 
 
 def test_the_language_screen_names_each_language_in_its_own_script(kiosk: KioskWindow) -> None:
@@ -30,12 +31,12 @@ def test_a_visitor_choosing_arabic_gets_a_mirrored_kiosk_in_arabic(
 ) -> None:
     qtbot.mouseClick(kiosk.language_screen.buttons["ar"], Qt.MouseButton.LeftButton)
 
-    assert kiosk.stack.currentWidget() is kiosk.next_screen
+    assert kiosk.stack.currentWidget() is kiosk.reason_screen
     assert kiosk.layoutDirection() == Qt.LayoutDirection.RightToLeft
-    assert kiosk.next_screen.message_label.text() == "هذه المرحلة ستتوفر قريبًا."
-    assert kiosk.next_screen.back_button.text() == "رجوع"
+    assert kiosk.reason_screen.title_label.text() == "ما سبب زيارتكم؟"
+    assert kiosk.reason_screen.back_button.text() == "رجوع"
 
-    qtbot.mouseClick(kiosk.next_screen.back_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.reason_screen.back_button, Qt.MouseButton.LeftButton)
 
     assert kiosk.stack.currentWidget() is kiosk.language_screen
     assert kiosk.layoutDirection() == Qt.LayoutDirection.LeftToRight
@@ -44,26 +45,28 @@ def test_a_visitor_choosing_arabic_gets_a_mirrored_kiosk_in_arabic(
 def test_tamazight_is_written_left_to_right(qtbot: QtBot, kiosk: KioskWindow) -> None:
     qtbot.mouseClick(kiosk.language_screen.buttons["zgh"], Qt.MouseButton.LeftButton)
     assert kiosk.layoutDirection() == Qt.LayoutDirection.LeftToRight
-    assert kiosk.next_screen.back_button.text() == "ⴰⵖⵓⵍ"
+    assert kiosk.reason_screen.back_button.text() == "ⴰⵖⵓⵍ"
 
 
 def test_the_kiosk_returns_to_the_languages_when_nobody_touches_it(
-    qtbot: QtBot, office: OfficeContext
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
 ) -> None:
-    kiosk = KioskWindow(office, idle_after_ms=150)
+    kiosk = KioskWindow(office, tasks, idle_after_ms=150)
     qtbot.addWidget(kiosk)
     kiosk.show()
     qtbot.mouseClick(kiosk.language_screen.buttons["en"], Qt.MouseButton.LeftButton)
-    assert kiosk.next_screen.title_label.text() == "Welcome"
+    assert kiosk.reason_screen.title_label.text() == "Why are you here?"
 
     qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.language_screen, timeout=5000)
     assert kiosk.language.code == "fr"
     kiosk.allow_close = True
 
 
-def test_the_idle_delay_comes_from_the_setting(office: OfficeContext, qtbot: QtBot) -> None:
+def test_the_idle_delay_comes_from_the_setting(
+    office: OfficeContext, qtbot: QtBot, tasks: Tasks
+) -> None:
     office.settings.set(office.system, "kiosk.idle_seconds", "45")
-    kiosk = KioskWindow(office)
+    kiosk = KioskWindow(office, tasks)
     qtbot.addWidget(kiosk)
     assert kiosk.idle.timeout_ms == 45_000
     kiosk.allow_close = True

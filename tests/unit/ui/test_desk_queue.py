@@ -1,0 +1,212 @@
+"""The desk's Queue page: counter, waiting tickets, buttons and shortcuts on real tickets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from db.models import TicketState
+from kiosk.office import OfficeContext
+from kiosk.queue.service import QueueService, TicketRequest
+from ui.changes import ChangeWatcher
+from ui.desk import DeskWindow
+from ui.desk_queue import COMMANDS, QueuePage
+from ui.language import LanguageState
+from ui.tasks import Tasks
+
+from .conftest import OFFICER, LogIn
+
+
+@pytest.fixture
+def queue(office: OfficeContext) -> QueueService:
+    """The office's queue, as the kiosk and other desks use it."""
+    return QueueService.for_office(office)
+
+
+@pytest.fixture
+def watcher(office: OfficeContext) -> Iterator[ChangeWatcher]:
+    """A change watcher polling fast (tests do not wait half a second for nothing)."""
+    changes = ChangeWatcher(office.store, interval_ms=50)
+    yield changes
+    changes.close()
+
+
+def make_page(
+    qtbot: QtBot,
+    office: OfficeContext,
+    tasks: Tasks,
+    changes: ChangeWatcher | None,
+    language: str = "fr",
+) -> QueuePage:
+    """A queue page for the system actor, shown, with its first reading done."""
+    state = LanguageState(office.catalog, language)
+    page = QueuePage(office, state, office.system, tasks, changes)
+    qtbot.addWidget(page)
+    page.resize(1000, 640)
+    page.show()
+    qtbot.waitUntil(lambda: page.status is not None)
+    return page
+
+
+def act(qtbot: QtBot, page: QueuePage, name: str) -> None:
+    """Press one of the page's buttons and wait until its operation and reading are done."""
+    page.buttons[name].click()
+    qtbot.waitUntil(lambda: not page.busy and not page._reading)
+
+
+def test_the_counter_is_chosen_once_and_remembered_for_the_machine(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    page = make_page(qtbot, office, tasks, None)
+    assert page.counter is None
+    assert not page.buttons["call_next"].isEnabled()
+    assert page.counter_combo.currentText() == "Choisissez votre guichet"
+
+    page.counter_combo.setCurrentIndex(2)
+    assert page.counter == 2
+    assert page.buttons["call_next"].isEnabled()
+    qtbot.waitUntil(lambda: office.settings.get("desk.counter") == 2)
+
+    again = make_page(qtbot, office, tasks, None)
+    assert again.counter == 2
+    assert again.counter_combo.currentText() == "Guichet 2"
+
+
+def test_every_button_shows_its_shortcut(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> None:
+    page = make_page(qtbot, office, tasks, None)
+    shortcuts = [command.shortcut for command in COMMANDS]
+    assert len(set(shortcuts)) == len(COMMANDS) == 8
+    for command in COMMANDS:
+        assert page.buttons[command.name].text().endswith(f"[{command.shortcut}]")
+        assert page.actions[command.name].shortcut().toString() == command.shortcut
+    assert page.buttons["call_next"].text() == "Appeler le suivant  [F2]"
+
+
+def test_the_buttons_drive_a_visit_from_call_to_done(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
+) -> None:
+    office.settings.set(office.system, "desk.counter", "1")
+    for reason in ("health", "health", "legal_aid"):
+        queue.take(office.system, TicketRequest(reason=reason))
+    page = make_page(qtbot, office, tasks, None)
+    groups = [page.tree.topLevelItem(i).text(0) for i in range(page.tree.topLevelItemCount())]
+    assert groups == ["Santé (2)", "Aide juridique (1)"]
+    first = page.tree.topLevelItem(0).child(0)
+    assert first.text(0) == "D001"
+    assert first.text(1) == "0 min"
+    assert page.current_label.text() == "Aucun ticket en cours à ce guichet."
+
+    act(qtbot, page, "call_next")
+    assert page.current is not None and page.current.number == "D001"
+    assert page.message_label.text() == "D001 appelé au guichet 1."
+    assert page.current_label.text() == "D001 — Santé — appelé · appel 1"
+
+    act(qtbot, page, "recall")
+    assert queue.find("D001").call_count == 2
+    act(qtbot, page, "start")
+    assert queue.find("D001").state is TicketState.SERVING
+    act(qtbot, page, "hold")
+    assert queue.find("D001").state is TicketState.ON_HOLD
+    assert page.current is None
+
+    page.select_ticket("D001")
+    act(qtbot, page, "call_this")
+    assert queue.find("D001").state is TicketState.CALLED
+    act(qtbot, page, "start")
+    page.transfer_combo.setCurrentIndex(page.transfer_combo.findData("legal_aid"))
+    act(qtbot, page, "transfer")
+    moved = queue.find("D001")
+    assert (moved.state, moved.reason) == (TicketState.WAITING, "legal_aid")
+
+    act(qtbot, page, "call_next")
+    assert page.current is not None and page.current.number == "D001"  # it kept its place
+    act(qtbot, page, "start")
+    act(qtbot, page, "done")
+    assert queue.find("D001").state is TicketState.DONE
+    assert page.current is None
+
+
+def test_a_refused_transition_is_a_translated_sentence(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
+) -> None:
+    office.settings.set(office.system, "desk.counter", "1")
+    queue.take(office.system, TicketRequest(reason="health"))
+    page = make_page(qtbot, office, tasks, None, language="ar")
+    act(qtbot, page, "call_next")
+
+    act(qtbot, page, "done")  # not started yet
+    assert page.message_label.text() == "مرفوض: التذكرة D001 في حالة «تم النداء»، لا يمكن «إنهاء»."
+    act(qtbot, page, "no_show")  # called once only
+    assert "أعد نداءها" in page.message_label.text()
+    assert queue.find("D001").state is TicketState.CALLED
+
+
+def test_nobody_waiting_is_said_plainly(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> None:
+    office.settings.set(office.system, "desk.counter", "2")
+    page = make_page(qtbot, office, tasks, None, language="en")
+    act(qtbot, page, "call_next")
+    assert page.message_label.text() == "Nobody is waiting for this counter."
+    act(qtbot, page, "call_this")
+    assert page.message_label.text() == "First choose a ticket in the list."
+
+
+def test_shortcuts_drive_the_same_transitions(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
+) -> None:
+    office.settings.set(office.system, "desk.counter", "1")
+    queue.take(office.system, TicketRequest(reason="other"))
+    page = make_page(qtbot, office, tasks, None)
+    page.activateWindow()
+    page.setFocus()
+    qtbot.waitUntil(page.hasFocus)
+
+    for key, state in (
+        (Qt.Key.Key_F2, TicketState.CALLED),
+        (Qt.Key.Key_F4, TicketState.SERVING),
+        (Qt.Key.Key_F5, TicketState.DONE),
+    ):
+        qtbot.keyClick(page, key)
+        qtbot.waitUntil(lambda state=state: queue.find("Z001").state is state)
+        qtbot.waitUntil(lambda: not page.busy and not page._reading)
+
+
+def test_the_page_follows_changes_made_elsewhere(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService, watcher: ChangeWatcher
+) -> None:
+    page = make_page(qtbot, office, tasks, watcher)
+    assert page.tree.topLevelItemCount() == 0
+
+    queue.take(office.system, TicketRequest(reason="housing"))  # the kiosk, say
+
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 1, timeout=3000)
+    assert page.tree.topLevelItem(0).child(0).text(0) == "G001"
+
+
+def test_the_desk_shows_the_queue_page_first(desk: DeskWindow, log_in: LogIn) -> None:
+    log_in(desk, *OFFICER)
+    assert desk.main_page is not None
+    page = desk.main_page.pages.currentWidget()
+    assert isinstance(page, QueuePage)
+    assert page.title_label.text() == "File d'attente"
+
+
+def test_the_shortcuts_work_anywhere_in_the_desk_window(
+    qtbot: QtBot, office: OfficeContext, desk: DeskWindow, log_in: LogIn, queue: QueueService
+) -> None:
+    office.settings.set(office.system, "desk.counter", "1")
+    queue.take(office.system, TicketRequest(reason="health"))
+    log_in(desk, *OFFICER)
+    assert desk.main_page is not None
+    page = desk.main_page.pages.currentWidget()
+    assert isinstance(page, QueuePage)
+    qtbot.waitUntil(lambda: page.status is not None)
+    desk.main_page.navigation.setFocus()  # the officer's focus is in the navigation list
+
+    qtbot.keyClick(desk.main_page.navigation, Qt.Key.Key_F2)
+
+    qtbot.waitUntil(lambda: queue.find("D001").state is TicketState.CALLED)
+    qtbot.waitUntil(lambda: not page.busy and not page._reading)
+    assert page.current is not None and page.current.number == "D001"

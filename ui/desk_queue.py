@@ -1,0 +1,431 @@
+"""The desk's Queue page: the officer's counter, the waiting tickets, the current ticket.
+
+Every operation runs through :class:`~kiosk.queue.service.QueueService` on the worker thread;
+the page reads the queue again after each of its own operations and whenever another
+process or window changes the database. A refused transition is shown as a sentence in the
+officer's language. The chosen counter is remembered for this PC (``desk.counter``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.models import TicketState
+from db.uow import Actor
+from kiosk.i18n import Translator
+from kiosk.office import OfficeContext
+from kiosk.queue.config import ReasonsError
+from kiosk.queue.service import QueueService
+from kiosk.queue.states import Action, InvalidTransition, QueueError
+from kiosk.queue.views import Outcome, QueueStatus, TicketView
+from ui.changes import ChangeWatcher
+from ui.language import LanguageState
+from ui.styles import named
+from ui.tasks import Tasks
+
+log = logging.getLogger(__name__)
+
+WAITED_REFRESH_MS = 30_000
+
+
+@dataclass(frozen=True)
+class Command:
+    """One button of the page: its name (catalog key and action), its shortcut."""
+
+    name: str
+    shortcut: str
+    action: Action | None
+
+
+COMMANDS = (
+    Command("call_next", "F2", Action.CALL),
+    Command("recall", "F3", Action.RECALL),
+    Command("start", "F4", Action.START),
+    Command("done", "F5", Action.DONE),
+    Command("no_show", "F6", Action.NO_SHOW),
+    Command("transfer", "F7", Action.TRANSFER),
+    Command("hold", "F8", Action.HOLD),
+    Command("call_this", "F9", Action.CALL),
+)
+ACTION_COMMAND = {
+    Action.RECALL: "recall",
+    Action.START: "start",
+    Action.DONE: "done",
+    Action.NO_SHOW: "no_show",
+    Action.TRANSFER: "transfer",
+    Action.HOLD: "hold",
+    Action.CALL: "call_this",
+}
+
+
+def minutes_since(moment: datetime, now: datetime) -> int:
+    """Whole minutes from ``moment`` (naive means UTC) to ``now``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0, int((now - moment).total_seconds() // 60))
+
+
+def current_ticket(status: QueueStatus, counter: int | None) -> TicketView | None:
+    """The ticket called or served at ``counter`` most recently."""
+    mine = [t for t in (*status.called, *status.serving) if t.counter == counter]
+    if not mine:
+        return None
+    return max(mine, key=lambda t: (t.first_called_at or t.arrived_at, t.number))
+
+
+class QueuePage(QWidget):
+    """The officer's queue: counter, waiting tickets by reason, current ticket, actions."""
+
+    def __init__(
+        self,
+        context: OfficeContext,
+        language: LanguageState,
+        actor: Actor,
+        tasks: Tasks,
+        changes: ChangeWatcher | None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__()
+        self.section = "queue"
+        self._context = context
+        self._language = language
+        self._actor = actor
+        self._tasks = tasks
+        self._now = now
+        self.queue = QueueService.for_office(context)
+        self.status: QueueStatus | None = None
+        self.current: TicketView | None = None
+        self._message: Callable[[Translator], str] | None = None
+        self._reading = False
+        self._read_again = False
+        self.busy = False
+        self._build()
+        saved = int(context.settings.get("desk.counter"))
+        numbers = [counter.number for counter in self.queue.config.counters]
+        self.counter_combo.setCurrentIndex(numbers.index(saved) + 1 if saved in numbers else 0)
+        self.counter_combo.currentIndexChanged.connect(self.on_counter_chosen)
+        self._timer = QTimer(self, interval=WAITED_REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        language.language_changed.connect(self.retranslate)
+        if changes is not None:
+            changes.database_changed.connect(self.refresh)
+        self.retranslate()
+        self.refresh()
+
+    def _build(self) -> None:
+        self.title_label = named(QLabel(), "pageTitle")
+        self.counter_label = QLabel()
+        self.counter_combo = named(QComboBox(), "counterChoice")
+        self.counter_combo.addItem("", None)
+        for counter in self.queue.config.counters:
+            self.counter_combo.addItem("", counter.number)
+        top = QHBoxLayout()
+        top.addWidget(self.title_label, 1)
+        top.addWidget(self.counter_label)
+        top.addWidget(self.counter_combo)
+
+        self.current_title = named(QLabel(), "queueHeading")
+        self.current_label = named(QLabel(wordWrap=True), "currentTicket")
+        self.waiting_title = named(QLabel(), "queueHeading")
+        self.tree = named(QTreeWidget(), "waitingTickets")
+        self.tree.setColumnCount(3)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+
+        self.buttons: dict[str, QPushButton] = {}
+        self.actions: dict[str, QAction] = {}
+        grid = QGridLayout()
+        for index, command in enumerate(COMMANDS):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(command.shortcut))
+            # The whole desk window, while this page is shown (a hidden page's keys do nothing).
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(partial(self.on_command, command.name))
+            self.addAction(action)
+            button = named(QPushButton(), "queueButton")
+            button.setMinimumHeight(44)
+            button.clicked.connect(action.trigger)
+            grid.addWidget(button, index // 4, index % 4)
+            self.buttons[command.name] = button
+            self.actions[command.name] = action
+        self.transfer_label = QLabel()
+        self.transfer_combo = named(QComboBox(), "transferReason")
+        for reason in self.queue.config.reasons:
+            self.transfer_combo.addItem("", reason.key)
+        transfer = QHBoxLayout()
+        transfer.addWidget(self.transfer_label)
+        transfer.addWidget(self.transfer_combo, 1)
+        self.message_label = named(QLabel(wordWrap=True), "queueMessage")
+
+        left = QVBoxLayout()
+        left.addWidget(self.current_title)
+        left.addWidget(self.current_label)
+        left.addSpacing(8)
+        left.addLayout(grid)
+        left.addLayout(transfer)
+        left.addWidget(self.message_label)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.waiting_title)
+        right.addWidget(self.tree, 1)
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    # --- reading ---------------------------------------------------------------------
+
+    @property
+    def counter(self) -> int | None:
+        """The counter this officer works at (None until chosen)."""
+        value = self.counter_combo.currentData()
+        return None if value is None else int(value)
+
+    def refresh(self) -> None:
+        """Read the queue again (on the worker thread)."""
+        if self._reading:
+            self._read_again = True
+            return
+        self._reading = True
+        self._tasks.run(self.queue.status, self.on_status_loaded, self.on_read_failed)
+
+    def on_read_failed(self, error: BaseException) -> None:
+        """Keep the page as it is; say that the queue could not be read."""
+        self._reading = False
+        self._show_message("desk.queue.failed", detail=str(error))
+
+    def on_status_loaded(self, status: QueueStatus) -> None:
+        """Show the queue just read."""
+        self._reading = False
+        self.status = status
+        self.current = current_ticket(status, self.counter)
+        self._fill()
+        if self._read_again:
+            self._read_again = False
+            self.refresh()
+
+    # --- showing ---------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """Re-read every text in the officer's language."""
+        tr = self._language.translator
+        code = self._language.code
+        self.title_label.setText(tr("desk.nav.queue"))
+        self.counter_label.setText(tr("desk.queue.counter"))
+        self.counter_combo.setItemText(0, tr("desk.queue.choose_counter"))
+        for index, counter in enumerate(self.queue.config.counters, start=1):
+            self.counter_combo.setItemText(index, counter.labels[code])
+        for index, reason in enumerate(self.queue.config.reasons):
+            self.transfer_combo.setItemText(index, reason.labels[code])
+        self.transfer_label.setText(tr("desk.queue.transfer_to"))
+        self.current_title.setText(tr("desk.queue.current"))
+        self.waiting_title.setText(tr("desk.queue.waiting"))
+        self.tree.setHeaderLabels(
+            [
+                tr("desk.queue.column_number"),
+                tr("desk.queue.column_waited"),
+                tr("desk.queue.column_state"),
+            ]
+        )
+        for command in COMMANDS:
+            text = tr(f"desk.queue.{command.name}")
+            self.buttons[command.name].setText(f"{text}  [{command.shortcut}]")
+            self.actions[command.name].setText(text)
+        self.message_label.setText("" if self._message is None else self._message(tr))
+        self._fill()
+
+    def _fill(self) -> None:
+        tr = self._language.translator
+        code = self._language.code
+        self._update_enabled()
+        current = self.current
+        if current is None:
+            self.current_label.setText(tr("desk.queue.no_current"))
+        else:
+            state = tr(f"desk.queue.state.{current.state.value}")
+            if current.state is TicketState.CALLED:
+                state += " · " + tr("desk.queue.call_count", count=current.call_count)
+            self.current_label.setText(
+                tr(
+                    "desk.queue.current_line",
+                    number=current.number,
+                    reason=self.queue.config.reason(current.reason).labels[code],
+                    state=state,
+                )
+            )
+        selected = self.selected_ticket
+        self.tree.clear()
+        if self.status is None:
+            return
+        now = self._now()
+        tickets = (*self.status.waiting, *self.status.on_hold)
+        for reason in self.queue.config.reasons:
+            mine = sorted(
+                (t for t in tickets if t.reason == reason.key), key=lambda t: t.arrived_at
+            )
+            if not mine:
+                continue
+            group = QTreeWidgetItem(
+                [tr("desk.queue.reason_heading", reason=reason.labels[code], count=len(mine))]
+            )
+            group.setFirstColumnSpanned(True)
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.tree.addTopLevelItem(group)
+            for ticket in mine:
+                state = tr(f"desk.queue.state.{ticket.state.value}")
+                if ticket.priority:
+                    state += " · " + tr("desk.queue.priority")
+                waited = tr("desk.queue.minutes", minutes=minutes_since(ticket.arrived_at, now))
+                item = QTreeWidgetItem([ticket.number, waited, state])
+                item.setData(0, Qt.ItemDataRole.UserRole, ticket.number)
+                group.addChild(item)
+                if ticket.number == selected:
+                    item.setSelected(True)
+                    self.tree.setCurrentItem(item)
+            group.setFirstColumnSpanned(True)
+            group.setExpanded(True)
+        for column in range(3):
+            self.tree.resizeColumnToContents(column)
+
+    def _update_enabled(self) -> None:
+        chosen = self.counter is not None and not self.busy
+        for action in self.actions.values():
+            action.setEnabled(chosen)
+        for button in self.buttons.values():
+            button.setEnabled(chosen)
+
+    @property
+    def selected_ticket(self) -> str | None:
+        """The number of the ticket selected in the list, if any."""
+        item = self.tree.currentItem()
+        if item is None or not item.isSelected():
+            return None
+        value = item.data(0, Qt.ItemDataRole.UserRole)
+        return None if value is None else str(value)
+
+    def select_ticket(self, number: str) -> None:
+        """Select ``number`` in the list (as if the officer clicked it)."""
+        for group_index in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(group_index)
+            for index in range(group.childCount()):
+                item = group.child(index)
+                if item.data(0, Qt.ItemDataRole.UserRole) == number:
+                    self.tree.setCurrentItem(item)
+                    item.setSelected(True)
+                    return
+        raise LookupError(f"{number} is not in the list")
+
+    def _show_message(self, key: str, **params: object) -> None:
+        self._say(lambda tr: tr(key, **params))
+
+    def _say(self, message: Callable[[Translator], str] | None) -> None:
+        """Show ``message`` (re-read in the officer's language when it changes)."""
+        self._message = message
+        self.message_label.setText("" if message is None else message(self._language.translator))
+
+    # --- acting ----------------------------------------------------------------------
+
+    def on_counter_chosen(self, _index: int) -> None:
+        """Remember the counter for this PC and show its current ticket."""
+        counter = self.counter
+        if counter is not None:
+            work = partial(self._context.settings.set, self._actor, "desk.counter", str(counter))
+            self._tasks.run(work, lambda _: None)
+        if self.status is not None:
+            self.current = current_ticket(self.status, counter)
+        self._fill()
+
+    def on_command(self, name: str) -> None:
+        """Run one button's operation on the worker thread."""
+        counter = self.counter
+        if counter is None or self.busy:
+            return
+        queue, actor = self.queue, self._actor
+        work: Callable[[], Outcome | None]
+        if name == "call_next":
+            work = partial(queue.call_next, actor, counter)
+        elif name == "call_this":
+            number = self.selected_ticket
+            if number is None:
+                self._show_message("desk.queue.select_ticket")
+                return
+            work = partial(queue.call, actor, number, counter)
+        else:
+            if self.current is None:
+                self._show_message("desk.queue.no_current")
+                return
+            number = self.current.number
+            if name == "transfer":
+                work = partial(queue.transfer, actor, number, self.transfer_combo.currentData())
+            else:
+                work = partial(getattr(queue, name), actor, number)
+        self.busy = True
+        self._update_enabled()
+        self._tasks.run(work, partial(self.on_done, name), self.on_refused)
+
+    def on_done(self, name: str, outcome: Outcome | None) -> None:
+        """Say what happened and read the queue again."""
+        self.busy = False
+        if outcome is None:
+            self._show_message("desk.queue.nobody_waiting")
+        elif name in ("call_next", "call_this"):
+            ticket = outcome.ticket
+            self._show_message("desk.queue.called", number=ticket.number, counter=ticket.counter)
+        else:
+            self._say(None)
+        if outcome is not None and self.status is not None:
+            self.current = outcome.ticket if outcome.ticket.counter == self.counter else None
+            if self.current is not None and self.current.state not in (
+                TicketState.CALLED,
+                TicketState.SERVING,
+            ):
+                self.current = None
+        self._fill()
+        self.refresh()
+
+    def on_refused(self, error: BaseException) -> None:
+        """Show why the operation was refused, in the officer's language."""
+        self.busy = False
+        self._update_enabled()
+        if isinstance(error, InvalidTransition):
+            if error.action is Action.RECALL and error.state is TicketState.CALLED:
+                self._show_message("desk.queue.limit_reached", number=error.number)
+            elif error.action is Action.NO_SHOW and error.state is TicketState.CALLED:
+                self._show_message("desk.queue.recall_first", number=error.number)
+            else:
+                state = f"desk.queue.state.{error.state.value}"
+                action = f"desk.queue.{ACTION_COMMAND.get(error.action, 'call_this')}"
+                number = error.number
+                self._say(
+                    lambda tr: tr(
+                        "desk.queue.refused", number=number, state=tr(state), action=tr(action)
+                    )
+                )
+        elif isinstance(error, QueueError | ReasonsError):
+            self._show_message("desk.queue.failed", detail=str(error))
+        else:
+            log.error("a queue operation failed", exc_info=error)
+            self._show_message("desk.queue.failed", detail=type(error).__name__)
+        self.refresh()

@@ -1,0 +1,222 @@
+"""The kiosk's steps after the language: the reason, priority, and the ticket.
+
+Each screen re-reads its texts when the visitor's language changes; none of them shows or
+asks for anything personal.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from db.models import PriorityKind
+from kiosk.queue.config import QueueConfig
+from kiosk.queue.views import TakenTicket
+from ui.language import LanguageState
+from ui.pictograms import PictogramButton
+from ui.styles import named
+
+BUTTON_HEIGHT_PX = 120  # well above 15 mm on an entrance touch screen
+REASON_ICON_PX = 88
+PRIORITY_ICON_PX = 120
+REASON_COLUMNS = 3
+PRIORITY_CHOICES: tuple[tuple[str, PriorityKind | None], ...] = (
+    ("elderly", PriorityKind.ELDERLY),
+    ("pregnant", PriorityKind.PREGNANT),
+    ("disability", PriorityKind.DISABILITY),
+    ("baby", PriorityKind.BABY),
+    ("none", None),
+)
+
+
+def back_button() -> QPushButton:
+    """The large "back" button of every step."""
+    button = named(QPushButton(), "backButton")
+    button.setMinimumHeight(BUTTON_HEIGHT_PX * 3 // 4)
+    button.setMinimumWidth(300)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return button
+
+
+class ReasonScreen(QWidget):
+    """One pictogram button per reason of visit, labelled in the visitor's language.
+
+    Signals:
+        reason_chosen(str): a reason was pressed; carries its key.
+    """
+
+    reason_chosen = Signal(str)
+
+    def __init__(self, config: QueueConfig, language: LanguageState) -> None:
+        super().__init__()
+        self._config = config
+        self._language = language
+        self.title_label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "kioskTitle")
+        grid = QGridLayout()
+        grid.setSpacing(16)
+        self.buttons: dict[str, PictogramButton] = {}
+        for index, reason in enumerate(config.reasons):
+            button = PictogramButton(reason.pictogram, REASON_ICON_PX, "reasonButton")
+            button.clicked.connect(partial(self.reason_chosen.emit, reason.key))
+            grid.addWidget(button, index // REASON_COLUMNS, index % REASON_COLUMNS)
+            self.buttons[reason.key] = button
+        self.back_button = back_button()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 16, 32, 16)
+        layout.addWidget(self.title_label)
+        layout.addSpacing(12)
+        layout.addLayout(grid, 1)
+        layout.addSpacing(12)
+        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        language.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Re-read the title and the reason labels in the visitor's language."""
+        tr = self._language.translator
+        self.title_label.setText(tr("kiosk.flow.choose_reason"))
+        self.back_button.setText(tr("kiosk.back"))
+        for reason in self._config.reasons:
+            self.buttons[reason.key].set_label(reason.labels[self._language.code])
+
+
+class PriorityScreen(QWidget):
+    """ "Do you need priority?" with a pictogram per kind of priority and one for "no".
+
+    Signals:
+        priority_chosen(object): a choice was pressed; carries a PriorityKind or None.
+    """
+
+    priority_chosen = Signal(object)
+
+    def __init__(self, language: LanguageState) -> None:
+        super().__init__()
+        self._language = language
+        self.title_label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "kioskTitle")
+        self.title_label.setWordWrap(True)
+        grid = QGridLayout()
+        grid.setSpacing(16)
+        self.buttons: dict[str, PictogramButton] = {}
+        for index, (name, kind) in enumerate(PRIORITY_CHOICES):
+            picture = "no" if kind is None else name
+            button = PictogramButton(picture, PRIORITY_ICON_PX, "priorityButton")
+            button.clicked.connect(partial(self.priority_chosen.emit, kind))
+            grid.addWidget(button, index // 3, index % 3)
+            self.buttons[name] = button
+        self.back_button = back_button()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 16, 32, 16)
+        layout.addWidget(self.title_label)
+        layout.addSpacing(12)
+        layout.addLayout(grid, 1)
+        layout.addSpacing(12)
+        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        language.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Re-read the question and the labels in the visitor's language."""
+        tr = self._language.translator
+        self.title_label.setText(tr("kiosk.flow.priority_question"))
+        self.back_button.setText(tr("kiosk.back"))
+        for name, button in self.buttons.items():
+            button.set_label(tr(f"kiosk.priority.{name}"))
+
+
+class TicketScreen(QWidget):
+    """The ticket: the number very large, the reason, people before and the estimated wait.
+
+    While the ticket is being taken it says so; if printing failed it asks the visitor to
+    remember the number.
+    """
+
+    def __init__(self, config: QueueConfig, language: LanguageState) -> None:
+        super().__init__()
+        self._config = config
+        self._language = language
+        self.ticket: TakenTicket | None = None
+        self.printed = True
+        self.failed = False
+        center = Qt.AlignmentFlag.AlignCenter
+        self.caption_label = named(QLabel(alignment=center), "ticketCaption")
+        self.number_label = named(QLabel(alignment=center), "ticketNumber")
+        self.reason_label = named(QLabel(alignment=center, wordWrap=True), "ticketReason")
+        self.before_label = named(QLabel(alignment=center), "ticketDetail")
+        self.wait_label = named(QLabel(alignment=center), "ticketDetail")
+        self.message_label = named(QLabel(alignment=center, wordWrap=True), "kioskMessage")
+        self.warning_label = named(QLabel(alignment=center, wordWrap=True), "ticketWarning")
+        self.finish_button = back_button()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 16, 32, 16)
+        layout.addStretch(1)
+        for widget in (
+            self.caption_label,
+            self.number_label,
+            self.reason_label,
+            self.before_label,
+            self.wait_label,
+            self.message_label,
+            self.warning_label,
+        ):
+            layout.addWidget(widget)
+        layout.addSpacing(24)
+        layout.addWidget(self.finish_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+        language.language_changed.connect(self.retranslate)
+        self.show_taking()
+
+    @property
+    def texts(self) -> list[str]:
+        """Every text on the screen (tests check that none is personal)."""
+        labels = (
+            self.caption_label,
+            self.number_label,
+            self.reason_label,
+            self.before_label,
+            self.wait_label,
+            self.message_label,
+            self.warning_label,
+        )
+        return [label.text() for label in labels if label.text()]
+
+    def show_taking(self) -> None:
+        """ "One moment": the ticket is on its way."""
+        self.ticket, self.printed, self.failed = None, True, False
+        self.retranslate()
+
+    def show_ticket(self, ticket: TakenTicket, printed: bool) -> None:
+        """Show the ticket just taken (``printed`` False: the visitor must remember it)."""
+        self.ticket, self.printed, self.failed = ticket, printed, False
+        self.retranslate()
+
+    def show_failure(self) -> None:
+        """No ticket could be taken: send the visitor to the front desk."""
+        self.ticket, self.printed, self.failed = None, True, True
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Re-read every text in the visitor's language."""
+        tr = self._language.translator
+        ticket = self.ticket
+        self.finish_button.setText(tr("kiosk.flow.finished"))
+        self.finish_button.setVisible(ticket is not None or self.failed)
+        self.warning_label.setText("" if self.printed else tr("kiosk.flow.remember_number"))
+        self.warning_label.setVisible(not self.printed)
+        if ticket is None:
+            key = "kiosk.flow.take_failed" if self.failed else "kiosk.flow.taking"
+            for label in (self.caption_label, self.number_label, self.reason_label):
+                label.setText("")
+            self.before_label.setText("")
+            self.wait_label.setText("")
+            self.message_label.setText(tr(key))
+            return
+        reason = self._config.reason(ticket.ticket.reason)
+        self.caption_label.setText(tr("kiosk.flow.your_number"))
+        self.number_label.setText(ticket.ticket.number)
+        self.reason_label.setText(reason.labels[self._language.code])
+        self.before_label.setText(tr("kiosk.flow.people_before", count=ticket.position))
+        minutes = ticket.estimated_wait_min
+        self.wait_label.setText(tr("kiosk.flow.estimated_wait", minutes=minutes) if minutes else "")
+        self.message_label.setText(tr("kiosk.flow.wait_for_call"))
