@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.test_cli import baom
+from tests.helpers.hsds import HSDS
 
-SAMPLE_11 = (
-    Path(__file__).resolve().parents[3] / "shared" / "hsds" / "sample-data-1.1" / "all_resources"
-)
+SAMPLE_11 = HSDS / "sample-data-1.1" / "all_resources"
 
 
 def _json(data_dir: Path, *args: str) -> Any:

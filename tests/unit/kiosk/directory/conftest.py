@@ -15,9 +15,6 @@ from db.uow import Actor
 from kiosk.directory.importer import import_directory
 from kiosk.directory_cli import demo_directory
 
-HSDS = Path(__file__).resolve().parents[5] / "shared" / "hsds"
-"""The official HSDS schemas and examples, in shared/ beside the repository."""
-
 
 def new_store(folder: Path) -> Store:
     """An empty encrypted database at the head revision."""

@@ -18,7 +18,8 @@ from kiosk.directory.export import JSON_FILES, export_json, export_tabular
 from kiosk.directory.hsds import SPECS
 from kiosk.directory.importer import import_directory
 from kiosk.directory_cli import demo_directory
-from tests.unit.kiosk.directory.conftest import HSDS, new_store
+from tests.helpers.hsds import HSDS
+from tests.unit.kiosk.directory.conftest import new_store
 
 SCHEMAS = HSDS / "schema"
 

@@ -19,7 +19,7 @@ from db.uow import Actor
 from kiosk.directory import importer
 from kiosk.directory.importer import import_directory
 from kiosk.directory.reader import PackageError
-from tests.unit.kiosk.directory.conftest import HSDS
+from tests.helpers.hsds import HSDS
 
 EXAMPLES = HSDS / "spec-3.0-examples"
 SAMPLE_11 = HSDS / "sample-data-1.1" / "all_resources"
