@@ -25,6 +25,7 @@ from db.base import utcnow
 from db.print_spool import PrintJob, PrintJobState
 from db.store import Store
 from db.uow import Actor
+from kiosk.accounts import Permission, require
 from printing.errors import MaybeSent, NothingSent, PrinterConfigError, SpoolError
 from printing.escpos_out import chunk_ends, send, split_chunks
 from printing.printer import PrinterConfig, parse_uri
@@ -93,6 +94,11 @@ class PrintSpool:
         """One job, or :class:`SpoolError` when there is no such job."""
         with self.store.session() as session:
             return JobView.of(self._find(session, job_id))
+
+    def job_bytes(self, job_id: uuid.UUID | str) -> bytes:
+        """The ESC/POS bytes of a job (for a preview of what it prints)."""
+        with self.store.session() as session:
+            return bytes(self._find(session, job_id).data)
 
     def recover(self) -> int:
         """Resolve jobs whose sending process stopped (it is gone, or its lease ran out);
@@ -280,6 +286,7 @@ class PrintSpool:
         action: str,
         changes: dict[str, Any],
     ) -> JobView:
+        require(actor, Permission.SERVE_VISITORS)
         self.recover()
         with self.store.unit_of_work(actor) as uow:
             job = self._find(uow.session, job_id)

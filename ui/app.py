@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -21,8 +22,12 @@ from ui.tasks import Tasks
 
 if TYPE_CHECKING:
     from kiosk.cli import WindowRequest
+    from kiosk.office import OfficeContext
+    from printing.worker import SpoolWorker
 
 SMOKE_TIME_LIMIT_MS = 20_000
+PRINTING_WINDOWS = frozenset({"desk", "kiosk"})
+SPOOL_STOP_WAIT_S = 3.0
 
 
 def choose_screen(index: int | None) -> QScreen:
@@ -54,8 +59,25 @@ def place(window: QWidget, screen: QScreen, *, full_screen: bool) -> None:
     window.show()
 
 
+def start_spool_worker(context: OfficeContext, changes: ChangeWatcher | None = None) -> SpoolWorker:
+    """The office's print spool worker, started: it sends what is queued (jobs left by a
+    printer that was off or by an earlier run first), and looks again whenever the database
+    changes (a job submitted by this process or by another one)."""
+    from printing.jobs import spool_for
+    from printing.worker import SpoolWorker
+
+    worker = SpoolWorker(spool_for(context))
+    worker.start()
+    if changes is not None:
+        changes.database_changed.connect(worker.wake)
+    return worker
+
+
 def build_windows(
-    request: WindowRequest, tasks: Tasks, changes: ChangeWatcher
+    request: WindowRequest,
+    tasks: Tasks,
+    changes: ChangeWatcher,
+    wake_printer: Callable[[], None] | None = None,
 ) -> dict[str, QWidget]:
     """The requested windows, by name, in the request's order (not shown yet)."""
     windows: dict[str, QWidget] = {}
@@ -63,7 +85,9 @@ def build_windows(
         if name == "desk":
             from ui.desk import DeskWindow
 
-            windows[name] = DeskWindow(request.context, tasks, changes, request.demo_login)
+            windows[name] = DeskWindow(
+                request.context, tasks, changes, request.demo_login, wake_printer=wake_printer
+            )
         elif name == "kiosk":
             from kiosk.queue.config import load_config
             from ui.kiosk_window import KioskWindow
@@ -128,7 +152,11 @@ def run_windows(request: WindowRequest) -> int:
     install_fonts(app)
     tasks = Tasks()
     changes = ChangeWatcher(request.context.store)
-    windows = build_windows(request, tasks, changes)
+    spool_worker = None
+    if PRINTING_WINDOWS.intersection(request.windows):
+        spool_worker = start_spool_worker(request.context, changes)
+    wake = None if spool_worker is None else spool_worker.wake
+    windows = build_windows(request, tasks, changes, wake)
     screen = choose_screen(request.screen)
     display_alone = request.windows == ("display",)
     # Shown last means on top: the desk, if any, ends in front of a full-screen kiosk.
@@ -153,3 +181,5 @@ def run_windows(request: WindowRequest) -> int:
             window.close()
         changes.close()
         tasks.shutdown()
+        if spool_worker is not None:
+            spool_worker.stop(SPOOL_STOP_WAIT_S)

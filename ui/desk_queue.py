@@ -64,7 +64,10 @@ COMMANDS = (
     Command("transfer", "F7", Action.TRANSFER),
     Command("hold", "F8", Action.HOLD),
     Command("call_this", "F9", Action.CALL),
+    Command("cancel", "F10", Action.CANCEL),
+    Command("reactivate", "F11", Action.REACTIVATE),
 )
+SELECTED_COMMANDS = frozenset({"call_this", "cancel", "reactivate"})  # act on the list's ticket
 ACTION_COMMAND = {
     Action.RECALL: "recall",
     Action.START: "start",
@@ -73,7 +76,22 @@ ACTION_COMMAND = {
     Action.TRANSFER: "transfer",
     Action.HOLD: "hold",
     Action.CALL: "call_this",
+    Action.CANCEL: "cancel",
+    Action.REACTIVATE: "reactivate",
 }
+
+
+@dataclass(frozen=True)
+class QueueReading:
+    """One reading of the queue: the open tickets, and today's no-shows."""
+
+    status: QueueStatus
+    no_shows: tuple[TicketView, ...]
+
+
+def read_queue(queue: QueueService) -> QueueReading:
+    """The open tickets and today's no-shows (on the worker thread)."""
+    return QueueReading(queue.status(), queue.no_shows())
 
 
 def minutes_since(moment: datetime, now: datetime) -> int:
@@ -112,6 +130,7 @@ class QueuePage(QWidget):
         self._now = now
         self.queue = QueueService.for_office(context)
         self.status: QueueStatus | None = None
+        self.no_shows: tuple[TicketView, ...] = ()
         self.current: TicketView | None = None
         self._message: Callable[[Translator], str] | None = None
         self._reading = False
@@ -164,13 +183,16 @@ class QueuePage(QWidget):
             button = named(QPushButton(), "queueButton")
             button.setMinimumHeight(44)
             button.clicked.connect(action.trigger)
-            grid.addWidget(button, index // 4, index % 4)
+            grid.addWidget(button, index // 5, index % 5)
             self.buttons[command.name] = button
             self.actions[command.name] = action
         self.transfer_label = QLabel()
         self.transfer_combo = named(QComboBox(), "transferReason")
         for reason in self.queue.config.reasons:
-            self.transfer_combo.addItem("", reason.key)
+            self.transfer_combo.addItem("", reason.key)  # another reason: its key
+        self.transfer_combo.insertSeparator(self.transfer_combo.count())
+        for counter in self.queue.config.counters:
+            self.transfer_combo.addItem("", counter.number)  # another counter: its number
         transfer = QHBoxLayout()
         transfer.addWidget(self.transfer_label)
         transfer.addWidget(self.transfer_combo, 1)
@@ -209,15 +231,21 @@ class QueuePage(QWidget):
             self._read_again = True
             return
         self._reading = True
-        self._tasks.run(self.queue.status, self.on_status_loaded, self.on_read_failed)
+        work = partial(read_queue, self.queue)
+        self._tasks.run(work, self.on_queue_loaded, self.on_read_failed)
 
     def on_read_failed(self, error: BaseException) -> None:
         """Keep the page as it is; say that the queue could not be read."""
         self._reading = False
         self._show_message("desk.queue.failed", detail=str(error))
 
-    def on_status_loaded(self, status: QueueStatus) -> None:
+    def on_queue_loaded(self, reading: QueueReading) -> None:
         """Show the queue just read."""
+        self.no_shows = reading.no_shows
+        self.on_status_loaded(reading.status)
+
+    def on_status_loaded(self, status: QueueStatus) -> None:
+        """Show the open tickets just read."""
         self._reading = False
         self.status = status
         self.current = current_ticket(status, self.counter)
@@ -239,6 +267,9 @@ class QueuePage(QWidget):
             self.counter_combo.setItemText(index, counter.labels[code])
         for index, reason in enumerate(self.queue.config.reasons):
             self.transfer_combo.setItemText(index, reason.labels[code])
+        first_counter = len(self.queue.config.reasons) + 1  # after the separator
+        for index, counter in enumerate(self.queue.config.counters, start=first_counter):
+            self.transfer_combo.setItemText(index, counter.labels[code])
         self.transfer_label.setText(tr("desk.queue.transfer_to"))
         self.current_title.setText(tr("desk.queue.current"))
         self.waiting_title.setText(tr("desk.queue.waiting"))
@@ -306,8 +337,28 @@ class QueuePage(QWidget):
                     self.tree.setCurrentItem(item)
             group.setFirstColumnSpanned(True)
             group.setExpanded(True)
+        self._add_no_shows(selected)
         for column in range(3):
             self.tree.resizeColumnToContents(column)
+
+    def _add_no_shows(self, selected: str | None) -> None:
+        if not self.no_shows:
+            return
+        tr = self._language.translator
+        code = self._language.code
+        group = QTreeWidgetItem([tr("desk.queue.no_show_heading", count=len(self.no_shows))])
+        group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.tree.addTopLevelItem(group)
+        for ticket in self.no_shows:
+            reason = self.queue.config.reason(ticket.reason).labels[code]
+            item = QTreeWidgetItem([ticket.number, reason, tr("desk.queue.state.no_show")])
+            item.setData(0, Qt.ItemDataRole.UserRole, ticket.number)
+            group.addChild(item)
+            if ticket.number == selected:
+                item.setSelected(True)
+                self.tree.setCurrentItem(item)
+        group.setFirstColumnSpanned(True)
+        group.setExpanded(True)
 
     def _update_enabled(self) -> None:
         chosen = self.counter is not None and not self.busy
@@ -366,19 +417,26 @@ class QueuePage(QWidget):
         work: Callable[[], Outcome | None]
         if name == "call_next":
             work = partial(queue.call_next, actor, counter)
-        elif name == "call_this":
+        elif name in SELECTED_COMMANDS:
             number = self.selected_ticket
             if number is None:
                 self._show_message("desk.queue.select_ticket")
                 return
-            work = partial(queue.call, actor, number, counter)
+            if name == "call_this":
+                work = partial(queue.call, actor, number, counter)
+            else:
+                work = partial(getattr(queue, name), actor, number)
         else:
             if self.current is None:
                 self._show_message("desk.queue.no_current")
                 return
             number = self.current.number
             if name == "transfer":
-                work = partial(queue.transfer, actor, number, self.transfer_combo.currentData())
+                target = self.transfer_combo.currentData()
+                if isinstance(target, int):
+                    work = partial(queue.transfer, actor, number, counter=target)
+                else:
+                    work = partial(queue.transfer, actor, number, reason=target)
             else:
                 work = partial(getattr(queue, name), actor, number)
         self.busy = True
@@ -393,9 +451,16 @@ class QueuePage(QWidget):
         elif name in ("call_next", "call_this"):
             ticket = outcome.ticket
             self._show_message("desk.queue.called", number=ticket.number, counter=ticket.counter)
+        elif name in ("cancel", "reactivate", "transfer"):
+            self._show_message(f"desk.queue.{name}_done", number=outcome.ticket.number)
         else:
             self._say(None)
-        if outcome is not None and self.status is not None:
+        # cancel and reactivate act on a ticket of the list, not on this counter's ticket
+        if (
+            outcome is not None
+            and self.status is not None
+            and name not in SELECTED_COMMANDS - {"call_this"}
+        ):
             self.current = outcome.ticket if outcome.ticket.counter == self.counter else None
             if self.current is not None and self.current.state not in (
                 TicketState.CALLED,

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from printing.documents import TicketContent
     from printing.jobs import Rendered
     from printing.printer import PrinterConfig
+    from printing.spool import PrintSpool
     from printing.spool_views import JobView
 
 
@@ -64,7 +65,21 @@ def print_ticket(
     spool = spool_for(context)
     summary = f"ticket {taken.ticket.number}"
     job = spool.submit(context.system, "ticket", summary, printer, rendered.chunks)
-    return spool.attempt(job.id) or spool.job(job.id)
+    return spool.attempt(job.id) or _after_other_sender(spool, job)
+
+
+def _after_other_sender(spool: PrintSpool, job: JobView) -> JobView:
+    """The job once the spool's worker, which claimed it first, has finished sending it."""
+    import time
+
+    from db.print_spool import PrintJobState
+
+    deadline = time.monotonic() + spool.policy.timeout_s * 2 + spool.policy.lease_margin_s
+    current = spool.job(job.id)
+    while current.state is PrintJobState.SENDING and time.monotonic() < deadline:
+        time.sleep(0.05)  # on the worker thread: the kiosk's screen waits for nothing
+        current = spool.job(job.id)
+    return current
 
 
 def print_for_command(

@@ -237,6 +237,20 @@ class QueueService:
             on_hold=in_state(TicketState.ON_HOLD),
         )
 
+    def no_shows(self) -> tuple[TicketView, ...]:
+        """Today's no-show tickets, in order of arrival (an officer may reactivate one)."""
+        with self.store.session() as session:
+            tickets = session.scalars(
+                select(Ticket)
+                .where(
+                    Ticket.office_id == self.office_id,
+                    Ticket.office_day == self.today(),
+                    Ticket.state == TicketState.NO_SHOW,
+                )
+                .order_by(Ticket.arrived_at, Ticket.sequence)
+            ).all()
+            return tuple(TicketView.of(ticket) for ticket in tickets)
+
     def find(self, ref: str) -> TicketView:
         """The ticket ``ref``: a number of today (``A014``) or a ticket id."""
         with self.store.session() as session:

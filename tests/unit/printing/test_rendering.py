@@ -143,3 +143,66 @@ def test_a_ticket_and_the_test_page_render_at_the_printer_width() -> None:
     left, right = _ink_columns(page.image)
     assert (left, right) == (0, 575)  # the ruler marks both edges
     assert _qr_texts(page) == ["BAOM printer test: 576 dots"]
+
+
+def _box_columns(image: Image.Image) -> list[int]:
+    """The columns holding a vertical run of ink as tall as a checklist box's side."""
+    from printing.layout import BODY
+
+    side = BODY * 3 // 4
+    grey = image.convert("L")
+    width, height = grey.size
+    pixels = grey.load()
+    found = []
+    for x in range(width):
+        run = best = 0
+        for y in range(height):
+            run = run + 1 if pixels[x, y] == 0 else 0
+            best = max(best, run)
+        if best >= side - 2:
+            found.append(x)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("ar", "شهادة الولادة المسلمة من المستشفى"), ("fr", "Certificat de naissance")],
+)
+def test_a_checklist_box_starts_the_line_on_the_language_side(language: str, text: str) -> None:
+    from printing.layout import BODY, CheckItem
+
+    width = 576
+    side = BODY * 3 // 4
+    raster = rasterize(Document("checklist", (CheckItem(text, language),)), width)
+    left, right = _ink_columns(raster.image)
+    boxes = _box_columns(raster.image)
+    gap = BODY // 2
+    if language == "ar":  # the box at the right end, where an Arabic line starts
+        box = (width - MARGIN - side, width - MARGIN - 1)
+        between = (box[0] - gap, box[0] - 1)
+    else:
+        box = (MARGIN, MARGIN + side - 1)
+        between = (box[1] + 1, box[1] + gap)
+    assert (left, right)[language == "ar"] == box[language == "ar"]
+    assert box[0] in boxes and box[1] in boxes  # both sides of the box, full height
+    assert _ink_between(raster.image, *between) == 0  # the gap between box and text
+    text_side = (left, box[0] - gap) if language == "ar" else (between[1] + 1, right)
+    assert _ink_between(raster.image, *text_side) > 0  # the text, after the box
+
+
+def _ink_between(image: Image.Image, first: int, last: int) -> int:
+    """Black dots in the columns ``first`` to ``last``."""
+    strip = image.convert("L").crop((first, 0, last + 1, image.height))
+    return strip.histogram()[0]
+
+
+def test_a_job_preview_is_the_exact_raster_read_back_from_its_bytes() -> None:
+    from printing.escpos_out import escpos_chunks
+    from printing.preview import raster_of_job
+
+    raster = rasterize(slip_document(_slip(), "ar"), 576)
+    back = raster_of_job(b"".join(escpos_chunks(raster, "")))
+    assert back is not None and back.width == 576 and back.height >= raster.height
+    top = back.image.crop((0, 0, raster.width, raster.height))
+    assert top.tobytes() == raster.image.tobytes()
+    assert raster_of_job(b"\x1b@no image") is None

@@ -78,7 +78,7 @@ def test_the_counter_is_chosen_once_and_remembered_for_the_machine(
 def test_every_button_shows_its_shortcut(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> None:
     page = make_page(qtbot, office, tasks, None)
     shortcuts = [command.shortcut for command in COMMANDS]
-    assert len(set(shortcuts)) == len(COMMANDS) == 8
+    assert len(set(shortcuts)) == len(COMMANDS) == 10
     for command in COMMANDS:
         assert page.buttons[command.name].text().endswith(f"[{command.shortcut}]")
         assert page.actions[command.name].shortcut().toString() == command.shortcut
@@ -210,3 +210,52 @@ def test_the_shortcuts_work_anywhere_in_the_desk_window(
     qtbot.waitUntil(lambda: queue.find("D001").state is TicketState.CALLED)
     qtbot.waitUntil(lambda: not page.busy and not page._reading)
     assert page.current is not None and page.current.number == "D001"
+
+
+def test_cancel_and_reactivate_act_on_the_ticket_chosen_in_the_list(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
+) -> None:
+    office.settings.set(office.system, "desk.counter", "1")
+    office.settings.set(office.system, "queue.max_calls", "1")
+    for reason in ("health", "health"):
+        queue.take(office.system, TicketRequest(reason=reason))
+    page = make_page(qtbot, office, tasks, None)
+
+    act(qtbot, page, "cancel")
+    assert page.message_label.text() == "Choisissez d'abord un ticket dans la liste."
+    page.select_ticket("D002")
+    act(qtbot, page, "cancel")  # the visitor left
+    assert queue.find("D002").state is TicketState.CANCELLED
+    assert page.message_label.text() == "Ticket D002 annulé."
+
+    act(qtbot, page, "call_next")
+    act(qtbot, page, "no_show")
+    assert queue.find("D001").state is TicketState.NO_SHOW
+    groups = [page.tree.topLevelItem(i).text(0) for i in range(page.tree.topLevelItemCount())]
+    assert groups == ["Absents (1)"]
+
+    page.select_ticket("D001")  # came back
+    qtbot.keyClick(page, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: queue.find("D001").state is TicketState.WAITING)
+    qtbot.waitUntil(lambda: not page.busy and not page._reading)
+    assert page.message_label.text() == "Ticket D001 de nouveau en attente, à sa place."
+    assert page.tree.topLevelItem(0).text(0) == "Santé (1)"
+
+
+def test_a_visit_is_transferred_to_another_counter(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
+) -> None:
+    office.settings.set(office.system, "desk.counter", "1")
+    queue.take(office.system, TicketRequest(reason="legal_aid"))
+    page = make_page(qtbot, office, tasks, None)
+    act(qtbot, page, "call_next")
+    act(qtbot, page, "start")
+    page.transfer_combo.setCurrentIndex(page.transfer_combo.findData(2))
+    assert page.transfer_combo.currentText() == "Guichet 2"
+    act(qtbot, page, "transfer")
+    moved = queue.find("H001")
+    assert (moved.state, moved.reason) == (TicketState.WAITING, "legal_aid")
+    assert page.current is None
+    assert queue.call_next(office.system, 1) is None  # waits for counter 2 only
+    called = queue.call_next(office.system, 2)
+    assert called is not None and called.ticket.number == "H001"

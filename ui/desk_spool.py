@@ -1,0 +1,372 @@
+"""The desk's Printing page: the print spool's jobs, what went wrong, and what to do about it.
+
+Each job shows when it was queued, what it prints, the printer, its state and, when it did
+not print, why in plain words (the printer's own message as a tooltip). The officer can print
+a job again, cancel it, or mark a doubtful one printed after looking at the paper; the spool
+(``printing.spool``) decides what is allowed and who may do it. A job's exact picture is
+read back from its bytes for a preview. Everything runs on the worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QAction, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.print_spool import PrintJobState
+from db.uow import Actor
+from kiosk.accounts import AccountError
+from kiosk.i18n import Translator
+from kiosk.office import OfficeContext
+from printing.errors import SpoolError
+from printing.jobs import spool_for
+from printing.preview import raster_of_job
+from printing.raster import Raster
+from printing.spool_views import JobView
+from ui.changes import ChangeWatcher
+from ui.language import LanguageState
+from ui.styles import named
+from ui.tasks import Tasks
+
+log = logging.getLogger(__name__)
+
+OFFICE_ZONE = ZoneInfo("Africa/Casablanca")
+COLUMNS = ("created", "document", "printer", "state", "problem")
+PREVIEW_WIDTH = 260
+
+# What each action may act on (the spool refuses the rest; buttons follow it).
+ACTIONS: dict[str, tuple[str, frozenset[PrintJobState]]] = {
+    "reprint": ("Ctrl+R", frozenset(PrintJobState) - {PrintJobState.SENDING}),
+    "cancel": (
+        "Ctrl+Shift+X",
+        frozenset({PrintJobState.QUEUED, PrintJobState.FAILED, PrintJobState.MAY_HAVE_PRINTED}),
+    ),
+    "mark_printed": (
+        "Ctrl+Shift+P",
+        frozenset({PrintJobState.MAY_HAVE_PRINTED, PrintJobState.FAILED, PrintJobState.QUEUED}),
+    ),
+}
+
+
+def local_time(moment: datetime, pattern: str = "%d/%m %H:%M") -> str:
+    """``moment`` (naive means UTC) as the office's day and time (or as ``pattern``)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(OFFICE_ZONE).strftime(pattern)
+
+
+def document_text(tr: Translator, job: JobView) -> str:
+    """What the job prints, in the officer's words: "Ticket A014", "Slip K7QX-M4PR"."""
+    if job.kind in ("ticket", "slip") and " " in job.summary:
+        code = job.summary.rsplit(" ", 1)[1]
+        return f"{tr(f'desk.spool.kind.{job.kind}')} \u2066{code}\u2069"  # the code stays LTR
+    if job.kind == "test":
+        return tr("desk.spool.kind.test")
+    return job.summary
+
+
+def problem_text(tr: Translator, job: JobView) -> str:
+    """Why the job did not print yet, in the officer's words ("" when all is well)."""
+    if job.state is PrintJobState.MAY_HAVE_PRINTED:
+        return tr("desk.spool.problem.may_have_printed")
+    if job.state is PrintJobState.FAILED:
+        return tr("desk.spool.problem.failed")
+    if job.state is PrintJobState.QUEUED and job.error:
+        return tr("desk.spool.problem.retrying", time=local_time(job.next_attempt_at, "%H:%M"))
+    if job.state is PrintJobState.QUEUED:
+        return tr("desk.spool.problem.waiting")
+    return ""
+
+
+class SpoolPage(QWidget):
+    """The print jobs of the office, with reprint, cancel and mark printed, and a preview."""
+
+    def __init__(
+        self,
+        context: OfficeContext,
+        language: LanguageState,
+        actor: Actor,
+        tasks: Tasks,
+        changes: ChangeWatcher | None,
+        wake_printer: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.section = "printing"
+        self._language = language
+        self._actor = actor
+        self._tasks = tasks
+        self._wake_printer = wake_printer
+        self.spool = spool_for(context)
+        self.jobs: list[JobView] | None = None
+        self.preview_job: uuid.UUID | None = None
+        self._message: Callable[[Translator], str] | None = None
+        self._reading = False
+        self._read_again = False
+        self.busy = False
+        self._build()
+        language.language_changed.connect(self.retranslate)
+        if changes is not None:
+            changes.database_changed.connect(self.refresh)
+        self.retranslate()
+        self.refresh()
+
+    def _build(self) -> None:
+        self.title_label = named(QLabel(), "pageTitle")
+        self.intro_label = QLabel(wordWrap=True)
+        self.table = named(QTableWidget(0, len(COLUMNS)), "spoolTable")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        for column in (0, 3):  # time and state: short
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((1, 160), (2, 120)):  # document and printer: elided, tooltip
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self.on_selection_changed)
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+
+        self.buttons: dict[str, QPushButton] = {}
+        self.actions: dict[str, QAction] = {}
+        row = QHBoxLayout()
+        for name, (shortcut, _states) in ACTIONS.items():
+            action = QAction(self, shortcut=QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(partial(self.on_action, name))
+            self.addAction(action)
+            button = named(QPushButton(), "spoolButton")
+            button.setMinimumHeight(40)
+            button.clicked.connect(action.trigger)
+            row.addWidget(button)
+            self.buttons[name] = button
+            self.actions[name] = action
+        row.addStretch(1)
+        self.message_label = named(QLabel(wordWrap=True), "spoolMessage")
+
+        self.preview_title = named(QLabel(), "queueHeading")
+        self.preview_label = named(QLabel(), "spoolPreview")
+        self.preview_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()
+        scroll.setWidget(self.preview_label)
+        scroll.setWidgetResizable(True)
+        scroll.setFixedWidth(PREVIEW_WIDTH + 24)
+
+        left = QVBoxLayout()
+        left.addWidget(self.table, 1)
+        left.addLayout(row)
+        left.addWidget(self.message_label)
+        right = QVBoxLayout()
+        right.addWidget(self.preview_title)
+        right.addWidget(scroll, 1)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addLayout(right)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.intro_label)
+        layout.addLayout(body, 1)
+
+    # --- reading ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the jobs again (on the worker thread)."""
+        if self._reading:
+            self._read_again = True
+            return
+        self._reading = True
+        self._tasks.run(self.spool.jobs, self.on_jobs_loaded, self.on_read_failed)
+
+    def on_read_failed(self, error: BaseException) -> None:
+        """Keep the list as it is; say that the spool could not be read."""
+        self._reading = False
+        log.error("the print spool could not be read", exc_info=error)
+        self._show_message("desk.spool.read_failed")
+
+    def on_jobs_loaded(self, jobs: list[JobView]) -> None:
+        """Show the jobs just read, keeping the selected one selected."""
+        self._reading = False
+        self.jobs = jobs
+        self._fill()
+        if self._read_again:
+            self._read_again = False
+            self.refresh()
+
+    @property
+    def selected_job(self) -> JobView | None:
+        """The job selected in the list, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or self.jobs is None:
+            return None
+        index = rows[0].row()
+        return self.jobs[index] if index < len(self.jobs) else None
+
+    def select_job(self, job_id: uuid.UUID) -> None:
+        """Select the job ``job_id`` (as if the officer clicked it)."""
+        for index, job in enumerate(self.jobs or ()):
+            if job.id == job_id:
+                self._select_row(index)
+                return
+        raise LookupError(f"print job {job_id} is not in the list")
+
+    # --- showing ---------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """Re-read every text in the officer's language."""
+        tr = self._language.translator
+        self.title_label.setText(tr("desk.nav.printing"))
+        self.intro_label.setText(tr("desk.spool.intro"))
+        self.table.setHorizontalHeaderLabels([tr(f"desk.spool.column.{c}") for c in COLUMNS])
+        for name, (shortcut, _states) in ACTIONS.items():
+            text = tr(f"desk.spool.{name}")
+            self.buttons[name].setText(f"{text}  [{shortcut}]")
+            self.actions[name].setText(text)
+        self.preview_title.setText(tr("desk.spool.preview"))
+        if self.preview_label.pixmap().isNull():
+            self.preview_label.setText(tr("desk.spool.no_preview"))
+        self.message_label.setText("" if self._message is None else self._message(tr))
+        self._fill()
+
+    def _fill(self) -> None:
+        tr = self._language.translator
+        selected = self.selected_job
+        self.table.blockSignals(True)
+        try:
+            self.table.clearContents()
+            jobs = self.jobs or []
+            self.table.setRowCount(len(jobs))
+            for row, job in enumerate(jobs):
+                problem = QTableWidgetItem(problem_text(tr, job))
+                problem.setToolTip(job.error)
+                cells = (
+                    QTableWidgetItem(f"\u2066{local_time(job.created_at)}\u2069"),  # LTR isolate
+                    QTableWidgetItem(document_text(tr, job)),
+                    QTableWidgetItem(job.printer),
+                    QTableWidgetItem(tr(f"desk.spool.state.{job.state.value}")),
+                    problem,
+                )
+                for column, cell in enumerate(cells):
+                    if column in (1, 2):  # elided: the whole text in the tooltip
+                        cell.setToolTip(cell.text())
+                    self.table.setItem(row, column, cell)
+                if selected is not None and job.id == selected.id:
+                    self._select_row(row)
+        finally:
+            self.table.blockSignals(False)
+        self.table.resizeRowsToContents()
+        self._update_enabled()
+
+    def _select_row(self, row: int) -> None:
+        # QTableView.selectRow() selects nothing in a right-to-left table whose viewport
+        # edge falls past the last column (it looks the column up at the viewport's width).
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(self.table.model().index(row, 0), flags)
+
+    def _update_enabled(self) -> None:
+        job = self.selected_job
+        for name, (_shortcut, states) in ACTIONS.items():
+            allowed = job is not None and job.state in states and not self.busy
+            self.buttons[name].setEnabled(allowed)
+            self.actions[name].setEnabled(allowed)
+
+    def _show_message(self, key: str, **params: object) -> None:
+        self._message = lambda tr: tr(key, **params)
+        self.message_label.setText(self._message(self._language.translator))
+
+    # --- preview ---------------------------------------------------------------------
+
+    def on_selection_changed(self) -> None:
+        """Follow the selection: buttons, and the preview of the selected job."""
+        self._update_enabled()
+        job = self.selected_job
+        if job is None or job.id == self.preview_job:
+            return
+        self.preview_job = job.id
+        work = partial(self._read_raster, job.id)
+        self._tasks.run(work, partial(self.on_preview_loaded, job.id), self.on_preview_failed)
+
+    def _read_raster(self, job_id: uuid.UUID) -> Raster | None:
+        return raster_of_job(self.spool.job_bytes(job_id))
+
+    def on_preview_loaded(self, job_id: uuid.UUID, raster: Raster | None) -> None:
+        """Show the picture of the job (if it is still the one selected)."""
+        if job_id != self.preview_job:
+            return
+        if raster is None:
+            self.preview_label.setPixmap(QPixmap())
+            self.preview_label.setText(self._language.translator("desk.spool.no_preview"))
+            return
+        image = raster.to_qimage().scaledToWidth(
+            min(PREVIEW_WIDTH, raster.width), Qt.TransformationMode.SmoothTransformation
+        )
+        self.preview_label.setPixmap(QPixmap.fromImage(image))
+
+    def on_preview_failed(self, error: BaseException) -> None:
+        """No picture: say so."""
+        log.warning("no preview of a print job: %s", error)
+        self.preview_label.setPixmap(QPixmap())
+        self.preview_label.setText(self._language.translator("desk.spool.no_preview"))
+
+    # --- acting ----------------------------------------------------------------------
+
+    def on_action(self, name: str) -> None:
+        """Reprint, cancel or mark printed the selected job (on the worker thread)."""
+        job = self.selected_job
+        if job is None or self.busy:
+            if job is None:
+                self._show_message("desk.spool.select_job")
+            return
+        operation = {
+            "reprint": self.spool.retry,
+            "cancel": self.spool.cancel,
+            "mark_printed": self.spool.mark_printed,
+        }[name]
+        self.busy = True
+        self._update_enabled()
+        work = partial(operation, self._actor, job.id)
+        self._tasks.run(work, partial(self.on_done, name), self.on_refused)
+
+    def on_done(self, name: str, job: JobView) -> None:
+        """Say what was done, wake the printer for a reprint, read the jobs again."""
+        self.busy = False
+        if name == "reprint" and self._wake_printer is not None:
+            self._wake_printer()
+        document = document_text(self._language.translator, job)
+        self._show_message(f"desk.spool.done.{name}", document=document)
+        self.refresh()
+
+    def on_refused(self, error: BaseException) -> None:
+        """Show why the spool refused, in the officer's language."""
+        self.busy = False
+        self._update_enabled()
+        if isinstance(error, AccountError):
+            self._show_message(error.message_key)
+        elif isinstance(error, SpoolError):
+            self._show_message("desk.spool.refused", detail=str(error))
+        else:
+            log.error("a print spool operation failed", exc_info=error)
+            self._show_message("desk.spool.refused", detail=type(error).__name__)
+        self.refresh()
