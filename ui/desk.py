@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -28,7 +29,8 @@ class DeskWindow(QMainWindow):
 
     Locking keeps the main page as it is; the same officer unlocking gets it back untouched,
     another officer logging in gets a fresh one. ``lock_after_ms`` overrides the
-    ``desk.auto_lock_minutes`` setting (tests use a short delay).
+    ``desk.auto_lock_minutes`` setting (tests use a short delay). ``wake_printer`` tells the
+    print spool's worker that a job was queued again (a reprint).
     """
 
     def __init__(
@@ -38,9 +40,11 @@ class DeskWindow(QMainWindow):
         changes: ChangeWatcher | None = None,
         demo_login: tuple[str, str] | None = None,
         lock_after_ms: int | None = None,
+        wake_printer: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self._context = context
+        self._wake_printer = wake_printer
         self._tasks = tasks
         self._changes = changes
         self._fixed_lock_ms = lock_after_ms
@@ -129,7 +133,12 @@ class DeskWindow(QMainWindow):
         if not same_officer or self.main_page is None:
             self._discard_main_page()
             self.main_page = MainPage(
-                self._context, self.language, actor, self._tasks, self._changes
+                self._context,
+                self.language,
+                actor,
+                self._tasks,
+                self._changes,
+                wake_printer=self._wake_printer,
             )
             self.stack.addWidget(self.main_page)
         self.actor = actor

@@ -7,6 +7,8 @@ settings registry with the current values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,12 +29,15 @@ from kiosk.accounts import Permission, has_permission
 from kiosk.office import OfficeContext
 from kiosk.settings import REGISTRY
 from ui.changes import ChangeWatcher
+from ui.desk_directory import DirectoryPage
 from ui.desk_queue import QueuePage
+from ui.desk_reports import ReportsPage
+from ui.desk_spool import SpoolPage
 from ui.language import LanguageState
 from ui.styles import named
 from ui.tasks import Tasks
 
-SECTIONS = ("queue", "cases", "directory", "referrals", "reports", "settings")
+SECTIONS = ("queue", "cases", "directory", "referrals", "reports", "printing", "settings")
 
 
 def visible_sections(actor: Actor) -> tuple[str, ...]:
@@ -150,6 +155,7 @@ class MainPage(QWidget):
         actor: Actor,
         tasks: Tasks,
         changes: ChangeWatcher | None,
+        wake_printer: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.actor = actor
@@ -163,6 +169,12 @@ class MainPage(QWidget):
                 page = SettingsPage(context, language, tasks, changes)
             elif section == "queue":
                 page = QueuePage(context, language, actor, tasks, changes)
+            elif section == "directory":
+                page = DirectoryPage(context, language, tasks)
+            elif section == "reports":
+                page = ReportsPage(context, language, actor, tasks, changes)
+            elif section == "printing":
+                page = SpoolPage(context, language, actor, tasks, changes, wake_printer)
             else:
                 page = PlaceholderPage(section, language)
             self.pages.addWidget(page)

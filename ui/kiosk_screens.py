@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from db.models import PriorityKind
 from kiosk.queue.config import QueueConfig
@@ -22,6 +30,8 @@ BUTTON_HEIGHT_PX = 120  # well above 15 mm on an entrance touch screen
 REASON_ICON_PX = 88
 PRIORITY_ICON_PX = 120
 REASON_COLUMNS = 3
+BROWSE_ICON_PX = 56
+BROWSE_BUTTON_SIZE = QSize(300, 130)
 PRIORITY_CHOICES: tuple[tuple[str, PriorityKind | None], ...] = (
     ("elderly", PriorityKind.ELDERLY),
     ("pregnant", PriorityKind.PREGNANT),
@@ -41,7 +51,8 @@ def back_button() -> QPushButton:
 
 
 class ReasonScreen(QWidget):
-    """One pictogram button per reason of visit, labelled in the visitor's language.
+    """One pictogram button per reason of visit, labelled in the visitor's language, and
+    the signpost of "where can I…?" (``browse_button``) beside "back".
 
     Signals:
         reason_chosen(str): a reason was pressed; carries its key.
@@ -63,13 +74,22 @@ class ReasonScreen(QWidget):
             grid.addWidget(button, index // REASON_COLUMNS, index % REASON_COLUMNS)
             self.buttons[reason.key] = button
         self.back_button = back_button()
+        self.browse_button = PictogramButton("signpost", BROWSE_ICON_PX, "browseButton")
+        self.browse_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.browse_button.setFixedSize(BROWSE_BUTTON_SIZE)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        bottom.addSpacing(32)
+        bottom.addWidget(self.browse_button)
+        bottom.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 16, 32, 16)
         layout.addWidget(self.title_label)
         layout.addSpacing(12)
         layout.addLayout(grid, 1)
         layout.addSpacing(12)
-        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(bottom)
         language.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -78,6 +98,7 @@ class ReasonScreen(QWidget):
         tr = self._language.translator
         self.title_label.setText(tr("kiosk.flow.choose_reason"))
         self.back_button.setText(tr("kiosk.back"))
+        self.browse_button.set_label(tr("kiosk.browse.open"))
         for reason in self._config.reasons:
             self.buttons[reason.key].set_label(reason.labels[self._language.code])
 

@@ -2,10 +2,11 @@
 
 The first screen lets a visitor choose a language among large buttons, each named in its own
 script; the kiosk then speaks that language (and mirrors for Arabic): the reason of visit as
-pictograms, "do you need priority?", then the ticket, taken on the worker thread (and
-printed, when the application hands in a printing function). It goes back to the first
-screen by the back buttons or after ``kiosk.idle_seconds`` without a touch (three times
-that when the ticket could not be printed and its number must be remembered).
+pictograms (or "where can I…?", :mod:`ui.kiosk_browse`), "do you need priority?", then the
+ticket, taken on the worker thread (and printed, when the application hands in a printing
+function). It goes back to the first screen by the back buttons or after
+``kiosk.idle_seconds`` without a touch (three times that when the ticket could not be
+printed and its number must be remembered).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from kiosk.queue.service import QueueService, TicketRequest
 from kiosk.queue.views import TakenTicket
 from ui.changes import ChangeWatcher
 from ui.idle import IdleWatcher
+from ui.kiosk_browse import BrowseScreen
+from ui.kiosk_exit import HOLD_MS, CornerHold, ExitScreen
 from ui.kiosk_screens import BUTTON_HEIGHT_PX, PriorityScreen, ReasonScreen, TicketScreen
 from ui.language import LanguageState, direction_of
 from ui.styles import named, style_sheet
@@ -83,18 +86,22 @@ class LanguageScreen(QWidget):
 class KioskWindow(QWidget):
     """The full-screen kiosk at the entrance. A visitor cannot close it.
 
-    ``allow_close`` is set by the application when it quits; ``idle_after_ms`` overrides the
-    ``kiosk.idle_seconds`` setting (tests use a short delay). ``print_ticket`` prints each
-    ticket taken (none: the ticket is only shown), on ``printer_tasks``, a worker of its own
-    (a printer that is off must not hold up the database work); one is made if none is given.
+    ``allow_close`` is set by the application when it quits, or by a supervisor's password
+    after a long press in the top-left corner (``exit_hold_ms``, :mod:`ui.kiosk_exit`);
+    ``idle_after_ms`` overrides the ``kiosk.idle_seconds`` setting (tests use a short
+    delay). ``print_ticket`` prints each ticket taken (none: the ticket is only shown), on
+    ``printer_tasks``, a worker of its own (a printer that is off must not hold up the
+    database work); one is made if none is given.
 
     Signals:
         ticket_shown(object): a ticket was taken and is on screen; carries the TakenTicket.
         print_finished(bool): the ticket on screen was printed (True) or not (False).
+        exit_confirmed(): a supervisor's password closed the kiosk.
     """
 
     ticket_shown = Signal(object)
     print_finished = Signal(bool)
+    exit_confirmed = Signal()
 
     def __init__(
         self,
@@ -104,6 +111,7 @@ class KioskWindow(QWidget):
         idle_after_ms: int | None = None,
         print_ticket: PrintTicket | None = None,
         printer_tasks: Tasks | None = None,
+        exit_hold_ms: int = HOLD_MS,
     ) -> None:
         super().__init__()
         self._context = context
@@ -123,22 +131,32 @@ class KioskWindow(QWidget):
         self.reason_screen = ReasonScreen(self.queue.config, self.language)
         self.priority_screen = PriorityScreen(self.language)
         self.ticket_screen = TicketScreen(self.queue.config, self.language)
+        self.browse_screen = BrowseScreen(context, self.queue.config, self.language, tasks)
+        self.exit_screen = ExitScreen(context, self.language, tasks)
         self.stack = QStackedWidget()
         for screen in (
             self.language_screen,
             self.reason_screen,
             self.priority_screen,
             self.ticket_screen,
+            self.browse_screen,
+            self.exit_screen,
         ):
             self.stack.addWidget(screen)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.idle = IdleWatcher(self, self._idle_delay_ms())
+        self.corner = CornerHold(self, exit_hold_ms)
 
         self.language_screen.language_chosen.connect(self.on_language_chosen)
         self.reason_screen.reason_chosen.connect(self.on_reason_chosen)
         self.reason_screen.back_button.clicked.connect(self.on_back_requested)
+        self.reason_screen.browse_button.clicked.connect(self.on_browse_requested)
+        self.browse_screen.closed.connect(self.on_browse_closed)
+        self.corner.held.connect(self.on_exit_requested)
+        self.exit_screen.cancelled.connect(self.on_back_requested)
+        self.exit_screen.confirmed.connect(self.on_exit_confirmed)
         self.priority_screen.priority_chosen.connect(self.on_priority_chosen)
         self.priority_screen.back_button.clicked.connect(self.on_priority_back)
         self.ticket_screen.finish_button.clicked.connect(self.on_back_requested)
@@ -164,6 +182,28 @@ class KioskWindow(QWidget):
         self.language.set_language(code)
         self.stack.setCurrentWidget(self.reason_screen)
         self.idle.start()
+
+    def on_exit_requested(self) -> None:
+        """The hidden corner was held: ask for a supervisor's account (ui.kiosk_exit)."""
+        self.exit_screen.reset()
+        self.stack.setCurrentWidget(self.exit_screen)
+        self.idle.start()
+
+    def on_exit_confirmed(self, _actor: object) -> None:
+        """A supervisor or administrator confirmed: the kiosk closes."""
+        self.allow_close = True
+        self.exit_confirmed.emit()
+        self.close()
+
+    def on_browse_requested(self) -> None:
+        """ "Where can I…?": the services by pictogram, in the visitor's language."""
+        self.browse_screen.reset()
+        self.stack.setCurrentWidget(self.browse_screen)
+
+    def on_browse_closed(self) -> None:
+        """Back from browsing to the reasons."""
+        self.browse_screen.reset()
+        self.stack.setCurrentWidget(self.reason_screen)
 
     def on_reason_chosen(self, key: str) -> None:
         """Remember the reason and ask about priority."""
@@ -236,6 +276,8 @@ class KioskWindow(QWidget):
         self.idle.timeout_ms = self._idle_delay_ms()
         self.language.set_language(REFERENCE_LANGUAGE)
         self.ticket_screen.show_taking()
+        self.browse_screen.reset()
+        self.exit_screen.reset()
         self.stack.setCurrentWidget(self.language_screen)
 
     def on_database_changed(self) -> None:

@@ -60,7 +60,7 @@ def test_an_officer_sees_honest_placeholders_and_no_reports(
     log_in(desk, *OFFICER)
     main = desk.main_page
     assert main is not None
-    assert main.sections == ["queue", "cases", "directory", "referrals", "settings"]
+    assert main.sections == ["queue", "cases", "directory", "referrals", "printing", "settings"]
     main.show_section("cases")
     page = main.pages.currentWidget()
     assert isinstance(page, PlaceholderPage)

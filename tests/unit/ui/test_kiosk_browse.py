@@ -1,0 +1,113 @@
+"""The kiosk's "where can I…?": services by pictogram and commune, never personal data."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk.directory.importer import import_directory
+from kiosk.directory_cli import demo_directory
+from kiosk.office import OfficeContext
+from ui.directory_view import DASH
+from ui.kiosk_window import KioskWindow
+from ui.tasks import Tasks
+
+from .conftest import OFFICER
+
+
+@pytest.fixture
+def browsing_kiosk(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> KioskWindow:
+    """A kiosk on the demo directory, shown; allowed to close after the test."""
+    import_directory(office.store, office.system, demo_directory())
+    window = KioskWindow(office, tasks, idle_after_ms=60_000)
+    qtbot.addWidget(window)
+    window.resize(1280, 900)
+    window.show()
+    yield window
+    window.allow_close = True
+
+
+def open_browse(qtbot: QtBot, kiosk: KioskWindow, language: str) -> None:
+    qtbot.mouseClick(kiosk.language_screen.buttons[language], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.reason_screen.browse_button, Qt.MouseButton.LeftButton)
+    assert kiosk.stack.currentWidget() is kiosk.browse_screen
+
+
+def choose(qtbot: QtBot, kiosk: KioskWindow, button: object) -> None:
+    with qtbot.waitSignal(kiosk.browse_screen.services_shown, timeout=5000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_a_visitor_browses_health_services_by_pictogram_and_commune(
+    qtbot: QtBot, browsing_kiosk: KioskWindow
+) -> None:
+    kiosk, browse = browsing_kiosk, browsing_kiosk.browse_screen
+    open_browse(qtbot, kiosk, "fr")
+    assert browse.title_label.text() == "Que cherchez-vous ?"
+    assert browse.category_buttons["health"].pictogram_name == "health"
+    assert browse.category_buttons["health"].label() == "Santé"
+
+    choose(qtbot, kiosk, browse.category_buttons["health"])
+    names = [service["name"] for service in browse.services]
+    assert names[0] == "Centre de santé de Taliouine"  # the office's commune first
+    texts = browse.texts
+    assert "Horaires : lun\u2013ven : 08:30\u201316:30" in texts
+    assert any(text.startswith("Adresse : \u2068Adresse de démonstration") for text in texts)
+    assert "Exemple de démonstration : adresse et horaires non vérifiés" in texts
+
+    choose(qtbot, kiosk, browse.commune_buttons["Tiznit"])
+    assert sorted(service["name"] for service in browse.services) == [
+        "Centre de santé de Tiznit",
+        "Hôpital provincial de Tiznit",
+    ]
+
+
+def test_the_browse_never_shows_phones_or_anyone_s_data(
+    qtbot: QtBot, browsing_kiosk: KioskWindow, office: OfficeContext
+) -> None:
+    kiosk, browse = browsing_kiosk, browsing_kiosk.browse_screen
+    open_browse(qtbot, kiosk, "en")
+    choose(qtbot, kiosk, browse.category_buttons["legal_aid"])
+    assert browse.services
+    assert all(
+        set(service) == {"service_id", "name", "commune", "hours", "addresses", "demo"}
+        for service in browse.services
+    )
+    joined = " ".join(browse.texts)
+    assert "+212" not in joined and OFFICER[0] not in joined and "BAOM Taliouine" not in joined
+
+
+def test_arabic_browse_is_mirrored_and_in_arabic(qtbot: QtBot, browsing_kiosk: KioskWindow) -> None:
+    kiosk, browse = browsing_kiosk, browsing_kiosk.browse_screen
+    open_browse(qtbot, kiosk, "ar")
+    assert kiosk.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert kiosk.reason_screen.browse_button.label() == "أين أجد…؟"
+    choose(qtbot, kiosk, browse.category_buttons["civil_registration"])
+    assert browse.services[0]["name"] == "مكتب الحالة المدنية تالوين"
+    assert browse.commune_buttons["Taliouine"].text() == "تالوين"
+    week = f"أوقات العمل: الإثنين{DASH}الجمعة"
+    assert any(text.startswith(week) for text in browse.texts)
+
+
+def test_back_and_idle_return_to_the_start(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    import_directory(office.store, office.system, demo_directory())
+    kiosk = KioskWindow(office, tasks, idle_after_ms=300)
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    browse = kiosk.browse_screen
+    open_browse(qtbot, kiosk, "en")
+    choose(qtbot, kiosk, browse.category_buttons["housing"])
+    qtbot.mouseClick(browse.results_back_button, Qt.MouseButton.LeftButton)
+    assert browse.stack.currentWidget() is browse.categories_page
+    qtbot.mouseClick(browse.back_button, Qt.MouseButton.LeftButton)
+    assert kiosk.stack.currentWidget() is kiosk.reason_screen
+
+    qtbot.mouseClick(kiosk.reason_screen.browse_button, Qt.MouseButton.LeftButton)
+    choose(qtbot, kiosk, browse.category_buttons["health"])
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.language_screen, timeout=5000)
+    assert kiosk.language.code == "fr"
+    assert browse.services == [] and browse.stack.currentWidget() is browse.categories_page
+    kiosk.allow_close = True
