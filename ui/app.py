@@ -73,6 +73,34 @@ def start_spool_worker(context: OfficeContext, changes: ChangeWatcher | None = N
     return worker
 
 
+class DeferredSpoolWorker:
+    """The spool worker, started once the windows are up: importing python-escpos costs
+    about 0.2 s, which the first paint should not wait for."""
+
+    START_DELAY_MS = 1500
+
+    def __init__(self, context: OfficeContext, changes: ChangeWatcher) -> None:
+        self._context = context
+        self._changes = changes
+        self._worker: SpoolWorker | None = None
+        QTimer.singleShot(self.START_DELAY_MS, self.start)
+
+    def start(self) -> None:
+        """Start the worker now (once)."""
+        if self._worker is None:
+            self._worker = start_spool_worker(self._context, self._changes)
+
+    def wake(self) -> None:
+        """Look at the spool again (a job was just submitted)."""
+        if self._worker is not None:
+            self._worker.wake()
+
+    def stop(self, wait_seconds: float) -> None:
+        """Stop the worker if it was started."""
+        if self._worker is not None:
+            self._worker.stop(wait_seconds)
+
+
 def build_windows(
     request: WindowRequest,
     tasks: Tasks,
@@ -154,7 +182,7 @@ def run_windows(request: WindowRequest) -> int:
     changes = ChangeWatcher(request.context.store)
     spool_worker = None
     if PRINTING_WINDOWS.intersection(request.windows):
-        spool_worker = start_spool_worker(request.context, changes)
+        spool_worker = DeferredSpoolWorker(request.context, changes)
     wake = None if spool_worker is None else spool_worker.wake
     windows = build_windows(request, tasks, changes, wake)
     screen = choose_screen(request.screen)

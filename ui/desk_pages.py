@@ -29,10 +29,6 @@ from kiosk.accounts import Permission, has_permission
 from kiosk.office import OfficeContext
 from kiosk.settings import REGISTRY
 from ui.changes import ChangeWatcher
-from ui.desk_directory import DirectoryPage
-from ui.desk_queue import QueuePage
-from ui.desk_reports import ReportsPage
-from ui.desk_spool import SpoolPage
 from ui.language import LanguageState
 from ui.styles import named
 from ui.tasks import Tasks
@@ -167,13 +163,22 @@ class MainPage(QWidget):
             page: QWidget
             if section == "settings":
                 page = SettingsPage(context, language, tasks, changes)
+            # The pages are imported at login, not at start-up (printing brings python-escpos).
             elif section == "queue":
+                from ui.desk_queue import QueuePage
+
                 page = QueuePage(context, language, actor, tasks, changes)
             elif section == "directory":
+                from ui.desk_directory import DirectoryPage
+
                 page = DirectoryPage(context, language, tasks)
             elif section == "reports":
+                from ui.desk_reports import ReportsPage
+
                 page = ReportsPage(context, language, actor, tasks, changes)
             elif section == "printing":
+                from ui.desk_spool import SpoolPage
+
                 page = SpoolPage(context, language, actor, tasks, changes, wake_printer)
             else:
                 page = PlaceholderPage(section, language)

@@ -46,6 +46,7 @@ class Tasks(QObject):
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="baom-db")
         self._pending = 0
+        self._stopped = False
         self.task_finished.connect(self.on_task_finished, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -59,7 +60,12 @@ class Tasks(QObject):
         on_success: Callable[[T], object],
         on_failure: Callable[[BaseException], object] = _log_failure,
     ) -> None:
-        """Run ``work()`` on the worker; then ``on_success(result)`` or ``on_failure(error)``."""
+        """Run ``work()`` on the worker; then ``on_success(result)`` or ``on_failure(error)``.
+
+        After :meth:`shutdown` (the application is quitting) new work is dropped.
+        """
+        if self._stopped:
+            return
         self._pending += 1
         future = self._executor.submit(work)
         future.add_done_callback(lambda done: self._deliver(done, on_success, on_failure))
@@ -88,4 +94,5 @@ class Tasks(QObject):
 
     def shutdown(self) -> None:
         """Wait for the running task and stop the worker (at exit)."""
+        self._stopped = True
         self._executor.shutdown(wait=True, cancel_futures=True)

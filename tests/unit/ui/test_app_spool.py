@@ -18,7 +18,7 @@ from printing.printer import PrinterConfig
 from printing.spool_views import JobView
 from tests.helpers.escpos import decode
 from tests.helpers.printers import LoopbackPrinter, free_port, loopback_printer
-from ui.app import start_spool_worker
+from ui.app import DeferredSpoolWorker, start_spool_worker
 from ui.changes import ChangeWatcher
 
 
@@ -55,7 +55,8 @@ def test_a_job_left_queued_prints_once_when_the_printer_comes_back(
         left = spool_for(office).job(job.id)
         assert left.state is PrintJobState.QUEUED and "127.0.0.1" in left.error
         printer = LoopbackPrinter(port=port)  # switched on again
-        qtbot.waitUntil(lambda: _state(office, job.id) is PrintJobState.PRINTED, timeout=8000)
+        # The retries back off (2 s, 4 s, 8 s…): on a busy machine two may fail before this.
+        qtbot.waitUntil(lambda: _state(office, job.id) is PrintJobState.PRINTED, timeout=20_000)
         time.sleep(0.3)  # would a second copy follow?
         received = printer.wait_for_jobs(1)
     finally:
@@ -78,4 +79,19 @@ def test_a_submitted_job_wakes_the_worker(
             qtbot.waitUntil(lambda: _state(office, job.id) is PrintJobState.PRINTED, timeout=3000)
         finally:
             worker.stop(3)
+        assert len(printer.wait_for_jobs(1)) == 1
+
+
+def test_the_windows_start_the_worker_after_the_first_paint(
+    qtbot: QtBot, office: OfficeContext, watcher: ChangeWatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DeferredSpoolWorker, "START_DELAY_MS", 50)
+    with loopback_printer() as printer:
+        job = _queue_test_page(office, printer.uri)
+        deferred = DeferredSpoolWorker(office, watcher)
+        try:
+            assert _state(office, job.id) is PrintJobState.QUEUED  # nothing before the delay
+            qtbot.waitUntil(lambda: _state(office, job.id) is PrintJobState.PRINTED, timeout=5000)
+        finally:
+            deferred.stop(3)
         assert len(printer.wait_for_jobs(1)) == 1

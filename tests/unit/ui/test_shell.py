@@ -87,6 +87,14 @@ def _alive(widget: QWidget) -> bool:
     return shiboken6.isValid(widget)
 
 
+def test_work_asked_for_while_quitting_is_dropped(qapp: QApplication) -> None:
+    tasks = Tasks()
+    tasks.shutdown()
+    called: list[object] = []
+    tasks.run(lambda: 1, called.append, called.append)  # a late refresh after shutdown
+    assert called == [] and tasks.pending == 0
+
+
 def test_input_for_another_window_does_not_count(qtbot: QtBot) -> None:
     watched, other = QLineEdit(), QLineEdit()
     for widget in (watched, other):
