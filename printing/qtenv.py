@@ -2,7 +2,7 @@
 
 Drawing text needs a QGuiApplication (the font database lives in it). A command run without
 a screen gets the ``offscreen`` platform; the windows' QApplication is reused when there is
-one. Only QtGui is used here: printing never imports QtWidgets.
+one. Only QtGui is used here: printing never imports the widgets module.
 """
 
 from __future__ import annotations
