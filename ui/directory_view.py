@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.directory.card import service_card
-from kiosk.directory.profile import COMMUNES, Commune, find_commune
+from kiosk.directory.profile import COMMUNES, PROVINCES_AR, Commune, find_commune
 from kiosk.directory.search import Hit, SearchQuery, distance_km, search
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext, local_office
@@ -21,14 +21,6 @@ from kiosk.office import OfficeContext, local_office
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DASH = "\u2013"  # en dash between the first and last day of a range
 OTHER_LANGUAGES = {"es": "Español", "ur": "اردو", "wo": "Wolof", "ff": "Pulaar", "bm": "Bamanankan"}
-PROVINCES_AR = {
-    "Taroudant": "تارودانت",
-    "Tiznit": "تيزنيت",
-    "Chtouka-Aït Baha": "اشتوكة آيت باها",
-    "Inezgane-Aït Melloul": "إنزكان آيت ملول",
-    "Tata": "طاطا",
-    "Agadir Ida-Outanane": "أكادير إداوتنان",
-}
 
 
 def office_commune(context: OfficeContext) -> Commune | None:

@@ -102,6 +102,16 @@ class Commune:
     name_zgh: str | None = None
 
 
+PROVINCES_AR = {
+    "Taroudant": "تارودانت",
+    "Tiznit": "تيزنيت",
+    "Chtouka-Aït Baha": "اشتوكة آيت باها",
+    "Inezgane-Aït Melloul": "إنزكان آيت ملول",
+    "Tata": "طاطا",
+    "Agadir Ida-Outanane": "أكادير إداوتنان",
+}
+"""The provinces of Souss-Massa, French name to Arabic name."""
+
 COMMUNES = (
     Commune("Taliouine", "Taroudant", "تالوين", 30.531, -7.923, name_zgh="ⵜⴰⵍⵉⵡⵉⵏ"),
     Commune("Ouijjane", "Tiznit", "ويجان", 29.606, -9.601),

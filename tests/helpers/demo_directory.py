@@ -15,7 +15,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kiosk.directory.profile import COMMUNES, NEEDS_TAXONOMY, TIME_ZONE, Commune
+from kiosk.directory.profile import (
+    COMMUNES,
+    NEEDS_TAXONOMY,
+    PROVINCES_AR,
+    TIME_ZONE,
+    Commune,
+)
 
 TARGET = Path(__file__).resolve().parents[2] / "resources" / "directory" / "souss-massa-demo.json"
 Text = tuple[str, str, str]  # fr, ar, en; {c}/{a} commune, {p}/{pa} province (Latin/Arabic)
@@ -57,14 +63,6 @@ NEEDS: dict[str, Text] = {
         "Diaspora investment",
     ),
     "other": ("Autres démarches", "مساطر أخرى", "Other matters"),
-}
-PROVINCES_AR = {
-    "Taroudant": "تارودانت",
-    "Tiznit": "تيزنيت",
-    "Chtouka-Aït Baha": "اشتوكة آيت باها",
-    "Inezgane-Aït Melloul": "إنزكان آيت ملول",
-    "Tata": "طاطا",
-    "Agadir Ida-Outanane": "أكادير إداوتنان",
 }
 ID_DOCUMENT: Text = (
     "Pièce d'identité (CNIE, passeport ou carte de séjour)",
