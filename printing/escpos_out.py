@@ -22,7 +22,7 @@ from escpos.printer import Dummy
 from PIL import Image
 
 from printing.errors import MaybeSent, NothingSent
-from printing.printer import PrinterTarget, connection, escpos_profile
+from printing.printer import PrinterTarget, escpos_profile, open_connection
 from printing.raster import Raster
 
 FRAGMENT_HEIGHT = 480  # 20 lines of 24 dots: what every ESC/POS printer's buffer takes
@@ -81,13 +81,8 @@ def send(
     ``before_first_byte`` runs once the connection is open, just before bytes leave, so the
     spool can record that from now on a failure may have printed something.
     """
-    printer = connection(target, profile, width, timeout)
     try:
-        if target.kind == "tcp":
-            # python-escpos 3.1's Network.open leaks its socket when the connection fails
-            printer.device = socket.create_connection((target.host, target.port), timeout)
-        else:
-            printer.open()
+        printer = open_connection(target, profile, width, timeout)
     except (OSError, EscposError, RuntimeError) as error:
         raise NothingSent(f"cannot reach the printer {target.uri}: {_plain(error)}") from error
     try:

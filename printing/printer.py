@@ -13,6 +13,7 @@ The width is the python-escpos profile's when the profile knows it, else ``print
 
 from __future__ import annotations
 
+import socket
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -185,4 +186,16 @@ def connection(target: PrinterTarget, profile: str, width: int, timeout: float) 
     else:
         device = kind(target.path)
     device.profile = escpos_profile(profile, width)  # an instance: python-escpos takes names
+    return device
+
+
+def open_connection(target: PrinterTarget, profile: str, width: int, timeout: float) -> Any:
+    """A python-escpos printer for ``target``, connected (OSError, an escpos error or
+    RuntimeError when the printer cannot be reached)."""
+    device = connection(target, profile, width, timeout)
+    if target.kind == "tcp":
+        # python-escpos 3.1's Network.open leaks its socket when the connection fails
+        device.device = socket.create_connection((target.host, target.port), timeout)
+    else:
+        device.open()
     return device

@@ -7,13 +7,12 @@ Many printers do not answer status requests, or answer late; python-escpos 3.1 t
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
 from typing import Any
 
 from escpos.exceptions import Error as EscposError
 
-from printing.printer import PrinterTarget, connection
+from printing.printer import PrinterTarget, open_connection
 
 PRINTER_STATUS = b"\x10\x04\x01"  # DLE EOT 1
 PAPER_STATUS = b"\x10\x04\x04"  # DLE EOT 4
@@ -56,12 +55,8 @@ def printer_status(
     target: PrinterTarget, profile: str, width: int, timeout: float = 1.0
 ) -> PrinterStatus:
     """Ask the printer for its status, waiting at most about ``timeout`` for each answer."""
-    printer = connection(target, profile, width, timeout)
     try:
-        if target.kind == "tcp":
-            printer.device = socket.create_connection((target.host, target.port), timeout)
-        else:
-            printer.open()
+        printer = open_connection(target, profile, width, timeout)
     except (OSError, EscposError, RuntimeError) as error:
         return PrinterStatus(target.uri, False, None, "unknown", f"cannot reach it: {error}")
     try:
