@@ -16,6 +16,7 @@ from db.models import Office, Setting
 from db.store import Store, StoreError
 from db.uow import Actor
 from kiosk.accounts import Accounts, LoginPolicy, Permission, require
+from kiosk.exit_pin import ExitPin
 from kiosk.i18n import Catalog, default_catalog
 from kiosk.paths import Paths
 from kiosk.security import load_key
@@ -99,6 +100,11 @@ class OfficeContext:
             lockout=self.settings.minutes("accounts.lockout_minutes"),
         )
         return Accounts(self.store, self.office_id, policy)
+
+    @property
+    def exit_pin(self) -> ExitPin:
+        """The supervisor PIN that closes the kiosk, with the same lock-out as logins."""
+        return ExitPin(self.store, self.office_id, self.accounts.policy)
 
     @property
     def system(self) -> Actor:

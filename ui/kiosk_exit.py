@@ -1,13 +1,13 @@
-"""Leaving the kiosk: a hidden long press, then a supervisor's account name and password.
+"""Leaving the kiosk: a hidden long press, then a supervisor PIN on an on-screen pad.
 
 A visitor sees nothing of this. Holding a finger (or the mouse) ``HOLD_MS`` in the top-left
-corner of the screen (the physical corner, whatever the language) opens a screen that asks
-for the name and password of a supervisor or administrator account. The check is the
-core's login (:meth:`kiosk.accounts.Accounts.login`: Argon2id, the same lock-out after
-wrong passwords, every attempt audited), then the role's permission to change the office
-settings, which only supervisors and administrators have. An officer's password does not
-open the kiosk. The idle timer still runs: a supervisor who walks away leaves the kiosk
-at its start again.
+corner of the screen (the physical corner, whatever the language) opens a pad of big digit
+keys (a touch kiosk has no keyboard). The check is the core's
+:meth:`kiosk.exit_pin.ExitPin.check` on the worker thread: Argon2id, the login lock-out
+after wrong PINs, every attempt audited without the PIN. When no PIN was set the kiosk stays
+locked and the pad says to run ``baom kiosk set-pin``. In Arabic the screen is mirrored but
+the keys keep the usual 7-8-9 / 4-5-6 / 1-2-3 / 0 order. The idle timer still runs: a
+supervisor who walks away leaves the kiosk at its start again.
 """
 
 from __future__ import annotations
@@ -18,17 +18,15 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from db.uow import Actor
-from kiosk.accounts import AccountError, Permission, has_permission
+from kiosk.exit_pin import MAXIMUM_DIGITS, MINIMUM_DIGITS, PinError
 from kiosk.office import OfficeContext
 from ui.language import LanguageState
 from ui.styles import named
@@ -36,6 +34,10 @@ from ui.tasks import Tasks
 
 HOLD_MS = 3_000
 CORNER_PX = 90
+KEY_PX = 96
+"""Side of a digit key: more than 15 mm on a 24" full-HD kiosk screen (about 0.28 mm/px)."""
+KEY_ROWS = ("789", "456", "123", " 0 ")
+MASK = "\u25cf"
 
 
 class CornerHold(QObject):
@@ -77,20 +79,11 @@ class CornerHold(QObject):
         return False
 
 
-def check_supervisor(context: OfficeContext, name: str, password: str) -> Actor:
-    """The supervisor or administrator with this name and password (worker thread); raises
-    :class:`AccountError` (``login.refused``, ``login.locked``, ``kiosk.exit.not_allowed``)."""
-    actor, _ = context.accounts.login(name, password)
-    if not has_permission(actor, Permission.CHANGE_OFFICE_SETTINGS):
-        raise AccountError("kiosk.exit.not_allowed", f"{actor.role} may not leave the kiosk")
-    return actor
-
-
 class ExitScreen(QWidget):
-    """Account name and password of a supervisor, to close the kiosk.
+    """An on-screen PIN pad, to close the kiosk.
 
     Signals:
-        confirmed(object): a supervisor's password was right; carries the Actor.
+        confirmed(object): the PIN was right (carries nothing useful: ``None``).
         cancelled(): the supervisor chose not to leave.
     """
 
@@ -102,76 +95,124 @@ class ExitScreen(QWidget):
         self._context = context
         self._language = language
         self._tasks = tasks
-        self.title_label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "kioskTitle")
-        self.name_label, self.password_label = QLabel(), QLabel()
-        self.name_edit = named(QLineEdit(), "exitName")
-        self.password_edit = named(QLineEdit(), "exitPassword")
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self._digits = ""
+        self._checking = False
+        self.title_label = named(
+            QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True), "kioskTitle"
+        )
+        self.display = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "pinDisplay")
+        self.display.setFixedWidth(KEY_PX * 3 + 2 * 16)
+        self.display.setMinimumHeight(80)
         self.message_label = named(
             QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True), "kioskMessage"
         )
-        self.leave_button = named(QPushButton(), "backButton")
+        self.digit_buttons: dict[str, QPushButton] = {}
+        keys = QWidget()
+        keys.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # 7-8-9 even in Arabic
+        grid = QGridLayout(keys)
+        grid.setSpacing(16)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for row, digits in enumerate(KEY_ROWS):
+            for column, digit in enumerate(digits):
+                if digit == " ":
+                    continue
+                button = named(QPushButton(digit), "pinKey")
+                button.setFixedSize(KEY_PX, KEY_PX)
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                button.clicked.connect(partial(self.on_digit, digit))
+                grid.addWidget(button, row, column)
+                self.digit_buttons[digit] = button
+        self.erase_button = named(QPushButton(), "backButton")
         self.cancel_button = named(QPushButton(), "backButton")
-        for button in (self.leave_button, self.cancel_button):
-            button.setMinimumHeight(72)
-            button.setMinimumWidth(260)
-        form = QFormLayout()
-        form.addRow(self.name_label, self.name_edit)
-        form.addRow(self.password_label, self.password_edit)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.leave_button)
-        buttons.addStretch(1)
+        self.ok_button = named(QPushButton(), "backButton")
+        for button in (self.cancel_button, self.erase_button, self.ok_button):
+            button.setMinimumHeight(KEY_PX)
+            button.setMinimumWidth(220)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.cancel_button)
+        actions.addWidget(self.erase_button)
+        actions.addWidget(self.ok_button)
+        actions.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(160, 32, 160, 32)
+        layout.setContentsMargins(48, 24, 48, 24)
+        layout.setSpacing(12)
         layout.addStretch(1)
         layout.addWidget(self.title_label)
-        layout.addLayout(form)
+        layout.addWidget(self.display, alignment=Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.message_label)
-        layout.addLayout(buttons)
+        layout.addWidget(keys, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(actions)
         layout.addStretch(1)
-        self.leave_button.clicked.connect(self.on_leave_clicked)
-        self.password_edit.returnPressed.connect(self.on_leave_clicked)
+        self.erase_button.clicked.connect(self.on_erase)
+        self.ok_button.clicked.connect(self.on_ok_clicked)
         self.cancel_button.clicked.connect(self.cancelled)
         language.language_changed.connect(self.retranslate)
         self.retranslate()
+        self.reset()
+
+    @property
+    def entered(self) -> int:
+        """How many digits were typed (the digits themselves stay private)."""
+        return len(self._digits)
 
     def reset(self) -> None:
-        """Empty fields, no message."""
-        self.name_edit.clear()
-        self.password_edit.clear()
+        """No digit, no message."""
+        self._digits = ""
+        self._checking = False
         self.message_label.clear()
-        self.leave_button.setEnabled(True)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.display.setText(MASK * len(self._digits))
+        for button in self.digit_buttons.values():
+            button.setEnabled(not self._checking and len(self._digits) < MAXIMUM_DIGITS)
+        self.erase_button.setEnabled(not self._checking and bool(self._digits))
+        self.ok_button.setEnabled(not self._checking and len(self._digits) >= MINIMUM_DIGITS)
 
     def retranslate(self) -> None:
         """Re-read the texts in the kiosk's current language."""
         tr = self._language.translator
-        self.title_label.setText(tr("kiosk.exit.title"))
-        self.name_label.setText(tr("login.name"))
-        self.password_label.setText(tr("login.password"))
-        self.leave_button.setText(tr("kiosk.exit.leave"))
+        self.title_label.setText(tr("kiosk.pin.title"))
+        self.erase_button.setText(tr("kiosk.pin.erase"))
+        self.ok_button.setText(tr("kiosk.pin.ok"))
         self.cancel_button.setText(tr("kiosk.exit.cancel"))
 
-    def on_leave_clicked(self) -> None:
-        """Check the account on the worker thread."""
-        if not self.leave_button.isEnabled():
+    def on_digit(self, digit: str) -> None:
+        """One more digit, up to eight."""
+        if self._checking or len(self._digits) >= MAXIMUM_DIGITS:
             return
-        self.leave_button.setEnabled(False)
-        self.message_label.setText(self._language.translator("login.working"))
-        work = partial(
-            check_supervisor, self._context, self.name_edit.text(), self.password_edit.text()
-        )
-        self._tasks.run(work, self.on_checked, self.on_refused)
+        self._digits += digit
+        self.message_label.clear()
+        self._refresh()
 
-    def on_checked(self, actor: Actor) -> None:
-        """A supervisor: the kiosk may close."""
+    def on_erase(self) -> None:
+        """Take back the last digit."""
+        self._digits = self._digits[:-1]
+        self._refresh()
+
+    def on_ok_clicked(self) -> None:
+        """Check the PIN on the worker thread."""
+        if self._checking or len(self._digits) < MINIMUM_DIGITS:
+            return
+        self._checking = True
+        self.message_label.setText(self._language.translator("login.working"))
+        self._refresh()
+        pin, self._digits = self._digits, ""
+        self._tasks.run(
+            partial(self._context.exit_pin.check, pin), self.on_checked, self.on_refused
+        )
+
+    def on_checked(self, _result: object) -> None:
+        """The right PIN: the kiosk may close."""
         self.reset()
-        self.confirmed.emit(actor)
+        self.confirmed.emit(None)
 
     def on_refused(self, error: BaseException) -> None:
-        """Wrong account, password or role: say so, keep the name."""
-        key = error.message_key if isinstance(error, AccountError) else "login.failed"
-        self.password_edit.clear()
+        """Wrong PIN, locked, or no PIN set: say so, start again."""
+        key = error.message_key if isinstance(error, PinError) else "login.failed"
+        self._checking = False
+        self._digits = ""
         self.message_label.setText(self._language.translator(key))
-        self.leave_button.setEnabled(True)
+        self._refresh()

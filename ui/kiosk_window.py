@@ -86,7 +86,7 @@ class LanguageScreen(QWidget):
 class KioskWindow(QWidget):
     """The full-screen kiosk at the entrance. A visitor cannot close it.
 
-    ``allow_close`` is set by the application when it quits, or by a supervisor's password
+    ``allow_close`` is set by the application when it quits, or by the supervisor PIN
     after a long press in the top-left corner (``exit_hold_ms``, :mod:`ui.kiosk_exit`);
     ``idle_after_ms`` overrides the ``kiosk.idle_seconds`` setting (tests use a short
     delay). ``print_ticket`` prints each ticket taken (none: the ticket is only shown), on
@@ -96,7 +96,7 @@ class KioskWindow(QWidget):
     Signals:
         ticket_shown(object): a ticket was taken and is on screen; carries the TakenTicket.
         print_finished(bool): the ticket on screen was printed (True) or not (False).
-        exit_confirmed(): a supervisor's password closed the kiosk.
+        exit_confirmed(): the supervisor PIN closed the kiosk.
     """
 
     ticket_shown = Signal(object)
@@ -184,13 +184,13 @@ class KioskWindow(QWidget):
         self.idle.start()
 
     def on_exit_requested(self) -> None:
-        """The hidden corner was held: ask for a supervisor's account (ui.kiosk_exit)."""
+        """The hidden corner was held: ask for the supervisor PIN (ui.kiosk_exit)."""
         self.exit_screen.reset()
         self.stack.setCurrentWidget(self.exit_screen)
         self.idle.start()
 
     def on_exit_confirmed(self, _actor: object) -> None:
-        """A supervisor or administrator confirmed: the kiosk closes."""
+        """The supervisor PIN was right: the kiosk closes."""
         self.allow_close = True
         self.exit_confirmed.emit()
         self.close()

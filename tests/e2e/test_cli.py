@@ -117,3 +117,17 @@ def test_the_regional_server_command_answers_help() -> None:
     )
     assert result.returncode == 0
     assert "baom-regional" in result.stdout
+
+
+def test_a_supervisor_sets_the_kiosk_pin_of_4_to_8_digits(tmp_path: Path) -> None:
+    baom(tmp_path, "office", "init", "BAOM Tata")
+    for wrong in ("123", "123456789", "12ab"):
+        refused = baom(tmp_path, "kiosk", "set-pin", stdin=f"{wrong}\n", check=False)
+        assert refused.returncode == 1
+        assert "a kiosk PIN is 4 to 8 digits (0-9), nothing else" in refused.stderr
+        assert "Traceback" not in refused.stderr
+    done = baom(tmp_path, "kiosk", "set-pin", stdin="482916\n")
+    assert "the kiosk exit PIN is set" in done.stdout
+    assert "482916" not in done.stdout + done.stderr
+    shown = baom(tmp_path, "config", "show", "--json").stdout
+    assert "exit_pin" not in shown and "argon2" not in shown
