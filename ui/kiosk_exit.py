@@ -34,7 +34,7 @@ from ui.tasks import Tasks
 
 HOLD_MS = 3_000
 CORNER_PX = 90
-KEY_PX = 96
+KEY_PX = 90
 """Side of a digit key: more than 15 mm on a 24" full-HD kiosk screen (about 0.28 mm/px)."""
 KEY_ROWS = ("789", "456", "123", " 0 ")
 MASK = "\u25cf"
@@ -101,8 +101,8 @@ class ExitScreen(QWidget):
             QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True), "kioskTitle"
         )
         self.display = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "pinDisplay")
-        self.display.setFixedWidth(KEY_PX * 3 + 2 * 16)
-        self.display.setMinimumHeight(80)
+        self.display.setFixedWidth(KEY_PX * 3 + 2 * 10)
+        self.display.setMinimumHeight(64)
         self.message_label = named(
             QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True), "kioskMessage"
         )
@@ -110,7 +110,7 @@ class ExitScreen(QWidget):
         keys = QWidget()
         keys.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # 7-8-9 even in Arabic
         grid = QGridLayout(keys)
-        grid.setSpacing(16)
+        grid.setSpacing(10)
         grid.setContentsMargins(0, 0, 0, 0)
         for row, digits in enumerate(KEY_ROWS):
             for column, digit in enumerate(digits):
@@ -129,21 +129,27 @@ class ExitScreen(QWidget):
             button.setMinimumHeight(KEY_PX)
             button.setMinimumWidth(220)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
-        actions.addWidget(self.cancel_button)
-        actions.addWidget(self.erase_button)
+        # The actions stand beside the keys, not below, so the pad fits a 1280x800 screen.
+        actions = QVBoxLayout()
+        actions.setSpacing(10)
         actions.addWidget(self.ok_button)
+        actions.addWidget(self.erase_button)
+        actions.addWidget(self.cancel_button)
         actions.addStretch(1)
+        pad = QHBoxLayout()
+        pad.setSpacing(24)
+        pad.addStretch(1)
+        pad.addWidget(keys)
+        pad.addLayout(actions)
+        pad.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 24, 48, 24)
-        layout.setSpacing(12)
+        layout.setContentsMargins(48, 16, 48, 16)
+        layout.setSpacing(10)
         layout.addStretch(1)
         layout.addWidget(self.title_label)
         layout.addWidget(self.display, alignment=Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.message_label)
-        layout.addWidget(keys, alignment=Qt.AlignmentFlag.AlignHCenter)
-        layout.addLayout(actions)
+        layout.addLayout(pad)
         layout.addStretch(1)
         self.erase_button.clicked.connect(self.on_erase)
         self.ok_button.clicked.connect(self.on_ok_clicked)

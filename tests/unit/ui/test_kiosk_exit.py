@@ -141,11 +141,10 @@ def test_arabic_mirrors_the_screen_but_keeps_the_key_order(
     y = {digit: keys[digit].mapTo(kiosk, QPoint(0, 0)).y() for digit in keys}
     assert x["7"] < x["8"] < x["9"] and x["1"] < x["2"] < x["3"]
     assert y["7"] < y["4"] < y["1"] < y["0"] and x["0"] == x["8"]
-    # the action row is mirrored: OK is on the left in Arabic
-    assert (
-        pad.ok_button.mapTo(kiosk, QPoint(0, 0)).x()
-        < pad.cancel_button.mapTo(kiosk, QPoint(0, 0)).x()
-    )
+    # the actions stand beside the keys, mirrored: on their left in Arabic, OK first
+    ok = pad.ok_button.mapTo(kiosk, QPoint(0, 0))
+    assert ok.x() + pad.ok_button.width() < x["7"]
+    assert ok.y() < pad.cancel_button.mapTo(kiosk, QPoint(0, 0)).y()
 
 
 def test_the_pad_shows_no_personal_data(
@@ -157,3 +156,13 @@ def test_the_pad_shows_no_personal_data(
     texts = " ".join(label.text() for label in kiosk.exit_screen.findChildren(QLabel))
     for private in ("amina", "system", office.office_name, PIN, "9999"):
         assert private not in texts
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "zgh", "en"])
+def test_the_pad_fits_a_small_kiosk_screen(
+    qtbot: QtBot, guarded_kiosk: KioskWindow, language: str
+) -> None:
+    kiosk = guarded_kiosk
+    kiosk.language.set_language(language)
+    hold_corner(qtbot, kiosk)
+    assert kiosk.exit_screen.sizeHint().height() <= 800  # a 1280x800 touch screen
