@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kiosk.cli import WindowOpener
 
 DEMO_OFFICE = ("BAOM Taliouine (démo)", "Taliouine")
+DEMO_KIOSK_PIN = "2580"
 DEMO_ACCOUNTS = (
     ("agent", "baom-demo", Role.OFFICER),
     ("superviseur", "baom-demo-sup", Role.SUPERVISOR),
@@ -50,6 +51,8 @@ def prepare_demo(paths: Paths) -> None:
         for name, password, role in DEMO_ACCOUNTS:
             if name not in existing:
                 context.accounts.add(context.system, name, role, password)
+        if not context.exit_pin.is_set():
+            context.exit_pin.set(context.system, DEMO_KIOSK_PIN)
         import_directory(context.store, context.system, demo_directory())
     finally:
         context.close()
@@ -71,6 +74,7 @@ def run_demo(args: argparse.Namespace, open_windows: WindowOpener | None) -> int
     print(f"Demo office ready in {paths.data_dir}")
     for name, password, role in DEMO_ACCOUNTS:
         print(f"  {role.value:<11} name: {name}  password: {password}")
+    print(f"  kiosk exit  hold the kiosk's top-left corner for 3 s, then the PIN {DEMO_KIOSK_PIN}")
     print(f"Open it again with: baom --data-dir {paths.data_dir} run --desk --kiosk --display")
     if args.no_gui:
         return 0

@@ -102,6 +102,7 @@ def test_demo_without_gui_prints_where_it_is_and_the_credentials(tmp_path: Path)
     first = baom(tmp_path, "demo", "--no-gui").stdout
     assert str(tmp_path) in first
     assert "name: agent  password: baom-demo" in first
+    assert "the PIN 2580" in first
     again = baom(tmp_path, "demo", "--no-gui").stdout
     assert "name: agent" in again
     listed = json.loads(baom(tmp_path, "user", "list", "--json").stdout)
