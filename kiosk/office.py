@@ -90,6 +90,7 @@ class OfficeContext:
     catalog: Catalog
     office_id: uuid.UUID
     office_name: str
+    office_commune: str
     backup_made: Path | None = None
 
     @property
@@ -159,5 +160,6 @@ def open_office(paths: Paths, *, create: bool = False) -> OfficeContext:
         catalog=default_catalog(),
         office_id=office.id,
         office_name=office.name,
+        office_commune=office.commune,
         backup_made=backup,
     )

@@ -16,7 +16,7 @@ from kiosk.directory.card import service_card
 from kiosk.directory.profile import COMMUNES, PROVINCES_AR, Commune, find_commune
 from kiosk.directory.search import Hit, SearchQuery, distance_km, search
 from kiosk.i18n import Translator
-from kiosk.office import OfficeContext, local_office
+from kiosk.office import OfficeContext
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DASH = "\u2013"  # en dash between the first and last day of a range
@@ -24,9 +24,8 @@ OTHER_LANGUAGES = {"es": "Español", "ur": "اردو", "wo": "Wolof", "ff": "Pul
 
 
 def office_commune(context: OfficeContext) -> Commune | None:
-    """The commune of this office, as the directory profile knows it (worker thread)."""
-    office = local_office(context.store)
-    return find_commune(office.commune) if office is not None and office.commune else None
+    """The commune of this office, as the directory profile knows it."""
+    return find_commune(context.office_commune) if context.office_commune else None
 
 
 def find_services(context: OfficeContext, query: SearchQuery) -> list[Hit]:
