@@ -3,7 +3,7 @@
 A new module of models is added here, so that Alembic and the tests see all tables.
 """
 
-from db import directory, models, print_spool
+from db import cases, directory, models, print_spool, sync
 from db.base import Base
 
-__all__ = ["Base", "directory", "models", "print_spool"]
+__all__ = ["Base", "cases", "directory", "models", "print_spool", "sync"]

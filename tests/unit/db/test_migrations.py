@@ -64,7 +64,9 @@ def _fill_every_table(store: Store) -> dict[str, int]:
                 values = {}
                 for column in table.columns:
                     foreign = next(iter(column.foreign_keys), None)
-                    if foreign is not None:
+                    if foreign is not None and foreign.column.table.name == table.name:
+                        values[column.name] = None  # a link to another row of the same table
+                    elif foreign is not None:
                         values[column.name] = keys[foreign.column.table.name][row]
                     else:
                         values[column.name] = _sample_value(column, row)

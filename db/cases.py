@@ -1,0 +1,252 @@
+"""The officer's records: persons, cases, intakes, needs, follow-up steps and referrals.
+
+Everything here is personal data, kept in the encrypted office database and synced with the
+regional server, except the two local helpers at the end: the name keys that person search
+uses (derived, rebuilt from the person) and the intake drafts (unfinished, never synced).
+See DOMAIN.md for what is collected and what never is.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, SyncedRecord, enum_values, new_id, utcnow
+
+
+def _enum(kind: type[enum.Enum]) -> Enum:
+    return Enum(kind, native_enum=False, length=16, values_callable=enum_values)
+
+
+class CaseStatus(enum.StrEnum):
+    """A case is open until its needs are met or abandoned."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class CaseEntryKind(enum.StrEnum):
+    """What a line of a case's timeline written by the officer is."""
+
+    INFORMATION = "information"  # information given: documents, procedures, rights
+    NOTE = "note"  # a short note (never sensitive details)
+    OUTCOME = "outcome"  # a counter-referral the officer heard by phone
+
+
+class ReferralPriority(enum.StrEnum):
+    """How soon the receiving service should see the person (DOMAIN.md)."""
+
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+    NORMAL = "normal"
+
+
+class ReferralState(enum.StrEnum):
+    """Where a referral is (see ``kiosk.cases.referrals`` for the allowed transitions)."""
+
+    CREATED = "created"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    DONE = "done"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    REDIRECTED = "redirected"
+
+
+class Person(SyncedRecord, Base):
+    """A visitor who consented to a local record. Only DOMAIN.md's "collect" list.
+
+    ``merged_into_id`` is set when a supervisor merged this person into another one: the
+    record stays (for the audit trail) but searches and lists skip it.
+    """
+
+    __tablename__ = "person"
+
+    given_name: Mapped[str] = mapped_column(String(100), default="")
+    family_name: Mapped[str] = mapped_column(String(100), default="")
+    sex: Mapped[str] = mapped_column(String(1), default="")
+    birth_year: Mapped[int | None] = mapped_column(default=None, index=True)
+    nationality: Mapped[str] = mapped_column(String(2), default="")
+    category: Mapped[str] = mapped_column(String(16), default="")
+    commune: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="", index=True)
+    language: Mapped[str] = mapped_column(String(8), default="")
+    household_size: Mapped[int | None] = mapped_column(default=None)
+    minor_caregiver: Mapped[bool | None] = mapped_column(default=None)
+    disability: Mapped[bool | None] = mapped_column(default=None)
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+
+
+class Case(SyncedRecord, Base):
+    """One person's path through the office: visits, needs, referrals, follow-up steps."""
+
+    __tablename__ = "case"
+    __table_args__ = (
+        UniqueConstraint("code"),
+        Index(None, "status", "opened_at"),
+    )
+
+    code: Mapped[str] = mapped_column(String(16))
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.OPEN)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    close_reason: Mapped[str] = mapped_column(String(200), default="")
+    officer_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+
+
+class Intake(SyncedRecord, Base):
+    """A filled intake form: the consent given, and the answers with the form version.
+
+    ``case_id`` is empty for an anonymous statistical contact (consent to record refused):
+    its answers then hold only category, sex, age band and needs.
+    """
+
+    __tablename__ = "intake"
+
+    case_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("case.id"), default=None, index=True
+    )
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    form_id: Mapped[str] = mapped_column(String(32))
+    form_version: Mapped[int]
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    consent_record: Mapped[bool]
+    consent_share: Mapped[bool] = mapped_column(default=False)
+    consent_stats: Mapped[bool] = mapped_column(default=False)
+    consent_method: Mapped[str] = mapped_column(String(8), default="")
+    answers: Mapped[str] = mapped_column(Text)  # JSON of the form's cleaned answers
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Visit(SyncedRecord, Base):
+    """A time the person came (or was seen) for the case; linked to the queue ticket if any."""
+
+    __tablename__ = "visit"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    officer_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+
+
+class CaseNeed(SyncedRecord, Base):
+    """One need of a case, by its stable key (DOMAIN.md's first level of the taxonomy)."""
+
+    __tablename__ = "case_need"
+    __table_args__ = (UniqueConstraint("case_id", "need_key"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    need_key: Mapped[str] = mapped_column(String(64))
+    met: Mapped[bool] = mapped_column(default=False)
+
+
+class CaseEntry(SyncedRecord, Base):
+    """A line the officer wrote on the case: information given, a short note, an outcome."""
+
+    __tablename__ = "case_entry"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    kind: Mapped[CaseEntryKind] = mapped_column(_enum(CaseEntryKind))
+    text: Mapped[str] = mapped_column(String(500))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    author: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AccompanimentStep(SyncedRecord, Base):
+    """A step of the person's itinerary with a due date: a call back, an appointment."""
+
+    __tablename__ = "accompaniment_step"
+    __table_args__ = (Index(None, "done_at", "due_on"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    description: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date]
+    done_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Referral(SyncedRecord, Base):
+    """A referral of the person to a service of the directory, for one need.
+
+    ``code`` is short and read aloud; ``token`` is unguessable and goes in the slip's QR
+    code. The service's name and organisation are copied when the referral is made, so that
+    the slip and the case still read right if the directory changes.
+    """
+
+    __tablename__ = "referral"
+    __table_args__ = (
+        UniqueConstraint("code"),
+        UniqueConstraint("token"),
+        Index(None, "state", "due_at"),
+    )
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    need_key: Mapped[str] = mapped_column(String(64))
+    service_id: Mapped[uuid.UUID]
+    service_name: Mapped[str] = mapped_column(String(300))
+    organization_name: Mapped[str] = mapped_column(String(300), default="")
+    code: Mapped[str] = mapped_column(String(16))
+    token: Mapped[str] = mapped_column(String(64))
+    priority: Mapped[ReferralPriority] = mapped_column(_enum(ReferralPriority))
+    state: Mapped[ReferralState] = mapped_column(
+        _enum(ReferralState), default=ReferralState.CREATED
+    )
+    due_at: Mapped[datetime]
+    consent_share: Mapped[bool]
+    override_reason: Mapped[str] = mapped_column(String(200), default="")
+    redirected_from_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("referral.id"), default=None
+    )
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    provided: Mapped[str] = mapped_column(String(300), default="")
+    outcome_on: Mapped[date | None] = mapped_column(default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ReferralEvent(SyncedRecord, Base):
+    """One change of a referral's state. Append-only: never changed once written."""
+
+    __tablename__ = "referral_event"
+
+    referral_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("referral.id"), index=True)
+    state: Mapped[ReferralState] = mapped_column(_enum(ReferralState))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str] = mapped_column(String(16), default="officer")  # officer|partner|phone
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(String(300), default="")
+    author: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PersonKey(Base):
+    """A search key of a person's name (``kiosk.persons.matching``). Local and derived."""
+
+    __tablename__ = "person_key"
+    __table_args__ = (Index(None, "key", "person_id"),)
+
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class IntakeDraft(Base):
+    """An intake being filled in, saved as the officer types. Local: never synced."""
+
+    __tablename__ = "intake_draft"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    form_id: Mapped[str] = mapped_column(String(32))
+    form_version: Mapped[int]
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    step: Mapped[int] = mapped_column(default=0)
+    answers: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
