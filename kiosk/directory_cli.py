@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from db.base import utcnow
+from kiosk.cli_output import show
 from kiosk.directory.card import UnknownService, service_card
 from kiosk.directory.export import export_json, export_tabular
 from kiosk.directory.importer import import_directory
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
         lines = [
             f"{w['file']}:{w['row'] or ''} {w['field']}: {w['reason']}" for w in report["warnings"]
         ]
-        _show(args, report, "\n".join([counts, *lines]))
+        show(args, report, "\n".join([counts, *lines]))
         return 0
     language = getattr(args, "lang", None) or str(context.settings.get("desk.language"))
     with context.store.session() as session:
@@ -107,20 +108,12 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
                 hit.as_json()
                 for hit in search(session, query, find_commune(office.commune if office else ""))
             ]
-            _show(
+            show(
                 args,
                 hits,
                 "\n".join(f"{h['service_id']}  {h['name']} ({h['commune'] or '-'})" for h in hits),
             )
         else:
             card = service_card(session, args.service_id, language, utcnow())
-            _show(args, card, json.dumps(card, ensure_ascii=False, indent=2))
+            show(args, card, json.dumps(card, ensure_ascii=False, indent=2))
     return 0
-
-
-def _show(args: argparse.Namespace, value: object, text: str) -> None:
-    print(
-        json.dumps(value, ensure_ascii=False, sort_keys=True)
-        if getattr(args, "json", False)
-        else text
-    )

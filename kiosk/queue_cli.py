@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from db.models import PriorityKind
+from kiosk.cli_output import show, with_json
 from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig, ReasonsError
 from kiosk.queue.service import QueueService, TicketRequest
@@ -36,7 +37,7 @@ def add_commands(commands: Any) -> None:
     """Register ``baom queue …`` and ``baom ticket …`` on the top-level subparsers."""
     ticket = commands.add_parser("ticket", help="queue tickets, as the kiosk gives them")
     ticket_commands = ticket.add_subparsers(dest="action", required=True)
-    take = _with_json(ticket_commands.add_parser("take", help="take a ticket"))
+    take = with_json(ticket_commands.add_parser("take", help="take a ticket"))
     take.add_argument("--reason", required=True, help="reason of visit (see 'baom queue reasons')")
     take.add_argument("--priority", action="store_true", help="a priority visitor")
     take.add_argument(
@@ -48,20 +49,20 @@ def add_commands(commands: Any) -> None:
 
     queue = commands.add_parser("queue", help="the queue: calls, transitions, statistics")
     queue_commands = queue.add_subparsers(dest="action", required=True)
-    _with_json(queue_commands.add_parser("reasons", help="the reasons of visit"))
-    _with_json(queue_commands.add_parser("status", help="waiting, called and serving tickets"))
-    _with_json(queue_commands.add_parser("close-day", help="close every ticket still open"))
-    stats = _with_json(queue_commands.add_parser("stats", help="statistics of one day"))
+    with_json(queue_commands.add_parser("reasons", help="the reasons of visit"))
+    with_json(queue_commands.add_parser("status", help="waiting, called and serving tickets"))
+    with_json(queue_commands.add_parser("close-day", help="close every ticket still open"))
+    stats = with_json(queue_commands.add_parser("stats", help="statistics of one day"))
     stats.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
-    call_next = _with_json(queue_commands.add_parser("call-next", help="call the next ticket"))
+    call_next = with_json(queue_commands.add_parser("call-next", help="call the next ticket"))
     call_next.add_argument("--counter", type=int, required=True)
-    call = _with_json(queue_commands.add_parser("call", help="call one ticket out of order"))
+    call = with_json(queue_commands.add_parser("call", help="call one ticket out of order"))
     call.add_argument("ticket", help="a number of today (A014) or a ticket id")
     call.add_argument("--counter", type=int, required=True)
     for name in TRANSITIONS:
-        command = _with_json(queue_commands.add_parser(name, help=f"{name} a ticket"))
+        command = with_json(queue_commands.add_parser(name, help=f"{name} a ticket"))
         command.add_argument("ticket", help="a number of today (A014) or a ticket id")
-    transfer = _with_json(
+    transfer = with_json(
         queue_commands.add_parser("transfer", help="send a visit to another reason or counter")
     )
     transfer.add_argument("ticket", help="a number of today (A014) or a ticket id")
@@ -79,7 +80,7 @@ def _take_and_print(
         raise QueueError(f"ticket {number} was taken, but this installation cannot print")
     printed = printer(context, queue.config, taken, args.printer)
     answer = {**taken.as_json(), "print": printed}
-    _show(args, answer, f"{number}: {taken.position} before you ({printed['state']})")
+    show(args, answer, f"{number}: {taken.position} before you ({printed['state']})")
     if printed["printed"]:
         return 0
     print(
@@ -88,11 +89,6 @@ def _take_and_print(
         file=sys.stderr,
     )
     return 1
-
-
-def _with_json(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    return parser
 
 
 def run(args: argparse.Namespace, context: OfficeContext) -> int:
@@ -109,22 +105,22 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
         taken = queue.take(actor, request)
         if args.print or args.printer:
             return _take_and_print(args, context, queue, taken)
-        _show(args, taken.as_json(), f"{taken.ticket.number}: {taken.position} before you")
+        show(args, taken.as_json(), f"{taken.ticket.number}: {taken.position} before you")
     elif args.action == "reasons":
         reasons = [reason.as_json() for reason in queue.config.reasons]
-        _show(args, reasons, "\n".join(f"{r['prefix']} {r['key']}" for r in reasons))
+        show(args, reasons, "\n".join(f"{r['prefix']} {r['key']}" for r in reasons))
     elif args.action == "status":
         status = queue.status().as_json()
-        _show(args, status, _status_text(status))
+        show(args, status, _status_text(status))
     elif args.action == "stats":
         figures = day_statistics(
             context.store, context.office_id, args.date or queue.today(), queue.config
         ).as_json()
-        _show(args, figures, json.dumps(figures["overall"], indent=2))
+        show(args, figures, json.dumps(figures["overall"], indent=2))
     elif args.action == "close-day":
         closed = queue.close_day(actor)
         tickets = [ticket.as_json() for ticket in closed.tickets]
-        _show(args, {"closed": tickets}, f"{len(tickets)} tickets closed")
+        show(args, {"closed": tickets}, f"{len(tickets)} tickets closed")
     elif args.action == "call-next":
         _show_outcome(args, queue.call_next(actor, args.counter))
     elif args.action == "call":
@@ -137,17 +133,13 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
     return 0
 
 
-def _show(args: argparse.Namespace, value: object, text: str) -> None:
-    print(json.dumps(value, ensure_ascii=False, sort_keys=True) if args.json else text)
-
-
 def _show_outcome(args: argparse.Namespace, outcome: Outcome | None) -> None:
     if outcome is None:
-        _show(args, {"ticket": None}, "nobody is waiting for this counter")
+        show(args, {"ticket": None}, "nobody is waiting for this counter")
         return
     ticket = outcome.ticket
     where = f" at counter {ticket.counter}" if ticket.counter is not None else ""
-    _show(args, {"ticket": ticket.as_json()}, f"{ticket.number}: {ticket.state.value}{where}")
+    show(args, {"ticket": ticket.as_json()}, f"{ticket.number}: {ticket.state.value}{where}")
 
 
 def _status_text(status: dict[str, Any]) -> str:

@@ -9,11 +9,11 @@ name the printer and what failed, in plain words, with a non-zero exit.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.cli_output import show
 from kiosk.office import OfficeContext
 from kiosk.settings import LANGUAGE_CODES
 from printing.errors import FontsMissing, PrinterError, SlipError, SpoolError
@@ -90,12 +90,12 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
     if args.action == "spool":
         jobs = spool.jobs()
         text = "\n".join(_line(job) for job in jobs) or "the spool is empty"
-        _show(args, [job.as_json() for job in jobs], text)
+        show(args, [job.as_json() for job in jobs], text)
         return 0
     if args.action in ("cancel", "mark-printed"):
         change = spool.cancel if args.action == "cancel" else spool.mark_printed
         job = change(context.system, args.job)
-        _show(args, job.as_json(), _line(job))
+        show(args, job.as_json(), _line(job))
         return 0
     if args.action == "retry":
         job = spool.retry(context.system, args.job, args.printer)
@@ -152,7 +152,7 @@ def _status(args: argparse.Namespace, printer: PrinterConfig) -> int:
 
     status = printer_status(printer.target(), printer.profile, printer.width)
     online = {True: "online", False: "offline", None: "status unknown"}[status.online]
-    _show(args, status.as_json(), f"{status.printer}: {online}, paper {status.paper}")
+    show(args, status.as_json(), f"{status.printer}: {online}, paper {status.paper}")
     if not status.reachable:
         print(f"baom: the printer {status.printer}: {status.detail}", file=sys.stderr)
         return 1
@@ -164,10 +164,10 @@ def _report(args: argparse.Namespace, job: JobView) -> int:
 
     answer: dict[str, Any] = {"job_id": str(job.id), "state": job.state.value}
     if job.state is PrintJobState.PRINTED:
-        _show(args, answer, f"{job.summary}: printed on {job.printer} (job {job.id})")
+        show(args, answer, f"{job.summary}: printed on {job.printer} (job {job.id})")
         return 0
     answer["error"] = job.error
-    _show(args, answer, f"{job.summary}: {job.state.value.replace('_', ' ')} (job {job.id})")
+    show(args, answer, f"{job.summary}: {job.state.value.replace('_', ' ')} (job {job.id})")
     if job.state is PrintJobState.QUEUED:
         advice = "the job stays in the spool and is retried ('baom print retry JOB' now)"
     elif job.state is PrintJobState.MAY_HAVE_PRINTED:
@@ -181,7 +181,3 @@ def _report(args: argparse.Namespace, job: JobView) -> int:
 def _line(job: JobView) -> str:
     error = f"  ({job.error})" if job.error else ""
     return f"{job.id}  {job.state.value:<16} {job.summary} → {job.printer}{error}"
-
-
-def _show(args: argparse.Namespace, value: object, text: str) -> None:
-    print(json.dumps(value, ensure_ascii=False, sort_keys=True) if args.json else text)
