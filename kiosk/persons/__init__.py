@@ -1,0 +1,1 @@
+"""Persons: matching names across scripts and spellings, normalising phone numbers."""
