@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import uuid6
-from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, Uuid
+from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, Uuid, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -73,3 +73,9 @@ class SyncedRecord:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+
+
+@event.listens_for(SyncedRecord, "init", propagate=True)
+def _id_at_creation(_record: SyncedRecord, _args: Any, kwargs: dict[str, Any]) -> None:
+    """A synced record has its id as soon as it is made, so that others can refer to it."""
+    kwargs.setdefault("id", new_id())

@@ -58,6 +58,10 @@ class ReferralState(enum.StrEnum):
     REDIRECTED = "redirected"
 
 
+DECLINE_REASONS = ("ineligible", "full", "declined_by_person", "wrong_service", "other")
+"""Why a service declines a referral (DOMAIN.md)."""
+
+
 class Person(SyncedRecord, Base):
     """A visitor who consented to a local record. Only DOMAIN.md's "collect" list.
 

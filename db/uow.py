@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
@@ -75,6 +75,7 @@ class _Pending:
 
 
 _UOW_KEY = "baom.unit_of_work"
+_R = TypeVar("_R")
 
 
 def _json_value(value: Any) -> Any:
@@ -128,10 +129,13 @@ class UnitOfWork:
 
     ``with store.unit_of_work(actor) as uow: uow.add(record)`` commits on leaving the block
     (rolls back on an exception); ``uow.changes`` then tells what was written.
+    ``from_server`` is for changes pulled from the regional server: they get no outbox
+    envelope (the server has them already), and their audit entry says ``sync_pull``.
     """
 
-    def __init__(self, store: Store, actor: Actor) -> None:
+    def __init__(self, store: Store, actor: Actor, *, from_server: bool = False) -> None:
         self.actor = actor
+        self.from_server = from_server
         self.session = store.session()
         self.session.info[_UOW_KEY] = self
         self.changes = Changes()
@@ -154,7 +158,7 @@ class UnitOfWork:
         finally:
             self.session.close()
 
-    def add(self, record: Any) -> Any:
+    def add(self, record: _R) -> _R:
         """Stage a new or changed record; returns it."""
         self.session.add(record)
         return record
@@ -202,6 +206,9 @@ class UnitOfWork:
         record = item.record
         entity_type = type(record).__tablename__  # type: ignore[attr-defined]
         self.changes.records.append(Change(entity_type, record.id, item.operation))
+        if self.from_server and not isinstance(record, AuditEntry):
+            self.session.add(self._audit_entry("sync_pull", record, item.operation))
+            return
         payload = item.payload if item.payload is not None else record_payload(record)
         version = item.base_version if item.operation == "delete" else record.version
         body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -30,6 +30,8 @@ class Permission(enum.StrEnum):
     CHANGE_OFFICE_SETTINGS = "change_office_settings"
     REVIEW_SYNC = "review_sync"
     MANAGE_ACCOUNTS = "manage_accounts"
+    MERGE_PERSONS = "merge_persons"
+    OVERRIDE_CONSENT = "override_consent"
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -40,6 +42,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_REPORTS,
             Permission.CHANGE_OFFICE_SETTINGS,
             Permission.REVIEW_SYNC,
+            Permission.MERGE_PERSONS,
+            Permission.OVERRIDE_CONSENT,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -80,6 +80,9 @@ class Settings:
         return timedelta(minutes=int(self.get(key)))
 
 
+UNSET_REGIONAL_URL = "https://regional-server-not-set.baom.example"
+
+
 @dataclass
 class OfficeContext:
     """Everything a window or a command needs to work for one office."""
@@ -106,6 +109,14 @@ class OfficeContext:
     def exit_pin(self) -> ExitPin:
         """The supervisor PIN that closes the kiosk, with the same lock-out as logins."""
         return ExitPin(self.store, self.office_id, self.accounts.policy)
+
+    @property
+    def regional_url(self) -> str:
+        """Where counter-referral links point: the regional server (``sync.server_url``).
+
+        Before the office is told its server, links use an example address that says so.
+        """
+        return str(self.settings.get("sync.server_url")).strip() or UNSET_REGIONAL_URL
 
     @property
     def system(self) -> Actor:

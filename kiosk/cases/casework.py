@@ -1,0 +1,109 @@
+"""What the officer writes on a case: information given, notes, follow-up steps, closing it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.base import utcnow
+from db.cases import AccompanimentStep, Case, CaseEntry, CaseEntryKind, CaseNeed, CaseStatus
+from db.uow import UnitOfWork
+from kiosk.cases.codes import CodeError, normalise_code
+from kiosk.cases.errors import CaseWorkError
+
+NOTE_LIMIT = 500
+CLOSE_REASONS = ("need_met", "abandoned", "referred_elsewhere", "moved_away", "other")
+
+
+class CaseError(CaseWorkError):
+    """A case request that cannot be met; the message says why, in plain words."""
+
+
+def find_case(session: Session, code_or_id: str) -> Case:
+    """The case with this code (as typed) or id, else a :class:`CaseError`."""
+    text = code_or_id.strip()
+    try:
+        key = uuid.UUID(text)
+    except ValueError:
+        try:
+            code = normalise_code(text)
+        except CodeError:
+            raise CaseError(f"{text!r} is neither a case code (C-XXXXXX) nor a case id") from None
+        found = session.scalar(select(Case).where(Case.code == code))
+    else:
+        found = session.get(Case, key)
+    if found is None:
+        raise CaseError(f"no case {text}")
+    return found
+
+
+def _open(case: Case) -> Case:
+    if CaseStatus(case.status) is not CaseStatus.OPEN:
+        raise CaseError(f"case {case.code} is closed: reopen it first")
+    return case
+
+
+def add_entry(uow: UnitOfWork, case: Case, kind: CaseEntryKind, text: str) -> CaseEntry:
+    """Write a line on the case: information given, a short note, an outcome heard by phone."""
+    text = " ".join(text.split())
+    if not text:
+        raise CaseError("the text is empty")
+    if len(text) > NOTE_LIMIT:
+        raise CaseError(f"keep it short: at most {NOTE_LIMIT} characters ({len(text)} given)")
+    return uow.add(CaseEntry(case_id=_open(case).id, kind=kind, text=text, author=uow.actor.name))
+
+
+def add_step(uow: UnitOfWork, case: Case, description: str, due_on: date) -> AccompanimentStep:
+    """Plan a step of the itinerary (a call back, an appointment) for a day."""
+    description = " ".join(description.split())
+    if not description:
+        raise CaseError("say what the step is")
+    return uow.add(
+        AccompanimentStep(case_id=_open(case).id, description=description[:200], due_on=due_on)
+    )
+
+
+def complete_step(uow: UnitOfWork, step_id: uuid.UUID) -> AccompanimentStep:
+    """Mark a step done (once)."""
+    step = uow.session.get(AccompanimentStep, step_id)
+    if step is None:
+        raise CaseError(f"no step {step_id}")
+    if step.done_at is None:
+        step.done_at = utcnow()
+        uow.add(step)
+    return step
+
+
+def set_need_met(uow: UnitOfWork, case: Case, need_key: str, met: bool = True) -> None:
+    """Mark one need of the case met (or not)."""
+    need = uow.session.scalar(
+        select(CaseNeed).where(CaseNeed.case_id == case.id, CaseNeed.need_key == need_key)
+    )
+    if need is None:
+        raise CaseError(f"case {case.code} has no need {need_key}")
+    need.met = met
+    uow.add(need)
+
+
+def close_case(uow: UnitOfWork, case: Case, reason: str) -> Case:
+    """Close the case: the need is met or abandoned (DOMAIN.md)."""
+    if reason not in CLOSE_REASONS:
+        raise CaseError(f"a case is closed for one of: {', '.join(CLOSE_REASONS)}")
+    _open(case)
+    case.status = CaseStatus.CLOSED
+    case.closed_at = utcnow()
+    case.close_reason = reason
+    return uow.add(case)
+
+
+def reopen_case(uow: UnitOfWork, case: Case) -> Case:
+    """Open a closed case again (the person came back for the same matter)."""
+    if CaseStatus(case.status) is CaseStatus.OPEN:
+        return case
+    case.status = CaseStatus.OPEN
+    case.closed_at = None
+    case.close_reason = ""
+    return uow.add(case)

@@ -1,0 +1,188 @@
+"""Saving an intake: the consent, the person, the case, the visit and the needs, in one go.
+
+The answers are checked against the form definition first (``kiosk.forms``); when any is
+wrong nothing is saved and every error names its field. A visitor who refuses a local
+record is still served: only an anonymous statistical contact is kept (category, sex, age
+band and needs, no personal field).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from db.base import new_id
+from db.cases import Case, CaseEntry, CaseEntryKind, CaseNeed, CaseStatus, Intake, Person, Visit
+from db.store import Store
+from db.uow import Actor, UnitOfWork
+from kiosk.cases.codes import new_case_code
+from kiosk.cases.persons import index_person
+from kiosk.forms import FieldError, load_form, validate_answers
+
+PERSON_FIELDS = {
+    "person.given_name": "given_name",
+    "person.family_name": "family_name",
+    "person.sex": "sex",
+    "person.birth_year": "birth_year",
+    "person.nationality": "nationality",
+    "person.category": "category",
+    "person.commune": "commune",
+    "person.phone": "phone",
+    "person.language": "language",
+    "household.size": "household_size",
+    "person.minor_caregiver": "minor_caregiver",
+    "person.disability": "disability",
+}
+
+
+class IntakeInvalid(Exception):
+    """Answers that do not pass the form; ``errors`` name each field, nothing was saved."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{error.field}: {error.message}" for error in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class SavedIntake:
+    """What an intake wrote. ``case_id`` and ``person_id`` are None for an anonymous contact."""
+
+    intake_id: uuid.UUID
+    case_id: uuid.UUID | None
+    person_id: uuid.UUID | None
+    case_code: str | None
+    form_version: int
+
+    def as_json(self) -> dict[str, Any]:
+        """The ids as JSON (``baom intake submit``)."""
+        return {
+            "intake_id": str(self.intake_id),
+            "case_id": str(self.case_id) if self.case_id else None,
+            "person_id": str(self.person_id) if self.person_id else None,
+            "case_code": self.case_code,
+            "anonymous": self.case_id is None,
+        }
+
+
+@dataclass(frozen=True)
+class IntakeRequest:
+    """An intake to save: the answers, the officer's language, and what it belongs to."""
+
+    answers: Mapping[str, object]
+    language: str = "fr"
+    ticket_id: uuid.UUID | None = None
+    person_id: uuid.UUID | None = None
+    form_id: str = "intake"
+
+
+def _stored(values: Mapping[str, object]) -> dict[str, object]:
+    """The answers kept with the intake: JSON-ready; the notes go on the case instead."""
+    return {
+        key: value.isoformat() if isinstance(value, date) else value
+        for key, value in values.items()
+        if key != "notes"
+    }
+
+
+def _unused_case_code(uow: UnitOfWork) -> str:
+    while True:
+        code = new_case_code()
+        if uow.session.scalar(select(Case.id).where(Case.code == code)) is None:
+            return code
+
+
+def _person(uow: UnitOfWork, values: Mapping[str, object], person_id: uuid.UUID | None) -> Person:
+    person = Person(id=new_id()) if person_id is None else uow.session.get(Person, person_id)
+    if person is None:
+        raise IntakeInvalid([FieldError("person", f"no person {person_id}")])
+    for key, column in PERSON_FIELDS.items():
+        if key in values:
+            setattr(person, column, values[key])
+    uow.add(person)
+    index_person(uow.session, person)
+    return person
+
+
+def _open_case(uow: UnitOfWork, person: Person) -> Case:
+    case = uow.session.scalar(
+        select(Case)
+        .where(Case.person_id == person.id, Case.status == CaseStatus.OPEN)
+        .order_by(Case.opened_at.desc())
+        .limit(1)
+    )
+    if case is None:
+        case = uow.add(
+            Case(
+                id=new_id(),
+                code=_unused_case_code(uow),
+                person_id=person.id,
+                officer_id=uow.actor.user_id,
+            )
+        )
+    return case
+
+
+def _add_needs(uow: UnitOfWork, case: Case, needs: list[str]) -> None:
+    existing = set(
+        uow.session.scalars(select(CaseNeed.need_key).where(CaseNeed.case_id == case.id))
+    )
+    for need in needs:
+        if need not in existing:
+            uow.add(CaseNeed(case_id=case.id, need_key=need))
+
+
+def submit_intake(store: Store, actor: Actor, request: IntakeRequest) -> SavedIntake:
+    """Check the answers and save them in one transaction, or raise :class:`IntakeInvalid`.
+
+    A known person (``person_id``) is updated with the answers; a person with an open case
+    gets a new visit on it; otherwise a new case is opened.
+    """
+    form = load_form(request.form_id)
+    result = validate_answers(form, request.answers, request.language)
+    if not result.ok:
+        raise IntakeInvalid(result.errors)
+    values = result.values
+    with store.unit_of_work(actor) as uow:
+        case: Case | None = None
+        person: Person | None = None
+        if not result.anonymous:
+            person = _person(uow, values, request.person_id)
+            case = _open_case(uow, person)
+            uow.add(Visit(case_id=case.id, ticket_id=request.ticket_id, officer_id=actor.user_id))
+            needs = values.get("needs", [])
+            _add_needs(uow, case, [str(need) for need in needs] if isinstance(needs, list) else [])
+            if values.get("notes"):
+                note = str(values["notes"])
+                uow.add(
+                    CaseEntry(
+                        case_id=case.id, kind=CaseEntryKind.NOTE, text=note, author=actor.name
+                    )
+                )
+        intake = uow.add(
+            Intake(
+                id=new_id(),
+                case_id=case.id if case else None,
+                ticket_id=request.ticket_id,
+                form_id=form.id,
+                form_version=form.version,
+                language=request.language,
+                consent_record=not result.anonymous,
+                consent_share=bool(values.get("consent.share", False)),
+                consent_stats=bool(values.get("consent.stats", result.anonymous)),
+                consent_method=str(values.get("consent.method", "")),
+                answers=json.dumps(_stored(values), ensure_ascii=False, sort_keys=True),
+            )
+        )
+        return SavedIntake(  # read before the commit expires the records
+            intake_id=intake.id,
+            case_id=case.id if case else None,
+            person_id=person.id if person else None,
+            case_code=case.code if case else None,
+            form_version=form.version,
+        )

@@ -1,0 +1,202 @@
+"""What the desk and the command line show of cases: one case's timeline, lists, follow-up.
+
+Each function takes a session and returns plain data (dicts ready for JSON), so that the
+interface never holds a live record.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from db.cases import (
+    AccompanimentStep,
+    Case,
+    CaseEntry,
+    CaseEntryKind,
+    CaseNeed,
+    CaseStatus,
+    Intake,
+    IntakeDraft,
+    Person,
+    Referral,
+    ReferralEvent,
+    ReferralState,
+    Visit,
+)
+from kiosk.cases.persons import full_name, person_view
+from kiosk.cases.referrals import OPEN_STATES, referral_view
+
+OFFICE_ZONE = ZoneInfo("Africa/Casablanca")
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _timeline(session: Session, case: Case, referrals: list[Referral]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = [{"at": _stamp(case.opened_at), "kind": "opened", "text": ""}]
+    for visit in session.scalars(select(Visit).where(Visit.case_id == case.id)):
+        ticket = str(visit.ticket_id) if visit.ticket_id else None
+        items.append({"at": _stamp(visit.at), "kind": "visit", "text": "", "ticket_id": ticket})
+    for intake in session.scalars(select(Intake).where(Intake.case_id == case.id)):
+        consent = "share" if intake.consent_share else "record"
+        items.append({"at": _stamp(intake.at), "kind": "intake", "text": consent})
+    for entry in session.scalars(select(CaseEntry).where(CaseEntry.case_id == case.id)):
+        kind = CaseEntryKind(entry.kind).value
+        items.append({"at": _stamp(entry.at), "kind": kind, "text": entry.text})
+    codes = {referral.id: referral for referral in referrals}
+    if codes:
+        events = select(ReferralEvent).where(ReferralEvent.referral_id.in_(list(codes)))
+        for event in session.scalars(events):
+            referral = codes[event.referral_id]
+            items.append(
+                {
+                    "at": _stamp(event.at),
+                    "kind": f"referral_{ReferralState(event.state).value}",
+                    "text": f"{referral.code} {referral.service_name}",
+                    "referral_id": str(referral.id),
+                    "source": event.source,
+                    "reason": event.reason,
+                    "detail": event.detail,
+                }
+            )
+    for step in session.scalars(
+        select(AccompanimentStep).where(AccompanimentStep.case_id == case.id)
+    ):
+        if step.done_at is not None:
+            items.append(
+                {"at": _stamp(step.done_at), "kind": "step_done", "text": step.description}
+            )
+    if case.closed_at is not None:
+        items.append({"at": _stamp(case.closed_at), "kind": "closed", "text": case.close_reason})
+    items.sort(key=lambda item: item["at"] or "")
+    return items
+
+
+def case_detail(session: Session, case: Case, regional_url: str, now: datetime) -> dict[str, Any]:
+    """Everything about one case, with its timeline in order."""
+    person = session.get(Person, case.person_id)
+    referrals = list(session.scalars(select(Referral).where(Referral.case_id == case.id)))
+    needs = session.scalars(select(CaseNeed).where(CaseNeed.case_id == case.id)).all()
+    steps = session.scalars(
+        select(AccompanimentStep)
+        .where(AccompanimentStep.case_id == case.id)
+        .order_by(AccompanimentStep.due_on)
+    ).all()
+    return {
+        "case_id": str(case.id),
+        "code": case.code,
+        "status": CaseStatus(case.status).value,
+        "opened_at": _stamp(case.opened_at),
+        "closed_at": _stamp(case.closed_at),
+        "close_reason": case.close_reason,
+        "person": person_view(person) if person else None,
+        "needs": [{"need": need.need_key, "met": need.met} for need in needs],
+        "steps": [
+            {
+                "step_id": str(step.id),
+                "description": step.description,
+                "due_on": step.due_on.isoformat(),
+                "done_at": _stamp(step.done_at),
+            }
+            for step in steps
+        ],
+        "referrals": [referral_view(referral, regional_url, now) for referral in referrals],
+        "timeline": _timeline(session, case, referrals),
+    }
+
+
+def list_cases(
+    session: Session, open_only: bool = False, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Cases, the most recently opened first, with the person's name (a page at a time)."""
+    statement = (
+        select(Case, Person)
+        .join(Person, Person.id == Case.person_id)
+        .order_by(Case.opened_at.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    if open_only:
+        statement = statement.where(Case.status == CaseStatus.OPEN)
+    return [
+        {
+            "case_id": str(case.id),
+            "code": case.code,
+            "status": CaseStatus(case.status).value,
+            "opened_at": _stamp(case.opened_at),
+            "person": full_name(person),
+            "person_id": str(person.id),
+        }
+        for case, person in session.execute(statement)
+    ]
+
+
+def office_day(now: datetime) -> date:
+    """Today in the office's zone."""
+    return now.astimezone(OFFICE_ZONE).date()
+
+
+def follow_up(session: Session, now: datetime, regional_url: str = "") -> dict[str, Any]:
+    """The desk's home lists: steps due today and overdue, referrals overdue, drafts."""
+    today = office_day(now)
+    step_rows = session.execute(
+        select(AccompanimentStep, Case.code)
+        .join(Case, Case.id == AccompanimentStep.case_id)
+        .where(AccompanimentStep.done_at.is_(None), AccompanimentStep.due_on <= today)
+        .order_by(AccompanimentStep.due_on)
+        .limit(200)
+    )
+    steps = [
+        {
+            "step_id": str(step.id),
+            "case_id": str(step.case_id),
+            "case_code": code,
+            "description": step.description,
+            "due_on": step.due_on.isoformat(),
+            "overdue": step.due_on < today,
+        }
+        for step, code in step_rows
+    ]
+    referrals = session.scalars(
+        select(Referral)
+        .where(and_(Referral.state.in_(list(OPEN_STATES)), Referral.due_at < now))
+        .order_by(Referral.due_at)
+        .limit(200)
+    ).all()
+    return {
+        "steps": steps,
+        "referrals": [referral_view(referral, regional_url, now) for referral in referrals],
+        "drafts": list_drafts(session),
+    }
+
+
+def list_drafts(session: Session, user_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
+    """Intakes started and not finished, the most recent first."""
+    statement = select(IntakeDraft).order_by(IntakeDraft.updated_at.desc()).limit(100)
+    if user_id is not None:
+        statement = statement.where(IntakeDraft.user_id == user_id)
+    drafts = []
+    for draft in session.scalars(statement):
+        answers = json.loads(draft.answers or "{}")
+        name = " ".join(
+            str(answers.get(key, "")) for key in ("person.given_name", "person.family_name")
+        ).strip()
+        drafts.append(
+            {
+                "draft_id": str(draft.id),
+                "name": name,
+                "step": draft.step,
+                "updated_at": _stamp(draft.updated_at),
+                "person_id": str(draft.person_id) if draft.person_id else None,
+                "ticket_id": str(draft.ticket_id) if draft.ticket_id else None,
+            }
+        )
+    return drafts

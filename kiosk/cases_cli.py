@@ -1,0 +1,232 @@
+"""The ``baom intake``, ``case``, ``person`` and ``referral`` commands: the officer's work.
+
+``baom intake submit`` refuses invalid answers with ``{"errors": [{"field", "message"}]}``
+in the language asked for, and saves nothing; every other refusal is one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from db.cases import DECLINE_REASONS, CaseEntryKind, ReferralPriority
+from kiosk.cases.casework import CLOSE_REASONS, CaseError
+from kiosk.cases.errors import CaseWorkError
+from kiosk.cli_output import show, with_json
+from kiosk.office import OfficeContext
+from kiosk.settings import LANGUAGE_CODES
+
+COMMANDS: tuple[str, ...] = ("intake", "case", "person", "referral")
+ERRORS: tuple[type[Exception], ...] = (CaseWorkError,)
+SETTABLE_STATES = ("sent", "accepted", "declined", "done", "withdrawn", "expired")
+
+
+class AnswersFileError(CaseError):
+    """The answers file cannot be read as a JSON object."""
+
+
+def add_commands(commands: Any) -> None:
+    """Register the four command groups on the top-level subparsers."""
+    intake = commands.add_parser("intake", help="record a visitor's intake")
+    intake_commands = intake.add_subparsers(dest="action", required=True)
+    submit = with_json(intake_commands.add_parser("submit", help="save an answers file"))
+    submit.add_argument("answers", type=Path, help="a JSON object of the form's answers")
+    submit.add_argument("--lang", default="fr", choices=LANGUAGE_CODES, help="error language")
+    submit.add_argument("--ticket", help="the queue ticket that brought the visitor")
+    submit.add_argument("--person", help="the id of a person already known")
+
+    case = commands.add_parser("case", help="cases: show, list, notes, steps, closing")
+    case_commands = case.add_subparsers(dest="action", required=True)
+    with_json(case_commands.add_parser("show", help="one case with its timeline")).add_argument(
+        "case", help="a case code (C-XXXXXX) or id"
+    )
+    listing = with_json(case_commands.add_parser("list", help="cases, newest first"))
+    listing.add_argument("--open", action="store_true", help="open cases only")
+    listing.add_argument("--limit", type=int, default=50)
+    with_json(case_commands.add_parser("follow-up", help="steps due, referrals overdue, drafts"))
+    note = with_json(case_commands.add_parser("note", help="write a short line on a case"))
+    note.add_argument("case")
+    note.add_argument("text")
+    note.add_argument("--kind", choices=[kind.value for kind in CaseEntryKind], default="note")
+    step = with_json(case_commands.add_parser("step", help="plan a follow-up step"))
+    step.add_argument("case")
+    step.add_argument("text")
+    step.add_argument("--due", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    close = with_json(case_commands.add_parser("close", help="close a case"))
+    close.add_argument("case")
+    close.add_argument("--reason", choices=CLOSE_REASONS, required=True)
+
+    person = commands.add_parser("person", help="find and merge persons")
+    person_commands = person.add_subparsers(dest="action", required=True)
+    search = with_json(person_commands.add_parser("search", help="by name, phone, year, code"))
+    search.add_argument("query")
+    merge = with_json(person_commands.add_parser("merge", help="merge a duplicate person"))
+    merge.add_argument("keep", type=uuid.UUID, help="the person to keep")
+    merge.add_argument("duplicate", type=uuid.UUID, help="the person merged into it")
+
+    referral = commands.add_parser("referral", help="referrals to services")
+    referral_commands = referral.add_subparsers(dest="action", required=True)
+    create = with_json(referral_commands.add_parser("create", help="refer a case to a service"))
+    create.add_argument("--case", required=True, help="a case code or id")
+    create.add_argument("--service", required=True, help="a service id of the directory")
+    create.add_argument("--need", required=True, help="the need it answers")
+    create.add_argument("--priority", choices=[p.value for p in ReferralPriority], default="normal")
+    create.add_argument("--override-reason", default="", help="a supervisor's, without consent")
+    change = with_json(referral_commands.add_parser("set", help="record a change of state"))
+    change.add_argument("code", help="the referral code (or id)")
+    change.add_argument("--state", choices=SETTABLE_STATES, required=True)
+    change.add_argument("--reason", default="", help=f"when declined: {', '.join(DECLINE_REASONS)}")
+    change.add_argument("--provided", default="", help="when done: what was provided")
+    change.add_argument("--date", type=date.fromisoformat, help="when done: YYYY-MM-DD")
+    with_json(referral_commands.add_parser("show", help="one referral")).add_argument("code")
+    listed = with_json(referral_commands.add_parser("list", help="referrals"))
+    listed.add_argument("--overdue", action="store_true", help="past due without an outcome")
+
+
+def _read_answers(path: Path) -> dict[str, object]:
+    try:
+        answers = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise AnswersFileError(f"cannot read {path}: {error.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise AnswersFileError(f"{path} is not JSON: {error}") from None
+    if not isinstance(answers, dict):
+        raise AnswersFileError(f"{path} must hold a JSON object of answers")
+    return answers
+
+
+def _intake(args: argparse.Namespace, context: OfficeContext) -> int:
+    from kiosk.cases.intake import IntakeInvalid, IntakeRequest, submit_intake
+    from kiosk.queue.service import QueueService
+
+    answers = _read_answers(args.answers)
+    ticket_id = None
+    if args.ticket:
+        ticket_id = QueueService.for_office(context).find(args.ticket).id
+    person_id = uuid.UUID(args.person) if args.person else None
+    request = IntakeRequest(answers, args.lang, ticket_id=ticket_id, person_id=person_id)
+    try:
+        saved = submit_intake(context.store, context.system, request)
+    except IntakeInvalid as invalid:
+        errors = [error.as_json() for error in invalid.errors]
+        if args.json:
+            print(json.dumps({"errors": errors}, ensure_ascii=False, sort_keys=True))
+        for error in errors:
+            print(f"baom: {error['field']}: {error['message']}", file=sys.stderr)
+        return 1
+    show(args, saved.as_json(), f"saved: case {saved.case_code or '(anonymous contact)'}")
+    return 0
+
+
+def _case(args: argparse.Namespace, context: OfficeContext) -> int:
+    from db.base import utcnow
+    from kiosk.cases.casework import add_entry, add_step, close_case, find_case
+    from kiosk.cases.views import case_detail, follow_up, list_cases
+
+    url, now = context.regional_url, utcnow()
+    if args.action == "list":
+        with context.store.session() as session:
+            cases = list_cases(session, open_only=args.open, limit=args.limit)
+        show(args, cases, "\n".join(f"{c['code']}  {c['status']:<6} {c['person']}" for c in cases))
+        return 0
+    if args.action == "follow-up":
+        with context.store.session() as session:
+            lists = follow_up(session, now, url)
+        counts = {name: len(items) for name, items in lists.items()}
+        show(args, lists, ", ".join(f"{count} {name}" for name, count in counts.items()))
+        return 0
+    if args.action == "show":
+        with context.store.session() as session:
+            detail = case_detail(session, find_case(session, args.case), url, now)
+        show(args, detail, json.dumps(detail, ensure_ascii=False, indent=2))
+        return 0
+    with context.store.unit_of_work(context.system) as uow:
+        case = find_case(uow.session, args.case)
+        if args.action == "note":
+            add_entry(uow, case, CaseEntryKind(args.kind), args.text)
+        elif args.action == "step":
+            add_step(uow, case, args.text, args.due)
+        else:
+            close_case(uow, case, args.reason)
+        answer = {"case_id": str(case.id), "code": case.code, "action": args.action}
+    show(args, answer, f"case {answer['code']}: {args.action} recorded")
+    return 0
+
+
+def _person(args: argparse.Namespace, context: OfficeContext) -> int:
+    from kiosk.cases.persons import merge_persons, search_persons
+
+    if args.action == "search":
+        with context.store.session() as session:
+            hits = [hit.as_json() for hit in search_persons(session, args.query)]
+        lines = [f"{h['given_name']} {h['family_name']} ({h['birth_year']})" for h in hits]
+        show(args, hits, "\n".join(lines) or "nobody found")
+        return 0
+    with context.store.unit_of_work(context.system) as uow:
+        moved = merge_persons(uow, args.keep, args.duplicate)
+    show(args, {"kept": str(args.keep), "cases_moved": moved}, f"{moved} case(s) moved")
+    return 0
+
+
+def _referral(args: argparse.Namespace, context: OfficeContext) -> int:
+    from sqlalchemy import select
+
+    from db.base import utcnow
+    from db.cases import Referral, ReferralState
+    from kiosk.cases.casework import find_case
+    from kiosk.cases.referrals import (
+        NewReferral,
+        StateChange,
+        change_state,
+        create_referral,
+        find_referral,
+        is_overdue,
+        referral_view,
+    )
+
+    url = context.regional_url
+    if args.action in ("show", "list"):
+        with context.store.session() as session:
+            if args.action == "show":
+                answer: Any = referral_view(find_referral(session, args.code), url, utcnow())
+                text = json.dumps(answer, ensure_ascii=False, indent=2)
+            else:
+                now = utcnow()
+                found = session.scalars(select(Referral).order_by(Referral.due_at))
+                answer = [
+                    referral_view(r, url, now)
+                    for r in found
+                    if not args.overdue or is_overdue(r, now)
+                ]
+                text = "\n".join(f"{r['code']}  {r['state']:<10} {r['service']}" for r in answer)
+        show(args, answer, text)
+        return 0
+    with context.store.unit_of_work(context.system) as uow:
+        if args.action == "create":
+            case = find_case(uow.session, args.case)
+            request = NewReferral(
+                case.id,
+                args.service,
+                args.need,
+                ReferralPriority(args.priority),
+                override_reason=args.override_reason,
+            )
+            referral = create_referral(uow, request)
+        else:
+            referral = find_referral(uow.session, args.code)
+            change = StateChange(ReferralState(args.state), args.reason, args.provided, args.date)
+            change_state(uow, referral, change)
+        answer = referral_view(referral, url, utcnow())
+    show(args, answer, f"referral {answer['code']}: {answer['state']}, due {answer['due']}")
+    return 0
+
+
+def run(args: argparse.Namespace, context: OfficeContext) -> int:
+    """Run one of the commands for the opened office."""
+    handlers = {"intake": _intake, "case": _case, "person": _person, "referral": _referral}
+    return handlers[args.command](args, context)

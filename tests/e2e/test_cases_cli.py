@@ -1,0 +1,95 @@
+"""``baom intake``, ``case``, ``person`` and ``referral``: a visitor served from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.test_cli import baom
+from tests.unit.kiosk.cases.conftest import answers
+
+
+def _json(data_dir: Path, *args: str) -> Any:
+    return json.loads(baom(data_dir, *args, "--json").stdout)
+
+
+def _answers_file(folder: Path, name: str, values: dict[str, Any]) -> str:
+    path = folder / name
+    path.write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def test_from_ticket_to_referral_and_its_outcome(tmp_path: Path) -> None:
+    data = tmp_path / "office"
+    baom(data, "demo", "--no-gui")
+    ticket = _json(data, "ticket", "take", "--reason", "civil_registration")
+    saved = _json(
+        data,
+        "intake",
+        "submit",
+        _answers_file(tmp_path, "a.json", answers(person__given_name="Mohamed")),
+        "--ticket",
+        ticket["number"],
+    )
+    assert set(saved) >= {"case_id", "person_id"} and saved["anonymous"] is False
+
+    found = _json(data, "person", "search", "محمد")
+    assert [hit["person_id"] for hit in found] == [saved["person_id"]]
+    case = _json(data, "case", "show", saved["case_id"])
+    assert case["person"]["given_name"] == "Mohamed"
+    visit = next(item for item in case["timeline"] if item["kind"] == "visit")
+    assert visit["ticket_id"] == ticket["ticket_id"]
+
+    service = _json(data, "directory", "search", "etat civil")[0]["service_id"]
+    referral = _json(
+        data,
+        "referral",
+        "create",
+        "--case",
+        case["code"],
+        "--service",
+        service,
+        "--need",
+        "civil_registration",
+        "--priority",
+        "urgent",
+    )
+    assert set(referral) >= {"referral_id", "code", "token", "url", "due"}
+    assert referral["url"].endswith(f"/r/{referral['token']}")
+    code = referral["code"]
+    assert _json(data, "referral", "set", code, "--state", "sent")["state"] == "sent"
+    declined = _json(data, "referral", "set", code, "--state", "declined", "--reason", "full")
+    assert (declined["state"], declined["reason"]) == ("declined", "full")
+    refused = baom(data, "referral", "set", code, "--state", "done", check=False)
+    assert refused.returncode == 1 and "declined: it cannot become done" in refused.stderr
+    assert _json(data, "referral", "show", code.lower())["state"] == "declined"
+    assert [r["code"] for r in _json(data, "referral", "list")] == [code]
+    assert _json(data, "referral", "list", "--overdue") == []
+    assert [c["code"] for c in _json(data, "case", "list", "--open")] == [case["code"]]
+
+
+def test_invalid_answers_exit_1_with_field_errors_in_the_language_and_save_nothing(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "office"
+    baom(data, "office", "init", "BAOM Ammeln")
+    bad = answers(person__birth_year=3000, person__sex="x")
+    result = baom(
+        data,
+        "intake",
+        "submit",
+        _answers_file(tmp_path, "bad.json", bad),
+        "--lang",
+        "en",
+        "--json",
+        check=False,
+    )
+    assert result.returncode == 1
+    errors = json.loads(result.stdout)["errors"]
+    assert {"person.birth_year", "person.sex"} <= {error["field"] for error in errors}
+    assert all(set(error) == {"field", "message"} for error in errors)
+    assert "Traceback" not in result.stderr
+    assert _json(data, "case", "list") == []
+    not_json = baom(data, "intake", "submit", _answers_file(tmp_path, "x.json", []), check=False)
+    assert not_json.returncode == 1 and "JSON object" in not_json.stderr

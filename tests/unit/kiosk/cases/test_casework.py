@@ -1,0 +1,94 @@
+"""What the officer writes on a case, the follow-up lists and the case's timeline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from db.base import new_id, utcnow
+from db.cases import CaseEntryKind
+from kiosk.cases.casework import (
+    CaseError,
+    add_entry,
+    add_step,
+    close_case,
+    complete_step,
+    find_case,
+)
+from kiosk.cases.drafts import discard_draft, load_draft, save_draft
+from kiosk.cases.intake import IntakeRequest, submit_intake
+from kiosk.cases.views import case_detail, follow_up, list_cases, office_day
+from kiosk.office import OfficeContext
+from tests.unit.kiosk.cases.conftest import answers
+
+
+def test_notes_steps_and_closing_show_on_the_timeline_in_order(office: OfficeContext) -> None:
+    saved = submit_intake(office.store, office.system, IntakeRequest(answers()))
+    assert saved.case_code
+    today = office_day(utcnow())
+    with office.store.unit_of_work(office.system) as uow:
+        case = find_case(uow.session, saved.case_code)
+        add_entry(uow, case, CaseEntryKind.INFORMATION, "Liste des pièces pour l'acte de naissance")
+        with pytest.raises(CaseError, match="at most 500"):
+            add_entry(uow, case, CaseEntryKind.NOTE, "x" * 501)
+        step = add_step(uow, case, "Rappeler pour le rendez-vous", today)
+        late = add_step(uow, case, "Vérifier le dossier CNSS", today - timedelta(days=3))
+        later = add_step(uow, case, "Suivi dans un mois", today + timedelta(days=30))
+        step_ids = (step.id, late.id, later.id)
+    with office.store.session() as session:
+        lists = follow_up(session, utcnow())
+    assert [(s["description"], s["overdue"]) for s in lists["steps"]] == [
+        ("Vérifier le dossier CNSS", True),
+        ("Rappeler pour le rendez-vous", False),
+    ]
+    with office.store.unit_of_work(office.system) as uow:
+        complete_step(uow, step_ids[1])
+        close_case(uow, find_case(uow.session, saved.case_code), "need_met")
+        with pytest.raises(CaseError, match="closed"):
+            add_step(uow, find_case(uow.session, saved.case_code), "encore", today)
+    with office.store.session() as session:
+        case = find_case(session, saved.case_code)
+        detail = case_detail(session, case, "https://r.example", utcnow())
+        remaining = follow_up(session, utcnow())["steps"]
+        open_cases = list_cases(session, open_only=True)
+    kinds = [item["kind"] for item in detail["timeline"]]
+    assert kinds[0] == "opened" and kinds[-1] == "closed"
+    assert {"visit", "intake", "information", "step_done"} <= set(kinds)
+    assert [item["at"] for item in detail["timeline"]] == sorted(
+        i["at"] for i in detail["timeline"]
+    )
+    assert detail["status"] == "closed" and detail["person"]["given_name"] == "Aminata"
+    assert [s["description"] for s in remaining] == ["Rappeler pour le rendez-vous"]
+    assert open_cases == []
+
+
+def test_a_case_is_found_by_code_as_typed_and_unknown_codes_are_plain_errors(
+    office: OfficeContext,
+) -> None:
+    saved = submit_intake(office.store, office.system, IntakeRequest(answers()))
+    assert saved.case_code
+    with office.store.session() as session:
+        assert find_case(session, saved.case_code.lower().replace("-", "")).id == saved.case_id
+        with pytest.raises(CaseError, match="no case"):
+            find_case(session, "C-222222")
+        with pytest.raises(CaseError, match="neither a case code"):
+            find_case(session, "hello?")
+
+
+def test_drafts_keep_the_answers_as_typed_until_discarded(office: OfficeContext) -> None:
+    draft_id = new_id()
+    typed = {"consent.record": True, "person.given_name": "Yous", "person.birth_year": "19"}
+    save_draft(office.store, draft_id, typed, step=1)
+    save_draft(office.store, draft_id, {**typed, "person.given_name": "Youssef"}, step=2)
+    draft = load_draft(office.store, draft_id)
+    assert draft is not None and draft.step == 2
+    assert (
+        draft.answers["person.given_name"] == "Youssef"
+        and draft.answers["person.birth_year"] == "19"
+    )
+    with office.store.session() as session:
+        listed = follow_up(session, utcnow())["drafts"]
+    assert [(d["draft_id"], d["name"]) for d in listed] == [(str(draft_id), "Youssef")]
+    discard_draft(office.store, draft_id)
+    assert load_draft(office.store, draft_id) is None

@@ -1,0 +1,171 @@
+"""Referrals: consent, codes and tokens, due dates, the state machine and its events."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from db.base import utcnow
+from db.cases import Referral, ReferralEvent, ReferralPriority, ReferralState
+from db.uow import Actor
+from kiosk.cases.intake import IntakeRequest, SavedIntake, submit_intake
+from kiosk.cases.referrals import (
+    DUE_AFTER,
+    NewReferral,
+    ReferralError,
+    StateChange,
+    change_state,
+    create_referral,
+    find_referral,
+    mark_sent,
+    record_outcome,
+    redirect,
+)
+from kiosk.cases.views import follow_up
+from kiosk.office import OfficeContext
+from kiosk.sync.wire import ReferralOutcome
+from tests.unit.kiosk.cases.conftest import answers, service_for
+
+S = ReferralState
+
+
+def _intake(desk: OfficeContext, **changes: object) -> SavedIntake:
+    return submit_intake(desk.store, desk.system, IntakeRequest(answers(**changes)))
+
+
+def _refer(
+    desk: OfficeContext,
+    actor: Actor,
+    saved: SavedIntake,
+    priority: ReferralPriority = ReferralPriority.NORMAL,
+    override: str = "",
+) -> uuid.UUID:
+    assert saved.case_id is not None
+    service = service_for(desk, "état civil")
+    with desk.store.unit_of_work(actor) as uow:
+        request = NewReferral(saved.case_id, service, "civil_registration", priority, override)
+        return create_referral(uow, request).id
+
+
+def _state(desk: OfficeContext, referral_id: uuid.UUID, change: StateChange) -> bool:
+    with desk.store.unit_of_work(desk.system) as uow:
+        referral = uow.session.get(Referral, referral_id)
+        assert referral is not None
+        return change_state(uow, referral, change)
+
+
+def _read(desk: OfficeContext, referral_id: uuid.UUID) -> tuple[Referral, list[S]]:
+    with desk.store.session() as session:
+        referral = session.get(Referral, referral_id)
+        assert referral is not None
+        events = session.scalars(
+            select(ReferralEvent.state)
+            .where(ReferralEvent.referral_id == referral_id)
+            .order_by(ReferralEvent.at)
+        ).all()
+        session.expunge(referral)
+        return referral, [S(event) for event in events]
+
+
+@pytest.mark.parametrize("priority", list(ReferralPriority))
+def test_a_referral_gets_a_readable_code_a_secret_token_and_its_due_date(
+    desk: OfficeContext, officer: Actor, priority: ReferralPriority
+) -> None:
+    before = utcnow()
+    referral_id = _refer(desk, officer, _intake(desk), priority)
+    referral, events = _read(desk, referral_id)
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", referral.code)
+    assert len(referral.token) >= 32 and referral.code not in referral.token
+    assert referral.service_name == "Bureau d'état civil de Taliouine" or referral.service_name
+    expected = before + DUE_AFTER[priority]
+    assert abs((referral.due_at - expected).total_seconds()) < 60
+    assert (S(referral.state), events) == (S.CREATED, [S.CREATED])
+
+
+def test_without_consent_to_share_only_a_supervisor_with_a_reason_can_refer(
+    desk: OfficeContext, officer: Actor, supervisor: Actor
+) -> None:
+    saved = _intake(desk, consent__share=False)
+    with pytest.raises(ReferralError, match="not consented"):
+        _refer(desk, officer, saved)
+    with pytest.raises(ReferralError, match="only a supervisor"):
+        _refer(desk, officer, saved, override="urgence médicale")
+    referral, _ = _read(desk, _refer(desk, supervisor, saved, override="urgence médicale"))
+    assert (referral.consent_share, referral.override_reason) == (False, "urgence médicale")
+
+
+def test_the_states_follow_the_domain_and_every_change_is_an_event(
+    desk: OfficeContext, officer: Actor
+) -> None:
+    referral_id = _refer(desk, officer, _intake(desk))
+    with pytest.raises(ReferralError, match="created: it cannot become done"):
+        _state(desk, referral_id, StateChange(S.DONE))
+    assert _state(desk, referral_id, StateChange(S.SENT))
+    assert not _state(desk, referral_id, StateChange(S.SENT))  # already there: nothing done
+    with pytest.raises(ReferralError, match="needs a reason"):
+        _state(desk, referral_id, StateChange(S.DECLINED, reason="no idea"))
+    assert _state(desk, referral_id, StateChange(S.ACCEPTED, source="phone"))
+    done = StateChange(S.DONE, provided="acte de naissance délivré", outcome_on=date(2026, 11, 30))
+    assert _state(desk, referral_id, done)
+    with pytest.raises(ReferralError, match="done: it cannot become withdrawn"):
+        _state(desk, referral_id, StateChange(S.WITHDRAWN))
+    referral, events = _read(desk, referral_id)
+    assert events == [S.CREATED, S.SENT, S.ACCEPTED, S.DONE]
+    assert (referral.provided, referral.outcome_on) == (
+        "acte de naissance délivré",
+        date(2026, 11, 30),
+    )
+    assert referral.sent_at is not None
+
+
+def test_printing_marks_sent_once_and_a_redirect_links_a_new_referral(
+    desk: OfficeContext, officer: Actor
+) -> None:
+    referral_id = _refer(desk, officer, _intake(desk))
+    with desk.store.unit_of_work(officer) as uow:
+        referral = uow.session.get(Referral, referral_id)
+        assert referral is not None
+        assert mark_sent(uow, referral)
+        assert not mark_sent(uow, referral)
+        other = service_for(desk, "Ouled Berhil")
+        new_id = redirect(uow, referral, other, reason="plus proche").id
+    old, events = _read(desk, referral_id)
+    new, _ = _read(desk, new_id)
+    assert (S(old.state), events) == (S.REDIRECTED, [S.CREATED, S.SENT, S.REDIRECTED])
+    assert new.redirected_from_id == referral_id and S(new.state) is S.CREATED
+    assert new.code != old.code and new.token != old.token
+
+
+def test_a_partner_outcome_applies_once_even_before_the_slip_was_printed_here(
+    desk: OfficeContext, officer: Actor
+) -> None:
+    referral_id = _refer(desk, officer, _intake(desk))
+    outcome = ReferralOutcome(
+        referral_id=referral_id, state="done", provided="inscription", reported_at=utcnow()
+    )
+    with desk.store.unit_of_work(desk.system) as uow:
+        assert record_outcome(uow, outcome)
+    with desk.store.unit_of_work(desk.system) as uow:
+        assert not record_outcome(uow, outcome)
+    referral, events = _read(desk, referral_id)
+    assert events == [S.CREATED, S.SENT, S.DONE] and referral.provided == "inscription"
+
+
+def test_codes_are_found_as_typed_and_overdue_referrals_reach_the_follow_up(
+    desk: OfficeContext, officer: Actor
+) -> None:
+    referral_id = _refer(desk, officer, _intake(desk), ReferralPriority.EMERGENCY)
+    referral, _ = _read(desk, referral_id)
+    with desk.store.session() as session:
+        typed = referral.code.lower().replace("-", " ")
+        assert find_referral(session, typed).id == referral_id
+        with pytest.raises(ReferralError, match="not a code"):
+            find_referral(session, "OOII-1111")
+        soon = follow_up(session, utcnow() + timedelta(hours=2))
+        late = follow_up(session, utcnow() + timedelta(hours=25))
+    assert soon["referrals"] == []
+    assert [item["code"] for item in late["referrals"]] == [referral.code]
