@@ -7,12 +7,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install install-test system-deps lint unit bench
+.PHONY: demo test install install-test system-deps test-system-deps lint unit bench
 
 demo: install system-deps
 	$(BIN)/baom demo
 
-test: install-test lint unit
+test: install-test test-system-deps lint unit
 
 install: $(VENV)/.installed
 
@@ -48,6 +48,19 @@ system-deps:
 	  else echo "sound and speech libraries skipped (needs root): $(SOUND_PACKAGES)"; exit 0; fi; \
 	  $$as_root apt-get install -y -q --no-install-recommends $(SOUND_PACKAGES) >/dev/null \
 	    || echo "sound and speech libraries could not be installed: the display stays visual only"; \
+	fi
+
+# The tests use real servers and a real browser: PostgreSQL (the regional server's tests
+# start a throwaway cluster), Chromium (the partner page, headless) and CUPS with its PDF
+# printer (A4 printing through Qt). Installed with apt-get when missing.
+TEST_PACKAGES := postgresql chromium chromium-driver cups cups-client printer-driver-cups-pdf
+
+test-system-deps:
+	@if ! dpkg -s $(TEST_PACKAGES) >/dev/null 2>&1; then \
+	  command -v apt-get >/dev/null || { echo "the tests need: $(TEST_PACKAGES)"; exit 1; }; \
+	  $(SUDO) apt-get update -q >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
+	    $(TEST_PACKAGES) >/dev/null; \
 	fi
 
 lint:

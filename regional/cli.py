@@ -1,27 +1,194 @@
-"""The ``baom-regional`` command: the regional server that BAOM offices sync with."""
+"""The ``baom-regional`` command: the regional server that BAOM offices sync with.
+
+Every command takes ``--db URL`` (default: SQLite in the data folder, see ``--data-dir``)
+and upgrades the schema when it is behind. ``--json`` prints JSON on stdout; an error is
+one line on stderr and a non-zero exit.
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import json
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.directory.reader import PackageError
+from kiosk.sync.bundle import BundleError
+from regional import bundle, offices
+from regional.clock import utcnow
+from regional.config import Settings
+from regional.database import make_engine, session_factory, upgrade_if_behind
+from regional.directory import import_directory
+from regional.push import Unstorable
+from regional.stats import regional_stats
+
+
+class CommandError(Exception):
+    """A plain refusal printed on stderr."""
 
 
 def _parser() -> argparse.ArgumentParser:
-    return argparse.ArgumentParser(
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: an option given before the command is not reset by the command's parser.
+    hide = argparse.SUPPRESS
+    common.add_argument("--db", metavar="URL", default=hide, help="database URL")
+    common.add_argument("--data-dir", metavar="DIR", default=hide, help="data folder")
+    common.add_argument("--json", action="store_true", default=hide, help="print JSON")
+    parser = argparse.ArgumentParser(
         prog="baom-regional",
-        description=(
-            "BAOM regional server: office enrolment, sync, the counter-referral page for "
-            "partner services and regional statistics. Its commands come with the sync work; "
-            "this installation has none yet."
-        ),
+        description="BAOM regional server: office enrolment, sync, the counter-referral page "
+        "for partner services and regional statistics.",
+        parents=[common],
     )
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", parents=[common], help="run the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8800)
+    serve.add_argument("--certfile")
+    serve.add_argument("--keyfile")
+    db = sub.add_parser("db", parents=[common], help="the database schema")
+    db.add_subparsers(dest="action", required=True).add_parser("upgrade", parents=[common])
+    office = sub.add_parser("office", parents=[common], help="offices")
+    actions = office.add_subparsers(dest="action", required=True)
+    actions.add_parser("add", parents=[common]).add_argument("name")
+    actions.add_parser("list", parents=[common])
+    actions.add_parser("revoke", parents=[common]).add_argument("office_id", type=uuid.UUID)
+    actions.add_parser("code", parents=[common], help="a new enrolment code").add_argument(
+        "office_id", type=uuid.UUID
+    )
+    setting = actions.add_parser("set-setting", parents=[common])
+    setting.add_argument("office_id", type=uuid.UUID)
+    setting.add_argument("key")
+    setting.add_argument("value_json")
+    directory = sub.add_parser("directory", parents=[common], help="the service directory")
+    imp = directory.add_subparsers(dest="action", required=True).add_parser(
+        "import", parents=[common]
+    )
+    imp.add_argument("path", type=Path)
+    imp.add_argument("--replace", action="store_true", help="delete rows missing from it")
+    imp.add_argument("--kind", default="auto", choices=("auto", "hsds-json", "hsds-csv"))
+    stats = sub.add_parser("stats", parents=[common], help="regional statistics")
+    stats.add_argument("--month", metavar="YYYY-MM")
+    sub.add_parser("import-bundle", parents=[common]).add_argument("file", type=Path)
+    export = sub.add_parser("export-bundle", parents=[common])
+    export.add_argument("office_id", type=uuid.UUID)
+    export.add_argument("out", type=Path)
+    export.add_argument("--after", type=int, default=0, metavar="CURSOR")
+    return parser
+
+
+def _print(args: argparse.Namespace, data: Any, text: str) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2) if args.json else text)
+
+
+def _office(args: argparse.Namespace, factory: Any) -> None:
+    now = utcnow()
+    with factory() as session, session.begin():
+        if args.action == "add":
+            office_id, code = offices.add_office(session, args.name, now)
+            data = {"office_id": str(office_id), "enrolment_code": code}
+            _print(args, data, f"office {office_id}\nenrolment code {code} (valid 24 hours)")
+        elif args.action == "code":
+            offices.get_office(session, args.office_id)
+            code = offices.issue_code(session, args.office_id, now)
+            _print(args, {"enrolment_code": code}, code)
+        elif args.action == "list":
+            rows = [summary.as_json() for summary in offices.list_offices(session)]
+            lines = [
+                f"{row['office_id']}  {row['name']}  envelopes={row['envelopes']} "
+                f"quarantined={row['quarantined']}{'  REVOKED' if row['revoked'] else ''}"
+                for row in rows
+            ]
+            _print(args, rows, "\n".join(lines) or "no office")
+        elif args.action == "revoke":
+            offices.revoke(session, args.office_id, now)
+            _print(args, {"office_id": str(args.office_id), "revoked": True}, "revoked")
+        else:
+            seq = offices.set_setting(session, args.office_id, args.key, args.value_json, now)
+            _print(args, {"seq": seq}, f"setting recorded as change {seq}")
+
+
+def _bundles(args: argparse.Namespace, factory: Any) -> None:
+    if args.command == "import-bundle":
+        office_id, results = bundle.import_bundle(factory, _read(args.file), utcnow)
+        counts = bundle.summary(results)
+        text = ", ".join(f"{key} {value}" for key, value in counts.items())
+        _print(args, {"office_id": str(office_id), **counts}, text)
+    else:
+        data = bundle.export_bundle(factory, args.office_id, args.after, utcnow)
+        bundle.write_bundle(args.out, data)
+        _print(args, {"file": str(args.out)}, f"written {args.out}")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"{path}: {error.strerror}") from None
+
+
+def _run(args: argparse.Namespace) -> None:
+    settings = Settings.resolve(args.db, args.data_dir)
+    if settings.db_url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if args.command == "serve":
+        from regional.server import serve
+
+        if bool(args.certfile) != bool(args.keyfile):
+            raise CommandError("--certfile and --keyfile go together.")
+        serve(settings, args.host, args.port, args.certfile, args.keyfile)
+        return
+    engine = make_engine(settings.db_url)
+    try:
+        upgraded = upgrade_if_behind(engine)
+        factory = session_factory(engine)
+        handlers: dict[str, Callable[[argparse.Namespace, Any], None]] = {
+            "office": _office,
+            "import-bundle": _bundles,
+            "export-bundle": _bundles,
+        }
+        if args.command == "db":
+            _print(args, {"upgraded": upgraded}, "upgraded" if upgraded else "up to date")
+        elif args.command in handlers:
+            handlers[args.command](args, factory)
+        elif args.command == "directory":
+            with factory() as session, session.begin():
+                report = import_directory(session, args.path, utcnow(), args.replace, args.kind)
+            data = report.as_json()
+            _print(args, data, ", ".join(f"{k} {v}" for k, v in data.items() if k != "warnings"))
+        else:
+            with factory() as session:
+                try:
+                    data = regional_stats(session, args.month, utcnow())
+                except ValueError as error:
+                    raise CommandError(str(error)) from None
+            _print(args, data, json.dumps(data, ensure_ascii=False, indent=2))
+    finally:
+        engine.dispose()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``baom-regional`` console script."""
-    parser = _parser()
-    parser.parse_args(argv)
-    parser.print_help()
+    args = _parser().parse_args(argv)
+    for name, default in (("db", None), ("data_dir", None), ("json", False)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    try:
+        _run(args)
+    except (CommandError, offices.OfficeError, BundleError, PackageError, Unstorable) as error:
+        print(f"baom-regional: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"baom-regional: database error: {first}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
     return 0
 
 

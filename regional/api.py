@@ -1,0 +1,162 @@
+"""The sync API (``/api/v1``): enrolment, push, pull, health, and the public statistics."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlalchemy import select, update
+
+from kiosk.sync.wire import (
+    API_PREFIX,
+    MAX_PULL_PAGE,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorBody,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+from regional import changes, push
+from regional.models import Office, ReceivedEnvelope
+from regional.offices import OfficeError, authenticate, enrol
+from regional.payloads import MAX_INT, storable
+from regional.runtime import Runtime
+from regional.stats import MONTH, regional_stats
+
+router = APIRouter()
+_bearer = HTTPBearer(auto_error=False)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (401, 404, 422, 429, 503)
+}
+
+
+class ApiError(Exception):
+    """A refusal answered with ``status`` and an :class:`ErrorBody`."""
+
+    def __init__(self, status: int, error: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+
+
+class Health(BaseModel):
+    """The server is up."""
+
+    status: str
+
+
+class EnvelopeStatus(BaseModel):
+    """What the server holds of one envelope the office pushed."""
+
+    id: uuid.UUID
+    entity_type: str
+    received_at: datetime
+    status: str
+    error: str
+
+
+def runtime(request: Request) -> Runtime:
+    """The server's resources."""
+    found: Runtime = request.app.state.regional
+    return found
+
+
+def office_id(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> uuid.UUID:
+    """The authenticated office (401 for a missing, unknown or revoked token)."""
+    if credentials is None or not credentials.credentials:
+        raise ApiError(401, "unauthorized", "A valid office token is needed.")
+    with runtime(request).factory() as session:
+        try:
+            return authenticate(session, credentials.credentials).id
+        except OfficeError as refusal:
+            raise ApiError(401, refusal.code, str(refusal)) from None
+
+
+Server = Annotated[Runtime, Depends(runtime)]
+OfficeId = Annotated[uuid.UUID, Depends(office_id)]
+
+
+@router.get(f"{API_PREFIX}/health", responses=ERRORS)
+def health() -> Health:
+    """200 when the server is up (503 in maintenance)."""
+    return Health(status="ok")
+
+
+@router.post(f"{API_PREFIX}/enrol", responses=ERRORS)
+def enrol_office(body: EnrolRequest, server: Server, request: Request) -> EnrolResponse:
+    """Exchange a single-use enrolment code for the office's identity and token."""
+    client = request.client.host if request.client else "unknown"
+    if not server.limiter.allow(f"enrol:{client}"):
+        raise ApiError(429, "rate_limited", "Too many attempts; wait a minute.")
+    if not storable(body.code + body.machine):
+        raise ApiError(422, "invalid_request", "The code or machine name is not valid text.")
+    with server.factory() as session, session.begin():
+        try:
+            office, token = enrol(session, body.code, body.machine, server.now())
+        except OfficeError as refusal:
+            raise ApiError(401, refusal.code, str(refusal)) from None
+        return EnrolResponse(office_id=office.id, name=office.name, token=token)
+
+
+@router.post(f"{API_PREFIX}/push", responses=ERRORS)
+def push_envelopes(body: PushRequest, server: Server, office: OfficeId) -> PushResponse:
+    """Store a batch of envelopes; one verdict per envelope, in the same order."""
+    try:
+        results = push.push(server.factory, office, body.envelopes, server.now)
+    except push.PushBusy as busy:
+        raise ApiError(503, "unavailable", str(busy)) from None
+    except push.Unstorable as refusal:
+        raise ApiError(422, "invalid_request", str(refusal)) from None
+    return PushResponse(results=results)
+
+
+@router.get(f"{API_PREFIX}/pull", responses=ERRORS)
+def pull_changes(
+    server: Server,
+    office: OfficeId,
+    after: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = changes.DEFAULT_PULL_PAGE,
+) -> PullResponse:
+    """The changes after ``after`` visible to this office, oldest first."""
+    with server.factory() as session, session.begin():
+        page = changes.pull(session, office, after, limit)
+        session.execute(update(Office).where(Office.id == office).values(last_sync=server.now()))
+    return page
+
+
+@router.get(f"{API_PREFIX}/envelopes/{{envelope_id}}", responses=ERRORS)
+def envelope_status(envelope_id: uuid.UUID, server: Server, office: OfficeId) -> EnvelopeStatus:
+    """What the server holds of one of this office's envelopes (404 for any other)."""
+    with server.factory() as session:
+        row = session.scalars(
+            select(ReceivedEnvelope).where(
+                ReceivedEnvelope.id == envelope_id, ReceivedEnvelope.office_id == office
+            )
+        ).one_or_none()
+    if row is None:
+        raise ApiError(404, "not_found", "No such envelope for this office.")
+    return EnvelopeStatus(
+        id=row.id,
+        entity_type=row.entity_type,
+        received_at=row.received_at,
+        status="invalid" if row.error is not None else "stored",
+        error=row.error or "",
+    )
+
+
+@router.get("/stats", responses=ERRORS)
+def statistics(
+    server: Server, month: Annotated[str | None, Query(pattern=MONTH.pattern)] = None
+) -> dict[str, Any]:
+    """Aggregated regional statistics (counts below 5 shown as "<5"; no personal data)."""
+    with server.factory() as session:
+        return regional_stats(session, month, server.now())

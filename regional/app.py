@@ -1,0 +1,104 @@
+"""The FastAPI application of the regional server: routes, error handling, maintenance mode.
+
+Every refusal is an :class:`ErrorBody`; request validation errors are 422
+``invalid_request``; database trouble is 503 ``unavailable``; in maintenance every
+endpoint answers 503 with ``Retry-After``. Nothing answers 500 on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kiosk.sync.wire import ErrorBody
+from regional import page_html
+from regional.api import ApiError
+from regional.api import router as api_router
+from regional.config import Settings
+from regional.page import router as page_router
+from regional.runtime import Runtime
+
+RETRY_AFTER = "120"
+_NAMES = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 429: "rate_limited"}
+
+
+def _error(
+    status: int, error: str, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    body = ErrorBody(error=error, message=message).model_dump()
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def _on_api_error(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, ApiError)
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    if error.status == 503:
+        headers = {"Retry-After": RETRY_AFTER}
+    return _error(error.status, error.error, error.message, headers)
+
+
+async def _on_validation(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    problems = error.errors()
+    first = problems[0] if problems else {"loc": (), "msg": "invalid request"}
+    where = ".".join(str(part) for part in first.get("loc", ())) or "request"
+    message = f"{where}: {first.get('msg', 'invalid')}"
+    if len(problems) > 1:
+        message += f" (and {len(problems) - 1} more)"
+    return _error(422, "invalid_request", message[:1000])
+
+
+async def _on_http(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    if request.url.path.startswith("/r/") and error.status_code == 404:
+        return HTMLResponse(page_html.not_found_page(), status_code=404)
+    name = _NAMES.get(error.status_code, "http_error")
+    return _error(error.status_code, name, str(error.detail), dict(error.headers or {}))
+
+
+async def _on_database(_request: Request, _error_: Exception) -> Response:
+    message = "The server's database is unavailable; try again later."
+    return _error(503, "unavailable", message, {"Retry-After": RETRY_AFTER})
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The application for ``settings`` (the schema must already be at its head)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """Release the database connections at shutdown."""
+        yield
+        app.state.regional.close()
+
+    app = FastAPI(
+        title="BAOM regional server",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.regional = Runtime(settings)
+    app.include_router(api_router)
+    app.include_router(page_router)
+    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(SQLAlchemyError, _on_database)
+
+    @app.middleware("http")
+    async def maintenance(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Answer 503 with ``Retry-After`` while the server is in maintenance."""
+        if request.url.path != "/openapi.json" and settings.in_maintenance():
+            message = "The regional server is in maintenance; try again later."
+            return _error(503, "maintenance", message, {"Retry-After": RETRY_AFTER})
+        return await call_next(request)
+
+    return app

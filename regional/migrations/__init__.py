@@ -1,0 +1,1 @@
+"""Alembic migrations of the regional database (run by ``regional.database.upgrade``)."""

@@ -1,0 +1,1 @@
+"""The regional migration scripts, one per revision, numbered "0001", "0002"…"""

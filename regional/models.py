@@ -1,0 +1,153 @@
+"""The regional server's own tables: offices, received envelopes, the change sequence, projections.
+
+One declarative base with a naming convention (stable migrations, see ``regional/migrations``).
+Times are naive UTC (``regional.clock.utcnow``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """The one declarative base of the regional database."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {uuid.UUID: Uuid, dict[str, Any]: JSON}  # noqa: RUF012
+
+
+class Office(Base):
+    """An office known to the region; ``token_hash`` is set once it has enrolled."""
+
+    __tablename__ = "office"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    machine: Mapped[str] = mapped_column(String(200), default="")
+    enrolled_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_sync: Mapped[datetime | None] = mapped_column(default=None)
+    quarantined: Mapped[int] = mapped_column(default=0)
+
+
+class EnrolmentCode(Base):
+    """A single-use enrolment code (only its SHA-256 is kept)."""
+
+    __tablename__ = "enrolment_code"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("office.id"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ReceivedEnvelope(Base):
+    """An envelope pushed by an office, stored once; ``error`` is set when it was invalid."""
+
+    __tablename__ = "envelope"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    office_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    entity_type: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[uuid.UUID]
+    operation: Mapped[str] = mapped_column(String(8))
+    base_version: Mapped[int]
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class ServerChange(Base):
+    """One change in the server's monotonic sequence (``office_id`` NULL: for every office)."""
+
+    __tablename__ = "server_change"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    office_id: Mapped[uuid.UUID | None] = mapped_column(index=True, default=None)
+    entity_type: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(200))
+    operation: Mapped[str] = mapped_column(String(8))
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
+    at: Mapped[datetime]
+
+
+class ReferralView(Base):
+    """The latest version of each office's referral, plus what the partner service reported."""
+
+    __tablename__ = "referral"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    office_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    version: Mapped[int]
+    deleted: Mapped[bool] = mapped_column(default=False)
+    case_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    need_key: Mapped[str] = mapped_column(String(64))
+    service_name: Mapped[str] = mapped_column(String(300))
+    organization_name: Mapped[str] = mapped_column(String(300), default="")
+    code: Mapped[str] = mapped_column(String(16))
+    token: Mapped[str] = mapped_column(String(64), index=True)
+    priority: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    made_at: Mapped[datetime]
+    partner_state: Mapped[str | None] = mapped_column(String(16), default=None)
+    partner_reason: Mapped[str] = mapped_column(String(500), default="")
+    partner_provided: Mapped[str] = mapped_column(String(500), default="")
+    partner_date: Mapped[str] = mapped_column(String(10), default="")
+    partner_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class IntakeFact(Base):
+    """The statistical dimensions of one intake (no personal data), latest version wins."""
+
+    __tablename__ = "intake_fact"
+    __table_args__ = (Index(None, "month", "office_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    office_id: Mapped[uuid.UUID]
+    version: Mapped[int]
+    deleted: Mapped[bool] = mapped_column(default=False)
+    counted: Mapped[bool]
+    case_id: Mapped[uuid.UUID | None] = mapped_column(index=True, default=None)
+    month: Mapped[str] = mapped_column(String(7))
+    category: Mapped[str] = mapped_column(String(16))
+    sex: Mapped[str] = mapped_column(String(8))
+    age_band: Mapped[str] = mapped_column(String(8))
+    nationality: Mapped[str] = mapped_column(String(8))
+    needs: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class DirectoryRow(Base):
+    """One cleaned row of one HSDS table, as canonical JSON (the region's source of truth)."""
+
+    __tablename__ = "directory_row"
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    row_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    payload: Mapped[str] = mapped_column(Text)
+
+
+class ServerMeta(Base):
+    """Server-wide values kept in the database (e.g. the page secret)."""
+
+    __tablename__ = "server_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

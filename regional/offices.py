@@ -1,0 +1,175 @@
+"""Offices: registration, single-use enrolment codes, tokens, revocation and settings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kiosk.sync.bundle import key_material
+from regional.changes import append_change
+from regional.models import EnrolmentCode, Office, ReceivedEnvelope
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+CODE_LENGTH = 12
+CODE_LIFETIME = timedelta(hours=24)
+
+
+class OfficeError(Exception):
+    """A refusal about an office, in a plain sentence (``code`` is the machine-readable one)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def normalise_code(code: str) -> str:
+    """The code as typed, without spaces or dashes, in capitals."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def hash_code(code: str) -> str:
+    """The SHA-256 (hex) of a normalised enrolment code: all the server keeps of it."""
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def new_code() -> str:
+    """A fresh code, e.g. ``K7MP-4XQ9-RT2W`` (about 59 bits)."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def add_office(session: Session, name: str, now: datetime) -> tuple[uuid.UUID, str]:
+    """Register an office; returns its id and a first enrolment code."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise OfficeError("invalid_name", "An office name has 1 to 200 characters.")
+    office = Office(id=uuid.uuid4(), name=name, created_at=now)
+    session.add(office)
+    session.flush()
+    return office.id, issue_code(session, office.id, now)
+
+
+def issue_code(session: Session, office_id: uuid.UUID, now: datetime) -> str:
+    """A new single-use code for an office (valid 24 hours)."""
+    code = new_code()
+    session.add(
+        EnrolmentCode(
+            code_hash=hash_code(code),
+            office_id=office_id,
+            created_at=now,
+            expires_at=now + CODE_LIFETIME,
+        )
+    )
+    return code
+
+
+def enrol(session: Session, code: str, machine: str, now: datetime) -> tuple[Office, str]:
+    """Exchange a code for the office's identity and a new secret token."""
+    refused = OfficeError("enrolment_refused", "This enrolment code is unknown, used or expired.")
+    entry = session.get(EnrolmentCode, hash_code(code), with_for_update=True)
+    if entry is None or entry.used_at is not None or entry.expires_at <= now:
+        raise refused
+    office = session.get(Office, entry.office_id)
+    if office is None or office.revoked_at is not None:
+        raise refused
+    entry.used_at = now
+    token = secrets.token_urlsafe(32)
+    office.token_hash = key_material(token)
+    office.machine = machine[:200]
+    office.enrolled_at = now
+    return office, token
+
+
+def authenticate(session: Session, token: str) -> Office:
+    """The office whose token this is; refuses unknown tokens and revoked offices."""
+    office = session.scalars(
+        select(Office).where(Office.token_hash == key_material(token))
+    ).one_or_none()
+    if office is None:
+        raise OfficeError("unauthorized", "A valid office token is needed.")
+    if office.revoked_at is not None:
+        raise OfficeError("office_revoked", "This office's access has been revoked.")
+    return office
+
+
+def revoke(session: Session, office_id: uuid.UUID, now: datetime) -> None:
+    """Revoke an office: its token stops working at once."""
+    office = session.get(Office, office_id)
+    if office is None:
+        raise OfficeError("unknown_office", f"No office {office_id}.")
+    office.revoked_at = office.revoked_at or now
+
+
+def get_office(session: Session, office_id: uuid.UUID) -> Office:
+    """An office by id, or an :class:`OfficeError`."""
+    office = session.get(Office, office_id)
+    if office is None:
+        raise OfficeError("unknown_office", f"No office {office_id}.")
+    return office
+
+
+@dataclass(frozen=True)
+class OfficeSummary:
+    """One line of ``baom-regional office list``."""
+
+    office_id: uuid.UUID
+    name: str
+    last_sync: datetime | None
+    envelopes: int
+    quarantined: int
+    revoked: bool
+
+    def as_json(self) -> dict[str, Any]:
+        """JSON-ready values."""
+        return {
+            "office_id": str(self.office_id),
+            "name": self.name,
+            "last_sync": self.last_sync.isoformat() if self.last_sync else None,
+            "envelopes": self.envelopes,
+            "quarantined": self.quarantined,
+            "revoked": self.revoked,
+        }
+
+
+def list_offices(session: Session) -> list[OfficeSummary]:
+    """Every office, by name."""
+    counts = dict(
+        session.execute(
+            select(ReceivedEnvelope.office_id, func.count()).group_by(ReceivedEnvelope.office_id)
+        ).all()
+    )
+    return [
+        OfficeSummary(
+            office.id,
+            office.name,
+            office.last_sync,
+            counts.get(office.id, 0),
+            office.quarantined,
+            office.revoked_at is not None,
+        )
+        for office in session.scalars(select(Office).order_by(Office.name, Office.id))
+    ]
+
+
+def set_setting(
+    session: Session, office_id: uuid.UUID, key: str, value_json: str, now: datetime
+) -> int:
+    """Record a ``setting`` change for one office; returns its sequence number."""
+    get_office(session, office_id)
+    try:
+        json.loads(value_json)
+    except ValueError as error:
+        raise OfficeError("invalid_value", f"The value is not JSON: {error}") from None
+    if not key or len(key) > 100:
+        raise OfficeError("invalid_key", "A setting key has 1 to 100 characters.")
+    entity_id = str(uuid.uuid5(office_id, f"setting:{key}"))
+    payload = {"key": key, "value": value_json}
+    return append_change(session, office_id, "setting", entity_id, "upsert", payload, now)

@@ -1,0 +1,133 @@
+"""The counter-referral page ``/r/{token}``: what the QR code on a referral slip opens.
+
+It shows only the service, the date the referral was made, the office, the referral code
+and its priority, and takes the partner's report. Unknown and closed referrals get the
+same plain 404. Requests are rate-limited per client address.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import date
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from regional import page_html
+from regional.models import Office, ReferralView
+from regional.outcomes import DECLINE_REASONS, Report, Result, find_referral, record_report
+from regional.runtime import Runtime
+
+router = APIRouter()
+_OUTCOMES = {"received": "accepted", "done": "done", "declined": "declined"}
+_MAX_FORM_BYTES = 8_000
+
+
+def _clean(text: str) -> str:
+    """Printable text only (no NUL or other control characters, no lone surrogates)."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return "".join(ch for ch in text if ch.isprintable())
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.regional
+    return runtime
+
+
+def _lang(value: str | None) -> str:
+    return value if value in page_html.LANGUAGES else "fr"
+
+
+def _limited(request: Request) -> HTMLResponse | None:
+    client = request.client.host if request.client else "unknown"
+    if _runtime(request).limiter.allow(client):
+        return None
+    body = page_html.plain_page("Trop de requêtes", "Réessayez dans une minute.")
+    return HTMLResponse(body, status_code=429, headers={"Retry-After": "60"})
+
+
+def _not_found() -> HTMLResponse:
+    return HTMLResponse(page_html.not_found_page(), status_code=404)
+
+
+def _facts(view: ReferralView, office: Office | None, lang: str) -> dict[str, str]:
+    texts = page_html.TEXTS[lang]
+    return {
+        "service": " — ".join(x for x in (view.service_name, view.organization_name) if x),
+        "made": view.made_at.date().isoformat(),
+        "office": office.name if office else "",
+        "code": view.code,
+        "priority": texts.get(view.priority, view.priority),
+    }
+
+
+def _show(
+    runtime: Runtime, token: str, lang: str, error: str = "", status: int = 200
+) -> HTMLResponse:
+    with runtime.factory() as session:
+        view = find_referral(session, token, runtime.now())
+        if view is None:
+            return _not_found()
+        office = session.get(Office, view.office_id)
+        facts = _facts(view, office, lang)
+    page = page_html.referral_page(lang, facts, runtime.nonce(token), token, error)
+    return HTMLResponse(page, status_code=status)
+
+
+@router.get("/r/{token}", response_class=HTMLResponse, include_in_schema=True)
+def referral_page(request: Request, token: str, lang: str = "fr") -> HTMLResponse:
+    """The referral's page, in French or (``?lang=ar``) Arabic."""
+    return _limited(request) or _show(_runtime(request), token, _lang(lang))
+
+
+def _report(form: dict[str, str], lang: str) -> Report | str:
+    """The report in a submitted form, or the key of the message saying what is missing."""
+    outcome = _OUTCOMES.get(form.get("outcome", ""))
+    if outcome is None:
+        return "missing_outcome"
+    if outcome == "accepted":
+        return Report("accepted")
+    if outcome == "declined":
+        reason = form.get("reason", "")
+        return Report("declined", reason=reason) if reason in DECLINE_REASONS else "missing_reason"
+    try:
+        day = date.fromisoformat(form.get("outcome_date", ""))
+    except ValueError:
+        return "missing_date"
+    return Report("done", provided=form.get("provided", "").strip()[:300], outcome_date=str(day))
+
+
+def _submit(runtime: Runtime, token: str, form: dict[str, str], lang: str) -> HTMLResponse:
+    if not hmac.compare_digest(form.get("nonce", ""), runtime.nonce(token)):
+        return _not_found()
+    report = _report(form, lang)
+    if isinstance(report, str):
+        return _show(runtime, token, lang, page_html.TEXTS[lang][report], status=400)
+    with runtime.factory() as session, session.begin():
+        view = find_referral(session, token, runtime.now(), lock=True)
+        if view is None:
+            return _not_found()
+        result = record_report(session, view, report, runtime.now())
+    if result is Result.REFUSED:
+        return HTMLResponse(page_html.message_page(lang, "refused"), status_code=409)
+    return HTMLResponse(page_html.message_page(lang, "thanks"))
+
+
+@router.post("/r/{token}", response_class=HTMLResponse)
+async def referral_report(request: Request, token: str, lang: str = "fr") -> HTMLResponse:
+    """Take the partner's report (form-encoded: outcome, provided, outcome_date, reason)."""
+    limited = _limited(request)
+    if limited is not None:
+        return limited
+    raw = await request.body()
+    if len(raw) > _MAX_FORM_BYTES:
+        return HTMLResponse(page_html.plain_page("Erreur", "Formulaire trop long."), 413)
+    try:
+        fields = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=20)
+    except ValueError:
+        return HTMLResponse(page_html.plain_page("Erreur", "Formulaire invalide."), 400)
+    form = {key: _clean(values[0]) for key, values in fields.items()}
+    lang = _lang(form.get("lang") or lang)
+    return await run_in_threadpool(_submit, _runtime(request), token, form, lang)

@@ -1,0 +1,128 @@
+"""Receiving pushed envelopes: idempotent, one transaction per batch, safe under races.
+
+Per envelope: a new id is stored and ``accepted`` (or stored with its reason and answered
+``invalid`` when its payload fails validation); the same id with the same hash from the
+same office is a ``duplicate``; anything else under a known id is a ``conflict``, counted
+against the office. Two pushes racing on the same new id: the loser's transaction fails
+on the primary key and the whole batch is retried, where it finds the winner's row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.sync.wire import Envelope, PushResult, Verdict
+from regional.models import Office, ReceivedEnvelope
+from regional.payloads import MAX_INT, InvalidPayload, storable, validate
+from regional.projections import project
+
+_ATTEMPTS = 8
+
+
+class PushBusy(Exception):
+    """The batch could not be stored after several attempts (the client retries later)."""
+
+
+class Unstorable(ValueError):
+    """An envelope that no database can store as it is (the whole request is refused)."""
+
+
+def check_storable(envelopes: Sequence[Envelope]) -> None:
+    """Refuse numbers too large for the database and text that is not valid UTF-8 or has NUL."""
+    for envelope in envelopes:
+        if max(envelope.version, envelope.base_version) > MAX_INT:
+            raise Unstorable(f"envelope {envelope.id}: version above {MAX_INT}")
+        if not storable(envelope.payload):
+            raise Unstorable(f"envelope {envelope.id}: payload has NUL or invalid Unicode")
+
+
+def _known(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[uuid.UUID, str]]:
+    rows = session.execute(
+        select(
+            ReceivedEnvelope.id, ReceivedEnvelope.office_id, ReceivedEnvelope.content_hash
+        ).where(ReceivedEnvelope.id.in_(ids))
+    ).all()
+    return {key: (office, digest) for key, office, digest in rows}
+
+
+def push_once(
+    session: Session, office_id: uuid.UUID, envelopes: Sequence[Envelope], now: datetime
+) -> list[PushResult]:
+    """The verdicts on a batch, written in ``session``'s transaction (the caller commits)."""
+    known = _known(session, [envelope.id for envelope in envelopes]) if envelopes else {}
+    results: list[PushResult] = []
+    rows: list[dict[str, Any]] = []
+    conflicts = 0
+    for envelope in envelopes:
+        if envelope.id in known:
+            owner, digest = known[envelope.id]
+            if owner == office_id and digest == envelope.content_hash:
+                results.append(PushResult(id=envelope.id, verdict=Verdict.DUPLICATE))
+            else:
+                conflicts += 1
+                detail = "this envelope id was already received with other content"
+                results.append(PushResult(id=envelope.id, verdict=Verdict.CONFLICT, detail=detail))
+            continue
+        known[envelope.id] = (office_id, envelope.content_hash)
+        error: str | None = None
+        try:
+            parsed = validate(envelope, office_id)
+        except InvalidPayload as invalid:
+            error = str(invalid)
+        else:
+            project(session, envelope, office_id, parsed)
+        rows.append(
+            {
+                "id": envelope.id,
+                "office_id": office_id,
+                "entity_type": envelope.entity_type,
+                "entity_id": envelope.entity_id,
+                "operation": envelope.operation,
+                "base_version": envelope.base_version,
+                "version": envelope.version,
+                "content_hash": envelope.content_hash,
+                "payload": envelope.payload,
+                "received_at": now,
+                "error": error,
+            }
+        )
+        verdict = Verdict.ACCEPTED if error is None else Verdict.INVALID
+        results.append(PushResult(id=envelope.id, verdict=verdict, detail=error or ""))
+    if rows:
+        session.execute(insert(ReceivedEnvelope), rows)
+    values: dict[str, Any] = {"last_sync": now}
+    if conflicts:
+        values["quarantined"] = Office.quarantined + conflicts
+    session.execute(update(Office).where(Office.id == office_id).values(**values))
+    return results
+
+
+def push(
+    factory: sessionmaker[Session],
+    office_id: uuid.UUID,
+    envelopes: Sequence[Envelope],
+    clock: Callable[[], datetime],
+) -> list[PushResult]:
+    """Store a batch in one transaction, retrying when a concurrent push won a race."""
+    check_storable(envelopes)
+    for _attempt in range(_ATTEMPTS):
+        session = factory()
+        try:
+            with session.begin():
+                return push_once(session, office_id, envelopes, clock())
+        except IntegrityError:
+            continue
+        except OperationalError as error:
+            if "deadlock" in str(error).lower() or "serializ" in str(error).lower():
+                continue
+            raise
+        finally:
+            session.close()
+    raise PushBusy("the batch could not be stored; try again later")
