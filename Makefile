@@ -53,7 +53,8 @@ system-deps:
 # The tests use real servers and a real browser: PostgreSQL (the regional server's tests
 # start a throwaway cluster), Chromium (the partner page, headless) and CUPS with its PDF
 # printer (A4 printing through Qt). Installed with apt-get when missing.
-TEST_PACKAGES := postgresql chromium chromium-driver cups cups-client printer-driver-cups-pdf
+TEST_PACKAGES := postgresql chromium chromium-driver cups cups-client printer-driver-cups-pdf \
+  poppler-utils
 
 test-system-deps:
 	@if ! dpkg -s $(TEST_PACKAGES) >/dev/null 2>&1; then \

@@ -2,7 +2,9 @@
 
 ``baom slip render`` writes a slip as the exact raster (``.png``) or on A4 (``.pdf``).
 ``baom print slip|ticket|test`` queues a job and tries it once at once; a job that could
-not print stays in the spool (``baom print spool``), to be retried or cancelled. Errors
+not print stays in the spool (``baom print spool``), to be retried or cancelled.
+``baom print a4`` prints a slip on A4 through a system printer (no spool: the system's
+own queue keeps it). Printing a referral's slip records the referral as sent. Errors
 name the printer and what failed, in plain words, with a non-zero exit.
 """
 
@@ -25,10 +27,6 @@ if TYPE_CHECKING:
 
 COMMANDS: tuple[str, ...] = ("slip", "print")
 ERRORS: tuple[type[Exception], ...] = (PrinterError, SpoolError, SlipError, FontsMissing)
-NO_REFERRALS = (
-    "referrals are not recorded yet (they come with the intake), so there is no referral "
-    "{code} to print: use --demo for a demo slip"
-)
 
 
 def add_commands(commands: Any) -> None:
@@ -45,6 +43,11 @@ def add_commands(commands: Any) -> None:
     print_commands = printing.add_subparsers(dest="action", required=True)
     slip_job = _job_command(print_commands, "slip", "print an orientation slip")
     _slip_source(slip_job)
+    a4 = print_commands.add_parser("a4", help="print a slip on A4 through a system printer")
+    _slip_source(a4)
+    a4.add_argument("--system-printer", metavar="NAME", default="", help="default: the default one")
+    a4.add_argument("--copies", type=int, choices=(1, 2), default=1, help="slips per A4 page")
+    a4.add_argument("--json", action="store_true", help="print JSON")
     ticket = _job_command(print_commands, "ticket", "print (again) a queue ticket")
     ticket.add_argument("--ticket", required=True, help="a number of today (A014) or a ticket id")
     _job_command(print_commands, "test", "print a test page (scripts, QR code, width ruler)")
@@ -63,7 +66,11 @@ def _slip_source(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--referral", metavar="CODE", help="the referral's code")
     source.add_argument("--demo", action="store_true", help="a demo slip (invented referral)")
-    parser.add_argument("--lang", default="fr", choices=LANGUAGE_CODES, help="visitor's language")
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGE_CODES,
+        help="visitor's language (default: the person's preferred language; French for --demo)",
+    )
     parser.add_argument("--counter", type=int, help="the desk (counter) that gives the slip")
 
 
@@ -84,6 +91,8 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
 
     if args.command == "slip":
         return _render_slip(args, context)
+    if args.action == "a4":
+        return _print_a4(args, context)
     if args.action == "status":
         return _status(args, PrinterConfig.from_settings(context.settings, args.printer))
     spool = spool_for(context)
@@ -99,6 +108,8 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
         return 0
     if args.action == "retry":
         job = spool.retry(context.system, args.job, args.printer)
+    elif args.action == "slip" and args.referral is not None:
+        job = _print_referral_slip(args, context)
     else:
         printer = PrinterConfig.from_settings(context.settings, args.printer)
         printer.target()  # a wrong address is refused before anything is queued
@@ -118,11 +129,43 @@ def _document(args: argparse.Namespace, context: OfficeContext, printer: Printer
 
 
 def _slip(args: argparse.Namespace, context: OfficeContext) -> Document:
-    if args.referral is not None:
-        raise SlipError(NO_REFERRALS.format(code=args.referral))
-    from printing.jobs import demo_slip_for, slip_layout
+    from printing.jobs import demo_slip_for, referral_slip_document, slip_layout
 
-    return slip_layout(context, demo_slip_for(context, args.counter), args.lang)
+    if args.referral is not None:
+        from printing.referral_slip import read_referral_slip
+
+        slip = read_referral_slip(context, args.referral, args.counter)
+        return referral_slip_document(context, slip, args.lang)
+    return slip_layout(context, demo_slip_for(context, args.counter), args.lang or "fr")
+
+
+def _print_referral_slip(args: argparse.Namespace, context: OfficeContext) -> JobView:
+    """Queue the referral's slip and record the referral as sent (once)."""
+    from printing.jobs import print_referral_slip
+    from printing.printer import PrinterConfig
+
+    printer = PrinterConfig.from_settings(context.settings, args.printer)
+    return print_referral_slip(
+        context, context.system, args.referral, args.lang, printer, args.counter
+    )
+
+
+def _print_a4(args: argparse.Namespace, context: OfficeContext) -> int:
+    from printing.jobs import print_a4
+
+    done = print_a4(
+        context,
+        context.system,
+        args.referral,
+        args.lang,
+        args.system_printer,
+        args.copies,
+        args.counter,
+    )
+    sent = f"; referral {done.referral} recorded as sent" if done.sent else ""
+    text = f"{done.document}: {done.pages} A4 page(s) sent to the printer {done.printer}{sent}"
+    show(args, done.as_json(), text)
+    return 0
 
 
 def _render_slip(args: argparse.Namespace, context: OfficeContext) -> int:

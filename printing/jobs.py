@@ -10,17 +10,27 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from db.base import utcnow
-from kiosk.office import OfficeContext, local_office
-from kiosk.queue.config import QueueConfig, ReasonsError, load_config
+from db.uow import Actor
+from kiosk.cases.referrals import find_referral, mark_sent
+from kiosk.office import OfficeContext
 from kiosk.queue.estimate import people_before
 from kiosk.queue.service import QueueService
 from printing.demo import demo_data, demo_slip
 from printing.documents import TicketContent, printer_test_page
+from printing.errors import SlipError
 from printing.escpos_out import escpos_chunks
-from printing.labels import Localized
 from printing.layout import Document
+from printing.office_labels import (
+    desk_labels,
+    machine_desk,
+    need_labels,
+    office_commune,
+    office_config,
+)
+from printing.pdf import print_on_system_printer
 from printing.printer import PrinterConfig
 from printing.raster import Raster, rasterize
+from printing.referral_slip import ReferralSlip, read_referral_slip
 from printing.slip import SlipContent, slip_document
 from printing.spool import PrintSpool
 from printing.spool_views import JobView, SpoolPolicy
@@ -51,39 +61,17 @@ def spool_for(context: OfficeContext) -> PrintSpool:
     return PrintSpool(context.store, context.office_id, SpoolPolicy(timeout_s=timeout))
 
 
-def _desk_labels(config: QueueConfig, counter: int | None) -> Localized:
-    if not config.counters:
-        return {}
-    if counter is None or counter == 0:
-        return config.counters[0].labels
-    return config.counter(counter).labels
-
-
-def _need_labels(config: QueueConfig, key: str) -> Localized:
-    try:
-        return config.reason(key).labels
-    except ReasonsError:
-        return {"fr": key.replace("_", " ")}
-
-
-def office_commune(context: OfficeContext) -> str:
-    """The commune of the opened office."""
-    office = local_office(context.store)
-    return office.commune if office is not None else ""
-
-
 def demo_slip_for(
     context: OfficeContext, counter: int | None = None, at: datetime | None = None
 ) -> SlipContent:
     """The demo slip of the opened office, at its desk ``counter`` (the machine's by default)."""
-    config = load_config(context.paths.config_dir)
-    desk = counter if counter is not None else int(context.settings.get("desk.counter"))
+    config = office_config(context)
     return demo_slip(
         context.office_name,
         office_commune(context),
         at or utcnow(),
-        _desk_labels(config, desk),
-        _need_labels(config, demo_data().need),
+        desk_labels(config, machine_desk(context, counter)),
+        need_labels(config, demo_data().need),
         str(context.settings.get("sync.server_url")),
         with_first_name=bool(context.settings.get("slip.print_first_name")),
     )
@@ -103,7 +91,7 @@ def ticket_for(context: OfficeContext, ref: str) -> TicketContent:
     return TicketContent(
         office=context.office_name,
         number=ticket.number,
-        reason=_need_labels(queue.config, ticket.reason),
+        reason=need_labels(queue.config, ticket.reason),
         language=ticket.language,
         issued_at=ticket.arrived_at,
         people_before=before,
@@ -116,8 +104,110 @@ def printer_test_page_for(printer: PrinterConfig, at: datetime | None = None) ->
 
 
 def submit(
-    context: OfficeContext, document: Document, kind: str, printer: PrinterConfig
+    context: OfficeContext,
+    document: Document,
+    kind: str,
+    printer: PrinterConfig,
+    actor: Actor | None = None,
 ) -> JobView:
-    """Render ``document`` for ``printer`` and queue it; the spool's worker sends it."""
+    """Render ``document`` for ``printer`` and queue it, audited as printed by ``actor`` (the
+    application by default); the spool's worker sends it."""
     rendered = render(document, printer)
-    return spool_for(context).submit(context.system, kind, document.name, printer, rendered.chunks)
+    author = actor or context.system
+    return spool_for(context).submit(author, kind, document.name, printer, rendered.chunks)
+
+
+def referral_slip_document(
+    context: OfficeContext, slip: ReferralSlip, language: str | None = None
+) -> Document:
+    """The layout of a referral's slip in ``language``, else in the person's language."""
+    return slip_layout(context, slip.content, language or slip.language)
+
+
+def _printable_referral_slip(
+    context: OfficeContext, code: str, counter: int | None
+) -> ReferralSlip:
+    slip = read_referral_slip(context, code, counter)
+    if not slip.printable:
+        raise SlipError(
+            f"referral {slip.content.code} is {slip.state.value}: its slip is no longer "
+            "handed out (make a new referral if the person still needs the service)"
+        )
+    return slip
+
+
+def print_referral_slip(
+    context: OfficeContext,
+    actor: Actor,
+    code: str,
+    language: str | None = None,
+    printer: PrinterConfig | None = None,
+    counter: int | None = None,
+) -> JobView:
+    """Queue the slip of the referral ``code`` and record the referral as sent (worker thread).
+
+    The slip is in ``language``, else in the person's preferred language; on ``printer``,
+    else the machine's. Once the job is queued the referral becomes ``sent`` (the spool
+    guarantees the slip prints), once: a second slip or a reprint from the spool changes
+    nothing. A referral that is closed (done,
+    declined, withdrawn, expired, redirected) has no slip to hand out: :class:`SlipError`.
+    The job is queued; the spool's worker (or :meth:`PrintSpool.attempt`) sends it.
+    """
+    slip = _printable_referral_slip(context, code, counter)
+    target = printer or PrinterConfig.from_settings(context.settings)
+    target.target()  # a wrong address is refused before anything is queued
+    job = submit(context, referral_slip_document(context, slip, language), "slip", target, actor)
+    with context.store.unit_of_work(actor) as uow:
+        mark_sent(uow, find_referral(uow.session, str(slip.referral_id)))
+    return job
+
+
+@dataclass(frozen=True)
+class A4Printed:
+    """A slip printed on A4 through a system printer."""
+
+    printer: str
+    pages: int
+    document: str
+    referral: str | None = None
+    sent: bool = False  # the referral became ``sent`` with this print
+
+    def as_json(self) -> dict[str, object]:
+        """What ``baom print a4 --json`` answers."""
+        return {
+            "printer": self.printer,
+            "pages": self.pages,
+            "document": self.document,
+            "referral": self.referral,
+            "sent": self.sent,
+        }
+
+
+def print_a4(
+    context: OfficeContext,
+    actor: Actor,
+    code: str | None,
+    language: str | None = None,
+    system_printer: str = "",
+    per_page: int = 1,
+    counter: int | None = None,
+) -> A4Printed:
+    """Print the slip of the referral ``code`` (the demo slip when None) on A4 through the
+    system printer ``system_printer`` (the default one when empty), ``per_page`` (1 or 2)
+    slips side by side; a referral's slip records the referral as sent, once."""
+    printer = PrinterConfig.from_settings(context.settings)
+    slip: ReferralSlip | None = None
+    if code is None:
+        document = slip_layout(context, demo_slip_for(context, counter), language or "fr")
+    else:
+        slip = _printable_referral_slip(context, code, counter)
+        document = referral_slip_document(context, slip, language)
+    raster = rasterize(document, printer.width, printer.dpi)
+    name, pages = print_on_system_printer(
+        [raster] * per_page, system_printer, per_page, f"BAOM {document.name}"
+    )
+    sent = False
+    if slip is not None:
+        with context.store.unit_of_work(actor) as uow:
+            sent = mark_sent(uow, find_referral(uow.session, str(slip.referral_id)))
+    return A4Printed(name, pages, document.name, slip.content.code if slip else None, sent)

@@ -67,19 +67,53 @@ def write_pdf(rasters: Sequence[Raster], path: Path, per_page: int = 1) -> int:
     return _paint_pages(writer, rasters, per_page)
 
 
-def print_on_system_printer(rasters: Sequence[Raster], name: str = "", per_page: int = 1) -> int:
-    """Print ``rasters`` on A4 through the system printer ``name`` (the default one when
-    empty); returns the pages sent to it."""
-    _check(rasters, per_page)
+def system_printers() -> tuple[list[str], str]:
+    """The system printers this computer has, and the default one ("" when none)."""
     ensure_qt()
-    from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    return list(QPrinterInfo.availablePrinterNames()), QPrinterInfo.defaultPrinterName()
+
+
+def choose_system_printer(name: str = "") -> str:
+    """The system printer ``name``, or the default one; :class:`PrinterError` naming what is
+    missing: no printer at all, no printer of that name, or no default printer."""
+    names, default = system_printers()
+    known = f"its printers: {', '.join(names)}" if names else "it has none at all"
+    if name:
+        if name not in names:
+            raise PrinterError(
+                f"there is no system printer named {name!r} on this computer ({known})"
+            )
+        return name
+    if not names:
+        raise PrinterError(
+            "this computer has no system printer at all to print the A4 slip on: install one, "
+            "or write a PDF file with 'baom slip render --out FILE.pdf'"
+        )
+    if not default:
+        raise PrinterError(
+            f"this computer has no default system printer: name one with --system-printer ({known})"
+        )
+    return default
+
+
+def print_on_system_printer(
+    rasters: Sequence[Raster], name: str = "", per_page: int = 1, title: str = "BAOM"
+) -> tuple[str, int]:
+    """Print ``rasters`` on A4 through the system printer ``name`` (the default one when
+    empty); returns the printer's name and the pages sent to it."""
+    _check(rasters, per_page)
+    chosen = choose_system_printer(name)
+    from PySide6.QtPrintSupport import QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    if name:
-        if name not in QPrinterInfo.availablePrinterNames():
-            raise PrinterError(f"there is no system printer named {name!r}")
-        printer.setPrinterName(name)
-    elif QPrinterInfo.defaultPrinter().isNull():
-        raise PrinterError("this computer has no system printer to print the A4 slip on")
-    printer.setDocName("BAOM")
-    return _paint_pages(printer, rasters, per_page)
+    printer.setPrinterName(chosen)
+    printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
+    printer.setDocName(title)
+    if not printer.isValid():
+        raise PrinterError(f"the system printer {chosen!r} cannot be used (Qt finds it invalid)")
+    pages = _paint_pages(printer, rasters, per_page)
+    if printer.printerState() is QPrinter.PrinterState.Error:
+        raise PrinterError(f"the system printer {chosen!r} refused the A4 slip")
+    return chosen, pages

@@ -9,7 +9,7 @@ language only); Arabic sections are right-aligned, the others left-aligned.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -92,6 +92,25 @@ def labelled(language: str, key: str, value: Localized | str) -> str:
     return f"{label} : {text}" if language == "fr" else f"{label}: {text}"
 
 
+def distinct(languages: Sequence[str], text_of: Callable[[str], object]) -> list[str]:
+    """The languages whose text differs from every earlier one's: a text the directory has
+    in French only is printed once, not once per slip language."""
+    seen: list[object] = []
+    kept = []
+    for language in languages:
+        text = text_of(language)
+        if text not in seen:
+            seen.append(text)
+            kept.append(language)
+    return kept
+
+
+def written_in(texts: Localized, language: str) -> str:
+    """The language ``texts`` shows for ``language``: French when it fell back to it."""
+    text = pick(texts, language)
+    return "fr" if language not in texts or (texts.get("fr") == text and text) else language
+
+
 def slip_document(slip: SlipContent, language: str, mode: str = BILINGUAL) -> Document:
     """The layout of ``slip`` for a visitor who reads ``language``."""
     words = print_labels()
@@ -102,6 +121,8 @@ def slip_document(slip: SlipContent, language: str, mode: str = BILINGUAL) -> Do
         return [make(lang) for lang in languages]
 
     def line(key: str, value: Localized | str) -> list[Block]:
+        if not (value if isinstance(value, str) else any(value.values())):
+            return []  # a service without a phone, or gone from the directory: no empty line
         return each(lambda lang: Text(labelled(lang, key, value), lang))
 
     blocks: list[Block] = [
@@ -115,7 +136,10 @@ def slip_document(slip: SlipContent, language: str, mode: str = BILINGUAL) -> Do
         *each(lambda lang: Text(words.text(lang, "slip.code"), lang, SMALL)),
         Text(slip.code, "fr", CODE_SIZE, bold=True, align=Align.CENTER),
         Rule(),
-        *each(lambda lang: Text(pick(slip.service, lang), lang, LARGE, bold=True)),
+        *[
+            Text(pick(slip.service, lang), written_in(slip.service, lang), LARGE, bold=True)
+            for lang in distinct(languages, lambda lang: pick(slip.service, lang))
+        ],
         *line("slip.need", slip.need),
         *line("slip.address", slip.address),
         *line("slip.hours", slip.hours),
@@ -123,10 +147,14 @@ def slip_document(slip: SlipContent, language: str, mode: str = BILINGUAL) -> Do
     ]
     if slip.first_name:
         blocks += line("slip.first_name", slip.first_name)
-    for lang in languages:
+    lists = {lang: tuple(pick(document, lang) for document in slip.documents) for lang in languages}
+    for lang in distinct(languages, lists.__getitem__) if slip.documents else ():
+        # a list the directory has in French only prints once, under each language's heading
+        same = [other for other in languages if lists[other] == lists[lang]]
+        shown_in = "fr" if "fr" in same else lang
         blocks.append(Space(8))
-        blocks.append(Text(words.text(lang, "slip.documents"), lang, bold=True))
-        blocks += [CheckItem(pick(document, lang), lang) for document in slip.documents]
+        blocks += [Text(words.text(other, "slip.documents"), other, bold=True) for other in same]
+        blocks += [CheckItem(text, shown_in) for text in lists[lang]]
     blocks += [Rule(), QRCode(slip.counter_referral_url)]
     blocks += each(
         lambda lang: Text(words.text(lang, "slip.scan"), lang, SMALL, align=Align.CENTER)

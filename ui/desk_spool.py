@@ -2,7 +2,8 @@
 
 Each job shows when it was queued, what it prints, the printer, its state and, when it did
 not print, why in plain words (the printer's own message as a tooltip). The officer can print
-a job again, cancel it, or mark a doubtful one printed after looking at the paper; the spool
+a job again (on its printer, or on another one chosen among the printers used lately or
+typed as a URI), cancel it, or mark a doubtful one printed after looking at the paper; the spool
 (``printing.spool``) decides what is allowed and who may do it. A job's exact picture is
 read back from its bytes for a preview. Everything runs on the worker thread.
 """
@@ -20,6 +21,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -36,7 +38,7 @@ from db.uow import Actor
 from kiosk.accounts import AccountError
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
-from printing.errors import SpoolError
+from printing.errors import PrinterError, SpoolError
 from printing.jobs import spool_for
 from printing.preview import raster_of_job
 from printing.raster import Raster
@@ -115,6 +117,8 @@ class SpoolPage(QWidget):
         self._tasks = tasks
         self._wake_printer = wake_printer
         self.spool = spool_for(context)
+        self._configured_printer = str(context.settings.get("printer.uri"))
+        self._printer_of: uuid.UUID | None = None  # the job whose printer the field shows
         self.jobs: list[JobView] | None = None
         self.preview_job: uuid.UUID | None = None
         self._message: Callable[[Translator], str] | None = None
@@ -162,6 +166,15 @@ class SpoolPage(QWidget):
             self.buttons[name] = button
             self.actions[name] = action
         row.addStretch(1)
+        self.printer_label = QLabel()
+        self.printer_box = named(QComboBox(), "spoolPrinter")
+        self.printer_box.setEditable(True)
+        self.printer_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.printer_box.setMinimumWidth(260)
+        self.printer_label.setBuddy(self.printer_box)
+        printer_row = QHBoxLayout()
+        printer_row.addWidget(self.printer_label)
+        printer_row.addWidget(self.printer_box, 1)
         self.message_label = named(QLabel(wordWrap=True), "spoolMessage")
 
         self.preview_title = named(QLabel(), "queueHeading")
@@ -175,6 +188,7 @@ class SpoolPage(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.table, 1)
         left.addLayout(row)
+        left.addLayout(printer_row)
         left.addWidget(self.message_label)
         right = QVBoxLayout()
         right.addWidget(self.preview_title)
@@ -207,6 +221,7 @@ class SpoolPage(QWidget):
         """Show the jobs just read, keeping the selected one selected."""
         self._reading = False
         self.jobs = jobs
+        self._fill_printers()
         self._fill()
         if self._read_again:
             self._read_again = False
@@ -241,6 +256,7 @@ class SpoolPage(QWidget):
             text = tr(f"desk.spool.{name}")
             self.buttons[name].setText(f"{text}  [{shortcut}]")
             self.actions[name].setText(text)
+        self.printer_label.setText(tr("desk.spool.column.printer"))
         self.preview_title.setText(tr("desk.spool.preview"))
         if self.preview_label.pixmap().isNull():
             self.preview_label.setText(tr("desk.spool.no_preview"))
@@ -276,6 +292,28 @@ class SpoolPage(QWidget):
         self.table.resizeRowsToContents()
         self._update_enabled()
 
+    @property
+    def recent_printers(self) -> list[str]:
+        """The configured printer, then the printers of the jobs listed, newest first."""
+        used = [job.printer for job in self.jobs or ()]
+        return [uri for uri in dict.fromkeys([self._configured_printer, *used]) if uri]
+
+    def _fill_printers(self) -> None:
+        text = self.printer_box.currentText()
+        self.printer_box.blockSignals(True)
+        try:
+            self.printer_box.clear()
+            self.printer_box.addItems(self.recent_printers)
+            self.printer_box.setEditText(text)
+        finally:
+            self.printer_box.blockSignals(False)
+
+    @property
+    def reprint_printer(self) -> str:
+        """The printer a reprint goes to: the one in the printer field (the job's own when
+        the officer did not change it)."""
+        return self.printer_box.currentText().strip()
+
     def _select_row(self, row: int) -> None:
         # QTableView.selectRow() selects nothing in a right-to-left table whose viewport
         # edge falls past the last column (it looks the column up at the viewport's width).
@@ -302,6 +340,9 @@ class SpoolPage(QWidget):
         """Follow the selection: buttons, and the preview of the selected job."""
         self._update_enabled()
         job = self.selected_job
+        if job is not None and job.id != self._printer_of:
+            self._printer_of = job.id
+            self.printer_box.setEditText(job.printer)
         if job is None or job.id == self.preview_job:
             return
         self.preview_job = job.id
@@ -347,6 +388,8 @@ class SpoolPage(QWidget):
         self.busy = True
         self._update_enabled()
         work = partial(operation, self._actor, job.id)
+        if name == "reprint" and self.reprint_printer not in ("", job.printer):
+            work = partial(self.spool.retry, self._actor, job.id, self.reprint_printer)
         self._tasks.run(work, partial(self.on_done, name), self.on_refused)
 
     def on_done(self, name: str, job: JobView) -> None:
@@ -364,7 +407,7 @@ class SpoolPage(QWidget):
         self._update_enabled()
         if isinstance(error, AccountError):
             self._show_message(error.message_key)
-        elif isinstance(error, SpoolError):
+        elif isinstance(error, SpoolError | PrinterError):  # a wrong printer URI too
             self._show_message("desk.spool.refused", detail=str(error))
         else:
             log.error("a print spool operation failed", exc_info=error)

@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.directory.card import service_card
+from kiosk.directory.hours_text import DASH as DASH  # re-exported for the kiosk's tests
+from kiosk.directory.hours_text import DAYS as DAYS
+from kiosk.directory.hours_text import HoursWords, hours_text
 from kiosk.directory.profile import COMMUNES, PROVINCES_AR, Commune, find_commune
 from kiosk.directory.search import Hit, SearchQuery, distance_km, search
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
 
-DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-DASH = "\u2013"  # en dash between the first and last day of a range
 OTHER_LANGUAGES = {"es": "Español", "ur": "اردو", "wo": "Wolof", "ff": "Pulaar", "bm": "Bamanankan"}
 
 
@@ -112,30 +113,16 @@ def language_name(code: str, names: Mapping[str, str]) -> str:
     return names.get(code) or OTHER_LANGUAGES.get(code) or code
 
 
-def _days(byday: str | None, tr: Translator) -> str:
-    wanted = [day.strip()[-2:].upper() for day in (byday or "").split(",") if day.strip()]
-    indexes = sorted(DAYS.index(day) for day in wanted if day in DAYS)
-    if not indexes:
-        return ""
-    if len(indexes) >= 3 and indexes == list(range(indexes[0], indexes[-1] + 1)):
-        first, last = DAYS[indexes[0]], DAYS[indexes[-1]]
-        return f"{tr(f'directory.day.{first}')}{DASH}{tr(f'directory.day.{last}')}"
-    return ", ".join(tr(f"directory.day.{DAYS[index]}") for index in indexes)
+def hours_words(tr: Translator) -> HoursWords:
+    """The screen catalog's words for opening hours, in the language of ``tr``."""
+    return HoursWords.looked_up(
+        tr, "directory.day", "desk.directory.all_day", "desk.directory.hours_line"
+    )
 
 
 def hours_lines(hours: Sequence[Mapping[str, Any]], tr: Translator) -> list[str]:
     """Each schedule as one line: days and times, or "24 hours a day"."""
-    lines = []
-    for schedule in hours:
-        opens, closes = schedule.get("opens_at") or "", schedule.get("closes_at") or ""
-        if not opens or not closes:
-            continue
-        days = _days(schedule.get("byday"), tr)
-        if opens == closes and days == _days(",".join(DAYS), tr):
-            lines.append(tr("desk.directory.all_day"))
-        else:
-            lines.append(tr("desk.directory.hours_line", days=days, opens=opens, closes=closes))
-    return lines
+    return hours_text(hours, hours_words(tr))
 
 
 def km_text(value: float, language: str) -> str:

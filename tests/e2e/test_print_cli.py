@@ -69,7 +69,7 @@ def test_a_slip_renders_to_png_and_to_a4_pdf(tmp_path: Path) -> None:
         tmp_path, "slip", "render", "--referral", "K7QX-M4PR", "--out", str(png), check=False
     )
     assert refused.returncode == 1
-    assert "referrals are not recorded yet" in refused.stderr and "--demo" in refused.stderr
+    assert "there is no referral K7QX-M4PR" in refused.stderr and "Traceback" not in refused.stderr
     wrong = baom(
         tmp_path, "slip", "render", "--demo", "--out", str(tmp_path / "x.txt"), check=False
     )

@@ -1,0 +1,206 @@
+"""The slip of a real referral: its service from the directory in four languages, nothing
+personal, and the referral recorded as sent once when the slip is printed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select, update
+
+from db.cases import Referral, ReferralEvent, ReferralState
+from kiosk.cases.intake import IntakeRequest, submit_intake
+from kiosk.cases.referrals import (
+    NewReferral,
+    StateChange,
+    change_state,
+    create_referral,
+    find_referral,
+    referral_url,
+)
+from kiosk.directory.hours_text import DASH, hours_text
+from kiosk.directory.importer import import_directory
+from kiosk.directory.search import SearchQuery, search
+from kiosk.directory_cli import demo_directory
+from kiosk.office import OfficeContext
+from printing.errors import SlipError
+from printing.jobs import print_referral_slip, slip_layout, spool_for
+from printing.layout import Text
+from printing.printer import PrinterConfig
+from printing.referral_slip import read_referral_slip, referral_slip_for, slip_hours_words
+from printing.slip import distinct
+from tests.helpers.escpos import decode
+from tests.helpers.printers import loopback_printer
+
+WEEK = f"08:30{DASH}16:30"
+MORNING = f"09:00{DASH}12:00"
+ANSWERS: dict[str, object] = {
+    "consent.record": True,
+    "consent.share": True,
+    "consent.stats": True,
+    "consent.method": "verbal",
+    "person.given_name": "Aminata",
+    "person.family_name": "Diallo",
+    "person.sex": "f",
+    "person.birth_year": 1990,
+    "person.nationality": "SN",
+    "person.category": "rpt",
+    "person.commune": "Taliouine",
+    "person.phone": "+212 612 345 678",
+    "person.language": "ar",
+    "household.size": 3,
+    "needs": ["civil_registration"],
+}
+
+
+@pytest.fixture
+def code(office: OfficeContext) -> str:
+    """A referral of a visitor of the test office to the civil registry of Taliouine."""
+    import_directory(office.store, office.system, demo_directory())
+    saved = submit_intake(office.store, office.system, IntakeRequest(ANSWERS, "fr"))
+    assert saved.case_id is not None
+    with office.store.session() as session:
+        hits = search(session, SearchQuery(text="etat civil", commune="Taliouine", language="fr"))
+    service = next(hit for hit in hits if hit.commune == "Taliouine")
+    with office.store.unit_of_work(office.system) as uow:
+        request = NewReferral(saved.case_id, str(service.service_id), "civil_registration")
+        return create_referral(uow, request).code
+
+
+def _state(office: OfficeContext, code: str) -> ReferralState:
+    with office.store.session() as session:
+        return ReferralState(find_referral(session, code).state)
+
+
+def _sent_events(office: OfficeContext) -> int:
+    with office.store.session() as session:
+        return int(
+            session.scalar(
+                select(func.count(ReferralEvent.id)).where(
+                    ReferralEvent.state == ReferralState.SENT
+                )
+            )
+            or 0
+        )
+
+
+def test_the_slip_says_where_to_go_in_four_languages(office: OfficeContext, code: str) -> None:
+    slip = read_referral_slip(office, code)
+    content = slip.content
+    assert slip.language == "ar"  # the person's preferred language
+    assert content.code == code and content.office == office.office_name
+    assert content.service["fr"] == "Bureau d'état civil de Taliouine"
+    assert set(content.service) == {"fr", "ar", "en", "zgh"}
+    assert "تالوين" in content.address["ar"] and "Taliouine" in content.address["fr"]
+    assert content.hours["fr"] == f"lun{DASH}ven : {WEEK}"
+    assert content.hours["en"] == f"Mon{DASH}Fri: {WEEK}"
+    assert content.phone.startswith("+212")
+    assert content.documents and all({"fr", "ar"} <= set(doc) for doc in content.documents)
+    assert content.need["fr"].startswith("État civil")
+    with office.store.session() as session:
+        token = find_referral(session, code).token
+    assert content.counter_referral_url == referral_url(office.regional_url, token)
+    assert content.demo  # the demo directory's contact details are invented
+    assert _state(office, code) is ReferralState.CREATED  # reading it sends nothing
+
+
+def test_the_slip_carries_nothing_personal_but_the_first_name_when_enabled(
+    office: OfficeContext, code: str
+) -> None:
+    content = referral_slip_for(office, code)
+    assert content.first_name is None
+    for personal in ("Aminata", "Diallo", "1990", "612 345 678", "SN", "rpt"):
+        assert personal not in repr(content)
+    office.settings.set(office.system, "slip.print_first_name", "true")
+    named = referral_slip_for(office, code)
+    assert named.first_name == "Aminata"
+    assert "Diallo" not in repr(named)
+
+
+def test_a_service_gone_from_the_directory_prints_the_name_copied_with_the_referral(
+    office: OfficeContext, code: str
+) -> None:
+    with office.store.session() as session:
+        session.execute(update(Referral).values(service_id=uuid.uuid4()))
+        session.commit()
+    content = referral_slip_for(office, code)
+    assert content.service == {"fr": "Bureau d'état civil de Taliouine"}
+    assert not content.address and not content.hours and not content.phone
+    assert not content.documents and not content.demo
+    texts = [
+        block.text for block in slip_layout(office, content, "ar").blocks if isinstance(block, Text)
+    ]
+    assert not any(text.startswith(("Adresse", "Horaires", "Téléphone")) for text in texts)
+    assert texts.count("Bureau d'état civil de Taliouine") == 1  # once, not once per language
+
+
+def test_printing_the_slip_sends_the_referral_once(office: OfficeContext, code: str) -> None:
+    with loopback_printer() as printer:
+        config = PrinterConfig.from_settings(office.settings, printer.uri)
+        job = print_referral_slip(office, office.system, code, "fr", config)
+        assert job.kind == "slip" and job.summary == f"slip {code}"
+        assert _state(office, code) is ReferralState.SENT
+        spool = spool_for(office)
+        spool.attempt(job.id)
+        again = print_referral_slip(office, office.system, code, None, config)
+        spool.attempt(again.id)
+        spool.retry(office.system, job.id)  # a reprint from the spool
+        spool.attempt(job.id)
+        received = printer.wait_for_jobs(3)
+    assert len(received) == 3 and all(decode(data).cut for data in received)
+    assert _state(office, code) is ReferralState.SENT
+    assert _sent_events(office) == 1
+
+
+def test_an_unknown_or_closed_referral_has_no_slip(office: OfficeContext, code: str) -> None:
+    with pytest.raises(SlipError, match="no referral 2345-6789"):
+        referral_slip_for(office, "2345-6789")
+    with office.store.unit_of_work(office.system) as uow:
+        referral = find_referral(uow.session, code)
+        change_state(uow, referral, StateChange(ReferralState.WITHDRAWN, reason="moved"))
+    with pytest.raises(SlipError, match=f"referral {code} is withdrawn"):
+        print_referral_slip(office, office.system, code, "fr", PrinterConfig("tcp://127.0.0.1:9"))
+    assert spool_for(office).jobs() == []
+
+
+@pytest.mark.parametrize(
+    ("language", "week", "every_day", "two_days"),
+    [
+        ("fr", f"lun{DASH}ven : {WEEK}", "24 h sur 24", f"lun, mer : {MORNING}"),
+        ("en", f"Mon{DASH}Fri: {WEEK}", "24 hours a day", f"Mon, Wed: {MORNING}"),
+        (
+            "ar",
+            f"الإثنين{DASH}الجمعة: {WEEK}",
+            "24 ساعة على 24",
+            f"الإثنين, الأربعاء: {MORNING}",
+        ),
+        (
+            "zgh",
+            f"ⴰⵢⵏⴰⵙ{DASH}ⴰⵙⵉⵎⵡⴰⵙ: {WEEK}",
+            "24 ⵜⵙⵔⴰⴳⵉⵏ ⵖⴼ 24",
+            f"ⴰⵢⵏⴰⵙ, ⴰⴽⵕⴰⵙ: {MORNING}",
+        ),
+    ],
+)
+def test_opening_hours_print_in_the_slips_words(
+    language: str, week: str, every_day: str, two_days: str
+) -> None:
+    hours = [
+        {"byday": "MO,TU,WE,TH,FR", "opens_at": "08:30", "closes_at": "16:30"},
+        {"byday": "MO,TU,WE,TH,FR,SA,SU", "opens_at": "00:00", "closes_at": "00:00"},
+        {"byday": "WE,MO", "opens_at": "09:00", "closes_at": "12:00"},
+        {"byday": "SA", "opens_at": None, "closes_at": None, "description": "on appointment"},
+    ]
+    assert hours_text(hours, slip_hours_words(language)) == [week, every_day, two_days]
+
+
+def test_a_text_in_french_only_prints_once() -> None:
+    texts = {"fr": "Bureau", "ar": "مكتب", "zgh": "Bureau"}
+    assert distinct(("zgh", "fr"), lambda lang: texts[lang]) == ["zgh"]
+    assert distinct(("ar", "fr"), lambda lang: texts[lang]) == ["ar", "fr"]
+
+
+def test_the_slip_time_is_now(office: OfficeContext, code: str) -> None:
+    before = datetime.now(UTC)
+    assert before <= referral_slip_for(office, code).issued_at <= datetime.now(UTC)
