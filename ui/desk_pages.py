@@ -1,13 +1,17 @@
 """The desk's main page after login: navigation and one page per section.
 
 Later issues fill the sections; until then each says plainly that it is not available yet.
-The queue page is real (``ui.desk_queue``), and so is the settings page: it lists the
-settings registry with the current values.
+The home page (follow-up, ``ui.desk_home``) comes first after login; the queue, cases,
+directory, referrals, reports and printing pages are real, and so is the settings page:
+it lists the settings registry with the current values. Pages ask for each other through
+signals (open a case, resume a draft, start an intake), wired here.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -33,7 +37,11 @@ from ui.language import LanguageState
 from ui.styles import named
 from ui.tasks import Tasks
 
-SECTIONS = ("queue", "cases", "directory", "referrals", "reports", "printing", "settings")
+if TYPE_CHECKING:
+    from ui.desk_cases import CasesPage
+    from ui.intake_wizard import IntakeWizard
+
+SECTIONS = ("home", "queue", "cases", "directory", "referrals", "reports", "printing", "settings")
 
 
 def visible_sections(actor: Actor) -> tuple[str, ...]:
@@ -159,9 +167,22 @@ class MainPage(QWidget):
         self.navigation = named(QListWidget(), "navigation")
         self.navigation.setFixedWidth(240)
         self.pages = QStackedWidget()
+        self.section_pages: dict[str, QWidget] = {}
         for section in visible_sections(actor):
             page: QWidget
-            if section == "settings":
+            if section == "home":
+                from ui.desk_home import HomePage
+
+                page = HomePage(context, language, tasks, changes)
+            elif section == "cases":
+                from ui.desk_cases import CasesPage
+
+                page = CasesPage(context, language, actor, tasks, changes)
+            elif section == "referrals":
+                from ui.desk_referrals import ReferralsPage
+
+                page = ReferralsPage(context, language, tasks, changes)
+            elif section == "settings":
                 page = SettingsPage(context, language, tasks, changes)
             # The pages are imported at login, not at start-up (printing brings python-escpos).
             elif section == "queue":
@@ -183,6 +204,7 @@ class MainPage(QWidget):
             else:
                 page = PlaceholderPage(section, language)
             self.pages.addWidget(page)
+            self.section_pages[section] = page
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, section)
             self.navigation.addItem(item)
@@ -192,8 +214,44 @@ class MainPage(QWidget):
         layout.addWidget(self.pages, 1)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.navigation.setCurrentRow(0)
+        self._connect_pages()
         language.language_changed.connect(self.retranslate)
         self.retranslate()
+
+    def _connect_pages(self) -> None:
+        home = self.section_pages.get("home")
+        if home is not None:
+            home.case_requested.connect(self.open_case)  # type: ignore[attr-defined]
+            home.draft_requested.connect(self.resume_draft)  # type: ignore[attr-defined]
+            home.intake_requested.connect(lambda: self.start_intake())  # type: ignore[attr-defined]
+        queue = self.section_pages.get("queue")
+        if queue is not None:  # the intake of the visitor whose ticket is served
+            queue.intake_requested.connect(lambda ticket_id: self.start_intake(ticket_id))  # type: ignore[attr-defined]
+        referrals = self.section_pages.get("referrals")
+        if referrals is not None:
+            referrals.case_requested.connect(self.open_case)  # type: ignore[attr-defined]
+
+    @property
+    def cases_page(self) -> CasesPage:
+        """The Cases section's page (search, case page, intake wizard)."""
+        return self.section_pages["cases"]  # type: ignore[return-value]
+
+    def open_case(self, case_id: str) -> None:
+        """Show case ``case_id`` in the Cases section."""
+        self.show_section("cases")
+        self.cases_page.open_case(case_id)
+
+    def resume_draft(self, draft_id: str) -> None:
+        """Resume the intake draft ``draft_id`` in the Cases section."""
+        self.show_section("cases")
+        self.cases_page.resume_draft(draft_id)
+
+    def start_intake(
+        self, ticket_id: uuid.UUID | str | None = None, person_id: uuid.UUID | str | None = None
+    ) -> IntakeWizard:
+        """Start an intake (for the ticket being served, a known person) in the Cases section."""
+        self.show_section("cases")
+        return self.cases_page.start_intake(ticket_id=ticket_id, person_id=person_id)
 
     @property
     def sections(self) -> list[str]:

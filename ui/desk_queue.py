@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -110,7 +110,13 @@ def current_ticket(status: QueueStatus, counter: int | None) -> TicketView | Non
 
 
 class QueuePage(QWidget):
-    """The officer's queue: counter, waiting tickets by reason, current ticket, actions."""
+    """The officer's queue: counter, waiting tickets by reason, current ticket, actions.
+
+    Signals:
+        intake_requested(ticket_id): the officer starts the intake of the visitor served.
+    """
+
+    intake_requested = Signal(object)
 
     def __init__(
         self,
@@ -197,12 +203,16 @@ class QueuePage(QWidget):
         transfer.addWidget(self.transfer_label)
         transfer.addWidget(self.transfer_combo, 1)
         self.message_label = named(QLabel(wordWrap=True), "queueMessage")
+        self.intake_button = named(QPushButton(), "startIntake")
+        self.intake_button.setMinimumHeight(44)
+        self.intake_button.clicked.connect(self.on_intake_clicked)
 
         left = QVBoxLayout()
         left.addWidget(self.current_title)
         left.addWidget(self.current_label)
         left.addSpacing(8)
         left.addLayout(grid)
+        left.addWidget(self.intake_button)
         left.addLayout(transfer)
         left.addWidget(self.message_label)
         left.addStretch(1)
@@ -271,6 +281,7 @@ class QueuePage(QWidget):
         for index, counter in enumerate(self.queue.config.counters, start=first_counter):
             self.transfer_combo.setItemText(index, counter.labels[code])
         self.transfer_label.setText(tr("desk.queue.transfer_to"))
+        self.intake_button.setText(tr("desk.queue.start_intake"))
         self.current_title.setText(tr("desk.queue.current"))
         self.waiting_title.setText(tr("desk.queue.waiting"))
         self.tree.setHeaderLabels(
@@ -366,6 +377,13 @@ class QueuePage(QWidget):
             action.setEnabled(chosen)
         for button in self.buttons.values():
             button.setEnabled(chosen)
+        serving = self.current is not None and self.current.state is TicketState.SERVING
+        self.intake_button.setEnabled(serving)
+
+    def on_intake_clicked(self) -> None:
+        """Start the intake of the visitor whose ticket is being served."""
+        if self.current is not None:
+            self.intake_requested.emit(self.current.id)
 
     @property
     def selected_ticket(self) -> str | None:

@@ -51,7 +51,11 @@ def test_a_job_left_queued_prints_once_when_the_printer_comes_back(
     worker = start_spool_worker(office)
     printer: LoopbackPrinter | None = None
     try:
-        qtbot.waitUntil(lambda: spool_for(office).job(job.id).attempts >= 1, timeout=5000)
+        def failed_once() -> bool:  # attempts count from the claim: wait for the failure too
+            seen = spool_for(office).job(job.id)
+            return seen.attempts >= 1 and seen.state is PrintJobState.QUEUED
+
+        qtbot.waitUntil(failed_once, timeout=5000)
         left = spool_for(office).job(job.id)
         assert left.state is PrintJobState.QUEUED and "127.0.0.1" in left.error
         printer = LoopbackPrinter(port=port)  # switched on again

@@ -9,7 +9,9 @@ from pytestqt.qtbot import QtBot
 from db.models import Role
 from kiosk.office import OfficeContext
 from ui.desk import DeskWindow
-from ui.desk_pages import PlaceholderPage, SettingsPage
+from ui.desk_cases import CasesPage
+from ui.desk_home import HomePage
+from ui.desk_pages import SettingsPage
 from ui.tasks import Tasks
 
 from .conftest import OFFICER, LogIn
@@ -54,18 +56,26 @@ def test_the_right_password_opens_the_main_page_with_the_status_bar(
     assert desk.menuBar().isVisible() and desk.statusBar().isVisible()
 
 
-def test_an_officer_sees_honest_placeholders_and_no_reports(
+def test_an_officer_starts_on_the_follow_up_and_sees_no_reports(
     desk: DeskWindow, log_in: LogIn
 ) -> None:
     log_in(desk, *OFFICER)
     main = desk.main_page
     assert main is not None
-    assert main.sections == ["queue", "cases", "directory", "referrals", "printing", "settings"]
+    assert main.sections == [
+        "home",
+        "queue",
+        "cases",
+        "directory",
+        "referrals",
+        "printing",
+        "settings",
+    ]
+    assert isinstance(main.pages.currentWidget(), HomePage)
     main.show_section("cases")
     page = main.pages.currentWidget()
-    assert isinstance(page, PlaceholderPage)
-    assert page.title_label.text() == "Dossiers"
-    assert page.message_label.text() == "Cette page n'est pas encore disponible."
+    assert isinstance(page, CasesPage)
+    assert page.search.title_label.text() == "Dossiers"
 
 
 def test_a_supervisor_also_sees_reports(
@@ -127,7 +137,7 @@ def test_arabic_mirrors_the_whole_desk_and_translates_it(
     assert desk.language.code == "ar"
     assert desk.layoutDirection() == Qt.LayoutDirection.RightToLeft
     assert main.layoutDirection() == Qt.LayoutDirection.RightToLeft
-    assert main.navigation.item(0).text() == "قائمة الانتظار"
+    assert main.navigation.item(1).text() == "قائمة الانتظار"
     assert desk.sync_label.text() == "لم تتم المزامنة قط"
     assert desk.lock_action.text() == "قفل"
     # The navigation moves to the right of the mirrored page.

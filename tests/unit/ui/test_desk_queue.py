@@ -185,9 +185,10 @@ def test_the_page_follows_changes_made_elsewhere(
     assert page.tree.topLevelItem(0).child(0).text(0) == "G001"
 
 
-def test_the_desk_shows_the_queue_page_first(desk: DeskWindow, log_in: LogIn) -> None:
+def test_the_desk_shows_the_queue_page(desk: DeskWindow, log_in: LogIn) -> None:
     log_in(desk, *OFFICER)
     assert desk.main_page is not None
+    desk.main_page.show_section("queue")  # the follow-up home page comes first
     page = desk.main_page.pages.currentWidget()
     assert isinstance(page, QueuePage)
     assert page.title_label.text() == "File d'attente"
@@ -200,6 +201,7 @@ def test_the_shortcuts_work_anywhere_in_the_desk_window(
     queue.take(office.system, TicketRequest(reason="health"))
     log_in(desk, *OFFICER)
     assert desk.main_page is not None
+    desk.main_page.show_section("queue")
     page = desk.main_page.pages.currentWidget()
     assert isinstance(page, QueuePage)
     qtbot.waitUntil(lambda: page.status is not None)
@@ -259,3 +261,26 @@ def test_a_visit_is_transferred_to_another_counter(
     assert queue.call_next(office.system, 1) is None  # waits for counter 2 only
     called = queue.call_next(office.system, 2)
     assert called is not None and called.ticket.number == "H001"
+
+
+def test_the_visitor_served_goes_on_to_the_intake_with_the_ticket(
+    qtbot: QtBot, office: OfficeContext, desk: DeskWindow, log_in: LogIn, queue: QueueService
+) -> None:
+    office.settings.set(office.system, "desk.counter", "1")
+    queue.take(office.system, TicketRequest(reason="health"))
+    log_in(desk, *OFFICER)
+    assert desk.main_page is not None
+    desk.main_page.show_section("queue")
+    page = desk.main_page.pages.currentWidget()
+    assert isinstance(page, QueuePage)
+    qtbot.waitUntil(lambda: page.status is not None)
+    assert not page.intake_button.isEnabled()  # nobody is served yet
+    act(qtbot, page, "call_next")
+    act(qtbot, page, "start")
+    assert page.intake_button.isEnabled()
+    assert page.intake_button.text() == "Commencer l'entretien"
+    with qtbot.waitSignal(page.intake_requested) as started:
+        page.intake_button.click()
+    assert started.args == [queue.find("D001").id]
+    wizard = desk.main_page.cases_page.wizard
+    assert wizard is not None and wizard.state.ticket_id == queue.find("D001").id

@@ -1,0 +1,199 @@
+"""The Cases section: person search, the case page and its timeline, referrals from a case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from db.cases import Referral, ReferralState
+from kiosk.cases.referrals import ReferralError
+from kiosk.directory.importer import import_directory
+from kiosk.directory_cli import demo_directory
+from kiosk.office import OfficeContext
+from ui import case_work
+from ui.case_dialogs import CloseCaseDialog, OutcomeDialog
+from ui.case_page import CasePage
+from ui.desk_cases import CasesPage
+from ui.language import LanguageState
+from ui.referral_dialog import ReferralDialog
+from ui.tasks import Tasks
+
+from .case_helpers import AICHA, core_intake, officer
+
+
+def make_cases(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str = "fr"
+) -> CasesPage:
+    state = LanguageState(office.catalog, language)
+    page = CasesPage(office, state, officer(office), tasks, None)
+    page.language_state = state  # type: ignore[attr-defined]  # keep it alive
+    qtbot.addWidget(page)
+    page.resize(1200, 760)
+    page.show()
+    return page
+
+
+def open_case(qtbot: QtBot, page: CasesPage, case_id: str) -> CasePage:
+    with qtbot.waitSignal(page.case_page.case_loaded, timeout=5000):
+        page.open_case(case_id)
+    return page.case_page
+
+
+def timeline(page: CasePage) -> list[tuple[str, str]]:
+    items = [page.timeline.topLevelItem(i) for i in range(page.timeline.topLevelItemCount())]
+    return [(item.text(1), item.text(2)) for item in items]
+
+
+def test_the_search_finds_a_person_by_name_and_opens_their_case(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    saved = core_intake(office)
+    page = make_cases(qtbot, office, tasks)
+    with qtbot.waitSignal(page.search.results_shown, timeout=5000):
+        page.search.search_edit.setText("aicha dialo")
+    qtbot.waitUntil(lambda: not page.search.searching)
+    row = [page.search.table.item(0, c).text() for c in range(5)]
+    assert row == ["Aïcha Diallo", "1990", "Sénégal", "\u2066+212612345678\u2069", saved.case_code]
+    with qtbot.waitSignal(page.case_page.case_loaded, timeout=5000):
+        page.search.open_button.click()
+    assert page.stack.currentWidget() is page.case_page
+    with qtbot.waitSignal(page.wizard_started) as blocker:
+        page.case_page.intake_button.click()
+    wizard = blocker.args[0]
+    assert wizard.state.person_id == saved.person_id
+    assert wizard.title_label.text() == "Nouvel entretien : personne déjà connue"
+    qtbot.waitUntil(lambda: wizard.fields["person.given_name"].value() == "Aïcha")  # pre-filled
+    assert wizard.fields["person.nationality"].value() == "SN"
+
+
+def test_the_case_page_shows_the_timeline_and_a_note_added(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = core_intake(office)
+    page = open_case(qtbot, make_cases(qtbot, office, tasks), str(saved.case_id))
+    header = page.header_label.text().replace("\u2068", "").replace("\u2069", "")
+    assert header == f"Dossier {saved.case_code} — Aïcha Diallo (ouvert)"
+    assert page.needs_label.text() == "Besoins : État civil, Santé"
+    assert [what for what, _ in timeline(page)] == ["Dossier ouvert", "Visite", "Entretien"]
+    assert "Rien de sensible" in page.reminder_label.text()
+
+    page.entry_kind.setCurrentIndex(1)  # a short note
+    page.entry_edit.setText("Doit revenir avec l'acte de naissance")
+    with qtbot.waitSignal(page.case_loaded, timeout=5000):
+        page.entry_button.click()
+    assert ("Note", "Doit revenir avec l'acte de naissance") in timeline(page)
+    assert page.message == "Ajouté à l'historique."
+
+    page.step_edit.setText("Rappeler pour le rendez-vous")
+    with qtbot.waitSignal(page.case_loaded, timeout=5000):
+        page.step_button.click()
+    assert "Rappeler pour le rendez-vous" in page.steps.item(0).text()
+    page.steps.setCurrentRow(0)
+    with qtbot.waitSignal(page.case_loaded, timeout=5000):
+        page.step_done_button.click()
+    assert ("Étape faite", "Rappeler pour le rendez-vous") in timeline(page)
+
+    monkeypatch.setattr(CloseCaseDialog, "ask", classmethod(lambda cls, parent, lang: "need_met"))
+    with qtbot.waitSignal(page.case_loaded, timeout=5000):
+        page.close_button.click()
+    assert page.header_label.text().endswith("(clos)")
+    assert timeline(page)[-1] == ("Dossier clos", "besoin satisfait")
+    assert not page.entry_button.isEnabled() and page.reopen_button.isVisibleTo(page)
+
+
+@pytest.fixture
+def directory_office(office: OfficeContext) -> OfficeContext:
+    """The test office with the demo directory."""
+    import_directory(office.store, office.system, demo_directory())
+    return office
+
+
+def test_the_referral_dialog_creates_a_referral_and_prints_its_slip(
+    qtbot: QtBot,
+    directory_office: OfficeContext,
+    tasks: Tasks,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    printer = f"file:{tmp_path / 'printer.bin'}"
+    directory_office.settings.set(directory_office.system, "printer.uri", printer)
+    saved = core_intake(directory_office)
+    page = open_case(qtbot, make_cases(qtbot, directory_office, tasks), str(saved.case_id))
+    page.refer_button.click()
+    dialog = page.referral_dialog
+    assert isinstance(dialog, ReferralDialog)
+    assert dialog.need_combo.currentData() == "civil_registration"
+    assert dialog.directory.category_combo.currentData() == "civil_registration"
+    assert dialog.directory.eligible_combo.currentData() == "rpt"
+    assert dialog.consent_label.text().startswith("✓")
+    qtbot.waitUntil(lambda: not dialog.directory.searching and dialog.directory.results.count() > 0)
+    dialog.directory.results.setCurrentRow(0)
+    dialog.priority_buttons["urgent"].setChecked(True)
+
+    with qtbot.waitSignal(dialog.referral_created, timeout=5000) as blocker:
+        dialog.create_button.click()
+    code = blocker.args[0]
+    assert code in dialog.message_label.text()
+    with directory_office.store.session() as session:
+        referral = session.scalar(select(Referral).where(Referral.code == code))
+        assert (referral.need_key, referral.priority.value) == ("civil_registration", "urgent")
+
+    with qtbot.waitSignal(dialog.slip_printed, timeout=10_000):
+        dialog.print_button.click()
+    with directory_office.store.session() as session:
+        state = session.scalar(select(Referral.state).where(Referral.code == code))
+    assert state is ReferralState.SENT
+    qtbot.waitUntil(lambda: any(code in text for _, text in timeline(page)))
+    page.referrals.setCurrentRow(0)  # a reprint from the case page
+    page.slip_button.click()
+    qtbot.waitUntil(lambda: page.message == "Fiche envoyée à l'imprimante.", timeout=10_000)
+
+    heard = {"state": "declined", "reason": "full", "provided": "", "outcome_on": None}
+    monkeypatch.setattr(
+        OutcomeDialog,
+        "ask",
+        classmethod(
+            lambda cls, parent, lang, refs: {**heard, "referral_id": refs[0]["referral_id"]}
+        ),
+    )
+    qtbot.waitUntil(lambda: tasks.pending == 0)
+    page.outcome_button.click()
+    expected = ("Orientation refusée", f"{code} {referral.service_name} — complet — par téléphone")
+    qtbot.waitUntil(
+        lambda: (
+            expected
+            in [
+                (what, text.replace("\u2068", "").replace("\u2069", ""))
+                for what, text in timeline(page)
+            ]
+        )
+    )
+    assert page.message == "Retour du service noté."
+
+
+def test_without_consent_to_share_an_officer_sees_why_and_cannot_refer(
+    qtbot: QtBot, directory_office: OfficeContext, tasks: Tasks
+) -> None:
+    saved = core_intake(directory_office, {**AICHA, "consent.share": False})
+    page = open_case(qtbot, make_cases(qtbot, directory_office, tasks), str(saved.case_id))
+    page.refer_button.click()
+    dialog = page.referral_dialog
+    assert isinstance(dialog, ReferralDialog)
+    assert "n'a pas accepté le partage" in dialog.consent_label.text()
+    assert "superviseur" in dialog.consent_label.text()
+    assert not dialog.create_button.isEnabled() and not dialog.override_edit.isVisibleTo(dialog)
+    qtbot.waitUntil(lambda: not dialog.directory.searching and dialog.directory.results.count() > 0)
+    dialog.directory.results.setCurrentRow(0)
+    with pytest.raises(ReferralError, match="consent"):  # and the core refuses it anyway
+        case_work.make_referral(
+            directory_office,
+            officer(directory_office),
+            str(saved.case_id),
+            str(dialog.service_id),
+            "health",
+            "normal",
+            "I insist",
+        )

@@ -1,0 +1,236 @@
+"""The intake wizard: pages, checks as you go, refusal, drafts, duplicates, the save."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+import ui.intake_wizard
+from db.cases import Case, Intake, Person
+from kiosk.office import OfficeContext
+from kiosk.queue.service import QueueService, TicketRequest
+from ui.consent_notice import ConsentNoticeDialog, notice_html
+from ui.desk_home import HomePage
+from ui.desk_pages import MainPage
+from ui.intake_wizard import IntakeWizard
+from ui.language import LanguageState
+from ui.tasks import Tasks
+
+from .case_helpers import AICHA, core_intake, fill_all, fill_section, officer, save, set_answer
+
+MakeWizard = Callable[..., IntakeWizard]
+
+
+@pytest.fixture
+def make_wizard(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> MakeWizard:
+    """A wizard on a new intake, shown, in the officer's language ``language``."""
+
+    def make(language: str = "fr") -> IntakeWizard:
+        state = LanguageState(office.catalog, language)
+        wizard = IntakeWizard(office, state, officer(office), tasks)
+        wizard.language_state = state  # type: ignore[attr-defined]  # keep it alive
+        qtbot.addWidget(wizard)
+        wizard.resize(1100, 760)
+        wizard.show()
+        return wizard
+
+    return make
+
+
+def count(office: OfficeContext, model: type) -> int:
+    with office.store.session() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_a_full_intake_saves_a_case_with_the_person(
+    qtbot: QtBot, office: OfficeContext, make_wizard: MakeWizard
+) -> None:
+    wizard = make_wizard()
+    assert wizard.progress_label.text().startswith("Étape 1 sur")
+    assert not wizard.back_button.isEnabled() and not wizard.save_button.isVisible()
+    fill_all(wizard, AICHA)
+    assert wizard.progress_label.text() == "Étape 4 sur 4 : Besoins"
+    assert wizard.progress_bar.value() == wizard.progress_bar.maximum() == 4
+
+    saved = save(qtbot, wizard)
+
+    assert saved.case_id is not None and saved.case_code
+    with office.store.session() as session:
+        case = session.get(Case, saved.case_id)
+        person = session.get(Person, case.person_id)
+        assert (person.given_name, person.family_name) == ("Aïcha", "Diallo")
+        assert (person.phone, person.nationality, person.birth_year) == (
+            "+212612345678",
+            "SN",
+            1990,
+        )
+    assert count(office, Intake) == 1
+
+
+def test_next_is_blocked_and_the_message_names_the_field_in_french_and_arabic(
+    qtbot: QtBot, office: OfficeContext, make_wizard: MakeWizard
+) -> None:
+    wizard = make_wizard()
+    assert not wizard.go_next()  # nothing answered on the consent page
+    assert wizard.current_section == 0
+    assert wizard.message == "Corrigez les champs signalés en rouge avant de continuer."
+    assert "Accepte qu'un dossier soit gardé au bureau" in wizard.fields["consent.record"].error
+
+    fill_section(wizard, AICHA)
+    assert wizard.go_next()
+    fill_section(wizard, {**AICHA, "person.given_name": ""})
+    assert not wizard.go_next()
+    assert wizard.current_section == 1
+    error = wizard.fields["person.given_name"].error
+    assert "Prénom ou nom d'usage" in error
+    assert wizard.fields["person.given_name"].error_label.isVisible()
+
+    wizard.language_state.set_language("ar")  # type: ignore[attr-defined]
+    assert "الاسم الشخصي أو الاسم المتداول" in wizard.fields["person.given_name"].error
+    assert wizard.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert wizard.next_button.text() == "التالي"
+
+    set_answer(wizard, "person.given_name", "Aïcha")  # fixing the field clears its error
+    assert wizard.fields["person.given_name"].error == ""
+    assert wizard.go_next()
+
+
+def test_a_field_is_checked_when_the_officer_leaves_it(make_wizard: MakeWizard) -> None:
+    wizard = make_wizard()
+    fill_section(wizard, AICHA)
+    wizard.go_next()
+    set_answer(wizard, "person.birth_year", "1850")
+    assert wizard.fields["person.birth_year"].error == ""  # not while typing
+    wizard.fields["person.birth_year"].edit.editingFinished.emit()
+    assert "Année de naissance" in wizard.fields["person.birth_year"].error
+    set_answer(wizard, "person.phone", "12")
+    wizard.fields["person.phone"].edit.editingFinished.emit()
+    assert "Téléphone" in wizard.fields["person.phone"].error
+
+
+def test_a_refusal_asks_only_the_anonymous_fields_and_saves_no_person(
+    qtbot: QtBot, office: OfficeContext, make_wizard: MakeWizard
+) -> None:
+    wizard = make_wizard()
+    set_answer(wizard, "consent.record", False)
+    assert wizard.fields["consent.share"].isHidden()
+    assert not wizard.anonymous_label.isHidden()
+    assert wizard.go_next()
+    shown = [w.key for w in wizard.pages[wizard.current_section].fields if not w.isHidden()]
+    assert shown == ["person.category", "person.sex", "person.age_band"]
+    fill_all(wizard, {**AICHA, "person.age_band": "30-44"})
+    assert wizard.progress_label.text().startswith("Étape 3 sur 3")  # no household page
+
+    saved = save(qtbot, wizard)
+
+    assert saved.case_id is None and saved.person_id is None
+    assert count(office, Person) == 0 and count(office, Intake) == 1
+
+
+def test_the_consent_notice_is_in_the_visitors_language(
+    monkeypatch: pytest.MonkeyPatch, office: OfficeContext, make_wizard: MakeWizard
+) -> None:
+    asked: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        ConsentNoticeDialog, "ask", classmethod(lambda cls, p, c, v, o: asked.append((v, o)))
+    )
+    wizard = make_wizard()
+    combo = wizard.consent_tools.language_combo
+    combo.setCurrentIndex(combo.findData("ar"))
+    wizard.consent_tools.notice_button.click()
+    assert asked == [("ar", "fr")]
+    text = notice_html(office.catalog, "ar")
+    assert 'dir="rtl"' in text and "09-08" in text and "معطياتك" in text
+    assert "ⵜⵉⵙⴼⴽⴰ" in notice_html(office.catalog, "zgh")
+
+
+def test_the_keyboard_moves_between_pages(qtbot: QtBot, make_wizard: MakeWizard) -> None:
+    wizard = make_wizard()
+    with qtbot.waitActive(wizard):
+        wizard.activateWindow()
+    fill_section(wizard, AICHA)
+    method = wizard.fields["consent.method"]
+    method.focus_input()
+    assert "PgDown" in wizard.next_button.toolTip()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert wizard.current_section == 1
+    assert wizard.fields["person.category"].isAncestorOf(QApplication.focusWidget())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageUp)
+    assert wizard.current_section == 0
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert wizard.current_section == 1
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageDown)  # blocked: nothing answered
+    assert wizard.current_section == 1 and wizard.message
+
+
+def test_a_draft_survives_the_wizard_and_resumes_from_home(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ui.intake_wizard, "DRAFT_DELAY_MS", 20)
+    state = LanguageState(office.catalog, "fr")
+    main = MainPage(office, state, officer(office), tasks, None)
+    qtbot.addWidget(main)
+    wizard = main.start_intake()
+    fill_section(wizard, AICHA)
+    wizard.go_next()
+    qtbot.waitUntil(lambda: tasks.pending == 0)  # the draft written on changing page
+    with qtbot.waitSignal(wizard.draft_saved, timeout=5000):
+        set_answer(wizard, "person.given_name", "Aïcha")
+    main.deleteLater()  # as if the desk crashed
+    qtbot.waitUntil(lambda: tasks.pending == 0)
+
+    fresh = MainPage(office, state, officer(office), tasks, None)
+    qtbot.addWidget(fresh)
+    home = fresh.pages.currentWidget()
+    assert isinstance(home, HomePage)
+    qtbot.waitUntil(lambda: home.lists["drafts"].item(0).data(Qt.ItemDataRole.UserRole) is not None)
+    assert "Aïcha" in home.lists["drafts"].item(0).text()
+    with qtbot.waitSignal(fresh.cases_page.wizard_started, timeout=5000) as blocker:
+        home.lists["drafts"].itemActivated.emit(home.lists["drafts"].item(0))
+    resumed: IntakeWizard = blocker.args[0]
+    assert resumed.current_section == 1
+    assert resumed.fields["person.given_name"].value() == "Aïcha"
+    assert resumed.fields["consent.record"].value() is True
+    assert fresh.sections[fresh.navigation.currentRow()] == "cases"
+
+
+def test_a_likely_duplicate_is_shown_and_can_be_used(
+    qtbot: QtBot, office: OfficeContext, make_wizard: MakeWizard
+) -> None:
+    first = core_intake(office)
+    wizard = make_wizard()
+    fill_all(wizard, {**AICHA, "person.given_name": "Aicha", "person.phone": ""})
+    with qtbot.waitSignal(wizard.duplicates_shown, timeout=5000):
+        wizard.save_button.click()
+    assert wizard.duplicates.isVisible()
+    assert "Diallo" in wizard.duplicates.list.item(0).text()
+    assert wizard.duplicates.use_button.text() == "Utiliser cette personne"
+
+    with qtbot.waitSignal(wizard.intake_saved, timeout=5000) as blocker:
+        wizard.duplicates.use_button.click()
+    assert blocker.args[0].person_id == first.person_id
+    assert count(office, Person) == 1
+
+
+def test_an_intake_from_the_served_ticket_records_it_and_opens_the_case(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    ticket = QueueService.for_office(office).take(office.system, TicketRequest(reason="health"))
+    main = MainPage(office, LanguageState(office.catalog, "fr"), officer(office), tasks, None)
+    qtbot.addWidget(main)
+    wizard = main.start_intake(ticket_id=ticket.ticket.id)
+    assert main.sections[main.navigation.currentRow()] == "cases"
+    fill_all(wizard, AICHA)
+    case_page = main.cases_page.case_page
+    with qtbot.waitSignal(case_page.case_loaded, timeout=5000):
+        wizard.save_button.click()
+    assert main.cases_page.stack.currentWidget() is case_page
+    assert "Aïcha Diallo" in case_page.header_label.text()
+    assert main.cases_page.notice_label.text().startswith("Entretien enregistré : dossier C-")
+    with office.store.session() as session:
+        assert session.scalar(select(Intake.ticket_id)) == ticket.ticket.id

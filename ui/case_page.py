@@ -1,0 +1,460 @@
+"""One case: who, its needs, a timeline of everything in order, and what the officer does next.
+
+Every read and write runs on the worker (``ui.case_work``); the page reads the case again
+after each of its own writes and whenever the database changes elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.uow import Actor
+from kiosk.cases.views import OFFICE_ZONE
+from kiosk.office import OfficeContext
+from ui import case_work
+from ui.case_dialogs import CloseCaseDialog, OutcomeDialog
+from ui.intake_duplicates import country_name
+from ui.language import LanguageState
+from ui.styles import named
+from ui.tasks import Tasks
+
+OPEN_REFERRAL_STATES = ("created", "sent", "accepted")
+
+
+def local_time(stamp: str | None) -> str:
+    """An ISO moment (naive means UTC) as the office's local date and time.
+
+    The text is isolated left to right, so that an Arabic line keeps "date time" in order.
+    """
+    if not stamp:
+        return ""
+    moment = datetime.fromisoformat(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return "\u2066" + moment.astimezone(OFFICE_ZONE).strftime("%Y-%m-%d %H:%M") + "\u2069"
+
+
+def isolate(text: str) -> str:
+    """``text`` isolated (FSI … PDI): a name or a code in another script keeps its own order."""
+    return f"\u2068{text}\u2069" if text else text
+
+
+def timeline_text(item: dict[str, Any], tr: Callable[..., str]) -> str:
+    """The detail of one timeline line in the officer's language."""
+    kind, text = item["kind"], item.get("text") or ""
+    if kind == "intake":
+        return tr(f"desk.timeline.consent_{text}")
+    if kind == "closed":
+        return tr(f"desk.close_reason.{text}") if text else ""
+    if kind.startswith("referral_"):
+        extra = [part for part in (item.get("reason"), item.get("detail")) if part]
+        if item.get("reason") and kind == "referral_declined":
+            extra[0] = tr(f"desk.decline_reason.{item['reason']}")
+        if item.get("source") == "phone":
+            extra.append(tr("desk.timeline.by_phone"))
+        return " — ".join([text, *extra])
+    return text
+
+
+class CasePage(QWidget):
+    """The case: header, needs, timeline, steps and referrals, and the officer's actions.
+
+    Signals:
+        case_loaded(str): the case was read and shown; carries its id.
+        intake_requested(str): a new intake for this case's person; carries the person id.
+        done(): the officer goes back to the search.
+    """
+
+    case_loaded = Signal(str)
+    intake_requested = Signal(str)
+    done = Signal()
+
+    def __init__(
+        self,
+        context: OfficeContext,
+        language: LanguageState,
+        actor: Actor,
+        tasks: Tasks,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__()
+        self._context = context
+        self._language = language
+        self._actor = actor
+        self._tasks = tasks
+        self._now = now
+        self.case_id: str | None = None
+        self.detail: dict[str, Any] | None = None
+        self.referral_dialog: QWidget | None = None
+        self._message: tuple[str, dict[str, Any]] | None = None
+        self._build()
+        language.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def _build(self) -> None:
+        self.back_button = named(QPushButton(), "caseBack")
+        self.header_label = named(QLabel(), "pageTitle")
+        self.person_label = named(QLabel(wordWrap=True), "casePerson")
+        self.needs_label = named(QLabel(wordWrap=True), "caseNeeds")
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(self.header_label, 1)
+        self.timeline_title = named(QLabel(), "caseHeading")
+        self.timeline = named(QTreeWidget(), "caseTimeline")
+        self.timeline.setColumnCount(3)
+        self.timeline.setRootIsDecorated(False)
+        self.timeline.setWordWrap(True)
+        self.timeline.setColumnWidth(0, 130)
+        self.timeline.setColumnWidth(1, 190)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.timeline_title)
+        left_layout.addWidget(self.timeline, 1)
+        self.steps_title = named(QLabel(), "caseHeading")
+        self.steps = named(QListWidget(), "caseSteps")
+        self.steps.setWordWrap(True)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.step_done_button = named(QPushButton(), "stepDone")
+        self.referrals_title = named(QLabel(), "caseHeading")
+        self.referrals = named(QListWidget(), "caseReferrals")
+        self.referrals.setWordWrap(True)
+        self.referrals.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.steps_title, self.steps, self.step_done_button):
+            right_layout.addWidget(widget)
+        self.slip_button = named(QPushButton(), "caseSlip")
+        right_layout.addWidget(self.referrals_title)
+        right_layout.addWidget(self.referrals)
+        right_layout.addWidget(self.slip_button)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([640, 360])
+        splitter.setChildrenCollapsible(False)
+
+        self.entry_kind = named(QComboBox(), "entryKind")
+        self.entry_kind.addItem("", "information")
+        self.entry_kind.addItem("", "note")
+        self.entry_edit = named(QLineEdit(), "entryText")
+        self.entry_edit.setMaxLength(500)
+        self.entry_button = named(QPushButton(), "addEntry")
+        self.reminder_label = named(QLabel(wordWrap=True), "sensitiveReminder")
+        self.step_label = QLabel()
+        self.step_edit = named(QLineEdit(), "stepText")
+        self.step_edit.setMaxLength(200)
+        self.due_label = QLabel()
+        self.due_edit = named(QDateEdit(calendarPopup=True), "stepDue")
+        self.due_edit.setDisplayFormat("yyyy-MM-dd")
+        self.step_button = named(QPushButton(), "addStep")
+        grid = QGridLayout()
+        grid.addWidget(self.entry_kind, 0, 0)
+        grid.addWidget(self.entry_edit, 0, 1, 1, 3)
+        grid.addWidget(self.entry_button, 0, 4)
+        grid.addWidget(self.reminder_label, 1, 0, 1, 5)
+        grid.addWidget(self.step_label, 2, 0)
+        grid.addWidget(self.step_edit, 2, 1)
+        grid.addWidget(self.due_label, 2, 2)
+        grid.addWidget(self.due_edit, 2, 3)
+        grid.addWidget(self.step_button, 2, 4)
+        grid.setColumnStretch(1, 1)
+
+        self.refer_button = named(QPushButton(), "referButton")
+        self.outcome_button = named(QPushButton(), "outcomeButton")
+        self.close_button = named(QPushButton(), "closeCase")
+        self.reopen_button = named(QPushButton(), "reopenCase")
+        self.intake_button = named(QPushButton(), "newVisit")
+        actions = QHBoxLayout()
+        for button in (
+            self.refer_button,
+            self.outcome_button,
+            self.intake_button,
+            self.close_button,
+            self.reopen_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.message_label = named(QLabel(wordWrap=True), "caseMessage")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.person_label)
+        layout.addWidget(self.needs_label)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(grid)
+        layout.addLayout(actions)
+        layout.addWidget(self.message_label)
+
+        self.back_button.clicked.connect(self.done)
+        self.entry_button.clicked.connect(self.on_add_entry_clicked)
+        self.entry_edit.returnPressed.connect(self.on_add_entry_clicked)
+        self.step_button.clicked.connect(self.on_add_step_clicked)
+        self.step_done_button.clicked.connect(self.on_step_done_clicked)
+        self.slip_button.clicked.connect(self.on_slip_clicked)
+        self.steps.itemActivated.connect(lambda _item: self.on_step_done_clicked())
+        self.refer_button.clicked.connect(self.on_refer_clicked)
+        self.outcome_button.clicked.connect(self.on_outcome_clicked)
+        self.close_button.clicked.connect(self.on_close_clicked)
+        self.reopen_button.clicked.connect(self.on_reopen_clicked)
+        self.intake_button.clicked.connect(self.on_intake_clicked)
+
+    def retranslate(self) -> None:
+        """Re-read every text in the officer's language."""
+        tr = self._language.translator
+        self.back_button.setText(tr("desk.case.back"))
+        self.timeline_title.setText(tr("desk.case.timeline"))
+        self.timeline.setHeaderLabels(
+            [
+                tr("desk.case.column_when"),
+                tr("desk.case.column_what"),
+                tr("desk.case.column_detail"),
+            ]
+        )
+        self.steps_title.setText(tr("desk.case.steps"))
+        self.step_done_button.setText(tr("desk.case.step_done"))
+        self.referrals_title.setText(tr("desk.case.referrals"))
+        self.slip_button.setText(tr("desk.referral.print_slip"))
+        self.entry_kind.setItemText(0, tr("desk.case.add_information"))
+        self.entry_kind.setItemText(1, tr("desk.case.add_note"))
+        self.entry_edit.setPlaceholderText(tr("desk.case.entry_placeholder"))
+        self.entry_button.setText(tr("desk.case.write"))
+        self.reminder_label.setText(tr("desk.case.sensitive_reminder"))
+        self.step_label.setText(tr("desk.case.new_step"))
+        self.step_edit.setPlaceholderText(tr("desk.case.step_placeholder"))
+        self.due_label.setText(tr("desk.case.due_on"))
+        self.step_button.setText(tr("desk.case.plan_step"))
+        self.refer_button.setText(tr("desk.case.refer"))
+        self.outcome_button.setText(tr("desk.case.outcome"))
+        self.close_button.setText(tr("desk.case.close"))
+        self.reopen_button.setText(tr("desk.case.reopen"))
+        self.intake_button.setText(tr("desk.case.new_visit"))
+        self._show_detail()
+        self._show_message()
+
+    # --- reading -------------------------------------------------------------------------
+
+    def load(self, case_id: str) -> None:
+        """Read case ``case_id`` (on the worker) and show it."""
+        if case_id != self.case_id:
+            self.detail = None
+            self._set_message(None)
+        self.case_id = case_id
+        self.due_edit.setDate(QDate.currentDate().addDays(7))
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the case shown again."""
+        if self.case_id is None:
+            return
+        work = partial(case_work.read_case, self._context, self.case_id, self._now())
+        self._tasks.run(work, partial(self.on_case_read, self.case_id), self.on_failed)
+
+    def on_case_read(self, case_id: str, detail: dict[str, Any]) -> None:
+        """Show the case just read (unless another was asked for since)."""
+        if case_id != self.case_id:
+            return
+        self.detail = detail
+        self._show_detail()
+        self.case_loaded.emit(case_id)
+
+    def _show_detail(self) -> None:
+        tr, code = self._language.translator, self._language.code
+        detail = self.detail
+        if detail is None:
+            self.header_label.setText(tr("desk.loading"))
+            return
+        person = detail.get("person") or {}
+        name = " ".join(p for p in (person.get("given_name"), person.get("family_name")) if p)
+        status = tr(f"desk.case.status_{detail['status']}")
+        self.header_label.setText(
+            tr("desk.case.header", code=detail["code"], name=isolate(name), status=status)
+        )
+        facts = []
+        if person.get("category"):
+            facts.append(tr(f"desk.case.category_{person['category']}"))
+        if person.get("birth_year"):
+            facts.append(tr("desk.cases.born", year=person["birth_year"]))
+        if person.get("nationality"):
+            facts.append(country_name(person["nationality"], code))
+        facts += [person.get("commune") or "", "\u2066" + (person.get("phone") or "") + "\u2069"]
+        self.person_label.setText(" · ".join(f for f in facts if f.strip("\u2066\u2069")))
+        needs = [tr(f"directory.category.{n['need']}") for n in detail["needs"]]
+        self.needs_label.setText(tr("desk.case.needs", needs=", ".join(needs) or "—"))
+        self.timeline.clear()
+        for item in detail["timeline"]:
+            row = QTreeWidgetItem(
+                [
+                    local_time(item["at"]),
+                    tr(f"desk.timeline.{item['kind']}"),
+                    timeline_text(item, tr),
+                ]
+            )
+            row.setToolTip(2, row.text(2))
+            self.timeline.addTopLevelItem(row)
+        self.steps.clear()
+        for step in detail["steps"]:
+            done = tr("desk.case.done_mark") if step["done_at"] else ""
+            due = "\u2066" + step["due_on"] + "\u2069"
+            item = QListWidgetItem(f"{due} — {isolate(step['description'])} {done}".strip())
+            item.setData(Qt.ItemDataRole.UserRole, step["step_id"])
+            if step["done_at"]:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            self.steps.addItem(item)
+        self.referrals.clear()
+        for referral in detail["referrals"]:
+            state = tr(f"desk.referral_state.{referral['state']}")
+            late = " ⚠ " + tr("desk.home.overdue") if referral["overdue"] else ""
+            service = isolate(referral["service"])
+            item = QListWidgetItem(f"{referral['code']} — {service} — {state}{late}")
+            item.setData(Qt.ItemDataRole.UserRole, referral["code"])
+            if referral["state"] not in OPEN_REFERRAL_STATES:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            self.referrals.addItem(item)
+        is_open = detail["status"] == "open"
+        for widget in (self.entry_button, self.step_button, self.refer_button, self.close_button):
+            widget.setEnabled(is_open)
+        self.outcome_button.setEnabled(
+            any(r["state"] in OPEN_REFERRAL_STATES for r in detail["referrals"])
+        )
+        self.reopen_button.setVisible(not is_open)
+        self.close_button.setVisible(is_open)
+
+    # --- writing -------------------------------------------------------------------------
+
+    def _write(self, work: Callable[[], object], done_key: str) -> None:
+        self._tasks.run(work, partial(self.on_written, done_key), self.on_failed)
+
+    def on_written(self, done_key: str, _result: object = None) -> None:
+        """A write went through: say so and read the case again."""
+        self._set_message(done_key)
+        self.refresh()
+
+    def on_failed(self, error: BaseException) -> None:
+        """Say what went wrong."""
+        self._set_message("desk.case.failed", detail=error)
+
+    def on_add_entry_clicked(self) -> None:
+        """Write the information given or the note typed."""
+        text = self.entry_edit.text().strip()
+        if not text or self.case_id is None:
+            return
+        kind = str(self.entry_kind.currentData())
+        self.entry_edit.clear()
+        work = partial(case_work.write_entry, self._context, self._actor, self.case_id, kind, text)
+        self._write(work, "desk.case.entry_added")
+
+    def on_add_step_clicked(self) -> None:
+        """Plan the step typed for the day chosen."""
+        text = self.step_edit.text().strip()
+        if not text or self.case_id is None:
+            return
+        day = self.due_edit.date()
+        self.step_edit.clear()
+        due = date(day.year(), day.month(), day.day())
+        work = partial(case_work.write_step, self._context, self._actor, self.case_id, text, due)
+        self._write(work, "desk.case.step_planned")
+
+    def on_step_done_clicked(self) -> None:
+        """Mark the chosen step done."""
+        item = self.steps.currentItem()
+        if item is None:
+            self._set_message("desk.case.choose_step")
+            return
+        step_id = str(item.data(Qt.ItemDataRole.UserRole))
+        self._write(
+            partial(case_work.finish_step, self._context, self._actor, step_id),
+            "desk.case.step_marked",
+        )
+
+    def on_slip_clicked(self) -> None:
+        """Print the slip of the chosen referral again (or for the first time)."""
+        item = self.referrals.currentItem()
+        if item is None or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            self._set_message("desk.case.choose_referral")
+            return
+        code = str(item.data(Qt.ItemDataRole.UserRole))
+        work = partial(case_work.print_slip, self._context, self._actor, code)
+        self._write(work, "desk.referral.printed")
+
+    def on_refer_clicked(self) -> None:
+        """Open the referral dialog for this case."""
+        from ui.referral_dialog import ReferralDialog
+
+        if self.detail is None:
+            return
+        dialog = ReferralDialog(
+            self._context, self._language, self._actor, self._tasks, self.detail, self
+        )
+        dialog.referral_created.connect(lambda _code: self.refresh())
+        dialog.slip_printed.connect(lambda _summary: self.refresh())
+        self.referral_dialog = dialog
+        dialog.open()
+
+    def on_outcome_clicked(self) -> None:
+        """Record what a service said by phone."""
+        if self.detail is None:
+            return
+        open_ones = [r for r in self.detail["referrals"] if r["state"] in OPEN_REFERRAL_STATES]
+        answer = OutcomeDialog.ask(self, self._language, open_ones)
+        if answer:
+            work = partial(case_work.record_phone_outcome, self._context, self._actor, **answer)
+            self._write(work, "desk.case.outcome_recorded")
+
+    def on_close_clicked(self) -> None:
+        """Close the case, with a reason."""
+        reason = CloseCaseDialog.ask(self, self._language)
+        if reason and self.case_id:
+            work = partial(case_work.close_case, self._context, self._actor, self.case_id, reason)
+            self._write(work, "desk.case.closed")
+
+    def on_reopen_clicked(self) -> None:
+        """Open the case again."""
+        if self.case_id:
+            work = partial(case_work.reopen_case, self._context, self._actor, self.case_id)
+            self._write(work, "desk.case.reopened")
+
+    def on_intake_clicked(self) -> None:
+        """A new visit of this person: the intake, with the person known."""
+        person = (self.detail or {}).get("person") or {}
+        if person.get("person_id"):
+            self.intake_requested.emit(person["person_id"])
+
+    def _set_message(self, key: str | None, **params: Any) -> None:
+        self._message = (key, params) if key else None
+        self._show_message()
+
+    def _show_message(self) -> None:
+        if self._message is None:
+            self.message_label.clear()
+        else:
+            self.message_label.setText(
+                self._language.translator(self._message[0], **self._message[1])
+            )
+
+    @property
+    def message(self) -> str:
+        """The message shown under the actions."""
+        return self.message_label.text()

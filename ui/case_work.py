@@ -1,0 +1,196 @@
+"""What the case pages ask of the worker thread: reads as plain data, writes in one unit of work.
+
+Each function takes the office context (and the actor for writes) and ids or plain values,
+opens its own session, and returns plain data, never a live record.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from db.cases import (
+    Case,
+    CaseEntryKind,
+    CaseStatus,
+    Person,
+    Referral,
+    ReferralPriority,
+    ReferralState,
+)
+from db.uow import Actor
+from kiosk.cases import casework, referrals
+from kiosk.cases.persons import search_persons
+from kiosk.cases.views import case_detail, follow_up, list_cases
+from kiosk.office import OfficeContext
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def read_case(context: OfficeContext, case_id: str, now: datetime | None = None) -> dict[str, Any]:
+    """Everything about one case, with its timeline and whether it may be shared."""
+    with context.store.session() as session:
+        case = casework.find_case(session, case_id)
+        detail = case_detail(session, case, context.regional_url, now or _now())
+        detail["consent_share"] = referrals.consent_to_share(session, case.id)
+        return detail
+
+
+def find_people(context: OfficeContext, query: str) -> list[dict[str, Any]]:
+    """Persons matching ``query`` with their cases; the recent cases when it is empty."""
+    with context.store.session() as session:
+        if not query.strip():
+            return [
+                {
+                    "person_id": row["person_id"],
+                    "given_name": row["person"],
+                    "family_name": "",
+                    "cases": [{k: row[k] for k in ("case_id", "code", "status")}],
+                }
+                for row in list_cases(session, limit=30)
+            ]
+        people = [hit.as_json() for hit in search_persons(session, query, limit=30)]
+        # the core's hits carry no cases: read them here (a read, until kiosk.cases does it)
+        ids = [uuid.UUID(person["person_id"]) for person in people]
+        cases = session.scalars(
+            select(Case).where(Case.person_id.in_(ids)).order_by(Case.opened_at.desc())
+        ).all()
+        for person in people:
+            person["cases"] = [
+                {"case_id": str(c.id), "code": c.code, "status": CaseStatus(c.status).value}
+                for c in cases
+                if str(c.person_id) == person["person_id"]
+            ]
+        return people
+
+
+def person_answers(context: OfficeContext, person_id: str) -> dict[str, object]:
+    """What the intake form already knows of a person, as answers (to pre-fill a new visit)."""
+    from kiosk.cases.intake import PERSON_FIELDS
+    from kiosk.cases.persons import person_view
+
+    with context.store.session() as session:
+        person = session.get(Person, uuid.UUID(person_id))
+        view = person_view(person) if person is not None else {}
+    answers: dict[str, object] = {}
+    for key, column in PERSON_FIELDS.items():
+        value = view.get(column)
+        if value not in (None, ""):
+            answers[key] = str(value) if isinstance(value, int) else value
+    return answers
+
+
+def read_follow_up(context: OfficeContext, now: datetime | None = None) -> dict[str, Any]:
+    """The home page's lists: steps due, referrals overdue, drafts."""
+    with context.store.session() as session:
+        return follow_up(session, now or _now(), context.regional_url)
+
+
+def read_referrals(
+    context: OfficeContext, overdue_only: bool, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Referrals, the most recent first (the overdue ones only if asked), with case codes."""
+    now = now or _now()
+    with context.store.session() as session:
+        statement = select(Referral, Case.code).join(Case, Case.id == Referral.case_id)
+        if overdue_only:
+            statement = statement.where(
+                Referral.state.in_(list(referrals.OPEN_STATES)), Referral.due_at < now
+            )
+        rows = session.execute(statement.order_by(Referral.due_at.desc()).limit(300))
+        return [
+            {**referrals.referral_view(r, context.regional_url, now), "case_code": code}
+            for r, code in rows
+        ]
+
+
+def write_entry(context: OfficeContext, actor: Actor, case_id: str, kind: str, text: str) -> None:
+    """Add information given, a note or an outcome to a case."""
+    with context.store.unit_of_work(actor) as uow:
+        case = casework.find_case(uow.session, case_id)
+        casework.add_entry(uow, case, CaseEntryKind(kind), text)
+
+
+def write_step(
+    context: OfficeContext, actor: Actor, case_id: str, description: str, due_on: date
+) -> None:
+    """Plan a step of the itinerary."""
+    with context.store.unit_of_work(actor) as uow:
+        casework.add_step(uow, casework.find_case(uow.session, case_id), description, due_on)
+
+
+def finish_step(context: OfficeContext, actor: Actor, step_id: str) -> None:
+    """Mark a step done."""
+    with context.store.unit_of_work(actor) as uow:
+        casework.complete_step(uow, uuid.UUID(step_id))
+
+
+def close_case(context: OfficeContext, actor: Actor, case_id: str, reason: str) -> None:
+    """Close a case for ``reason``."""
+    with context.store.unit_of_work(actor) as uow:
+        casework.close_case(uow, casework.find_case(uow.session, case_id), reason)
+
+
+def reopen_case(context: OfficeContext, actor: Actor, case_id: str) -> None:
+    """Open a closed case again."""
+    with context.store.unit_of_work(actor) as uow:
+        casework.reopen_case(uow, casework.find_case(uow.session, case_id))
+
+
+def make_referral(
+    context: OfficeContext,
+    actor: Actor,
+    case_id: str,
+    service_id: str,
+    need: str,
+    priority: str,
+    override_reason: str = "",
+) -> str:
+    """Create a referral; returns its code (``ReferralError`` when refused)."""
+    request = referrals.NewReferral(
+        case_id=uuid.UUID(case_id),
+        service_id=service_id,
+        need_key=need,
+        priority=ReferralPriority(priority),
+        override_reason=override_reason,
+    )
+    with context.store.unit_of_work(actor) as uow:
+        return referrals.create_referral(uow, request).code
+
+
+def record_phone_outcome(
+    context: OfficeContext,
+    actor: Actor,
+    referral_id: str,
+    state: str,
+    reason: str = "",
+    provided: str = "",
+    outcome_on: date | None = None,
+) -> bool:
+    """Record what the service said by phone (accepted, declined, done)."""
+    change = referrals.StateChange(
+        ReferralState(state),
+        reason=reason,
+        provided=provided,
+        outcome_on=outcome_on,
+        source="phone",
+    )
+    with context.store.unit_of_work(actor) as uow:
+        referral = referrals.find_referral(uow.session, referral_id)
+        if ReferralState(referral.state) is ReferralState.CREATED:
+            referrals.change_state(
+                uow, referral, referrals.StateChange(ReferralState.SENT, source="phone")
+            )
+        return referrals.change_state(uow, referral, change)
+
+
+def print_slip(context: OfficeContext, actor: Actor, code: str) -> str:
+    """Queue the referral's slip (it becomes sent); returns the job's summary."""
+    from printing.jobs import print_referral_slip
+
+    return print_referral_slip(context, actor, code).summary

@@ -1,0 +1,85 @@
+"""The consent notice, in the visitor's language: shown, and printed on an A4 printer.
+
+The notice says in plain words what the office records, why, who sees it, and the rights
+of access, correction and objection under Law 09-08. Its texts are in the catalog
+(``consent_notice.*``), so the officer's screen may be in French while the notice is in
+Arabic or Tamazight.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.i18n import Catalog
+from ui.language import direction_of
+from ui.styles import named
+
+PARTS = ("what", "why", "who", "keep", "rights", "refuse")
+
+
+def notice_html(catalog: Catalog, language: str) -> str:
+    """The notice as rich text in ``language`` (mirrored for a right-to-left language)."""
+    rtl = catalog.language(language).right_to_left
+    text = lambda key, **kw: html.escape(catalog.text(language, f"consent_notice.{key}", **kw))  # noqa: E731
+    parts = [f'<div dir="{"rtl" if rtl else "ltr"}">', f"<h2>{text('title')}</h2>"]
+    for part in PARTS:
+        parts.append(f"<h4>{text(part + '_title')}</h4><p>{text(part)}</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+class ConsentNoticeDialog(QDialog):
+    """The notice in the visitor's language, with a Print button (the system's A4 printer)."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        visitor_language: str,
+        officer_language: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        tr = catalog.translator(officer_language)
+        self.setWindowTitle(tr("desk.notice.title"))
+        self.setLayoutDirection(direction_of(catalog.language(officer_language).right_to_left))
+        self.view = named(QTextBrowser(), "consentNotice")  # the text itself says its direction
+        self.view.setHtml(notice_html(catalog, visitor_language))
+        buttons = QDialogButtonBox()
+        self.print_button = buttons.addButton(
+            tr("desk.notice.print"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        close = buttons.addButton(tr("desk.notice.close"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.print_button.clicked.connect(self.on_print_clicked)
+        close.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+        self.resize(640, 640)
+
+    @property
+    def document(self) -> QTextDocument:
+        """The notice as a document (what is printed)."""
+        return self.view.document()
+
+    def on_print_clicked(self) -> None:
+        """Ask for a printer (A4) and print the notice on it."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.document.print_(printer)
+
+    @classmethod
+    def ask(cls, parent: QWidget, catalog: Catalog, visitor: str, officer: str) -> None:
+        """Show the notice until the officer closes it (tests replace this)."""
+        cls(catalog, visitor, officer, parent).exec()

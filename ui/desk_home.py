@@ -1,0 +1,197 @@
+"""The desk's home page, the first after login: what to follow up today.
+
+Three lists: steps due today or overdue, referrals past due without an outcome, intakes
+to finish. Each line opens its case or its draft with a double click or Enter. The lists
+are read on the worker, again whenever the database changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.office import OfficeContext
+from ui import case_work
+from ui.case_page import isolate, local_time
+from ui.changes import ChangeWatcher
+from ui.language import LanguageState
+from ui.styles import named
+from ui.tasks import Tasks
+
+LISTS = ("steps", "referrals", "drafts")
+
+
+def fit_rows(view: QListWidget) -> None:
+    """Give each line of ``view`` the height its wrapped text needs.
+
+    Qt under-estimates it for a right-to-left line that holds left-to-right text (a French
+    name in the Arabic desk) and then elides the text; measuring it here avoids that.
+    """
+    metrics = view.fontMetrics()
+    width = max(120, view.viewport().width() - 20)
+    flags = int(Qt.TextFlag.TextWordWrap)
+    for row in range(view.count()):
+        item = view.item(row)
+        height = metrics.boundingRect(QRect(0, 0, width, 10_000), flags, item.text()).height()
+        item.setSizeHint(QSize(width, height + metrics.lineSpacing() + 16))
+
+
+class HomePage(QWidget):
+    """Steps due, referrals overdue and drafts, each one Enter away from its case or draft.
+
+    Signals:
+        lists_shown(): the lists were painted.
+        case_requested(str): open this case; carries its id.
+        draft_requested(str): resume this draft; carries its id.
+        intake_requested(): start a new intake.
+    """
+
+    lists_shown = Signal()
+    case_requested = Signal(str)
+    draft_requested = Signal(str)
+    intake_requested = Signal()
+
+    def __init__(
+        self,
+        context: OfficeContext,
+        language: LanguageState,
+        tasks: Tasks,
+        changes: ChangeWatcher | None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__()
+        self.section = "home"
+        self._context = context
+        self._language = language
+        self._tasks = tasks
+        self._now = now
+        self.data: dict[str, list[dict[str, Any]]] | None = None
+        self.title_label = named(QLabel(), "pageTitle")
+        self.new_button = named(QPushButton(), "newIntake")
+        self.hint_label = named(QLabel(wordWrap=True), "homeHint")
+        self.headings: dict[str, QLabel] = {}
+        self.lists: dict[str, QListWidget] = {}
+        grid = QGridLayout()
+        for column, name in enumerate(LISTS):
+            heading = named(QLabel(wordWrap=True), "homeHeading")
+            view = named(QListWidget(), f"home_{name}")
+            view.setWordWrap(True)
+            view.itemActivated.connect(self.on_item_activated)
+            view.itemDoubleClicked.connect(self.on_item_activated)
+            grid.addWidget(heading, 0, column)
+            grid.addWidget(view, 1, column)
+            self.headings[name], self.lists[name] = heading, view
+        top = QHBoxLayout()
+        top.addWidget(self.title_label, 1)
+        top.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.hint_label)
+        layout.addLayout(grid, 1)
+        self.new_button.clicked.connect(self.intake_requested)
+        language.language_changed.connect(self.retranslate)
+        if changes is not None:
+            changes.database_changed.connect(self.refresh)
+        self.retranslate()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the lists again (on the worker)."""
+        self._tasks.run(partial(case_work.read_follow_up, self._context, self._now()), self.on_read)
+
+    def on_read(self, data: dict[str, list[dict[str, Any]]]) -> None:
+        """Show the lists just read."""
+        self.data = data
+        self._fill()
+        self.lists_shown.emit()
+
+    def showEvent(self, event: Any) -> None:
+        """Coming back to the page: read the lists again."""
+        super().showEvent(event)
+        if self.data is not None:
+            self.refresh()
+
+    def resizeEvent(self, event: Any) -> None:
+        """The lines wrap differently at another width: measure them again."""
+        super().resizeEvent(event)
+        for view in self.lists.values():
+            fit_rows(view)
+
+    def retranslate(self) -> None:
+        """Re-read every text in the officer's language."""
+        tr = self._language.translator
+        self.title_label.setText(tr("desk.home.title"))
+        self.new_button.setText(tr("desk.cases.new_intake"))
+        self.hint_label.setText(tr("desk.home.open_hint"))
+        self._fill()
+
+    def _fill(self) -> None:
+        tr = self._language.translator
+        data = self.data or {name: [] for name in LISTS}
+        for name in LISTS:
+            items = data.get(name, [])
+            self.headings[name].setText(tr(f"desk.home.{name}", count=len(items)))
+            view = self.lists[name]
+            view.clear()
+            for entry in items:
+                item = QListWidgetItem(self._line(name, entry))
+                target = entry["draft_id"] if name == "drafts" else entry["case_id"]
+                item.setData(Qt.ItemDataRole.UserRole, (name, target))
+                if entry.get("overdue"):
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                view.addItem(item)
+            if not items:
+                empty = QListWidgetItem(tr("desk.home.empty"))
+                empty.setFlags(Qt.ItemFlag.NoItemFlags)
+                view.addItem(empty)
+            fit_rows(view)
+
+    def _line(self, name: str, entry: dict[str, Any]) -> str:
+        tr = self._language.translator
+        if name == "steps":
+            late = f" ({tr('desk.home.overdue')})" if entry["overdue"] else ""
+            return tr(
+                "desk.home.step_line",
+                due="\u2066" + entry["due_on"] + "\u2069" + late,
+                code=entry["case_code"],
+                description=isolate(entry["description"]),
+            )
+        if name == "referrals":
+            return tr(
+                "desk.home.referral_line",
+                code=entry["code"],
+                service=isolate(entry["service"]),
+                due=local_time(entry["due"]),
+                state=tr(f"desk.referral_state.{entry['state']}"),
+            )
+        return tr(
+            "desk.home.draft_line",
+            name=isolate(entry["name"]) or tr("desk.cases.unnamed"),
+            step=entry["step"] + 1,
+            updated=local_time(entry["updated_at"]),
+        )
+
+    def on_item_activated(self, item: QListWidgetItem) -> None:
+        """Open the case or the draft of a line."""
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if not data:
+            return
+        name, target = data
+        if name == "drafts":
+            self.draft_requested.emit(target)
+        else:
+            self.case_requested.emit(target)

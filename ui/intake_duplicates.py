@@ -1,0 +1,94 @@
+"""Before a new person is created: "This may be the same person" — use one, or create new."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.forms.countries import common_nationalities
+from kiosk.i18n import Translator
+from ui.styles import named
+
+
+def person_line(person: dict[str, Any], tr: Translator, language: str) -> str:
+    """A known person on one line: name, birth year, nationality, phone."""
+    name = " ".join(p for p in (person.get("given_name"), person.get("family_name")) if p)
+    parts = [name or tr("desk.cases.unnamed")]
+    if person.get("birth_year"):
+        parts.append(tr("desk.cases.born", year=person["birth_year"]))
+    if person.get("nationality"):
+        parts.append(country_name(person["nationality"], language))
+    if person.get("phone"):
+        parts.append("\u2066" + person["phone"] + "\u2069")
+    return " — ".join(parts)
+
+
+def country_name(code: str, language: str) -> str:
+    """A country's name in ``language`` when the short list has it, else its code."""
+    names = common_nationalities().get(code)
+    return (names.get(language) or names["fr"]) if names else code
+
+
+class DuplicatesPanel(QWidget):
+    """The persons who may be the one being created, and the two ways on.
+
+    Signals:
+        person_chosen(str): the officer uses a known person; carries the person id.
+        new_chosen(): the officer creates a new person anyway.
+    """
+
+    person_chosen = Signal(str)
+    new_chosen = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.intro_label = named(QLabel(wordWrap=True), "duplicatesIntro")
+        self.list = named(QListWidget(), "duplicates")
+        self.list.setMaximumHeight(120)
+        self.use_button = named(QPushButton(), "useDuplicate")
+        self.new_button = named(QPushButton(), "createNew")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.use_button)
+        buttons.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro_label)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+        self.use_button.clicked.connect(self.on_use_clicked)
+        self.new_button.clicked.connect(self.new_chosen)
+        self.list.itemActivated.connect(lambda _item: self.on_use_clicked())
+
+    def show_hits(self, hits: list[dict[str, Any]], tr: Translator, language: str) -> None:
+        """Fill the list with ``hits`` and show the panel, the first one chosen."""
+        self.list.clear()
+        for hit in hits:
+            item = QListWidgetItem(person_line(hit, tr, language))
+            item.setData(Qt.ItemDataRole.UserRole, hit["person_id"])
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.retranslate(tr)
+        self.show()
+        self.list.setFocus()
+
+    def retranslate(self, tr: Translator) -> None:
+        """Re-read the texts."""
+        self.intro_label.setText(tr("desk.duplicates.intro"))
+        self.use_button.setText(tr("desk.duplicates.use"))
+        self.new_button.setText(tr("desk.duplicates.create"))
+
+    def on_use_clicked(self) -> None:
+        """Use the person chosen in the list."""
+        item = self.list.currentItem()
+        if item is not None:
+            self.person_chosen.emit(str(item.data(Qt.ItemDataRole.UserRole)))

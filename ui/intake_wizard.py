@@ -1,0 +1,507 @@
+"""The intake wizard: one section of the form a page, checked as the officer goes.
+
+The form is data (``resources/forms/intake.yaml``, read by ``kiosk.forms``): this module
+only lays it out. Labels, hints and messages are in the officer's language; relevance is
+applied live (a visitor who refuses a record is asked only the anonymous statistical
+fields); a field is checked when the officer leaves it, and the whole page on Next, which
+stays blocked while the page has errors. The answers are saved as a draft a second after
+the last keystroke (on the worker), so a lock, a crash or a restart loses nothing.
+
+Keyboard: Enter, Page Down or Alt+→ go on; Page Up or Alt+← go back (mirrored in Arabic);
+Ctrl+S saves on the last page.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.uow import Actor
+from kiosk.cases.intake import IntakeInvalid, SavedIntake
+from kiosk.forms import FormDefinition, load_form, validate_answers
+from kiosk.forms.validate import relevant_keys
+from kiosk.office import OfficeContext
+from ui.consent_notice import ConsentNoticeDialog
+from ui.intake_duplicates import DuplicatesPanel
+from ui.intake_fields import FieldWidget
+from ui.intake_pages import ConsentTools, SectionPage
+from ui.intake_work import DraftState, find_duplicates, save_intake, store_draft
+from ui.language import LanguageState
+from ui.styles import named
+from ui.tasks import Tasks
+
+DRAFT_DELAY_MS = 1000
+
+
+class IntakeWizard(QWidget):
+    """The intake form, a section a page, with progress, checks, drafts and duplicates.
+
+    Signals:
+        intake_saved(object): the intake was saved; carries the ``SavedIntake``.
+        draft_saved(str): the draft was written; carries its id.
+        duplicates_shown(int): known persons like this one are shown; carries how many.
+        intake_abandoned(): the officer dropped the draft.
+    """
+
+    intake_saved = Signal(object)
+    draft_saved = Signal(str)
+    duplicates_shown = Signal(int)
+    intake_abandoned = Signal()
+
+    def __init__(
+        self,
+        context: OfficeContext,
+        language: LanguageState,
+        actor: Actor,
+        tasks: Tasks,
+        state: DraftState | None = None,
+        form: FormDefinition | None = None,
+    ) -> None:
+        super().__init__()
+        self._context = context
+        self._language = language
+        self._actor = actor
+        self._tasks = tasks
+        self.form = form or load_form("intake")
+        self.state = state or DraftState(uuid.uuid4(), {}, 0, user_id=actor.user_id)
+        self.draft_id = self.state.draft_id
+        self.busy = False
+        self.finished = False
+        self._message_key: tuple[str, dict[str, Any]] | None = None
+        self._build()
+        for widget in self.fields.values():
+            if widget.key in self.state.answers:
+                widget.set_value(self.state.answers[widget.key])
+        self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.on_draft_due)
+        language.language_changed.connect(self.retranslate)
+        self.retranslate()
+        self.apply_relevance()
+        visible = self.visible_sections()
+        step = self.state.step if self.state.step in visible else visible[0]
+        self.show_section(step)
+
+    # --- building ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title_label = named(QLabel(), "pageTitle")
+        self.progress_label = named(QLabel(), "wizardProgress")
+        self.progress_bar = named(QProgressBar(), "wizardProgressBar")
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumHeight(10)
+        self.anonymous_label = named(QLabel(wordWrap=True), "anonymousNote")
+        self.message_label = named(QLabel(wordWrap=True), "wizardMessage")
+        self.message_label.hide()
+        self.consent_tools = ConsentTools(self._language)
+        self.consent_tools.notice_button.clicked.connect(self.on_notice_clicked)
+        self.stack = QStackedWidget()
+        self.pages: list[SectionPage] = []
+        self.fields: dict[str, FieldWidget] = {}
+        for index, section in enumerate(self.form.sections):
+            page = SectionPage(section, self.consent_tools if index == 0 else None)
+            self.pages.append(page)
+            self.stack.addWidget(page)
+            for widget in page.fields:
+                self.fields[widget.key] = widget
+                widget.value_edited.connect(self.on_value_edited)
+                widget.editing_left.connect(self.on_field_left)
+        self.duplicates = DuplicatesPanel()
+        self.duplicates.hide()
+        self.duplicates.person_chosen.connect(self.on_duplicate_chosen)
+        self.duplicates.new_chosen.connect(lambda: self._submit(None))
+        self.discard_button = named(QPushButton(), "discardDraft")
+        self.back_button = named(QPushButton(), "wizardBack")
+        self.next_button = named(QPushButton(), "wizardNext")
+        self.save_button = named(QPushButton(), "wizardSave")
+        self.draft_label = named(QLabel(), "draftStatus")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.draft_label, 1)
+        for button in (self.back_button, self.next_button, self.save_button):
+            button.setMinimumHeight(40)
+            button.setMinimumWidth(130)
+            buttons.addWidget(button)
+        self.discard_button.clicked.connect(self.on_discard_clicked)
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
+        self.save_button.clicked.connect(self.save)
+        self.next_action = self._action(self.on_enter_pressed)
+        self.back_action = self._action(self.go_back)
+        self.save_action = self._action(self.save, "Ctrl+S")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.progress_label)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.anonymous_label)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.duplicates)
+        layout.addLayout(buttons)
+
+    def _action(self, slot: Any, shortcut: str = "") -> QAction:
+        action = QAction(self)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def retranslate(self) -> None:
+        """Re-read every text in the officer's language; shown errors are checked again."""
+        tr, code = self._language.translator, self._language.code
+        self.setLayoutDirection(self._language.direction)
+        forward, backward = (
+            ("Alt+Left", "Alt+Right") if tr.right_to_left else ("Alt+Right", "Alt+Left")
+        )
+        self.next_action.setShortcuts(
+            [QKeySequence(k) for k in ("Return", "Enter", "PgDown", forward)]
+        )
+        self.back_action.setShortcuts([QKeySequence("PgUp"), QKeySequence(backward)])
+        native = QKeySequence.SequenceFormat.NativeText
+        self.title_label.setText(
+            tr("desk.intake.title_known" if self.state.person_id else "desk.intake.title")
+        )
+        self.back_button.setText(tr("desk.intake.back"))
+        self.back_button.setToolTip(
+            tr("desk.intake.keys", keys="PgUp, " + QKeySequence(backward).toString(native))
+        )
+        self.next_button.setText(tr("desk.intake.next"))
+        self.next_button.setToolTip(
+            tr("desk.intake.keys", keys="Enter, PgDown, " + QKeySequence(forward).toString(native))
+        )
+        self.save_button.setText(tr("desk.intake.save"))
+        self.save_button.setToolTip(tr("desk.intake.keys", keys="Ctrl+S, Enter"))
+        self.discard_button.setText(tr("desk.intake.discard"))
+        self.anonymous_label.setText(tr("desk.intake.anonymous_note"))
+        self.consent_tools.language_label.setText(tr("desk.intake.visitor_language"))
+        self.consent_tools.notice_button.setText(tr("desk.intake.notice_button"))
+        for page in self.pages:
+            page.heading.setText(page.section.label(code))
+        for widget in self.fields.values():
+            widget.retranslate(code, tr)
+            if widget.error:
+                self.check_field(widget.key)
+        self.duplicates.retranslate(tr)
+        self._update_progress()
+        self._show_message()
+
+    # --- answers, relevance, checks ----------------------------------------------------
+
+    @property
+    def answers(self) -> dict[str, object]:
+        """Every answer given so far, raw, by field key."""
+        return {key: widget.value() for key, widget in self.fields.items()}
+
+    @property
+    def current_section(self) -> int:
+        """The index (in the form) of the section shown."""
+        return self.stack.currentIndex()
+
+    def apply_relevance(self) -> None:
+        """Show the fields asked given the answers so far; hide the others."""
+        asked = relevant_keys(self.form, self.answers)
+        for key, widget in self.fields.items():
+            widget.setHidden(key not in asked)
+            if key not in asked:
+                widget.show_error(None)
+        self.anonymous_label.setVisible(self.answers.get("consent.record") is False)
+        self._update_progress()
+
+    def visible_sections(self) -> list[int]:
+        """The sections with at least one field asked, by index."""
+        asked = relevant_keys(self.form, self.answers)
+        return [
+            index
+            for index, section in enumerate(self.form.sections)
+            if any(item.key in asked for item in section.fields)
+        ]
+
+    def prefill(self, answers: dict[str, object]) -> None:
+        """Fill the fields still empty with what is known already (a known person)."""
+        for key, value in answers.items():
+            widget = self.fields.get(key)
+            if widget is not None and widget.value() is None:
+                widget.set_value(value)
+        self.apply_relevance()
+        self._schedule_draft()
+
+    def check_field(self, key: str) -> str | None:
+        """Check one answer and show its error under it; returns the message or None."""
+        widget = self.fields[key]
+        error = self.form.validate_field(key, widget.value(), self.answers, self._language.code)
+        widget.show_error(error.message if error else None)
+        return error.message if error else None
+
+    def check_section(self, index: int) -> list[str]:
+        """Check every field asked on section ``index``; returns the messages."""
+        messages = []
+        for widget in self.pages[index].fields:
+            if not widget.isHidden():
+                message = self.check_field(widget.key)
+                if message:
+                    messages.append(message)
+        return messages
+
+    def on_value_edited(self, key: str) -> None:
+        """An answer changed: relevance again, the error cleared once fixed, a draft soon."""
+        self.apply_relevance()
+        if self.fields[key].error:
+            self.check_field(key)
+        self.duplicates.hide()
+        self._schedule_draft()
+
+    def on_field_left(self, key: str) -> None:
+        """The officer left a field: check it."""
+        if not self.fields[key].isHidden():
+            self.check_field(key)
+
+    # --- navigation ----------------------------------------------------------------------
+
+    def show_section(self, index: int) -> None:
+        """Show section ``index`` and put the focus on its first field."""
+        self.stack.setCurrentIndex(index)
+        self._set_message(None)
+        self._update_progress()
+        first = next((w for w in self.pages[index].fields if not w.isHidden()), None)
+        if first is not None:
+            first.focus_input()
+
+    def _update_progress(self) -> None:
+        if not hasattr(self, "stack"):
+            return
+        visible = self.visible_sections()
+        current = self.current_section
+        position = visible.index(current) + 1 if current in visible else 1
+        last = bool(visible) and current >= visible[-1]
+        section = self.form.sections[max(current, 0)].label(self._language.code)
+        self.progress_label.setText(
+            self._language.translator(
+                "desk.intake.step", number=position, total=len(visible), section=section
+            )
+        )
+        self.progress_bar.setRange(0, len(visible))
+        self.progress_bar.setValue(position)
+        self.back_button.setEnabled(bool(visible) and current > visible[0])
+        self.back_action.setEnabled(self.back_button.isEnabled())
+        self.next_button.setVisible(not last)
+        self.save_button.setVisible(last)
+        self.save_action.setEnabled(last)
+
+    @property
+    def on_last_section(self) -> bool:
+        """Whether the section shown is the last one asked (where Save is)."""
+        visible = self.visible_sections()
+        return bool(visible) and self.current_section >= visible[-1]
+
+    def go_next(self) -> bool:
+        """Check the page; go to the next section if it holds no error."""
+        if self.busy:
+            return False
+        if self.check_section(self.current_section):
+            self._set_message("desk.intake.fix_errors")
+            self._focus_first_error()
+            return False
+        later = [index for index in self.visible_sections() if index > self.current_section]
+        if not later:
+            return False
+        self.show_section(later[0])
+        self.save_draft_now()
+        return True
+
+    def go_back(self) -> None:
+        """Go to the previous section (no check: the officer may come back to fix)."""
+        earlier = [index for index in self.visible_sections() if index < self.current_section]
+        if earlier and not self.busy:
+            self.show_section(earlier[-1])
+            self.save_draft_now()
+
+    def on_enter_pressed(self) -> None:
+        """Enter: the next page, or saving on the last one."""
+        if self.on_last_section:
+            self.save()
+        else:
+            self.go_next()
+
+    def _focus_first_error(self) -> None:
+        for widget in self.pages[self.current_section].fields:
+            if widget.error:
+                widget.focus_input()
+                return
+
+    def _set_message(self, key: str | None, **params: Any) -> None:
+        self._message_key = (key, params) if key else None
+        self._show_message()
+
+    def _show_message(self) -> None:
+        if self._message_key is None:
+            self.message_label.hide()
+            return
+        key, params = self._message_key
+        self.message_label.setText(self._language.translator(key, **params))
+        self.message_label.show()
+
+    @property
+    def message(self) -> str:
+        """The message shown under the page (``""`` when none)."""
+        return self.message_label.text() if self._message_key else ""
+
+    # --- the consent notice ------------------------------------------------------------
+
+    def on_notice_clicked(self) -> None:
+        """Show (and let print) the consent notice in the visitor's language."""
+        ConsentNoticeDialog.ask(
+            self,
+            self._language.catalog,
+            self.consent_tools.visitor_language,
+            self._language.code,
+        )
+
+    # --- drafts --------------------------------------------------------------------------
+
+    def _draft_state(self) -> DraftState:
+        return DraftState(
+            draft_id=self.draft_id,
+            answers={k: v for k, v in self.answers.items() if v is not None},
+            step=self.current_section,
+            ticket_id=self.state.ticket_id,
+            person_id=self.state.person_id,
+            user_id=self._actor.user_id,
+            language=self._language.code,
+        )
+
+    def _schedule_draft(self) -> None:
+        if not self.finished:
+            self._draft_timer.start()
+
+    def save_draft_now(self) -> None:
+        """Write the draft at once (leaving the page, switching intakes)."""
+        self._draft_timer.stop()
+        self.on_draft_due()
+
+    def on_draft_due(self) -> None:
+        """Write the draft on the worker."""
+        if self.finished:
+            return
+        work = partial(store_draft, self._context, self.form, self._draft_state())
+        self._tasks.run(work, self.on_draft_stored, self.on_draft_failed)
+
+    def on_draft_stored(self, draft_id: uuid.UUID) -> None:
+        """Say when the draft was last saved."""
+        from datetime import datetime
+
+        time = datetime.now().strftime("%H:%M:%S")
+        self.draft_label.setText(self._language.translator("desk.intake.draft_saved", time=time))
+        self.draft_saved.emit(str(draft_id))
+
+    def on_draft_failed(self, error: BaseException) -> None:
+        """Say that the draft could not be saved."""
+        self.draft_label.setText(
+            self._language.translator("desk.intake.draft_failed", detail=error)
+        )
+
+    def on_discard_clicked(self) -> None:
+        """Drop the draft (on the worker) and leave the wizard."""
+        from ui.intake_work import drop_draft
+
+        self.finished = True
+        self._draft_timer.stop()
+        self._tasks.run(partial(drop_draft, self._context, self.draft_id), lambda _: None)
+        self.intake_abandoned.emit()
+
+    # --- saving --------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Check everything; look for duplicates of a new person; then save."""
+        if self.busy or not self.on_last_section:
+            return
+        result = validate_answers(self.form, self.answers, self._language.code)
+        if not result.ok:
+            self._show_errors({error.field: error.message for error in result.errors})
+            return
+        if result.anonymous or self.state.person_id is not None:
+            self._submit(self.state.person_id)
+            return
+        self._set_busy(True, "desk.intake.checking")
+        self._tasks.run(
+            partial(find_duplicates, self._context, self.form, self.answers),
+            self.on_duplicates_found,
+            self.on_save_failed,
+        )
+
+    def on_duplicates_found(self, hits: list[dict[str, Any]]) -> None:
+        """Show the likely same persons, or save when there is none."""
+        self._set_busy(False)
+        if not hits:
+            self._submit(None)
+            return
+        self.duplicates.show_hits(hits, self._language.translator, self._language.code)
+        self._set_message("desk.duplicates.title")
+        self.duplicates_shown.emit(len(hits))
+
+    def on_duplicate_chosen(self, person_id: str) -> None:
+        """Save the intake on the known person chosen."""
+        self._submit(uuid.UUID(person_id))
+
+    def _submit(self, person_id: uuid.UUID | None) -> None:
+        self.duplicates.hide()
+        self._draft_timer.stop()
+        state = replace(self._draft_state(), person_id=person_id)
+        self._set_busy(True, "desk.intake.saving")
+        self._tasks.run(
+            partial(save_intake, self._context, self._actor, state, self._language.code),
+            self.on_intake_saved,
+            self.on_save_failed,
+        )
+
+    def on_intake_saved(self, saved: SavedIntake) -> None:
+        """Done: the draft is gone; the owner opens the case."""
+        self.finished = True
+        self._draft_timer.stop()
+        self._set_busy(False)
+        key = "desk.intake.anonymous_saved" if saved.case_id is None else "desk.intake.saved"
+        self._set_message(key, code=saved.case_code or "")
+        self.intake_saved.emit(saved)
+
+    def on_save_failed(self, error: BaseException) -> None:
+        """Show what is wrong: the fields at fault, or the failure."""
+        self._set_busy(False)
+        if isinstance(error, IntakeInvalid):
+            self._show_errors({item.field: item.message for item in error.errors})
+        else:
+            self._set_message("desk.intake.save_failed", detail=error)
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for key, message in errors.items():
+            if key in self.fields:
+                self.fields[key].show_error(message)
+        for index in self.visible_sections():
+            if any(widget.key in errors for widget in self.pages[index].fields):
+                self.stack.setCurrentIndex(index)
+                self._update_progress()
+                break
+        self._set_message("desk.intake.fix_errors")
+        self._focus_first_error()
+
+    def _set_busy(self, busy: bool, key: str | None = None) -> None:
+        self.busy = busy
+        for button in (self.back_button, self.next_button, self.save_button):
+            button.setEnabled(not busy)
+        if busy:
+            self._set_message(key)
+        else:
+            self._update_progress()
