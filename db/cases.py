@@ -98,7 +98,7 @@ class Case(SyncedRecord, Base):
     code: Mapped[str] = mapped_column(String(16))
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
     status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.OPEN)
-    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     close_reason: Mapped[str] = mapped_column(String(200), default="")
     officer_id: Mapped[uuid.UUID | None] = mapped_column(default=None)

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from db import migrate
 from db.models import Role
 from db.store import Store, StoreError
-from kiosk import cases_cli, directory_cli, kiosk_cli, queue_cli
+from kiosk import cases_cli, directory_cli, kiosk_cli, queue_cli, sync_cli
 from kiosk.accounts import AccountError
 from kiosk.office import OfficeContext, create_office, local_office, open_office, open_store
 from kiosk.paths import Paths
@@ -55,7 +55,13 @@ class CommandGroup(Protocol):
     def run(self, args: argparse.Namespace, context: OfficeContext) -> int: ...
 
 
-CORE_GROUPS: tuple[CommandGroup, ...] = (queue_cli, directory_cli, kiosk_cli, cases_cli)
+CORE_GROUPS: tuple[CommandGroup, ...] = (
+    queue_cli,
+    directory_cli,
+    kiosk_cli,
+    cases_cli,
+    sync_cli,
+)
 
 
 class CommandError(Exception):

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kiosk.cli import WindowRequest
     from kiosk.office import OfficeContext
     from printing.worker import SpoolWorker
+    from ui.sync import SyncRunner
 
 SMOKE_TIME_LIMIT_MS = 20_000
 PRINTING_WINDOWS = frozenset({"desk", "kiosk"})
@@ -106,6 +107,7 @@ def build_windows(
     tasks: Tasks,
     changes: ChangeWatcher,
     wake_printer: Callable[[], None] | None = None,
+    sync: SyncRunner | None = None,
 ) -> dict[str, QWidget]:
     """The requested windows, by name, in the request's order (not shown yet)."""
     windows: dict[str, QWidget] = {}
@@ -114,7 +116,12 @@ def build_windows(
             from ui.desk import DeskWindow
 
             windows[name] = DeskWindow(
-                request.context, tasks, changes, request.demo_login, wake_printer=wake_printer
+                request.context,
+                tasks,
+                changes,
+                request.demo_login,
+                wake_printer=wake_printer,
+                sync=sync,
             )
         elif name == "kiosk":
             from kiosk.queue.config import load_config
@@ -184,7 +191,12 @@ def run_windows(request: WindowRequest) -> int:
     if PRINTING_WINDOWS.intersection(request.windows):
         spool_worker = DeferredSpoolWorker(request.context, changes)
     wake = None if spool_worker is None else spool_worker.wake
-    windows = build_windows(request, tasks, changes, wake)
+    sync = None
+    if "desk" in request.windows:
+        from ui.sync import SyncRunner
+
+        sync = SyncRunner(request.context)
+    windows = build_windows(request, tasks, changes, wake, sync)
     screen = choose_screen(request.screen)
     display_alone = request.windows == ("display",)
     # Shown last means on top: the desk, if any, ends in front of a full-screen kiosk.
@@ -193,6 +205,8 @@ def run_windows(request: WindowRequest) -> int:
         place(windows[name], screen, full_screen=full_screen)
     if request.smoke:
         start_smoke_check(app, windows)
+    elif sync is not None:
+        sync.start()
 
     def quit_app(*_: object) -> None:
         # QGuiApplication.quit() first asks every window to close; the kiosk must agree.
@@ -208,6 +222,8 @@ def run_windows(request: WindowRequest) -> int:
         for window in windows.values():
             window.close()
         changes.close()
+        if sync is not None:
+            sync.stop()
         tasks.shutdown()
         if spool_worker is not None:
             spool_worker.stop(SPOOL_STOP_WAIT_S)

@@ -16,6 +16,7 @@ from ui.idle import IdleWatcher
 from ui.language import LanguageState
 from ui.login import LoginPage
 from ui.styles import named, style_sheet
+from ui.sync import SyncRunner, status_text
 from ui.tasks import Tasks
 
 
@@ -41,9 +42,12 @@ class DeskWindow(QMainWindow):
         demo_login: tuple[str, str] | None = None,
         lock_after_ms: int | None = None,
         wake_printer: Callable[[], None] | None = None,
+        sync: SyncRunner | None = None,
     ) -> None:
         super().__init__()
         self._context = context
+        self._sync = sync
+        self._sync_status: dict[str, object] = dict(sync.last_status) if sync else {}
         self._wake_printer = wake_printer
         self._tasks = tasks
         self._changes = changes
@@ -68,6 +72,8 @@ class DeskWindow(QMainWindow):
         self.language.language_changed.connect(self.retranslate)
         if changes is not None:
             changes.database_changed.connect(self.on_database_changed)
+        if sync is not None:
+            sync.status_changed.connect(self.on_sync_status)
         self._show_session_controls(False)
         self.retranslate()
 
@@ -79,11 +85,15 @@ class DeskWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.lock_action = QAction(self, shortcut=QKeySequence("Ctrl+L"))
         self.logout_action = QAction(self)
+        self.sync_action = QAction(self)
+        self.sync_action.setEnabled(self._sync is not None)
+        self.sync_action.triggered.connect(self.on_sync_now_requested)
         self.lock_action.triggered.connect(self.on_lock_requested)
         self.logout_action.triggered.connect(self.on_logout_requested)
         self.session_menu = self.menuBar().addMenu("")
         self.session_menu.addAction(self.lock_action)
         self.session_menu.addAction(self.logout_action)
+        self.session_menu.addAction(self.sync_action)
         self.language_menu = self.menuBar().addMenu("")
         self.language_actions = QActionGroup(self)
         for item in self._context.catalog.languages:
@@ -117,7 +127,8 @@ class DeskWindow(QMainWindow):
         self.logout_action.setText(tr("desk.logout"))
         for action in self.language_actions.actions():
             action.setChecked(action.data() == self.language.code)
-        self.sync_label.setText(tr("desk.sync_never"))
+        self.sync_action.setText(tr("desk.sync_now"))
+        self._show_sync_status()
         if self.actor is not None:
             role = tr(f"role.{self.actor.role}")
             self.user_label.setText(tr("desk.signed_in", name=self.actor.name, role=role))
@@ -172,6 +183,23 @@ class DeskWindow(QMainWindow):
         if self.actor is not None:
             work = partial(save_language, self._context, self.actor, code)
             self._tasks.run(work, lambda _: None)
+
+    def on_sync_status(self, status: dict[str, object]) -> None:
+        """A sync round (or a look at the outbox) ended: show where sync stands."""
+        self._sync_status = status
+        self._show_sync_status()
+
+    def on_sync_now_requested(self) -> None:
+        """The officer asked for a sync round now."""
+        if self._sync is not None:
+            self._sync.sync_now()
+
+    def _show_sync_status(self) -> None:
+        tr = self.language.translator
+        if self._sync_status:
+            self.sync_label.setText(status_text(self._sync_status, tr))
+        else:
+            self.sync_label.setText(tr("desk.sync_never"))
 
     def on_database_changed(self) -> None:
         """Follow a change of the auto-lock delay made elsewhere."""

@@ -92,6 +92,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("case", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_case_office_id"), ["office_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_case_opened_at"), ["opened_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_case_person_id"), ["person_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_case_status_opened_at"), ["status", "opened_at"], unique=False
@@ -389,6 +390,7 @@ def downgrade() -> None:
     with op.batch_alter_table("case", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_case_status_opened_at"))
         batch_op.drop_index(batch_op.f("ix_case_person_id"))
+        batch_op.drop_index(batch_op.f("ix_case_opened_at"))
         batch_op.drop_index(batch_op.f("ix_case_office_id"))
 
     op.drop_table("case")

@@ -1,0 +1,236 @@
+"""Applying what the regional server sends: one pulled page in one transaction.
+
+A page's changes and the new cursor are committed together, so an interrupted pull
+resumes after the last page applied. Changes from the server are written through a unit
+of work ``from_server``: they get an audit entry but no outbox envelope back.
+
+- ``directory_<table>``: the HSDS row is upserted (a tombstone deletes it), and the
+  search documents of the services it touches are rebuilt (``kiosk.directory.index``).
+- ``referral_outcome``: ``kiosk.cases.referrals.record_outcome``.
+- ``setting`` (payload ``{"key", "value"}``) and ``user_account`` (the account's columns):
+  upserted into the office's own table.
+
+A change for a local row that has unsynced changes (a pending envelope for it) is never
+applied: it becomes a ``sync_conflict`` (reason ``local_changes``) for a supervisor. A
+change that cannot be applied (unknown type, invalid value, a reference that does not
+hold) becomes one too (reason ``not_applicable``), and the rest of the page goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.orm import Session
+
+from db.models import EnvelopeStatus, OutboxEnvelope, Setting, UserAccount
+from db.store import Store
+from db.sync import SyncConflict
+from db.uow import Actor, UnitOfWork
+from kiosk.settings import Scope, lookup
+from kiosk.settings import Setting as RegisteredSetting
+from kiosk.sync import wire
+from kiosk.sync.directory import PREFIX, DirectoryChanges, NotApplicable, column_value
+from kiosk.sync.state import state_of
+
+_ACCOUNT_COLUMNS = frozenset(
+    {"name", "role", "password_hash", "language", "disabled", "created_at", "updated_at"}
+)
+
+
+@dataclass
+class PageReport:
+    """What applying one page did."""
+
+    applied: int = 0
+    conflicts: int = 0
+
+
+def _setting_value(setting: RegisteredSetting, value: Any) -> bool | int | str:
+    """A pulled setting value, typed: a JSON value, or JSON text (``"9"``) for one."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            pass
+        if isinstance(value, str) and setting.type is not str:
+            return setting.parse(value)
+    return setting.validate(value)
+
+
+class _Page:
+    """Applies the changes of one page inside one unit of work."""
+
+    def __init__(self, uow: UnitOfWork, office_id: uuid.UUID) -> None:
+        self.uow = uow
+        self.session: Session = uow.session
+        self.office_id = office_id
+        self.report = PageReport()
+        self.directory = DirectoryChanges()
+        self.directory_sources: dict[tuple[str, str], wire.ServerChange] = {}
+
+    def run(self, changes: list[wire.ServerChange]) -> None:
+        """Apply each change, or set it aside as a conflict; then write the directory."""
+        pending = self._pending_entities(changes)
+        for change in changes:
+            target = self._local_entity(change)
+            if target is not None and target in pending:
+                self._conflict(change, "local_changes", "the local record has unsynced changes")
+                continue
+            try:
+                self._apply(change)
+            except (NotApplicable, ValueError, TypeError, KeyError, IntegrityError) as error:
+                self._conflict(change, "not_applicable", str(error)[:2000])
+            except StatementError as error:
+                self._conflict(change, "not_applicable", str(error.orig)[:2000])
+            else:
+                self.report.applied += 1
+        self.session.flush()
+        self.directory.write(self.session)
+        for table, row_id, warning in self.directory.warnings:
+            source = self.directory_sources[(f"{PREFIX}{table}", str(row_id))]
+            self._conflict(source, "reference_emptied", warning, count=False)
+
+    def _pending_entities(self, changes: list[wire.ServerChange]) -> set[uuid.UUID]:
+        targets = {
+            target for change in changes if (target := self._local_entity(change)) is not None
+        }
+        if not targets:
+            return set()
+        found = self.session.scalars(
+            select(OutboxEnvelope.entity_id).where(
+                OutboxEnvelope.status == EnvelopeStatus.PENDING,
+                OutboxEnvelope.entity_id.in_(list(targets)),
+            )
+        )
+        return set(found)
+
+    def _local_entity(self, change: wire.ServerChange) -> uuid.UUID | None:
+        """The id of the office record a change would write (None: not an office record)."""
+        try:
+            if change.entity_type == "setting":
+                key = (change.payload or {}).get("key")
+                if key is None:
+                    return None
+                return self.session.scalar(select(Setting.id).where(Setting.key == str(key)))
+            if change.entity_type == "referral_outcome" and change.payload is not None:
+                return uuid.UUID(str(change.payload.get("referral_id")))
+            if change.entity_type == "user_account":
+                return uuid.UUID(change.entity_id)
+        except ValueError:
+            return None
+        return None
+
+    def _conflict(
+        self, change: wire.ServerChange, reason: str, detail: str, count: bool = True
+    ) -> None:
+        self.report.conflicts += count
+        payload = "" if change.payload is None else json.dumps(change.payload, ensure_ascii=False)
+        self.session.add(
+            SyncConflict(
+                seq=change.seq,
+                entity_type=change.entity_type,
+                entity_id=change.entity_id,
+                operation=change.operation,
+                payload=payload,
+                reason=reason,
+                detail=detail,
+                resolved=False,
+            )
+        )
+
+    def _apply(self, change: wire.ServerChange) -> None:
+        kind = change.entity_type
+        if kind.startswith(PREFIX):
+            self._directory(change)
+        elif kind == "setting":
+            self._setting(change)
+        elif kind == "user_account":
+            self._account(change)
+        elif kind == "referral_outcome":
+            self._referral_outcome(change)
+        else:
+            raise NotApplicable(f"this office does not know changes of type {kind!r}")
+
+    def _directory(self, change: wire.ServerChange) -> None:
+        self.directory.add(change.entity_type, change.entity_id, change.operation, change.payload)
+        self.directory_sources[(change.entity_type, str(uuid.UUID(change.entity_id)))] = change
+
+    def _setting(self, change: wire.ServerChange) -> None:
+        payload = change.payload or {}
+        key = str(payload.get("key", ""))
+        row = self.session.scalar(select(Setting).where(Setting.key == key)) if key else None
+        if change.operation == "delete":
+            if row is not None:
+                self.uow.delete(row)
+            return
+        setting = lookup(key)  # SettingError (a ValueError) for an unknown key
+        if setting.scope is not Scope.OFFICE:
+            raise NotApplicable(f"{key} is a setting of each machine, not of the office")
+        text = json.dumps(_setting_value(setting, payload.get("value")))
+        if row is None:
+            self.uow.add(Setting(office_id=self.office_id, key=key, value=text))
+        elif row.value != text:
+            row.value = text
+
+    def _account(self, change: wire.ServerChange) -> None:
+        account_id = uuid.UUID(change.entity_id)
+        account = self.session.get(UserAccount, account_id)
+        if change.operation == "delete":
+            if account is not None:
+                account.disabled = True  # its audit entries keep pointing at it
+            return
+        payload = change.payload or {}
+        columns = UserAccount.__table__.columns
+        values = {
+            key: column_value(columns[key], payload[key])
+            for key in _ACCOUNT_COLUMNS
+            if key in payload
+        }
+        name = values.get("name")
+        if name is not None:
+            holder = self.session.scalar(select(UserAccount.id).where(UserAccount.name == name))
+            if holder is not None and holder != account_id:
+                raise NotApplicable(f"another account of this office is named {name!r}")
+        if account is None:
+            missing = {"name", "role", "password_hash"} - set(values)
+            if missing:
+                raise NotApplicable(f"missing {', '.join(sorted(missing))}")
+            self.uow.add(UserAccount(id=account_id, office_id=self.office_id, **values))
+            return
+        for key, value in values.items():
+            if getattr(account, key) != value:
+                setattr(account, key, value)
+
+    def _referral_outcome(self, change: wire.ServerChange) -> None:
+        from kiosk.cases.referrals import ReferralError, record_outcome
+
+        if change.operation == "delete":
+            return  # an outcome is never taken back
+        try:
+            outcome = wire.ReferralOutcome.model_validate(change.payload or {})
+        except ValidationError as error:
+            raise NotApplicable(f"invalid outcome: {error.errors()[0]['msg']}") from None
+        try:
+            record_outcome(self.uow, outcome)
+        except ReferralError as error:
+            raise NotApplicable(str(error)) from None
+
+
+def apply_page(
+    store: Store, actor: Actor, office_id: uuid.UUID, page: wire.PullResponse
+) -> PageReport:
+    """Apply one pulled page and store its cursor, in one transaction."""
+    with UnitOfWork(store, actor, from_server=True) as uow:
+        applying = _Page(uow, office_id)
+        applying.run(page.changes)
+        state = state_of(uow.session)
+        state.cursor = max(state.cursor, page.cursor)
+        if applying.report.applied or applying.report.conflicts:
+            uow.audit("sync_pull", detail=f"cursor {page.cursor}: {len(page.changes)} changes")
+    return applying.report

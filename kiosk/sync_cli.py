@@ -1,0 +1,144 @@
+"""The ``baom enrol`` and ``baom sync`` commands: the sync client without a window.
+
+``baom sync`` runs rounds on the schedule until stopped (for systemd or Task Scheduler);
+``baom sync --once`` runs one round now and exits non-zero when it fails, with the reason
+on stderr (and ``{"ok": false, "error": …}`` with ``--json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from db.base import utcnow
+from kiosk.office import OfficeContext
+from kiosk.sync import rounds, state
+from kiosk.sync.bundle import BundleError
+from kiosk.sync.client import NotEnrolled, SyncError
+
+COMMANDS: tuple[str, ...] = ("enrol", "sync")
+ERRORS: tuple[type[Exception], ...] = (SyncError, BundleError)
+
+
+def _with_json(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def add_commands(commands: Any) -> None:
+    """Register ``baom enrol`` and ``baom sync …`` on the top-level subparsers."""
+    enrol = _with_json(
+        commands.add_parser("enrol", help="join the regional server with an enrolment code")
+    )
+    enrol.add_argument(
+        "--server", help="the regional server's address (default: the sync.server_url setting)"
+    )
+    enrol.add_argument("--code", required=True, help="the single-use enrolment code")
+
+    sync = _with_json(commands.add_parser("sync", help="sync with the regional server"))
+    sync.add_argument("--once", action="store_true", help="run one round now, then exit")
+    actions = sync.add_subparsers(dest="action", metavar="ACTION")
+    _with_json(actions.add_parser("status", help="last success, pending, last error"))
+    _with_json(actions.add_parser("quarantined", help="envelopes the server refused"))
+    _with_json(actions.add_parser("conflicts", help="pulled changes set aside for review"))
+    export = _with_json(
+        actions.add_parser("export-bundle", help="seal the pending envelopes in a file")
+    )
+    export.add_argument("out", type=Path)
+    imported = _with_json(
+        actions.add_parser("import-bundle", help="apply a bundle made by the regional server")
+    )
+    imported.add_argument("file", type=Path)
+
+
+def _show(args: argparse.Namespace, value: object, text: str) -> None:
+    print(json.dumps(value, ensure_ascii=False, sort_keys=True) if args.json else text)
+
+
+def _status_text(status: dict[str, Any]) -> str:
+    if not status["enrolled"]:
+        return rounds.NOT_ENROLLED
+    lines = [
+        f"server: {status['server']}",
+        f"last success: {status['last_success'] or 'never'}",
+        f"pending: {status['pending']}, sent: {status['sent']}, "
+        f"quarantined: {status['quarantined']}, conflicts: {status['conflicts']}",
+    ]
+    if status["last_error"]:
+        lines.append(f"last error: {status['last_error']}")
+    return "\n".join(lines)
+
+
+def _once(args: argparse.Namespace, context: OfficeContext) -> int:
+    interval = context.settings.minutes("sync.interval_minutes")
+    result = rounds.sync_round(context.store, context.office_id, interval)
+    if result.ok:
+        push, pull = result.pushed, result.pulled
+        _show(
+            args,
+            result.as_json(),
+            f"sync done: {push.sent} sent ({push.conflict} quarantined), "
+            f"{pull.applied} changes received ({pull.conflicts} set aside)",
+        )
+        return 0
+    if args.json:
+        _show(args, result.as_json(), "")
+    print(f"baom: sync failed: {result.error}", file=sys.stderr)
+    return 1
+
+
+def _forever(args: argparse.Namespace, context: OfficeContext) -> int:
+    """Rounds on the schedule until interrupted (the desk does the same in the background)."""
+    if not state.read_state(context.store).token:
+        raise NotEnrolled(rounds.NOT_ENROLLED)
+    while True:
+        if rounds.due(context.store):
+            _once(args, context)
+            sys.stdout.flush()
+        planned = state.read_state(context.store).next_attempt_at
+        wait = (planned - utcnow()) if planned is not None else timedelta(minutes=1)
+        time.sleep(min(max(wait.total_seconds(), 1.0), 60.0))
+
+
+def run(args: argparse.Namespace, context: OfficeContext) -> int:
+    """Run one ``baom enrol`` / ``baom sync`` command for the opened office."""
+    if args.command == "enrol":
+        server = args.server or str(context.settings.get("sync.server_url"))
+        if not server:
+            raise NotEnrolled("give the regional server's address: baom enrol --server URL")
+        answer = rounds.enrol(context.store, context.office_id, server, args.code)
+        context.settings.set(context.system, "sync.server_url", server)
+        value = {"office_id": str(answer.office_id), "name": answer.name, "server": server}
+        _show(args, value, f"enrolled as {answer.name} ({answer.office_id}) with {server}")
+        return 0
+    if args.action is None:
+        return _once(args, context) if args.once else _forever(args, context)
+    if args.action == "status":
+        status = state.status(context.store)
+        _show(args, status, _status_text(status))
+    elif args.action == "quarantined":
+        rows = state.quarantined(context.store)
+        _show(args, rows, "\n".join(f"{r['entity_type']} {r['id']}: {r['error']}" for r in rows))
+    elif args.action == "conflicts":
+        rows = state.conflicts(context.store)
+        _show(
+            args,
+            rows,
+            "\n".join(f"{r['entity_type']} {r['entity_id']}: {r['reason']}" for r in rows),
+        )
+    elif args.action == "export-bundle":
+        from kiosk.sync.bundles import export_bundle
+
+        report = export_bundle(context.store, args.out)
+        _show(args, report, f"{report['envelopes']} envelopes sealed in {args.out}")
+    else:
+        from kiosk.sync.bundles import import_bundle
+
+        report = import_bundle(context.store, context.office_id, args.file)
+        _show(args, report, f"{report['applied']} changes applied from {args.file}")
+    return 0

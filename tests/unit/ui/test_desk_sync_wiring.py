@@ -1,0 +1,36 @@
+"""The desk's status bar follows the sync runner; "Sync now" runs a round."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.office import OfficeContext
+from ui.desk import DeskWindow
+from ui.sync import SyncRunner
+from ui.tasks import Tasks
+
+
+@pytest.fixture
+def runner(office: OfficeContext) -> Iterator[SyncRunner]:
+    """A sync runner with its own worker, stopped after the test."""
+    sync = SyncRunner(office, tick_ms=60_000)
+    yield sync
+    sync.stop()
+
+
+def test_the_status_bar_shows_the_sync_status(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, runner: SyncRunner
+) -> None:
+    window = DeskWindow(office, tasks, lock_after_ms=60_000, sync=runner)
+    qtbot.addWidget(window)
+    assert window.sync_label.text() == "Jamais synchronisé"
+    with qtbot.waitSignal(runner.status_changed, timeout=10_000):
+        window.sync_action.trigger()
+    assert window.sync_label.text() == "Non relié au serveur régional"
+    window.language.set_language("en")
+    assert window.sync_label.text() == "Not connected to the regional server"
+    runner.status_changed.emit({"enrolled": True, "error_kind": "revoked", "last_error": "x"})
+    assert "revoked by the region" in window.sync_label.text()

@@ -1,0 +1,78 @@
+"""Sync in the desk: rounds on a worker of their own, and the status bar's plain words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.i18n import Catalog
+from kiosk.office import OfficeContext
+from kiosk.sync import rounds
+from tests.helpers import regional
+from ui.sync import SyncRunner, status_text
+
+STRINGS = {
+    "desk.sync_not_enrolled": "Not connected to the region",
+    "desk.sync_revoked": "This office's access was revoked by the region: call the "
+    "regional administrator",
+    "desk.sync_last_success": "Synced {when} · {pending} waiting",
+    "desk.sync_never_pending": "Never synced · {pending} waiting",
+    "desk.sync_quarantined": "{count} refused (see a supervisor)",
+    "desk.sync_error_unavailable": "Regional server out of reach: retrying by itself",
+    "desk.sync_error_other": "Sync failed",
+}
+TR = Catalog({"fr": STRINGS}).translator("fr")
+
+
+def test_the_status_text_says_what_matters_in_plain_words() -> None:
+    assert status_text({"enrolled": False}, TR) == "Not connected to the region"
+    revoked = {"enrolled": True, "error_kind": "revoked", "last_error": "…", "pending": 3}
+    assert "revoked by the region" in status_text(revoked, TR)
+    never = {"enrolled": True, "last_success": None, "pending": 4, "quarantined": 0}
+    assert status_text(never, TR) == "Never synced · 4 waiting"
+    failing = {
+        "enrolled": True,
+        "last_success": "2026-11-29T13:05:00+00:00",
+        "pending": 2,
+        "quarantined": 1,
+        "last_error": "the regional server cannot be reached",
+        "error_kind": "unavailable",
+    }
+    assert status_text(failing, TR) == (
+        "Synced 29/11 14:05 · 2 waiting · 1 refused (see a supervisor) · "
+        "Regional server out of reach: retrying by itself"
+    )
+
+
+@pytest.fixture
+def runner(office: OfficeContext) -> Iterator[SyncRunner]:
+    """A sync runner with its own worker, stopped after the test."""
+    sync = SyncRunner(office, tick_ms=60_000)
+    yield sync
+    sync.stop()
+
+
+def test_sync_now_runs_a_round_off_the_gui_thread_and_tells_the_status(
+    qtbot: QtBot, office: OfficeContext, runner: SyncRunner, tmp_path: Path
+) -> None:
+    with qtbot.waitSignal(runner.status_changed, timeout=10_000) as first:
+        runner.start()
+    assert first.args[0]["enrolled"] is False
+
+    with regional.running_server(tmp_path) as server:
+        _, code = regional.add_office(server.db_url, office.office_name)
+        rounds.enrol(office.store, office.office_id, server.url, code)
+        with qtbot.waitSignal(runner.status_changed, timeout=10_000) as synced:
+            runner.sync_now()
+        assert synced.args[0]["last_success"] is not None
+    status = synced.args[0]
+    assert status["pending"] == 0 and status["last_error"] == ""
+    assert status_text(status, TR).startswith("Synced ")
+
+    with qtbot.waitSignal(runner.status_changed, timeout=15_000) as failed:
+        runner.request_sync_soon()  # the server is gone now
+    assert failed.args[0]["error_kind"] == "unavailable"
+    assert "out of reach" in status_text(failed.args[0], TR)

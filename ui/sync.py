@@ -1,0 +1,156 @@
+"""Sync in the desk: rounds in the background on the schedule, and the status bar's text.
+
+:class:`SyncRunner` runs every round on a worker thread of its own (a one-worker
+:class:`~ui.tasks.Tasks`, apart from the database worker, so that a slow server never
+delays the desk's own work) and never blocks the GUI thread. A timer asks the worker
+every ``tick_ms`` whether a round is due (:mod:`kiosk.sync.schedule`); "Sync now" and
+:meth:`SyncRunner.request_sync_soon` (a referral was just made) run one at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from kiosk.i18n import Translator
+from kiosk.office import OfficeContext
+from kiosk.sync import rounds, state
+from ui.tasks import Tasks
+
+log = logging.getLogger(__name__)
+
+TICK_MS = 15_000
+ERROR_KEYS = {
+    "revoked": "desk.sync_revoked",
+    "unauthorized": "desk.sync_error_unauthorized",
+    "unavailable": "desk.sync_error_unavailable",
+    "protocol": "desk.sync_error_protocol",
+}
+"""The plain sentence shown for each kind of failure (other kinds: ``desk.sync_error_other``)."""
+
+
+def _when(moment: str, zone: str) -> str:
+    try:
+        local = datetime.fromisoformat(moment).astimezone(ZoneInfo(zone))
+    except (ValueError, KeyError):
+        return moment
+    return local.strftime("%d/%m %H:%M")
+
+
+def status_text(status: dict[str, Any], tr: Translator, zone: str = "Africa/Casablanca") -> str:
+    """The status bar's sync text: last success, pending, quarantined, last error in plain words."""
+    if not status.get("enrolled"):
+        return tr("desk.sync_not_enrolled")
+    if status.get("error_kind") == "revoked":
+        return tr("desk.sync_revoked")
+    if status.get("last_success"):
+        parts = [
+            tr(
+                "desk.sync_last_success",
+                when=_when(status["last_success"], zone),
+                pending=status.get("pending", 0),
+            )
+        ]
+    else:
+        parts = [tr("desk.sync_never_pending", pending=status.get("pending", 0))]
+    if status.get("quarantined"):
+        parts.append(tr("desk.sync_quarantined", count=status["quarantined"]))
+    if status.get("last_error"):
+        parts.append(tr(ERROR_KEYS.get(status.get("error_kind", ""), "desk.sync_error_other")))
+    return " · ".join(parts)
+
+
+def _round_if_due(context: OfficeContext, force: bool) -> dict[str, Any]:
+    """On the worker: run a round when due (or forced), then read the status."""
+    if force or rounds.due(context.store):
+        interval = context.settings.minutes("sync.interval_minutes")
+        rounds.sync_round(context.store, context.office_id, interval)
+    return state.status(context.store)
+
+
+class SyncRunner(QObject):
+    """Runs sync rounds in the background for one office, and tells how sync stands.
+
+    Signals:
+        status_changed(dict): the sync status after a round or a refresh (see
+            ``kiosk.sync.state.status``); format it with :func:`status_text`.
+    """
+
+    status_changed = Signal(dict)
+
+    def __init__(
+        self,
+        context: OfficeContext,
+        tasks: Tasks | None = None,
+        tick_ms: int = TICK_MS,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._owns_tasks = tasks is None
+        self._tasks = tasks if tasks is not None else Tasks(self)
+        self._busy = False
+        self._again = False
+        self.last_status: dict[str, Any] = {}
+        self._timer = QTimer(self)
+        self._timer.setInterval(tick_ms)
+        self._timer.timeout.connect(self.on_tick)
+
+    def start(self) -> None:
+        """Follow the schedule from now on (a first look at once)."""
+        self._timer.start()
+        self._run(force=False)
+
+    def stop(self) -> None:
+        """Stop the timer and, if the worker is this runner's own, wait for it (at exit)."""
+        self._timer.stop()
+        if self._owns_tasks:
+            self._tasks.shutdown()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a round is running."""
+        return self._busy
+
+    def sync_now(self) -> None:
+        """Run a round now, whatever the schedule says ("Sync now")."""
+        self._run(force=True)
+
+    def request_sync_soon(self) -> None:
+        """Something worth sending at once was written (a referral): sync as soon as possible."""
+        self._run(force=True)
+
+    def on_tick(self) -> None:
+        """The timer: run a round if one is due."""
+        self._run(force=False)
+
+    def _run(self, force: bool) -> None:
+        if self._busy:
+            self._again = self._again or force
+            return
+        self._busy = True
+        context = self._context
+        self._tasks.run(
+            lambda: _round_if_due(context, force), self.on_round_finished, self.on_round_failed
+        )
+
+    def on_round_finished(self, status: dict[str, Any]) -> None:
+        """A round (or a look) ended: publish the status; run again if asked meanwhile."""
+        self._busy = False
+        self.last_status = status
+        self.status_changed.emit(status)
+        if self._again:
+            self._again = False
+            self._run(force=True)
+
+    def on_round_failed(self, error: BaseException) -> None:
+        """An unexpected error (not a server refusal, which a round records itself)."""
+        self._busy = False
+        log.error("a sync round failed", exc_info=error)
+        status = {**self.last_status, "last_error": str(error), "error_kind": "error"}
+        self.last_status = status
+        self.status_changed.emit(status)
