@@ -101,7 +101,9 @@ def enrol_office(body: EnrolRequest, server: Server, request: Request) -> EnrolR
         raise ApiError(422, "invalid_request", "The code or machine name is not valid text.")
     with server.factory() as session, session.begin():
         try:
-            office, token = enrol(session, body.code, body.machine, server.now())
+            office, token = enrol(
+                session, body.code, body.machine, server.now(), body.local_office_id
+            )
         except OfficeError as refusal:
             raise ApiError(401, refusal.code, str(refusal)) from None
         return EnrolResponse(office_id=office.id, name=office.name, token=token)

@@ -30,7 +30,11 @@ class Base(DeclarativeBase):
 
 
 class Office(Base):
-    """An office known to the region; ``token_hash`` is set once it has enrolled."""
+    """An office known to the region; ``token_hash`` is set once it has enrolled.
+
+    ``local_id`` is the id the office's own database gave it: its records carry that id,
+    and the payloads it pushes are checked against it (the region's ``id`` otherwise).
+    """
 
     __tablename__ = "office"
 
@@ -38,6 +42,7 @@ class Office(Base):
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    local_id: Mapped[uuid.UUID | None] = mapped_column(unique=True, default=None)
     machine: Mapped[str] = mapped_column(String(200), default="")
     enrolled_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)

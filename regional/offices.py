@@ -71,8 +71,18 @@ def issue_code(session: Session, office_id: uuid.UUID, now: datetime) -> str:
     return code
 
 
-def enrol(session: Session, code: str, machine: str, now: datetime) -> tuple[Office, str]:
-    """Exchange a code for the office's identity and a new secret token."""
+def enrol(
+    session: Session,
+    code: str,
+    machine: str,
+    now: datetime,
+    local_id: uuid.UUID | None = None,
+) -> tuple[Office, str]:
+    """Exchange a code for the office's identity and a new secret token.
+
+    ``local_id`` is the id the office's database already gives its records; no other
+    office may have it.
+    """
     refused = OfficeError("enrolment_refused", "This enrolment code is unknown, used or expired.")
     entry = session.get(EnrolmentCode, hash_code(code), with_for_update=True)
     if entry is None or entry.used_at is not None or entry.expires_at <= now:
@@ -80,6 +90,11 @@ def enrol(session: Session, code: str, machine: str, now: datetime) -> tuple[Off
     office = session.get(Office, entry.office_id)
     if office is None or office.revoked_at is not None:
         raise refused
+    if local_id is not None:
+        other = session.scalar(select(Office.id).where(Office.local_id == local_id))
+        if other is not None and other != office.id:
+            raise OfficeError("enrolment_refused", "Another office already has this identity.")
+        office.local_id = local_id
     entry.used_at = now
     token = secrets.token_urlsafe(32)
     office.token_hash = key_material(token)

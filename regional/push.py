@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -57,6 +57,9 @@ def push_once(
 ) -> list[PushResult]:
     """The verdicts on a batch, written in ``session``'s transaction (the caller commits)."""
     known = _known(session, [envelope.id for envelope in envelopes]) if envelopes else {}
+    records_id = session.scalar(
+        select(func.coalesce(Office.local_id, Office.id)).where(Office.id == office_id)
+    )
     results: list[PushResult] = []
     rows: list[dict[str, Any]] = []
     conflicts = 0
@@ -73,7 +76,7 @@ def push_once(
         known[envelope.id] = (office_id, envelope.content_hash)
         error: str | None = None
         try:
-            parsed = validate(envelope, office_id)
+            parsed = validate(envelope, records_id or office_id)
         except InvalidPayload as invalid:
             error = str(invalid)
         else:

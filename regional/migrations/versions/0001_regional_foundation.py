@@ -69,12 +69,14 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=True),
+        sa.Column("local_id", sa.Uuid(), nullable=True),
         sa.Column("machine", sa.String(length=200), nullable=False),
         sa.Column("enrolled_at", sa.DateTime(), nullable=True),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
         sa.Column("last_sync", sa.DateTime(), nullable=True),
         sa.Column("quarantined", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_office")),
+        sa.UniqueConstraint("local_id", name=op.f("uq_office_local_id")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_office_token_hash")),
     )
     op.create_table(

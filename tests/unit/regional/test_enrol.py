@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from fastapi.testclient import TestClient
 from regional.config import Settings
 from regional.database import make_engine, session_factory
 from regional.offices import CODE_ALPHABET, add_office, hash_code, revoke
-from tests.unit.regional.factories import Clock, enrolled
+from tests.unit.regional.factories import Clock, Enrolled, enrolled, envelope, push, record
 
 
 def _code(db_url: str, clock: Clock, name: str = "BAOM Agadir") -> tuple[str, str]:
@@ -121,3 +122,22 @@ def test_every_office_endpoint_needs_a_token(
         assert answer.status_code == 401
         assert answer.json()["error"] == "unauthorized"
         assert answer.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_an_office_keeps_the_id_its_database_gave_its_records(
+    client: TestClient, db_url: str, clock: Clock
+) -> None:
+    local_id = str(uuid.uuid4())
+    _office_id, code = _code(db_url, clock)
+    answer = client.post("/api/v1/enrol", json={"code": code, "local_office_id": local_id})
+    assert answer.status_code == 200
+    headers = {"Authorization": f"Bearer {answer.json()['token']}"}
+    office = Enrolled(answer.json()["office_id"], "BAOM Agadir", "", headers)
+    mine, theirs = record(local_id), record(answer.json()["office_id"])
+    assert push(client, office, envelope("person", mine), envelope("person", theirs)) == [
+        "accepted",
+        "invalid",  # the office's records carry its own id, never another
+    ]
+    _other, second_code = _code(db_url, clock, "BAOM Tiznit")
+    taken = client.post("/api/v1/enrol", json={"code": second_code, "local_office_id": local_id})
+    assert taken.status_code == 401 and taken.json()["error"] == "enrolment_refused"
