@@ -59,6 +59,9 @@ def discover(folder: Path = SUITE) -> dict[str, Benchmark]:
     """Import every ``bench_*.py`` of the suite and return the registered benchmarks."""
     if not folder.is_dir():
         raise FileNotFoundError(f"the benchmark suite ships with the source tree ({folder})")
+    source_tree = str(folder.parent.parent)
+    if source_tree not in sys.path:  # benchmarks share the tests' helpers and data
+        sys.path.insert(0, source_tree)
     for path in sorted(folder.glob("bench_*.py")):
         spec = importlib.util.spec_from_file_location(f"baom_bench_{path.stem}", path)
         assert spec is not None and spec.loader is not None

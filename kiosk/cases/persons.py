@@ -11,8 +11,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, delete, insert, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from db.cases import Case, CaseStatus, Person, PersonKey
 from db.uow import UnitOfWork
@@ -20,10 +20,10 @@ from kiosk.accounts import Permission, require
 from kiosk.cases.codes import CodeError, normalise_code
 from kiosk.cases.errors import CaseWorkError
 from kiosk.persons.matching import name_keys, name_similarity, search_terms
-from kiosk.persons.phones import phone_search_key
+from kiosk.persons.phones import national_significant_number, phone_search_key
 
 LIKELY_SAME_NAME = 0.85
-CANDIDATES_PER_TERM = 2000
+CANDIDATES = 100
 
 
 @dataclass(frozen=True)
@@ -66,32 +66,55 @@ def person_view(person: Person, cases: list[Case] | None = None) -> dict[str, An
     return view
 
 
+PHONE_KEY = "#"
+"""Prefix of the keys that hold a person's phone digits (national part), next to name keys."""
+PAIR_KEY = "&"
+"""Prefix of the keys of two words of a name, in either order, so that a search for two words
+is one index range however common each word is ("Mohamed Alaoui")."""
+
+
+def _pair(first: str, second: str) -> str:
+    return f"{PAIR_KEY}{first}+{second}"
+
+
+def _year_word(year: int) -> str:
+    return f"@{year}"
+
+
+def search_keys(name: str, phone: str = "", birth_year: int | None = None) -> set[str]:
+    """The keys a person is found by: each word of the name, each pair of words (the birth
+    year counting as a word of the pairs), the phone's digits."""
+    words = name_keys(name)
+    paired = (*words, _year_word(birth_year)) if birth_year is not None else words
+    keys = set(words) | {_pair(a, b) for a in paired for b in paired if a != b}
+    if phone:
+        keys.add(PHONE_KEY + national_significant_number(phone))
+    return keys
+
+
 def index_person(session: Session, person: Person) -> None:
-    """Rebuild the search keys of ``person``'s name (call after writing the name)."""
+    """Rebuild the search keys of ``person``: its name's keys and its phone's digits."""
     session.execute(delete(PersonKey).where(PersonKey.person_id == person.id))
-    keys = name_keys(full_name(person))
-    if keys and person.merged_into_id is None:
+    if person.merged_into_id is not None:
+        return
+    keys = search_keys(full_name(person), person.phone, person.birth_year)
+    if keys:
         session.execute(insert(PersonKey), [{"person_id": person.id, "key": k} for k in keys])
 
 
-def _ids_for_term(session: Session, term: str) -> set[uuid.UUID]:
-    rows = session.scalars(
-        select(PersonKey.person_id)
-        .where(PersonKey.key >= term, PersonKey.key < term + "\uffff")
-        .limit(CANDIDATES_PER_TERM)
-    )
-    return set(rows)
+def _key_condition(key: type[PersonKey], term: str, prefix: bool) -> ColumnElement[bool]:
+    if prefix:
+        return and_(key.key >= term, key.key < term + "\uffff")
+    return key.key == term
 
 
 def _split_query(query: str) -> tuple[list[str], int | None, str | None]:
     words, year, phone_digits = [], None, []
     for word in query.split():
+        digits = word.lstrip("+").replace("-", "").replace(".", "")
         if word.isdigit() and len(word) == 4 and 1900 <= int(word) <= 2100:
             year = int(word)
-        elif (
-            any(character.isdigit() for character in word)
-            and word.lstrip("+").replace("-", "").replace(".", "").isdigit()
-        ):
+        elif digits.isdigit():
             phone_digits.append(word)
         else:
             words.append(word)
@@ -113,11 +136,64 @@ def _by_case_code(session: Session, query: str) -> list[PersonHit]:
     return [PersonHit(person_view(person), 1.0, ("case_code",))]
 
 
+def _candidates(
+    words: list[str], year: int | None, phone: str | None
+) -> tuple[Select[Any], tuple[str, ...]] | None:
+    """One statement for the persons matching every part of a query, and what it matched.
+
+    The first key drives the query (an index range), the others are checked per person
+    through the key table's primary key; a limit then stops the scan early.
+    """
+    terms = search_terms(" ".join(words))
+    # the last word may be still being typed: a prefix
+    keyed = [(term, index == len(terms) - 1) for index, term in enumerate(terms)]
+    if keyed and year is not None:
+        keyed.insert(0, (_year_word(year), False))
+    keyed = _paired(keyed)
+    matched = ["name"] if keyed else []
+    statement = select(Person).where(Person.merged_into_id.is_(None))
+    if phone and phone.startswith("+"):
+        statement = statement.where(Person.phone == phone)
+        matched.append("phone")
+    elif phone:
+        keyed.append((PHONE_KEY + phone, True))
+        matched.append("phone")
+    if year is not None:
+        if not terms:  # with a name, the year is in the pair key that drives the search
+            statement = statement.where(Person.birth_year == year)
+        matched.append("birth_year")
+    if not matched:
+        return None
+    return _with_keys(statement, keyed).limit(CANDIDATES), tuple(matched)
+
+
+def _paired(keyed: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Name terms with the first two looked up as one pair key."""
+    if len(keyed) < 2:
+        return keyed
+    (first, _), (second, prefix) = keyed[:2]
+    return [(_pair(first, second), prefix), *keyed[2:]]
+
+
+def _with_keys(statement: Select[Any], keyed: list[tuple[str, bool]]) -> Select[Any]:
+    """``statement`` kept to the persons having every key (exact, or as a prefix)."""
+    for index, (term, prefix) in enumerate(keyed):
+        key = aliased(PersonKey)
+        statement = statement.join(
+            key, and_(key.person_id == Person.id, _key_condition(key, term, prefix))
+        )
+        if index == 0 and prefix:
+            statement = statement.distinct()  # a prefix may match two words of one name
+    return statement
+
+
 def search_persons(session: Session, query: str, limit: int = 20) -> list[PersonHit]:
     """Persons matching ``query``: name words (any script), a phone, a birth year, a case code.
 
     Every name word must match (the last may be the beginning of a name); a phone matches
-    on its digits; a year of four digits keeps the persons born that year.
+    on its digits (a whole number exactly, a partial one from its beginning, without the
+    country code); a year of four digits keeps the persons born that year. The best
+    ``limit`` of at most ``CANDIDATES`` found are ranked by how alike the names read.
     """
     query = query.strip()
     if not query:
@@ -126,38 +202,18 @@ def search_persons(session: Session, query: str, limit: int = 20) -> list[Person
     if by_code:
         return by_code
     words, year, phone = _split_query(query)
-    statement = select(Person).where(Person.merged_into_id.is_(None))
-    matched: list[str] = []
-    terms = search_terms(" ".join(words))
-    if terms:
-        ids: set[uuid.UUID] | None = None
-        for term in terms:
-            found = _ids_for_term(session, term)
-            ids = found if ids is None else ids & found
-        if not ids:
-            return []
-        statement = statement.where(Person.id.in_(ids))
-        matched.append("name")
-    if phone:
-        if phone.startswith("+"):
-            statement = statement.where(Person.phone == phone)
-        else:
-            statement = statement.where(Person.phone.contains(phone))
-        matched.append("phone")
-    if year is not None:
-        statement = statement.where(Person.birth_year == year)
-        matched.append("birth_year")
-    if not matched:
+    found = _candidates(words, year, phone)
+    if found is None:
         return []
-    people = session.scalars(statement.limit(CANDIDATES_PER_TERM)).all()
+    statement, matched = found
     name_query = " ".join(words)
     hits = [
         PersonHit(
             person_view(person),
             name_similarity(name_query, full_name(person)) if name_query else 1.0,
-            tuple(matched),
+            matched,
         )
-        for person in people
+        for person in session.scalars(statement)
     ]
     hits.sort(key=lambda hit: (-hit.score, hit.person["family_name"], hit.person["given_name"]))
     return hits[:limit]
@@ -181,11 +237,15 @@ def likely_duplicates(
     name = f"{given_name} {family_name}".strip()
     keys = name_keys(name)
     if keys:
-        ids = set(
-            session.scalars(select(PersonKey.person_id).where(PersonKey.key.in_(keys)).limit(500))
+        statement = _with_keys(
+            select(Person).where(Person.merged_into_id.is_(None)),
+            _paired([(k, False) for k in keys]),
         )
-        for person in session.scalars(select(Person).where(Person.id.in_(ids))):
-            if person.id in hits or person.merged_into_id is not None:
+        if birth_year is not None:
+            near = Person.birth_year.between(birth_year - 1, birth_year + 1)
+            statement = statement.where(or_(Person.birth_year.is_(None), near))
+        for person in session.scalars(statement.limit(CANDIDATES)):
+            if person.id in hits:
                 continue
             score = name_similarity(name, full_name(person))
             close_year = (

@@ -1,4 +1,4 @@
-"""``baom intake``, ``case``, ``person`` and ``referral``: a visitor served from the command line."""
+"""The intake, case, person and referral commands: a visitor served at the command line."""
 
 from __future__ import annotations
 

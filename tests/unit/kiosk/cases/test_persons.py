@@ -95,3 +95,11 @@ def test_a_supervisor_merges_two_persons_and_the_cases_follow(
     assert _found(office, "Mohammed Alaoui") == [("محمد", "العلوي")]
     with office.store.unit_of_work(supervisor) as uow, pytest.raises(Exception, match="merged"):
         merge_persons(uow, keep, merged)
+
+
+def test_a_name_and_a_birth_year_together_narrow_the_search(
+    office: OfficeContext, people: dict[str, SavedIntake]
+) -> None:
+    assert _found(office, "Fatima 1990") == [("Fadma", "Ait Taleb")]
+    assert _found(office, "Fatima 1991") == []
+    assert _found(office, "Ahmed Benali 1975") == [("Ahmed", "Benali")]
