@@ -51,6 +51,7 @@ def test_a_job_left_queued_prints_once_when_the_printer_comes_back(
     worker = start_spool_worker(office)
     printer: LoopbackPrinter | None = None
     try:
+
         def failed_once() -> bool:  # attempts count from the claim: wait for the failure too
             seen = spool_for(office).job(job.id)
             return seen.attempts >= 1 and seen.state is PrintJobState.QUEUED
