@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -92,9 +93,13 @@ def _as_postgres(command: list[str]) -> list[str]:
     return command
 
 
-@pytest.fixture(scope="session")
-def postgresql_server() -> Iterator[PostgresServer]:
-    """Start a cluster for the test session; stopped and removed at its end."""
+@contextmanager
+def throwaway_cluster(*, durable: bool = False) -> Iterator[PostgresServer]:
+    """A cluster in a temporary folder, stopped and removed on leaving.
+
+    The tests' cluster skips fsync for speed; a ``durable`` one (benchmarks) keeps
+    PostgreSQL's defaults, as in production.
+    """
     binaries = bin_dir()
     root = Path(tempfile.mkdtemp(prefix="baom-pg-"))
     data, sockets = root / "data", root / "sockets"
@@ -109,10 +114,9 @@ def postgresql_server() -> Iterator[PostgresServer]:
         check=True,
         capture_output=True,
     )
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-    )
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c max_connections=300"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     pg_ctl = str(binaries / "pg_ctl")
     start = [pg_ctl, "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "start"]
     subprocess.run(_as_postgres(start), check=True, capture_output=True)
@@ -122,3 +126,10 @@ def postgresql_server() -> Iterator[PostgresServer]:
         stop = [pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]
         subprocess.run(_as_postgres(stop), capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgresql_server() -> Iterator[PostgresServer]:
+    """Start a cluster for the test session; stopped and removed at its end."""
+    with throwaway_cluster() as server:
+        yield server
