@@ -92,11 +92,11 @@ def _read_answers(path: Path) -> dict[str, object]:
     try:
         answers = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise AnswersFileError(f"cannot read {path}: {error.strerror}") from None
+        raise AnswersFileError(f"cannot read {path}: {error.strerror}", "answers_file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise AnswersFileError(f"{path} is not JSON: {error}") from None
+        raise AnswersFileError(f"{path} is not JSON: {error}", "answers_file") from None
     if not isinstance(answers, dict):
-        raise AnswersFileError(f"{path} must hold a JSON object of answers")
+        raise AnswersFileError(f"{path} must hold a JSON object of answers", "answers_file")
     return answers
 
 

@@ -31,18 +31,20 @@ def find_case(session: Session, code_or_id: str) -> Case:
         try:
             code = normalise_code(text)
         except CodeError:
-            raise CaseError(f"{text!r} is neither a case code (C-XXXXXX) nor a case id") from None
+            raise CaseError(
+                f"{text!r} is neither a case code (C-XXXXXX) nor a case id", "not_a_case", text=text
+            ) from None
         found = session.scalar(select(Case).where(Case.code == code))
     else:
         found = session.get(Case, key)
     if found is None:
-        raise CaseError(f"no case {text}")
+        raise CaseError(f"no case {text}", "no_case", case=text)
     return found
 
 
 def _open(case: Case) -> Case:
     if CaseStatus(case.status) is not CaseStatus.OPEN:
-        raise CaseError(f"case {case.code} is closed: reopen it first")
+        raise CaseError(f"case {case.code} is closed: reopen it first", "closed", case=case.code)
     return case
 
 
@@ -50,9 +52,14 @@ def add_entry(uow: UnitOfWork, case: Case, kind: CaseEntryKind, text: str) -> Ca
     """Write a line on the case: information given, a short note, an outcome heard by phone."""
     text = " ".join(text.split())
     if not text:
-        raise CaseError("the text is empty")
+        raise CaseError("the text is empty", "empty_text")
     if len(text) > NOTE_LIMIT:
-        raise CaseError(f"keep it short: at most {NOTE_LIMIT} characters ({len(text)} given)")
+        raise CaseError(
+            f"keep it short: at most {NOTE_LIMIT} characters ({len(text)} given)",
+            "too_long",
+            limit=NOTE_LIMIT,
+            length=len(text),
+        )
     return uow.add(CaseEntry(case_id=_open(case).id, kind=kind, text=text, author=uow.actor.name))
 
 
@@ -60,7 +67,7 @@ def add_step(uow: UnitOfWork, case: Case, description: str, due_on: date) -> Acc
     """Plan a step of the itinerary (a call back, an appointment) for a day."""
     description = " ".join(description.split())
     if not description:
-        raise CaseError("say what the step is")
+        raise CaseError("say what the step is", "empty_step")
     return uow.add(
         AccompanimentStep(case_id=_open(case).id, description=description[:200], due_on=due_on)
     )
@@ -70,7 +77,7 @@ def complete_step(uow: UnitOfWork, step_id: uuid.UUID) -> AccompanimentStep:
     """Mark a step done (once)."""
     step = uow.session.get(AccompanimentStep, step_id)
     if step is None:
-        raise CaseError(f"no step {step_id}")
+        raise CaseError(f"no step {step_id}", "no_step")
     if step.done_at is None:
         step.done_at = utcnow()
         uow.add(step)
@@ -83,7 +90,7 @@ def set_need_met(uow: UnitOfWork, case: Case, need_key: str, met: bool = True) -
         select(CaseNeed).where(CaseNeed.case_id == case.id, CaseNeed.need_key == need_key)
     )
     if need is None:
-        raise CaseError(f"case {case.code} has no need {need_key}")
+        raise CaseError(f"case {case.code} has no need {need_key}", "no_need", need=need_key)
     need.met = met
     uow.add(need)
 
@@ -91,7 +98,7 @@ def set_need_met(uow: UnitOfWork, case: Case, need_key: str, met: bool = True) -
 def close_case(uow: UnitOfWork, case: Case, reason: str) -> Case:
     """Close the case: the need is met or abandoned (DOMAIN.md)."""
     if reason not in CLOSE_REASONS:
-        raise CaseError(f"a case is closed for one of: {', '.join(CLOSE_REASONS)}")
+        raise CaseError(f"a case is closed for one of: {', '.join(CLOSE_REASONS)}", "close_reason")
     _open(case)
     case.status = CaseStatus.CLOSED
     case.closed_at = utcnow()

@@ -269,13 +269,13 @@ def merge_persons(uow: UnitOfWork, keep_id: uuid.UUID, merged_id: uuid.UUID) -> 
     """
     require(uow.actor, Permission.MERGE_PERSONS)
     if keep_id == merged_id:
-        raise MergeError("a person cannot be merged into themselves")
+        raise MergeError("a person cannot be merged into themselves", "merge_self")
     session = uow.session
     keep, merged = session.get(Person, keep_id), session.get(Person, merged_id)
     if keep is None or merged is None:
-        raise MergeError(f"no person {keep_id if keep is None else merged_id}")
+        raise MergeError(f"no person {keep_id if keep is None else merged_id}", "no_person")
     if keep.merged_into_id is not None or merged.merged_into_id is not None:
-        raise MergeError("one of the two persons was merged already")
+        raise MergeError("one of the two persons was merged already", "merged_already")
     cases = session.scalars(select(Case).where(Case.person_id == merged.id)).all()
     for case in cases:
         case.person_id = keep.id

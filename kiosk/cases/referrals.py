@@ -110,26 +110,34 @@ def create_referral(uow: UnitOfWork, request: NewReferral, now: datetime | None 
     now = now or utcnow()
     case = session.get(Case, request.case_id)
     if case is None:
-        raise ReferralError(f"no case {request.case_id}")
+        raise ReferralError(f"no case {request.case_id}", "no_case", case=request.case_id)
     if case.status is not CaseStatus.OPEN:
-        raise ReferralError(f"case {case.code} is closed: reopen it before referring")
+        raise ReferralError(
+            f"case {case.code} is closed: reopen it before referring", "closed", case=case.code
+        )
     need = request.need_key
     if need not in NEED_CATEGORIES:
-        raise ReferralError(f"{need!r} is not a need: one of {', '.join(NEED_CATEGORIES)}")
+        raise ReferralError(
+            f"{need!r} is not a need: one of {', '.join(NEED_CATEGORIES)}", "not_a_need", need=need
+        )
     consent = consent_to_share(session, case.id)
     override = request.override_reason.strip()
     if not consent:
         if not override:
             raise ReferralError(
                 f"case {case.code}: the visitor has not consented to sharing with a service; "
-                "a supervisor may record an override reason"
+                "a supervisor may record an override reason",
+                "no_consent",
+                case=case.code,
             )
         if not has_permission(uow.actor, Permission.OVERRIDE_CONSENT):
-            raise ReferralError("only a supervisor may refer without the visitor's consent")
+            raise ReferralError(
+                "only a supervisor may refer without the visitor's consent", "override_refused"
+            )
     try:
         card = service_card(session, request.service_id, "fr", now)
     except UnknownService as error:
-        raise ReferralError(str(error)) from None
+        raise ReferralError(str(error), "no_service") from None
     if (
         session.scalar(
             select(CaseNeed.id).where(CaseNeed.case_id == case.id, CaseNeed.need_key == need)
@@ -188,12 +196,12 @@ def find_referral(session: Session, code_or_id: str) -> Referral:
         try:
             code = normalise_code(text)
         except CodeError as error:
-            raise ReferralError(str(error)) from None
+            raise ReferralError(str(error), "not_a_code", text=text) from None
         found = session.scalar(select(Referral).where(Referral.code == code))
     else:
         found = session.get(Referral, key)
     if found is None:
-        raise ReferralError(f"no referral {text}")
+        raise ReferralError(f"no referral {text}", "no_referral", code=text)
     return found
 
 
@@ -217,11 +225,16 @@ def change_state(uow: UnitOfWork, referral: Referral, change: StateChange) -> bo
         allowed = ", ".join(sorted(state.value for state in TRANSITIONS[current])) or "none"
         raise ReferralError(
             f"referral {referral.code} is {current.value}: it cannot become "
-            f"{change.state.value} (allowed: {allowed})"
+            f"{change.state.value} (allowed: {allowed})",
+            "transition",
+            code=referral.code,
+            state=current.value,
+            wanted=change.state.value,
         )
     if change.state is ReferralState.DECLINED and change.reason not in DECLINE_REASONS:
         raise ReferralError(
-            f"a declined referral needs a reason among: {', '.join(DECLINE_REASONS)}"
+            f"a declined referral needs a reason among: {', '.join(DECLINE_REASONS)}",
+            "decline_reason",
         )
     if change.state is ReferralState.SENT:
         referral.sent_at = utcnow()
@@ -266,7 +279,9 @@ def record_outcome(uow: UnitOfWork, outcome: ReferralOutcome) -> bool:
     """
     referral = uow.session.get(Referral, outcome.referral_id)
     if referral is None:
-        raise ReferralError(f"no referral {outcome.referral_id}")
+        raise ReferralError(
+            f"no referral {outcome.referral_id}", "no_referral", code=outcome.referral_id
+        )
     if ReferralState(referral.state) is ReferralState.CREATED:
         change_state(uow, referral, StateChange(ReferralState.SENT, source="partner"))
     outcome_on = date.fromisoformat(outcome.outcome_date) if outcome.outcome_date else None
