@@ -84,6 +84,8 @@ class CasePage(QWidget):
         case_loaded(str): the case was read and shown; carries its id.
         intake_requested(str): a new intake for this case's person; carries the person id.
         done(): the officer goes back to the search.
+
+    ``sync_soon`` (None when the desk does not sync) is called once a referral is saved.
     """
 
     case_loaded = Signal(str)
@@ -97,6 +99,7 @@ class CasePage(QWidget):
         actor: Actor,
         tasks: Tasks,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sync_soon: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self._context = context
@@ -104,6 +107,7 @@ class CasePage(QWidget):
         self._actor = actor
         self._tasks = tasks
         self._now = now
+        self.sync_soon = sync_soon
         self.case_id: str | None = None
         self.detail: dict[str, Any] | None = None
         self.referral_dialog: QWidget | None = None
@@ -406,7 +410,13 @@ class CasePage(QWidget):
         if self.detail is None:
             return
         dialog = ReferralDialog(
-            self._context, self._language, self._actor, self._tasks, self.detail, self
+            self._context,
+            self._language,
+            self._actor,
+            self._tasks,
+            self.detail,
+            self,
+            sync_soon=self.sync_soon,
         )
         dialog.referral_created.connect(lambda _code: self.refresh())
         dialog.slip_printed.connect(lambda _summary: self.refresh())

@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolButton
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QStyle,
+    QToolButton,
+)
 
 from db.uow import Actor
 from kiosk.office import OfficeContext
@@ -23,6 +31,37 @@ from ui.tasks import Tasks
 def save_language(context: OfficeContext, actor: Actor, code: str) -> None:
     """Store the officer's preferred desk language (on the worker thread)."""
     context.accounts.set_language(actor, code)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label painted shortened with "…" when short of room, so that a long text
+    never widens the window past the offices' 1280 px screens; ``text()`` stays whole."""
+
+    MINIMUM_WIDTH = 160
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:
+        """Narrow: the text gives way to the window, not the reverse."""
+        return QSize(self.MINIMUM_WIDTH, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint the text, shortened to the width there is."""
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        alignment = QStyle.visualAlignment(self.layoutDirection(), self.alignment())
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(alignment),
+            self.palette(),
+            self.isEnabled(),
+            text,
+            self.foregroundRole(),
+        )
 
 
 class DeskWindow(QMainWindow):
@@ -74,6 +113,7 @@ class DeskWindow(QMainWindow):
             changes.database_changed.connect(self.on_database_changed)
         if sync is not None:
             sync.status_changed.connect(self.on_sync_status)
+            sync.busy_changed.connect(self.on_sync_busy)
         self._show_session_controls(False)
         self.retranslate()
 
@@ -104,11 +144,11 @@ class DeskWindow(QMainWindow):
             self.language_menu.addAction(action)
 
     def _build_status_bar(self) -> None:
-        self.sync_label = named(QLabel(), "syncStatus")
+        self.sync_label = named(ElidedLabel(), "syncStatus")
         self.user_label = named(QLabel(), "currentUser")
         self.office_label = named(QLabel(self._context.office_name), "officeName")
         bar = self.statusBar()
-        bar.addWidget(self.sync_label)
+        bar.addWidget(self.sync_label, 1)
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.office_label)
         for action in (self.lock_action, self.logout_action):
@@ -150,6 +190,7 @@ class DeskWindow(QMainWindow):
                 self._tasks,
                 self._changes,
                 wake_printer=self._wake_printer,
+                sync_soon=self._sync.request_sync_soon if self._sync is not None else None,
             )
             self.stack.addWidget(self.main_page)
         self.actor = actor
@@ -189,6 +230,10 @@ class DeskWindow(QMainWindow):
         self._sync_status = status
         self._show_sync_status()
 
+    def on_sync_busy(self, busy: bool) -> None:
+        """No "Sync now" while a round runs."""
+        self.sync_action.setEnabled(not busy)
+
     def on_sync_now_requested(self) -> None:
         """The officer asked for a sync round now."""
         if self._sync is not None:
@@ -200,6 +245,7 @@ class DeskWindow(QMainWindow):
             self.sync_label.setText(status_text(self._sync_status, tr))
         else:
             self.sync_label.setText(tr("desk.sync_never"))
+        self.sync_label.setToolTip(self.sync_label.text())
 
     def on_database_changed(self) -> None:
         """Follow a change of the auto-lock delay made elsewhere."""

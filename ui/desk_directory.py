@@ -54,6 +54,7 @@ from ui.tasks import Tasks
 SPOKEN = ("ar", "fr", "zgh", "en", "es")
 ELIGIBLE = tuple(key for key in VISITOR_CATEGORIES if key != "everyone")
 RESULT_LIMIT = 30
+COMBO_MIN_CHARS = 12
 
 
 class DirectoryPage(QWidget):
@@ -104,18 +105,20 @@ class DirectoryPage(QWidget):
         self.spoken_combo = self._combo("directorySpoken", SPOKEN)
         self.eligible_combo = self._combo("directoryEligible", ELIGIBLE)
         self.open_check = named(QCheckBox(), "directoryOpenNow")
-        filters = QGridLayout()
-        for column, (label, combo) in enumerate(
-            (
-                (self.category_label, self.category_combo),
-                (self.commune_label, self.commune_combo),
-                (self.spoken_label, self.spoken_combo),
-                (self.eligible_label, self.eligible_combo),
-            )
-        ):
-            filters.addWidget(label, 0, column)
-            filters.addWidget(combo, 1, column)
-        filters.addWidget(self.open_check, 1, 4)
+        # two rows of "label combo label combo", not one row of five columns: one row made
+        # the desk 1315 px wide, and the offices' screens are 1280 x 800
+        self.filters = QGridLayout()
+        self.filters.setColumnStretch(1, 1)
+        self.filters.setColumnStretch(3, 1)
+        self._filter_pairs = [
+            (self.category_label, self.category_combo),
+            (self.commune_label, self.commune_combo),
+            (self.spoken_label, self.spoken_combo),
+            (self.eligible_label, self.eligible_combo),
+        ]
+        for label, combo in self._filter_pairs:
+            label.setBuddy(combo)
+        self._place_filters()
 
         self.count_label = named(QLabel(), "directoryCount")
         self.results = named(QListWidget(), "directoryResults")
@@ -151,7 +154,7 @@ class DirectoryPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_label)
         layout.addWidget(self.search_edit)
-        layout.addLayout(filters)
+        layout.addLayout(self.filters)
         layout.addWidget(self.splitter, 1)
 
         self.search_edit.textChanged.connect(self.request_search)
@@ -167,9 +170,39 @@ class DirectoryPage(QWidget):
         # is deleting, whose wrapper can crash the interpreter later
         self.results.currentRowChanged.connect(self.on_result_chosen)
 
+    def _place_filters(self) -> None:
+        """Two filters a row, in reading order, then "open now"."""
+        for index, (label, combo) in enumerate(self._filter_pairs):
+            row, column = divmod(index, 2)
+            self.filters.addWidget(label, row, column * 2)
+            self.filters.addWidget(combo, row, column * 2 + 1)
+        row, column = divmod(len(self._filter_pairs), 2)
+        if column == 0:  # the last row is full: at its end
+            self.filters.addWidget(self.open_check, row - 1, 4)
+        else:
+            self.filters.addWidget(self.open_check, row, column * 2, 1, 2)
+
+    def hide_category(self) -> None:
+        """Leave out the need filter (the referral dialog chooses the need itself); the others
+        close up. The combo keeps filtering: set it from outside."""
+        pair = (self.category_label, self.category_combo)
+        if pair not in self._filter_pairs:
+            return
+        self._filter_pairs.remove(pair)
+        pair[0].hide()
+        pair[1].hide()
+        for label, combo in (pair, *self._filter_pairs):
+            self.filters.removeWidget(label)
+            self.filters.removeWidget(combo)
+        self.filters.removeWidget(self.open_check)
+        self._place_filters()
+
     @staticmethod
     def _combo(name: str, keys: tuple[str, ...] | list[str]) -> QComboBox:
         combo = named(QComboBox(), name)
+        # sized by the layout, not by the longest item (the list that opens shows it whole)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(COMBO_MIN_CHARS)
         combo.addItem("", None)
         for key in keys:
             combo.addItem("", key)

@@ -150,7 +150,11 @@ class SettingsPage(QWidget):
 
 
 class MainPage(QWidget):
-    """What an officer sees once logged in: the navigation list and the current section."""
+    """What an officer sees once logged in: the navigation list and the current section.
+
+    ``sync_soon`` (None when the desk does not sync) asks for a sync round at once; the
+    case page calls it when a referral is saved.
+    """
 
     def __init__(
         self,
@@ -160,6 +164,7 @@ class MainPage(QWidget):
         tasks: Tasks,
         changes: ChangeWatcher | None,
         wake_printer: Callable[[], None] | None = None,
+        sync_soon: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.actor = actor
@@ -178,6 +183,8 @@ class MainPage(QWidget):
                 from ui.desk_cases import CasesPage
 
                 page = CasesPage(context, language, actor, tasks, changes)
+                # CasesPage does not take it (yet): hand it to its case page directly
+                page.case_page.sync_soon = sync_soon
             elif section == "referrals":
                 from ui.desk_referrals import ReferralsPage
 

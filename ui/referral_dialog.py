@@ -3,11 +3,14 @@
 The service is picked with the directory page itself (``ui.desk_directory``), pre-filtered
 by the need and by who the person is (the directory's eligibility). Without the visitor's
 consent to share, an officer sees why the referral is refused; a supervisor may give an
-override reason. Creating and printing run on the worker.
+override reason. Creating and printing run on the worker. Once a referral is saved,
+``sync_soon`` (when the desk syncs) asks for a sync round at once, so that the service sees
+it without waiting for the schedule.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -58,8 +61,10 @@ class ReferralDialog(QDialog):
         tasks: Tasks,
         detail: dict[str, Any],
         parent: QWidget | None = None,
+        sync_soon: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._sync_soon = sync_soon
         self._context = context
         self._language = language
         self._actor = actor
@@ -78,8 +83,7 @@ class ReferralDialog(QDialog):
         self.directory.title_label.hide()
         self.directory.refer_button.hide()
         self.directory.refer_hint.hide()
-        self.directory.category_label.hide()  # the need above drives it
-        self.directory.category_combo.hide()
+        self.directory.hide_category()  # the need above drives it
         category = (detail.get("person") or {}).get("category")
         eligible = ELIGIBILITY.get(category or "")
         if eligible:
@@ -180,8 +184,10 @@ class ReferralDialog(QDialog):
         self._tasks.run(work, self.on_created, self.on_refused)
 
     def on_created(self, code: str) -> None:
-        """The referral exists: its slip may be printed."""
+        """The referral exists: its slip may be printed, and sync sends it soon."""
         self.code = code
+        if self._sync_soon is not None:
+            self._sync_soon()
         self.message_label.setText(self._language.translator("desk.referral.created", code=code))
         self.print_button.setEnabled(True)
         self.print_button.setFocus()

@@ -10,7 +10,7 @@ every ``tick_ms`` whether a round is due (:mod:`kiosk.sync.schedule`); "Sync now
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,34 +33,43 @@ ERROR_KEYS = {
 """The plain sentence shown for each kind of failure (other kinds: ``desk.sync_error_other``)."""
 
 
-def _when(moment: str, zone: str) -> str:
+def _last_success(moment: str, pending: int, tr: Translator, zone: str, now: datetime) -> str:
+    """Today "Synced at 14:05", another day "Synced on 28/11 at 14:05" (in office time)."""
     try:
-        local = datetime.fromisoformat(moment).astimezone(ZoneInfo(zone))
+        office_zone = ZoneInfo(zone)
+        local = datetime.fromisoformat(moment).astimezone(office_zone)
     except (ValueError, KeyError):
-        return moment
-    return local.strftime("%d/%m %H:%M")
+        return tr("desk.sync_last_success", when=moment, pending=pending)
+    time = local.strftime("%H:%M")
+    if local.date() == now.astimezone(office_zone).date():
+        return tr("desk.sync_last_success_today", time=time, pending=pending)
+    return tr("desk.sync_last_success_on", day=local.strftime("%d/%m"), time=time, pending=pending)
 
 
-def status_text(status: dict[str, Any], tr: Translator, zone: str = "Africa/Casablanca") -> str:
-    """The status bar's sync text: last success, pending, quarantined, last error in plain words."""
+def status_text(
+    status: dict[str, Any],
+    tr: Translator,
+    zone: str = "Africa/Casablanca",
+    now: datetime | None = None,
+) -> str:
+    """The status bar's sync text in plain words: the last error first (what the officer must
+    know, and what stays visible when the bar is short), then the last success and how many
+    records wait, then how many the region refused."""
     if not status.get("enrolled"):
         return tr("desk.sync_not_enrolled")
     if status.get("error_kind") == "revoked":
         return tr("desk.sync_revoked")
-    if status.get("last_success"):
-        parts = [
-            tr(
-                "desk.sync_last_success",
-                when=_when(status["last_success"], zone),
-                pending=status.get("pending", 0),
-            )
-        ]
-    else:
-        parts = [tr("desk.sync_never_pending", pending=status.get("pending", 0))]
-    if status.get("quarantined"):
-        parts.append(tr("desk.sync_quarantined", count=status["quarantined"]))
+    parts = []
     if status.get("last_error"):
         parts.append(tr(ERROR_KEYS.get(status.get("error_kind", ""), "desk.sync_error_other")))
+    pending = status.get("pending", 0)
+    if status.get("last_success"):
+        moment = now or datetime.now(UTC)
+        parts.append(_last_success(status["last_success"], pending, tr, zone, moment))
+    else:
+        parts.append(tr("desk.sync_never_pending", pending=pending))
+    if status.get("quarantined"):
+        parts.append(tr("desk.sync_quarantined", count=status["quarantined"]))
     return " · ".join(parts)
 
 
@@ -78,9 +87,11 @@ class SyncRunner(QObject):
     Signals:
         status_changed(dict): the sync status after a round or a refresh (see
             ``kiosk.sync.state.status``); format it with :func:`status_text`.
+        busy_changed(bool): a round (or a look) started (True) or ended (False).
     """
 
     status_changed = Signal(dict)
+    busy_changed = Signal(bool)
 
     def __init__(
         self,
@@ -133,6 +144,7 @@ class SyncRunner(QObject):
             self._again = self._again or force
             return
         self._busy = True
+        self.busy_changed.emit(True)
         context = self._context
         self._tasks.run(
             lambda: _round_if_due(context, force), self.on_round_finished, self.on_round_failed
@@ -141,6 +153,7 @@ class SyncRunner(QObject):
     def on_round_finished(self, status: dict[str, Any]) -> None:
         """A round (or a look) ended: publish the status; run again if asked meanwhile."""
         self._busy = False
+        self.busy_changed.emit(False)
         self.last_status = status
         self.status_changed.emit(status)
         if self._again:
@@ -150,6 +163,7 @@ class SyncRunner(QObject):
     def on_round_failed(self, error: BaseException) -> None:
         """An unexpected error (not a server refusal, which a round records itself)."""
         self._busy = False
+        self.busy_changed.emit(False)
         log.error("a sync round failed", exc_info=error)
         status = {**self.last_status, "last_error": str(error), "error_kind": "error"}
         self.last_status = status

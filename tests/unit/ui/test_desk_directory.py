@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.directory.importer import import_directory
@@ -202,3 +203,22 @@ def test_results_of_an_older_text_are_dropped(
     qtbot.waitUntil(lambda: not page.searching and bool(shown))
     assert len(shown) == 1  # the four stale searches were never painted
     assert names(page) and all(name.startswith("Consulat") for name in names(page))
+
+
+def test_the_filters_take_two_rows_and_close_up_without_the_need(
+    qtbot: QtBot, directory_office: OfficeContext, tasks: Tasks
+) -> None:
+    page = make_page(qtbot, directory_office, tasks)
+
+    def cell(widget: QWidget) -> tuple[int, int]:
+        row, column, _, _ = page.filters.getItemPosition(page.filters.indexOf(widget))
+        return row, column
+
+    assert [cell(w) for w in (page.category_combo, page.commune_combo)] == [(0, 1), (0, 3)]
+    assert [cell(w) for w in (page.spoken_combo, page.eligible_combo)] == [(1, 1), (1, 3)]
+    assert cell(page.open_check) == (1, 4)
+    page.hide_category()  # as the referral dialog does
+    assert page.filters.indexOf(page.category_combo) == -1
+    assert not page.category_combo.isVisibleTo(page)
+    assert [cell(w) for w in (page.commune_combo, page.spoken_combo)] == [(0, 1), (0, 3)]
+    assert [cell(w) for w in (page.eligible_combo, page.open_check)] == [(1, 1), (1, 2)]

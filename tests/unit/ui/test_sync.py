@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,13 +19,23 @@ STRINGS = {
     "desk.sync_not_enrolled": "Not connected to the region",
     "desk.sync_revoked": "This office's access was revoked by the region: call the "
     "regional administrator",
-    "desk.sync_last_success": "Synced {when} · {pending} waiting",
+    "desk.sync_last_success_today": "Synced at {time} · {pending} waiting",
+    "desk.sync_last_success_on": "Synced on {day} at {time} · {pending} waiting",
     "desk.sync_never_pending": "Never synced · {pending} waiting",
     "desk.sync_quarantined": "{count} refused (see a supervisor)",
     "desk.sync_error_unavailable": "Regional server out of reach: retrying by itself",
     "desk.sync_error_other": "Sync failed",
 }
 TR = Catalog({"fr": STRINGS}).translator("fr")
+NOW = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)  # 21:00 in Morocco
+FAILING = {
+    "enrolled": True,
+    "last_success": "2026-11-29T13:05:00+00:00",
+    "pending": 2,
+    "quarantined": 1,
+    "last_error": "the regional server cannot be reached",
+    "error_kind": "unavailable",
+}
 
 
 def test_the_status_text_says_what_matters_in_plain_words() -> None:
@@ -33,18 +44,34 @@ def test_the_status_text_says_what_matters_in_plain_words() -> None:
     assert "revoked by the region" in status_text(revoked, TR)
     never = {"enrolled": True, "last_success": None, "pending": 4, "quarantined": 0}
     assert status_text(never, TR) == "Never synced · 4 waiting"
-    failing = {
-        "enrolled": True,
-        "last_success": "2026-11-29T13:05:00+00:00",
-        "pending": 2,
-        "quarantined": 1,
-        "last_error": "the regional server cannot be reached",
-        "error_kind": "unavailable",
-    }
-    assert status_text(failing, TR) == (
-        "Synced 29/11 14:05 · 2 waiting · 1 refused (see a supervisor) · "
-        "Regional server out of reach: retrying by itself"
+    synced = {**FAILING, "last_error": "", "error_kind": "", "quarantined": 0}
+    assert status_text(synced, TR, now=NOW) == "Synced at 14:05 · 2 waiting"  # office time
+    # the error first: what the officer must know, and what a short status bar still shows
+    assert status_text(FAILING, TR, now=NOW) == (
+        "Regional server out of reach: retrying by itself · "
+        "Synced at 14:05 · 2 waiting · 1 refused (see a supervisor)"
     )
+    assert status_text(FAILING, TR, now=NOW + timedelta(days=1)).startswith(
+        "Regional server out of reach: retrying by itself · Synced on 29/11 at 14:05 · "
+    )
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "zgh", "en"])
+def test_every_status_reads_in_the_four_languages(office: OfficeContext, language: str) -> None:
+    tr = office.catalog.translator(language)
+    statuses = [
+        {"enrolled": False},
+        {"enrolled": True, "last_success": None, "pending": 4},
+        {**FAILING, "last_error": "", "error_kind": ""},
+        {**FAILING, "last_success": "2026-11-27T09:30:00+00:00"},
+        {**FAILING, "error_kind": "revoked"},
+        {**FAILING, "error_kind": "error"},
+    ]
+    texts = [status_text(status, tr, now=NOW) for status in statuses]
+    for text in texts:
+        assert "{" not in text and "desk." not in text, text
+    assert len(set(texts)) == len(texts)
+    assert "14:05" in texts[2] and "27/11" in texts[3] and "10:30" in texts[3]
 
 
 @pytest.fixture

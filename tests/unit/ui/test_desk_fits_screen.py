@@ -1,0 +1,80 @@
+"""The desk fits the offices' 1280x800 screens: every page, in French, Arabic and Tamazight.
+
+Set ``BAOM_SHOTS_DIR`` to keep screenshots of the directory page and of the status bar
+after a failed sync (to look at them).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from db.models import Role
+from kiosk.directory.importer import import_directory
+from kiosk.directory_cli import demo_directory
+from kiosk.office import OfficeContext
+from ui.desk import DeskWindow
+from ui.desk_directory import DirectoryPage
+
+from .conftest import LogIn
+
+SCREEN = (1280, 800)
+FAILED_SYNC = {
+    "enrolled": True,
+    "last_success": "2026-11-28T13:05:00+00:00",
+    "last_error": "the regional server cannot be reached",
+    "error_kind": "unavailable",
+    "pending": 12,
+    "quarantined": 3,
+}
+"""The status after a failed round, the longest the status bar has to show."""
+
+
+def fits(desk: DeskWindow) -> bool:
+    """Whether the window may be as small as the screen, in both directions."""
+    hint = desk.minimumSizeHint()
+    layout = desk.layout().minimumSize()
+    return (
+        max(hint.width(), layout.width(), desk.minimumWidth()) <= SCREEN[0]
+        and max(hint.height(), layout.height(), desk.minimumHeight()) <= SCREEN[1]
+    )
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "zgh"])
+def test_every_desk_page_fits_a_1280_by_800_screen(
+    qtbot: QtBot, office: OfficeContext, desk: DeskWindow, log_in: LogIn, language: str
+) -> None:
+    import_directory(office.store, office.system, demo_directory())  # long service names
+    office.accounts.add(office.system, "hassan", Role.SUPERVISOR, "long-password-1")
+    log_in(desk, "hassan", "long-password-1")  # a supervisor sees every section
+    main = desk.main_page
+    assert main is not None and "reports" in main.sections
+    desk.language.set_language(language)
+    desk.on_sync_status(FAILED_SYNC)
+    desk.resize(*SCREEN)
+    for section in main.sections:
+        main.show_section(section)
+        QApplication.processEvents()
+        assert fits(desk), (section, desk.minimumSizeHint())
+        assert (desk.width(), desk.height()) == SCREEN, section
+    assert desk.sync_label.text().startswith(
+        desk.language.translator("desk.sync_error_unavailable")
+    )
+    assert desk.sync_label.toolTip() == desk.sync_label.text()  # whole, even when shortened
+
+    folder = os.environ.get("BAOM_SHOTS_DIR")
+    if folder and language in ("fr", "ar"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        main.show_section("directory")
+        directory = main.section_pages["directory"]
+        assert isinstance(directory, DirectoryPage)
+        qtbot.waitUntil(lambda: not directory.searching and directory.results.count() > 0)
+        with qtbot.waitSignal(directory.card_shown, timeout=5000):
+            directory.results.setCurrentRow(0)
+        QApplication.processEvents()
+        assert desk.grab().save(str(Path(folder) / f"directory_{language}.png"))
+        assert desk.statusBar().grab().save(str(Path(folder) / f"status_{language}.png"))
