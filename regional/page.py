@@ -8,7 +8,7 @@ same plain 404. Requests are rate-limited per client address.
 from __future__ import annotations
 
 import hmac
-from datetime import date
+from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -99,17 +99,32 @@ def _report(form: dict[str, str], lang: str) -> Report | str:
     return Report("done", provided=form.get("provided", "").strip()[:300], outcome_date=str(day))
 
 
+def _plausible_date(report: Report, made_at: datetime, now: datetime) -> bool:
+    """Whether a service was rendered on a day between the referral and today.
+
+    Times are UTC; a day of margin lets an office ahead of UTC report its own today.
+    """
+    if report.state != "done":
+        return True
+    day = date.fromisoformat(report.outcome_date)
+    return made_at.date() <= day <= (now + timedelta(days=1)).date()
+
+
 def _submit(runtime: Runtime, token: str, form: dict[str, str], lang: str) -> HTMLResponse:
     if not hmac.compare_digest(form.get("nonce", ""), runtime.nonce(token)):
         return _not_found()
     report = _report(form, lang)
     if isinstance(report, str):
         return _show(runtime, token, lang, page_html.TEXTS[lang][report], status=400)
+    now = runtime.now()
     with runtime.factory() as session, session.begin():
-        view = find_referral(session, token, runtime.now(), lock=True)
+        view = find_referral(session, token, now, lock=True)
         if view is None:
             return _not_found()
-        result = record_report(session, view, report, runtime.now())
+        plausible = _plausible_date(report, view.made_at, now)
+        result = record_report(session, view, report, now) if plausible else None
+    if result is None:
+        return _show(runtime, token, lang, page_html.TEXTS[lang]["bad_date"], status=400)
     if result is Result.REFUSED:
         return HTMLResponse(page_html.message_page(lang, "refused"), status_code=409)
     return HTMLResponse(page_html.message_page(lang, "thanks"))

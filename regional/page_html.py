@@ -38,6 +38,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "missing_date": "Indiquez la date à laquelle le service a été rendu.",
         "missing_reason": "Choisissez le motif du refus.",
         "missing_outcome": "Choisissez une réponse.",
+        "bad_date": "La date ne peut être ni avant l'orientation ni dans le futur.",
     },
     "ar": {
         "title": "توجيه مكتب الاستقبال",
@@ -68,13 +69,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "missing_date": "المرجو تحديد تاريخ تقديم الخدمة.",
         "missing_reason": "المرجو اختيار سبب الرفض.",
         "missing_outcome": "المرجو اختيار جواب.",
+        "bad_date": "لا يمكن أن يكون التاريخ قبل تاريخ التوجيه ولا في المستقبل.",
     },
 }
 _STYLE = (
-    "body{font-family:sans-serif;font-size:18px;margin:0 auto;max-width:40rem;padding:1rem}"
-    "dt{font-weight:bold}dd{margin:0 0 .6rem}label{display:block;padding:.7rem 0}"
-    "input,select,button{font-size:18px;min-height:48px}input[type=radio]{width:28px}"
-    "button{width:100%;margin-top:1rem}.error{color:#a00}"
+    "body{font-family:sans-serif;font-size:18px;line-height:1.4;margin:0 auto;max-width:40rem;"
+    "padding:1rem}h1{font-size:1.6rem}dt{font-weight:bold}dd{margin:0 0 .6rem}"
+    "fieldset{border:1px solid #999;padding:.5rem 1rem}legend{font-weight:bold;padding:0 .3rem}"
+    "label{display:block;padding:.5rem 0}"
+    ".choice{display:flex;align-items:center;gap:.7rem;min-height:48px;padding:0}"
+    "input,select,button{font-size:18px;min-height:48px;box-sizing:border-box}"
+    ".choice input{width:28px;height:28px;min-height:0;margin:0;flex:none}"
+    "input[type=text],input[type=date],select{display:block;width:100%;margin-top:.3rem}"
+    "button{width:100%;margin-top:1rem}.switch a{display:inline-block;padding:.7rem 0}"
+    ".error{color:#a00;font-weight:bold}"
 )
 
 
@@ -96,7 +104,7 @@ def referral_page(lang: str, facts: dict[str, str], nonce: str, token: str, erro
     t = TEXTS[lang]
     other = "ar" if lang == "fr" else "fr"
     rows = "".join(
-        f"<dt>{escape(t[key])}</dt><dd>{escape(facts[key])}</dd>"
+        f"<dt>{escape(t[key])}</dt><dd><bdi>{escape(facts[key])}</bdi></dd>"
         for key in ("service", "made", "office", "code", "priority")
     )
     reasons = "".join(
@@ -109,16 +117,19 @@ def referral_page(lang: str, facts: dict[str, str], nonce: str, token: str, erro
         f'</legend><input type="hidden" name="nonce" value="{escape(nonce)}">'
         f'<input type="hidden" name="lang" value="{lang}">'
         + "".join(
-            f'<label><input type="radio" name="outcome" value="{value}"> {escape(t[value])}</label>'
+            f'<label class="choice"><input type="radio" name="outcome" value="{value}">'
+            f"<span>{escape(t[value])}</span></label>"
             for value in ("received", "done", "declined")
         )
         + f'<label>{escape(t["provided"])} <input type="text" name="provided" maxlength="300">'
-        f'</label><label>{escape(t["date"])} <input type="date" name="outcome_date"></label>'
+        f'</label><label>{escape(t["date"])} <input type="date" name="outcome_date" '
+        f'min="{escape(facts["made"])}"></label>'
         f'<label>{escape(t["reason"])} <select name="reason"><option value=""></option>'
         f"{reasons}</select></label></fieldset>"
         f'<button type="submit" id="submit">{escape(t["submit"])}</button></form>'
     )
-    switch = f'<p><a href="/r/{escape(token)}?lang={other}">{escape(t["switch"])}</a></p>'
+    link = f'<a href="/r/{escape(token)}?lang={other}">{escape(t["switch"])}</a>'
+    switch = f'<p class="switch">{link}</p>'
     body = f"<h1>{escape(t['title'])}</h1><dl>{rows}</dl>{alert}{form}{switch}"
     return _page(lang, t["title"], body)
 
