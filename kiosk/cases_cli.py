@@ -174,10 +174,9 @@ def _person(args: argparse.Namespace, context: OfficeContext) -> int:
 
 
 def _referral(args: argparse.Namespace, context: OfficeContext) -> int:
-    from sqlalchemy import select
 
     from db.base import utcnow
-    from db.cases import Referral, ReferralState
+    from db.cases import ReferralState
     from kiosk.cases.casework import find_case
     from kiosk.cases.referrals import (
         NewReferral,
@@ -185,9 +184,9 @@ def _referral(args: argparse.Namespace, context: OfficeContext) -> int:
         change_state,
         create_referral,
         find_referral,
-        is_overdue,
         referral_view,
     )
+    from kiosk.cases.views import list_referrals
 
     url = context.regional_url
     if args.action in ("show", "list"):
@@ -196,13 +195,7 @@ def _referral(args: argparse.Namespace, context: OfficeContext) -> int:
                 answer: Any = referral_view(find_referral(session, args.code), url, utcnow())
                 text = json.dumps(answer, ensure_ascii=False, indent=2)
             else:
-                now = utcnow()
-                found = session.scalars(select(Referral).order_by(Referral.due_at))
-                answer = [
-                    referral_view(r, url, now)
-                    for r in found
-                    if not args.overdue or is_overdue(r, now)
-                ]
+                answer = list_referrals(session, url, utcnow(), overdue_only=args.overdue)
                 text = "\n".join(f"{r['code']}  {r['state']:<10} {r['service']}" for r in answer)
         show(args, answer, text)
         return 0

@@ -76,11 +76,23 @@ class Catalog:
         return self.language(REFERENCE_LANGUAGE)
 
     def text(self, language: str, key: str, **params: object) -> str:
-        """The string ``key`` in ``language``, falling back to French, then to the key."""
+        """The string ``key`` in ``language``, falling back to French, then to the key.
+
+        A parameter that is an error with a ``message_key`` known to the catalog (the
+        core's refusals) is itself said in ``language``.
+        """
         template = self._strings.get(language, {}).get(key)
         if template is None:
             template = self._strings[REFERENCE_LANGUAGE].get(key, key)
-        return template.format(**params) if params else template
+        if not params:
+            return template
+        return template.format(**{name: self._said(language, v) for name, v in params.items()})
+
+    def _said(self, language: str, value: object) -> object:
+        key = getattr(value, "message_key", None)
+        if isinstance(value, Exception) and key in self._strings[REFERENCE_LANGUAGE]:
+            return self.text(language, str(key), **getattr(value, "params", {}))
+        return value
 
     def keys(self, language: str = REFERENCE_LANGUAGE) -> frozenset[str]:
         """Every key that ``language`` defines."""

@@ -10,21 +10,16 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from db.cases import (
-    Case,
     CaseEntryKind,
-    CaseStatus,
     Person,
-    Referral,
     ReferralPriority,
     ReferralState,
 )
 from db.uow import Actor
 from kiosk.cases import casework, referrals
 from kiosk.cases.persons import search_persons
-from kiosk.cases.views import case_detail, follow_up, list_cases
+from kiosk.cases.views import case_detail, follow_up, list_cases, list_referrals
 from kiosk.office import OfficeContext
 
 
@@ -54,19 +49,7 @@ def find_people(context: OfficeContext, query: str) -> list[dict[str, Any]]:
                 }
                 for row in list_cases(session, limit=30)
             ]
-        people = [hit.as_json() for hit in search_persons(session, query, limit=30)]
-        # the core's hits carry no cases: read them here (a read, until kiosk.cases does it)
-        ids = [uuid.UUID(person["person_id"]) for person in people]
-        cases = session.scalars(
-            select(Case).where(Case.person_id.in_(ids)).order_by(Case.opened_at.desc())
-        ).all()
-        for person in people:
-            person["cases"] = [
-                {"case_id": str(c.id), "code": c.code, "status": CaseStatus(c.status).value}
-                for c in cases
-                if str(c.person_id) == person["person_id"]
-            ]
-        return people
+        return [hit.as_json() for hit in search_persons(session, query, limit=30)]
 
 
 def person_answers(context: OfficeContext, person_id: str) -> dict[str, object]:
@@ -95,18 +78,8 @@ def read_referrals(
     context: OfficeContext, overdue_only: bool, now: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Referrals, the most recent first (the overdue ones only if asked), with case codes."""
-    now = now or _now()
     with context.store.session() as session:
-        statement = select(Referral, Case.code).join(Case, Case.id == Referral.case_id)
-        if overdue_only:
-            statement = statement.where(
-                Referral.state.in_(list(referrals.OPEN_STATES)), Referral.due_at < now
-            )
-        rows = session.execute(statement.order_by(Referral.due_at.desc()).limit(300))
-        return [
-            {**referrals.referral_view(r, context.regional_url, now), "case_code": code}
-            for r, code in rows
-        ]
+        return list_referrals(session, context.regional_url, now or _now(), overdue_only)
 
 
 def write_entry(context: OfficeContext, actor: Actor, case_id: str, kind: str, text: str) -> None:

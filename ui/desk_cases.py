@@ -36,6 +36,8 @@ from ui.tasks import Tasks
 class CasesPage(QWidget):
     """Person search, case page and intake wizard, one at a time.
 
+    ``sync_soon`` (None when the desk does not sync) is called once a referral is saved.
+
     Signals:
         wizard_started(object): an intake wizard is shown; carries the wizard.
         intake_finished(object): an intake was saved; carries the ``SavedIntake``.
@@ -52,6 +54,7 @@ class CasesPage(QWidget):
         tasks: Tasks,
         changes: ChangeWatcher | None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sync_soon: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.section = "cases"
@@ -62,7 +65,7 @@ class CasesPage(QWidget):
         self._notice: tuple[str, dict[str, Any]] | None = None
         self.wizard: IntakeWizard | None = None
         self.search = PersonSearchPage(context, language, tasks)
-        self.case_page = CasePage(context, language, actor, tasks, now)
+        self.case_page = CasePage(context, language, actor, tasks, now, sync_soon)
         self.notice_label = named(QLabel(wordWrap=True), "casesNotice")
         self.notice_label.hide()
         self.stack = QStackedWidget()

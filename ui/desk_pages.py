@@ -182,9 +182,7 @@ class MainPage(QWidget):
             elif section == "cases":
                 from ui.desk_cases import CasesPage
 
-                page = CasesPage(context, language, actor, tasks, changes)
-                # CasesPage does not take it (yet): hand it to its case page directly
-                page.case_page.sync_soon = sync_soon
+                page = CasesPage(context, language, actor, tasks, changes, sync_soon=sync_soon)
             elif section == "referrals":
                 from ui.desk_referrals import ReferralsPage
 

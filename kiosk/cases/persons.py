@@ -133,7 +133,7 @@ def _by_case_code(session: Session, query: str) -> list[PersonHit]:
     person = session.get(Person, case.person_id)
     if person is None:
         return []
-    return [PersonHit(person_view(person), 1.0, ("case_code",))]
+    return _with_cases(session, [PersonHit(person_view(person), 1.0, ("case_code",))])
 
 
 def _candidates(
@@ -216,7 +216,22 @@ def search_persons(session: Session, query: str, limit: int = 20) -> list[Person
         for person in session.scalars(statement)
     ]
     hits.sort(key=lambda hit: (-hit.score, hit.person["family_name"], hit.person["given_name"]))
-    return hits[:limit]
+    return _with_cases(session, hits[:limit])
+
+
+def _with_cases(session: Session, hits: list[PersonHit]) -> list[PersonHit]:
+    """The hits with the codes of each person's cases, the newest first (one query)."""
+    ids = [uuid.UUID(hit.person["person_id"]) for hit in hits]
+    cases = session.scalars(
+        select(Case).where(Case.person_id.in_(ids)).order_by(Case.opened_at.desc())
+    ).all()
+    for hit in hits:
+        hit.person["cases"] = [
+            {"case_id": str(case.id), "code": case.code, "status": CaseStatus(case.status).value}
+            for case in cases
+            if str(case.person_id) == hit.person["person_id"]
+        ]
+    return hits
 
 
 def likely_duplicates(

@@ -139,6 +139,20 @@ def list_cases(
     ]
 
 
+def list_referrals(
+    session: Session, regional_url: str, now: datetime, overdue_only: bool = False, limit: int = 300
+) -> list[dict[str, Any]]:
+    """Referrals, the latest due first (only those past due without an outcome if asked),
+    each with the code of its case."""
+    statement = select(Referral, Case.code).join(Case, Case.id == Referral.case_id)
+    if overdue_only:
+        statement = statement.where(Referral.state.in_(list(OPEN_STATES)), Referral.due_at < now)
+    rows = session.execute(statement.order_by(Referral.due_at.desc()).limit(limit))
+    return [
+        {**referral_view(referral, regional_url, now), "case_code": code} for referral, code in rows
+    ]
+
+
 def office_day(now: datetime) -> date:
     """Today in the office's zone."""
     return now.astimezone(OFFICE_ZONE).date()

@@ -56,3 +56,21 @@ def test_a_missing_string_falls_back_to_french_then_to_the_key() -> None:
     assert catalog.text("en", "b") == "Bee"
     assert catalog.text("en", "nothing") == "nothing"
     assert catalog.missing("en") == {"a"}
+
+
+def test_a_refusal_of_the_core_is_said_in_the_officers_language() -> None:
+    from kiosk.cases.referrals import ReferralError
+
+    catalog = default_catalog()
+    refusal = ReferralError(
+        "english for the command line", "transition", code="K7QX-M4PR", state="done", wanted="sent"
+    )
+    arabic = catalog.text("ar", "desk.referral.refused", detail=refusal)
+    french = catalog.text("fr", "desk.referral.refused", detail=refusal)
+    assert "K7QX-M4PR" in arabic and "english" not in arabic
+    assert (
+        french
+        == "Refusé : L'orientation K7QX-M4PR est « done » : elle ne peut pas devenir « sent »."
+    )
+    plain = catalog.text("fr", "desk.referral.refused", detail=ValueError("no key"))
+    assert plain == "Refusé : no key"

@@ -103,3 +103,12 @@ def test_a_name_and_a_birth_year_together_narrow_the_search(
     assert _found(office, "Fatima 1990") == [("Fadma", "Ait Taleb")]
     assert _found(office, "Fatima 1991") == []
     assert _found(office, "Ahmed Benali 1975") == [("Ahmed", "Benali")]
+
+
+def test_a_person_found_comes_with_the_codes_of_their_cases(
+    office: OfficeContext, people: dict[str, SavedIntake]
+) -> None:
+    with office.store.session() as session:
+        (hit,) = search_persons(session, "Ahmed Benali")
+    assert [case["code"] for case in hit.person["cases"]] == [people["ahmed"].case_code]
+    assert hit.person["cases"][0]["status"] == "open"

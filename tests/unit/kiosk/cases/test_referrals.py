@@ -25,7 +25,7 @@ from kiosk.cases.referrals import (
     record_outcome,
     redirect,
 )
-from kiosk.cases.views import follow_up
+from kiosk.cases.views import follow_up, list_referrals
 from kiosk.office import OfficeContext
 from kiosk.sync.wire import ReferralOutcome
 from tests.unit.kiosk.cases.conftest import answers, service_for
@@ -167,5 +167,9 @@ def test_codes_are_found_as_typed_and_overdue_referrals_reach_the_follow_up(
             find_referral(session, "OOII-1111")
         soon = follow_up(session, utcnow() + timedelta(hours=2))
         late = follow_up(session, utcnow() + timedelta(hours=25))
+        listed = list_referrals(session, "https://r.example", utcnow() + timedelta(hours=25))
+        overdue = list_referrals(session, "https://r.example", utcnow(), overdue_only=True)
     assert soon["referrals"] == []
     assert [item["code"] for item in late["referrals"]] == [referral.code]
+    assert [(item["code"], item["overdue"]) for item in listed] == [(referral.code, True)]
+    assert listed[0]["case_code"] and overdue == []
