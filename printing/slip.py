@@ -9,6 +9,7 @@ language only); Arabic sections are right-aligned, the others left-aligned.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,7 +34,8 @@ from printing.layout import (
 REFERRAL_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud, typed
 CODE_SIZE = 56
 OFFICE_ZONE = ZoneInfo("Africa/Casablanca")
-FIRST_STRONG_ISOLATE = "\u2068"
+LEFT_TO_RIGHT_ISOLATE = "\u2066"
+RIGHT_TO_LEFT_ISOLATE = "\u2067"
 POP_ISOLATE = "\u2069"
 BILINGUAL = "visitor_and_french"
 ONE_LANGUAGE = "visitor_only"
@@ -82,13 +84,26 @@ def slip_languages(language: str, mode: str) -> tuple[str, ...]:
     return (language, "fr")
 
 
+def _starts_right_to_left(text: str) -> bool:
+    """Whether the first letter of ``text`` (if any) belongs to a right-to-left script."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
 def labelled(language: str, key: str, value: Localized | str) -> str:
     """The line "label: value" in ``language`` (French puts a space before the colon)."""
     label = print_labels().text(language, key)
     text = value if isinstance(value, str) else pick(value, language)
     if is_right_to_left(language):
-        # an isolate keeps "+212 528 00 00 00" in its own order inside right-to-left text
-        return f"{label}: {FIRST_STRONG_ISOLATE}{text}{POP_ISOLATE}"
+        # an isolate keeps "+212 528 00 00 00" in its own order inside right-to-left text;
+        # chosen here, since Qt lays a first-strong isolate without letters right to left
+        isolate = RIGHT_TO_LEFT_ISOLATE if _starts_right_to_left(text) else LEFT_TO_RIGHT_ISOLATE
+        return f"{label}: {isolate}{text}{POP_ISOLATE}"
     return f"{label} : {text}" if language == "fr" else f"{label}: {text}"
 
 

@@ -29,7 +29,7 @@ from printing.jobs import print_referral_slip, slip_layout, spool_for
 from printing.layout import Text
 from printing.printer import PrinterConfig
 from printing.referral_slip import read_referral_slip, referral_slip_for, slip_hours_words
-from printing.slip import distinct
+from printing.slip import distinct, labelled
 from tests.helpers.escpos import decode
 from tests.helpers.printers import loopback_printer
 
@@ -171,9 +171,9 @@ def test_an_unknown_or_closed_referral_has_no_slip(office: OfficeContext, code: 
         ("en", f"Mon{DASH}Fri: {WEEK}", "24 hours a day", f"Mon, Wed: {MORNING}"),
         (
             "ar",
-            f"الإثنين{DASH}الجمعة: {WEEK}",
+            f"الإثنين{DASH}الجمعة: \u2066{WEEK}\u2069",  # the times isolated left to right
             "24 ساعة على 24",
-            f"الإثنين, الأربعاء: {MORNING}",
+            f"الإثنين, الأربعاء: \u2066{MORNING}\u2069",
         ),
         (
             "zgh",
@@ -204,3 +204,19 @@ def test_a_text_in_french_only_prints_once() -> None:
 def test_the_slip_time_is_now(office: OfficeContext, code: str) -> None:
     before = datetime.now(UTC)
     assert before <= referral_slip_for(office, code).issued_at <= datetime.now(UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "isolate"),
+    [
+        ("+212 528 00 00 00", "\u2066"),
+        ("08:30\u201316:30", "\u2066"),
+        ("تالوين", "\u2067"),
+        ("Taliouine", "\u2066"),
+        ("12, شارع محمد الخامس", "\u2067"),
+    ],
+)
+def test_a_value_in_arabic_lines_keeps_its_own_direction(value: str, isolate: str) -> None:
+    line = labelled("ar", "slip.phone", value)
+    assert line.endswith(f"{isolate}{value}\u2069")
+    assert labelled("fr", "slip.phone", value).endswith(f" {value}")
