@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from db.base import utcnow
 from db.cases import AccompanimentStep, Case, CaseEntry, CaseEntryKind, CaseNeed, CaseStatus
 from db.uow import UnitOfWork
-from kiosk.cases.codes import CodeError, normalise_code
+from kiosk.cases.codes import CodeError, id_or_code
 from kiosk.cases.errors import CaseWorkError
 
 NOTE_LIMIT = 500
@@ -26,15 +26,13 @@ def find_case(session: Session, code_or_id: str) -> Case:
     """The case with this code (as typed) or id, else a :class:`CaseError`."""
     text = code_or_id.strip()
     try:
-        key = uuid.UUID(text)
-    except ValueError:
-        try:
-            code = normalise_code(text)
-        except CodeError:
-            raise CaseError(
-                f"{text!r} is neither a case code (C-XXXXXX) nor a case id", "not_a_case", text=text
-            ) from None
-        found = session.scalar(select(Case).where(Case.code == code))
+        key = id_or_code(text)
+    except CodeError:
+        raise CaseError(
+            f"{text!r} is neither a case code (C-XXXXXX) nor a case id", "not_a_case", text=text
+        ) from None
+    if isinstance(key, str):
+        found = session.scalar(select(Case).where(Case.code == key))
     else:
         found = session.get(Case, key)
     if found is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud, typed
 
@@ -54,10 +55,10 @@ def normalise_code(text: str) -> str:
     return prefix + body if prefix else _group(body)
 
 
-def is_code_text(text: str) -> bool:
-    """Whether ``text`` reads as a code (so that a search looks for a case or a referral)."""
+def id_or_code(text: str) -> uuid.UUID | str:
+    """A typed reference as an id, or else as a code in its printed form (:class:`CodeError`
+    when it is neither)."""
     try:
-        normalise_code(text)
-    except CodeError:
-        return False
-    return any(character.isdigit() for character in text)
+        return uuid.UUID(text.strip())
+    except ValueError:
+        return normalise_code(text)

@@ -33,7 +33,7 @@ from db.cases import (
 )
 from db.uow import UnitOfWork
 from kiosk.accounts import Permission, has_permission
-from kiosk.cases.codes import CodeError, new_referral_code, new_token, normalise_code
+from kiosk.cases.codes import CodeError, id_or_code, new_referral_code, new_token
 from kiosk.cases.errors import CaseWorkError
 from kiosk.directory.card import UnknownService, service_card
 from kiosk.directory.profile import NEED_CATEGORIES
@@ -191,13 +191,11 @@ def find_referral(session: Session, code_or_id: str) -> Referral:
     """The referral with this code (as typed) or id, else a :class:`ReferralError`."""
     text = code_or_id.strip()
     try:
-        key = uuid.UUID(text)
-    except ValueError:
-        try:
-            code = normalise_code(text)
-        except CodeError as error:
-            raise ReferralError(str(error), "not_a_code", text=text) from None
-        found = session.scalar(select(Referral).where(Referral.code == code))
+        key = id_or_code(text)
+    except CodeError as error:
+        raise ReferralError(str(error), "not_a_code", text=text) from None
+    if isinstance(key, str):
+        found = session.scalar(select(Referral).where(Referral.code == key))
     else:
         found = session.get(Referral, key)
     if found is None:

@@ -22,7 +22,7 @@ from kiosk.cases.views import list_cases
 from kiosk.demo import prepare_demo
 from kiosk.office import OfficeContext, open_office
 from kiosk.paths import Paths
-from tests.unit.kiosk.cases.conftest import answers
+from tests.helpers.intake import answers
 
 PEOPLE = 200_000
 SAVES = 200

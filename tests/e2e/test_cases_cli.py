@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.test_cli import baom
-from tests.unit.kiosk.cases.conftest import answers
+from tests.helpers.intake import answers
 
 
 def _json(data_dir: Path, *args: str) -> Any:

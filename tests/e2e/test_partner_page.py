@@ -25,8 +25,8 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.helpers import regional
 from tests.helpers.browser import chromium
+from tests.helpers.intake import answers
 from tests.helpers.sync_office import baom, baom_json, enrolled_office
-from tests.unit.kiosk.cases.conftest import answers
 
 SHOTS = Path("/tmp/partner")
 DEMO_DIRECTORY = Path(__file__).resolve().parents[2] / "resources/directory/souss-massa-demo.json"

@@ -17,25 +17,11 @@ from PIL import Image
 
 from tests.e2e.test_cli import baom
 from tests.helpers.escpos import decode
+from tests.helpers.intake import answers
 from tests.helpers.printers import loopback_printer
 
 REGIONAL_URL = "https://regional.souss-massa.example"
-ANSWERS: dict[str, object] = {
-    "consent.record": True,
-    "consent.share": True,
-    "consent.stats": True,
-    "consent.method": "verbal",
-    "person.given_name": "Aminata",
-    "person.family_name": "Diallo",
-    "person.sex": "f",
-    "person.birth_year": 1990,
-    "person.nationality": "SN",
-    "person.category": "rpt",
-    "person.commune": "Taliouine",
-    "person.language": "ar",
-    "household.size": 3,
-    "needs": ["civil_registration"],
-}
+ANSWERS = answers(person__language="ar")
 
 
 def answer(data_dir: Path, *args: str) -> Any:

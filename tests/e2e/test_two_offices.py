@@ -23,8 +23,8 @@ from kiosk.office import OfficeContext, open_office
 from kiosk.paths import Paths
 from kiosk.sync import rounds, state
 from tests.helpers import regional
+from tests.helpers.intake import answers
 from tests.helpers.sync_office import baom, baom_json, enrolled_office, local_envelopes
-from tests.unit.kiosk.cases.conftest import answers
 from ui.sync import TICK_MS, _round_if_due
 
 DEMO_DIRECTORY = Path(__file__).resolve().parents[2] / "resources/directory/souss-massa-demo.json"

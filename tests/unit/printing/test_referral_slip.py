@@ -31,27 +31,12 @@ from printing.printer import PrinterConfig
 from printing.referral_slip import read_referral_slip, referral_slip_for, slip_hours_words
 from printing.slip import distinct, labelled
 from tests.helpers.escpos import decode
+from tests.helpers.intake import answers
 from tests.helpers.printers import loopback_printer
 
 WEEK = f"08:30{DASH}16:30"
 MORNING = f"09:00{DASH}12:00"
-ANSWERS: dict[str, object] = {
-    "consent.record": True,
-    "consent.share": True,
-    "consent.stats": True,
-    "consent.method": "verbal",
-    "person.given_name": "Aminata",
-    "person.family_name": "Diallo",
-    "person.sex": "f",
-    "person.birth_year": 1990,
-    "person.nationality": "SN",
-    "person.category": "rpt",
-    "person.commune": "Taliouine",
-    "person.phone": "+212 612 345 678",
-    "person.language": "ar",
-    "household.size": 3,
-    "needs": ["civil_registration"],
-}
+ANSWERS = answers(person__language="ar", person__phone="+212 612 345 678")
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from kiosk.cases.drafts import discard_draft, load_draft, save_draft
 from kiosk.cases.intake import IntakeRequest, submit_intake
 from kiosk.cases.views import case_detail, follow_up, list_cases, office_day
 from kiosk.office import OfficeContext
-from tests.unit.kiosk.cases.conftest import answers
+from tests.helpers.intake import answers
 
 
 def test_notes_steps_and_closing_show_on_the_timeline_in_order(office: OfficeContext) -> None:

@@ -17,7 +17,7 @@ from kiosk.cases.intake import IntakeInvalid, IntakeRequest, submit_intake
 from kiosk.forms import load_form
 from kiosk.office import OfficeContext
 from kiosk.queue.service import QueueService, TicketRequest
-from tests.unit.kiosk.cases.conftest import answers
+from tests.helpers.intake import answers
 
 SAVED_TABLES = (Person, Case, Visit, CaseNeed, Intake, CaseEntry)
 

@@ -12,7 +12,7 @@ from kiosk.accounts import PermissionDenied
 from kiosk.cases.intake import IntakeRequest, SavedIntake, submit_intake
 from kiosk.cases.persons import likely_duplicates, merge_persons, search_persons
 from kiosk.office import OfficeContext
-from tests.unit.kiosk.cases.conftest import answers
+from tests.helpers.intake import answers
 
 
 def _person(office: OfficeContext, given: str, family: str, **changes: object) -> SavedIntake:

@@ -16,7 +16,8 @@ from kiosk.directory_cli import demo_directory
 from kiosk.office import OfficeContext
 from kiosk.sync import state, wire
 from kiosk.sync.apply import apply_page
-from tests.unit.kiosk.cases.conftest import answers, service_for
+from tests.helpers.intake import answers
+from tests.unit.kiosk.cases.conftest import service_for
 
 
 def _referral(office: OfficeContext) -> uuid.UUID:
