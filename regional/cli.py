@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.directory.reader import PackageError
 from kiosk.sync.bundle import BundleError
-from regional import bundle, offices
+from regional import accounts, bundle, offices
 from regional.clock import utcnow
 from regional.config import Settings
 from regional.database import make_engine, session_factory, upgrade_if_behind
@@ -65,6 +65,15 @@ def _parser() -> argparse.ArgumentParser:
     setting.add_argument("office_id", type=uuid.UUID)
     setting.add_argument("key")
     setting.add_argument("value_json")
+    for verb, what in (
+        ("disable", "stop an office's account from logging in"),
+        ("enable", "let a disabled account of an office log in again"),
+    ):
+        account = actions.add_parser(
+            f"{verb}-account", parents=[common], help=f"{what} (at the office's next pull)"
+        )
+        account.add_argument("office_id", type=uuid.UUID)
+        account.add_argument("name")
     directory = sub.add_parser("directory", parents=[common], help="the service directory")
     imp = directory.add_subparsers(dest="action", required=True).add_parser(
         "import", parents=[common]
@@ -108,6 +117,14 @@ def _office(args: argparse.Namespace, factory: Any) -> None:
         elif args.action == "revoke":
             offices.revoke(session, args.office_id, now)
             _print(args, {"office_id": str(args.office_id), "revoked": True}, "revoked")
+        elif args.action in ("disable-account", "enable-account"):
+            disabled = args.action == "disable-account"
+            change = accounts.set_account_disabled(
+                session, args.office_id, args.name, disabled, now
+            )
+            verb = "disabled" if disabled else "enabled"
+            text = f"account {change.name!r} {verb} as change {change.seq} (at the next pull)"
+            _print(args, change.as_json(), text)
         else:
             seq = offices.set_setting(session, args.office_id, args.key, args.value_json, now)
             _print(args, {"seq": seq}, f"setting recorded as change {seq}")

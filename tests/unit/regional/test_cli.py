@@ -6,8 +6,10 @@ import json
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from regional.cli import main
+from tests.unit.regional.factories import Clock, Enrolled, enrolled, envelope, push, record
 
 
 def run(capsys: pytest.CaptureFixture[str] | None, *args: str) -> tuple[int, str, str]:
@@ -56,6 +58,8 @@ def test_office_add_list_revoke(db_url: str, capsys: pytest.CaptureFixture[str])
     [
         ["office", "revoke", "00000000-0000-0000-0000-000000000000"],
         ["office", "set-setting", "00000000-0000-0000-0000-000000000000", "k", "1"],
+        ["office", "disable-account", "00000000-0000-0000-0000-000000000000", "amina"],
+        ["office", "enable-account", "00000000-0000-0000-0000-000000000000", "amina"],
         ["office", "add", ""],
         ["directory", "import", "/nonexistent/package.json"],
         ["import-bundle", "/nonexistent/bundle"],
@@ -100,3 +104,76 @@ def test_the_throughput_measure_runs(tmp_path) -> None:
 
     rate = measure_throughput(f"sqlite:///{tmp_path}/bench.db", offices=2, envelopes=200, batch=50)
     assert rate > 0
+
+
+def _account_changes(client: TestClient, office: Enrolled) -> list[dict[str, Any]]:
+    changes = client.get("/api/v1/pull", headers=office.headers).json()["changes"]
+    return [change for change in changes if change["entity_type"] == "user_account"]
+
+
+def test_disable_and_enable_an_account_from_its_latest_pushed_payload(
+    client: TestClient, db_url: str, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    office = enrolled(client, db_url, "BAOM Agadir", clock())
+    first = record(
+        office.office_id,
+        name="amina",
+        role="officer",
+        password_hash="$argon2id$v=19$first",
+        language="fr",
+        disabled=False,
+    )
+    second = {**first, "version": 2, "language": "ar", "password_hash": "$argon2id$v=19$second"}
+    other = record(office.office_id, name="youssef", role="supervisor", password_hash="h")
+    verdicts = push(
+        client,
+        office,
+        envelope("user_account", second),  # received first, but the higher version
+        envelope("user_account", first),
+        envelope("user_account", other),
+    )
+    assert verdicts == ["accepted"] * 3
+
+    code, out, err = run(
+        capsys, "office", "disable-account", office.office_id, "amina", "--json", "--db", db_url
+    )
+    assert code == 0, err
+    answer = json.loads(out)
+    assert answer["account_id"] == first["id"] and answer["disabled"] is True
+    [change] = _account_changes(client, office)
+    assert change["seq"] == answer["seq"] and change["entity_id"] == first["id"]
+    assert change["operation"] == "upsert"
+    assert change["payload"] == {"id": first["id"], "name": second["name"], "disabled": True}
+
+    code, out, _ = run(
+        capsys, "office", "enable-account", office.office_id, " amina", "--db", db_url
+    )
+    assert code == 0 and "enabled" in out
+    assert [c["payload"]["disabled"] for c in _account_changes(client, office)] == [True, False]
+    other_office = enrolled(client, db_url, "BAOM Tata", clock())
+    assert _account_changes(client, other_office) == []
+
+
+def test_an_account_renamed_or_never_pushed_is_refused(
+    client: TestClient, db_url: str, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    office = enrolled(client, db_url, "BAOM Agadir", clock())
+    account = record(office.office_id, name="amina", role="officer", password_hash="h")
+    renamed = {**account, "version": 2, "name": "amina.b"}
+    assert push(client, office, envelope("user_account", account)) == ["accepted"]
+    assert push(client, office, envelope("user_account", renamed)) == ["accepted"]
+    expected = {
+        "amina": f"Office {office.office_id}'s account 'amina' was renamed or deleted since: "
+        "give its current name.",
+        "nobody": f"Office {office.office_id} has never pushed an account named 'nobody'.",
+    }
+    for name, message in expected.items():
+        code, out, err = run(
+            capsys, "office", "disable-account", office.office_id, name, "--db", db_url
+        )
+        assert (code, out, err) == (1, "", f"baom-regional: {message}\n")
+    code, _, _ = run(
+        capsys, "office", "disable-account", office.office_id, "amina.b", "--db", db_url
+    )
+    assert code == 0
+    assert _account_changes(client, office)[0]["payload"]["name"] == "amina.b"

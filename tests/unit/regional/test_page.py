@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import escape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -90,6 +91,48 @@ def test_a_decline_needs_a_listed_reason(client: TestClient, db_url: str, clock:
     assert _report(client, token).status_code == 400
     assert _report(client, token, outcome="declined", reason="full").status_code == 200
     assert [c["payload"]["reason"] for c in _outcomes(client, office)] == ["full"]
+
+
+@pytest.mark.parametrize(
+    ("day", "lang", "message"),
+    [
+        ("2026-11-28", "fr", "La date ne peut être ni avant l'orientation ni dans le futur."),
+        ("2026-12-01", "fr", "La date ne peut être ni avant l'orientation ni dans le futur."),
+        ("2030-01-01", "ar", "لا يمكن أن يكون التاريخ قبل تاريخ التوجيه ولا في المستقبل."),
+    ],
+)
+def test_an_outcome_date_outside_the_referral_and_today_is_refused(
+    day: str, lang: str, message: str, client: TestClient, db_url: str, clock: Clock
+) -> None:
+    office = enrolled(client, db_url, "BAOM Agadir", clock())  # now: 2026-11-29 10:00 UTC
+    token = _referral(client, office)["token"]  # made 2026-11-29 09:00
+    done = {"outcome": "done", "provided": "consultation", "outcome_date": day, "lang": lang}
+    answer = _report(client, token, **done)
+    assert answer.status_code == 400
+    page = answer.text
+    assert f'<p class="error" role="alert">{escape(message)}</p>' in page
+    assert 'name="outcome_date"' in page and 'id="submit"' in page  # the form again
+    assert f'<html lang="{lang}"' in page
+    assert _outcomes(client, office) == []
+    clock.advance(timedelta(days=2))  # 2026-12-01: only the day then in the future is taken
+    assert _report(client, token, **done).status_code == (200 if day == "2026-12-01" else 400)
+
+
+def test_an_outcome_date_from_the_referral_day_to_tomorrow_is_taken(
+    client: TestClient, db_url: str, clock: Clock
+) -> None:
+    office = enrolled(client, db_url, "BAOM Agadir", clock())  # now: 2026-11-29 10:00 UTC
+    token = _referral(client, office)["token"]  # made 2026-11-29 09:00: the day counts
+    made_day = {"outcome": "done", "provided": "consultation", "outcome_date": "2026-11-29"}
+    assert _report(client, token, **made_day).status_code == 200
+    other = _referral(client, office)["token"]
+    tomorrow = {**made_day, "outcome_date": "2026-11-30"}  # an office ahead of UTC
+    assert _report(client, other, **tomorrow).status_code == 200
+    outcomes = _outcomes(client, office)
+    assert [change["payload"]["outcome_date"] for change in outcomes] == [
+        "2026-11-29",
+        "2026-11-30",
+    ]
 
 
 def test_a_form_without_the_right_nonce_is_not_taken(
