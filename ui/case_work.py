@@ -18,7 +18,7 @@ from db.cases import (
 )
 from db.uow import Actor
 from kiosk.cases import casework, referrals
-from kiosk.cases.persons import search_persons
+from kiosk.cases.persons import merge_persons, search_persons
 from kiosk.cases.views import case_detail, follow_up, list_cases, list_referrals
 from kiosk.office import OfficeContext
 
@@ -50,6 +50,12 @@ def find_people(context: OfficeContext, query: str) -> list[dict[str, Any]]:
                 for row in list_cases(session, limit=30)
             ]
         return [hit.as_json() for hit in search_persons(session, query, limit=30)]
+
+
+def merge(context: OfficeContext, actor: Actor, keep_id: str, merged_id: str) -> int:
+    """Merge person ``merged_id`` into ``keep_id`` (supervisors); returns the cases moved."""
+    with context.store.unit_of_work(actor) as uow:
+        return merge_persons(uow, uuid.UUID(keep_id), uuid.UUID(merged_id))
 
 
 def person_answers(context: OfficeContext, person_id: str) -> dict[str, object]:

@@ -64,7 +64,7 @@ class CasesPage(QWidget):
         self._tasks = tasks
         self._notice: tuple[str, dict[str, Any]] | None = None
         self.wizard: IntakeWizard | None = None
-        self.search = PersonSearchPage(context, language, tasks)
+        self.search = PersonSearchPage(context, language, tasks, actor)
         self.case_page = CasePage(context, language, actor, tasks, now, sync_soon)
         self.notice_label = named(QLabel(wordWrap=True), "casesNotice")
         self.notice_label.hide()

@@ -2,7 +2,8 @@
 
 An empty box lists the most recent cases. Searching runs on the worker; keystrokes that
 arrive while a search runs only mark it stale, and one new search runs when it returns
-(the same scheme as the directory page).
+(the same scheme as the directory page). A supervisor may also select two persons found
+and merge them (``ui.merge_dialog``); officers do not see that button.
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.uow import Actor
+from kiosk.accounts import Permission, has_permission
 from kiosk.office import OfficeContext
 from ui import case_work
 from ui.intake_duplicates import country_name
 from ui.language import LanguageState
+from ui.merge_dialog import MergeDialog
 from ui.styles import named
 from ui.tasks import Tasks
 
@@ -41,19 +45,34 @@ class PersonSearchPage(QWidget):
         results_shown(int): results were painted; carries how many.
         case_requested(str): open this case; carries its id.
         intake_requested(str): a new intake; carries the person id (``""``: a new person).
+        persons_merged(str): a merge was saved; carries the id of the person kept.
+
+    ``actor`` (None: nobody who may merge) decides whether the merge button is offered.
     """
 
     results_shown = Signal(int)
     case_requested = Signal(str)
     intake_requested = Signal(str)
+    persons_merged = Signal(str)
 
-    def __init__(self, context: OfficeContext, language: LanguageState, tasks: Tasks) -> None:
+    def __init__(
+        self,
+        context: OfficeContext,
+        language: LanguageState,
+        tasks: Tasks,
+        actor: Actor | None = None,
+    ) -> None:
         super().__init__()
         self._context = context
         self._language = language
         self._tasks = tasks
+        self._actor = actor
         self._generation = 0
+        self._message: tuple[str, dict[str, Any]] | None = None
         self.searching = False
+        self.merging = False
+        self.recent = True
+        self.can_merge = actor is not None and has_permission(actor, Permission.MERGE_PERSONS)
         self.people: list[dict[str, Any]] = []
         self.title_label = named(QLabel(), "pageTitle")
         self.new_button = named(QPushButton(), "newIntake")
@@ -62,24 +81,38 @@ class PersonSearchPage(QWidget):
         self.table = named(QTableWidget(0, len(COLUMNS)), "personResults")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(
+            QAbstractItemView.SelectionMode.ExtendedSelection
+            if self.can_merge
+            else QAbstractItemView.SelectionMode.SingleSelection
+        )
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.open_button = named(QPushButton(), "openCase")
         self.intake_button = named(QPushButton(), "intakeForPerson")
+        self.merge_button = named(QPushButton(), "mergePersons")
+        self.merge_button.setVisible(self.can_merge)
+        self.merge_button.setEnabled(False)
+        self.message_label = named(QLabel(wordWrap=True), "personMessage")
+        self.message_label.hide()
         top = QHBoxLayout()
         top.addWidget(self.title_label, 1)
         top.addWidget(self.new_button)
         actions = QHBoxLayout()
         actions.addWidget(self.count_label, 1)
+        actions.addWidget(self.merge_button)
         actions.addWidget(self.open_button)
         actions.addWidget(self.intake_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.search_edit)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.message_label)
         layout.addLayout(actions)
+        self.search_edit.textChanged.connect(lambda _text: self._set_message(None))
         self.search_edit.textChanged.connect(self.request_search)
+        self.table.itemSelectionChanged.connect(self._update_merge_button)
+        self.merge_button.clicked.connect(self.on_merge_clicked)
         self.search_edit.returnPressed.connect(self.on_open_clicked)
         self.table.cellActivated.connect(lambda _row, _column: self.on_open_clicked())
         self.table.cellDoubleClicked.connect(lambda _row, _column: self.on_open_clicked())
@@ -98,7 +131,10 @@ class PersonSearchPage(QWidget):
         self.table.setHorizontalHeaderLabels([tr(f"desk.cases.column_{c}") for c in COLUMNS])
         self.open_button.setText(tr("desk.cases.open_case"))
         self.intake_button.setText(tr("desk.cases.new_intake_for"))
+        self.merge_button.setText(tr("desk.merge.button"))
+        self.merge_button.setToolTip(tr("desk.merge.select_two"))
         self._show_people()
+        self._show_message()
 
     def request_search(self) -> None:
         """Search what the box holds now (or as soon as the running search returns)."""
@@ -109,17 +145,21 @@ class PersonSearchPage(QWidget):
     def _start(self) -> None:
         self.searching = True
         generation = self._generation
-        work = partial(case_work.find_people, self._context, self.search_edit.text())
+        query = self.search_edit.text()
+        work = partial(case_work.find_people, self._context, query)
         self._tasks.run(
-            work, partial(self.on_found, generation), partial(self.on_failed, generation)
+            work,
+            partial(self.on_found, generation, not query.strip()),
+            partial(self.on_failed, generation),
         )
 
-    def on_found(self, generation: int, people: list[dict[str, Any]]) -> None:
+    def on_found(self, generation: int, recent: bool, people: list[dict[str, Any]]) -> None:
         """Show the persons found, unless the box changed meanwhile."""
         self.searching = False
         if generation != self._generation:
             self._start()
             return
+        self.recent = recent
         self.people = people
         self._show_people()
         self.results_shown.emit(len(people))
@@ -148,8 +188,8 @@ class PersonSearchPage(QWidget):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         if self.people:
             self.table.selectRow(0)
-        recent = not self.search_edit.text().strip()
-        if recent:
+        self._update_merge_button()
+        if self.recent:
             self.count_label.setText(tr("desk.cases.recent"))
         elif self.people:
             self.count_label.setText(tr("desk.cases.results_count", count=len(self.people)))
@@ -176,6 +216,63 @@ class PersonSearchPage(QWidget):
         person = self._chosen()
         if person is not None:
             self.intake_requested.emit(person["person_id"])
+
+    def selected_people(self) -> list[dict[str, Any]]:
+        """The persons whose rows are selected, top to bottom."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.people[row] for row in rows if 0 <= row < len(self.people)]
+
+    def _mergeable(self) -> list[dict[str, Any]] | None:
+        # The recent list holds cases, not persons (one person may be there twice).
+        people = self.selected_people()
+        if not self.can_merge or self.merging or self.recent or len(people) != 2:
+            return None
+        return people if people[0]["person_id"] != people[1]["person_id"] else None
+
+    def _update_merge_button(self) -> None:
+        self.merge_button.setEnabled(self._mergeable() is not None)
+
+    def on_merge_clicked(self) -> None:
+        """Ask which of the two persons selected is kept, then merge on the worker."""
+        people = self._mergeable()
+        if people is None or self._actor is None:
+            return
+        choice = MergeDialog.ask(self, self._language, people[0], people[1])
+        if choice is None:
+            return
+        keep_id, merged_id = choice
+        self.merging = True
+        self._update_merge_button()
+        self._set_message("desk.merge.working")
+        work = partial(case_work.merge, self._context, self._actor, keep_id, merged_id)
+        kept = next(p for p in people if p["person_id"] == keep_id)
+        name = " ".join(p for p in (kept.get("given_name"), kept.get("family_name")) if p)
+        self._tasks.run(work, partial(self.on_merged, keep_id, name or "—"), self.on_merge_failed)
+
+    def on_merged(self, keep_id: str, name: str, moved: int) -> None:
+        """Say what was merged and search again (the merged person is gone from the results)."""
+        self.merging = False
+        self._set_message("desk.merge.done", name="\u2068" + name + "\u2069", count=moved)
+        self.persons_merged.emit(keep_id)
+        self.request_search()
+
+    def on_merge_failed(self, error: BaseException) -> None:
+        """Say why the merge was refused, in the officer's language."""
+        self.merging = False
+        self._update_merge_button()
+        self._set_message("desk.merge.failed", detail=error)
+
+    def _set_message(self, key: str | None, **params: Any) -> None:
+        self._message = (key, params) if key else None
+        self._show_message()
+
+    def _show_message(self) -> None:
+        if self._message is None:
+            self.message_label.hide()
+            return
+        key, params = self._message
+        self.message_label.setText(self._language.translator(key, **params))
+        self.message_label.show()
 
     def focus_search(self) -> None:
         """Put the focus in the search box, its text selected."""
