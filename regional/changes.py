@@ -1,4 +1,4 @@
-"""The server's change sequence: what offices pull (directory rows, outcomes, settings).
+"""The server's change sequence: what offices pull (directory rows, outcomes, settings, accounts).
 
 Appends take a transaction-scoped lock on PostgreSQL so that sequence numbers become
 visible in order: a client that has seen ``seq`` N can never later miss a change < N.
