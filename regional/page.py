@@ -111,7 +111,7 @@ def _plausible_date(report: Report, made_at: datetime, now: datetime) -> bool:
 
 
 def _submit(runtime: Runtime, token: str, form: dict[str, str], lang: str) -> HTMLResponse:
-    if not hmac.compare_digest(form.get("nonce", ""), runtime.nonce(token)):
+    if not hmac.compare_digest(form.get("nonce", "").encode(), runtime.nonce(token).encode()):
         return _not_found()
     report = _report(form, lang)
     if isinstance(report, str):

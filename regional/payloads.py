@@ -151,7 +151,7 @@ def validate(envelope: Envelope, office_id: uuid.UUID) -> BaseModel:
         raise InvalidPayload(f"unknown entity type {envelope.entity_type!r}")
     try:
         data = json.loads(envelope.payload)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise InvalidPayload("payload is not JSON") from None
     if not isinstance(data, dict):
         raise InvalidPayload("payload is not a JSON object")
@@ -174,7 +174,7 @@ def validate(envelope: Envelope, office_id: uuid.UUID) -> BaseModel:
     if isinstance(parsed, IntakePayload):
         try:
             answers = json.loads(parsed.answers)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise InvalidPayload("answers is not JSON") from None
         if not isinstance(answers, dict):
             raise InvalidPayload("answers is not a JSON object")

@@ -103,7 +103,7 @@ def _document(data: bytes) -> dict[str, Any]:
         raise BundleError("The file is too large to be a sync bundle.")
     try:
         document = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise BundleError("The file is not a sync bundle.") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BundleError("The file is not a sync bundle.")

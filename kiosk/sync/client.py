@@ -21,6 +21,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from kiosk.sync import wire
+from kiosk.sync.schedule import BACKOFF_CAP
 
 _Model = TypeVar("_Model", bound=BaseModel)
 _JSON = {"Content-Type": "application/json"}
@@ -70,11 +71,13 @@ class ProtocolError(SyncError):
 
 
 def _retry_after(response: httpx.Response) -> timedelta | None:
+    """The ``Retry-After`` seconds, at most the backoff cap (None for a date or no header)."""
     value = response.headers.get("Retry-After", "")
     try:
-        return timedelta(seconds=max(0, int(value)))
+        seconds = int(value)
     except ValueError:
         return None
+    return timedelta(seconds=max(0, min(seconds, int(BACKOFF_CAP.total_seconds()))))
 
 
 def _error_body(response: httpx.Response) -> wire.ErrorBody | None:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     ColumnDefault,
     DateTime,
     Enum,
@@ -44,8 +45,10 @@ class NotApplicable(Exception):
 
 
 def column_value(column: Any, value: Any) -> Any:
-    """A JSON value as the column stores it (UUIDs, aware datetimes, checked enums)."""
+    """A JSON value as the column stores it (UUIDs, aware datetimes; checked types)."""
     if value is None:
+        if not column.nullable:
+            raise NotApplicable(f"{column.name} cannot be empty")
         return None
     if isinstance(column.type, Uuid):
         return uuid.UUID(str(value))
@@ -54,8 +57,17 @@ def column_value(column: Any, value: Any) -> Any:
     ):
         moment = datetime.fromisoformat(str(value))
         return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    if isinstance(column.type, Enum) and value not in column.type.enums:
-        raise NotApplicable(f"{column.name}: {value!r} is not one of {column.type.enums}")
+    if isinstance(column.type, Enum):
+        if value not in column.type.enums:
+            raise NotApplicable(f"{column.name}: {value!r} is not one of {column.type.enums}")
+        return value
+    if isinstance(column.type, JSON):
+        return value
+    expected: type[Any] | tuple[type[Any], ...] = column.type.python_type
+    if expected is float:
+        expected = (int, float)
+    if isinstance(value, bool) is not (expected is bool) or not isinstance(value, expected):
+        raise NotApplicable(f"{column.name}: {value!r} is not a {column.type}")
     return value
 
 

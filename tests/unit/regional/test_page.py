@@ -135,12 +135,13 @@ def test_an_outcome_date_from_the_referral_day_to_tomorrow_is_taken(
     ]
 
 
+@pytest.mark.parametrize("nonce", ["0" * 32, "é" * 32], ids=["wrong", "not_ascii"])
 def test_a_form_without_the_right_nonce_is_not_taken(
-    client: TestClient, db_url: str, clock: Clock
+    nonce: str, client: TestClient, db_url: str, clock: Clock
 ) -> None:
     office = enrolled(client, db_url, "BAOM Agadir", clock())
     token = _referral(client, office)["token"]
-    answer = client.post(f"/r/{token}", data={"nonce": "0" * 32, "outcome": "received"})
+    answer = client.post(f"/r/{token}", data={"nonce": nonce, "outcome": "received"})
     assert answer.status_code == 404
     assert _outcomes(client, office) == []
 

@@ -7,7 +7,15 @@ import uuid
 
 from fastapi.testclient import TestClient
 
-from tests.unit.regional.factories import Clock, enrolled, envelope, push, record, referral
+from tests.unit.regional.factories import (
+    Clock,
+    enrolled,
+    envelope,
+    intake,
+    push,
+    record,
+    referral,
+)
 
 
 def test_new_envelopes_are_accepted_and_resends_are_duplicates(
@@ -53,6 +61,8 @@ def test_invalid_payloads_are_kept_with_their_reason(
         envelope("referral", referral(office.office_id, priority="whenever")),
         dict(envelope("person", record(office.office_id)), payload="[1, 2]"),
         dict(envelope("person", record(office.office_id)), payload="not json"),
+        dict(envelope("person", record(office.office_id)), payload="[" * 100_000),
+        envelope("intake", {**intake(office.office_id, {}), "answers": "[" * 100_000}),
         dict(envelope("person", record(office.office_id)), entity_id=str(uuid.uuid4())),
     ]
     answer = client.post("/api/v1/push", json={"envelopes": cases}, headers=office.headers)

@@ -213,3 +213,47 @@ def test_a_reference_to_a_row_the_office_lacks_is_emptied_and_reported(
         assert service is not None and service.organization_id is None
     reasons = sorted((row["reason"], row["seq"]) for row in state.conflicts(office.store))
     assert reasons == [("not_applicable", 2), ("reference_emptied", 1)]
+
+
+def test_a_value_of_the_wrong_type_is_set_aside_and_the_page_still_applies(
+    office: OfficeContext,
+) -> None:
+    good, bad = uuid.uuid4(), uuid.uuid4()
+    page = _page(
+        *(
+            {
+                "entity_type": "directory_organization",
+                "entity_id": str(key),
+                "operation": "upsert",
+                "payload": {"id": str(key), "name": name, "translations": {}},
+            }
+            for key, name in ((bad, {"fr": "Entraide"}), (good, "Entraide nationale"))
+        )
+    )
+    report = apply_page(office.store, office.system, office.office_id, page)
+    assert (report.applied, report.conflicts) == (1, 1)
+    with office.store.session() as session:
+        assert session.get(Organization, good) is not None
+        assert session.get(Organization, bad) is None
+    [conflict] = state.conflicts(office.store)
+    assert (conflict["entity_id"], conflict["reason"]) == (str(bad), "not_applicable")
+    assert state.status(office.store)["cursor"] == 2
+
+
+def test_an_empty_value_for_a_required_column_is_set_aside(office: OfficeContext) -> None:
+    account_id = str(uuid.uuid4())
+    empty = {"id": account_id, "name": "youssef", "role": "officer", "password_hash": None}
+    page = _page(
+        {
+            "entity_type": "user_account",
+            "entity_id": account_id,
+            "operation": "upsert",
+            "payload": empty,
+        },
+        _setting("sync.interval_minutes", 12),
+    )
+    report = apply_page(office.store, office.system, office.office_id, page)
+    assert (report.applied, report.conflicts) == (1, 1)
+    assert office.settings.get("sync.interval_minutes") == 12
+    with office.store.session() as session:
+        assert session.get(UserAccount, uuid.UUID(account_id)) is None
