@@ -88,8 +88,8 @@ def enrol(
 ) -> wire.EnrolResponse:
     """Exchange ``code`` for the office's identity and token, and keep them in the database.
 
-    Enrolling again (a new code after a revocation) replaces the token; the pull cursor is
-    kept when the server's office is the same one.
+    Enrolling again (a new code from the region, e.g. after the token was lost) replaces the
+    token; the pull cursor is kept when the server's office is the same one.
     """
     with RegionalClient(server_url, transport=transport) as client:
         answer = client.enrol(code.strip(), local_office_id)
