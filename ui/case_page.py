@@ -274,7 +274,8 @@ class CasePage(QWidget):
         if self.case_id is None:
             return
         work = partial(case_work.read_case, self._context, self.case_id, self._now())
-        self._tasks.run(work, partial(self.on_case_read, self.case_id), self.on_failed)
+        case_id = self.case_id
+        self._tasks.run(work, partial(self.on_case_read, case_id), partial(self.on_failed, case_id))
 
     def on_case_read(self, case_id: str, detail: dict[str, Any]) -> None:
         """Show the case just read (unless another was asked for since)."""
@@ -349,16 +350,22 @@ class CasePage(QWidget):
     # --- writing -------------------------------------------------------------------------
 
     def _write(self, work: Callable[[], object], done_key: str) -> None:
-        self._tasks.run(work, partial(self.on_written, done_key), self.on_failed)
+        case_id = self.case_id
+        self._tasks.run(
+            work, partial(self.on_written, case_id, done_key), partial(self.on_failed, case_id)
+        )
 
-    def on_written(self, done_key: str, _result: object = None) -> None:
-        """A write went through: say so and read the case again."""
+    def on_written(self, case_id: str | None, done_key: str, _result: object = None) -> None:
+        """A write went through: say so and read the case again (if it is still shown)."""
+        if case_id != self.case_id:
+            return
         self._set_message(done_key)
         self.refresh()
 
-    def on_failed(self, error: BaseException) -> None:
-        """Say what went wrong."""
-        self._set_message("desk.case.failed", detail=error)
+    def on_failed(self, case_id: str | None, error: BaseException) -> None:
+        """Say what went wrong with case ``case_id``, if it is still the one shown."""
+        if case_id == self.case_id:
+            self._set_message("desk.case.failed", detail=error)
 
     def on_add_entry_clicked(self) -> None:
         """Write the information given or the note typed."""

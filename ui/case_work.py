@@ -19,7 +19,7 @@ from db.cases import (
 from db.uow import Actor
 from kiosk.cases import casework, referrals
 from kiosk.cases.persons import merge_persons, search_persons
-from kiosk.cases.views import case_detail, follow_up, list_cases, list_referrals
+from kiosk.cases.views import case_detail, follow_up, list_cases, list_drafts, list_referrals
 from kiosk.office import OfficeContext
 
 
@@ -74,10 +74,17 @@ def person_answers(context: OfficeContext, person_id: str) -> dict[str, object]:
     return answers
 
 
-def read_follow_up(context: OfficeContext, now: datetime | None = None) -> dict[str, Any]:
-    """The home page's lists: steps due, referrals overdue, drafts."""
+def read_follow_up(
+    context: OfficeContext, user_id: uuid.UUID | None, now: datetime | None = None
+) -> dict[str, Any]:
+    """The home page's lists: steps due, referrals overdue, and ``user_id``'s own drafts.
+
+    A draft holds what one officer typed, valid or not: another officer never sees it.
+    """
     with context.store.session() as session:
-        return follow_up(session, now or _now(), context.regional_url)
+        lists = follow_up(session, now or _now(), context.regional_url)
+        lists["drafts"] = list_drafts(session, user_id) if user_id is not None else []
+        return lists
 
 
 def read_referrals(

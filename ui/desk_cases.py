@@ -16,7 +16,8 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QHideEvent
+from PySide6.QtWidgets import QDialog, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from db.uow import Actor
 from kiosk.cases.drafts import Draft
@@ -123,7 +124,7 @@ class CasesPage(QWidget):
 
     def resume_draft(self, draft_id: str) -> None:
         """Open a draft (on the worker) and resume it at its section."""
-        work = partial(read_draft, self._context, uuid.UUID(draft_id))
+        work = partial(read_draft, self._context, uuid.UUID(draft_id), self._actor.user_id)
         self._tasks.run(work, self.on_draft_read)
 
     def on_draft_read(self, draft: Draft | None) -> None:
@@ -181,6 +182,19 @@ class CasesPage(QWidget):
         """The officer dropped the intake: back to the search."""
         self._drop_wizard()
         self.show_search()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Hidden (the desk locks): close the dialogs open on a case, a merge or a notice.
+
+        They are windows of their own and would stay over the lock screen, showing the
+        person to whoever comes next. A minimised window (a spontaneous hide) keeps them.
+        """
+        super().hideEvent(event)
+        if event.spontaneous():
+            return
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
 
     def on_database_changed(self) -> None:
         """Read again what is shown (never the wizard: it is the officer's typing)."""

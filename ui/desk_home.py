@@ -7,6 +7,7 @@ are read on the worker, again whenever the database changes.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -53,6 +54,8 @@ def fit_rows(view: QListWidget) -> None:
 class HomePage(QWidget):
     """Steps due, referrals overdue and drafts, each one Enter away from its case or draft.
 
+    ``user_id`` is the officer logged in: only their own drafts are listed (none without).
+
     Signals:
         lists_shown(): the lists were painted.
         case_requested(str): open this case; carries its id.
@@ -72,9 +75,11 @@ class HomePage(QWidget):
         tasks: Tasks,
         changes: ChangeWatcher | None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        user_id: uuid.UUID | None = None,
     ) -> None:
         super().__init__()
         self.section = "home"
+        self._user_id = user_id
         self._context = context
         self._language = language
         self._tasks = tasks
@@ -111,7 +116,8 @@ class HomePage(QWidget):
 
     def refresh(self) -> None:
         """Read the lists again (on the worker)."""
-        self._tasks.run(partial(case_work.read_follow_up, self._context, self._now()), self.on_read)
+        work = partial(case_work.read_follow_up, self._context, self._user_id, self._now())
+        self._tasks.run(work, self.on_read)
 
     def on_read(self, data: dict[str, list[dict[str, Any]]]) -> None:
         """Show the lists just read."""

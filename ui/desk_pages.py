@@ -178,7 +178,7 @@ class MainPage(QWidget):
             if section == "home":
                 from ui.desk_home import HomePage
 
-                page = HomePage(context, language, tasks, changes)
+                page = HomePage(context, language, tasks, changes, user_id=actor.user_id)
             elif section == "cases":
                 from ui.desk_cases import CasesPage
 

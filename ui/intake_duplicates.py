@@ -87,6 +87,13 @@ class DuplicatesPanel(QWidget):
         self.use_button.setText(tr("desk.duplicates.use"))
         self.new_button.setText(tr("desk.duplicates.create"))
 
+    def on_enter_pressed(self) -> None:
+        """Enter (the wizard's shortcut): "create new" when focused, else the person chosen."""
+        if self.new_button.hasFocus():
+            self.new_chosen.emit()
+        else:
+            self.on_use_clicked()
+
     def on_use_clicked(self) -> None:
         """Use the person chosen in the list."""
         item = self.list.currentItem()

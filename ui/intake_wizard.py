@@ -331,8 +331,10 @@ class IntakeWizard(QWidget):
             self.save_draft_now()
 
     def on_enter_pressed(self) -> None:
-        """Enter: the next page, or saving on the last one."""
-        if self.on_last_section:
+        """Enter: the next page, or saving on the last one; on the duplicates, the choice."""
+        if self.duplicates.isVisible() and not self.busy:
+            self.duplicates.on_enter_pressed()
+        elif self.on_last_section:
             self.save()
         else:
             self.go_next()
@@ -374,9 +376,12 @@ class IntakeWizard(QWidget):
     # --- drafts --------------------------------------------------------------------------
 
     def _draft_state(self) -> DraftState:
+        # Only the fields asked: after a refusal, the name typed before stays off the disk.
+        answers = self.answers
+        asked = relevant_keys(self.form, answers)
         return DraftState(
             draft_id=self.draft_id,
-            answers={k: v for k, v in self.answers.items() if v is not None},
+            answers={k: v for k, v in answers.items() if v is not None and k in asked},
             step=self.current_section,
             ticket_id=self.state.ticket_id,
             person_id=self.state.person_id,
@@ -394,8 +399,11 @@ class IntakeWizard(QWidget):
         self.on_draft_due()
 
     def on_draft_due(self) -> None:
-        """Write the draft on the worker."""
+        """Write the draft on the worker (later while saving: the save drops the draft)."""
         if self.finished:
+            return
+        if self.busy:
+            self._draft_timer.start()
             return
         work = partial(store_draft, self._context, self.form, self._draft_state())
         self._tasks.run(work, self.on_draft_stored, self.on_draft_failed)
@@ -415,9 +423,11 @@ class IntakeWizard(QWidget):
         )
 
     def on_discard_clicked(self) -> None:
-        """Drop the draft (on the worker) and leave the wizard."""
+        """Drop the draft (on the worker) and leave the wizard (not while it is being saved)."""
         from ui.intake_work import drop_draft
 
+        if self.busy:
+            return
         self.finished = True
         self._draft_timer.stop()
         self._tasks.run(partial(drop_draft, self._context, self.draft_id), lambda _: None)
@@ -499,7 +509,7 @@ class IntakeWizard(QWidget):
 
     def _set_busy(self, busy: bool, key: str | None = None) -> None:
         self.busy = busy
-        for button in (self.back_button, self.next_button, self.save_button):
+        for button in (self.back_button, self.next_button, self.save_button, self.discard_button):
             button.setEnabled(not busy)
         if busy:
             self._set_message(key)

@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
+from db.cases import IntakeDraft
 from db.uow import Actor
 from kiosk.cases.drafts import Draft, discard_draft, load_draft, save_draft
 from kiosk.cases.intake import IntakeRequest, SavedIntake, submit_intake
@@ -48,8 +51,14 @@ def store_draft(context: OfficeContext, form: FormDefinition, state: DraftState)
     return state.draft_id
 
 
-def read_draft(context: OfficeContext, draft_id: uuid.UUID) -> Draft | None:
-    """The draft to resume, or None when it was finished meanwhile (worker thread)."""
+def read_draft(
+    context: OfficeContext, draft_id: uuid.UUID, user_id: uuid.UUID | None
+) -> Draft | None:
+    """The draft to resume, or None when it was finished meanwhile or is another officer's."""
+    with context.store.session() as session:
+        owner = session.scalar(select(IntakeDraft.user_id).where(IntakeDraft.id == draft_id))
+    if owner is None or owner != user_id:
+        return None
     return load_draft(context.store, draft_id)
 
 

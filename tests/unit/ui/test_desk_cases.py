@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -197,3 +199,29 @@ def test_without_consent_to_share_an_officer_sees_why_and_cannot_refer(
             "normal",
             "I insist",
         )
+
+
+def test_a_write_that_ends_after_another_case_is_opened_says_nothing_there(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = core_intake(office)
+    second = core_intake(office, {**AICHA, "person.given_name": "Moussa", "person.phone": ""})
+    disk_ready = threading.Event()
+    write_entry = case_work.write_entry
+
+    def write_on_a_busy_disk(*args: Any) -> None:
+        disk_ready.wait(5)
+        write_entry(*args)
+
+    monkeypatch.setattr(case_work, "write_entry", write_on_a_busy_disk)
+    cases = make_cases(qtbot, office, tasks)
+    page = open_case(qtbot, cases, str(first.case_id))
+    page.entry_edit.setText("Doit revenir lundi")
+    page.entry_button.click()
+    cases.open_case(str(second.case_id))  # the officer moves on before the write ends
+    with qtbot.waitSignal(page.case_loaded, timeout=5000) as loaded:
+        disk_ready.set()
+    assert loaded.args[0] == str(second.case_id)
+    qtbot.waitUntil(lambda: tasks.pending == 0)
+    assert page.case_id == str(second.case_id) and "Moussa" in page.header_label.text()
+    assert page.message == ""  # "added" belongs to the first case, not this one

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,7 +13,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 import ui.intake_wizard
-from db.cases import Case, Intake, Person
+from db.cases import Case, Intake, IntakeDraft, Person
+from kiosk.cases.drafts import load_draft
 from kiosk.office import OfficeContext
 from kiosk.queue.service import QueueService, TicketRequest
 from ui.consent_notice import ConsentNoticeDialog, notice_html
@@ -234,3 +237,102 @@ def test_an_intake_from_the_served_ticket_records_it_and_opens_the_case(
     assert main.cases_page.notice_label.text().startswith("Entretien enregistré : dossier C-")
     with office.store.session() as session:
         assert session.scalar(select(Intake.ticket_id)) == ticket.ticket.id
+
+
+def test_enter_on_the_duplicates_uses_the_person_chosen_or_creates_a_new_one(
+    qtbot: QtBot, office: OfficeContext, make_wizard: MakeWizard
+) -> None:
+    first = core_intake(office)
+    wizard = make_wizard()
+    with qtbot.waitActive(wizard):
+        wizard.activateWindow()
+    fill_all(wizard, {**AICHA, "person.given_name": "Aicha", "person.phone": ""})
+    with qtbot.waitSignal(wizard.duplicates_shown, timeout=5000):
+        wizard.save_button.click()
+    assert QApplication.focusWidget() is wizard.duplicates.list
+    with qtbot.waitSignal(wizard.intake_saved, timeout=5000) as blocker:
+        qtbot.keyClick(wizard.duplicates.list, Qt.Key.Key_Return)
+    assert blocker.args[0].person_id == first.person_id
+
+    other = make_wizard()
+    with qtbot.waitActive(other):
+        other.activateWindow()
+    fill_all(other, {**AICHA, "person.given_name": "Aicha", "person.phone": ""})
+    with qtbot.waitSignal(other.duplicates_shown, timeout=5000):
+        other.save_button.click()
+    other.duplicates.new_button.setFocus()
+    with qtbot.waitSignal(other.intake_saved, timeout=5000) as blocker:
+        qtbot.keyClick(other.duplicates.new_button, Qt.Key.Key_Return)
+    assert blocker.args[0].person_id not in (None, first.person_id)
+
+
+def test_typing_while_the_intake_saves_leaves_no_draft_behind(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ui.intake_wizard, "DRAFT_DELAY_MS", 10)
+    disk_ready = threading.Event()
+    save_intake = ui.intake_wizard.save_intake
+
+    def save_on_a_busy_disk(*args: Any) -> Any:
+        disk_ready.wait(5)  # the draft timer runs out while the intake is being saved
+        return save_intake(*args)
+
+    monkeypatch.setattr(ui.intake_wizard, "save_intake", save_on_a_busy_disk)
+    state = LanguageState(office.catalog, "fr")
+    wizard = IntakeWizard(office, state, officer(office), tasks)
+    qtbot.addWidget(wizard)
+    fill_all(wizard, {**AICHA, "person.given_name": "Unique", "person.family_name": "Nom"})
+    qtbot.waitUntil(lambda: tasks.pending == 0)
+    wizard.save_button.click()  # no duplicate: the intake goes to the worker
+    qtbot.waitUntil(lambda: wizard.message == state.translator("desk.intake.saving"))
+    set_answer(wizard, "household.size", "4")
+    qtbot.wait(100)  # ten times the draft delay
+    with qtbot.waitSignal(wizard.intake_saved, timeout=5000):
+        disk_ready.set()
+    qtbot.waitUntil(lambda: tasks.pending == 0)
+    assert count(office, IntakeDraft) == 0
+
+
+def test_a_refusal_keeps_no_name_in_the_draft(
+    qtbot: QtBot, office: OfficeContext, make_wizard: MakeWizard
+) -> None:
+    wizard = make_wizard()
+    fill_section(wizard, AICHA)
+    assert wizard.go_next()
+    fill_section(wizard, AICHA)  # the name is typed, then the visitor refuses a record
+    wizard.go_back()
+    with qtbot.waitSignal(wizard.draft_saved, timeout=5000):
+        set_answer(wizard, "consent.record", False)
+        wizard.save_draft_now()
+    draft = load_draft(office.store, wizard.draft_id)
+    assert draft is not None and draft.answers["consent.record"] is False
+    assert not any(key.startswith("person.given") for key in draft.answers)
+    assert "person.family_name" not in draft.answers and "person.phone" not in draft.answers
+    set_answer(wizard, "consent.record", True)  # a change of mind: what was typed is still there
+    assert wizard.fields["person.given_name"].value() == "Aïcha"
+
+
+def test_the_draft_cannot_be_discarded_while_the_intake_saves(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk_ready = threading.Event()
+    save_intake = ui.intake_wizard.save_intake
+
+    def save_on_a_busy_disk(*args: Any) -> Any:
+        disk_ready.wait(5)
+        return save_intake(*args)
+
+    monkeypatch.setattr(ui.intake_wizard, "save_intake", save_on_a_busy_disk)
+    state = LanguageState(office.catalog, "fr")
+    wizard = IntakeWizard(office, state, officer(office), tasks)
+    qtbot.addWidget(wizard)
+    fill_all(wizard, {**AICHA, "person.given_name": "Unique", "person.family_name": "Nom"})
+    abandoned: list[bool] = []
+    wizard.intake_abandoned.connect(lambda: abandoned.append(True))
+    wizard.save_button.click()
+    qtbot.waitUntil(lambda: wizard.message == state.translator("desk.intake.saving"))
+    assert not wizard.discard_button.isEnabled()
+    wizard.on_discard_clicked()  # the case is being written: "discard" would lie
+    with qtbot.waitSignal(wizard.intake_saved, timeout=5000):
+        disk_ready.set()
+    assert not abandoned and count(office, Case) == 1
