@@ -253,6 +253,9 @@ class DeskWindow(QMainWindow):
 
     def _discard_main_page(self) -> None:
         if self.main_page is not None:
+            wizard = self.main_page.cases_page.wizard
+            if wizard is not None:
+                wizard.save_draft_now()  # the last second of typing, before the page goes
             self.stack.removeWidget(self.main_page)
             self.main_page.deleteLater()
             self.main_page = None

@@ -78,12 +78,23 @@ class IdleWatcher(QObject):
         self._timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Restart the count on input for the watched window; never consumes the event."""
+        """Restart the count on input for the watched window or a dialog it opened; never
+        consumes the event."""
         if (
             self._timer.isActive()
             and event.type() in INPUT_EVENTS
             and isinstance(watched, QWidget)
-            and watched.window() is self._window
+            and self._belongs(watched)
         ):
             self._timer.start()
+        return False
+
+    def _belongs(self, widget: QWidget) -> bool:
+        """Whether ``widget`` is in the watched window or in a window opened from it."""
+        window: QWidget | None = widget.window()
+        while window is not None:
+            if window is self._window:
+                return True
+            parent = window.parentWidget()
+            window = parent.window() if parent is not None else None
         return False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from db.models import Role
@@ -246,3 +246,26 @@ def test_logging_out_discards_the_page_and_empties_the_form(
     assert desk.login_page.name_edit.text() == ""
     assert desk.login_page.title_label.text() == "Connexion"
     assert not desk.idle.active
+
+
+def test_input_in_a_dialog_of_the_desk_postpones_the_lock(
+    qtbot: QtBot, desk: DeskWindow, log_in: LogIn
+) -> None:
+    log_in(desk, *OFFICER)
+    desk.idle.timeout_ms = 2000
+    desk.idle.start()
+    dialog = QDialog(desk.main_page)  # a referral or an outcome dialog, in its own window
+    field = QLineEdit(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: desk.idle.remaining_ms < 1800)
+
+    qtbot.keyClick(field, Qt.Key.Key_A)
+
+    assert desk.idle.remaining_ms > 1800
+    stranger = QLineEdit()  # a window that is not the desk's does not count
+    qtbot.addWidget(stranger)
+    stranger.show()
+    qtbot.waitUntil(lambda: desk.idle.remaining_ms < 1800)
+    qtbot.keyClick(stranger, Qt.Key.Key_A)
+    assert desk.idle.remaining_ms < 1800
+    dialog.close()

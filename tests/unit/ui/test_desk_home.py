@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from db.cases import IntakeDraft
+from db.models import Role
 from kiosk.directory.importer import import_directory
 from kiosk.directory.search import SearchQuery
 from kiosk.directory_cli import demo_directory
@@ -104,3 +109,26 @@ def test_an_intake_in_progress_survives_the_auto_lock(
     assert desk.main_page is main and main.cases_page.wizard is wizard
     assert wizard.current_section == 1
     assert wizard.fields["person.given_name"].value() == "Aïcha"
+
+
+def test_the_last_keystrokes_are_saved_when_another_officer_takes_the_desk(
+    qtbot: QtBot, office: OfficeContext, desk: DeskWindow, log_in: LogIn
+) -> None:
+    office.accounts.add(office.system, "youssef", Role.OFFICER, "long-password-3")
+    log_in(desk, *OFFICER)
+    main = desk.main_page
+    assert main is not None
+    wizard = main.start_intake()
+    fill_section(wizard, AICHA)
+    wizard.go_next()
+    set_answer(wizard, "person.given_name", "Aïcha")  # typed less than a second ago
+    desk.on_lock_requested()
+    log_in(desk, "youssef", "long-password-3")
+    assert desk.main_page is not main
+
+    def saved_name() -> object:
+        with office.store.session() as session:
+            draft = session.scalar(select(IntakeDraft))
+            return None if draft is None else json.loads(draft.answers).get("person.given_name")
+
+    qtbot.waitUntil(lambda: saved_name() == "Aïcha", timeout=3000)
