@@ -23,6 +23,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -422,11 +423,28 @@ class IntakeWizard(QWidget):
             self._language.translator("desk.intake.draft_failed", detail=error)
         )
 
+    @classmethod
+    def ask_discard(cls, parent: QWidget, language: LanguageState) -> bool:
+        """Whether the officer confirms dropping an intake with answers in it."""
+        tr = language.translator
+        answer = QMessageBox.question(
+            parent,
+            tr("desk.intake.discard"),
+            tr("desk.intake.discard_confirm"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def on_discard_clicked(self) -> None:
-        """Drop the draft (on the worker) and leave the wizard (not while it is being saved)."""
+        """Drop the draft (on the worker) and leave the wizard (not while it is being saved;
+        once confirmed when something was typed)."""
         from ui.intake_work import drop_draft
 
         if self.busy:
+            return
+        typed = any(value not in (None, "", [], ()) for value in self.answers.values())
+        if typed and not self.ask_discard(self, self._language):
             return
         self.finished = True
         self._draft_timer.stop()

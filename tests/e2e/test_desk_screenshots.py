@@ -33,6 +33,7 @@ from ui.consent_notice import ConsentNoticeDialog
 from ui.desk import DeskWindow
 from ui.directory_view import find_services
 from ui.fonts import install_fonts
+from ui.intake_wizard import IntakeWizard
 from ui.tasks import Tasks
 
 
@@ -57,8 +58,14 @@ def shoot(window: DeskWindow, folder: Path, name: str) -> Path:
 
 
 def test_the_case_work_screens_render_in_french_and_arabic(
-    qtbot: QtBot, qapp: QApplication, office: OfficeContext, tasks: Tasks, tmp_path: Path
+    qtbot: QtBot,
+    qapp: QApplication,
+    office: OfficeContext,
+    tasks: Tasks,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(IntakeWizard, "ask_discard", lambda *_: True)  # the officer confirms
     install_fonts(qapp)
     folder = Path(os.environ.get("BAOM_SHOTS_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)

@@ -336,3 +336,27 @@ def test_the_draft_cannot_be_discarded_while_the_intake_saves(
     with qtbot.waitSignal(wizard.intake_saved, timeout=5000):
         disk_ready.set()
     assert not abandoned and count(office, Case) == 1
+
+
+def test_an_intake_with_answers_is_abandoned_only_once_confirmed(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = LanguageState(office.catalog, "fr")
+    wizard = IntakeWizard(office, state, officer(office), tasks)
+    qtbot.addWidget(wizard)
+    asked: list[bool] = []
+    abandoned: list[bool] = []
+    wizard.intake_abandoned.connect(lambda: abandoned.append(True))
+    monkeypatch.setattr(IntakeWizard, "ask_discard", lambda *_: asked.append(True) or False)
+    wizard.on_discard_clicked()  # nothing typed yet: no question
+    assert abandoned == [True] and asked == []
+
+    wizard = IntakeWizard(office, state, officer(office), tasks)
+    qtbot.addWidget(wizard)
+    wizard.intake_abandoned.connect(lambda: abandoned.append(True))
+    fill_section(wizard, AICHA)
+    wizard.on_discard_clicked()  # the officer says no
+    assert asked == [True] and abandoned == [True] and not wizard.finished
+    monkeypatch.setattr(IntakeWizard, "ask_discard", lambda *_: True)
+    wizard.on_discard_clicked()
+    assert abandoned == [True, True] and wizard.finished
