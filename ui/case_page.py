@@ -34,7 +34,7 @@ from kiosk.cases.views import OFFICE_ZONE
 from kiosk.office import OfficeContext
 from ui import case_work
 from ui.case_dialogs import CloseCaseDialog, OutcomeDialog
-from ui.intake_duplicates import country_name
+from ui.intake_duplicates import country_name, display_name
 from ui.language import LanguageState
 from ui.styles import named
 from ui.tasks import Tasks
@@ -292,7 +292,7 @@ class CasePage(QWidget):
             self.header_label.setText(tr("desk.loading"))
             return
         person = detail.get("person") or {}
-        name = " ".join(p for p in (person.get("given_name"), person.get("family_name")) if p)
+        name = display_name(person, tr)
         status = tr(f"desk.case.status_{detail['status']}")
         self.header_label.setText(
             tr("desk.case.header", code=detail["code"], name=isolate(name), status=status)

@@ -20,10 +20,15 @@ from kiosk.i18n import Translator
 from ui.styles import named
 
 
+def display_name(person: dict[str, Any], tr: Translator) -> str:
+    """Given then family name, or "(no name)"."""
+    name = " ".join(p for p in (person.get("given_name"), person.get("family_name")) if p)
+    return name or tr("desk.cases.unnamed")
+
+
 def person_line(person: dict[str, Any], tr: Translator, language: str) -> str:
     """A known person on one line: name, birth year, nationality, phone."""
-    name = " ".join(p for p in (person.get("given_name"), person.get("family_name")) if p)
-    parts = [name or tr("desk.cases.unnamed")]
+    parts = [display_name(person, tr)]
     if person.get("birth_year"):
         parts.append(tr("desk.cases.born", year=person["birth_year"]))
     if person.get("nationality"):

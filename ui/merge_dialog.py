@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.i18n import Translator
-from ui.intake_duplicates import country_name
+from ui.intake_duplicates import country_name, display_name
 from ui.language import LanguageState
 from ui.styles import named
 
@@ -33,12 +33,6 @@ def _vertical(row: str) -> Qt.AlignmentFlag:
     # Arabic and Tifinagh lines are taller than Latin ones: centre one-line rows so that a
     # caption and its values line up; the case list (several lines) starts at the top.
     return Qt.AlignmentFlag.AlignTop if row == "cases" else Qt.AlignmentFlag.AlignVCenter
-
-
-def display_name(person: dict[str, Any], tr: Translator) -> str:
-    """Given then family name, or "(no name)"."""
-    name = " ".join(p for p in (person.get("given_name"), person.get("family_name")) if p)
-    return name or tr("desk.cases.unnamed")
 
 
 def person_cells(person: dict[str, Any], tr: Translator, language: str) -> dict[str, str]:

@@ -29,7 +29,7 @@ from db.uow import Actor
 from kiosk.accounts import Permission, has_permission
 from kiosk.office import OfficeContext
 from ui import case_work
-from ui.intake_duplicates import country_name
+from ui.intake_duplicates import country_name, display_name
 from ui.language import LanguageState
 from ui.merge_dialog import MergeDialog
 from ui.styles import named
@@ -176,9 +176,8 @@ class PersonSearchPage(QWidget):
         tr, code = self._language.translator, self._language.code
         self.table.setRowCount(len(self.people))
         for row, person in enumerate(self.people):
-            name = " ".join(p for p in (person.get("given_name"), person.get("family_name")) if p)
             cells = (
-                name or tr("desk.cases.unnamed"),
+                display_name(person, tr),
                 str(person.get("birth_year") or ""),
                 country_name(person["nationality"], code) if person.get("nationality") else "",
                 "\u2066" + person["phone"] + "\u2069" if person.get("phone") else "",
@@ -246,8 +245,8 @@ class PersonSearchPage(QWidget):
         self._set_message("desk.merge.working")
         work = partial(case_work.merge, self._context, self._actor, keep_id, merged_id)
         kept = next(p for p in people if p["person_id"] == keep_id)
-        name = " ".join(p for p in (kept.get("given_name"), kept.get("family_name")) if p)
-        self._tasks.run(work, partial(self.on_merged, keep_id, name or "—"), self.on_merge_failed)
+        name = display_name(kept, self._language.translator)
+        self._tasks.run(work, partial(self.on_merged, keep_id, name), self.on_merge_failed)
 
     def on_merged(self, keep_id: str, name: str, moved: int) -> None:
         """Say what was merged and search again (the merged person is gone from the results)."""
