@@ -8,31 +8,23 @@ on stderr (and ``{"ok": false, "error": …}`` with ``--json``).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from db.base import utcnow
+from kiosk.cli_output import show, with_json
 from kiosk.office import OfficeContext
-from kiosk.sync import rounds, state
-from kiosk.sync.bundle import BundleError
-from kiosk.sync.client import NotEnrolled, SyncError
+from kiosk.sync.errors import BundleError, NotEnrolled, SyncError
 
 COMMANDS: tuple[str, ...] = ("enrol", "sync")
 ERRORS: tuple[type[Exception], ...] = (SyncError, BundleError)
 
 
-def _with_json(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    return parser
-
-
 def add_commands(commands: Any) -> None:
     """Register ``baom enrol`` and ``baom sync …`` on the top-level subparsers."""
-    enrol = _with_json(
+    enrol = with_json(
         commands.add_parser("enrol", help="join the regional server with an enrolment code")
     )
     enrol.add_argument(
@@ -40,27 +32,25 @@ def add_commands(commands: Any) -> None:
     )
     enrol.add_argument("--code", required=True, help="the single-use enrolment code")
 
-    sync = _with_json(commands.add_parser("sync", help="sync with the regional server"))
+    sync = with_json(commands.add_parser("sync", help="sync with the regional server"))
     sync.add_argument("--once", action="store_true", help="run one round now, then exit")
     actions = sync.add_subparsers(dest="action", metavar="ACTION")
-    _with_json(actions.add_parser("status", help="last success, pending, last error"))
-    _with_json(actions.add_parser("quarantined", help="envelopes the server refused"))
-    _with_json(actions.add_parser("conflicts", help="pulled changes set aside for review"))
-    export = _with_json(
+    with_json(actions.add_parser("status", help="last success, pending, last error"))
+    with_json(actions.add_parser("quarantined", help="envelopes the server refused"))
+    with_json(actions.add_parser("conflicts", help="pulled changes set aside for review"))
+    export = with_json(
         actions.add_parser("export-bundle", help="seal the pending envelopes in a file")
     )
     export.add_argument("out", type=Path)
-    imported = _with_json(
+    imported = with_json(
         actions.add_parser("import-bundle", help="apply a bundle made by the regional server")
     )
     imported.add_argument("file", type=Path)
 
 
-def _show(args: argparse.Namespace, value: object, text: str) -> None:
-    print(json.dumps(value, ensure_ascii=False, sort_keys=True) if args.json else text)
-
-
 def _status_text(status: dict[str, Any]) -> str:
+    from kiosk.sync import rounds
+
     if not status["enrolled"]:
         return rounds.NOT_ENROLLED
     lines = [
@@ -75,11 +65,13 @@ def _status_text(status: dict[str, Any]) -> str:
 
 
 def _once(args: argparse.Namespace, context: OfficeContext) -> int:
+    from kiosk.sync import rounds
+
     interval = context.settings.minutes("sync.interval_minutes")
     result = rounds.sync_round(context.store, context.office_id, interval)
     if result.ok:
         push, pull = result.pushed, result.pulled
-        _show(
+        show(
             args,
             result.as_json(),
             f"sync done: {push.sent} sent ({push.conflict} quarantined), "
@@ -87,13 +79,16 @@ def _once(args: argparse.Namespace, context: OfficeContext) -> int:
         )
         return 0
     if args.json:
-        _show(args, result.as_json(), "")
+        show(args, result.as_json(), "")
     print(f"baom: sync failed: {result.error}", file=sys.stderr)
     return 1
 
 
 def _forever(args: argparse.Namespace, context: OfficeContext) -> int:
     """Rounds on the schedule until interrupted (the desk does the same in the background)."""
+    from db.base import utcnow
+    from kiosk.sync import rounds, state
+
     if not state.read_state(context.store).token:
         raise NotEnrolled(rounds.NOT_ENROLLED)
     while True:
@@ -106,7 +101,12 @@ def _forever(args: argparse.Namespace, context: OfficeContext) -> int:
 
 
 def run(args: argparse.Namespace, context: OfficeContext) -> int:
-    """Run one ``baom enrol`` / ``baom sync`` command for the opened office."""
+    """Run one ``baom enrol`` / ``baom sync`` command for the opened office.
+
+    The HTTP client and the sync machinery load only now: other commands start without them.
+    """
+    from kiosk.sync import rounds, state
+
     if args.command == "enrol":
         server = args.server or str(context.settings.get("sync.server_url"))
         if not server:
@@ -114,19 +114,19 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
         answer = rounds.enrol(context.store, context.office_id, server, args.code)
         context.settings.set(context.system, "sync.server_url", server)
         value = {"office_id": str(answer.office_id), "name": answer.name, "server": server}
-        _show(args, value, f"enrolled as {answer.name} ({answer.office_id}) with {server}")
+        show(args, value, f"enrolled as {answer.name} ({answer.office_id}) with {server}")
         return 0
     if args.action is None:
         return _once(args, context) if args.once else _forever(args, context)
     if args.action == "status":
         status = state.status(context.store)
-        _show(args, status, _status_text(status))
+        show(args, status, _status_text(status))
     elif args.action == "quarantined":
         rows = state.quarantined(context.store)
-        _show(args, rows, "\n".join(f"{r['entity_type']} {r['id']}: {r['error']}" for r in rows))
+        show(args, rows, "\n".join(f"{r['entity_type']} {r['id']}: {r['error']}" for r in rows))
     elif args.action == "conflicts":
         rows = state.conflicts(context.store)
-        _show(
+        show(
             args,
             rows,
             "\n".join(f"{r['entity_type']} {r['entity_id']}: {r['reason']}" for r in rows),
@@ -135,10 +135,10 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
         from kiosk.sync.bundles import export_bundle
 
         report = export_bundle(context.store, args.out)
-        _show(args, report, f"{report['envelopes']} envelopes sealed in {args.out}")
+        show(args, report, f"{report['envelopes']} envelopes sealed in {args.out}")
     else:
         from kiosk.sync.bundles import import_bundle
 
         report = import_bundle(context.store, context.office_id, args.file)
-        _show(args, report, f"{report['applied']} changes applied from {args.file}")
+        show(args, report, f"{report['applied']} changes applied from {args.file}")
     return 0

@@ -14,12 +14,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.sync.bundle import (
-    BundleError,
     ChangeBundle,
     open_envelopes,
     peek,
     seal_changes,
 )
+from kiosk.sync.errors import BundleError
 from kiosk.sync.wire import MAX_PULL_PAGE, MAX_PUSH_BATCH, PushResult, ServerChange
 from regional import changes
 from regional.clock import Clock

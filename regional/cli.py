@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.directory.reader import PackageError
-from kiosk.sync.bundle import BundleError
+from kiosk.sync.errors import BundleError
 from regional import accounts, bundle, offices
 from regional.clock import utcnow
 from regional.config import Settings

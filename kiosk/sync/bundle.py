@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import Field, ValidationError
 
+from kiosk.sync.errors import BundleError
 from kiosk.sync.wire import Envelope, ServerChange, WireModel
 
 FORMAT = "baom-sync-bundle"
@@ -35,10 +36,6 @@ VERSION = 1
 _INFO = b"baom-sync-bundle v1"
 MAX_BUNDLE_BYTES = 512 * 1024 * 1024
 Kind = Literal["envelopes", "changes"]
-
-
-class BundleError(Exception):
-    """The file is not a bundle, is for another office, or was changed or damaged."""
 
 
 class EnvelopeBundle(WireModel):

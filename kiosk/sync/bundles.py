@@ -19,12 +19,12 @@ from db.uow import Actor
 from kiosk.sync import wire
 from kiosk.sync.apply import apply_page
 from kiosk.sync.bundle import (
-    BundleError,
     ChangeBundle,
     EnvelopeBundle,
     open_changes,
     seal_envelopes,
 )
+from kiosk.sync.errors import BundleError
 from kiosk.sync.push import pending_batches, wire_envelope
 from kiosk.sync.rounds import NOT_ENROLLED
 from kiosk.sync.state import read_state

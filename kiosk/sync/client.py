@@ -21,53 +21,19 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from kiosk.sync import wire
+from kiosk.sync.errors import (
+    REVOKED_MESSAGE,
+    OfficeRevoked,
+    ProtocolError,
+    ServerUnavailable,
+    SyncError,
+    Unauthorized,
+)
 from kiosk.sync.schedule import BACKOFF_CAP
 
 _Model = TypeVar("_Model", bound=BaseModel)
 _JSON = {"Content-Type": "application/json"}
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-
-REVOKED_MESSAGE = "This office's access was revoked by the region: call the regional administrator"
-
-
-class SyncError(Exception):
-    """A sync request failed; ``kind`` says whether it will heal by itself."""
-
-    kind = "error"
-
-    def __init__(self, message: str, retry_after: timedelta | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class NotEnrolled(SyncError):
-    """The office has not enrolled with a regional server yet."""
-
-    kind = "not_enrolled"
-
-
-class OfficeRevoked(SyncError):
-    """The region revoked this office's access (HTTP 401 ``office_revoked``)."""
-
-    kind = "revoked"
-
-
-class Unauthorized(SyncError):
-    """The server refused the office's token or enrolment code."""
-
-    kind = "unauthorized"
-
-
-class ServerUnavailable(SyncError):
-    """The server cannot be reached or answered with an error: retried later, nothing lost."""
-
-    kind = "unavailable"
-
-
-class ProtocolError(SyncError):
-    """The server's answer was not what the wire format says."""
-
-    kind = "protocol"
 
 
 def _retry_after(response: httpx.Response) -> timedelta | None:

@@ -24,7 +24,8 @@ from db.sync import SyncState
 from db.uow import Actor
 from kiosk.sync import schedule, wire
 from kiosk.sync.apply import apply_page
-from kiosk.sync.client import NotEnrolled, ProtocolError, RegionalClient, SyncError
+from kiosk.sync.client import RegionalClient
+from kiosk.sync.errors import NotEnrolled, ProtocolError, SyncError
 from kiosk.sync.push import PushReport, push
 from kiosk.sync.state import state_of
 

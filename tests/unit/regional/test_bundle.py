@@ -11,13 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kiosk.sync.bundle import (
-    BundleError,
     EnvelopeBundle,
     key_material,
     open_changes,
     open_envelopes,
     seal_envelopes,
 )
+from kiosk.sync.errors import BundleError
 from kiosk.sync.wire import Envelope
 from tests.unit.regional.factories import Clock, enrolled, envelope, push, record
 from tests.unit.regional.test_cli import run

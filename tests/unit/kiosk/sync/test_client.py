@@ -7,7 +7,8 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from kiosk.sync.client import RegionalClient, ServerUnavailable
+from kiosk.sync.client import RegionalClient
+from kiosk.sync.errors import ServerUnavailable
 from kiosk.sync.schedule import BACKOFF_CAP
 
 
