@@ -294,13 +294,14 @@ def test_typing_while_the_intake_saves_leaves_no_draft_behind(
 
 
 def test_a_refusal_keeps_no_name_in_the_draft(
-    qtbot: QtBot, office: OfficeContext, make_wizard: MakeWizard
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, make_wizard: MakeWizard
 ) -> None:
     wizard = make_wizard()
     fill_section(wizard, AICHA)
     assert wizard.go_next()
     fill_section(wizard, AICHA)  # the name is typed, then the visitor refuses a record
     wizard.go_back()
+    qtbot.waitUntil(lambda: tasks.pending == 0)  # the drafts written on changing page
     with qtbot.waitSignal(wizard.draft_saved, timeout=5000):
         set_answer(wizard, "consent.record", False)
         wizard.save_draft_now()
