@@ -33,6 +33,7 @@ _bearer = HTTPBearer(auto_error=False)
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (401, 404, 422, 429, 503)
 }
+BODY_ERRORS = {**ERRORS, 413: {"model": ErrorBody, "description": "The body is over the limit"}}
 
 
 class ApiError(Exception):
@@ -91,7 +92,7 @@ def health() -> Health:
     return Health(status="ok")
 
 
-@router.post(f"{API_PREFIX}/enrol", responses=ERRORS)
+@router.post(f"{API_PREFIX}/enrol", responses=BODY_ERRORS)
 def enrol_office(body: EnrolRequest, server: Server, request: Request) -> EnrolResponse:
     """Exchange a single-use enrolment code for the office's identity and token."""
     client = request.client.host if request.client else "unknown"
@@ -109,7 +110,7 @@ def enrol_office(body: EnrolRequest, server: Server, request: Request) -> EnrolR
         return EnrolResponse(office_id=office.id, name=office.name, token=token)
 
 
-@router.post(f"{API_PREFIX}/push", responses=ERRORS)
+@router.post(f"{API_PREFIX}/push", responses=BODY_ERRORS)
 def push_envelopes(body: PushRequest, server: Server, office: OfficeId) -> PushResponse:
     """Store a batch of envelopes; one verdict per envelope, in the same order."""
     try:

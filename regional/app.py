@@ -2,12 +2,14 @@
 
 Every refusal is an :class:`ErrorBody`; request validation errors are 422
 ``invalid_request``; database trouble is 503 ``unavailable``; in maintenance every
-endpoint answers 503 with ``Retry-After``. Nothing answers 500 on purpose.
+endpoint answers 503 with ``Retry-After``; a body over its route's limit (see
+:mod:`regional.limits`) is 413 ``payload_too_large``, or a bare page on the partner page.
+Nothing answers 500 on purpose.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
@@ -15,17 +17,25 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kiosk.sync.wire import ErrorBody
 from regional import page_html
 from regional.api import ApiError
 from regional.api import router as api_router
 from regional.config import Settings
+from regional.limits import PAGE_PREFIX, BodyLimitMiddleware, BodyTooLarge
 from regional.page import router as page_router
 from regional.runtime import Runtime
 
 RETRY_AFTER = "120"
-_NAMES = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 429: "rate_limited"}
+_NAMES = {
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    429: "rate_limited",
+}
 
 
 def _error(
@@ -54,9 +64,20 @@ async def _on_validation(_request: Request, error: Exception) -> Response:
     return _error(422, "invalid_request", message[:1000])
 
 
+def _too_large(path: str, error: BodyTooLarge) -> Response:
+    """413: a bare page on the partner page, an :class:`ErrorBody` elsewhere."""
+    if path.startswith(PAGE_PREFIX):
+        page = page_html.plain_page("Erreur", "Formulaire trop long.")
+        return HTMLResponse(page, status_code=413, headers={"Connection": "close"})
+    message = f"{error.detail} Send less at a time."
+    return _error(413, "payload_too_large", message, {"Connection": "close"})
+
+
 async def _on_http(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
-    if request.url.path.startswith("/r/") and error.status_code == 404:
+    if isinstance(error, BodyTooLarge):
+        return _too_large(request.url.path, error)
+    if request.url.path.startswith(PAGE_PREFIX) and error.status_code == 404:
         return HTMLResponse(page_html.not_found_page(), status_code=404)
     name = _NAMES.get(error.status_code, "http_error")
     return _error(error.status_code, name, str(error.detail), dict(error.headers or {}))
@@ -65,6 +86,27 @@ async def _on_http(request: Request, error: Exception) -> Response:
 async def _on_database(_request: Request, _error_: Exception) -> Response:
     message = "The server's database is unavailable; try again later."
     return _error(503, "unavailable", message, {"Retry-After": RETRY_AFTER})
+
+
+class Maintenance:
+    """Answer 503 with ``Retry-After`` while the server is in maintenance.
+
+    Pure ASGI: Starlette's ``BaseHTTPMiddleware`` reads the body in a task group, which
+    would turn :class:`BodyTooLarge` into an ``ExceptionGroup`` that FastAPI answers 400.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] != "/openapi.json":
+            if self.settings.in_maintenance():
+                message = "The regional server is in maintenance; try again later."
+                refusal = _error(503, "maintenance", message, {"Retry-After": RETRY_AFTER})
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -91,14 +133,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(SQLAlchemyError, _on_database)
 
-    @app.middleware("http")
-    async def maintenance(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        """Answer 503 with ``Retry-After`` while the server is in maintenance."""
-        if request.url.path != "/openapi.json" and settings.in_maintenance():
-            message = "The regional server is in maintenance; try again later."
-            return _error(503, "maintenance", message, {"Retry-After": RETRY_AFTER})
-        return await call_next(request)
-
+    app.add_middleware(Maintenance, settings=settings)
+    # Added last, so outermost: an over-long body never reaches the other middleware.
+    app.add_middleware(BodyLimitMiddleware, limits=settings.body_limits, refuse=_too_large)
     return app

@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8800)
     serve.add_argument("--certfile")
     serve.add_argument("--keyfile")
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        default="",
+        help="comma list of reverse-proxy addresses or networks whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (default: none)",
+    )
     db = sub.add_parser("db", parents=[common], help="the database schema")
     db.add_subparsers(dest="action", required=True).add_parser("upgrade", parents=[common])
     office = sub.add_parser("office", parents=[common], help="offices")
@@ -150,7 +157,11 @@ def _read(path: Path) -> bytes:
 
 
 def _run(args: argparse.Namespace) -> None:
-    settings = Settings.resolve(args.db, args.data_dir)
+    try:
+        proxies = getattr(args, "forwarded_allow_ips", "")
+        settings = Settings.resolve(args.db, args.data_dir, proxies)
+    except ValueError as error:
+        raise CommandError(f"--forwarded-allow-ips: {error}") from None
     if settings.db_url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     if args.command == "serve":

@@ -1,7 +1,8 @@
-"""Where the regional server keeps its data, which database it uses, and maintenance mode."""
+"""How the regional server runs: its data, its database, body limits, proxies, maintenance."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import platformdirs
 
 from regional.clock import Clock, utcnow
+from regional.limits import BodyLimits
 
 APP_NAME = "baom-regional"
 DATA_DIR_ENV = "BAOM_REGIONAL_DATA_DIR"
@@ -29,21 +31,52 @@ def default_db_url(folder: Path) -> str:
     return f"sqlite:///{folder / 'regional.db'}"
 
 
+def parse_proxies(text: str) -> tuple[str, ...]:
+    """The comma list of ``--forwarded-allow-ips`` (addresses or networks, e.g. ``10.0.0.0/8``).
+
+    Raises ``ValueError`` for anything else (``*`` included: trusting every peer would let
+    any client choose its own address).
+    """
+    proxies: list[str] = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            network = ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"not an IP address or network: {item!r}") from None
+        proxies.append(str(network) if "/" in item else str(network.network_address))
+    return tuple(proxies)
+
+
 @dataclass(frozen=True)
 class Settings:
-    """How one server instance runs (the tests build their own)."""
+    """How one server instance runs (the tests build their own).
+
+    ``forwarded_allow_ips``: the reverse proxies (addresses or networks) whose
+    ``X-Forwarded-For`` and ``X-Forwarded-Proto`` are believed; none by default.
+    """
 
     db_url: str
     data_dir: Path
     clock: Clock = utcnow
     page_rate_per_minute: int = 30
-    trusted_proxies: frozenset[str] = field(default_factory=frozenset)
+    body_limits: BodyLimits = field(default_factory=BodyLimits)
+    forwarded_allow_ips: tuple[str, ...] = ()
 
     @classmethod
-    def resolve(cls, db_url: str | None = None, folder: str | Path | None = None) -> Settings:
+    def resolve(
+        cls,
+        db_url: str | None = None,
+        folder: str | Path | None = None,
+        forwarded_allow_ips: str = "",
+    ) -> Settings:
         """Settings from the command-line options and the environment."""
         path = data_dir(folder)
-        return cls(db_url=db_url or default_db_url(path), data_dir=path)
+        proxies = parse_proxies(forwarded_allow_ips)
+        return cls(
+            db_url=db_url or default_db_url(path), data_dir=path, forwarded_allow_ips=proxies
+        )
 
     def in_maintenance(self) -> bool:
         """Whether the ``maintenance`` file exists or ``BAOM_REGIONAL_MAINTENANCE=1``."""

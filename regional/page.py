@@ -2,7 +2,9 @@
 
 It shows only the service, the date the referral was made, the office, the referral code
 and its priority, and takes the partner's report. Unknown and closed referrals get the
-same plain 404. Requests are rate-limited per client address.
+same plain 404. Requests are rate-limited per client address (the proxy's client when
+``serve --forwarded-allow-ips`` trusts it); a form over 8,000 bytes is refused before it
+is read (:mod:`regional.limits`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from regional.runtime import Runtime
 
 router = APIRouter()
 _OUTCOMES = {"received": "accepted", "done": "done", "declined": "declined"}
-_MAX_FORM_BYTES = 8_000
 
 
 def _clean(text: str) -> str:
@@ -136,9 +137,7 @@ async def referral_report(request: Request, token: str, lang: str = "fr") -> HTM
     limited = _limited(request)
     if limited is not None:
         return limited
-    raw = await request.body()
-    if len(raw) > _MAX_FORM_BYTES:
-        return HTMLResponse(page_html.plain_page("Erreur", "Formulaire trop long."), 413)
+    raw = await request.body()  # at most the form's limit (regional.limits)
     try:
         fields = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=20)
     except ValueError:

@@ -14,7 +14,12 @@ def serve(
     certfile: str | None = None,
     keyfile: str | None = None,
 ) -> None:
-    """Serve until interrupted (TLS when a certificate and key are given)."""
+    """Serve until interrupted (TLS when a certificate and key are given).
+
+    ``request.client`` is the peer, or, when the peer is one of the settings'
+    ``forwarded_allow_ips``, the client its ``X-Forwarded-For`` names (the rate limits key
+    on it).
+    """
     import uvicorn
 
     engine = make_engine(settings.db_url)
@@ -29,6 +34,8 @@ def serve(
         ssl_certfile=certfile,
         ssl_keyfile=keyfile,
         log_level="warning",
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        # Without a trusted proxy, no ProxyHeadersMiddleware at all: uvicorn's default would
+        # otherwise trust 127.0.0.1 (or $FORWARDED_ALLOW_IPS).
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=list(settings.forwarded_allow_ips) or None,
     )

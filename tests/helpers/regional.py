@@ -1,16 +1,20 @@
 """Running the regional server as a real process, for the server's and the client's tests.
 
 ``running_server(tmp_path)`` starts ``baom-regional serve`` on a free port and waits for
-``GET /api/v1/health``; ``add_office(db_url, name)`` registers an office through the CLI.
+``GET /api/v1/health``; ``add_office(db_url, name)`` registers an office through the CLI;
+``raw_request(url, head, body)`` talks HTTP over a bare socket, for what httpx will not
+send (a ``Content-Length`` without its body, a chunked body left unfinished).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,18 +41,30 @@ class Server:
 
 @contextmanager
 def running_server(
-    tmp_path: Path, db_url: str | None = None, timeout: float = 30.0
+    tmp_path: Path,
+    db_url: str | None = None,
+    timeout: float = 30.0,
+    options: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
-    """Start ``baom-regional serve`` (SQLite in ``tmp_path`` unless ``db_url``); kill at exit."""
+    """Start ``baom-regional serve`` (SQLite in ``tmp_path`` unless ``db_url``); kill at exit.
+
+    ``options`` are added to ``serve``'s; ``env`` is added to the process environment.
+    """
     data_dir = tmp_path / "regional-data"
     data_dir.mkdir(parents=True, exist_ok=True)
     url = db_url or f"sqlite:///{data_dir / 'regional.db'}"
     port = free_port()
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
-        [*command(), "serve", "--db", url, "--data-dir", str(data_dir), "--port", str(port)],
+        [
+            *command(),
+            *("serve", "--db", url, "--data-dir", str(data_dir), "--port", str(port)),
+            *options,
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -81,3 +97,22 @@ def add_office(db_url: str, name: str) -> tuple[str, str]:
     )
     data = json.loads(result.stdout)
     return data["office_id"], data["enrolment_code"]
+
+
+def raw_request(url: str, head: str, body: bytes = b"", timeout: float = 10.0) -> bytes:
+    """Send ``head`` (request line and headers, one per line) then ``body`` to ``url``'s server.
+
+    Returns what the server answered before it closed the connection or went quiet for
+    ``timeout`` seconds: the request need not be complete (a ``Content-Length`` larger
+    than ``body``, a chunked body without its last chunk).
+    """
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as connection:
+        connection.sendall(head.strip().replace("\n", "\r\n").encode() + b"\r\n\r\n" + body)
+        answer = b""
+        try:
+            while part := connection.recv(65536):
+                answer += part
+        except (TimeoutError, ConnectionResetError):
+            pass
+        return answer

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from regional.cli import main
+from regional.config import parse_proxies
 from tests.unit.regional.factories import Clock, Enrolled, enrolled, envelope, push, record
 
 
@@ -78,6 +79,23 @@ def test_a_bad_database_url_is_one_line(capsys: pytest.CaptureFixture[str], tmp_
     url = f"sqlite:///{tmp_path}/missing/dir/x.db"
     code, _out, err = run(capsys, "office", "list", "--db", url)
     assert code == 1 and len(err.strip().splitlines()) == 1
+
+
+def test_proxies_are_addresses_or_networks_as_uvicorn_reads_them() -> None:
+    given = " 127.0.0.1, ::1,,10.1.2.3/8 "
+    assert parse_proxies(given) == ("127.0.0.1", "::1", "10.0.0.0/8")
+    assert parse_proxies("") == ()
+
+
+@pytest.mark.parametrize("proxies", ["*", "nginx", "127.0.0.1,10.0.0.0/33"])
+def test_serve_refuses_a_proxy_that_is_not_an_address(
+    proxies: str, capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    code, out, err = run(
+        capsys, "serve", "--data-dir", str(tmp_path), "--forwarded-allow-ips", proxies
+    )
+    assert code == 1 and out == ""
+    assert err.startswith("baom-regional: --forwarded-allow-ips: not an IP address or network")
 
 
 def test_db_upgrade_and_data_dir(capsys: pytest.CaptureFixture[str], tmp_path) -> None:

@@ -1,0 +1,116 @@
+"""Request body limits per route family, enforced before a body is read (pure ASGI).
+
+A ``Content-Length`` above the route's limit is refused at once, before the application
+runs; a body without one (chunked) is counted as it arrives and refused as soon as it
+passes the limit. Either way nothing of it reaches a route, so nothing is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kiosk.sync.wire import API_PREFIX, MAX_PAYLOAD_CHARS, MAX_PUSH_BATCH
+
+PUSH_PATH = f"{API_PREFIX}/push"
+PAGE_PREFIX = "/r/"
+FORM_MAX_BYTES = 8_000
+"""The partner page's form: a few short fields."""
+OTHER_MAX_BYTES = 64 * 1024
+"""Every other route: enrolment takes a few hundred bytes, the rest take no body."""
+PAYLOAD_CHAR_MAX_BYTES = 4
+"""A payload is JSON text (``json.dumps``), so it holds no raw control character; in the
+push body a quote or backslash takes 2 bytes and any other character its UTF-8 bytes."""
+ENVELOPE_MAX_BYTES = 1_024
+"""An envelope's fields but its payload (keys, ids, type, hash, versions, time): ~400."""
+PUSH_MAX_BYTES = MAX_PUSH_BATCH * (MAX_PAYLOAD_CHARS * PAYLOAD_CHAR_MAX_BYTES + ENVELOPE_MAX_BYTES)
+"""A push of ``MAX_PUSH_BATCH`` envelopes with payloads of ``MAX_PAYLOAD_CHARS`` (489 MiB)."""
+
+
+@dataclass(frozen=True)
+class BodyLimits:
+    """The largest request body, in bytes, of each route family."""
+
+    form: int = FORM_MAX_BYTES
+    push: int = PUSH_MAX_BYTES
+    other: int = OTHER_MAX_BYTES
+
+    def for_path(self, path: str) -> int:
+        """The limit of the route at ``path``."""
+        if path.startswith(PAGE_PREFIX):
+            return self.form
+        return self.push if path == PUSH_PATH else self.other
+
+
+class BodyTooLarge(HTTPException):
+    """A request body over its route's limit (413); the app's handler answers it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The request body is over {limit} bytes.")
+        self.limit = limit
+
+
+Refusal = Callable[[str, BodyTooLarge], Response]
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``limits`` with ``refuse(path, error)``'s response.
+
+    The refusal of a counted (chunked) body is raised as :class:`BodyTooLarge` from the
+    route's ``receive``: FastAPI passes an ``HTTPException`` on to the app's handler, and
+    this middleware answers it when nothing else did.
+    """
+
+    def __init__(self, app: ASGIApp, limits: BodyLimits, refuse: Refusal) -> None:
+        self.app = app
+        self.limits = limits
+        self.refuse = refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        limit = self.limits.for_path(path)
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await self.refuse(path, BodyTooLarge(limit))(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, watched_send)
+        except BodyTooLarge as error:
+            if started:
+                raise
+            await self.refuse(path, error)(scope, receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    """The declared body length (the HTTP server already refused a malformed one)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
