@@ -7,6 +7,7 @@ French has. Placeholders use ``{name}`` and are filled with :meth:`Catalog.text`
 
 from __future__ import annotations
 
+import errno
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +17,36 @@ from importlib import resources
 from kiosk.tables import flatten
 
 REFERENCE_LANGUAGE = "fr"
+
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+_READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+_SQLITE_TROUBLE = (
+    ("database or disk is full", "disk_full"),
+    ("database is locked", "database_busy"),
+    ("readonly database", "read_only"),
+)
+
+
+def machine_trouble(error: BaseException) -> str | None:
+    """``disk_full``, ``database_busy`` or ``read_only`` when the machine is the cause.
+
+    Follows the chain of causes (SQLAlchemy wraps the driver's error in ``orig``).
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _DISK_FULL:
+            return "disk_full"
+        if isinstance(current, OSError) and current.errno in _READ_ONLY:
+            return "read_only"
+        message = str(current).lower()
+        for words, trouble in _SQLITE_TROUBLE:
+            if words in message:
+                return trouble
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else current.__cause__
+    return None
 
 
 @dataclass(frozen=True)
@@ -78,8 +109,9 @@ class Catalog:
     def text(self, language: str, key: str, **params: object) -> str:
         """The string ``key`` in ``language``, falling back to French, then to the key.
 
-        A parameter that is an error with a ``message_key`` known to the catalog (the
-        core's refusals) is itself said in ``language``.
+        A parameter that is an error is itself said in ``language``: a refusal of the core
+        by its ``message_key``, trouble with the machine (a full disk, a busy or read-only
+        database) in plain words; any other error keeps its own text.
         """
         template = self._strings.get(language, {}).get(key)
         if template is None:
@@ -89,10 +121,13 @@ class Catalog:
         return template.format(**{name: self._said(language, v) for name, v in params.items()})
 
     def _said(self, language: str, value: object) -> object:
+        if not isinstance(value, Exception):
+            return value
         key = getattr(value, "message_key", None)
-        if isinstance(value, Exception) and key in self._strings[REFERENCE_LANGUAGE]:
+        if key in self._strings[REFERENCE_LANGUAGE]:
             return self.text(language, str(key), **getattr(value, "params", {}))
-        return value
+        trouble = machine_trouble(value)
+        return value if trouble is None else self.text(language, f"error.{trouble}")
 
     def keys(self, language: str = REFERENCE_LANGUAGE) -> frozenset[str]:
         """Every key that ``language`` defines."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.clock import office_time
 from printing.labels import Localized, pick, print_labels
 from printing.layout import (
     LARGE,
@@ -24,7 +25,6 @@ from printing.layout import (
     Text,
     WidthRuler,
 )
-from printing.slip import OFFICE_ZONE
 
 NUMBER_SIZE = 144
 SCRIPTS = ("ar", "fr", "en", "zgh")
@@ -46,7 +46,7 @@ def ticket_document(ticket: TicketContent) -> Document:
     """The layout of a queue ticket: visitor's language first, then French."""
     words = print_labels()
     languages = (ticket.language,) if ticket.language == "fr" else (ticket.language, "fr")
-    moment = ticket.issued_at.astimezone(OFFICE_ZONE).strftime("%d/%m/%Y %H:%M")
+    moment = office_time(ticket.issued_at)
     blocks: list[Block] = [
         Text(ticket.office, "fr", align=Align.CENTER),
         Text(ticket.number, "fr", NUMBER_SIZE, bold=True, align=Align.CENTER),
@@ -72,7 +72,7 @@ def ticket_document(ticket: TicketContent) -> Document:
 def printer_test_page(printer: str, width: int, profile: str, at: datetime) -> Document:
     """The test page: titles and samples in the four scripts, a QR code, a width ruler."""
     words = print_labels()
-    moment = at.astimezone(OFFICE_ZONE).strftime("%d/%m/%Y %H:%M")
+    moment = office_time(at)
     blocks: list[Block] = [
         Text(words.text(lang, "test.title"), lang, LARGE, bold=True) for lang in SCRIPTS
     ]

@@ -13,8 +13,9 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from kiosk.cases.codes import CODE_ALPHABET
+from kiosk.clock import office_time
 from printing.errors import SlipError
 from printing.labels import Localized, pick, print_labels
 from printing.layout import (
@@ -31,9 +32,7 @@ from printing.layout import (
     is_right_to_left,
 )
 
-REFERRAL_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud, typed
 CODE_SIZE = 56
-OFFICE_ZONE = ZoneInfo("Africa/Casablanca")
 LEFT_TO_RIGHT_ISOLATE = "\u2066"
 RIGHT_TO_LEFT_ISOLATE = "\u2067"
 POP_ISOLATE = "\u2069"
@@ -44,10 +43,10 @@ ONE_LANGUAGE = "visitor_only"
 def check_referral_code(code: str) -> str:
     """``code`` if it is written in the referral alphabet (dashes allowed), else an error."""
     letters = code.replace("-", "")
-    if not letters or any(letter not in REFERRAL_ALPHABET for letter in letters):
+    if not letters or any(letter not in CODE_ALPHABET for letter in letters):
         raise SlipError(
             f"{code!r} is not a referral code: codes use the letters and digits "
-            f"{REFERRAL_ALPHABET} (never 0, O, 1, I or L)"
+            f"{CODE_ALPHABET} (never 0, O, 1, I or L)"
         )
     return code
 
@@ -130,7 +129,7 @@ def slip_document(slip: SlipContent, language: str, mode: str = BILINGUAL) -> Do
     """The layout of ``slip`` for a visitor who reads ``language``."""
     words = print_labels()
     languages = slip_languages(language, mode)
-    moment = slip.issued_at.astimezone(OFFICE_ZONE).strftime("%d/%m/%Y %H:%M")
+    moment = office_time(slip.issued_at)
 
     def each(make: Callable[[str], Block]) -> list[Block]:
         return [make(lang) for lang in languages]

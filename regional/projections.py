@@ -9,19 +9,18 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from kiosk.clock import office_time
 from kiosk.sync.wire import Envelope
 from regional.clock import as_naive_utc
 from regional.models import IntakeFact, ReferralView
 from regional.payloads import IntakePayload, ReferralPayload
 
-OFFICE_ZONE = ZoneInfo("Africa/Casablanca")
 CATEGORIES = frozenset({"mre", "mre_returnee", "rpt", "other"})
 SEXES = frozenset({"f", "m"})
 AGE_BANDS = ("0-17", "18-29", "30-44", "45-59", "60+")
@@ -38,8 +37,7 @@ def age_band(age: int) -> str:
 
 
 def _month(at: datetime) -> str:
-    aware = at.replace(tzinfo=UTC) if at.tzinfo is None else at
-    return aware.astimezone(OFFICE_ZONE).strftime("%Y-%m")
+    return office_time(at, "%Y-%m")
 
 
 def intake_dimensions(payload: IntakePayload) -> dict[str, Any]:

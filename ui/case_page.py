@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Actor
-from kiosk.cases.views import OFFICE_ZONE
+from kiosk.clock import office_time
 from kiosk.office import OfficeContext
 from ui import case_work
 from ui.case_dialogs import CloseCaseDialog, OutcomeDialog
@@ -49,10 +49,7 @@ def local_time(stamp: str | None) -> str:
     """
     if not stamp:
         return ""
-    moment = datetime.fromisoformat(stamp)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return "\u2066" + moment.astimezone(OFFICE_ZONE).strftime("%Y-%m-%d %H:%M") + "\u2069"
+    return "\u2066" + office_time(datetime.fromisoformat(stamp), "%Y-%m-%d %H:%M") + "\u2069"
 
 
 def isolate(text: str) -> str:

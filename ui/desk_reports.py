@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
 
 from db.uow import Actor
 from kiosk.accounts import AccountError, Permission, require
+from kiosk.clock import office_day
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig, load_config
-from kiosk.queue.numbering import office_day, system_clock
+from kiosk.queue.numbering import system_clock
 from kiosk.queue.stats import DayStatistics, Figures, day_statistics
 from ui.changes import ChangeWatcher
 from ui.language import LanguageState

@@ -13,9 +13,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import datetime
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction, QKeySequence, QPixmap
@@ -36,6 +34,7 @@ from PySide6.QtWidgets import (
 from db.print_spool import PrintJobState
 from db.uow import Actor
 from kiosk.accounts import AccountError
+from kiosk.clock import office_time
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
 from printing.errors import PrinterError, SpoolError
@@ -50,7 +49,6 @@ from ui.tasks import Tasks
 
 log = logging.getLogger(__name__)
 
-OFFICE_ZONE = ZoneInfo("Africa/Casablanca")
 COLUMNS = ("created", "document", "printer", "state", "problem")
 PREVIEW_WIDTH = 260
 
@@ -66,13 +64,6 @@ ACTIONS: dict[str, tuple[str, frozenset[PrintJobState]]] = {
         frozenset({PrintJobState.MAY_HAVE_PRINTED, PrintJobState.FAILED, PrintJobState.QUEUED}),
     ),
 }
-
-
-def local_time(moment: datetime, pattern: str = "%d/%m %H:%M") -> str:
-    """``moment`` (naive means UTC) as the office's day and time (or as ``pattern``)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(OFFICE_ZONE).strftime(pattern)
 
 
 def document_text(tr: Translator, job: JobView) -> str:
@@ -92,7 +83,7 @@ def problem_text(tr: Translator, job: JobView) -> str:
     if job.state is PrintJobState.FAILED:
         return tr("desk.spool.problem.failed")
     if job.state is PrintJobState.QUEUED and job.error:
-        return tr("desk.spool.problem.retrying", time=local_time(job.next_attempt_at, "%H:%M"))
+        return tr("desk.spool.problem.retrying", time=office_time(job.next_attempt_at, "%H:%M"))
     if job.state is PrintJobState.QUEUED:
         return tr("desk.spool.problem.waiting")
     return ""
@@ -275,7 +266,9 @@ class SpoolPage(QWidget):
                 problem = QTableWidgetItem(problem_text(tr, job))
                 problem.setToolTip(job.error)
                 cells = (
-                    QTableWidgetItem(f"\u2066{local_time(job.created_at)}\u2069"),  # LTR isolate
+                    QTableWidgetItem(
+                        f"\u2066{office_time(job.created_at, '%d/%m %H:%M')}\u2069"
+                    ),  # LTR isolate
                     QTableWidgetItem(document_text(tr, job)),
                     QTableWidgetItem(job.printer),
                     QTableWidgetItem(tr(f"desk.spool.state.{job.state.value}")),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from db.uow import Actor
 from kiosk.cases.intake import IntakeInvalid, SavedIntake
+from kiosk.clock import office_time
 from kiosk.forms import FormDefinition, load_form, validate_answers
 from kiosk.forms.validate import relevant_keys
 from kiosk.office import OfficeContext
@@ -411,9 +413,7 @@ class IntakeWizard(QWidget):
 
     def on_draft_stored(self, draft_id: uuid.UUID) -> None:
         """Say when the draft was last saved."""
-        from datetime import datetime
-
-        time = datetime.now().strftime("%H:%M:%S")
+        time = office_time(datetime.now(UTC), "%H:%M:%S")
         self.draft_label.setText(self._language.translator("desk.intake.draft_saved", time=time))
         self.draft_saved.emit(str(draft_id))
 

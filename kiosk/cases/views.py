@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
@@ -32,8 +31,7 @@ from db.cases import (
 )
 from kiosk.cases.persons import full_name, person_view
 from kiosk.cases.referrals import OPEN_STATES, referral_view
-
-OFFICE_ZONE = ZoneInfo("Africa/Casablanca")
+from kiosk.clock import office_day
 
 
 def _stamp(moment: datetime | None) -> str | None:
@@ -151,11 +149,6 @@ def list_referrals(
     return [
         {**referral_view(referral, regional_url, now), "case_code": code} for referral, code in rows
     ]
-
-
-def office_day(now: datetime) -> date:
-    """Today in the office's zone."""
-    return now.astimezone(OFFICE_ZONE).date()
 
 
 def follow_up(session: Session, now: datetime, regional_url: str = "") -> dict[str, Any]:

@@ -1,9 +1,8 @@
-"""The office day and ticket numbers: days are counted in Africa/Casablanca, not in UTC.
+"""Ticket numbers: per reason of visit and per office day (``kiosk.clock.office_day``).
 
-Morocco moves its clocks back for Ramadan and forward after it, so a local day may last
-23 or 25 hours; the day is always taken from the zone database, never from a fixed offset.
-Ticket numbers run per reason of visit and per office day: the reason's prefix and a
-running number of at least three digits (``A001`` … ``A999``, ``A1000``).
+A number is the reason's prefix and a running number of at least three digits (``A001`` …
+``A999``, ``A1000``); the day is the office's, so numbering restarts at local midnight,
+even on the days Morocco moves its clocks.
 """
 
 from __future__ import annotations
@@ -12,14 +11,11 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
 from db.models import Ticket
-
-OFFICE_ZONE = ZoneInfo("Africa/Casablanca")
 
 Clock = Callable[[], datetime]
 
@@ -27,13 +23,6 @@ Clock = Callable[[], datetime]
 def system_clock() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
-
-
-def office_day(moment: datetime, zone: ZoneInfo = OFFICE_ZONE) -> date:
-    """The office day of ``moment`` (timezone-aware): its date on the office's clock."""
-    if moment.tzinfo is None:
-        raise ValueError("office_day needs a timezone-aware time")
-    return moment.astimezone(zone).date()
 
 
 def next_number_columns(

@@ -22,16 +22,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from db.models import PriorityKind, QueueEvent, QueueEventKind, Ticket, TicketState
 from db.store import Store
 from db.uow import Actor, UnitOfWork
+from kiosk.clock import OFFICE_ZONE, office_day
 from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig, load_config
 from kiosk.queue.estimate import estimated_wait, people_before
-from kiosk.queue.numbering import (
-    OFFICE_ZONE,
-    Clock,
-    next_number_columns,
-    office_day,
-    system_clock,
-)
+from kiosk.queue.numbering import Clock, next_number_columns, system_clock
 from kiosk.queue.rules import Candidates, QueueRules, choose_next
 from kiosk.queue.states import OPEN_STATES, Action, QueueError, check
 from kiosk.queue.views import Outcome, QueueStatus, TakenTicket, TicketView

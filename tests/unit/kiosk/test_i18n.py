@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +76,62 @@ def test_a_refusal_of_the_core_is_said_in_the_officers_language() -> None:
     )
     plain = catalog.text("fr", "desk.referral.refused", detail=ValueError("no key"))
     assert plain == "Refusé : no key"
+
+
+def _full_database_error() -> Exception:
+    """The real error of SQLAlchemy and SQLite when the database cannot grow."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine("sqlite://")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE note (text TEXT)")
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+        connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO note VALUES (?)", ("x" * 100_000,))
+    except sa.exc.OperationalError as error:
+        return error
+    raise AssertionError("the database grew past its maximum")
+
+
+def _locked_database_error(folder: Path) -> Exception:
+    """The real error of SQLite when another connection holds the write lock."""
+    path = folder / "busy.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE note (text TEXT)")
+    holder.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(path, timeout=0)
+    try:
+        other.execute("INSERT INTO note VALUES ('x')")
+    except sqlite3.OperationalError as error:
+        return error
+    finally:
+        other.close()
+        holder.close()
+    raise AssertionError("the write lock was not held")
+
+
+def _write_to_a_full_device() -> OSError:
+    try:
+        with open("/dev/full", "wb", buffering=0) as device:
+            device.write(b"draft")
+    except OSError as error:
+        return error
+    raise AssertionError("/dev/full took the bytes")
+
+
+def test_trouble_with_the_machine_is_said_in_plain_words(tmp_path: Path) -> None:
+    catalog = default_catalog()
+    full = catalog.text("fr", "desk.intake.save_failed", detail=_full_database_error())
+    assert catalog.text("fr", "error.disk_full") in full and "SQL" not in full
+    arabic = catalog.text("ar", "desk.intake.save_failed", detail=_write_to_a_full_device())
+    assert catalog.text("ar", "error.disk_full") in arabic and "Errno" not in arabic
+    busy = catalog.text("en", "desk.case.failed", detail=_locked_database_error(tmp_path))
+    assert catalog.text("en", "error.database_busy") in busy and "locked" not in busy
+    wrapped = RuntimeError("the draft was not written")
+    wrapped.__cause__ = PermissionError(13, "Permission denied")
+    assert catalog.text("zgh", "error.read_only") in catalog.text(
+        "zgh", "desk.case.failed", detail=wrapped
+    )
+    assert catalog.text("fr", "desk.case.failed", detail=KeyError("x")).endswith("'x'")

@@ -9,6 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from kiosk.cases.codes import CODE_ALPHABET
 from printing.demo import demo_data, demo_slip, demo_url
 from printing.documents import TicketContent, printer_test_page, ticket_document
 from printing.errors import SlipError
@@ -17,7 +18,6 @@ from printing.qr import qr_matrix
 from printing.raster import Raster, rasterize
 from printing.slip import (
     ONE_LANGUAGE,
-    REFERRAL_ALPHABET,
     SlipContent,
     check_referral_code,
     slip_document,
@@ -95,7 +95,7 @@ def test_qr_modules_are_whole_dots_with_a_quiet_zone(width: int) -> None:
 
 
 def test_the_referral_code_avoids_letters_that_are_misread() -> None:
-    assert not set("0O1IL") & set(REFERRAL_ALPHABET)
+    assert not set("0O1IL") & set(CODE_ALPHABET)
     assert check_referral_code(demo_data().code) == demo_data().code
     with pytest.raises(SlipError, match="never 0, O, 1, I or L"):
         check_referral_code("K0QX-M1PR")

@@ -18,7 +18,8 @@ from kiosk.cases.casework import (
 )
 from kiosk.cases.drafts import discard_draft, load_draft, save_draft
 from kiosk.cases.intake import IntakeRequest, submit_intake
-from kiosk.cases.views import case_detail, follow_up, list_cases, office_day
+from kiosk.cases.views import case_detail, follow_up, list_cases
+from kiosk.clock import office_day
 from kiosk.office import OfficeContext
 from tests.helpers.intake import answers
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from db.models import Ticket
+from kiosk.clock import OFFICE_ZONE, office_day
 from kiosk.office import OfficeContext
-from kiosk.queue.numbering import OFFICE_ZONE, office_day
 from kiosk.queue.service import QueueService
 from tests.unit.kiosk.queue.conftest import FakeClock, take
 

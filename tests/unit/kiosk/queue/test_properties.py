@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from db.models import QueueEvent, QueueEventKind, Ticket, TicketState
+from kiosk.clock import office_day
 from kiosk.office import OfficeContext
-from kiosk.queue.numbering import office_day
 from kiosk.queue.service import QueueService, TicketRequest
 from kiosk.queue.states import QueueError
 from kiosk.queue.stats import day_statistics
