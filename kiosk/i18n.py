@@ -111,7 +111,8 @@ class Catalog:
 
         A parameter that is an error is itself said in ``language``: a refusal of the core
         by its ``message_key``, trouble with the machine (a full disk, a busy or read-only
-        database) in plain words; any other error keeps its own text.
+        database) in plain words; any other error keeps its own text (a database error, its
+        driver's text: never the statement and the values it carried).
         """
         template = self._strings.get(language, {}).get(key)
         if template is None:
@@ -127,7 +128,10 @@ class Catalog:
         if key in self._strings[REFERENCE_LANGUAGE]:
             return self.text(language, str(key), **getattr(value, "params", {}))
         trouble = machine_trouble(value)
-        return value if trouble is None else self.text(language, f"error.{trouble}")
+        if trouble is not None:
+            return self.text(language, f"error.{trouble}")
+        driver_error = getattr(value, "orig", None)  # SQLAlchemy's text holds the SQL and values
+        return driver_error if isinstance(driver_error, Exception) else value
 
     def keys(self, language: str = REFERENCE_LANGUAGE) -> frozenset[str]:
         """Every key that ``language`` defines."""

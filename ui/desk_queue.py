@@ -247,7 +247,7 @@ class QueuePage(QWidget):
     def on_read_failed(self, error: BaseException) -> None:
         """Keep the page as it is; say that the queue could not be read."""
         self._reading = False
-        self._show_message("desk.queue.failed", detail=str(error))
+        self._show_message("desk.queue.failed", detail=error)
 
     def on_queue_loaded(self, reading: QueueReading) -> None:
         """Show the queue just read."""
@@ -506,9 +506,8 @@ class QueuePage(QWidget):
                         "desk.queue.refused", number=number, state=tr(state), action=tr(action)
                     )
                 )
-        elif isinstance(error, QueueError | ReasonsError):
-            self._show_message("desk.queue.failed", detail=str(error))
         else:
-            log.error("a queue operation failed", exc_info=error)
-            self._show_message("desk.queue.failed", detail=type(error).__name__)
+            if not isinstance(error, QueueError | ReasonsError):
+                log.error("a queue operation failed", exc_info=error)
+            self._show_message("desk.queue.failed", detail=error)
         self.refresh()

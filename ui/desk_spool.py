@@ -400,9 +400,8 @@ class SpoolPage(QWidget):
         self._update_enabled()
         if isinstance(error, AccountError):
             self._show_message(error.message_key)
-        elif isinstance(error, SpoolError | PrinterError):  # a wrong printer URI too
-            self._show_message("desk.spool.refused", detail=str(error))
         else:
-            log.error("a print spool operation failed", exc_info=error)
-            self._show_message("desk.spool.refused", detail=type(error).__name__)
+            if not isinstance(error, SpoolError | PrinterError):  # a wrong printer URI is one
+                log.error("a print spool operation failed", exc_info=error)
+            self._show_message("desk.spool.refused", detail=error)
         self.refresh()

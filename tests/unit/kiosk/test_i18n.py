@@ -135,3 +135,16 @@ def test_trouble_with_the_machine_is_said_in_plain_words(tmp_path: Path) -> None
         "zgh", "desk.case.failed", detail=wrapped
     )
     assert catalog.text("fr", "desk.case.failed", detail=KeyError("x")).endswith("'x'")
+
+
+def test_a_database_error_is_said_without_its_statement_and_values() -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine("sqlite://")
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO person VALUES (?)", ("Aïcha",))
+    except sa.exc.OperationalError as error:
+        said = default_catalog().text("fr", "desk.case.failed", detail=error)
+    assert said.endswith("no such table: person")
+    assert "Aïcha" not in said and "INSERT" not in said

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import event
 
 from db.models import TicketState
 from kiosk.office import OfficeContext
@@ -284,3 +286,25 @@ def test_the_visitor_served_goes_on_to_the_intake_with_the_ticket(
     assert started.args == [queue.find("D001").id]
     wizard = desk.main_page.cases_page.wizard
     assert wizard is not None and wizard.state.ticket_id == queue.find("D001").id
+
+
+def test_a_database_that_refuses_writes_is_said_in_plain_words(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
+) -> None:
+    office.settings.set(office.system, "desk.counter", "1")
+    queue.take(office.system, TicketRequest(reason="health"))
+    page = make_page(qtbot, office, tasks, None, language="ar")
+
+    def read_only(connection: Any, _record: Any) -> None:
+        connection.execute("PRAGMA query_only = ON")  # as on a disk remounted read-only
+
+    event.listen(office.store.engine, "connect", read_only)
+    office.store.engine.dispose()
+    try:
+        act(qtbot, page, "call_next")
+    finally:
+        event.remove(office.store.engine, "connect", read_only)
+        office.store.engine.dispose()
+    assert office.catalog.text("ar", "error.read_only") in page.message_label.text()
+    assert "readonly" not in page.message_label.text()
+    assert queue.find("D001").state is TicketState.WAITING
