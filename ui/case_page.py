@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 
 from db.uow import Actor
 from kiosk.clock import office_time
+from kiosk.forms.countries import country_name
 from kiosk.office import OfficeContext
 from ui import case_work
 from ui.case_dialogs import CloseCaseDialog, OutcomeDialog
-from ui.intake_duplicates import country_name, display_name
+from ui.intake_duplicates import display_name
 from ui.language import LanguageState
 from ui.styles import named
 from ui.tasks import Tasks

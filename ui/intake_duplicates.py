@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.forms.countries import common_nationalities
+from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
 from ui.styles import named
 
@@ -36,12 +36,6 @@ def person_line(person: dict[str, Any], tr: Translator, language: str) -> str:
     if person.get("phone"):
         parts.append("\u2066" + person["phone"] + "\u2069")
     return " — ".join(parts)
-
-
-def country_name(code: str, language: str) -> str:
-    """A country's name in ``language`` when the short list has it, else its code."""
-    names = common_nationalities().get(code)
-    return (names.get(language) or names["fr"]) if names else code
 
 
 class DuplicatesPanel(QWidget):

@@ -8,7 +8,9 @@ widget for a field's type.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from functools import cmp_to_key
+
+from PySide6.QtCore import QCollator, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.directory.profile import COMMUNES
 from kiosk.forms import Field
-from kiosk.forms.countries import common_nationalities, region_codes
+from kiosk.forms.countries import common_nationalities, country_name, region_codes
 from kiosk.i18n import Translator
 from ui.directory_view import commune_label
 from ui.styles import named
@@ -307,14 +309,16 @@ class CountryField(ComboField):
     def _items(self, language: str) -> list[tuple[str, str | None]]:
         common = common_nationalities()
         items: list[tuple[str, str | None]] = [
-            (names.get(language) or names["fr"], code) for code, names in common.items()
+            (country_name(code, language), code) for code in common
         ]
         items.append(("", None))
-        others = []
-        for code in region_codes() - set(common):
-            name = QLocale.territoryToString(QLocale.codeToTerritory(code))
-            others.append((f"{name} ({code})" if name else code, code))
-        return items + sorted(others)
+        sort_key = cmp_to_key(QCollator(QLocale(language)).compare)
+        others = [
+            (f"{country_name(code, language)} ({code})", code)
+            for code in region_codes() - set(common)
+        ]
+        others.sort(key=lambda item: sort_key(item[0]))
+        return items + others
 
 
 class CommuneField(ComboField):

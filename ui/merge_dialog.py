@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
-from ui.intake_duplicates import country_name, display_name
+from ui.intake_duplicates import display_name
 from ui.language import LanguageState
 from ui.styles import named
 

@@ -1,7 +1,8 @@
 """Countries for the nationality field: every valid region code, and the desk's short list.
 
 Validation accepts any ISO 3166 alpha-2 region code that ``phonenumbers`` knows; the picker
-offers the nationalities the offices see most, named in the four interface languages.
+offers the nationalities the offices see most, named in the four interface languages, then
+every other country, named from the Unicode CLDR (through Babel) in the same languages.
 """
 
 from __future__ import annotations
@@ -63,3 +64,20 @@ _LANGUAGES = ("fr", "ar", "en", "zgh")
 def common_nationalities() -> Mapping[str, Mapping[str, str]]:
     """The desk's short list: region code -> {language: country name}, in display order."""
     return {code: dict(zip(_LANGUAGES, names, strict=True)) for code, names in _COMMON.items()}
+
+
+@cache
+def _cldr_names(language: str) -> Mapping[str, str]:
+    from babel import Locale  # its locale data loads on first use, not at start-up
+
+    return Locale.parse(language).territories
+
+
+def country_name(code: str, language: str) -> str:
+    """The name of the country ``code`` in ``language``: the short list's, else the CLDR's
+    (French when the CLDR has no name in that language), else the code itself."""
+    language = language if language in _LANGUAGES else "fr"
+    names = _COMMON.get(code)
+    if names is not None:
+        return names[_LANGUAGES.index(language)]
+    return _cldr_names(language).get(code) or _cldr_names("fr").get(code) or code

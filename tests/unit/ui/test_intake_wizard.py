@@ -361,3 +361,18 @@ def test_an_intake_with_answers_is_abandoned_only_once_confirmed(
     monkeypatch.setattr(IntakeWizard, "ask_discard", lambda *_: True)
     wizard.on_discard_clicked()
     assert abandoned == [True, True] and wizard.finished
+
+
+def test_every_nationality_is_offered_in_the_officers_language(
+    qtbot: QtBot, make_wizard: MakeWizard
+) -> None:
+    wizard = make_wizard("ar")
+    field = wizard.fields["person.nationality"]
+    combo = field.combo  # type: ignore[attr-defined]
+    texts = [combo.itemText(index) for index in range(combo.count())]
+    assert texts[0] == "المغرب"
+    assert "إريتريا (ER)" in texts and "Eritrea (ER)" not in texts
+    wizard.language_state.set_language("fr")  # type: ignore[attr-defined]
+    texts = [combo.itemText(index) for index in range(combo.count())]
+    assert "Érythrée (ER)" in texts
+    assert texts.index("Érythrée (ER)") < texts.index("Estonie (EE)")  # É sorts as E in French
