@@ -22,11 +22,17 @@ class Role(enum.StrEnum):
 
 
 class EnvelopeStatus(enum.StrEnum):
-    """Where an outbox envelope is on its way to the regional server."""
+    """Where an outbox envelope is on its way to the regional server.
+
+    A supervisor reviews a quarantined envelope (``kiosk.sync.review``): ``resent`` (its
+    content went again as a new envelope, ``resent_as``) or ``dismissed``; both are kept.
+    """
 
     PENDING = "pending"
     SENT = "sent"
     QUARANTINED = "quarantined"
+    RESENT = "resent"
+    DISMISSED = "dismissed"
 
 
 class Office(SyncedRecord, Base):
@@ -99,6 +105,10 @@ class OutboxEnvelope(Base):
     )
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    reviewed_by: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    resent_as: Mapped[uuid.UUID | None] = mapped_column(default=None)
 
 
 class Setting(SyncedRecord, Base):

@@ -44,8 +44,11 @@ class SyncState(Base):
 class SyncConflict(Base):
     """A pulled change that was not applied, kept for a supervisor to review.
 
-    ``reason`` is ``local_changes`` (the local row has changes not yet pushed) or
-    ``not_applicable`` (the change could not be applied; ``detail`` says why).
+    ``reason`` is ``local_changes`` (the local row has changes not yet pushed),
+    ``not_applicable`` (the change could not be applied; ``detail`` says why) or
+    ``reference_emptied`` (applied, but a link to a row this office lacks was emptied).
+    A supervisor resolves it (``kiosk.sync.review``): ``resolution`` is ``applied`` or
+    ``dismissed`` (the office keeps its own version; ``note`` says why).
     """
 
     __tablename__ = "sync_conflict"
@@ -61,3 +64,7 @@ class SyncConflict(Base):
     reason: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
     resolved: Mapped[bool] = mapped_column(default=False)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolved_by: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    resolution: Mapped[str] = mapped_column(String(16), default="")
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -99,6 +99,16 @@ def record_payload(record: SyncedRecord) -> dict[str, Any]:
     }
 
 
+def content_hash(
+    entity_type: str, entity_id: uuid.UUID, operation: str, version: int, body: str
+) -> str:
+    """The SHA-256 an envelope carries: over its record, its unit-of-work ``operation``
+    (``create``, ``update`` or ``delete``), its version and its payload text."""
+    return hashlib.sha256(
+        f"{entity_type}|{entity_id}|{operation}|{version}|{body}".encode()
+    ).hexdigest()
+
+
 def _has_synced_changes(record: SyncedRecord) -> bool:
     state = inspect(record)
     excluded = type(record).__sync_exclude__
@@ -212,9 +222,7 @@ class UnitOfWork:
         payload = item.payload if item.payload is not None else record_payload(record)
         version = item.base_version if item.operation == "delete" else record.version
         body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        digest = hashlib.sha256(
-            f"{entity_type}|{record.id}|{item.operation}|{version}|{body}".encode()
-        ).hexdigest()
+        digest = content_hash(entity_type, record.id, item.operation, version, body)
         self.session.add(
             OutboxEnvelope(
                 office_id=record.office_id,

@@ -3,6 +3,10 @@
 ``baom sync`` runs rounds on the schedule until stopped (for systemd or Task Scheduler);
 ``baom sync --once`` runs one round now and exits non-zero when it fails, with the reason
 on stderr (and ``{"ok": false, "error": …}`` with ``--json``).
+
+``baom sync resolve|resend|dismiss`` settle what sync set aside (``kiosk.sync.review``).
+Like every ``baom`` command they act as the administrator at the command line (the
+``system`` actor of the audit trail); a refusal is one line on stderr and exit 1.
 """
 
 from __future__ import annotations
@@ -10,16 +14,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from kiosk.cli_output import show, with_json
 from kiosk.office import OfficeContext
-from kiosk.sync.errors import BundleError, NotEnrolled, SyncError
+from kiosk.sync.errors import BundleError, NotEnrolled, ReviewError, SyncError
 
 COMMANDS: tuple[str, ...] = ("enrol", "sync")
-ERRORS: tuple[type[Exception], ...] = (SyncError, BundleError)
+ERRORS: tuple[type[Exception], ...] = (SyncError, BundleError, ReviewError)
 
 
 def add_commands(commands: Any) -> None:
@@ -38,6 +43,24 @@ def add_commands(commands: Any) -> None:
     with_json(actions.add_parser("status", help="last success, pending, last error"))
     with_json(actions.add_parser("quarantined", help="envelopes the server refused"))
     with_json(actions.add_parser("conflicts", help="pulled changes set aside for review"))
+    resolve = with_json(
+        actions.add_parser("resolve", help="apply a set-aside change, or keep the office's")
+    )
+    resolve.add_argument("conflict", type=uuid.UUID, metavar="CONFLICT_ID")
+    how = resolve.add_mutually_exclusive_group(required=True)
+    how.add_argument("--apply", action="store_true", help="apply the change now")
+    how.add_argument("--dismiss", action="store_true", help="keep the office's version")
+    resolve.add_argument("--note", default="", help="why (required with --dismiss)")
+    resend = with_json(
+        actions.add_parser("resend", help="send a quarantined envelope again, as a new one")
+    )
+    resend.add_argument("envelope", type=uuid.UUID, metavar="ENVELOPE_ID")
+    resend.add_argument("--note", default="", help="why (optional)")
+    dismiss = with_json(
+        actions.add_parser("dismiss", help="give up sending a quarantined envelope (kept)")
+    )
+    dismiss.add_argument("envelope", type=uuid.UUID, metavar="ENVELOPE_ID")
+    dismiss.add_argument("--note", required=True, help="why")
     export = with_json(
         actions.add_parser("export-bundle", help="seal the pending envelopes in a file")
     )
@@ -100,11 +123,35 @@ def _forever(args: argparse.Namespace, context: OfficeContext) -> int:
         time.sleep(min(max(wait.total_seconds(), 1.0), 60.0))
 
 
+def _review(args: argparse.Namespace, context: OfficeContext) -> int:
+    """``baom sync resolve|resend|dismiss``, as the administrator at the command line."""
+    from kiosk.sync import review
+
+    store, actor = context.store, context.system
+    if args.action == "resolve" and args.apply:
+        done = review.apply_conflict(store, actor, args.conflict, args.note)
+        text = f"conflict {done.id}: the change was applied"
+    elif args.action == "resolve":
+        done = review.dismiss_conflict(store, actor, args.conflict, args.note)
+        text = f"conflict {done.id}: the office keeps its version"
+    elif args.action == "resend":
+        done = review.resend_envelope(store, actor, args.envelope, args.note)
+        text = f"envelope {done.id}: sent again as {done.resent_as} at the next sync"
+    else:
+        done = review.dismiss_envelope(store, actor, args.envelope, args.note)
+        text = f"envelope {done.id}: dismissed (kept in the outbox)"
+    show(args, done.as_json(), text)
+    return 0
+
+
 def run(args: argparse.Namespace, context: OfficeContext) -> int:
     """Run one ``baom enrol`` / ``baom sync`` command for the opened office.
 
-    The HTTP client and the sync machinery load only now: other commands start without them.
+    The HTTP client and the sync machinery load only now: other commands start without them
+    (and the review commands, which need no server, without the HTTP client at all).
     """
+    if getattr(args, "action", None) in ("resolve", "resend", "dismiss"):
+        return _review(args, context)
     from kiosk.sync import rounds, state
 
     if args.command == "enrol":

@@ -2,9 +2,9 @@
 
 Later issues fill the sections; until then each says plainly that it is not available yet.
 The home page (follow-up, ``ui.desk_home``) comes first after login; the queue, cases,
-directory, referrals, reports and printing pages are real, and so is the settings page:
-it lists the settings registry with the current values. Pages ask for each other through
-signals (open a case, resume a draft, start an intake), wired here.
+directory, referrals, reports, printing and sync (review) pages are real, and so is the
+settings page: it lists the settings registry with the current values. Pages ask for each
+other through signals (open a case, resume a draft, start an intake), wired here.
 """
 
 from __future__ import annotations
@@ -41,15 +41,28 @@ if TYPE_CHECKING:
     from ui.desk_cases import CasesPage
     from ui.intake_wizard import IntakeWizard
 
-SECTIONS = ("home", "queue", "cases", "directory", "referrals", "reports", "printing", "settings")
+SECTIONS = (
+    "home",
+    "queue",
+    "cases",
+    "directory",
+    "referrals",
+    "reports",
+    "printing",
+    "sync",
+    "settings",
+)
+RESTRICTED = {"reports": Permission.VIEW_REPORTS, "sync": Permission.REVIEW_SYNC}
+"""The sections shown only to the roles that may use them."""
 
 
 def visible_sections(actor: Actor) -> tuple[str, ...]:
-    """The sections shown to ``actor`` (hiding Reports is cosmetic: the core enforces roles)."""
+    """The sections shown to ``actor`` (hiding Reports and Sync is cosmetic: the core
+    enforces roles)."""
     return tuple(
         section
         for section in SECTIONS
-        if section != "reports" or has_permission(actor, Permission.VIEW_REPORTS)
+        if section not in RESTRICTED or has_permission(actor, RESTRICTED[section])
     )
 
 
@@ -206,6 +219,10 @@ class MainPage(QWidget):
                 from ui.desk_spool import SpoolPage
 
                 page = SpoolPage(context, language, actor, tasks, changes, wake_printer)
+            elif section == "sync":
+                from ui.desk_sync_review import SyncReviewPage
+
+                page = SyncReviewPage(context, language, actor, tasks, changes)
             else:
                 page = PlaceholderPage(section, language)
             self.pages.addWidget(page)

@@ -14,6 +14,8 @@ A change for a local row that has unsynced changes (a pending envelope for it) i
 applied: it becomes a ``sync_conflict`` (reason ``local_changes``) for a supervisor. A
 change that cannot be applied (unknown type, invalid value, a reference that does not
 hold) becomes one too (reason ``not_applicable``), and the rest of the page goes on.
+A supervisor may apply such a change later (``kiosk.sync.review``): :func:`apply_change`
+runs it through the same code as the pull.
 """
 
 from __future__ import annotations
@@ -41,6 +43,13 @@ from kiosk.sync.state import state_of
 _ACCOUNT_COLUMNS = frozenset(
     {"name", "role", "password_hash", "language", "disabled", "created_at", "updated_at"}
 )
+
+
+LOCAL_CHANGES = "the local record has unsynced changes"
+
+
+class LocalChangesPending(Exception):
+    """The office record a change would write has changes not yet sent to the region."""
 
 
 @dataclass
@@ -80,21 +89,42 @@ class _Page:
         for change in changes:
             target = self._local_entity(change)
             if target is not None and target in pending:
-                self._conflict(change, "local_changes", "the local record has unsynced changes")
+                self._conflict(change, "local_changes", LOCAL_CHANGES)
                 continue
-            try:
-                self._apply(change)
-            except (NotApplicable, ValueError, TypeError, KeyError, IntegrityError) as error:
-                self._conflict(change, "not_applicable", str(error)[:2000])
-            except StatementError as error:
-                self._conflict(change, "not_applicable", str(error.orig)[:2000])
-            else:
+            reason = self.attempt(change)
+            if reason is None:
                 self.report.applied += 1
+            else:
+                self._conflict(change, "not_applicable", reason)
+        self.finish()
+
+    def attempt(self, change: wire.ServerChange) -> str | None:
+        """Apply one change: None when it applied, else why it cannot be applied."""
+        try:
+            self._apply(change)
+        except (NotApplicable, ValueError, TypeError, KeyError, IntegrityError) as error:
+            return str(error)[:2000]
+        except StatementError as error:
+            return str(error.orig)[:2000]
+        return None
+
+    def finish(self, record_warnings: bool = True) -> list[str]:
+        """Write the gathered directory rows; returns the references that had to be emptied
+        (each also set aside as a ``reference_emptied`` conflict, unless told not to)."""
         self.session.flush()
         self.directory.write(self.session)
+        warnings = []
         for table, row_id, warning in self.directory.warnings:
-            source = self.directory_sources[(f"{PREFIX}{table}", str(row_id))]
-            self._conflict(source, "reference_emptied", warning, count=False)
+            warnings.append(warning)
+            if record_warnings:
+                source = self.directory_sources[(f"{PREFIX}{table}", str(row_id))]
+                self._conflict(source, "reference_emptied", warning, count=False)
+        return warnings
+
+    def has_local_changes(self, change: wire.ServerChange) -> bool:
+        """Whether the office record the change would write has pending envelopes."""
+        target = self._local_entity(change)
+        return target is not None and target in self._pending_entities([change])
 
     def _pending_entities(self, changes: list[wire.ServerChange]) -> set[uuid.UUID]:
         targets = {
@@ -233,4 +263,27 @@ def apply_page(
         state.cursor = max(state.cursor, page.cursor)
         if applying.report.applied or applying.report.conflicts:
             uow.audit("sync_pull", detail=f"cursor {page.cursor}: {len(page.changes)} changes")
+    return applying.report
+
+
+def apply_change(
+    uow: UnitOfWork, office_id: uuid.UUID, change: wire.ServerChange, *, emptied_ok: bool = True
+) -> PageReport:
+    """Apply one change set aside earlier, now, exactly as a pull would (in ``uow``).
+
+    Raises :class:`LocalChangesPending` while the office record has unsynced changes, and
+    :class:`~kiosk.sync.directory.NotApplicable` when the change still cannot be applied,
+    or (``emptied_ok`` false) when it would again empty a reference; a reference emptied
+    otherwise is set aside as a ``reference_emptied`` conflict, as a pull does.
+    """
+    applying = _Page(uow, office_id)
+    if applying.has_local_changes(change):
+        raise LocalChangesPending(LOCAL_CHANGES)
+    reason = applying.attempt(change)
+    if reason is not None:
+        raise NotApplicable(reason)
+    warnings = applying.finish(record_warnings=emptied_ok)
+    if warnings and not emptied_ok:
+        raise NotApplicable("; ".join(warnings)[:2000])
+    applying.report.applied += 1
     return applying.report

@@ -49,3 +49,16 @@ class ProtocolError(SyncError):
 
 class BundleError(Exception):
     """The file is not a bundle, is for another office, or was changed or damaged."""
+
+
+class ReviewError(Exception):
+    """A supervisor's review of a conflict or a quarantined envelope was refused.
+
+    The message says why in plain English (the command line); ``message_key`` and
+    ``params`` say the same through the catalog (``error.sync_review.*``), for the desk.
+    """
+
+    def __init__(self, message: str, key: str, **params: object) -> None:
+        super().__init__(message)
+        self.message_key = f"error.sync_review.{key}"
+        self.params = {name: str(value) for name, value in params.items()}

@@ -89,7 +89,8 @@ def status(store: Store) -> dict[str, Any]:
 
 
 def quarantined(store: Store) -> list[dict[str, Any]]:
-    """The quarantined envelopes, oldest first, for a supervisor to review."""
+    """The quarantined envelopes, oldest first, for a supervisor to review
+    (``kiosk.sync.review`` sends one again or dismisses it)."""
     with store.session() as session:
         rows = session.scalars(
             select(OutboxEnvelope)
@@ -131,6 +132,10 @@ def conflicts(store: Store, *, include_resolved: bool = False) -> list[dict[str,
             "reason": row.reason,
             "detail": row.detail,
             "resolved": row.resolved,
+            "resolved_at": _iso(row.resolved_at),
+            "resolved_by": None if row.resolved_by is None else str(row.resolved_by),
+            "resolution": row.resolution,
+            "note": row.note,
         }
         for row in rows
     ]
