@@ -22,6 +22,7 @@ from kiosk.sync.wire import (
     PushResponse,
 )
 from regional import changes, push
+from regional.bundle_keys import remember
 from regional.models import Office, ReceivedEnvelope
 from regional.offices import OfficeError, authenticate, enrol
 from regional.payloads import MAX_INT, storable
@@ -72,14 +73,21 @@ def office_id(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> uuid.UUID:
-    """The authenticated office (401 for a missing, unknown or revoked token)."""
+    """The authenticated office (401 for a missing, unknown or revoked token).
+
+    Seeing the token, the server also learns the office's bundle secret if it does not
+    hold it (an office enrolled before bundle format 2, or a replaced key file).
+    """
     if credentials is None or not credentials.credentials:
         raise ApiError(401, "unauthorized", "A valid office token is needed.")
-    with runtime(request).factory() as session:
+    server = runtime(request)
+    with server.factory() as session, session.begin():
         try:
-            return authenticate(session, credentials.credentials).id
+            office = authenticate(session, credentials.credentials)
         except OfficeError as refusal:
             raise ApiError(401, refusal.code, str(refusal)) from None
+        remember(office, credentials.credentials, server.bundle_keys)
+        return office.id
 
 
 Server = Annotated[Runtime, Depends(runtime)]
@@ -107,6 +115,7 @@ def enrol_office(body: EnrolRequest, server: Server, request: Request) -> EnrolR
             )
         except OfficeError as refusal:
             raise ApiError(401, refusal.code, str(refusal)) from None
+        remember(office, token, server.bundle_keys)
         return EnrolResponse(office_id=office.id, name=office.name, token=token)
 
 

@@ -1,8 +1,9 @@
 """The ``baom-regional`` command: the regional server that BAOM offices sync with.
 
 Every command takes ``--db URL`` (default: SQLite in the data folder, see ``--data-dir``)
-and upgrades the schema when it is behind. ``--json`` prints JSON on stdout; an error is
-one line on stderr and a non-zero exit.
+and ``--secret-file FILE`` (the bundle key file, default ``bundle-secret.key`` in the data
+folder; ``serve`` and the bundle commands use it) and upgrades the schema when it is behind.
+``--json`` prints JSON on stdout; an error is one line on stderr and a non-zero exit.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import json
 import sys
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kiosk.directory.reader import PackageError
 from kiosk.sync.errors import BundleError
 from regional import accounts, bundle, offices
+from regional.bundle_keys import KeyFile
 from regional.clock import utcnow
 from regional.config import Settings
 from regional.database import make_engine, session_factory, upgrade_if_behind
@@ -39,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--db", metavar="URL", default=hide, help="database URL")
     common.add_argument("--data-dir", metavar="DIR", default=hide, help="data folder")
     common.add_argument("--json", action="store_true", default=hide, help="print JSON")
+    common.add_argument(
+        "--secret-file",
+        metavar="FILE",
+        default=hide,
+        help="the key file of the offices' bundle secrets (default: bundle-secret.key in the "
+        "data folder, or BAOM_REGIONAL_SECRET_FILE); keep it out of database backups",
+    )
     parser = argparse.ArgumentParser(
         prog="baom-regional",
         description="BAOM regional server: office enrolment, sync, the counter-referral page "
@@ -137,14 +146,14 @@ def _office(args: argparse.Namespace, factory: Any) -> None:
             _print(args, {"seq": seq}, f"setting recorded as change {seq}")
 
 
-def _bundles(args: argparse.Namespace, factory: Any) -> None:
+def _bundles(args: argparse.Namespace, factory: Any, keys: KeyFile) -> None:
     if args.command == "import-bundle":
-        office_id, results = bundle.import_bundle(factory, _read(args.file), utcnow)
+        office_id, results = bundle.import_bundle(factory, keys, _read(args.file), utcnow)
         counts = bundle.summary(results)
         text = ", ".join(f"{key} {value}" for key, value in counts.items())
         _print(args, {"office_id": str(office_id), **counts}, text)
     else:
-        data = bundle.export_bundle(factory, args.office_id, args.after, utcnow)
+        data = bundle.export_bundle(factory, keys, args.office_id, args.after, utcnow)
         bundle.write_bundle(args.out, data)
         _print(args, {"file": str(args.out)}, f"written {args.out}")
 
@@ -159,7 +168,7 @@ def _read(path: Path) -> bytes:
 def _run(args: argparse.Namespace) -> None:
     try:
         proxies = getattr(args, "forwarded_allow_ips", "")
-        settings = Settings.resolve(args.db, args.data_dir, proxies)
+        settings = Settings.resolve(args.db, args.data_dir, proxies, args.secret_file)
     except ValueError as error:
         raise CommandError(f"--forwarded-allow-ips: {error}") from None
     if settings.db_url.startswith("sqlite"):
@@ -175,15 +184,12 @@ def _run(args: argparse.Namespace) -> None:
     try:
         upgraded = upgrade_if_behind(engine)
         factory = session_factory(engine)
-        handlers: dict[str, Callable[[argparse.Namespace, Any], None]] = {
-            "office": _office,
-            "import-bundle": _bundles,
-            "export-bundle": _bundles,
-        }
         if args.command == "db":
             _print(args, {"upgraded": upgraded}, "upgraded" if upgraded else "up to date")
-        elif args.command in handlers:
-            handlers[args.command](args, factory)
+        elif args.command == "office":
+            _office(args, factory)
+        elif args.command in ("import-bundle", "export-bundle"):
+            _bundles(args, factory, KeyFile(settings.secret_path))
         elif args.command == "directory":
             with factory() as session, session.begin():
                 report = import_directory(session, args.path, utcnow(), args.replace, args.kind)
@@ -203,7 +209,7 @@ def _run(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``baom-regional`` console script."""
     args = _parser().parse_args(argv)
-    for name, default in (("db", None), ("data_dir", None), ("json", False)):
+    for name, default in (("db", None), ("data_dir", None), ("json", False), ("secret_file", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
     try:

@@ -16,6 +16,8 @@ APP_NAME = "baom-regional"
 DATA_DIR_ENV = "BAOM_REGIONAL_DATA_DIR"
 MAINTENANCE_ENV = "BAOM_REGIONAL_MAINTENANCE"
 MAINTENANCE_FILE = "maintenance"
+SECRET_FILE_ENV = "BAOM_REGIONAL_SECRET_FILE"
+SECRET_FILE = "bundle-secret.key"
 
 
 def data_dir(option: str | Path | None = None) -> Path:
@@ -55,6 +57,8 @@ class Settings:
 
     ``forwarded_allow_ips``: the reverse proxies (addresses or networks) whose
     ``X-Forwarded-For`` and ``X-Forwarded-Proto`` are believed; none by default.
+    ``secret_file``: the key file the offices' bundle secrets are encrypted under
+    (``regional.bundle_keys``); ``bundle-secret.key`` in the data folder by default.
     """
 
     db_url: str
@@ -63,6 +67,7 @@ class Settings:
     page_rate_per_minute: int = 30
     body_limits: BodyLimits = field(default_factory=BodyLimits)
     forwarded_allow_ips: tuple[str, ...] = ()
+    secret_file: Path | None = None
 
     @classmethod
     def resolve(
@@ -70,13 +75,26 @@ class Settings:
         db_url: str | None = None,
         folder: str | Path | None = None,
         forwarded_allow_ips: str = "",
+        secret_file: str | Path | None = None,
     ) -> Settings:
-        """Settings from the command-line options and the environment."""
+        """Settings from the command-line options and the environment.
+
+        The secret file: the option, then ``BAOM_REGIONAL_SECRET_FILE``, then the data folder's.
+        """
         path = data_dir(folder)
         proxies = parse_proxies(forwarded_allow_ips)
+        chosen = secret_file or os.environ.get(SECRET_FILE_ENV)
         return cls(
-            db_url=db_url or default_db_url(path), data_dir=path, forwarded_allow_ips=proxies
+            db_url=db_url or default_db_url(path),
+            data_dir=path,
+            forwarded_allow_ips=proxies,
+            secret_file=Path(chosen).absolute() if chosen else None,
         )
+
+    @property
+    def secret_path(self) -> Path:
+        """Where the bundle secret key file is (see ``secret_file``)."""
+        return self.secret_file or self.data_dir / SECRET_FILE
 
     def in_maintenance(self) -> bool:
         """Whether the ``maintenance`` file exists or ``BAOM_REGIONAL_MAINTENANCE=1``."""

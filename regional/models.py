@@ -32,6 +32,10 @@ class Base(DeclarativeBase):
 class Office(Base):
     """An office known to the region; ``token_hash`` is set once it has enrolled.
 
+    ``bundle_secret`` is the office's USB bundle secret, encrypted under the server's key
+    file (``regional.bundle_keys``; never derivable from this table alone). It is NULL until
+    the server has seen the office's token since that column exists.
+
     ``local_id`` is the id the office's own database gave it: its records carry that id,
     and the payloads it pushes are checked against it (the region's ``id`` otherwise).
     """
@@ -48,6 +52,7 @@ class Office(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     last_sync: Mapped[datetime | None] = mapped_column(default=None)
     quarantined: Mapped[int] = mapped_column(default=0)
+    bundle_secret: Mapped[str | None] = mapped_column(String(128), default=None)
 
 
 class EnrolmentCode(Base):

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.sync.bundle import key_material
+from kiosk.sync.bundle import token_hash
 from regional.changes import append_change
 from regional.models import EnrolmentCode, Office, ReceivedEnvelope
 
@@ -97,7 +97,8 @@ def enrol(
         office.local_id = local_id
     entry.used_at = now
     token = secrets.token_urlsafe(32)
-    office.token_hash = key_material(token)
+    office.token_hash = token_hash(token)
+    office.bundle_secret = None  # the old token's; the caller stores the new one
     office.machine = machine[:200]
     office.enrolled_at = now
     return office, token
@@ -106,7 +107,7 @@ def enrol(
 def authenticate(session: Session, token: str) -> Office:
     """The office whose token this is; refuses unknown tokens and revoked offices."""
     office = session.scalars(
-        select(Office).where(Office.token_hash == key_material(token))
+        select(Office).where(Office.token_hash == token_hash(token))
     ).one_or_none()
     if office is None:
         raise OfficeError("unauthorized", "A valid office token is needed.")

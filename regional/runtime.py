@@ -1,4 +1,4 @@
-"""What one running server holds: its settings, database engine, sessions and rate limiter."""
+"""What one running server holds: settings, database engine, sessions, rate limiter, key file."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from regional.bundle_keys import KeyFile
 from regional.config import Settings
 from regional.database import make_engine, session_factory
 from regional.models import ServerMeta
@@ -27,6 +28,7 @@ class Runtime:
         self.engine = make_engine(settings.db_url)
         self.factory: sessionmaker[Session] = session_factory(self.engine)
         self.limiter = RateLimiter(settings.page_rate_per_minute)
+        self.bundle_keys = KeyFile(settings.secret_path)
         self._secret: bytes | None = None
         self._lock = threading.Lock()
 

@@ -2,14 +2,18 @@
 
 A bundle is a small JSON document::
 
-    {"format": "baom-sync-bundle", "version": 1, "kind": "envelopes" | "changes",
+    {"format": "baom-sync-bundle", "version": 2, "kind": "envelopes" | "changes",
      "office_id": "…", "salt": "<base64>", "nonce": "<base64>", "ciphertext": "<base64>"}
 
 The ciphertext is AES-256-GCM over the JSON of :class:`EnvelopeBundle` (office → server) or
-:class:`ChangeBundle` (server → office). The key is HKDF-SHA256 of the office's key material
-(:func:`key_material`: the SHA-256 of its token, which is what the server keeps) with the
-random salt; the header fields are the associated data, so the whole file is authenticated:
-any change to it is detected. See ``docs/sync.md``.
+:class:`ChangeBundle` (server → office). The key is HKDF-SHA256 of the office's bundle secret
+(:func:`bundle_secret`, derived from its token) with the random salt; the header fields are
+the associated data, so the whole file is authenticated: any change to it is detected.
+
+The bundle secret is not the token's SHA-256 (:func:`token_hash`), which the server keeps
+in its database to recognise the token: the server keeps the bundle secret encrypted under a
+key file of its own (``regional.bundle_keys``), so a copy of its database opens no bundle.
+See ``docs/sync.md``.
 """
 
 from __future__ import annotations
@@ -32,8 +36,10 @@ from kiosk.sync.errors import BundleError
 from kiosk.sync.wire import Envelope, ServerChange, WireModel
 
 FORMAT = "baom-sync-bundle"
-VERSION = 1
-_INFO = b"baom-sync-bundle v1"
+VERSION = 2
+_INFO = b"baom-sync-bundle v2"
+_SECRET_INFO = b"baom bundle secret v2"
+SECRET_BYTES = 32
 MAX_BUNDLE_BYTES = 512 * 1024 * 1024
 Kind = Literal["envelopes", "changes"]
 
@@ -56,14 +62,24 @@ class ChangeBundle(WireModel):
     changes: list[ServerChange]
 
 
-def key_material(token: str) -> str:
-    """The SHA-256 (hex) of an office token: what the server stores, and the bundle secret."""
+class BundleVersionError(BundleError):
+    """The bundle was made in another format version (an older BAOM: export it again)."""
+
+
+def token_hash(token: str) -> str:
+    """The SHA-256 (hex) of an office token: what the server stores to recognise it."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _key(material: str, salt: bytes) -> bytes:
+def bundle_secret(token: str) -> bytes:
+    """The office's bundle secret: HKDF-SHA256 of its token (not derivable from its hash)."""
+    kdf = HKDF(algorithm=hashes.SHA256(), length=SECRET_BYTES, salt=None, info=_SECRET_INFO)
+    return kdf.derive(token.encode())
+
+
+def _key(secret: bytes, salt: bytes) -> bytes:
     kdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=_INFO)
-    return kdf.derive(material.encode())
+    return kdf.derive(secret)
 
 
 def _header(kind: str, office_id: str, salt: str) -> dict[str, Any]:
@@ -80,13 +96,13 @@ def _aad(header: dict[str, Any]) -> bytes:
     return json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
 
 
-def seal(kind: Kind, body: EnvelopeBundle | ChangeBundle, material: str) -> bytes:
-    """Encrypt and authenticate ``body`` with the office's key material."""
+def seal(kind: Kind, body: EnvelopeBundle | ChangeBundle, secret: bytes) -> bytes:
+    """Encrypt and authenticate ``body`` with the office's bundle secret."""
     salt = os.urandom(16)
     nonce = os.urandom(12)
     header = _header(kind, str(body.office_id), base64.b64encode(salt).decode())
     plain = body.model_dump_json().encode()
-    cipher = AESGCM(_key(material, salt)).encrypt(nonce, plain, _aad(header))
+    cipher = AESGCM(_key(secret, salt)).encrypt(nonce, plain, _aad(header))
     document = {
         **header,
         "nonce": base64.b64encode(nonce).decode(),
@@ -104,8 +120,14 @@ def _document(data: bytes) -> dict[str, Any]:
         raise BundleError("The file is not a sync bundle.") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BundleError("The file is not a sync bundle.")
-    if document.get("version") != VERSION:
-        raise BundleError(f"Unsupported bundle version {document.get('version')!r}.")
+    version = document.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and 0 < version < VERSION:
+        raise BundleVersionError(
+            f"This bundle was made by an older version of BAOM (bundle format {version}); "
+            "export it again."
+        )
+    if version != VERSION:
+        raise BundleVersionError(f"Unsupported bundle version {version!r}.")
     return document
 
 
@@ -118,7 +140,7 @@ def peek(data: bytes) -> tuple[str, uuid.UUID]:
         raise BundleError("The bundle's header is damaged.") from None
 
 
-def open_sealed(data: bytes, kind: Kind, material: str) -> dict[str, Any]:
+def open_sealed(data: bytes, kind: Kind, secret: bytes) -> dict[str, Any]:
     """Verify and decrypt a bundle of ``kind``; returns the JSON of its body."""
     document = _document(data)
     try:
@@ -131,7 +153,7 @@ def open_sealed(data: bytes, kind: Kind, material: str) -> dict[str, Any]:
     if header["kind"] != kind:
         raise BundleError(f"This bundle holds {header['kind']}, not {kind}.")
     try:
-        plain = AESGCM(_key(material, salt)).decrypt(nonce, cipher, _aad(header))
+        plain = AESGCM(_key(secret, salt)).decrypt(nonce, cipher, _aad(header))
     except (InvalidTag, ValueError):
         raise BundleError("The bundle was changed, damaged, or is for another office.") from None
     body: dict[str, Any] = json.loads(plain)
@@ -142,28 +164,28 @@ def open_sealed(data: bytes, kind: Kind, material: str) -> dict[str, Any]:
 
 def seal_envelopes(bundle: EnvelopeBundle, token: str) -> bytes:
     """The office side: seal its envelopes with its token."""
-    return seal("envelopes", bundle, key_material(token))
+    return seal("envelopes", bundle, bundle_secret(token))
 
 
-def open_envelopes(data: bytes, material: str) -> EnvelopeBundle:
-    """The server side: open an office's envelope bundle with the stored token hash."""
+def open_envelopes(data: bytes, secret: bytes) -> EnvelopeBundle:
+    """The server side: open an office's envelope bundle with its bundle secret."""
     try:
-        return EnvelopeBundle.model_validate(open_sealed(data, "envelopes", material))
+        return EnvelopeBundle.model_validate(open_sealed(data, "envelopes", secret))
     except ValidationError as error:
         raise BundleError(
             f"The bundle's content is invalid: {error.error_count()} errors."
         ) from None
 
 
-def seal_changes(bundle: ChangeBundle, material: str) -> bytes:
-    """The server side: seal changes for an office with the stored token hash."""
-    return seal("changes", bundle, material)
+def seal_changes(bundle: ChangeBundle, secret: bytes) -> bytes:
+    """The server side: seal changes for an office with its bundle secret."""
+    return seal("changes", bundle, secret)
 
 
 def open_changes(data: bytes, token: str) -> ChangeBundle:
     """The office side: open the server's change bundle with its token."""
     try:
-        return ChangeBundle.model_validate(open_sealed(data, "changes", key_material(token)))
+        return ChangeBundle.model_validate(open_sealed(data, "changes", bundle_secret(token)))
     except ValidationError as error:
         raise BundleError(
             f"The bundle's content is invalid: {error.error_count()} errors."

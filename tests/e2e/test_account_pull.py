@@ -38,8 +38,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[regional.Server
 
 
 def _regional(server: regional.Server, *args: str, check: bool = True) -> Any:
+    where = ("--db", server.db_url, "--data-dir", str(server.data_dir))
     done = subprocess.run(
-        [*regional.command(), *args, "--db", server.db_url, "--json"],
+        [*regional.command(), *args, "--json", *where],
         capture_output=True,
         text=True,
         check=False,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,7 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[regional.Server
 
 def _regional(server: regional.Server, *args: str) -> str:
     return subprocess.run(
-        [*regional.command(), *args, "--db", server.db_url],
+        [*regional.command(), *args, "--db", server.db_url, "--data-dir", str(server.data_dir)],
         capture_output=True,
         text=True,
         check=True,
@@ -219,3 +221,59 @@ def test_bundles_travel_both_ways_and_apply_once(tmp_path: Path, server: regiona
     assert conflict["reason"] == "local_changes"
     assert conflict["payload"]["key"] == "desk.auto_lock_minutes"
     assert baom_json(office, "sync", "import-bundle", str(back))["applied"] == 0
+
+
+def _regional_refused(server: regional.Server, *args: str) -> str:
+    done = subprocess.run(
+        [*regional.command(), *args, "--db", server.db_url, "--data-dir", str(server.data_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1 and done.stdout == "", done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    return done.stderr
+
+
+def test_an_office_enrolled_before_bundle_secrets_gets_bundles_after_one_online_sync(
+    tmp_path: Path, server: regional.Server
+) -> None:
+    office = tmp_path / "office"
+    office_id = enrolled_office(office, server, "BAOM Tata")
+    with sqlite3.connect(server.db_url.removeprefix("sqlite:///")) as connection:
+        connection.execute(  # as the migration leaves an office enrolled before it
+            "UPDATE office SET bundle_secret = NULL WHERE id = ?", (uuid.UUID(office_id).hex,)
+        )
+    back = tmp_path / "server.bundle"
+    refused = _regional_refused(server, "export-bundle", office_id, str(back))
+    assert "must sync online once (or enrol again)" in refused and not back.exists()
+    out = tmp_path / "office.bundle"
+    baom_json(office, "sync", "export-bundle", str(out))
+    refused = _regional_refused(server, "import-bundle", str(out))
+    assert "must sync online once (or enrol again)" in refused
+
+    baom_json(office, "sync", "--once")
+    _regional(server, "import-bundle", str(out))
+    _regional(server, "office", "set-setting", office_id, "sync.interval_minutes", "13")
+    _regional(server, "export-bundle", office_id, str(back))
+    assert baom_json(office, "sync", "import-bundle", str(back))["applied"] == 1
+    assert baom_json(office, "config", "show")["sync.interval_minutes"] == 13
+
+
+def test_a_bundle_of_format_1_is_refused_at_the_office(
+    tmp_path: Path, server: regional.Server
+) -> None:
+    office = tmp_path / "office"
+    office_id = enrolled_office(office, server, "BAOM Akka")
+    old = tmp_path / "old.bundle"
+    salt, nonce, cipher = "c2FsdHNhbHRzYWx0c2FsdA==", "bm9uY2Vub25jZW5v", "Y2lwaGVydGV4dA=="
+    old.write_text(
+        '{"format": "baom-sync-bundle", "version": 1, "kind": "changes", '
+        f'"office_id": "{office_id}", "salt": "{salt}", "nonce": "{nonce}", '
+        f'"ciphertext": "{cipher}"}}'
+    )
+    cursor = baom_json(office, "sync", "status")["cursor"]
+    refused = baom(office, "sync", "import-bundle", str(old), check=False)
+    assert refused.returncode == 1
+    assert "made by an older version of BAOM (bundle format 1); export it again" in refused.stderr
+    assert baom_json(office, "sync", "status")["cursor"] == cursor

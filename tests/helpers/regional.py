@@ -32,11 +32,16 @@ def command() -> list[str]:
 
 @dataclass(frozen=True)
 class Server:
-    """A server process: its base URL (``http://127.0.0.1:PORT``) and database URL."""
+    """A server process: its base URL (``http://127.0.0.1:PORT``), database URL, data folder.
+
+    The data folder holds the bundle secret key file: give ``--data-dir`` to the bundle
+    commands.
+    """
 
     url: str
     db_url: str
     process: subprocess.Popen[bytes]
+    data_dir: Path | None = None
 
 
 @contextmanager
@@ -80,7 +85,7 @@ def running_server(
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not answer in time")
             time.sleep(0.1)
-        yield Server(base, url, process)
+        yield Server(base, url, process, data_dir)
     finally:
         process.kill()
         process.wait(timeout=10)

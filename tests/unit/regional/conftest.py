@@ -11,13 +11,20 @@ import pytest
 from fastapi.testclient import TestClient
 
 from regional.app import create_app
-from regional.config import Settings
+from regional.config import DATA_DIR_ENV, SECRET_FILE_ENV, Settings
 from regional.database import make_engine, upgrade
 from tests.helpers.postgres import PostgresServer, postgresql_server
 from tests.unit.regional.factories import Clock
 
 __all__ = ["postgresql_server"]
 DATABASES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(autouse=True)
+def _regional_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The command's default data folder is the test server's (``settings``), never the user's."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.delenv(SECRET_FILE_ENV, raising=False)
 
 
 @pytest.fixture(scope="session")

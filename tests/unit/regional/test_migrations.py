@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
+from sqlalchemy import inspect, text
 
 from regional.database import (
     alembic_config,
@@ -38,4 +41,30 @@ def test_downgrade_and_upgrade_with_data(client: TestClient, db_url: str, clock:
     assert current_revision(engine) is None
     upgrade(engine)
     assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_the_bundle_secret_column_comes_and_goes_with_data(
+    client: TestClient, db_url: str, clock: Clock
+) -> None:
+    office = enrolled(client, db_url, "BAOM Agadir", clock())
+    client.app.state.regional.close()  # type: ignore[attr-defined]
+    engine = make_engine(db_url)
+    office_id = uuid.UUID(office.office_id)
+    select_secret = text("SELECT bundle_secret FROM office WHERE id = :id")
+    key = {"id": office_id.hex if db_url.startswith("sqlite") else office_id}
+    with engine.connect() as connection:
+        assert connection.execute(select_secret, key).scalar() is not None
+    downgrade(engine, "0001")
+    with engine.connect() as connection:
+        columns = {column["name"] for column in inspect(connection).get_columns("office")}
+        assert "bundle_secret" not in columns and "token_hash" in columns
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(select_secret, key).scalar() is None  # as an old office
+    engine.dispose()
+    assert push(client, office, envelope("person", record(office.office_id))) == ["accepted"]
+    engine = make_engine(db_url)
+    with engine.connect() as connection:
+        assert connection.execute(select_secret, key).scalar() is not None  # learnt again
     engine.dispose()
