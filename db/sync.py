@@ -48,7 +48,8 @@ class SyncConflict(Base):
     ``not_applicable`` (the change could not be applied; ``detail`` says why) or
     ``reference_emptied`` (applied, but a link to a row this office lacks was emptied).
     A supervisor resolves it (``kiosk.sync.review``): ``resolution`` is ``applied`` or
-    ``dismissed`` (the office keeps its own version; ``note`` says why).
+    ``dismissed`` (the office keeps its own version; ``note`` says why). A later change of
+    the same record, applied or set aside, closes it as ``superseded`` (``kiosk.sync.apply``).
     """
 
     __tablename__ = "sync_conflict"

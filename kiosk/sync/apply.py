@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
+from db.base import utcnow
 from db.models import EnvelopeStatus, OutboxEnvelope, Setting, UserAccount
 from db.store import Store
 from db.sync import SyncConflict
@@ -82,6 +83,7 @@ class _Page:
         self.report = PageReport()
         self.directory = DirectoryChanges()
         self.directory_sources: dict[tuple[str, str], wire.ServerChange] = {}
+        self._open: dict[tuple[str, str], list[SyncConflict]] | None = None
 
     def run(self, changes: list[wire.ServerChange]) -> None:
         """Apply each change, or set it aside as a conflict; then write the directory."""
@@ -94,6 +96,7 @@ class _Page:
             reason = self.attempt(change)
             if reason is None:
                 self.report.applied += 1
+                self.supersede(change)
             else:
                 self._conflict(change, "not_applicable", reason)
         self.finish()
@@ -160,6 +163,7 @@ class _Page:
         self, change: wire.ServerChange, reason: str, detail: str, count: bool = True
     ) -> None:
         self.report.conflicts += count
+        self.supersede(change)
         payload = "" if change.payload is None else json.dumps(change.payload, ensure_ascii=False)
         self.session.add(
             SyncConflict(
@@ -173,6 +177,25 @@ class _Page:
                 resolved=False,
             )
         )
+
+    def supersede(self, change: wire.ServerChange) -> None:
+        """Close the open conflicts of the same record that ``change`` comes after.
+
+        Applying one of them later would put back an older version of the record: a newer
+        change was applied, or set aside for review in their place.
+        """
+        if self._open is None:
+            self._open = {}
+            for row in self.session.scalars(
+                select(SyncConflict).where(SyncConflict.resolved.is_(False))
+            ):
+                self._open.setdefault((row.entity_type, row.entity_id), []).append(row)
+        for row in self._open.get((change.entity_type, change.entity_id), []):
+            if not row.resolved and row.seq < change.seq:
+                row.resolved = True
+                row.resolution = "superseded"
+                row.resolved_at = utcnow()
+                row.note = f"change {change.seq} of the region came after it"
 
     def _apply(self, change: wire.ServerChange) -> None:
         kind = change.entity_type
@@ -285,5 +308,6 @@ def apply_change(
     warnings = applying.finish(record_warnings=emptied_ok)
     if warnings and not emptied_ok:
         raise NotApplicable("; ".join(warnings)[:2000])
+    applying.supersede(change)
     applying.report.applied += 1
     return applying.report

@@ -321,3 +321,38 @@ def test_unknown_ids_are_refused_plainly(office: OfficeContext, supervisor: Acto
         resend_envelope(office.store, supervisor, missing)
     assert no_envelope.value.message_key == "error.sync_review.no_envelope"
     assert str(missing) in str(no_envelope.value)
+
+
+def _pull_at(office: OfficeContext, seq: int, change: dict[str, Any]) -> None:
+    page = wire.PullResponse(changes=[wire.ServerChange(seq=seq, **change)], cursor=seq, more=False)
+    apply_page(office.store, office.system, office.office_id, page)
+
+
+def test_a_newer_change_of_the_record_closes_the_older_conflict(
+    office: OfficeContext, supervisor: Actor
+) -> None:
+    office.settings.set(office.system, "desk.auto_lock_minutes", "7")
+    _pull_at(office, 10, _setting("desk.auto_lock_minutes", 30))
+    _pull_at(office, 11, _setting("desk.auto_lock_minutes", 45))  # still not sent: set aside
+    [newer] = state.conflicts(office.store)
+    assert (newer["seq"], newer["payload"]["value"]) == (11, 45)
+
+    _mark_all_sent(office)
+    _pull_at(office, 12, _setting("desk.auto_lock_minutes", 20))  # applied at once
+    assert state.conflicts(office.store) == []
+    assert office.settings.get("desk.auto_lock_minutes") == 20
+    closed = state.conflicts(office.store, include_resolved=True)
+    assert [(row["seq"], row["resolution"]) for row in closed] == [
+        (10, "superseded"),
+        (11, "superseded"),
+    ]
+    with pytest.raises(ReviewError) as refused:  # applying 45 now would undo 20
+        apply_conflict(office.store, supervisor, uuid.UUID(newer["id"]))
+    assert office.settings.get("desk.auto_lock_minutes") == 20
+    assert refused.value.message_key.startswith("error.sync_review.")
+
+
+def test_a_change_of_another_record_leaves_the_conflict_open(office: OfficeContext) -> None:
+    conflict_id = _conflict_setting(office)
+    _pull_at(office, 5, _setting("queue.max_calls", 4))
+    assert [row["id"] for row in state.conflicts(office.store)] == [str(conflict_id)]
