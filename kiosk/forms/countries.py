@@ -12,15 +12,20 @@ from functools import cache
 
 import phonenumbers
 
+NOT_A_NATIONALITY = frozenset({"EH"})
+"""Region codes that are no nationality for a Moroccan office: ``EH`` (the Saharan
+provinces, whose people are Moroccan: ``MA``)."""
+
 
 @cache
 def region_codes() -> frozenset[str]:
-    """Every two-letter region code known to ``phonenumbers`` (``MA``, ``SN``, ...)."""
+    """Every two-letter region code known to ``phonenumbers`` (``MA``, ``SN``, ...) that is
+    a nationality (not :data:`NOT_A_NATIONALITY`)."""
     return frozenset(
         code
         for codes in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.values()
         for code in codes
-        if len(code) == 2 and code.isalpha()
+        if len(code) == 2 and code.isalpha() and code not in NOT_A_NATIONALITY
     )
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.forms import load_form, validate_answers
 from kiosk.forms.countries import common_nationalities, country_name, region_codes
+from tests.helpers.intake import answers
 
 
 def test_the_short_list_keeps_its_own_reviewed_names() -> None:
@@ -31,3 +33,12 @@ def test_every_valid_code_has_a_name_and_an_unknown_one_stays_a_code() -> None:
     assert country_name("AX", "zgh") == country_name("AX", "fr")  # no Tamazight name yet
     assert country_name("QQ", "ar") == "QQ"
     assert country_name("ER", "xx") == "Érythrée"  # an unknown language: French
+
+
+def test_the_saharan_provinces_are_no_nationality() -> None:
+    assert "MA" in region_codes()
+    assert "EH" not in region_codes()
+    form = load_form("intake")
+    refused = validate_answers(form, answers(person__nationality="EH"))
+    assert [error.field for error in refused.errors] == ["person.nationality"]
+    assert validate_answers(form, answers(person__nationality="MA")).ok
