@@ -395,7 +395,6 @@ class SyncReviewPage(QWidget):
         self.busy = False
         if getattr(error, "message_key", None) is None:
             log.error("a sync review action failed", exc_info=error)
-            self._show_message("desk.sync_review.refused", detail=type(error).__name__)
-        else:
-            self._show_message("desk.sync_review.refused", detail=error)
+        # the catalog says a refusal by its key, a busy database or a full disk in plain words
+        self._show_message("desk.sync_review.refused", detail=error)
         self.refresh()

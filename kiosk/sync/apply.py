@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
@@ -107,6 +107,8 @@ class _Page:
             self._apply(change)
         except (NotApplicable, ValueError, TypeError, KeyError, IntegrityError) as error:
             return str(error)[:2000]
+        except OperationalError:
+            raise  # the database (busy, full), not the change: the whole page is tried again
         except StatementError as error:
             return str(error.orig)[:2000]
         return None
@@ -165,18 +167,29 @@ class _Page:
         self.report.conflicts += count
         self.supersede(change)
         payload = "" if change.payload is None else json.dumps(change.payload, ensure_ascii=False)
-        self.session.add(
-            SyncConflict(
-                seq=change.seq,
-                entity_type=change.entity_type,
-                entity_id=change.entity_id,
-                operation=change.operation,
-                payload=payload,
-                reason=reason,
-                detail=detail,
-                resolved=False,
-            )
+        row = SyncConflict(
+            seq=change.seq,
+            entity_type=change.entity_type,
+            entity_id=change.entity_id,
+            operation=change.operation,
+            payload=payload,
+            reason=reason,
+            detail=detail,
+            resolved=False,
         )
+        self.session.add(row)
+        # a later change of the same record in this page closes it too
+        self._open_conflicts().setdefault((row.entity_type, row.entity_id), []).append(row)
+
+    def _open_conflicts(self) -> dict[tuple[str, str], list[SyncConflict]]:
+        """The open conflicts by record, read once, then kept up to date by this page."""
+        if self._open is None:
+            self._open = {}
+            for row in self.session.scalars(
+                select(SyncConflict).where(SyncConflict.resolved.is_(False))
+            ):
+                self._open.setdefault((row.entity_type, row.entity_id), []).append(row)
+        return self._open
 
     def supersede(self, change: wire.ServerChange) -> None:
         """Close the open conflicts of the same record that ``change`` comes after.
@@ -184,13 +197,7 @@ class _Page:
         Applying one of them later would put back an older version of the record: a newer
         change was applied, or set aside for review in their place.
         """
-        if self._open is None:
-            self._open = {}
-            for row in self.session.scalars(
-                select(SyncConflict).where(SyncConflict.resolved.is_(False))
-            ):
-                self._open.setdefault((row.entity_type, row.entity_id), []).append(row)
-        for row in self._open.get((change.entity_type, change.entity_id), []):
+        for row in self._open_conflicts().get((change.entity_type, change.entity_id), []):
             if not row.resolved and row.seq < change.seq:
                 row.resolved = True
                 row.resolution = "superseded"

@@ -7,7 +7,8 @@
   id, the same record and payload, its content hash computed again), or dismissed with a
   note. The old envelope is kept, marked ``resent`` or ``dismissed``.
 
-Every action needs :attr:`~kiosk.accounts.Permission.REVIEW_SYNC` and leaves an audit entry
+Every action needs :attr:`~kiosk.accounts.Permission.REVIEW_SYNC` (keeping an account
+against the region's change, ``MANAGE_ACCOUNTS`` as well) and leaves an audit entry
 (never the note: an audit entry is pushed to the region and holds no free text). A refusal
 is a :class:`~kiosk.sync.errors.ReviewError` with a catalog key, for the desk.
 """
@@ -22,7 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
 from db.base import new_id, utcnow
@@ -180,7 +181,8 @@ def apply_conflict(store: Store, actor: Actor, conflict_id: uuid.UUID, note: str
     """Apply a set-aside change now, as a pull would; the conflict is then resolved.
 
     Refused while the office record has unsynced changes (sync first), and when the change
-    still cannot be applied (the conflict stays open, its detail updated).
+    still cannot be applied (the conflict stays open, its detail updated). A busy database
+    (a sync round writing) is raised as it is, and the conflict stays as it was.
     """
     require(actor, Permission.REVIEW_SYNC)
     note = _note(note, required=False)
@@ -198,6 +200,8 @@ def apply_conflict(store: Store, actor: Actor, conflict_id: uuid.UUID, note: str
             "send the office's changes first: sync, then apply",
             "local_changes",
         ) from None
+    except OperationalError:
+        raise  # the machine, not the change: nothing to record against the conflict
     except (NotApplicable, IntegrityError, StatementError) as error:
         orig = getattr(error, "orig", None)
         detail = str(orig if orig is not None else error)[:2000]
@@ -209,11 +213,17 @@ def apply_conflict(store: Store, actor: Actor, conflict_id: uuid.UUID, note: str
 
 
 def dismiss_conflict(store: Store, actor: Actor, conflict_id: uuid.UUID, note: str) -> Reviewed:
-    """The office keeps its own version: the conflict is resolved with a note saying why."""
+    """The office keeps its own version: the conflict is resolved with a note saying why.
+
+    Keeping an account against the region's change of it (a role, a disabled account, a new
+    password) is managing accounts: that needs :attr:`~Permission.MANAGE_ACCOUNTS` too.
+    """
     require(actor, Permission.REVIEW_SYNC)
     note = _note(note)
     with UnitOfWork(store, actor) as uow:
         row = _open_conflict(uow.session, conflict_id)
+        if row.entity_type == "user_account":
+            require(actor, Permission.MANAGE_ACCOUNTS)
         at = _resolve(uow.session, row, actor, "dismissed", note)
         uow.audit("sync_conflict_dismiss", detail=_about(row))
     return Reviewed("conflict", conflict_id, "dismissed", at, actor.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from typing import Any
 
@@ -9,11 +10,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from db.models import AuditEntry, EnvelopeStatus, OutboxEnvelope, Role
 from db.sync import SyncConflict
 from kiosk.office import OfficeContext
-from kiosk.sync import state, wire
+from kiosk.sync import review, state, wire
 from kiosk.sync.apply import apply_page
 from ui.desk import DeskWindow
 from ui.desk_sync_review import NoteDialog, SyncReviewPage
@@ -214,3 +216,28 @@ def test_an_officer_does_not_see_the_sync_page(desk: DeskWindow, log_in: LogIn) 
     assert desk.main_page is not None
     assert "sync" not in desk.main_page.sections
     assert "sync" not in desk.main_page.section_pages
+
+
+def test_a_busy_database_is_said_in_the_officers_words(
+    qtbot: QtBot,
+    office: OfficeContext,
+    desk: DeskWindow,
+    log_in: LogIn,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    conflicts = _set_aside_two_changes(office)
+    office.accounts.add(office.system, SUPERVISOR[0], Role.SUPERVISOR, SUPERVISOR[1])
+    log_in(desk, *SUPERVISOR)
+    page = _page(qtbot, desk)
+
+    def busy(*_args: object) -> None:
+        raise OperationalError(
+            "UPDATE setting …", {}, sqlite3.OperationalError("database is locked")
+        )
+
+    monkeypatch.setattr(review, "apply_conflict", busy)  # a sync round holds the database
+    page.select("conflicts", conflicts["desk.auto_lock_minutes"])
+    _act(qtbot, page, "apply")
+    assert page.message_label.text() == (
+        "Refusé : " + desk.language.translator("error.database_busy")
+    )

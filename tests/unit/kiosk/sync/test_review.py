@@ -3,18 +3,20 @@ envelopes sent again or dismissed; each action checked, audited and counted."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from db.models import AuditEntry, EnvelopeStatus, OutboxEnvelope, Role, UserAccount
 from db.sync import SyncConflict
 from db.uow import Actor, content_hash
 from kiosk.accounts import PermissionDenied
 from kiosk.office import OfficeContext
-from kiosk.sync import state, wire
+from kiosk.sync import apply, state, wire
 from kiosk.sync.apply import apply_page
 from kiosk.sync.errors import ReviewError
 from kiosk.sync.review import (
@@ -356,3 +358,86 @@ def test_a_change_of_another_record_leaves_the_conflict_open(office: OfficeConte
     conflict_id = _conflict_setting(office)
     _pull_at(office, 5, _setting("queue.max_calls", 4))
     assert [row["id"] for row in state.conflicts(office.store)] == [str(conflict_id)]
+
+
+def test_two_changes_of_a_record_in_one_page_leave_only_the_newer_open(
+    office: OfficeContext, supervisor: Actor
+) -> None:
+    office.settings.set(office.system, "desk.auto_lock_minutes", "7")
+    _pull(  # one page: both set aside, the office's change not sent yet
+        office, _setting("desk.auto_lock_minutes", 30), _setting("desk.auto_lock_minutes", 45)
+    )
+    [newer] = state.conflicts(office.store)
+    assert (newer["seq"], newer["payload"]["value"]) == (2, 45)
+    older = state.conflicts(office.store, include_resolved=True)[0]
+    assert (older["seq"], older["resolution"]) == (1, "superseded")
+
+
+def test_a_change_set_aside_then_applied_in_the_same_page_is_closed(
+    office: OfficeContext, supervisor: Actor
+) -> None:
+    _pull(  # an invalid value cannot apply; the record's next change does
+        office,
+        _setting("desk.auto_lock_minutes", "not a number"),
+        _setting("desk.auto_lock_minutes", 45),
+    )
+    assert office.settings.get("desk.auto_lock_minutes") == 45
+    assert state.conflicts(office.store) == []
+
+
+def _busy(*_args: object, **_kwargs: object) -> None:
+    """A write refused because another writer (a sync round) holds the database."""
+    raise OperationalError("UPDATE setting …", {}, sqlite3.OperationalError("database is locked"))
+
+
+@pytest.mark.parametrize("where", ["writing the change", "committing"])
+def test_a_busy_database_leaves_the_conflict_as_it_was(
+    office: OfficeContext, supervisor: Actor, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    conflict_id = _conflict_setting(office)
+    _mark_all_sent(office)
+    if where == "writing the change":  # an autoflush while the change is applied
+        monkeypatch.setattr(apply._Page, "_apply", _busy)
+    else:
+        monkeypatch.setattr(apply._Page, "finish", _busy)
+    with pytest.raises(OperationalError):
+        apply_conflict(office.store, supervisor, conflict_id)
+    row = _conflict_row(office, conflict_id)
+    assert not row.resolved
+    assert (row.reason, row.detail) == ("local_changes", "the local record has unsynced changes")
+    assert office.settings.get("desk.auto_lock_minutes") == 7
+
+
+def test_a_busy_database_fails_the_pull_rather_than_setting_a_change_aside(
+    office: OfficeContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(apply._Page, "_apply", _busy)
+    with pytest.raises(OperationalError):  # the round says "busy" and tries again later
+        _pull(office, _setting("desk.auto_lock_minutes", 30))
+    assert state.conflicts(office.store) == []
+    assert state.status(office.store)["cursor"] == 0
+
+
+def test_keeping_an_account_against_the_region_needs_the_right_to_manage_accounts(
+    office: OfficeContext, supervisor: Actor
+) -> None:
+    office.accounts.set_language(supervisor, "ar")  # a pending change of the account
+    assert supervisor.user_id is not None
+    _pull(  # meanwhile the region disabled the account
+        office,
+        {
+            "entity_type": "user_account",
+            "entity_id": str(supervisor.user_id),
+            "operation": "delete",
+            "payload": None,
+        },
+    )
+    [conflict] = state.conflicts(office.store)
+    conflict_id = uuid.UUID(conflict["id"])
+    with pytest.raises(PermissionDenied):  # not by the supervisor whose account it is
+        dismiss_conflict(office.store, supervisor, conflict_id, "I still work here")
+    assert state.status(office.store)["conflicts"] == 1
+    assert _audit(office, "sync_conflict_dismiss") == []
+
+    done = dismiss_conflict(office.store, office.system, conflict_id, "disabled by mistake")
+    assert done.outcome == "dismissed"
