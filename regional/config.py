@@ -37,7 +37,7 @@ def parse_proxies(text: str) -> tuple[str, ...]:
     """The comma list of ``--forwarded-allow-ips`` (addresses or networks, e.g. ``10.0.0.0/8``).
 
     Raises ``ValueError`` for anything else (``*`` included: trusting every peer would let
-    any client choose its own address).
+    any client choose its own address), and so for a network of every address (``/0``).
     """
     proxies: list[str] = []
     for item in (part.strip() for part in text.split(",")):
@@ -47,6 +47,8 @@ def parse_proxies(text: str) -> tuple[str, ...]:
             network = ipaddress.ip_network(item, strict=False)
         except ValueError:
             raise ValueError(f"not an IP address or network: {item!r}") from None
+        if network.prefixlen == 0:
+            raise ValueError(f"{item!r} is every address, so any client could say who it is")
         proxies.append(str(network) if "/" in item else str(network.network_address))
     return tuple(proxies)
 

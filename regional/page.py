@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from regional import page_html
 from regional.models import Office, ReferralView
@@ -137,7 +138,10 @@ async def referral_report(request: Request, token: str, lang: str = "fr") -> HTM
     limited = _limited(request)
     if limited is not None:
         return limited
-    raw = await request.body()  # at most the form's limit (regional.limits)
+    try:
+        raw = await request.body()  # at most the form's limit (regional.limits)
+    except ClientDisconnect:  # the browser left mid-form (or sent a broken chunk)
+        return HTMLResponse(page_html.plain_page("Erreur", "Formulaire incomplet."), 400)
     try:
         fields = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=20)
     except ValueError:

@@ -87,6 +87,12 @@ def test_proxies_are_addresses_or_networks_as_uvicorn_reads_them() -> None:
     assert parse_proxies("") == ()
 
 
+@pytest.mark.parametrize("proxies", ["0.0.0.0/0", "10.0.0.1, ::/0", "0.0.0.0/0.0.0.0"])
+def test_a_network_of_every_address_is_refused_as_star_is(proxies: str) -> None:
+    with pytest.raises(ValueError, match="every address"):
+        parse_proxies(proxies)
+
+
 @pytest.mark.parametrize("proxies", ["*", "nginx", "127.0.0.1,10.0.0.0/33"])
 def test_serve_refuses_a_proxy_that_is_not_an_address(
     proxies: str, capsys: pytest.CaptureFixture[str], tmp_path

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from html import escape
 
+import anyio
 import pytest
 from fastapi.testclient import TestClient
 
@@ -172,3 +173,34 @@ def test_the_page_is_rate_limited_per_client(settings: Settings) -> None:
         codes = [client.get("/r/" + "z" * 22).status_code for _ in range(7)]
     assert codes[:5] == [404] * 5
     assert codes[5:] == [429, 429]
+
+
+def test_a_partner_leaving_while_sending_the_form_is_no_server_error(tmp_path) -> None:
+    """The browser closes before its form has arrived: a plain 400, nothing raised."""
+    app = create_app(Settings(db_url=f"sqlite:///{tmp_path / 'none.db'}", data_dir=tmp_path))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/r/" + "x" * 22,
+        "raw_path": b"/r/" + b"x" * 22,
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"transfer-encoding", b"chunked")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    messages = iter([{"type": "http.request", "body": b"outcome=", "more_body": True}])
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return next(messages, {"type": "http.disconnect"})
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    anyio.run(app, scope, receive, send)
+    assert sent[0]["status"] == 400
+    assert not (tmp_path / "none.db").exists()
