@@ -39,11 +39,12 @@ class BodyLimits:
     push: int = PUSH_MAX_BYTES
     other: int = OTHER_MAX_BYTES
 
-    def for_path(self, path: str) -> int:
-        """The limit of the route at ``path``."""
+    def for_request(self, path: str, with_token: bool) -> int:
+        """The limit of the route at ``path``; a push without a bearer token (which will be
+        refused) gets the small limit of the other routes, not the push's."""
         if path.startswith(PAGE_PREFIX):
             return self.form
-        return self.push if path == PUSH_PATH else self.other
+        return self.push if path == PUSH_PATH and with_token else self.other
 
 
 class BodyTooLarge(HTTPException):
@@ -75,7 +76,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        limit = self.limits.for_path(path)
+        limit = self.limits.for_request(path, _has_bearer_token(scope))
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             await self.refuse(path, BodyTooLarge(limit))(scope, receive, send)
@@ -103,6 +104,15 @@ class BodyLimitMiddleware:
             if started:
                 raise
             await self.refuse(path, error)(scope, receive, send)
+
+
+def _has_bearer_token(scope: Scope) -> bool:
+    """Whether the request carries ``Authorization: Bearer <something>``."""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.partition(b" ")
+            return scheme.lower() == b"bearer" and bool(token.strip())
+    return False
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -23,12 +23,17 @@ JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def _call(app: Any, path: str, declared: int | None, chunk: int = 0) -> tuple[int, bytes, int]:
-    """One POST straight through the ASGI app: ``declared`` bytes, or 1,000 chunks.
+def _call(
+    app: Any, path: str, declared: int | None, chunk: int = 0, token: bool = True
+) -> tuple[int, bytes, int]:
+    """One POST straight through the ASGI app: ``declared`` bytes, or 1,000 chunks; with a
+    bearer token (an unknown one) unless ``token`` is false.
 
     Returns the status, the response body and how many times the app asked for the body.
     """
     headers = [(b"host", b"testserver")]
+    if token:
+        headers.append((b"authorization", b"Bearer not-a-known-token"))
     if declared is not None:
         headers.append((b"content-length", str(declared).encode()))
     scope = {
@@ -191,3 +196,11 @@ def test_the_schema_documents_413_where_a_body_is_taken(client: TestClient) -> N
         schema = paths[path]["post"]["responses"]["413"]["content"]["application/json"]
         assert schema["schema"]["$ref"].endswith("/ErrorBody")
     assert "413" not in paths["/api/v1/pull"]["get"]["responses"]
+
+
+def test_a_push_without_a_token_gets_the_small_limit(tmp_path: Path) -> None:
+    status, body, reads = _call(_app(tmp_path), "/api/v1/push", OTHER_MAX_BYTES + 1, token=False)
+    assert (status, reads) == (413, 0)
+    assert str(OTHER_MAX_BYTES) in json.loads(body)["message"]
+    status, _, reads = _call(_app(tmp_path), "/api/v1/push", OTHER_MAX_BYTES + 1)
+    assert status != 413 and reads == 1  # with a token, the push's limit: the body is read
