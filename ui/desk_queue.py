@@ -38,6 +38,7 @@ from kiosk.queue.states import Action, InvalidTransition, QueueError
 from kiosk.queue.views import Outcome, QueueStatus, TicketView
 from ui.changes import ChangeWatcher
 from ui.language import LanguageState
+from ui.reading import Reader
 from ui.styles import named
 from ui.tasks import Tasks
 
@@ -139,8 +140,13 @@ class QueuePage(QWidget):
         self.no_shows: tuple[TicketView, ...] = ()
         self.current: TicketView | None = None
         self._message: Callable[[Translator], str] | None = None
-        self._reading = False
-        self._read_again = False
+        self.reader = Reader(
+            self,
+            tasks,
+            lambda: partial(read_queue, self.queue),
+            self.on_queue_loaded,
+            self.on_read_failed,
+        )
         self.busy = False
         self._build()
         saved = int(context.settings.get("desk.counter"))
@@ -237,16 +243,10 @@ class QueuePage(QWidget):
 
     def refresh(self) -> None:
         """Read the queue again (on the worker thread)."""
-        if self._reading:
-            self._read_again = True
-            return
-        self._reading = True
-        work = partial(read_queue, self.queue)
-        self._tasks.run(work, self.on_queue_loaded, self.on_read_failed)
+        self.reader.refresh()
 
     def on_read_failed(self, error: BaseException) -> None:
         """Keep the page as it is; say that the queue could not be read."""
-        self._reading = False
         self._show_message("desk.queue.failed", detail=error)
 
     def on_queue_loaded(self, reading: QueueReading) -> None:
@@ -256,13 +256,9 @@ class QueuePage(QWidget):
 
     def on_status_loaded(self, status: QueueStatus) -> None:
         """Show the open tickets just read."""
-        self._reading = False
         self.status = status
         self.current = current_ticket(status, self.counter)
         self._fill()
-        if self._read_again:
-            self._read_again = False
-            self.refresh()
 
     # --- showing ---------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from kiosk.queue.numbering import system_clock
 from kiosk.queue.stats import DayStatistics, Figures, day_statistics
 from ui.changes import ChangeWatcher
 from ui.language import LanguageState
+from ui.reading import Reader
 from ui.styles import named
 from ui.tasks import Tasks
 
@@ -103,8 +104,13 @@ class ReportsPage(QWidget):
         self.config = load_config(context.paths.config_dir)
         self.statistics: DayStatistics | None = None
         self._error: Callable[[Translator], str] | None = None
-        self._reading = False
-        self._read_again = False
+        self.reader = Reader(
+            self,
+            tasks,
+            lambda: partial(read_statistics, self._context, self._actor, self.config, self.day),
+            self.on_statistics_loaded,
+            self.on_read_failed,
+        )
         self._build()
         language.language_changed.connect(self.retranslate)
         if changes is not None:
@@ -163,30 +169,20 @@ class ReportsPage(QWidget):
 
     def refresh(self) -> None:
         """Read the chosen day's statistics again (on the worker thread)."""
-        if self._reading:
-            self._read_again = True
-            return
-        self._reading = True
-        work = partial(read_statistics, self._context, self._actor, self.config, self.day)
-        self._tasks.run(work, self.on_statistics_loaded, self.on_read_failed)
+        self.reader.refresh()
 
     def on_day_chosen(self, _day: QDate) -> None:
         """Show another day."""
         self.refresh()
 
     def on_statistics_loaded(self, statistics: DayStatistics) -> None:
-        """Show the figures just read (reading again if the chosen day changed meanwhile)."""
-        self._reading = False
+        """Show the figures just read (another day chosen meanwhile is read next)."""
         self._error = None
         self.statistics = statistics
         self._fill()
-        if self._read_again or statistics.day != self.day:
-            self._read_again = False
-            self.refresh()
 
     def on_read_failed(self, error: BaseException) -> None:
         """Say why there are no figures."""
-        self._reading = False
         if isinstance(error, AccountError):
             key = error.message_key
             self._error = lambda tr: tr(key)

@@ -44,6 +44,7 @@ from printing.raster import Raster
 from printing.spool_views import JobView
 from ui.changes import ChangeWatcher
 from ui.language import LanguageState
+from ui.reading import Reader
 from ui.styles import named
 from ui.tasks import Tasks
 
@@ -113,8 +114,9 @@ class SpoolPage(QWidget):
         self.jobs: list[JobView] | None = None
         self.preview_job: uuid.UUID | None = None
         self._message: Callable[[Translator], str] | None = None
-        self._reading = False
-        self._read_again = False
+        self.reader = Reader(
+            self, tasks, lambda: self.spool.jobs, self.on_jobs_loaded, self.on_read_failed
+        )
         self.busy = False
         self._build()
         language.language_changed.connect(self.retranslate)
@@ -196,27 +198,18 @@ class SpoolPage(QWidget):
 
     def refresh(self) -> None:
         """Read the jobs again (on the worker thread)."""
-        if self._reading:
-            self._read_again = True
-            return
-        self._reading = True
-        self._tasks.run(self.spool.jobs, self.on_jobs_loaded, self.on_read_failed)
+        self.reader.refresh()
 
     def on_read_failed(self, error: BaseException) -> None:
         """Keep the list as it is; say that the spool could not be read."""
-        self._reading = False
         log.error("the print spool could not be read", exc_info=error)
         self._show_message("desk.spool.read_failed")
 
     def on_jobs_loaded(self, jobs: list[JobView]) -> None:
         """Show the jobs just read, keeping the selected one selected."""
-        self._reading = False
         self.jobs = jobs
         self._fill_printers()
         self._fill()
-        if self._read_again:
-            self._read_again = False
-            self.refresh()
 
     @property
     def selected_job(self) -> JobView | None:

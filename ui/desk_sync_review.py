@@ -42,6 +42,7 @@ from kiosk.settings import REGISTRY
 from kiosk.sync import review, state
 from ui.changes import ChangeWatcher
 from ui.language import LanguageState
+from ui.reading import Reader
 from ui.styles import named
 from ui.tasks import Tasks
 
@@ -187,8 +188,13 @@ class SyncReviewPage(QWidget):
         self.envelopes: list[dict[str, Any]] | None = None
         self.conflicts: list[dict[str, Any]] | None = None
         self._message: Callable[[Translator], str] | None = None
-        self._reading = False
-        self._read_again = False
+        self.reader = Reader(
+            self,
+            tasks,
+            lambda: partial(read_lists, self._store),
+            self.on_lists_loaded,
+            self.on_read_failed,
+        )
         self.busy = False
         self._build()
         language.language_changed.connect(self.retranslate)
@@ -245,27 +251,18 @@ class SyncReviewPage(QWidget):
 
     def refresh(self) -> None:
         """Read both lists again (on the worker thread)."""
-        if self._reading:
-            self._read_again = True
-            return
-        self._reading = True
-        self._tasks.run(partial(read_lists, self._store), self.on_lists_loaded, self.on_read_failed)
+        self.reader.refresh()
 
     def on_read_failed(self, error: BaseException) -> None:
         """Keep the lists as they are; say that they could not be read."""
-        self._reading = False
         log.error("the sync review lists could not be read", exc_info=error)
         self._show_message("desk.sync_review.read_failed")
 
     def on_lists_loaded(self, lists: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
         """Show the lists just read, keeping the selected lines selected."""
-        self._reading = False
         chosen = {name: self.selected(name) for name in self.tables}
         self.envelopes, self.conflicts = lists
         self._fill({name: None if item is None else item["id"] for name, item in chosen.items()})
-        if self._read_again:
-            self._read_again = False
-            self.refresh()
 
     def selected(self, table: str) -> dict[str, Any] | None:
         """The line selected in ``envelopes`` or ``conflicts``, if any."""

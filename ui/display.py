@@ -24,6 +24,7 @@ from kiosk.queue.service import QueueService
 from ui.announcer import Announcement, Announcer
 from ui.changes import ChangeWatcher
 from ui.language import LanguageState, direction_of
+from ui.reading import Reader
 from ui.styles import named, style_sheet
 from ui.tasks import Tasks
 
@@ -112,8 +113,9 @@ class DisplayWindow(QWidget):
         self.announcer = announcer or Announcer(CALL_LANGUAGES, parent=self)
         self.calls: list[CallView] = []
         self._seen: set[str] | None = None  # event ids already on screen; None before the first
-        self._reading = False
-        self._read_again = False
+        self.reader = Reader(
+            self, tasks, self._calls_work, self.on_calls_loaded, self.on_read_failed
+        )
         self.setObjectName("display")
         self.setStyleSheet(style_sheet("display"))
         self.resize(1280, 720)
@@ -187,27 +189,23 @@ class DisplayWindow(QWidget):
 
     def refresh(self) -> None:
         """Read the latest calls again (on the worker thread)."""
-        if self._reading:
-            self._read_again = True
-            return
-        self._reading = True
-        work = partial(
+        self.reader.refresh()
+
+    def _calls_work(self) -> Callable[[], list[CallView]]:
+        return partial(
             recent_calls,
             self._context.store,
             self._context.office_id,
             self._queue.today(),
             EVENTS_READ,
         )
-        self._tasks.run(work, self.on_calls_loaded, self.on_read_failed)
 
     def on_read_failed(self, error: BaseException) -> None:
         """Keep what is on screen; the next change tries again."""
-        self._reading = False
         log.error("the calls could not be read", exc_info=error)
 
     def on_calls_loaded(self, calls: list[CallView]) -> None:
         """Show the calls just read and announce the new ones, oldest first."""
-        self._reading = False
         first_read = self._seen is None
         seen = self._seen or set()
         new = [call for call in calls if str(call.event_id) not in seen]
@@ -218,9 +216,6 @@ class DisplayWindow(QWidget):
         if not first_read:
             for call in reversed(new):
                 self.announcer.announce(self._announcement(call))
-        if self._read_again:
-            self._read_again = False
-            self.refresh()
 
     def _counter_label(self, code: str, number: int) -> str:
         try:

@@ -56,7 +56,7 @@ def make_page(
 def act(qtbot: QtBot, page: QueuePage, name: str) -> None:
     """Press one of the page's buttons and wait until its operation and reading are done."""
     page.buttons[name].click()
-    qtbot.waitUntil(lambda: not page.busy and not page._reading)
+    qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
 
 
 def test_the_counter_is_chosen_once_and_remembered_for_the_machine(
@@ -172,7 +172,7 @@ def test_shortcuts_drive_the_same_transitions(
     ):
         qtbot.keyClick(page, key)
         qtbot.waitUntil(lambda state=state: queue.find("Z001").state is state)
-        qtbot.waitUntil(lambda: not page.busy and not page._reading)
+        qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
 
 
 def test_the_page_follows_changes_made_elsewhere(
@@ -212,7 +212,7 @@ def test_the_shortcuts_work_anywhere_in_the_desk_window(
     qtbot.keyClick(desk.main_page.navigation, Qt.Key.Key_F2)
 
     qtbot.waitUntil(lambda: queue.find("D001").state is TicketState.CALLED)
-    qtbot.waitUntil(lambda: not page.busy and not page._reading)
+    qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
     assert page.current is not None and page.current.number == "D001"
 
 
@@ -241,7 +241,7 @@ def test_cancel_and_reactivate_act_on_the_ticket_chosen_in_the_list(
     page.select_ticket("D001")  # came back
     qtbot.keyClick(page, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: queue.find("D001").state is TicketState.WAITING)
-    qtbot.waitUntil(lambda: not page.busy and not page._reading)
+    qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
     assert page.message_label.text() == "Ticket D001 de nouveau en attente, à sa place."
     assert page.tree.topLevelItem(0).text(0) == "Santé (1)"
 

@@ -80,7 +80,7 @@ def test_the_figures_are_those_of_the_statistics_core(
     page = _page(qtbot, office, tasks)
     page.date_edit.setDate(QDate(DAY.year, DAY.month, DAY.day))
     qtbot.waitUntil(lambda: page.statistics is not None and page.statistics.day == DAY)
-    qtbot.waitUntil(lambda: not page._reading)
+    qtbot.waitUntil(lambda: not page.reader.reading)
 
     expected = day_statistics(office.store, office.office_id, DAY, page.config)
     assert expected.overall.tickets == 6

@@ -64,7 +64,7 @@ def _page(
 
 def _act(qtbot: QtBot, page: SpoolPage, name: str) -> None:
     page.buttons[name].click()
-    qtbot.waitUntil(lambda: not page.busy and not page._reading)
+    qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
 
 
 def test_a_job_that_did_not_print_shows_why_and_is_printed_again(

@@ -46,7 +46,7 @@ def _page(qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str = "fr
 
 def _reprint(qtbot: QtBot, page: SpoolPage) -> None:
     page.buttons["reprint"].click()
-    qtbot.waitUntil(lambda: not page.busy and not page._reading)
+    qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
 
 
 def test_a_job_for_a_printer_that_is_off_prints_on_another_one(
