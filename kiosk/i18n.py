@@ -49,6 +49,18 @@ def machine_trouble(error: BaseException) -> str | None:
     return None
 
 
+class Refusal(Exception):
+    """A refusal said twice: in plain English (the command line), and through the catalog
+    as ``{catalog_prefix}.{key}`` with ``params`` (the desk, in the officer's language)."""
+
+    catalog_prefix = "error"
+
+    def __init__(self, message: str, key: str, **params: object) -> None:
+        super().__init__(message)
+        self.message_key = f"{self.catalog_prefix}.{key}"
+        self.params = {name: str(value) for name, value in params.items()}
+
+
 @dataclass(frozen=True)
 class Language:
     """A language of the interface: its code, its name in its own script, its direction."""

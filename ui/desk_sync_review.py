@@ -56,26 +56,6 @@ ACTIONS: dict[str, tuple[str, bool]] = {
     "apply": ("conflicts", False),
     "dismiss_conflict": ("conflicts", True),
 }
-RECORD_KINDS = frozenset(
-    {
-        "audit_entry",
-        "setting",
-        "user_account",
-        "office",
-        "person",
-        "case",
-        "visit",
-        "case_need",
-        "case_entry",
-        "accompaniment_step",
-        "intake",
-        "referral",
-        "referral_event",
-        "ticket",
-        "queue_event",
-    }
-)
-"""The records whose kind the page names in plain words (others: their table name)."""
 
 
 def read_lists(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -89,9 +69,11 @@ def when_text(moment: str) -> str:
 
 
 def record_text(tr: Translator, entity_type: str) -> str:
-    """The kind of an office record in the officer's words ("Setting", "Referral")."""
-    if entity_type in RECORD_KINDS:
-        return tr(f"desk.sync_review.record.{entity_type}")
+    """The kind of an office record in the officer's words ("Setting", "Referral"), or its
+    table name for a kind the catalog does not name."""
+    key = f"desk.sync_review.record.{entity_type}"
+    if key in tr.catalog.keys():
+        return tr(key)
     return tr("desk.sync_review.record.other", kind=entity_type)
 
 

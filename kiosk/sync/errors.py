@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from kiosk.i18n import Refusal
+
 REVOKED_MESSAGE = "This office's access was revoked by the region: call the regional administrator"
 
 
@@ -51,14 +53,8 @@ class BundleError(Exception):
     """The file is not a bundle, is for another office, or was changed or damaged."""
 
 
-class ReviewError(Exception):
-    """A supervisor's review of a conflict or a quarantined envelope was refused.
+class ReviewError(Refusal):
+    """A supervisor's review of a conflict or a quarantined envelope was refused
+    (``error.sync_review.*``)."""
 
-    The message says why in plain English (the command line); ``message_key`` and
-    ``params`` say the same through the catalog (``error.sync_review.*``), for the desk.
-    """
-
-    def __init__(self, message: str, key: str, **params: object) -> None:
-        super().__init__(message)
-        self.message_key = f"error.sync_review.{key}"
-        self.params = {name: str(value) for name, value in params.items()}
+    catalog_prefix = "error.sync_review"
