@@ -1,4 +1,4 @@
-"""The sync API (``/api/v1``): enrolment, push, pull, health, and the public statistics."""
+"""The sync API (``/api/v1``): enrolment, push, pull, health, and the region's statistics."""
 
 from __future__ import annotations
 
@@ -6,8 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.security import (
+    HTTPAuthorizationCredentials,
+    HTTPBasic,
+    HTTPBasicCredentials,
+    HTTPBearer,
+)
 from pydantic import BaseModel
 from sqlalchemy import select, update
 
@@ -26,11 +31,13 @@ from regional.bundle_keys import remember
 from regional.models import Office, ReceivedEnvelope
 from regional.offices import OfficeError, authenticate, enrol
 from regional.payloads import MAX_INT, storable
+from regional.region_accounts import AccountRefused, login
 from regional.runtime import Runtime
 from regional.stats import MONTH, regional_stats
 
 router = APIRouter()
 _bearer = HTTPBearer(auto_error=False)
+_basic = HTTPBasic(realm="baom-regional", auto_error=False)
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (401, 404, 422, 429, 503)
 }
@@ -165,10 +172,32 @@ def envelope_status(envelope_id: uuid.UUID, server: Server, office: OfficeId) ->
     )
 
 
-@router.get("/stats", responses=ERRORS)
+def region_staff(
+    request: Request, credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]
+) -> None:
+    """Let in an enabled region account (HTTP Basic): 401 otherwise, 429 when too many tries.
+
+    Sync, so FastAPI runs it, and Argon2, in its thread pool. Every attempt with credentials
+    takes a token of the client's rate limit (a failure cannot be told before the password
+    is checked). The 401 is an ``HTTPException`` so that it carries the Basic challenge.
+    """
+    challenge = _basic.make_authenticate_headers()
+    if credentials is None:
+        raise HTTPException(401, "A region account is needed (HTTP Basic).", challenge)
+    server = runtime(request)
+    client = request.client.host if request.client else "unknown"
+    if not server.limiter.allow(f"stats:{client}"):
+        raise ApiError(429, "rate_limited", "Too many login attempts; wait a minute.")
+    try:
+        login(server.factory, credentials.username, credentials.password, server.now())
+    except AccountRefused as refusal:
+        raise HTTPException(401, f"Region account refused: {refusal}.", challenge) from None
+
+
+@router.get("/stats", responses=ERRORS, dependencies=[Depends(region_staff)])
 def statistics(
     server: Server, month: Annotated[str | None, Query(pattern=MONTH.pattern)] = None
 ) -> dict[str, Any]:
-    """Aggregated regional statistics (counts below 5 shown as "<5"; no personal data)."""
+    """Aggregated regional statistics for region staff (counts below 5 shown as "<5")."""
     with server.factory() as session:
         return regional_stats(session, month, server.now())

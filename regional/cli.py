@@ -9,6 +9,7 @@ folder; ``serve`` and the bundle commands use it) and upgrades the schema when i
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 import uuid
@@ -20,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.directory.reader import PackageError
 from kiosk.sync.errors import BundleError
-from regional import accounts, bundle, offices
+from regional import accounts, bundle, offices, region_accounts
 from regional.bundle_keys import KeyFile
 from regional.clock import utcnow
 from regional.config import Settings
@@ -97,8 +98,18 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("path", type=Path)
     imp.add_argument("--replace", action="store_true", help="delete rows missing from it")
     imp.add_argument("--kind", default="auto", choices=("auto", "hsds-json", "hsds-csv"))
+    user = sub.add_parser("user", parents=[common], help="region accounts (read the statistics)")
+    verbs = user.add_subparsers(dest="action", required=True)
+    add = verbs.add_parser("add", parents=[common], help="password: stdin when piped, else asked")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=region_accounts.ROLES)
+    verbs.add_parser("list", parents=[common])
+    verbs.add_parser("disable", parents=[common]).add_argument("name")
     stats = sub.add_parser("stats", parents=[common], help="regional statistics")
     stats.add_argument("--month", metavar="YYYY-MM")
+    stats.add_argument(
+        "--user", metavar="NAME", help="a region account (password: stdin when piped, else asked)"
+    )
     sub.add_parser("import-bundle", parents=[common]).add_argument("file", type=Path)
     export = sub.add_parser("export-bundle", parents=[common])
     export.add_argument("office_id", type=uuid.UUID)
@@ -158,6 +169,55 @@ def _bundles(args: argparse.Namespace, factory: Any, keys: KeyFile) -> None:
         _print(args, {"file": str(args.out)}, f"written {args.out}")
 
 
+def _password(confirm: bool) -> str:
+    """One line of standard input when piped; else asked, twice when ``confirm``."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if confirm and getpass.getpass("Password again: ") != password:
+        raise CommandError("the two passwords differ")
+    return password
+
+
+def _user(args: argparse.Namespace, factory: Any) -> None:
+    password = _password(confirm=True) if args.action == "add" else ""
+    now = utcnow()
+    with factory() as session, session.begin():
+        try:
+            if args.action == "add":
+                region_accounts.add_account(session, args.name, args.role, password, now)
+                data = {"name": args.name.strip(), "role": args.role}
+                _print(args, data, f"region account {data['name']!r} added ({args.role})")
+            elif args.action == "list":
+                rows = [row.as_json() for row in region_accounts.list_accounts(session, now)]
+                lines = [
+                    f"{row['name']}  {row['role']}"
+                    + "".join(f"  {flag.upper()}" for flag in ("disabled", "locked") if row[flag])
+                    for row in rows
+                ]
+                _print(args, rows, "\n".join(lines) or "no region account")
+            else:
+                region_accounts.disable_account(session, args.name)
+                _print(args, {"name": args.name, "disabled": True}, "disabled")
+        except region_accounts.AccountRefused as refusal:
+            raise CommandError(str(refusal)) from None
+
+
+def _stats(args: argparse.Namespace, factory: Any) -> None:
+    if not args.user:
+        raise CommandError("stats needs --user NAME, a region account (see: user add)")
+    try:
+        region_accounts.login(factory, args.user, _password(confirm=False), utcnow())
+    except region_accounts.AccountRefused as refusal:
+        raise CommandError(str(refusal)) from None
+    with factory() as session:
+        try:
+            data = regional_stats(session, args.month, utcnow())
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+    _print(args, data, json.dumps(data, ensure_ascii=False, indent=2))
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -195,13 +255,10 @@ def _run(args: argparse.Namespace) -> None:
                 report = import_directory(session, args.path, utcnow(), args.replace, args.kind)
             data = report.as_json()
             _print(args, data, ", ".join(f"{k} {v}" for k, v in data.items() if k != "warnings"))
+        elif args.command == "user":
+            _user(args, factory)
         else:
-            with factory() as session:
-                try:
-                    data = regional_stats(session, args.month, utcnow())
-                except ValueError as error:
-                    raise CommandError(str(error)) from None
-            _print(args, data, json.dumps(data, ensure_ascii=False, indent=2))
+            _stats(args, factory)
     finally:
         engine.dispose()
 

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, Uuid
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, MetaData, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -161,3 +161,23 @@ class ServerMeta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class RegionAccount(Base):
+    """A person of the region's staff who may read the statistics (``regional.region_accounts``).
+
+    ``password_hash`` is Argon2id; after five wrong passwords in a row the account is refused
+    until ``locked_until``.
+    """
+
+    __tablename__ = "region_account"
+    __table_args__ = (CheckConstraint("role IN ('region', 'admin')", name="role"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(8))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)

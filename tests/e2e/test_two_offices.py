@@ -40,9 +40,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[regional.Server
         yield running
 
 
-def _regional(server: regional.Server, *args: str) -> Any:
+def _regional(server: regional.Server, *args: str, stdin: str | None = None) -> Any:
     done = subprocess.run(
         [*regional.command(), *args, "--db", server.db_url, "--json"],
+        input=stdin,
         capture_output=True,
         text=True,
         check=True,
@@ -157,6 +158,8 @@ def test_two_offices_sync_on_their_own_schedules_and_see_only_their_own_changes(
         row = listed[ids[name]]
         assert row["envelopes"] == len(local_envelopes(folder)) > INTAKES[name]
         assert row["quarantined"] == 0 and row["last_sync"] is not None
-    stats = httpx.get(f"{server.url}/stats").json()
+    login = ("region-souss", "correct horse battery")
+    _regional(server, "user", "add", login[0], "--role", "region", stdin=login[1] + "\n")
+    stats = httpx.get(f"{server.url}/stats", auth=login).json()
     assert stats["by_office"] == {"BAOM Inezgane": 5, "BAOM Tiznit": 6}
     assert stats["total"] == 11

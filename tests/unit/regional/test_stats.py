@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from tests.unit.regional.factories import Clock, enrolled, envelope, intake, push, referral
 from tests.unit.regional.test_cli import run
+from tests.unit.regional.test_region_accounts import add_region_account, piped
 
 
 def _answers(**extra: object) -> dict[str, object]:
@@ -23,8 +24,9 @@ def _answers(**extra: object) -> dict[str, object]:
 
 
 def test_counts_hide_small_cells_and_skip_refused_consent(
-    client: TestClient, db_url: str, clock: Clock, capsys
+    client: TestClient, db_url: str, clock: Clock, capsys, monkeypatch
 ) -> None:
+    login = add_region_account(monkeypatch, db_url)
     office = enrolled(client, db_url, "BAOM Agadir", clock())
     consented = [intake(office.office_id, _answers()) for _ in range(6)]
     anonymous = [
@@ -44,7 +46,7 @@ def test_counts_hide_small_cells_and_skip_refused_consent(
     done = referral(office.office_id, case_id=consented[0]["case_id"], state="done")
     envelopes.append(envelope("referral", done))
     assert set(push(client, office, *envelopes)) == {"accepted"}
-    stats = client.get("/stats").json()
+    stats = client.get("/stats", auth=login).json()
     assert stats["total"] == 8
     assert stats["by_office"] == {"BAOM Agadir": 8}
     assert stats["by_category"] == {"mre": 6, "rpt": "<5"}
@@ -56,9 +58,12 @@ def test_counts_hide_small_cells_and_skip_refused_consent(
     assert stats["by_month"] == {"2026-11": 8}
     text = json.dumps(stats)
     assert "Awa" not in text and consented[0]["case_id"] not in text
-    assert client.get("/stats?month=2026-10").json()["total"] == "<5"
-    assert client.get("/stats?month=2026-13").status_code == 422
-    code, out, _err = run(capsys, "stats", "--month", "2026-11", "--json", "--db", db_url)
+    assert client.get("/stats?month=2026-10", auth=login).json()["total"] == "<5"
+    assert client.get("/stats?month=2026-13", auth=login).status_code == 422
+    piped(monkeypatch, login[1] + "\n")
+    code, out, _err = run(
+        capsys, "stats", "--month", "2026-11", "--json", "--db", db_url, "--user", login[0]
+    )
     assert code == 0
     printed = json.loads(out)
     assert printed["by_category"] == stats["by_category"] and printed["month"] == "2026-11"
