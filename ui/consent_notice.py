@@ -1,14 +1,11 @@
 """The consent notice, in the visitor's language: shown, and printed on an A4 printer.
 
-The notice says in plain words what the office records, why, who sees it, and the rights
-of access, correction and objection under Law 09-08. Its texts are in the catalog
-(``consent_notice.*``), so the officer's screen may be in French while the notice is in
-Arabic or Tamazight.
+The notice is written from the data inventory by :mod:`kiosk.privacy_notice` (what the
+office records, why, on what basis, who sees it, how long, the rights under Law 09-08);
+the officer's screen may be in French while the notice is in Arabic or Tamazight.
 """
 
 from __future__ import annotations
-
-import html
 
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
@@ -20,21 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.i18n import Catalog
+from kiosk.privacy_notice import build_notice, to_html
 from ui.language import direction_of
 from ui.styles import named
-
-PARTS = ("what", "why", "who", "keep", "rights", "refuse")
 
 
 def notice_html(catalog: Catalog, language: str) -> str:
     """The notice as rich text in ``language`` (mirrored for a right-to-left language)."""
-    rtl = catalog.language(language).right_to_left
-    text = lambda key, **kw: html.escape(catalog.text(language, f"consent_notice.{key}", **kw))  # noqa: E731
-    parts = [f'<div dir="{"rtl" if rtl else "ltr"}">', f"<h2>{text('title')}</h2>"]
-    for part in PARTS:
-        parts.append(f"<h4>{text(part + '_title')}</h4><p>{text(part)}</p>")
-    parts.append("</div>")
-    return "".join(parts)
+    return to_html(build_notice(catalog, language))
 
 
 class ConsentNoticeDialog(QDialog):

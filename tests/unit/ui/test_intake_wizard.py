@@ -150,6 +150,7 @@ def test_the_consent_notice_is_in_the_visitors_language(
     text = notice_html(office.catalog, "ar")
     assert 'dir="rtl"' in text and "09-08" in text and "معطياتك" in text
     assert "ⵜⵉⵙⴼⴽⴰ" in notice_html(office.catalog, "zgh")
+    assert "24 شهرا" in text  # written from the inventory (tests/unit/kiosk/test_privacy_notice.py)
 
 
 def test_the_keyboard_moves_between_pages(qtbot: QtBot, make_wizard: MakeWizard) -> None:
