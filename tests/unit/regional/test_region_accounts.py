@@ -7,8 +7,8 @@ import dataclasses
 import io
 import json
 from datetime import datetime, timedelta
+from typing import Any
 
-import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -46,10 +46,14 @@ def add_region_account(
     return name, password
 
 
-def _refused(answer: httpx.Response) -> None:
+def refused(client: TestClient, path: str = "/stats", **options: Any) -> str:
+    """GET ``path``: a 401 with the Basic challenge; its message."""
+    answer = client.get(path, **options)
     assert answer.status_code == 401
     assert answer.headers["WWW-Authenticate"] == CHALLENGE
     assert answer.json()["error"] == "unauthorized"
+    message: str = answer.json()["message"]
+    return message
 
 
 def test_stats_need_an_enabled_region_account(
@@ -57,15 +61,15 @@ def test_stats_need_an_enabled_region_account(
 ) -> None:
     login = add_region_account(monkeypatch, db_url)
     admin = add_region_account(monkeypatch, db_url, "youssef", "admin")
-    _refused(client.get("/stats"))
-    _refused(client.get("/stats", headers={"Authorization": "Basic not-base64!"}))
-    _refused(client.get("/stats", auth=("amina", "wrong password")))
-    _refused(client.get("/stats", auth=("nobody", PASSWORD)))
-    _refused(client.get("/stats?month=2026-13"))  # nothing said to a stranger, not even 422
+    refused(client)
+    refused(client, headers={"Authorization": "Basic not-base64!"})
+    refused(client, auth=("amina", "wrong password"))
+    refused(client, auth=("nobody", PASSWORD))
+    refused(client, "/stats?month=2026-13")  # nothing said to a stranger, not even 422
     assert client.get("/stats", auth=login).status_code == 200
     assert client.get("/stats", auth=admin).json()["total"] == "<5"
     assert run(None, "user", "disable", "amina", "--db", db_url)[0] == 0
-    _refused(client.get("/stats", auth=login))
+    refused(client, auth=login)
 
 
 def test_five_wrong_passwords_lock_the_account_for_five_minutes(
@@ -73,10 +77,8 @@ def test_five_wrong_passwords_lock_the_account_for_five_minutes(
 ) -> None:
     login = add_region_account(monkeypatch, db_url)
     for _attempt in range(5):
-        _refused(client.get("/stats", auth=("amina", "wrong password")))
-    locked = client.get("/stats", auth=login)
-    _refused(locked)
-    assert "locked" in locked.json()["message"]
+        refused(client, auth=("amina", "wrong password"))
+    assert "locked" in refused(client, auth=login)
     clock.advance(timedelta(minutes=5))
     assert client.get("/stats", auth=login).status_code == 200
 
@@ -88,10 +90,10 @@ def test_login_attempts_are_rate_limited_per_client(
     app = create_app(dataclasses.replace(settings, page_rate_per_minute=3))
     with TestClient(app) as client:
         for _attempt in range(3):
-            _refused(client.get("/stats", auth=("mallory", "guess number n")))
+            refused(client, auth=("mallory", "guess number n"))
         answer = client.get("/stats", auth=("amina", PASSWORD))
         assert answer.status_code == 429 and answer.json()["error"] == "rate_limited"
-        _refused(client.get("/stats"))  # no credentials: nothing to check, nothing counted
+        refused(client)  # no credentials: nothing to check, nothing counted
 
 
 def test_user_add_list_disable(

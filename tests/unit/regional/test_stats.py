@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.unit.regional.factories import Clock, enrolled, envelope, intake, push, referral
@@ -24,7 +25,11 @@ def _answers(**extra: object) -> dict[str, object]:
 
 
 def test_counts_hide_small_cells_and_skip_refused_consent(
-    client: TestClient, db_url: str, clock: Clock, capsys, monkeypatch
+    client: TestClient,
+    db_url: str,
+    clock: Clock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     login = add_region_account(monkeypatch, db_url)
     office = enrolled(client, db_url, "BAOM Agadir", clock())
