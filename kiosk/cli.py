@@ -13,6 +13,8 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from db import migrate
@@ -20,12 +22,20 @@ from db.models import Role
 from db.store import Store, StoreError
 from kiosk import cases_cli, directory_cli, kiosk_cli, queue_cli, sync_cli
 from kiosk.accounts import AccountError
+from kiosk.clock import office_day
 from kiosk.office import OfficeContext, create_office, local_office, open_office, open_store
 from kiosk.paths import Paths
+from kiosk.recovery import RecoveryKeyError, RecoverySheet, SheetWriter, office_recovery_key, words
 from kiosk.security import load_key
 from kiosk.settings import SettingError, lookup
 
 WINDOWS = ("desk", "kiosk", "display")
+RECOVERY_SHEET_FILE = "recovery-sheet.pdf"
+"""The recovery sheet ``baom office init`` writes in the configuration folder."""
+KEEP_THE_SHEET = (
+    "Print it now, keep the paper in the supervisor's locked safe or the commune's (never "
+    "next to this PC, never photographed or sent by message), then delete the file."
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,18 @@ def _parser(groups: Sequence[CommandGroup]) -> argparse.ArgumentParser:
     init = office_commands.add_parser("init", help="set up the office of a new installation")
     init.add_argument("name")
     init.add_argument("--commune", default="")
+    init.add_argument("--json", action="store_true")
+    init.add_argument(
+        "--sheet",
+        type=Path,
+        metavar="FILE.pdf",
+        help=f"where to write the recovery sheet (default: {RECOVERY_SHEET_FILE} in the "
+        "configuration folder)",
+    )
+    sheet = office_commands.add_parser(
+        "recovery-sheet", help="write the office's recovery sheet again (the same key)"
+    )
+    sheet.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
 
     database = commands.add_parser("db", help="the office database")
     database_commands = database.add_subparsers(dest="action", required=True)
@@ -196,16 +218,87 @@ def _database_check(paths: Paths) -> int:
     return 0
 
 
+def _free_sheet_path(path: Path) -> Path:
+    """``path`` made absolute, when a new recovery sheet may be written there."""
+    path = path.absolute()
+    if path.exists():
+        raise CommandError(
+            f"{path} exists already: a recovery sheet is never written over a file "
+            "(remove it or choose another name)"
+        )
+    if not path.parent.is_dir():
+        raise CommandError(f"there is no folder {path.parent} to write the recovery sheet in")
+    return path
+
+
+def _sheet_writer(args: argparse.Namespace) -> SheetWriter:
+    writer: SheetWriter | None = args.sheet_writer
+    if writer is None:
+        raise CommandError("this installation cannot draw the recovery sheet (no printing)")
+    return writer
+
+
+def _write_sheet(args: argparse.Namespace, context: OfficeContext, path: Path) -> list[str]:
+    """Write the office's recovery sheet to ``path``, audited; returns the key's words."""
+    key_words = words(office_recovery_key(context.store))
+    today = office_day(datetime.now(UTC))
+    sheet = RecoverySheet(context.office_name, context.office_commune, today, tuple(key_words))
+    try:
+        _sheet_writer(args)(sheet, path)
+    except OSError as error:
+        raise CommandError(
+            f"the recovery sheet could not be written to {path}: {error.strerror or error}"
+        ) from None
+    with context.store.unit_of_work(context.system) as uow:
+        uow.audit("recovery_sheet", detail=f"written to {path}"[:200])  # the column's size
+    return key_words
+
+
 def _office_init(args: argparse.Namespace, paths: Paths) -> int:
+    _sheet_writer(args)
     store, _ = open_store(paths, create=True)
     try:
         existing = local_office(store)
         if existing is not None:
             raise CommandError(f"this installation is already the office {existing.name!r}")
+        path = _free_sheet_path(args.sheet or paths.config_dir / RECOVERY_SHEET_FILE)
         office_id = create_office(store, args.name, args.commune)
     finally:
         store.close()
+    context = open_office(paths)
+    try:
+        key_words = _write_sheet(args, context, path)
+    except CommandError as error:
+        raise CommandError(
+            f"office {args.name!r} was created ({office_id}), but {error}; "
+            "write it with 'baom office recovery-sheet --out FILE.pdf'"
+        ) from None
+    finally:
+        context.close()
+    if args.json:
+        _print_json(
+            {
+                "office_id": str(office_id),
+                "recovery_key": " ".join(key_words),
+                "recovery_sheet": str(path),
+            }
+        )
+        return 0
     print(f"office {args.name!r} created ({office_id}) in {paths.data_dir}")
+    print(f"its recovery sheet is {path}")
+    print(KEEP_THE_SHEET)
+    return 0
+
+
+def _office_recovery_sheet(args: argparse.Namespace, paths: Paths) -> int:
+    path = _free_sheet_path(args.out)
+    context = open_office(paths)
+    try:
+        _write_sheet(args, context, path)
+    finally:
+        context.close()
+    print(f"the recovery sheet of {context.office_name!r} is {path}")
+    print(KEEP_THE_SHEET)
     return 0
 
 
@@ -221,8 +314,10 @@ def _dispatch(
 
         return run_benchmarks(args.only, as_json=args.json)
     paths = Paths.resolve(args.data_dir, args.config_dir)
-    if args.command == "office":
+    if args.command == "office" and args.action == "init":
         return _office_init(args, paths)
+    if args.command == "office":
+        return _office_recovery_sheet(args, paths)
     if args.command == "db" and args.action == "check":
         return _database_check(paths)
     if args.command == "db":
@@ -250,17 +345,26 @@ def main(
     open_windows: WindowOpener | None = None,
     groups: Sequence[CommandGroup] = (),
     ticket_printer: queue_cli.TicketPrinter | None = None,
+    sheet_writer: SheetWriter | None = None,
 ) -> int:
     """Run one ``baom`` command; returns the exit code.
 
-    ``open_windows``, ``groups`` and ``ticket_printer`` come from the layers above the core
-    (``ui.main``): the windows, command groups such as printing's, and the printing of a
-    ticket for ``baom ticket take --print``.
+    ``open_windows``, ``groups``, ``ticket_printer`` and ``sheet_writer`` come from the
+    layers above the core (``ui.main``): the windows, command groups such as printing's,
+    the printing of a ticket for ``baom ticket take --print``, and the drawing of the
+    recovery sheet for ``baom office init`` and ``baom office recovery-sheet``.
     """
     groups = (*CORE_GROUPS, *groups)
     args = _parser(groups).parse_args(argv)
     args.ticket_printer = ticket_printer
-    reported: tuple[type[Exception], ...] = (StoreError, SettingError, CommandError, AccountError)
+    args.sheet_writer = sheet_writer
+    reported: tuple[type[Exception], ...] = (
+        StoreError,
+        SettingError,
+        CommandError,
+        AccountError,
+        RecoveryKeyError,
+    )
     reported += tuple(error for group in groups for error in group.ERRORS)
     try:
         return _dispatch(args, open_windows, groups)

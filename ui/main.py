@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from kiosk.cli import WindowRequest
@@ -10,6 +11,7 @@ from kiosk.cli import main as cli_main
 from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig
 from kiosk.queue.views import TakenTicket
+from kiosk.recovery import RecoverySheet
 from printing import cli as printing_cli
 
 
@@ -29,10 +31,21 @@ def print_ticket(
     return print_for_command(context, config, taken, printer_uri)
 
 
+def write_recovery_sheet(sheet: RecoverySheet, path: Path) -> None:
+    """Write the recovery sheet's PDF for ``baom office init`` (imports printing only now)."""
+    from printing.recovery_sheet import write_recovery_sheet as write
+
+    write(sheet, path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``baom`` console script."""
     return cli_main(
-        argv, open_windows=open_windows, groups=(printing_cli,), ticket_printer=print_ticket
+        argv,
+        open_windows=open_windows,
+        groups=(printing_cli,),
+        ticket_printer=print_ticket,
+        sheet_writer=write_recovery_sheet,
     )
 
 
