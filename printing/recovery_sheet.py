@@ -1,11 +1,11 @@
 """The recovery sheet: one A4 page with the office's recovery key, in French and Arabic.
 
-French runs down the left half and Arabic, right to left, down the right half, as on the
-commune's own forms. Between them, across the page, the key's 12 words in Latin letters
-(numbered, in 3 rows of 4, read left to right in both languages) and a QR code of the same
-words separated by spaces, so a phone shows them. The texts are in
-``resources/printing/recovery_sheet.toml``. The PDF is drawn by Qt (vector text, Arabic
-shaped with the bundled Noto fonts) and written readable by its owner only.
+French runs down the left half and Arabic, right to left, down the right half. Across the
+page between them: the key's 12 words in Latin letters, numbered, in 3 rows of 4 read left
+to right in both languages, and a QR code of the same words separated by spaces, so a phone
+shows them. The texts are in ``resources/printing/recovery_sheet.toml``. The PDF is drawn
+by Qt (vector text, Arabic shaped with the bundled Noto fonts) and written readable by its
+owner only.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from printing.qtenv import LATIN, ensure_qt, font
 
 DPI = 300
 MARGIN_MM = 15.0
-COLUMNS, ROWS = 4, 3
+COLUMNS = 4
 QR_MODULE_MM = 1.0
 ARABIC_LINE_SPACING = 1.6  # times the font size
 GAP_MM = 10.0
@@ -159,7 +159,7 @@ class _Page:
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 word,
             )
-        return ROWS * cell_height
+        return cells[-1].bottom() - top
 
     def qr(self, data: str, top: float) -> float:
         """A QR code of ``data`` in whole dots per module, centred; returns its side."""
