@@ -254,3 +254,26 @@ class IntakeDraft(Base):
     answers: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StatRecord(SyncedRecord, Base):
+    """The de-identified statistics projection of one counted contact (``kiosk.statistics``).
+
+    Made at the office for a visitor who agreed to be counted (or an anonymous contact),
+    once the month is over: the month, never a date; no name, phone, birth year or free
+    text. The region reads its dimensions in clear and computes every figure from these
+    records alone; ``intake_id`` stays at the office (sealed), so the region cannot link
+    a record to the person's sealed records. ``needs`` and ``outcomes`` are JSON lists.
+    """
+
+    __tablename__ = "stat_record"
+
+    intake_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    category: Mapped[str] = mapped_column(String(16))
+    sex: Mapped[str] = mapped_column(String(8))
+    age_band: Mapped[str] = mapped_column(String(8))
+    nationality: Mapped[str] = mapped_column(String(8))
+    commune: Mapped[str] = mapped_column(String(100))
+    needs: Mapped[str] = mapped_column(Text, default="[]")
+    outcomes: Mapped[str] = mapped_column(Text, default="[]")

@@ -84,7 +84,11 @@ class AuditEntry(SyncedRecord, Base):
 
 
 class OutboxEnvelope(Base):
-    """One change waiting to be pushed to the regional server; its id is the idempotency key."""
+    """One change waiting to be pushed to the regional server; its id is the idempotency key.
+
+    ``payload`` is what the region may read of the record (its clear part) and ``sealed``
+    the whole record encrypted for the office alone (``db.privacy``).
+    """
 
     __tablename__ = "outbox_envelope"
     __table_args__ = (Index(None, "status", "created_at"),)
@@ -97,7 +101,9 @@ class OutboxEnvelope(Base):
     operation: Mapped[str] = mapped_column(String(8))
     base_version: Mapped[int]
     version: Mapped[int]
-    payload: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)  # the clear part (db.privacy.clear_part)
+    sealed: Mapped[str] = mapped_column(Text, default="")  # the sealed copy (db.privacy.seal)
+    from_region: Mapped[bool] = mapped_column(default=False)  # a pulled change, applied here
     content_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[EnvelopeStatus] = mapped_column(
         Enum(EnvelopeStatus, native_enum=False, length=16, values_callable=enum_values),

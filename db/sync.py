@@ -39,6 +39,8 @@ class SyncState(Base):
     last_error_kind: Mapped[str] = mapped_column(String(32), default="")
     consecutive_failures: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    statistics_through: Mapped[str] = mapped_column(String(7), default="")
+    """The last month whose statistics records were made (``kiosk.statistics``)."""
 
 
 class SyncConflict(Base):

@@ -9,7 +9,6 @@ nothing can write around it.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from db.base import SyncedRecord, utcnow
 from db.models import AuditEntry, OutboxEnvelope
+from db.privacy import data_key, ensure_recovery_key, leaving_parts, read_recovery_key
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -100,12 +100,15 @@ def record_payload(record: SyncedRecord) -> dict[str, Any]:
 
 
 def content_hash(
-    entity_type: str, entity_id: uuid.UUID, operation: str, version: int, body: str
+    entity_type: str, entity_id: uuid.UUID, operation: str, version: int, body: str, sealed: str
 ) -> str:
     """The SHA-256 an envelope carries: over its record, its unit-of-work ``operation``
-    (``create``, ``update`` or ``delete``), its version and its payload text."""
+    (``create``, ``update`` or ``delete``), its version, its clear part and its sealed copy.
+
+    The sealed copy has a random nonce, so the hash tells the region nothing it could
+    check a guess of the record against."""
     return hashlib.sha256(
-        f"{entity_type}|{entity_id}|{operation}|{version}|{body}".encode()
+        f"{entity_type}|{entity_id}|{operation}|{version}|{body}|{sealed}".encode()
     ).hexdigest()
 
 
@@ -139,13 +142,15 @@ class UnitOfWork:
 
     ``with store.unit_of_work(actor) as uow: uow.add(record)`` commits on leaving the block
     (rolls back on an exception); ``uow.changes`` then tells what was written.
-    ``from_server`` is for changes pulled from the regional server: they get no outbox
-    envelope (the server has them already), and their audit entry says ``sync_pull``.
+    ``from_server`` is for changes pulled from the regional server: their audit entry says
+    ``sync_pull``; they get an envelope like any write, so that the office's sealed copy at
+    the region holds the record as the office has it (a restored PC gets it back).
     """
 
     def __init__(self, store: Store, actor: Actor, *, from_server: bool = False) -> None:
         self.actor = actor
         self.from_server = from_server
+        self._store = store
         self.session = store.session()
         self.session.info[_UOW_KEY] = self
         self.changes = Changes()
@@ -216,13 +221,10 @@ class UnitOfWork:
         record = item.record
         entity_type = type(record).__tablename__  # type: ignore[attr-defined]
         self.changes.records.append(Change(entity_type, record.id, item.operation))
-        if self.from_server and not isinstance(record, AuditEntry):
-            self.session.add(self._audit_entry("sync_pull", record, item.operation))
-            return
         payload = item.payload if item.payload is not None else record_payload(record)
         version = item.base_version if item.operation == "delete" else record.version
-        body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        digest = content_hash(entity_type, record.id, item.operation, version, body)
+        body, sealed = leaving_parts(self._data_key(), entity_type, record.id, version, payload)
+        digest = content_hash(entity_type, record.id, item.operation, version, body, sealed)
         self.session.add(
             OutboxEnvelope(
                 office_id=record.office_id,
@@ -232,11 +234,29 @@ class UnitOfWork:
                 base_version=item.base_version,
                 version=version,
                 payload=body,
+                sealed=sealed,
+                from_region=self.from_server,
                 content_hash=digest,
             )
         )
-        if not isinstance(record, AuditEntry):
+        if self.from_server and not isinstance(record, AuditEntry):
+            self.session.add(self._audit_entry("sync_pull", record, item.operation))
+        elif not isinstance(record, AuditEntry):
             self.session.add(self._audit_entry(item.operation, record))
+
+    def _data_key(self) -> bytes:
+        """The office data key, read once per store.
+
+        Every database gets its recovery key from its migrations; one made here (the row
+        was removed) is kept only if this unit of work commits, so it is not remembered.
+        """
+        if self._store.data_key is not None:
+            return self._store.data_key
+        stored = read_recovery_key(self.session)
+        if stored is None:
+            return data_key(ensure_recovery_key(self.session))
+        self._store.data_key = data_key(stored)
+        return self._store.data_key
 
     def _audit_entry(
         self, action: str, entity: SyncedRecord | None, detail: str = ""

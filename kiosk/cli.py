@@ -25,9 +25,16 @@ from kiosk.accounts import AccountError
 from kiosk.clock import office_day
 from kiosk.office import OfficeContext, create_office, local_office, open_office, open_store
 from kiosk.paths import Paths
-from kiosk.recovery import RecoveryKeyError, RecoverySheet, SheetWriter, office_recovery_key, words
+from kiosk.recovery import (
+    RecoveryKeyError,
+    RecoverySheet,
+    SheetWriter,
+    office_recovery_key,
+    parse_words,
+    words,
+)
 from kiosk.security import load_key
-from kiosk.settings import SettingError, lookup
+from kiosk.settings import MachineSettingsFile, SettingError, lookup
 
 WINDOWS = ("desk", "kiosk", "display")
 RECOVERY_SHEET_FILE = "recovery-sheet.pdf"
@@ -112,6 +119,15 @@ def _parser(groups: Sequence[CommandGroup]) -> argparse.ArgumentParser:
         "recovery-sheet", help="write the office's recovery sheet again (the same key)"
     )
     sheet.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    restore = office_commands.add_parser(
+        "restore",
+        help="rebuild a lost PC's office from the region (the recovery key from standard input)",
+    )
+    restore.add_argument(
+        "--server", help="the regional server's address (default: the sync.server_url setting)"
+    )
+    restore.add_argument("--code", required=True, help="an enrolment code for this office")
+    restore.add_argument("--json", action="store_true")
 
     database = commands.add_parser("db", help="the office database")
     database_commands = database.add_subparsers(dest="action", required=True)
@@ -302,6 +318,34 @@ def _office_recovery_sheet(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def _read_recovery_key() -> bytes:
+    """The recovery sheet's words: one line of standard input when piped, else asked."""
+    if sys.stdin.isatty():
+        text = getpass.getpass("The 12 words of the recovery sheet: ")
+    else:
+        text = sys.stdin.readline()
+    return parse_words(text)
+
+
+def _office_restore(args: argparse.Namespace, paths: Paths) -> int:
+    from kiosk.restore import restore_office
+
+    server = args.server or str(
+        MachineSettingsFile(paths.settings_file).read().get("sync.server_url", "")
+    )
+    if not server.strip():
+        raise CommandError("give the regional server's address with --server URL")
+    restored = restore_office(paths, server, args.code, _read_recovery_key())
+    if args.json:
+        _print_json(restored.as_json())
+    else:
+        print(
+            f"office {restored.office_name!r} ({restored.office_id}) restored in "
+            f"{paths.data_dir}: {restored.records} records; it syncs as usual from now on"
+        )
+    return 0
+
+
 def _dispatch(
     args: argparse.Namespace, open_windows: WindowOpener | None, groups: Sequence[CommandGroup]
 ) -> int:
@@ -316,6 +360,8 @@ def _dispatch(
     paths = Paths.resolve(args.data_dir, args.config_dir)
     if args.command == "office" and args.action == "init":
         return _office_init(args, paths)
+    if args.command == "office" and args.action == "restore":
+        return _office_restore(args, paths)
     if args.command == "office":
         return _office_recovery_sheet(args, paths)
     if args.command == "db" and args.action == "check":

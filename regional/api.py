@@ -16,6 +16,7 @@ from fastapi.security import (
 from pydantic import BaseModel
 from sqlalchemy import select, update
 
+from db.privacy import token_hash
 from kiosk.sync.wire import (
     API_PREFIX,
     MAX_PULL_PAGE,
@@ -33,7 +34,7 @@ from regional.offices import OfficeError, authenticate, enrol
 from regional.payloads import MAX_INT, storable
 from regional.region_accounts import AccountRefused, login
 from regional.runtime import Runtime
-from regional.stats import MONTH, regional_stats
+from regional.stats import MONTH, NotPublished, regional_stats
 
 router = APIRouter()
 _bearer = HTTPBearer(auto_error=False)
@@ -97,8 +98,16 @@ def office_id(
         return office.id
 
 
+def origin(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str | None:
+    """Which PC of the office asks: its token's hash (after :func:`office_id` accepted it)."""
+    return token_hash(credentials.credentials) if credentials is not None else None
+
+
 Server = Annotated[Runtime, Depends(runtime)]
 OfficeId = Annotated[uuid.UUID, Depends(office_id)]
+Origin = Annotated[str | None, Depends(origin)]
 
 
 @router.get(f"{API_PREFIX}/health", responses=ERRORS)
@@ -127,10 +136,10 @@ def enrol_office(body: EnrolRequest, server: Server, request: Request) -> EnrolR
 
 
 @router.post(f"{API_PREFIX}/push", responses=BODY_ERRORS)
-def push_envelopes(body: PushRequest, server: Server, office: OfficeId) -> PushResponse:
+def push_envelopes(body: PushRequest, server: Server, office: OfficeId, pc: Origin) -> PushResponse:
     """Store a batch of envelopes; one verdict per envelope, in the same order."""
     try:
-        results = push.push(server.factory, office, body.envelopes, server.now)
+        results = push.push(server.factory, office, body.envelopes, server.now, pc)
     except push.PushBusy as busy:
         raise ApiError(503, "unavailable", str(busy)) from None
     except push.Unstorable as refusal:
@@ -142,12 +151,13 @@ def push_envelopes(body: PushRequest, server: Server, office: OfficeId) -> PushR
 def pull_changes(
     server: Server,
     office: OfficeId,
+    pc: Origin,
     after: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = changes.DEFAULT_PULL_PAGE,
 ) -> PullResponse:
     """The changes after ``after`` visible to this office, oldest first."""
     with server.factory() as session, session.begin():
-        page = changes.pull(session, office, after, limit)
+        page = changes.pull(session, office, after, limit, pc)
         session.execute(update(Office).where(Office.id == office).values(last_sync=server.now()))
     return page
 
@@ -198,6 +208,9 @@ def region_staff(
 def statistics(
     server: Server, month: Annotated[str | None, Query(pattern=MONTH.pattern)] = None
 ) -> dict[str, Any]:
-    """Aggregated regional statistics for region staff (counts below 5 shown as "<5")."""
-    with server.factory() as session:
-        return regional_stats(session, month, server.now())
+    """The published statistics of a closed month, for region staff (small counts hidden)."""
+    with server.factory() as session, session.begin():
+        try:
+            return regional_stats(session, month, server.now())
+        except NotPublished as refusal:
+            raise ApiError(404, "not_published", str(refusal)) from None

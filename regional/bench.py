@@ -8,8 +8,8 @@ per second (wall time of the pushing phase only).
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 import secrets
 import socket
 import subprocess
@@ -22,6 +22,8 @@ from typing import Any
 
 import httpx
 
+from db.privacy import data_key, leaving_parts
+from db.uow import content_hash
 from regional.clock import utcnow
 from regional.database import make_engine, session_factory, upgrade_if_behind
 from regional.offices import add_office
@@ -32,6 +34,9 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+_BENCH_KEY = data_key(os.urandom(16))
 
 
 def _envelope(office_id: str, n: int) -> dict[str, Any]:
@@ -61,12 +66,13 @@ def _envelope(office_id: str, n: int) -> dict[str, Any]:
             consent_share=True, override_reason="", redirected_from_id=None, reason="",
             provided="", outcome_on=None, sent_at=now,
         )  # fmt: skip
-    body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = hashlib.sha256(f"{kind}|{payload['id']}|create|1|{body}".encode()).hexdigest()
+    record_id = uuid.UUID(payload["id"])
+    body, sealed = leaving_parts(_BENCH_KEY, kind, record_id, 1, payload)
+    digest = content_hash(kind, record_id, "create", 1, body, sealed)
     return {
         "id": str(uuid.uuid4()), "entity_type": kind, "entity_id": payload["id"],
         "operation": "upsert", "base_version": 0, "version": 1, "content_hash": digest,
-        "payload": body, "created_at": now,
+        "payload": body, "sealed": sealed, "created_at": now,
     }  # fmt: skip
 
 

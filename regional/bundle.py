@@ -34,14 +34,17 @@ from regional.payloads import MAX_INT
 from regional.push import push
 
 
-def _secret(factory: sessionmaker[Session], keys: KeyFile, office_id: uuid.UUID) -> bytes:
+def _secret(
+    factory: sessionmaker[Session], keys: KeyFile, office_id: uuid.UUID
+) -> tuple[bytes, str]:
+    """The office's bundle secret, and its token's hash: the PC its bundles come from."""
     with factory() as session:
         office = get_office(session, office_id)
         if office.revoked_at is not None:
             raise OfficeError("office_revoked", "This office's access has been revoked.")
         if office.token_hash is None:
             raise OfficeError("not_enrolled", "This office has not enrolled yet.")
-        return secret_for(office, keys)
+        return secret_for(office, keys), office.token_hash
 
 
 def import_bundle(
@@ -51,11 +54,12 @@ def import_bundle(
     kind, office_id = peek(data)
     if kind != "envelopes":
         raise BundleError(f"This bundle holds {kind}, not envelopes.")
-    bundle = open_envelopes(data, _secret(factory, keys, office_id))
+    secret, origin = _secret(factory, keys, office_id)
+    bundle = open_envelopes(data, secret)
     results: list[PushResult] = []
     for start in range(0, len(bundle.envelopes), MAX_PUSH_BATCH):
         batch = bundle.envelopes[start : start + MAX_PUSH_BATCH]
-        results.extend(push(factory, office_id, batch, clock))
+        results.extend(push(factory, office_id, batch, clock, origin))
     return office_id, results
 
 
@@ -74,12 +78,12 @@ def export_bundle(
     """Every change for ``office_id`` after ``after``, sealed for that office."""
     if not 0 <= after <= MAX_INT:
         raise BundleError(f"The cursor must be between 0 and {MAX_INT}.")
-    secret = _secret(factory, keys, office_id)
+    secret, origin = _secret(factory, keys, office_id)
     collected: list[ServerChange] = []
     cursor = after
     with factory() as session:
         while True:
-            page = changes.pull(session, office_id, cursor, MAX_PULL_PAGE)
+            page = changes.pull(session, office_id, cursor, MAX_PULL_PAGE, origin)
             collected.extend(page.changes)
             cursor = page.cursor
             if not page.more:

@@ -11,14 +11,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select, text
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.sync.wire import MAX_PULL_PAGE, PullResponse, ServerChange
 from regional.database import SEQUENCE_LOCK
+from regional.models import ReceivedEnvelope
 from regional.models import ServerChange as ChangeRow
 
 DEFAULT_PULL_PAGE = 500
+OFFICE_RECORD = "office_record"
+"""A change that gives an office back one of its own sealed records (``regional.push``)."""
 
 
 def lock_sequence(session: Session) -> None:
@@ -58,30 +61,63 @@ def append_many(session: Session, rows: list[dict[str, Any]]) -> None:
         session.execute(insert(ChangeRow), rows)
 
 
+def _visible(office_id: uuid.UUID, origin: str | None) -> ColumnElement[bool]:
+    """The changes an office's PC gets: everyone's, its office's, not the records it pushed."""
+    own = ChangeRow.office_id == office_id
+    if origin is not None:
+        own = and_(own, or_(ChangeRow.origin.is_(None), ChangeRow.origin != origin))
+    return or_(ChangeRow.office_id.is_(None), own)
+
+
+def _record_payload(envelope: ReceivedEnvelope) -> dict[str, Any]:
+    """An ``office_record`` change's payload: which record, and its sealed copy."""
+    return {
+        "entity_type": envelope.entity_type,
+        "entity_id": str(envelope.entity_id),
+        "operation": envelope.operation,
+        "version": envelope.version,
+        "sealed": envelope.sealed,
+    }
+
+
 def pull(
-    session: Session, office_id: uuid.UUID, after: int, limit: int = DEFAULT_PULL_PAGE
+    session: Session,
+    office_id: uuid.UUID,
+    after: int,
+    limit: int = DEFAULT_PULL_PAGE,
+    origin: str | None = None,
 ) -> PullResponse:
-    """The changes visible to ``office_id`` after ``after``, at most ``limit`` of them."""
+    """The changes visible to ``office_id`` after ``after``, at most ``limit`` of them.
+
+    ``origin`` (the token hash of the asking PC) leaves out the records it pushed itself.
+    On the last page the cursor moves to the end of the sequence, past the changes this PC
+    does not get, so that they are not read again at every pull.
+    """
     limit = max(1, min(limit, MAX_PULL_PAGE))
-    rows = session.scalars(
-        select(ChangeRow)
-        .where(
-            ChangeRow.seq > after,
-            or_(ChangeRow.office_id.is_(None), ChangeRow.office_id == office_id),
-        )
+    last = session.scalar(select(func.max(ChangeRow.seq))) or 0  # read first: see lock_sequence
+    rows = session.execute(
+        select(ChangeRow, ReceivedEnvelope)
+        .outerjoin(ReceivedEnvelope, ReceivedEnvelope.id == ChangeRow.envelope_id)
+        .where(ChangeRow.seq > after, ChangeRow.seq <= last, _visible(office_id, origin))
         .order_by(ChangeRow.seq)
         .limit(limit + 1)
     ).all()
     page = rows[:limit]
-    changes = [
-        ServerChange(
-            seq=row.seq,
-            entity_type=row.entity_type,
-            entity_id=row.entity_id,
-            operation="delete" if row.operation == "delete" else "upsert",
-            payload=row.payload if row.operation == "upsert" else None,
+    changes = []
+    for row, envelope in page:
+        payload = row.payload
+        if envelope is not None:
+            payload = _record_payload(envelope)
+        upsert = row.operation != "delete"
+        changes.append(
+            ServerChange(
+                seq=row.seq,
+                entity_type=row.entity_type,
+                entity_id=row.entity_id,
+                operation="upsert" if upsert else "delete",
+                payload=payload if upsert or envelope is not None else None,
+            )
         )
-        for row in page
-    ]
-    cursor = page[-1].seq if page else after
-    return PullResponse(changes=changes, cursor=cursor, more=len(rows) > limit)
+    more = len(rows) > limit
+    cursor = page[-1][0].seq if more else max(after, last)
+    return PullResponse(changes=changes, cursor=cursor, more=more)

@@ -210,10 +210,10 @@ def _stats(args: argparse.Namespace, factory: Any) -> None:
         region_accounts.login(factory, args.user, _password(confirm=False), utcnow())
     except region_accounts.AccountRefused as refusal:
         raise CommandError(str(refusal)) from None
-    with factory() as session:
+    with factory() as session, session.begin():
         try:
             data = regional_stats(session, args.month, utcnow())
-        except ValueError as error:
+        except ValueError as error:  # NotPublished too
             raise CommandError(str(error)) from None
     _print(args, data, json.dumps(data, ensure_ascii=False, indent=2))
 

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kiosk.sync.wire import API_PREFIX, MAX_PAYLOAD_CHARS, MAX_PUSH_BATCH
+from kiosk.sync.wire import API_PREFIX, MAX_PAYLOAD_CHARS, MAX_PUSH_BATCH, MAX_SEALED_CHARS
 
 PUSH_PATH = f"{API_PREFIX}/push"
 PAGE_PREFIX = "/r/"
@@ -27,8 +27,11 @@ PAYLOAD_CHAR_MAX_BYTES = 4
 push body a quote or backslash takes 2 bytes and any other character its UTF-8 bytes."""
 ENVELOPE_MAX_BYTES = 1_024
 """An envelope's fields but its payload (keys, ids, type, hash, versions, time): ~400."""
-PUSH_MAX_BYTES = MAX_PUSH_BATCH * (MAX_PAYLOAD_CHARS * PAYLOAD_CHAR_MAX_BYTES + ENVELOPE_MAX_BYTES)
-"""A push of ``MAX_PUSH_BATCH`` envelopes with payloads of ``MAX_PAYLOAD_CHARS`` (489 MiB)."""
+PUSH_MAX_BYTES = MAX_PUSH_BATCH * (
+    MAX_PAYLOAD_CHARS * PAYLOAD_CHAR_MAX_BYTES + MAX_SEALED_CHARS + ENVELOPE_MAX_BYTES
+)
+"""A push of ``MAX_PUSH_BATCH`` envelopes with clear parts of ``MAX_PAYLOAD_CHARS`` and sealed
+copies of ``MAX_SEALED_CHARS`` (base64: one byte each): 203 MiB."""
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,13 @@ class EnrolmentCode(Base):
 
 
 class ReceivedEnvelope(Base):
-    """An envelope pushed by an office, stored once; ``error`` is set when it was invalid."""
+    """An envelope pushed by an office, stored once; ``error`` is set when it was invalid.
+
+    ``payload`` is the record's clear part (what the data inventory lets the region read)
+    and ``sealed`` its sealed copy, which only the office can open (``db.privacy``).
+    An envelope received before records were sealed has an empty ``sealed`` until
+    ``baom-regional privacy migrate`` reduces its payload to the clear part.
+    """
 
     __tablename__ = "envelope"
 
@@ -81,12 +87,18 @@ class ReceivedEnvelope(Base):
     version: Mapped[int]
     content_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
+    sealed: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime]
     error: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class ServerChange(Base):
-    """One change in the server's monotonic sequence (``office_id`` NULL: for every office)."""
+    """One change in the server's monotonic sequence (``office_id`` NULL: for every office).
+
+    An ``office_record`` change gives an office back one of its own sealed records
+    (``envelope_id``): a restored PC rebuilds its database from them. ``origin`` is the
+    token hash of the PC that pushed it, which does not get it back.
+    """
 
     __tablename__ = "server_change"
 
@@ -97,10 +109,16 @@ class ServerChange(Base):
     operation: Mapped[str] = mapped_column(String(8))
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
     at: Mapped[datetime]
+    envelope_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    origin: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class ReferralView(Base):
-    """The latest version of each office's referral, plus what the partner service reported."""
+    """The latest version of each office's referral, plus what the partner service reported.
+
+    Only what the partner page needs: the service, the code, the priority and state, and
+    the token's SHA-256 (the page is found by hashing the token of its address).
+    """
 
     __tablename__ = "referral"
 
@@ -108,12 +126,10 @@ class ReferralView(Base):
     office_id: Mapped[uuid.UUID] = mapped_column(index=True)
     version: Mapped[int]
     deleted: Mapped[bool] = mapped_column(default=False)
-    case_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    need_key: Mapped[str] = mapped_column(String(64))
     service_name: Mapped[str] = mapped_column(String(300))
     organization_name: Mapped[str] = mapped_column(String(300), default="")
     code: Mapped[str] = mapped_column(String(16))
-    token: Mapped[str] = mapped_column(String(64), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), index=True)
     priority: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16))
     made_at: Mapped[datetime]
@@ -124,24 +140,36 @@ class ReferralView(Base):
     partner_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-class IntakeFact(Base):
-    """The statistical dimensions of one intake (no personal data), latest version wins."""
+class StatFact(Base):
+    """One de-identified statistics record an office sent (``stat_record``), latest version
+    winning: every published figure is computed from these alone."""
 
-    __tablename__ = "intake_fact"
+    __tablename__ = "stat_fact"
     __table_args__ = (Index(None, "month", "office_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     office_id: Mapped[uuid.UUID]
     version: Mapped[int]
     deleted: Mapped[bool] = mapped_column(default=False)
-    counted: Mapped[bool]
-    case_id: Mapped[uuid.UUID | None] = mapped_column(index=True, default=None)
     month: Mapped[str] = mapped_column(String(7))
     category: Mapped[str] = mapped_column(String(16))
     sex: Mapped[str] = mapped_column(String(8))
     age_band: Mapped[str] = mapped_column(String(8))
     nationality: Mapped[str] = mapped_column(String(8))
+    commune: Mapped[str] = mapped_column(String(100))
     needs: Mapped[str] = mapped_column(Text, default="[]")
+    outcomes: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class PublishedStats(Base):
+    """The statistics of one closed month, computed once when first asked for after the
+    month's publication date, then served as they are (``regional.stats``)."""
+
+    __tablename__ = "published_stats"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    published_at: Mapped[datetime]
+    body: Mapped[str] = mapped_column(Text)
 
 
 class DirectoryRow(Base):

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.sync.bundle import token_hash
+from db.privacy import token_hash
 from regional.changes import append_change
 from regional.models import EnrolmentCode, Office, ReceivedEnvelope
 

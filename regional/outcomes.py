@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.privacy import token_hash
 from kiosk.sync.wire import ReferralOutcome
 from regional.changes import append_change
 from regional.models import ReferralView
@@ -47,10 +48,11 @@ class Report:
 def find_referral(
     session: Session, token: str, now: datetime, lock: bool = False
 ) -> ReferralView | None:
-    """The referral a slip's token designates, if its page is still open."""
+    """The referral a slip's token designates, if its page is still open (found by the
+    token's SHA-256: the region keeps no token)."""
     if not TOKEN.fullmatch(token):
         return None
-    query = select(ReferralView).where(ReferralView.token == token)
+    query = select(ReferralView).where(ReferralView.token_hash == token_hash(token))
     rows = session.scalars(query.with_for_update() if lock else query).all()
     if len(rows) != 1:
         return None

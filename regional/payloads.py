@@ -1,4 +1,9 @@
-"""Validating pushed payloads with typed models, one per entity type.
+"""Validating pushed payloads: the clear part of each record, typed per entity type.
+
+A record reaches the region as its clear part (``payload``) and its sealed copy
+(``sealed``, opaque here). The clear part may hold only the fields that the data inventory
+(``resources/privacy/inventory.yaml``) lets the region read; any other field is refused,
+so a record can never leave an office readable by mistake.
 
 The server does not recompute the content hash: the office hashes with its unit-of-work
 operation (create/update/delete) while the wire says upsert/delete, so the server cannot
@@ -9,12 +14,14 @@ and that the payload is a JSON object for the envelope's record and office.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from db.privacy import inventory
 from kiosk.sync.wire import Envelope
 from regional.clock import as_naive_utc
 
@@ -37,14 +44,12 @@ class InvalidPayload(Exception):
 
 
 class RecordPayload(BaseModel):
-    """The columns every synced office record has; other columns are kept as they come."""
+    """The clear part every record has: its id, its office and its version."""
 
     model_config = ConfigDict(extra="allow")
 
     id: uuid.UUID
     office_id: uuid.UUID
-    created_at: datetime
-    updated_at: datetime
     version: int = Field(ge=0)
 
     @field_validator("*", mode="after")
@@ -62,80 +67,72 @@ class RecordPayload(BaseModel):
 
 
 class ReferralPayload(RecordPayload):
-    """A referral (``db.cases.Referral``)."""
+    """What the region reads of a referral: the partner page's facts, never the person."""
 
-    case_id: uuid.UUID
-    need_key: str = Field(max_length=64)
+    created_at: datetime
     service_id: uuid.UUID
     service_name: str = Field(max_length=300)
     organization_name: str = Field(default="", max_length=300)
     code: str = Field(min_length=1, max_length=16)
-    token: str = Field(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    token_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     priority: Literal["emergency", "urgent", "normal"]
     state: Literal[
         "created", "sent", "accepted", "declined", "done", "withdrawn", "expired", "redirected"
     ]
     due_at: datetime
-    consent_share: bool
-    override_reason: str = ""
-    redirected_from_id: uuid.UUID | None = None
-    reason: str = ""
-    provided: str = ""
     outcome_on: date | None = None
-    sent_at: datetime | None = None
 
 
-class IntakePayload(RecordPayload):
-    """An intake (``db.cases.Intake``); ``answers`` is the JSON text of a flat object."""
+class AccountPayload(RecordPayload):
+    """What the region reads of an office account: its name, and whether it is disabled."""
 
-    case_id: uuid.UUID | None = None
-    ticket_id: uuid.UUID | None = None
-    form_id: str = Field(max_length=32)
-    form_version: int
-    language: str = Field(default="fr", max_length=8)
-    consent_record: bool
-    consent_share: bool = False
-    consent_stats: bool = False
-    consent_method: str = Field(default="", max_length=8)
-    answers: str
-    at: datetime
+    name: str = Field(min_length=1, max_length=64)
+    disabled: bool = False
 
-    def answer_values(self) -> dict[str, Any]:
-        """The answers as a dict (validated as such by :func:`validate`)."""
-        values: dict[str, Any] = json.loads(self.answers)
+
+class StatPayload(RecordPayload):
+    """A de-identified statistics record (``db.cases.StatRecord``).
+
+    ``needs`` is the JSON text of a list of need keys, ``outcomes`` of a list of
+    ``[need_key, state]`` pairs (a referral's kind of service and where it ended).
+    """
+
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    category: str = Field(max_length=16)
+    sex: str = Field(max_length=8)
+    age_band: str = Field(max_length=8)
+    nationality: str = Field(max_length=8)
+    commune: str = Field(max_length=100)
+    needs: str = Field(max_length=4000)
+    outcomes: str = Field(max_length=8000)
+
+    def need_keys(self) -> list[str]:
+        """The needs, as a list of keys (validated by :func:`validate`)."""
+        values: list[str] = json.loads(self.needs)
         return values
+
+    def outcome_pairs(self) -> list[tuple[str, str]]:
+        """The referral outcomes, as (need key, state) pairs (validated by :func:`validate`)."""
+        return [(str(need), str(state)) for need, state in json.loads(self.outcomes)]
 
 
 class DeletePayload(BaseModel):
     """A deletion carries only the record's id."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     id: uuid.UUID
 
 
-GENERIC_TYPES = frozenset(
-    {
-        "office",
-        "user_account",
-        "audit_entry",
-        "setting",
-        "ticket",
-        "queue_event",
-        "person",
-        "case",
-        "visit",
-        "case_need",
-        "case_entry",
-        "accompaniment_step",
-        "referral_event",
-    }
-)
 MODELS: dict[str, type[RecordPayload]] = {
-    "referral": ReferralPayload,
-    "intake": IntakePayload,
-    **{name: RecordPayload for name in GENERIC_TYPES},
+    name: RecordPayload
+    for name, entry in inventory().records.items()
+    if entry.leaves_office == "sealed"
 }
+MODELS.update(referral=ReferralPayload, user_account=AccountPayload, stat_record=StatPayload)
+CLEAR_FIELDS = {name: frozenset(inventory().record(name).clear_fields.values()) for name in MODELS}
+"""What the region may read of each record kind (``resources/privacy/inventory.yaml``)."""
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def _first_error(error: ValidationError) -> str:
@@ -157,6 +154,14 @@ def validate(envelope: Envelope, office_id: uuid.UUID) -> BaseModel:
         raise InvalidPayload("payload is not a JSON object")
     if not storable(json.dumps(data, ensure_ascii=False)):
         raise InvalidPayload("payload holds a NUL character or invalid Unicode")
+    kept = sorted(set(data) - CLEAR_FIELDS[envelope.entity_type])
+    if kept:
+        raise InvalidPayload(
+            f"{', '.join(kept)}: the data inventory keeps these fields at the office "
+            "(they travel sealed)"
+        )
+    if not envelope.sealed:
+        raise InvalidPayload("sealed: every record travels with its sealed copy")
     try:
         if envelope.operation == "delete":
             parsed: BaseModel = DeletePayload.model_validate(data)
@@ -171,11 +176,24 @@ def validate(envelope: Envelope, office_id: uuid.UUID) -> BaseModel:
             raise InvalidPayload("payload office_id is not the pushing office")
         if parsed.version != envelope.version:
             raise InvalidPayload("payload version differs from the envelope's")
-    if isinstance(parsed, IntakePayload):
-        try:
-            answers = json.loads(parsed.answers)
-        except (ValueError, RecursionError):
-            raise InvalidPayload("answers is not JSON") from None
-        if not isinstance(answers, dict):
-            raise InvalidPayload("answers is not a JSON object")
+    if isinstance(parsed, StatPayload):
+        _check_stat_lists(parsed)
     return parsed
+
+
+def _check_stat_lists(parsed: StatPayload) -> None:
+    try:
+        needs, outcomes = json.loads(parsed.needs), json.loads(parsed.outcomes)
+    except (ValueError, RecursionError):
+        raise InvalidPayload("needs and outcomes are JSON lists") from None
+    if not isinstance(needs, list) or not all(
+        isinstance(need, str) and _KEY.match(need) for need in needs
+    ):
+        raise InvalidPayload("needs: a list of need keys")
+    if not isinstance(outcomes, list) or not all(
+        isinstance(pair, list)
+        and len(pair) == 2
+        and all(isinstance(part, str) and _KEY.match(part) for part in pair)
+        for pair in outcomes
+    ):
+        raise InvalidPayload("outcomes: a list of [need key, state] pairs")

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.sync.wire import Envelope, PushResult, Verdict
+from regional.changes import OFFICE_RECORD, append_many
 from regional.models import Office, ReceivedEnvelope
 from regional.payloads import MAX_INT, InvalidPayload, storable, validate
 from regional.projections import project
@@ -53,15 +54,24 @@ def _known(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[uuid
 
 
 def push_once(
-    session: Session, office_id: uuid.UUID, envelopes: Sequence[Envelope], now: datetime
+    session: Session,
+    office_id: uuid.UUID,
+    envelopes: Sequence[Envelope],
+    now: datetime,
+    origin: str | None = None,
 ) -> list[PushResult]:
-    """The verdicts on a batch, written in ``session``'s transaction (the caller commits)."""
+    """The verdicts on a batch, written in ``session``'s transaction (the caller commits).
+
+    Each accepted envelope also becomes an ``office_record`` change for its office (its
+    sealed copy, for a restored PC), which the PC it came from (``origin``) does not get.
+    """
     known = _known(session, [envelope.id for envelope in envelopes]) if envelopes else {}
     records_id = session.scalar(
         select(func.coalesce(Office.local_id, Office.id)).where(Office.id == office_id)
     )
     results: list[PushResult] = []
     rows: list[dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
     conflicts = 0
     for envelope in envelopes:
         if envelope.id in known:
@@ -81,6 +91,7 @@ def push_once(
             error = str(invalid)
         else:
             project(session, envelope, office_id, parsed)
+            records.append(_office_record(office_id, envelope, now, origin))
         rows.append(
             {
                 "id": envelope.id,
@@ -92,6 +103,7 @@ def push_once(
                 "version": envelope.version,
                 "content_hash": envelope.content_hash,
                 "payload": envelope.payload,
+                "sealed": envelope.sealed,
                 "received_at": now,
                 "error": error,
             }
@@ -100,6 +112,7 @@ def push_once(
         results.append(PushResult(id=envelope.id, verdict=verdict, detail=error or ""))
     if rows:
         session.execute(insert(ReceivedEnvelope), rows)
+    append_many(session, records)
     values: dict[str, Any] = {"last_sync": now}
     if conflicts:
         values["quarantined"] = Office.quarantined + conflicts
@@ -107,11 +120,28 @@ def push_once(
     return results
 
 
+def _office_record(
+    office_id: uuid.UUID, envelope: Envelope, now: datetime, origin: str | None
+) -> dict[str, Any]:
+    """The change that gives an office back one of its sealed records (``changes.pull``)."""
+    return {
+        "office_id": office_id,
+        "entity_type": OFFICE_RECORD,
+        "entity_id": str(envelope.entity_id),
+        "operation": envelope.operation,
+        "payload": None,
+        "at": now,
+        "envelope_id": envelope.id,
+        "origin": origin,
+    }
+
+
 def push(
     factory: sessionmaker[Session],
     office_id: uuid.UUID,
     envelopes: Sequence[Envelope],
     clock: Callable[[], datetime],
+    origin: str | None = None,
 ) -> list[PushResult]:
     """Store a batch in one transaction, retrying when a concurrent push won a race."""
     check_storable(envelopes)
@@ -119,7 +149,7 @@ def push(
         session = factory()
         try:
             with session.begin():
-                return push_once(session, office_id, envelopes, clock())
+                return push_once(session, office_id, envelopes, clock(), origin)
         except IntegrityError:
             continue
         except OperationalError as error:

@@ -1,7 +1,12 @@
-"""Regional statistics: aggregated counts only, small cells hidden.
+"""Regional statistics: per closed month, from the offices' statistics records alone.
 
-Only intakes with consent to statistics, or anonymous contacts (no consent to keep a
-record), are counted. Every count below 5 is shown as the string ``"<5"``.
+Every figure is computed from the de-identified records the offices send for visitors who
+agreed to be counted (``stat_fact``; ``kiosk.statistics`` makes them). A month is published
+:data:`PUBLISH_AFTER` after it ends (offices make their records 10 days after, and sync within
+days), computed once and kept as it is (``published_stats``): there are no live counts, so
+comparing two readings reveals nothing about a visit. Small counts are hidden by
+:mod:`regional.disclosure` (primary and secondary suppression: no hidden count can be worked
+out from the published ones); a key appears only when its count is published.
 """
 
 from __future__ import annotations
@@ -9,85 +14,108 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from regional.models import IntakeFact, Office, ReferralView
+from regional.disclosure import Publication
+from regional.models import Office, PublishedStats, StatFact
 
-SMALL = 5
+THRESHOLD = 5
+PUBLISH_AFTER = timedelta(days=20)
+"""How long after its end a month is published."""
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_PARTNER_RANK = {"accepted": 1, "declined": 2, "done": 2}
-_OFFICE_RANK = {"created": 0, "sent": 0, "accepted": 1, "declined": 2, "done": 2}
+ONE_WAY = ("by_office", "by_category", "by_sex", "by_age_band", "by_nationality", "by_commune")
 
 
-def shown(count: int) -> int | str:
-    """A count as published: ``"<5"`` below 5."""
-    return count if count >= SMALL else f"<{SMALL}"
+class NotPublished(ValueError):
+    """The month asked for is not published (yet, or ever); the message says when."""
 
 
-def _table(counter: Counter[str]) -> dict[str, int | str]:
-    return {key: shown(count) for key, count in sorted(counter.items()) if count > 0}
+def publication_date(month: str) -> date:
+    """The day a month's statistics are published."""
+    year, number = (int(part) for part in month.split("-"))
+    following = date(year + number // 12, number % 12 + 1, 1)
+    return following + PUBLISH_AFTER
 
 
-def referral_state(view: ReferralView) -> str:
-    """The referral's state, counting what the partner service reported when further on."""
-    partner = view.partner_state
-    if partner and _PARTNER_RANK[partner] > _OFFICE_RANK.get(view.state, 3):
-        return partner
-    return view.state
+def latest_published_month(now: datetime) -> str:
+    """The newest month whose statistics are published at ``now``."""
+    day = (now - PUBLISH_AFTER).date().replace(day=1) - timedelta(days=1)
+    return day.strftime("%Y-%m")
+
+
+def _office_names(session: Session) -> dict[Any, str]:
+    """Each office's name, made unique (two offices of one name keep their id's start)."""
+    rows = session.execute(select(Office.id, Office.name)).all()
+    seen = Counter(name for _, name in rows)
+    return {key: name if seen[name] == 1 else f"{name} ({str(key)[:8]})" for key, name in rows}
+
+
+def compute(session: Session, month: str) -> dict[str, Any]:
+    """The protected figures of one month, from its statistics records."""
+    names = _office_names(session)
+    facts = session.scalars(
+        select(StatFact).where(StatFact.month == month, StatFact.deleted.is_(False))
+    ).all()
+    one_way: dict[str, Counter[str]] = {name: Counter() for name in ONE_WAY}
+    office_category: Counter[tuple[str, str]] = Counter()
+    needs: Counter[str] = Counter()
+    outcomes: Counter[tuple[str, str]] = Counter()
+    for fact in facts:
+        office = names.get(fact.office_id, "?")
+        for table, key in zip(
+            ONE_WAY,
+            (office, fact.category, fact.sex, fact.age_band, fact.nationality, fact.commune),
+            strict=True,
+        ):
+            one_way[table][key] += 1
+        office_category[(office, fact.category)] += 1
+        needs.update(json.loads(fact.needs))
+        outcomes.update((str(need), str(state)) for need, state in json.loads(fact.outcomes))
+    publication = Publication(THRESHOLD)
+    publication.total("total", len(facts))
+    for table in ONE_WAY:
+        publication.one_way(table, one_way[table])
+    publication.two_way("by_office_category", office_category, rows="by_office", cols="by_category")
+    publication.independent("by_need", needs)
+    publication.cross("by_referral_outcome", outcomes)
+    return publication.publish()
 
 
 def regional_stats(session: Session, month: str | None, now: datetime) -> dict[str, Any]:
-    """The published statistics, for one month (``YYYY-MM``) or for all time."""
-    if month is not None and not MONTH.match(month):
+    """The published statistics of ``month`` (the latest published one when None).
+
+    Computed and stored the first time they are asked for; :class:`NotPublished` for a
+    month not yet published. The caller commits.
+    """
+    if month is None:
+        month = latest_published_month(now)
+    if not MONTH.match(month):
         raise ValueError("month must be YYYY-MM")
-    names = {key: name for key, name in session.execute(select(Office.id, Office.name))}
-    query = select(IntakeFact).where(IntakeFact.counted, IntakeFact.deleted.is_(False))
-    if month is not None:
-        query = query.where(IntakeFact.month == month)
-    dims: dict[str, Counter[str]] = {
-        key: Counter()
-        for key in ("office", "month", "category", "sex", "age_band", "nationality", "need")
-    }
-    total = 0
-    cases: dict[Any, str] = {}
-    for fact in session.scalars(query):
-        total += 1
-        dims["office"][names.get(fact.office_id, "?")] += 1
-        dims["month"][fact.month] += 1
-        dims["category"][fact.category] += 1
-        dims["sex"][fact.sex] += 1
-        dims["age_band"][fact.age_band] += 1
-        dims["nationality"][fact.nationality] += 1
-        for need in json.loads(fact.needs):
-            dims["need"][need] += 1
-        if fact.case_id is not None:
-            cases[fact.case_id] = fact.month
-    outcomes: Counter[str] = Counter()
-    if cases:
-        ids = list(cases)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            views = session.scalars(
-                select(ReferralView).where(
-                    ReferralView.case_id.in_(chunk), ReferralView.deleted.is_(False)
-                )
-            )
-            for view in views:
-                outcomes[referral_state(view)] += 1
-    return {
-        "month": month,
-        "generated_at": now.isoformat(timespec="seconds"),
-        "total": shown(total),
-        "by_office": _table(dims["office"]),
-        "by_month": _table(dims["month"]),
-        "by_category": _table(dims["category"]),
-        "by_sex": _table(dims["sex"]),
-        "by_age_band": _table(dims["age_band"]),
-        "by_nationality": _table(dims["nationality"]),
-        "by_need": _table(dims["need"]),
-        "by_referral_outcome": _table(outcomes),
-    }
+    published = publication_date(month)
+    if now.date() < published:
+        raise NotPublished(
+            f"the statistics of {month} are published on {published.isoformat()}, once the "
+            "offices have sent that month's records"
+        )
+    stored = session.get(PublishedStats, month)
+    if stored is None:
+        body: dict[str, Any] = {
+            "month": month,
+            "published_at": now.isoformat(timespec="seconds"),
+            "threshold": THRESHOLD,
+            **compute(session, month),
+        }
+        stored = PublishedStats(month=month, published_at=now, body=json.dumps(body))
+        try:
+            with session.begin_nested():
+                session.add(stored)
+        except IntegrityError:  # another request stored it first: serve that one
+            stored = session.get(PublishedStats, month, populate_existing=True)
+            assert stored is not None
+    figures: dict[str, Any] = json.loads(stored.body)
+    return figures

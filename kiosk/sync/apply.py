@@ -2,7 +2,8 @@
 
 A page's changes and the new cursor are committed together, so an interrupted pull
 resumes after the last page applied. Changes from the server are written through a unit
-of work ``from_server``: they get an audit entry but no outbox envelope back.
+of work ``from_server``: their audit entry says ``sync_pull``, and their envelope (marked
+``from_region``) only refreshes the office's sealed copy at the region.
 
 - ``directory_<table>``: the HSDS row is upserted (a tombstone deletes it), and the
   search documents of the services it touches are rebuilt (``kiosk.directory.index``).
@@ -26,27 +27,45 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
-from db.base import utcnow
+from db.base import Base, utcnow
+from db.cases import Person
 from db.models import EnvelopeStatus, OutboxEnvelope, Setting, UserAccount
+from db.privacy import SealError, data_key, inventory, open_sealed, read_recovery_key
 from db.store import Store
 from db.sync import SyncConflict
 from db.uow import Actor, UnitOfWork
+from kiosk.cases.persons import index_person
 from kiosk.settings import Scope, lookup
 from kiosk.settings import Setting as RegisteredSetting
 from kiosk.sync import wire
 from kiosk.sync.directory import PREFIX, DirectoryChanges, NotApplicable, column_value
 from kiosk.sync.state import state_of
 
-_ACCOUNT_COLUMNS = frozenset(
-    {"name", "role", "password_hash", "language", "disabled", "created_at", "updated_at"}
-)
+_ACCOUNT_COLUMNS = frozenset({"name", "disabled"})
+"""What the region may change of an office account: a role or a password never comes
+from the region (``docs/security.md``)."""
 
 
 LOCAL_CHANGES = "the local record has unsynced changes"
+OFFICE_RECORD = "office_record"
+"""A record of this office sealed by another of its PCs (``regional.changes``)."""
+PER_PC_RECORDS = frozenset({"ticket", "queue_event"})
+"""Records that stay on the PC that made them (its own queue), except in a restore."""
+APPLIED_BY_THE_OLD_PC = frozenset({"setting", "user_account", "referral_outcome"})
+
+
+class OfficeRecord(wire.WireModel):
+    """The payload of an ``office_record`` change: which record, and its sealed copy."""
+
+    entity_type: str
+    entity_id: str
+    operation: str
+    version: int
+    sealed: str
 
 
 class LocalChangesPending(Exception):
@@ -76,8 +95,10 @@ def _setting_value(setting: RegisteredSetting, value: Any) -> bool | int | str:
 class _Page:
     """Applies the changes of one page inside one unit of work."""
 
-    def __init__(self, uow: UnitOfWork, office_id: uuid.UUID) -> None:
+    def __init__(self, uow: UnitOfWork, office_id: uuid.UUID, restoring: bool = False) -> None:
         self.uow = uow
+        self.restoring = restoring
+        self._data_key: bytes | None = None
         self.session: Session = uow.session
         self.office_id = office_id
         self.report = PageReport()
@@ -89,6 +110,8 @@ class _Page:
         """Apply each change, or set it aside as a conflict; then write the directory."""
         pending = self._pending_entities(changes)
         for change in changes:
+            if self.restoring and change.entity_type in APPLIED_BY_THE_OLD_PC:
+                continue
             target = self._local_entity(change)
             if target is not None and target in pending:
                 self._conflict(change, "local_changes", LOCAL_CHANGES)
@@ -105,6 +128,10 @@ class _Page:
         """Apply one change: None when it applied, else why it cannot be applied."""
         try:
             self._apply(change)
+        except SealError:
+            if self.restoring:
+                raise  # a wrong recovery key: nothing of the restore is kept
+            return "the sealed copy does not open with this office's key"
         except (NotApplicable, ValueError, TypeError, KeyError, IntegrityError) as error:
             return str(error)[:2000]
         except OperationalError:
@@ -140,6 +167,7 @@ class _Page:
         found = self.session.scalars(
             select(OutboxEnvelope.entity_id).where(
                 OutboxEnvelope.status == EnvelopeStatus.PENDING,
+                OutboxEnvelope.from_region.is_(False),
                 OutboxEnvelope.entity_id.in_(list(targets)),
             )
         )
@@ -155,7 +183,7 @@ class _Page:
                 return self.session.scalar(select(Setting.id).where(Setting.key == str(key)))
             if change.entity_type == "referral_outcome" and change.payload is not None:
                 return uuid.UUID(str(change.payload.get("referral_id")))
-            if change.entity_type == "user_account":
+            if change.entity_type in ("user_account", OFFICE_RECORD):
                 return uuid.UUID(change.entity_id)
         except ValueError:
             return None
@@ -214,6 +242,8 @@ class _Page:
             self._account(change)
         elif kind == "referral_outcome":
             self._referral_outcome(change)
+        elif kind == OFFICE_RECORD:
+            self._office_record(change)
         else:
             raise NotApplicable(f"this office does not know changes of type {kind!r}")
 
@@ -246,26 +276,71 @@ class _Page:
                 account.disabled = True  # its audit entries keep pointing at it
             return
         payload = change.payload or {}
+        refused = sorted(set(payload) - _ACCOUNT_COLUMNS - {"id"})
+        if refused:
+            raise NotApplicable(
+                f"the region may only disable, enable or rename an account, not change its "
+                f"{', '.join(refused)}"
+            )
+        if account is None:
+            raise NotApplicable("this office has no such account")
         columns = UserAccount.__table__.columns
-        values = {
-            key: column_value(columns[key], payload[key])
-            for key in _ACCOUNT_COLUMNS
-            if key in payload
-        }
+        values = {key: column_value(columns[key], payload[key]) for key in payload if key != "id"}
         name = values.get("name")
         if name is not None:
             holder = self.session.scalar(select(UserAccount.id).where(UserAccount.name == name))
             if holder is not None and holder != account_id:
                 raise NotApplicable(f"another account of this office is named {name!r}")
-        if account is None:
-            missing = {"name", "role", "password_hash"} - set(values)
-            if missing:
-                raise NotApplicable(f"missing {', '.join(sorted(missing))}")
-            self.uow.add(UserAccount(id=account_id, office_id=self.office_id, **values))
-            return
         for key, value in values.items():
             if getattr(account, key) != value:
                 setattr(account, key, value)
+
+    def _office_record(self, change: wire.ServerChange) -> None:
+        """One of the office's own records, sealed by another PC of the office (or by the
+        PC this one replaces): written as it was there, version and times included."""
+        sealed = OfficeRecord.model_validate(change.payload or {})
+        entry = inventory().records.get(sealed.entity_type)
+        table = Base.metadata.tables.get(sealed.entity_type)
+        if entry is None or entry.leaves_office != "sealed" or table is None:
+            raise NotApplicable(f"this office keeps no records of type {sealed.entity_type!r}")
+        if sealed.entity_type in PER_PC_RECORDS and not self.restoring:
+            return  # each PC keeps its own queue
+        record_id = uuid.UUID(sealed.entity_id)
+        whole = open_sealed(
+            self.data_key(), sealed.entity_type, record_id, sealed.version, sealed.sealed
+        )
+        local = self.session.execute(
+            select(table.c.version).where(table.c.id == record_id)
+        ).scalar_one_or_none()
+        if sealed.operation == "delete":
+            if local is not None and local <= sealed.version:
+                self.session.execute(delete(table).where(table.c.id == record_id))
+            return
+        if local is not None and local >= sealed.version:
+            return  # this PC has it already, or a newer version
+        values = {
+            column.name: column_value(column, whole[column.name])
+            for column in table.columns
+            if column.name in whole
+        }
+        with self.session.begin_nested():
+            if local is None:
+                self.session.execute(insert(table).values(values))
+            else:
+                self.session.execute(update(table).where(table.c.id == record_id).values(values))
+        if sealed.entity_type == "person":
+            person = self.session.get(Person, record_id, populate_existing=True)
+            if person is not None:
+                index_person(self.session, person)
+
+    def data_key(self) -> bytes:
+        """The office data key that opens its sealed records."""
+        if self._data_key is None:
+            stored = read_recovery_key(self.session)
+            if stored is None:
+                raise NotApplicable("this office has no recovery key")
+            self._data_key = data_key(stored)
+        return self._data_key
 
     def _referral_outcome(self, change: wire.ServerChange) -> None:
         from kiosk.cases.referrals import ReferralError, record_outcome
@@ -283,11 +358,20 @@ class _Page:
 
 
 def apply_page(
-    store: Store, actor: Actor, office_id: uuid.UUID, page: wire.PullResponse
+    store: Store,
+    actor: Actor,
+    office_id: uuid.UUID,
+    page: wire.PullResponse,
+    restoring: bool = False,
 ) -> PageReport:
-    """Apply one pulled page and store its cursor, in one transaction."""
+    """Apply one pulled page and store its cursor, in one transaction.
+
+    ``restoring`` (``kiosk.restore``): a new PC rebuilding the office from its sealed
+    records; the changes the region made for the office (settings, accounts, partners'
+    outcomes) are not applied again, since the records hold their effects already.
+    """
     with UnitOfWork(store, actor, from_server=True) as uow:
-        applying = _Page(uow, office_id)
+        applying = _Page(uow, office_id, restoring)
         applying.run(page.changes)
         state = state_of(uow.session)
         state.cursor = max(state.cursor, page.cursor)

@@ -10,7 +10,7 @@ The ciphertext is AES-256-GCM over the JSON of :class:`EnvelopeBundle` (office â
 (:func:`bundle_secret`, derived from its token) with the random salt; the header fields are
 the associated data, so the whole file is authenticated: any change to it is detected.
 
-The bundle secret is not the token's SHA-256 (:func:`token_hash`), which the server keeps
+The bundle secret is not the token's SHA-256 (``db.privacy.token_hash``), which the server keeps
 in its database to recognise the token: the server keeps the bundle secret encrypted under a
 key file of its own (``regional.bundle_keys``), so a copy of its database opens no bundle.
 See ``docs/sync.md``.
@@ -19,7 +19,6 @@ See ``docs/sync.md``.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import uuid
@@ -64,11 +63,6 @@ class ChangeBundle(WireModel):
 
 class BundleVersionError(BundleError):
     """The bundle was made in another format version (an older BAOM: export it again)."""
-
-
-def token_hash(token: str) -> str:
-    """The SHA-256 (hex) of an office token: what the server stores to recognise it."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def bundle_secret(token: str) -> bytes:

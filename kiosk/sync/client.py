@@ -135,7 +135,7 @@ class RegionalClient:
                 "the office or the server needs an update"
             ) from error
 
-    def enrol(self, code: str, local_office_id: uuid.UUID) -> wire.EnrolResponse:
+    def enrol(self, code: str, local_office_id: uuid.UUID | None) -> wire.EnrolResponse:
         """Exchange an enrolment code for the office's identity and token."""
         request = wire.EnrolRequest(
             code=code, local_office_id=local_office_id, machine=platform.node()[:200]

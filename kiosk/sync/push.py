@@ -34,6 +34,7 @@ _COLUMNS = (
     OutboxEnvelope.version,
     OutboxEnvelope.content_hash,
     OutboxEnvelope.payload,
+    OutboxEnvelope.sealed,
 )
 
 
@@ -68,6 +69,7 @@ def wire_envelope(row: Row[Any]) -> wire.Envelope:
         version=row.version,
         content_hash=row.content_hash,
         payload=row.payload,
+        sealed=row.sealed,
         created_at=row.created_at,
     )
 

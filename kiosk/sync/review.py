@@ -247,7 +247,12 @@ def resend_envelope(store: Store, actor: Actor, envelope_id: uuid.UUID, note: st
     with UnitOfWork(store, actor) as uow:
         old = _quarantined(uow.session, envelope_id)
         digest = content_hash(
-            old.entity_type, old.entity_id, _unit_operation(old), old.version, old.payload
+            old.entity_type,
+            old.entity_id,
+            _unit_operation(old),
+            old.version,
+            old.payload,
+            old.sealed,
         )
         new = OutboxEnvelope(
             id=new_id(),
@@ -259,6 +264,7 @@ def resend_envelope(store: Store, actor: Actor, envelope_id: uuid.UUID, note: st
             base_version=old.base_version,
             version=old.version,
             payload=old.payload,
+            sealed=old.sealed,
             content_hash=digest,
             status=EnvelopeStatus.PENDING,
             attempts=0,
@@ -274,6 +280,7 @@ def resend_envelope(store: Store, actor: Actor, envelope_id: uuid.UUID, note: st
                 version=new.version,
                 content_hash=new.content_hash,
                 payload=new.payload,
+                sealed=new.sealed,
                 created_at=new.created_at,
             )
         except ValidationError as error:

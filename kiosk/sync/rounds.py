@@ -8,12 +8,14 @@ half-way keeps what it did; the failure is recorded with the next attempt's time
 
 from __future__ import annotations
 
+import ipaddress
 import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy.exc import OperationalError
@@ -22,6 +24,7 @@ from db.base import utcnow
 from db.store import Store
 from db.sync import SyncState
 from db.uow import Actor
+from kiosk.statistics import make_closed_months
 from kiosk.sync import schedule, wire
 from kiosk.sync.apply import apply_page
 from kiosk.sync.client import RegionalClient
@@ -80,9 +83,31 @@ def _update_state(store: Store, change: Callable[[SyncState], None]) -> None:
         session.commit()
 
 
+def check_server_url(server_url: str) -> str:
+    """``server_url`` if the office may send its records there: HTTPS, or HTTP to this PC.
+
+    The token and the records travel to it; plain HTTP would show them to the network.
+    """
+    parts = urlsplit(server_url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return server_url.strip()
+    if parts.scheme == "http" and parts.hostname:
+        try:
+            loopback = ipaddress.ip_address(parts.hostname).is_loopback
+        except ValueError:
+            loopback = parts.hostname == "localhost"
+        if loopback:
+            return server_url.strip()
+        raise ProtocolError(
+            f"{server_url} is plain HTTP: the regional server is reached over HTTPS "
+            "(http:// only for a server on this PC)"
+        )
+    raise ProtocolError(f"{server_url} is not an https:// address of a regional server")
+
+
 def enrol(
     store: Store,
-    local_office_id: uuid.UUID,
+    local_office_id: uuid.UUID | None,
     server_url: str,
     code: str,
     transport: httpx.BaseTransport | None = None,
@@ -90,8 +115,10 @@ def enrol(
     """Exchange ``code`` for the office's identity and token, and keep them in the database.
 
     Enrolling again (a new code from the region, e.g. after the token was lost) replaces the
-    token; the pull cursor is kept when the server's office is the same one.
+    token; the pull cursor is kept when the server's office is the same one. A restore
+    (``kiosk.restore``) enrols before it has an office, without ``local_office_id``.
     """
+    server_url = check_server_url(server_url)
     with RegionalClient(server_url, transport=transport) as client:
         answer = client.enrol(code.strip(), local_office_id)
 
@@ -112,14 +139,19 @@ def enrol(
 
 
 def pull(
-    store: Store, actor: Actor, office_id: uuid.UUID, client: RegionalClient, cursor: int
+    store: Store,
+    actor: Actor,
+    office_id: uuid.UUID,
+    client: RegionalClient,
+    cursor: int,
+    restoring: bool = False,
 ) -> PullReport:
     """Pull and apply pages after ``cursor`` until the server has no more."""
     report = PullReport(cursor=cursor)
     while True:
         page = client.pull(report.cursor)
         if page.changes or page.cursor != report.cursor:
-            applied = apply_page(store, actor, office_id, page)
+            applied = apply_page(store, actor, office_id, page, restoring)
             report.applied += applied.applied
             report.conflicts += applied.conflicts
         report.pages += 1
@@ -149,6 +181,7 @@ def sync_round(
     try:
         if not token:
             raise NotEnrolled(NOT_ENROLLED)
+        make_closed_months(store, office_id, started)
         with RegionalClient(server_url, token, transport) as client:
             result.pushed = push(store, client)
             result.pulled = pull(store, Actor.system(office_id), office_id, client, cursor)

@@ -21,7 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field
 API_PREFIX = "/api/v1"
 MAX_PUSH_BATCH = 500
 MAX_PULL_PAGE = 1000
-MAX_PAYLOAD_CHARS = 256_000
+MAX_PAYLOAD_CHARS = 16_000
+"""The clear part of a record (``db.privacy.clear_part``): a few short fields."""
+MAX_SEALED_CHARS = 360_000
+"""A sealed copy: a record of up to about 256 KB, encrypted and in base64."""
 
 
 class WireModel(BaseModel):
@@ -54,9 +57,11 @@ class EnrolResponse(WireModel):
 class Envelope(WireModel):
     """One change of one office record: an outbox envelope on the wire.
 
-    ``id`` is the idempotency key; ``content_hash`` is the SHA-256 the office computed over
-    ``entity_type|entity_id|operation|version|payload`` (see ``db.uow``); ``payload`` is the
-    record's JSON text exactly as hashed.
+    ``id`` is the idempotency key; ``payload`` is the JSON text of the record's clear part
+    (what the region may read: ``resources/privacy/inventory.yaml``) and ``sealed`` the
+    whole record encrypted for the office alone (``db.privacy``); ``content_hash`` is the
+    SHA-256 the office computed over ``entity_type|entity_id|operation|version|payload|sealed``
+    (see ``db.uow``).
     """
 
     id: uuid.UUID
@@ -67,6 +72,7 @@ class Envelope(WireModel):
     version: int = Field(ge=0)
     content_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     payload: str = Field(max_length=MAX_PAYLOAD_CHARS)
+    sealed: str = Field(default="", max_length=MAX_SEALED_CHARS, pattern=r"^[A-Za-z0-9+/=]*$")
     created_at: datetime
 
 

@@ -37,9 +37,8 @@ IDLE_ROUNDS = 30
 _MEASURED = (
     "import re, sys\n"
     "from pathlib import Path\n"
-    "from kiosk import cli, sync_cli\n"
-    "groups = () if sync_cli in cli.CORE_GROUPS else (sync_cli,)\n"
-    "code = cli.main(sys.argv[1:], groups=groups)\n"
+    "from ui.main import main\n"
+    "code = main(sys.argv[1:])\n"
     "status = Path('/proc/self/status').read_text()\n"
     "peak = int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) / 1024\n"
     "print(f'PEAK_RSS_MB {peak:.1f}', file=sys.stderr)\n"

@@ -1,8 +1,7 @@
 """Offices that sync with a real regional server, for the sync client's tests.
 
 ``baom(data_dir, *args)`` runs the ``baom`` command (in this process; ``baom_process`` in
-a new one) with the sync commands registered (``kiosk.sync_cli``), whether or not
-``kiosk.cli`` lists them among its core groups yet.
+a new one), as the console script does (``ui.main``).
 """
 
 from __future__ import annotations
@@ -25,12 +24,7 @@ from kiosk.office import open_office
 from kiosk.paths import Paths
 from tests.helpers import regional
 
-_RUN = (
-    "import sys\n"
-    "from kiosk import cli, sync_cli\n"
-    "groups = () if sync_cli in cli.CORE_GROUPS else (sync_cli,)\n"
-    "sys.exit(cli.main(sys.argv[1:], groups=groups))\n"
-)
+_RUN = "import sys\nfrom ui.main import main\nsys.exit(main(sys.argv[1:]))\n"
 
 
 def command(data_dir: Path, *args: str) -> list[str]:
@@ -42,13 +36,12 @@ def baom(
     data_dir: Path, *args: str, check: bool = True, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     """Run one ``baom`` command in this process (faster than a new one) and return what it did."""
-    from kiosk import cli, sync_cli
+    from ui.main import main
 
-    groups = () if sync_cli in cli.CORE_GROUPS else (sync_cli,)
     argv = ["--data-dir", str(data_dir), *args]
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = cli.main(argv, groups=groups)
+        code = main(argv)
     result = subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
     if check:
         assert result.returncode == 0, result.stderr

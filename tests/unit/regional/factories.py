@@ -1,8 +1,8 @@
-"""Envelopes and payloads as an office makes them (same hashing as ``db.uow``)."""
+"""Envelopes and payloads as an office makes them (same clear parts, sealing and hashing as
+``db.uow``)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 import uuid
@@ -12,6 +12,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from db.privacy import data_key, inventory, json_text, leaving_parts, seal
+from db.uow import content_hash
 from regional.database import make_engine, session_factory
 from regional.offices import add_office
 
@@ -35,19 +37,32 @@ def iso(value: datetime) -> str:
     return value.isoformat()
 
 
+OFFICE_KEY = data_key(bytes(range(16)))
+"""The data key the test offices seal their records with (the region never has it)."""
+
+
 def envelope(
     entity_type: str,
     payload: dict[str, Any],
     operation: str = "upsert",
     version: int | None = None,
     envelope_id: uuid.UUID | None = None,
+    *,
+    clear: bool = True,
 ) -> dict[str, Any]:
-    """An envelope on the wire (JSON-ready), hashed like ``db.uow._record``."""
+    """An envelope on the wire (JSON-ready) as ``db.uow`` makes one from a whole record:
+    its clear part and its sealed copy. ``clear=False`` sends the whole record in clear
+    (what an office must never do)."""
     version = payload.get("version", 1) if version is None else version
-    body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     entity_id = payload["id"]
+    if clear and entity_type in inventory().records:
+        body, sealed = leaving_parts(
+            OFFICE_KEY, entity_type, uuid.UUID(entity_id), version, payload
+        )
+    else:
+        body = json_text(payload)
+        sealed = seal(OFFICE_KEY, entity_type, uuid.UUID(entity_id), version, body)
     op = "delete" if operation == "delete" else ("create" if version == 1 else "update")
-    digest = hashlib.sha256(f"{entity_type}|{entity_id}|{op}|{version}|{body}".encode()).hexdigest()
     return {
         "id": str(envelope_id or uuid.uuid4()),
         "entity_type": entity_type,
@@ -55,8 +70,9 @@ def envelope(
         "operation": operation,
         "base_version": max(0, version - 1) if operation == "upsert" else version,
         "version": version,
-        "content_hash": digest,
+        "content_hash": content_hash(entity_type, entity_id, op, version, body, sealed),
         "payload": body,
+        "sealed": sealed,
         "created_at": "2026-11-29T10:00:00",
     }
 

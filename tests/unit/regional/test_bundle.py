@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from db.privacy import token_hash
 from kiosk.sync.bundle import (
     BundleVersionError,
     EnvelopeBundle,
@@ -20,7 +21,6 @@ from kiosk.sync.bundle import (
     open_changes,
     open_envelopes,
     seal_envelopes,
-    token_hash,
 )
 from kiosk.sync.errors import BundleError
 from kiosk.sync.wire import Envelope

@@ -168,8 +168,9 @@ def test_a_form_over_its_limit_records_nothing(
 def test_a_maximal_push_batch_fits_the_push_limit() -> None:
     """The client's encoding of ``MAX_PUSH_BATCH`` envelopes with the largest payloads.
 
-    The payload is JSON text of 4-byte characters, the most bytes a payload character
-    takes on the wire; the batch is measured from one envelope, not built (~490 MiB).
+    The clear part is JSON text of 4-byte characters, the most bytes a payload character
+    takes on the wire, and the sealed copy base64 of its longest; the batch is measured from
+    one envelope, not built (~203 MiB).
     """
     payload = '"' + "\U0001f600" * (wire.MAX_PAYLOAD_CHARS - 2) + '"'
     largest = wire.Envelope(
@@ -181,6 +182,7 @@ def test_a_maximal_push_batch_fits_the_push_limit() -> None:
         version=2**31 - 1,
         content_hash="f" * 64,
         payload=payload,
+        sealed="A" * wire.MAX_SEALED_CHARS,
         created_at=datetime(2026, 11, 29, 23, 59, 59, 999999),
     )
     one = len(wire.PushRequest(envelopes=[largest]).model_dump_json().encode())

@@ -61,8 +61,10 @@ def test_invalid_payloads_are_kept_with_their_reason(
         envelope("referral", referral(office.office_id, priority="whenever")),
         dict(envelope("person", record(office.office_id)), payload="[1, 2]"),
         dict(envelope("person", record(office.office_id)), payload="not json"),
-        dict(envelope("person", record(office.office_id)), payload="[" * 100_000),
-        envelope("intake", {**intake(office.office_id, {}), "answers": "[" * 100_000}),
+        dict(envelope("person", record(office.office_id)), payload="[" * 15_000),
+        envelope("person", record(office.office_id, given_name="Awa"), clear=False),
+        envelope("intake", intake(office.office_id, {"person.given_name": "Awa"}), clear=False),
+        dict(envelope("person", record(office.office_id)), sealed=""),
         dict(envelope("person", record(office.office_id)), entity_id=str(uuid.uuid4())),
     ]
     answer = client.post("/api/v1/push", json={"envelopes": cases}, headers=office.headers)
@@ -72,6 +74,10 @@ def test_invalid_payloads_are_kept_with_their_reason(
     status = client.get(f"/api/v1/envelopes/{cases[0]['id']}", headers=office.headers).json()
     assert status["status"] == "invalid"
     assert "spaceship" in status["error"]
+    kept_home = [result["detail"] for result in results[6:8]]
+    assert all("the data inventory keeps these fields at the office" in d for d in kept_home)
+    assert "given_name" in kept_home[0] and "answers" in kept_home[1]
+    assert results[8]["detail"] == "sealed: every record travels with its sealed copy"
     assert push(client, office, *cases) == ["duplicate"] * len(cases)
 
 

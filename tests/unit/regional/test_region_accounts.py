@@ -67,7 +67,7 @@ def test_stats_need_an_enabled_region_account(
     refused(client, auth=("nobody", PASSWORD))
     refused(client, "/stats?month=2026-13")  # nothing said to a stranger, not even 422
     assert client.get("/stats", auth=login).status_code == 200
-    assert client.get("/stats", auth=admin).json()["total"] == "<5"
+    assert client.get("/stats", auth=admin).json()["total"] is None  # nobody counted
     assert run(None, "user", "disable", "amina", "--db", db_url)[0] == 0
     refused(client, auth=login)
 
@@ -149,8 +149,8 @@ def test_the_stats_command_needs_a_region_account(
         code, out, err = run(capsys, "stats", "--json", *extra, "--db", db_url)
         assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
     piped(monkeypatch, password + "\n")
-    code, out, _ = run(capsys, "stats", "--month", "2026-11", "--user", name, "--db", db_url)
-    assert code == 0 and json.loads(out)["month"] == "2026-11"
+    code, out, _ = run(capsys, "stats", "--month", "2026-10", "--user", name, "--db", db_url)
+    assert code == 0 and json.loads(out)["month"] == "2026-10"
 
 
 def test_the_region_account_table_comes_and_goes_with_revision_0003(db_url: str) -> None:

@@ -29,7 +29,8 @@ def test_serve_enrol_push_pull(db_url: str, tmp_path: Path) -> None:
             again = http.post("/api/v1/push", json={"envelopes": [item]}, headers=headers)
             assert [r["verdict"] for r in again.json()["results"]] == ["duplicate"]
             pulled = http.get("/api/v1/pull", headers=headers)
-            assert pulled.json() == {"changes": [], "cursor": 0, "more": False}
+            # its record goes back to the office's other PCs, not to this one
+            assert pulled.json() == {"changes": [], "cursor": 1, "more": False}
             (tmp_path / "regional-data" / "maintenance").touch()
             down = http.get("/api/v1/health")
             assert down.status_code == 503 and "Retry-After" in down.headers

@@ -1,74 +1,104 @@
-"""Regional statistics: only consented or anonymous intakes, small cells hidden, no person data."""
+"""Regional statistics: per closed month, from the offices' statistics records alone."""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
+from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
-from tests.unit.regional.factories import Clock, enrolled, envelope, intake, push, referral
+from tests.unit.regional.factories import (
+    Clock,
+    Enrolled,
+    enrolled,
+    envelope,
+    intake,
+    push,
+    record,
+)
 from tests.unit.regional.test_cli import run
 from tests.unit.regional.test_region_accounts import add_region_account, piped
 
 
-def _answers(**extra: object) -> dict[str, object]:
-    return {
-        "person.category": "mre",
-        "person.sex": "f",
-        "person.birth_year": 1990,
-        "person.nationality": "sn",
-        "person.given_name": "Awa",
-        "needs": ["health", "residence_papers"],
-        **extra,
+def stat(office: Enrolled, month: str = "2026-10", **dims: Any) -> dict[str, Any]:
+    """A statistics record's envelope, as ``kiosk.statistics`` makes one."""
+    values: dict[str, Any] = {
+        "intake_id": "0193c3d5-6f00-7aaa-8bbb-0c1d2e3f4a5b",  # kept at the office (sealed)
+        "month": month,
+        "category": "rpt",
+        "sex": "f",
+        "age_band": "18-29",
+        "nationality": "SN",
+        "commune": "Taliouine",
+        "needs": json.dumps(["health"]),
+        "outcomes": json.dumps([["health", "done"]]),
+        **dims,
     }
+    return envelope("stat_record", record(office.office_id, **values))
 
 
-def test_counts_hide_small_cells_and_skip_refused_consent(
-    client: TestClient,
-    db_url: str,
-    clock: Clock,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+def test_figures_come_from_statistics_records_only_with_small_cells_hidden(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    agadir = enrolled(client, db_url, "BAOM Agadir", clock())
+    tiznit = enrolled(client, db_url, "BAOM Tiznit", clock())
+    records = [stat(agadir) for _ in range(9)] + [stat(agadir, sex="m")]
+    records += [stat(agadir, category="mre", nationality="MA") for _ in range(2)]
+    assert set(push(client, agadir, *records)) == {"accepted"}
+    assert set(push(client, tiznit, *[stat(tiznit, sex="m") for _ in range(6)])) == {"accepted"}
+    # intakes, even in clear by an office's mistake, count for nothing: they are refused
+    leaked = envelope("intake", intake(agadir.office_id, {"person.sex": "f"}), clear=False)
+    assert push(client, agadir, leaked) == ["invalid"]
+
+    figures = client.get("/stats?month=2026-10", auth=login).json()
+    assert figures["month"] == "2026-10" and figures["threshold"] == 5
+    assert figures["total"] == 18
+    assert figures["by_office"] == {"BAOM Agadir": 12, "BAOM Tiznit": 6}
+    # 16 rpt, 2 mre: the 2 are hidden, and so must be another cell, else 18 - 16 gives them
+    assert "mre" not in figures["by_category"] and "rpt" not in figures["by_category"]
+    assert figures["by_sex"] == {"f": 11, "m": 7}
+    assert figures["by_need"] == {"health": 18}
+    assert figures["by_referral_outcome"]["total"] == 18
+    text = json.dumps(figures)
+    assert "0193c3d5" not in text
+
+
+def test_a_month_is_published_once_closed_and_never_changes(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch
 ) -> None:
     login = add_region_account(monkeypatch, db_url)
     office = enrolled(client, db_url, "BAOM Agadir", clock())
-    consented = [intake(office.office_id, _answers()) for _ in range(6)]
-    anonymous = [
-        intake(
-            office.office_id,
-            {"person.category": "rpt", "person.age_band": "18-29", "needs": ["health"]},
-            case_id=None,
-            consent_record=False,
-            consent_stats=False,
-        )
-        for _ in range(2)
-    ]
-    refused = intake(
-        office.office_id, _answers(**{"person.category": "other"}), consent_stats=False
-    )
-    envelopes = [envelope("intake", payload) for payload in (*consented, *anonymous, refused)]
-    done = referral(office.office_id, case_id=consented[0]["case_id"], state="done")
-    envelopes.append(envelope("referral", done))
-    assert set(push(client, office, *envelopes)) == {"accepted"}
-    stats = client.get("/stats", auth=login).json()
-    assert stats["total"] == 8
-    assert stats["by_office"] == {"BAOM Agadir": 8}
-    assert stats["by_category"] == {"mre": 6, "rpt": "<5"}
-    assert stats["by_sex"] == {"f": 6, "unknown": "<5"}
-    assert stats["by_age_band"] == {"30-44": 6, "18-29": "<5"}
-    assert stats["by_nationality"] == {"SN": 6, "unknown": "<5"}
-    assert stats["by_need"] == {"health": 8, "residence_papers": 6}
-    assert stats["by_referral_outcome"] == {"done": "<5"}
-    assert stats["by_month"] == {"2026-11": 8}
-    text = json.dumps(stats)
-    assert "Awa" not in text and consented[0]["case_id"] not in text
-    assert client.get("/stats?month=2026-10", auth=login).json()["total"] == "<5"
+    push(client, office, *[stat(office, month="2026-11") for _ in range(7)])
+    early = client.get("/stats?month=2026-11", auth=login)
+    assert early.status_code == 404
+    assert early.json()["error"] == "not_published"
+    assert "2026-12-21" in early.json()["message"]
+
+    clock.advance(timedelta(days=30))  # 2026-12-29: November is published
+    first = client.get("/stats?month=2026-11", auth=login).json()
+    assert first["total"] == 7
+    push(client, office, *[stat(office, month="2026-11") for _ in range(5)])  # late records
+    again = client.get("/stats?month=2026-11", auth=login).json()
+    assert again == first  # no live counts: a second reading tells nothing new
+    assert client.get("/stats", auth=login).json()["month"] == "2026-11"  # the latest one
     assert client.get("/stats?month=2026-13", auth=login).status_code == 422
+
+
+def test_the_stats_command_prints_the_published_month(
+    client: TestClient, db_url: str, clock: Clock, capsys, monkeypatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    office = enrolled(client, db_url, "BAOM Agadir", clock())
+    push(client, office, *[stat(office) for _ in range(6)])
     piped(monkeypatch, login[1] + "\n")
     code, out, _err = run(
-        capsys, "stats", "--month", "2026-11", "--json", "--db", db_url, "--user", login[0]
+        capsys, "stats", "--month", "2026-10", "--json", "--db", db_url, "--user", login[0]
     )
     assert code == 0
     printed = json.loads(out)
-    assert printed["by_category"] == stats["by_category"] and printed["month"] == "2026-11"
+    assert printed["month"] == "2026-10" and printed["total"] == 6
+    piped(monkeypatch, login[1] + "\n")
+    code, out, err = run(capsys, "stats", "--month", "2099-01", "--db", db_url, "--user", login[0])
+    assert code == 1 and out == "" and "published on 2099-02-21" in err

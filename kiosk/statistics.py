@@ -1,0 +1,187 @@
+"""The statistics projection, made at the office: what the region counts, and nothing more.
+
+For each contact of a month whose visitor agreed to be counted (or who refused a record:
+an anonymous contact), the office makes one :class:`~db.cases.StatRecord` once the month
+is over by :data:`DELAY` (so that most referral outcomes are known): the month, category,
+sex, age band, nationality, commune of residence, needs, and the outcomes of the referrals
+made that month, as (kind of service, state) pairs. Never a name, a phone number, a date or
+free text; a random id, records of a month made together in a random order, so the region
+cannot tie one to the sealed records of the same visit. A visitor who refused statistics
+gets none. The region computes every figure from these records alone (``regional.stats``).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from db.cases import Intake, Referral, StatRecord
+from db.store import Store
+from db.uow import Actor, UnitOfWork
+from kiosk.clock import OFFICE_ZONE, office_time
+from kiosk.sync.state import state_of
+
+DELAY = timedelta(days=10)
+"""How long after a month ends its records are made: most referrals have an outcome by then."""
+AGE_BANDS = ("0-17", "18-29", "30-44", "45-59", "60+")
+CATEGORIES = ("mre", "mre_returnee", "rpt", "other")
+UNKNOWN = "unknown"
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def age_band(age: int) -> str:
+    """The statistics age band of an age in years."""
+    for band, upper in zip(AGE_BANDS, (17, 29, 44, 59), strict=False):
+        if age <= upper:
+            return band
+    return AGE_BANDS[-1]
+
+
+def month_of(moment: datetime) -> str:
+    """The office month (``YYYY-MM``) of a stored time."""
+    return office_time(moment, "%Y-%m")
+
+
+def last_closed_month(now: datetime) -> str:
+    """The newest month whose statistics may be made at ``now`` (it ended ``DELAY`` ago)."""
+    local = (now - DELAY).astimezone(OFFICE_ZONE)
+    first_of_month = local.replace(day=1)
+    return (first_of_month - timedelta(days=1)).strftime("%Y-%m")
+
+
+def _choice(value: object, allowed: frozenset[str] | tuple[str, ...]) -> str:
+    return value if isinstance(value, str) and value in allowed else UNKNOWN
+
+
+def dimensions(intake: Intake, outcomes: list[tuple[str, str]]) -> dict[str, Any]:
+    """The de-identified dimensions of one contact, from its intake's answers."""
+    answers: dict[str, Any] = json.loads(intake.answers)
+    band = answers.get("person.age_band")
+    birth_year = answers.get("person.birth_year")
+    if isinstance(birth_year, int) and not isinstance(birth_year, bool):
+        age = intake.at.astimezone(OFFICE_ZONE).year - birth_year
+        band = age_band(age) if 0 <= age <= 130 else None
+    nationality = answers.get("person.nationality")
+    commune = answers.get("person.commune")
+    needs = answers.get("needs")
+    return {
+        "month": month_of(intake.at),
+        "category": _choice(
+            answers.get("person.category"), ("mre", "mre_returnee", "rpt", "other")
+        ),
+        "sex": _choice(answers.get("person.sex"), ("f", "m")),
+        "age_band": _choice(band, AGE_BANDS),
+        "nationality": (
+            nationality.upper()
+            if isinstance(nationality, str) and _COUNTRY.match(nationality.upper())
+            else UNKNOWN
+        ),
+        "commune": commune.strip()[:100]
+        if isinstance(commune, str) and commune.strip()
+        else UNKNOWN,
+        "needs": json.dumps(
+            sorted({n for n in needs if isinstance(n, str) and _KEY.match(n)})
+            if isinstance(needs, list)
+            else []
+        ),
+        "outcomes": json.dumps(sorted([need, state] for need, state in outcomes)),
+    }
+
+
+def _month_bounds(month: str) -> tuple[datetime, datetime]:
+    """The first instant of ``month`` and of the next one, on the office's clock, in UTC."""
+    year, number = (int(part) for part in month.split("-"))
+    start = datetime(year, number, 1, tzinfo=OFFICE_ZONE)
+    following = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=OFFICE_ZONE)
+    return start.astimezone(UTC), following.astimezone(UTC)
+
+
+def _outcomes(
+    uow: UnitOfWork, intake: Intake, start: datetime, end: datetime
+) -> list[tuple[str, str]]:
+    if intake.case_id is None:
+        return []
+    rows = uow.session.execute(
+        select(Referral.need_key, Referral.state).where(
+            Referral.case_id == intake.case_id,
+            Referral.created_at >= start,
+            Referral.created_at < end,
+        )
+    )
+    return [(need, str(state.value)) for need, state in rows]
+
+
+def make_month(uow: UnitOfWork, month: str) -> int:
+    """Make the statistics records of ``month`` not made yet (in ``uow``); returns how many."""
+    start, end = _month_bounds(month)
+    done = select(StatRecord.intake_id)
+    intakes = uow.session.scalars(
+        select(Intake).where(
+            Intake.at >= start,
+            Intake.at < end,
+            Intake.consent_stats.is_(True),
+            Intake.id.not_in(done),
+        )
+    ).all()
+    records = [
+        StatRecord(
+            id=uuid.uuid4(),
+            intake_id=intake.id,
+            **dimensions(intake, _outcomes(uow, intake, start, end)),
+        )
+        for intake in intakes
+    ]
+    random.SystemRandom().shuffle(records)
+    for record in records:
+        uow.add(record)
+    return len(records)
+
+
+def _months_after(first: str, last: str) -> list[str]:
+    """The months after ``first`` (excluded) up to ``last`` (included)."""
+    year, number = (int(part) for part in first.split("-"))
+    months: list[str] = []
+    while True:
+        year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+        month = f"{year:04d}-{number:02d}"
+        if month > last:
+            return months
+        months.append(month)
+
+
+def make_closed_months(store: Store, office_id: uuid.UUID, now: datetime) -> int:
+    """Make the records of every month closed since the last time; returns how many.
+
+    The month made last is kept in ``sync_state``, so that a sync round that has nothing to
+    make reads one row.
+    """
+    last = last_closed_month(now)
+    with UnitOfWork(store, Actor.system(office_id)) as uow:
+        through = state_of(uow.session).statistics_through
+        if through >= last:
+            return 0
+        if not through:
+            first = uow.session.scalar(select(Intake.at).order_by(Intake.at).limit(1))
+            if first is None:
+                _remember(uow, last)
+                return 0
+            through = _previous(month_of(first))
+        made = sum(make_month(uow, month) for month in _months_after(through, last))
+        _remember(uow, last)
+    return made
+
+
+def _previous(month: str) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
+
+
+def _remember(uow: UnitOfWork, month: str) -> None:
+    state_of(uow.session).statistics_through = month
