@@ -7,10 +7,13 @@ Every database gets a random recovery key (``office_key``; the office data key d
 from it, ``db.privacy``). The envelopes already in the outbox are rewritten as the unit of
 work now writes them: ``payload`` keeps only the clear part and ``sealed`` the whole record
 sealed under the new key, with the content hash computed again, so that nothing written
-before the upgrade reaches the region in clear. The downgrade opens the sealed copies and
-puts the whole records back into ``payload``.
+before the upgrade reaches the region in clear. An office that had sent records before
+also queues a sealed copy of every record it holds, so that the region can give it back
+and drop the clear copies (``baom-regional privacy migrate``). The downgrade opens the
+sealed copies and puts the whole records back into ``payload``.
 """
 
+import datetime
 import hashlib
 import json
 import uuid
@@ -19,9 +22,11 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from db.base import new_id
 from db.privacy import (
     SealError,
     data_key,
+    inventory,
     json_text,
     leaving_parts,
     new_recovery_key,
@@ -117,6 +122,70 @@ def upgrade() -> None:
             .where(_OUTBOX.c.id == row.id)
             .values(payload=body, sealed=sealed, content_hash=digest)
         )
+    sent = bind.execute(sa.text("SELECT 1 FROM outbox_envelope WHERE status != 'pending' LIMIT 1"))
+    if sent.first() is not None:
+        _snapshot(bind, key)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=datetime.UTC).isoformat()  # stored naive, in UTC
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def _snapshot(bind: sa.Connection, key: bytes) -> None:
+    """A sealed copy of every record, for an office that sent records before they were
+    sealed: the region gets what it needs to give the office back, and may then drop the
+    clear copies it holds (``baom-regional privacy migrate``)."""
+    envelope = sa.table(
+        "outbox_envelope",
+        *(sa.column(name) for name in ("id", "created_at", "office_id", "entity_type")),
+        *(sa.column(name) for name in ("entity_id", "operation", "base_version", "version")),
+        *(sa.column(name) for name in ("payload", "sealed", "content_hash", "status")),
+        *(sa.column(name) for name in ("attempts", "last_error", "review_note", "from_region")),
+    )
+    for name, entry in inventory().records.items():
+        if entry.leaves_office != "sealed" or name == "stat_record":
+            continue
+        table = sa.Table(name, sa.MetaData(), autoload_with=bind)
+        synced = [column for column in table.columns if column.name in entry.fields]
+        synced = [c for c in synced if entry.fields[c.name].leaves_office == "sealed"]
+        ids = {c.name for c in synced if isinstance(c.type, sa.CHAR) and c.type.length == 32}
+        for row in bind.execute(sa.select(*synced)).mappings():
+            payload = {column: _json_value(value) for column, value in row.items()}
+            try:
+                for column in ids & {name for name, value in payload.items() if value}:
+                    payload[column] = str(uuid.UUID(str(payload[column])))  # stored as 32 hex
+            except ValueError:
+                continue  # not a record this version wrote: left out of the copy
+            record_id = uuid.UUID(payload["id"])
+            version = int(row["version"])
+            body, sealed = leaving_parts(key, name, record_id, version, payload)
+            digest = content_hash(name, record_id, "update", version, body, sealed)
+            bind.execute(
+                sa.insert(envelope).values(
+                    id=new_id().hex,
+                    created_at=datetime.datetime.now(datetime.UTC).replace(tzinfo=None),
+                    office_id=uuid.UUID(str(row["office_id"])).hex,
+                    entity_type=name,
+                    entity_id=record_id.hex,
+                    operation="upsert",
+                    base_version=version,
+                    version=version,
+                    payload=body,
+                    sealed=sealed,
+                    content_hash=digest,
+                    status="pending",
+                    attempts=0,
+                    last_error="",
+                    review_note="",
+                    from_region=False,
+                )
+            )
 
 
 def downgrade() -> None:
