@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.directory.reader import PackageError
 from kiosk.sync.errors import BundleError
-from regional import accounts, bundle, offices, region_accounts
+from regional import accounts, bundle, offices, privacy_migrate, region_accounts
 from regional.bundle_keys import KeyFile
 from regional.clock import utcnow
 from regional.config import Settings
@@ -109,6 +109,13 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--month", metavar="YYYY-MM")
     stats.add_argument(
         "--user", metavar="NAME", help="a region account (password: stdin when piped, else asked)"
+    )
+    privacy = sub.add_parser("privacy", parents=[common], help="the region's personal data")
+    privacy.add_subparsers(dest="action", required=True).add_parser(
+        "migrate",
+        parents=[common],
+        help="reduce the envelopes received in clear before records were sealed, once the "
+        "region holds their sealed copy (safe to run again)",
     )
     sub.add_parser("import-bundle", parents=[common]).add_argument("file", type=Path)
     export = sub.add_parser("export-bundle", parents=[common])
@@ -257,6 +264,9 @@ def _run(args: argparse.Namespace) -> None:
             _print(args, data, ", ".join(f"{k} {v}" for k, v in data.items() if k != "warnings"))
         elif args.command == "user":
             _user(args, factory)
+        elif args.command == "privacy":
+            report = privacy_migrate.migrate(factory)
+            _print(args, report.as_json(), report.as_text())
         else:
             _stats(args, factory)
     finally:
