@@ -24,21 +24,22 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Date, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
 from db.base import Base, utcnow
-from db.cases import Person
+from db.cases import Person, PersonKey
 from db.models import EnvelopeStatus, OutboxEnvelope, Setting, UserAccount
 from db.privacy import SealError, data_key, inventory, open_sealed, read_recovery_key
 from db.store import Store
 from db.sync import SyncConflict
 from db.uow import Actor, UnitOfWork
-from kiosk.cases.persons import index_person
+from kiosk.cases.persons import full_name, index_person, search_keys
 from kiosk.settings import Scope, lookup
 from kiosk.settings import Setting as RegisteredSetting
 from kiosk.sync import wire
@@ -92,6 +93,16 @@ def _setting_value(setting: RegisteredSetting, value: Any) -> bool | int | str:
     return setting.validate(value)
 
 
+def _record_value(column: Any, value: Any) -> Any:
+    """A sealed record's JSON value as its column stores it: a day (``Date``) is ISO text."""
+    if isinstance(column.type, Date) and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise NotApplicable(f"{column.name}: {value!r} is not a date") from None
+    return column_value(column, value)
+
+
 class _Page:
     """Applies the changes of one page inside one unit of work."""
 
@@ -109,6 +120,8 @@ class _Page:
     def run(self, changes: list[wire.ServerChange]) -> None:
         """Apply each change, or set it aside as a conflict; then write the directory."""
         pending = self._pending_entities(changes)
+        if self.restoring:
+            changes = self._restore_records(changes, pending)
         for change in changes:
             if self.restoring and change.entity_type in APPLIED_BY_THE_OLD_PC:
                 continue
@@ -319,7 +332,7 @@ class _Page:
         if local is not None and local >= sealed.version:
             return  # this PC has it already, or a newer version
         values = {
-            column.name: column_value(column, whole[column.name])
+            column.name: _record_value(column, whole[column.name])
             for column in table.columns
             if column.name in whole
         }
@@ -332,6 +345,117 @@ class _Page:
             person = self.session.get(Person, record_id, populate_existing=True)
             if person is not None:
                 index_person(self.session, person)
+
+    def _restore_records(
+        self, changes: list[wire.ServerChange], pending: set[uuid.UUID]
+    ) -> list[wire.ServerChange]:
+        """A restore's office records written many at a time (a page holds a thousand),
+        each as :meth:`_office_record` would; returns the changes left for the usual way.
+
+        Within the page only the newest version of each record counts (a delete beats an
+        upsert of its version). When anything cannot be written so (a value, a constraint)
+        nothing of it is kept and the whole page goes the usual way, one change at a time.
+        """
+        rest: list[wire.ServerChange] = []
+        taken: list[wire.ServerChange] = []
+        newest: dict[tuple[str, uuid.UUID], tuple[OfficeRecord, dict[str, Any]]] = {}
+        for change in changes:
+            try:
+                if change.entity_type != OFFICE_RECORD or self._local_entity(change) in pending:
+                    raise NotApplicable(change.entity_type)
+                sealed = OfficeRecord.model_validate(change.payload or {})
+                record_id = uuid.UUID(sealed.entity_id)
+                entry = inventory().records.get(sealed.entity_type)
+                if entry is None or entry.leaves_office != "sealed":
+                    raise NotApplicable(sealed.entity_type)
+            except (NotApplicable, ValueError):
+                rest.append(change)
+                continue
+            whole = open_sealed(
+                self.data_key(), sealed.entity_type, record_id, sealed.version, sealed.sealed
+            )
+            key = (sealed.entity_type, record_id)
+            known = newest.get(key)
+            if (
+                known is None
+                or sealed.version > known[0].version
+                or (sealed.operation == "delete" and sealed.version >= known[0].version)
+            ):
+                newest.pop(key, None)  # written where its newest version came in the page
+                newest[key] = (sealed, whole)
+            taken.append(change)
+        if not taken:
+            return rest
+        try:
+            with self.session.begin_nested():
+                self._write_records(newest)
+        except (NotApplicable, ValueError, TypeError, KeyError, IntegrityError, StatementError):
+            return changes  # the usual way tells which change cannot be applied, and why
+        self.report.applied += len(taken)
+        for change in taken:
+            self.supersede(change)
+        return rest
+
+    def _write_records(
+        self, newest: dict[tuple[str, uuid.UUID], tuple[OfficeRecord, dict[str, Any]]]
+    ) -> None:
+        """Write the newest version of each record, table by table: parents first, and
+        the deleted records at the end, children first."""
+        by_table: dict[str, dict[uuid.UUID, tuple[OfficeRecord, dict[str, Any]]]] = {}
+        for (entity_type, record_id), found in newest.items():
+            by_table.setdefault(entity_type, {})[record_id] = found
+        persons: list[uuid.UUID] = []
+        deleted: list[tuple[Table, uuid.UUID]] = []
+        for table in Base.metadata.sorted_tables:
+            records = by_table.get(table.name)
+            if not records:
+                continue
+            ids = list(records)
+            local: dict[uuid.UUID, int] = {}
+            for start in range(0, len(ids), 500):
+                rows = self.session.execute(
+                    select(table.c.id, table.c.version).where(
+                        table.c.id.in_(ids[start : start + 500])
+                    )
+                )
+                local.update({row.id: row.version for row in rows})
+            inserts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for record_id, (sealed, whole) in records.items():
+                version = local.get(record_id)
+                if sealed.operation == "delete":
+                    if version is not None and version <= sealed.version:
+                        deleted.append((table, record_id))
+                    continue
+                if version is not None and version >= sealed.version:
+                    continue
+                values = {
+                    column.name: _record_value(column, whole[column.name])
+                    for column in table.columns
+                    if column.name in whole
+                }
+                if version is None:
+                    inserts.setdefault(tuple(sorted(values)), []).append(values)
+                else:
+                    self.session.execute(
+                        update(table).where(table.c.id == record_id).values(values)
+                    )
+                if table.name == "person":
+                    persons.append(record_id)
+            for batch in inserts.values():
+                self.session.execute(insert(table), batch)
+        for table, record_id in reversed(deleted):
+            self.session.execute(delete(table).where(table.c.id == record_id))
+        for start in range(0, len(persons), 500):  # their search keys, as index_person makes
+            chunk = persons[start : start + 500]
+            self.session.execute(delete(PersonKey).where(PersonKey.person_id.in_(chunk)))
+            keys = [
+                {"person_id": person.id, "key": key}
+                for person in self.session.scalars(select(Person).where(Person.id.in_(chunk)))
+                if person.merged_into_id is None
+                for key in search_keys(full_name(person), person.phone, person.birth_year)
+            ]
+            if keys:
+                self.session.execute(insert(Base.metadata.tables["person_key"]), keys)
 
     def data_key(self) -> bytes:
         """The office data key that opens its sealed records."""
@@ -375,7 +499,8 @@ def apply_page(
         applying.run(page.changes)
         state = state_of(uow.session)
         state.cursor = max(state.cursor, page.cursor)
-        if applying.report.applied or applying.report.conflicts:
+        if not restoring and (applying.report.applied or applying.report.conflicts):
+            # a restore writes the office back as it was: its one audit entry says so
             uow.audit("sync_pull", detail=f"cursor {page.cursor}: {len(page.changes)} changes")
     return applying.report
 
