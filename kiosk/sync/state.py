@@ -31,6 +31,7 @@ def state_of(session: Session) -> SyncState:
             last_error="",
             last_error_kind="",
             consecutive_failures=0,
+            statistics_through="",
         )
         session.add(state)
     return state

@@ -18,9 +18,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 
+from db.cases import Intake
+from db.sync import SyncState
 from kiosk.office import OfficeContext, open_office
 from kiosk.paths import Paths
+from kiosk.statistics import make_closed_months, month_of
 from kiosk.sync import rounds, state
 from tests.helpers import regional
 from tests.helpers.intake import answers
@@ -30,6 +34,7 @@ from ui.sync import TICK_MS, _round_if_due
 DEMO_DIRECTORY = Path(__file__).resolve().parents[2] / "resources/directory/souss-massa-demo.json"
 INTERVALS = {"A": 1, "B": 7}  # minutes
 INTAKES = {"A": 5, "B": 6}  # regional statistics hide cells under 5
+VISITED = datetime(2026, 9, 15, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -158,8 +163,19 @@ def test_two_offices_sync_on_their_own_schedules_and_see_only_their_own_changes(
         row = listed[ids[name]]
         assert row["envelopes"] == len(local_envelopes(folder)) > INTAKES[name]
         assert row["quarantined"] == 0 and row["last_sync"] is not None
+    for folder in folders.values():  # their visits were in a month now published
+        context = open_office(Paths.resolve(folder))
+        try:
+            with context.store.session() as session:
+                session.execute(update(Intake).values(at=VISITED))
+                session.execute(update(SyncState).values(statistics_through=""))  # not made yet
+                session.commit()
+            assert make_closed_months(context.store, context.office_id, datetime.now(UTC)) > 0
+        finally:
+            context.close()
+        baom_json(folder, "sync", "--once")
     login = ("region-souss", "correct horse battery")
     _regional(server, "user", "add", login[0], "--role", "region", stdin=login[1] + "\n")
-    stats = httpx.get(f"{server.url}/stats", auth=login).json()
+    stats = httpx.get(f"{server.url}/stats?month={month_of(VISITED)}", auth=login).json()
     assert stats["by_office"] == {"BAOM Inezgane": 5, "BAOM Tiznit": 6}
     assert stats["total"] == 11

@@ -170,9 +170,9 @@ def test_a_supervisor_resolves_one_of_each_on_the_sync_page(
     assert page.empty_labels["envelopes"].isVisible()
     assert page.empty_labels["conflicts"].isVisible()
     status = state.status(office.store)
-    # pending: the envelope sent again, the audit entries of the four actions and the
-    # sync_pull entry of the setting applied
-    assert (status["quarantined"], status["conflicts"], status["pending"]) == (0, 0, 1 + 4 + 1)
+    # pending: the envelope sent again, the audit entries of the four actions, the
+    # sync_pull entry of the setting applied and the setting's refreshed sealed copy
+    assert (status["quarantined"], status["conflicts"], status["pending"]) == (0, 0, 1 + 4 + 2)
     with office.store.session() as session:
         statuses = {
             str(row.id): row.status

@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from db.directory import Organization, SearchDocument, Service
 from db.models import AuditEntry, EnvelopeStatus, OutboxEnvelope, UserAccount
@@ -38,7 +38,7 @@ def _envelopes(office: OfficeContext) -> list[tuple[str, str]]:
         ]
 
 
-def test_a_pulled_setting_applies_without_an_envelope_and_moves_the_cursor(
+def test_a_pulled_setting_applies_refreshes_the_sealed_copy_and_moves_the_cursor(
     office: OfficeContext,
 ) -> None:
     before = _envelopes(office)
@@ -49,7 +49,13 @@ def test_a_pulled_setting_applies_without_an_envelope_and_moves_the_cursor(
     assert office.settings.get("sync.interval_minutes") == 9
     after = _envelopes(office)
     new = after[len(before) :]
-    assert [kind for kind, _ in new] == ["audit_entry", "audit_entry"]  # no "setting" envelope
+    # the setting as the office now has it goes to its sealed copy, marked as the region's
+    assert sorted(kind for kind, _ in new) == ["audit_entry", "audit_entry", "setting"]
+    with office.store.session() as session:
+        sent = session.scalars(
+            select(OutboxEnvelope).where(OutboxEnvelope.entity_type == "setting")
+        ).one()
+    assert sent.from_region and sent.sealed
     with office.store.session() as session:
         actions = set(session.scalars(select(AuditEntry.action)))
     assert "sync_pull" in actions
@@ -148,40 +154,39 @@ def test_directory_rows_are_upserted_indexed_and_deleted(office: OfficeContext) 
     assert state.status(office.store)["cursor"] == 4
 
 
-def test_a_pulled_account_is_created_then_updated(office: OfficeContext) -> None:
-    account_id = uuid.uuid4()
-    payload = {
-        "id": str(account_id),
-        "name": "youssef",
-        "role": "supervisor",
-        "password_hash": "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
-        "language": "ar",
-        "disabled": False,
-    }
-    change = {
-        "entity_type": "user_account",
-        "entity_id": str(account_id),
-        "operation": "upsert",
-        "payload": payload,
-    }
-    apply_page(office.store, office.system, office.office_id, _page(change))
-    renamed = {**change, "payload": {**payload, "disabled": True}}
-    clash = {**change, "entity_id": str(uuid.uuid4()), "payload": {**payload, "name": "amina"}}
-    report = apply_page(
-        office.store, office.system, office.office_id, _page(renamed, clash, cursor=5)
-    )
-    assert (report.applied, report.conflicts) == (1, 1)
+def test_the_region_may_only_disable_enable_or_rename_an_account(office: OfficeContext) -> None:
+    amina = office.accounts.list()[0]
+    with office.store.session() as session:
+        account_id = session.scalar(select(UserAccount.id).where(UserAccount.name == amina.name))
+    assert account_id is not None
+
+    def change(**payload: object) -> dict[str, object]:
+        return {
+            "entity_type": "user_account",
+            "entity_id": str(payload.pop("account", account_id)),
+            "operation": "upsert",
+            "payload": {"id": str(account_id), **payload},
+        }
+
+    with office.store.session() as session:  # amina's own changes were sent
+        session.execute(update(OutboxEnvelope).values(status=EnvelopeStatus.SENT))
+        session.commit()
+    page = _page(
+        change(name="amina", disabled=True),
+        change(account=uuid.uuid4(), name="youssef", disabled=False),  # no new account
+        change(role="admin", password_hash="$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"),
+        cursor=5,
+    )  # a role or a password never comes from the region
+    report = apply_page(office.store, office.system, office.office_id, page)
+    assert (report.applied, report.conflicts) == (1, 2)
     with office.store.session() as session:
         account = session.get(UserAccount, account_id)
         assert account is not None
-        assert (account.name, account.role.value, account.disabled) == (
-            "youssef",
-            "supervisor",
-            True,
-        )
-        assert account.office_id == office.office_id
-    accounts = [kind for kind, _ in _envelopes(office) if kind == "user_account"]
-    assert len(accounts) == 1  # amina's, made at the office; none for youssef
+        assert (account.role.value, account.disabled) == ("officer", True)
+    details = [conflict["detail"] for conflict in state.conflicts(office.store)]
+    assert "this office has no such account" in details
+    assert any(detail.endswith("not change its password_hash, role") for detail in details)
+    assert all(conflict["reason"] == "not_applicable" for conflict in state.conflicts(office.store))
 
 
 def test_an_empty_page_only_moves_the_cursor(office: OfficeContext) -> None:

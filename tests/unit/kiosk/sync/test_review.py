@@ -135,15 +135,14 @@ def test_applying_a_conflict_waits_for_the_office_changes_then_applies_as_a_pull
     assert _audit(office, "sync_conflict_apply") == [
         ("hassan", f"conflict {conflict_id}: setting {row.entity_id}")
     ]
-    with office.store.session() as session:  # applied as a pull: no setting envelope back
-        kinds = set(
-            session.scalars(
-                select(OutboxEnvelope.entity_type).where(
-                    OutboxEnvelope.status == EnvelopeStatus.PENDING
-                )
+    with office.store.session() as session:  # applied as a pull: the setting goes back
+        pending = session.execute(  # only to refresh the office's sealed copy
+            select(OutboxEnvelope.entity_type, OutboxEnvelope.from_region).where(
+                OutboxEnvelope.status == EnvelopeStatus.PENDING
             )
-        )
-    assert kinds == {"audit_entry"}
+        ).all()
+    assert {kind for kind, _ in pending} == {"audit_entry", "setting"}
+    assert all(from_region for kind, from_region in pending if kind == "setting")
 
     with pytest.raises(ReviewError) as again:
         apply_conflict(office.store, supervisor, conflict_id)
@@ -153,7 +152,7 @@ def test_applying_a_conflict_waits_for_the_office_changes_then_applies_as_a_pull
 def test_a_change_that_still_cannot_apply_stays_open_with_its_reason_updated(
     office: OfficeContext, supervisor: Actor
 ) -> None:
-    account_id = uuid.uuid4()  # an account this office never had: three columns are not enough
+    account_id = uuid.uuid4()  # an account this office never had: the region makes none
     _pull(
         office,
         {
@@ -174,10 +173,10 @@ def test_a_change_that_still_cannot_apply_stays_open_with_its_reason_updated(
     with pytest.raises(ReviewError) as refused:
         apply_conflict(office.store, supervisor, conflict_id)
     assert refused.value.message_key == "error.sync_review.not_applicable"
-    assert "missing password_hash, role" in refused.value.params["detail"]
+    assert "this office has no such account" in refused.value.params["detail"]
     row = _conflict_row(office, conflict_id)
     assert not row.resolved and row.resolution == ""
-    assert row.detail == "missing password_hash, role"
+    assert row.detail == "this office has no such account"
     assert state.status(office.store)["conflicts"] == 1
     assert _audit(office, "sync_conflict_apply") == []
     with office.store.session() as session:
@@ -250,14 +249,16 @@ def test_a_changed_payload_is_sent_with_its_hash_computed_again(
     office: OfficeContext, supervisor: Actor
 ) -> None:
     original = _quarantine_one(office)  # an audit entry's envelope (a "create")
-    changed = original.payload.replace('"detail":""', '"detail":"changed"')
+    changed = original.payload.replace('"version":1', '"version":1,"note":"changed"')
     assert changed != original.payload
     old = _quarantine_one(office, payload=changed)
     resent = resend_envelope(office.store, supervisor, old.id).resent_as
     assert resent is not None
     new = _envelope(office, resent)
     assert new.payload == changed
-    expected = content_hash(old.entity_type, old.entity_id, "create", old.version, changed)
+    expected = content_hash(
+        old.entity_type, old.entity_id, "create", old.version, changed, old.sealed
+    )
     assert new.content_hash == expected != original.content_hash
 
 

@@ -1,0 +1,89 @@
+"""The statistics projection made at the office (``kiosk.statistics``)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+
+from db.cases import Intake, Referral, StatRecord
+from db.models import OutboxEnvelope
+from db.privacy import inventory
+from kiosk.cases.intake import IntakeRequest, submit_intake
+from kiosk.cases.referrals import NewReferral, create_referral
+from kiosk.office import OfficeContext
+from kiosk.statistics import last_closed_month, make_closed_months
+from tests.helpers.intake import answers
+from tests.unit.kiosk.cases.conftest import service_for
+
+OCTOBER = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)
+
+
+def _in_october(desk: OfficeContext) -> None:
+    with desk.store.session() as session:
+        session.execute(update(Intake).values(at=OCTOBER))
+        session.execute(update(Referral).values(created_at=OCTOBER))
+        session.commit()
+
+
+def _records(desk: OfficeContext) -> list[StatRecord]:
+    with desk.store.session() as session:
+        return list(session.scalars(select(StatRecord)))
+
+
+def test_one_record_per_counted_contact_once_the_month_is_over(desk: OfficeContext) -> None:
+    agreed = submit_intake(desk.store, desk.system, IntakeRequest(answers(person__birth_year=1960)))
+    submit_intake(desk.store, desk.system, IntakeRequest(answers(consent__stats=False)))
+    anonymous = {"consent.record": False, "person.category": "mre", "person.sex": "m"}
+    anonymous |= {"person.age_band": "60+", "needs": ["pensions_social_security"]}
+    submit_intake(desk.store, desk.system, IntakeRequest(anonymous))
+    assert agreed.case_id is not None
+    with desk.store.unit_of_work(desk.system) as uow:
+        service = service_for(desk, "état civil")
+        create_referral(uow, NewReferral(agreed.case_id, service, "civil_registration"))
+    _in_october(desk)
+
+    early = datetime(2026, 11, 5, tzinfo=UTC)  # October closed, but not 10 days ago
+    assert last_closed_month(early) == "2026-09"
+    assert make_closed_months(desk.store, desk.office_id, early) == 0
+    later = datetime(2026, 11, 12, tzinfo=UTC)
+    assert make_closed_months(desk.store, desk.office_id, later) == 2  # not who refused
+    assert make_closed_months(desk.store, desk.office_id, later) == 0  # made once
+
+    records = sorted(_records(desk), key=lambda record: record.category)
+    assert [record.category for record in records] == ["mre", "rpt"]
+    mre, rpt = records
+    assert (mre.sex, mre.age_band, mre.nationality, mre.commune) == (
+        "m",
+        "60+",
+        "unknown",
+        "unknown",
+    )
+    assert (rpt.month, rpt.sex, rpt.age_band, rpt.nationality) == ("2026-10", "f", "60+", "SN")
+    assert rpt.commune == "Taliouine"
+    assert json.loads(rpt.needs) == ["civil_registration", "health"]
+    assert json.loads(rpt.outcomes) == [["civil_registration", "created"]]
+    assert all(uuid.UUID(str(record.id)).version == 4 for record in records)  # no time in it
+
+
+def test_what_the_region_reads_of_a_record_is_its_dimensions(desk: OfficeContext) -> None:
+    submit_intake(desk.store, desk.system, IntakeRequest(answers()))
+    _in_october(desk)
+    make_closed_months(desk.store, desk.office_id, datetime(2026, 12, 1, tzinfo=UTC))
+    with desk.store.session() as session:
+        sent = session.scalar(
+            select(OutboxEnvelope.payload).where(OutboxEnvelope.entity_type == "stat_record")
+        )
+    assert sent is not None
+    clear = json.loads(sent)
+    dimensions = {"month", "category", "sex", "age_band", "nationality", "commune"}
+    assert set(clear) == {"id", "office_id", "version", "needs", "outcomes"} | dimensions
+    assert set(clear) == set(inventory().record("stat_record").clear_fields.values())
+    assert clear["month"] == "2026-10"
+
+
+def test_an_office_without_intakes_makes_nothing(desk: OfficeContext) -> None:
+    assert make_closed_months(desk.store, desk.office_id, datetime.now(UTC)) == 0
+    assert _records(desk) == []
