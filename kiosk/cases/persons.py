@@ -8,6 +8,7 @@ candidates by name similarity. Merged persons are never found.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,12 +95,20 @@ def search_keys(name: str, phone: str = "", birth_year: int | None = None) -> se
 
 def index_person(session: Session, person: Person) -> None:
     """Rebuild the search keys of ``person``: its name's keys and its phone's digits."""
-    session.execute(delete(PersonKey).where(PersonKey.person_id == person.id))
-    if person.merged_into_id is not None:
-        return
-    keys = search_keys(full_name(person), person.phone, person.birth_year)
+    index_persons(session, [person])
+
+
+def index_persons(session: Session, persons: Sequence[Person]) -> None:
+    """Rebuild the search keys of several persons at once (a merged person has none)."""
+    session.execute(delete(PersonKey).where(PersonKey.person_id.in_([p.id for p in persons])))
+    keys = [
+        {"person_id": person.id, "key": key}
+        for person in persons
+        if person.merged_into_id is None
+        for key in search_keys(full_name(person), person.phone, person.birth_year)
+    ]
     if keys:
-        session.execute(insert(PersonKey), [{"person_id": person.id, "key": k} for k in keys])
+        session.execute(insert(PersonKey), keys)
 
 
 def _key_condition(key: type[PersonKey], term: str, prefix: bool) -> ColumnElement[bool]:

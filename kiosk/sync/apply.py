@@ -33,13 +33,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
 from db.base import Base, utcnow
-from db.cases import Person, PersonKey
+from db.cases import Person
 from db.models import EnvelopeStatus, OutboxEnvelope, Setting, UserAccount
 from db.privacy import SealError, data_key, inventory, open_sealed, read_recovery_key
 from db.store import Store
 from db.sync import SyncConflict
 from db.uow import Actor, UnitOfWork
-from kiosk.cases.persons import full_name, index_person, search_keys
+from kiosk.cases.persons import index_persons
 from kiosk.settings import Scope, lookup
 from kiosk.settings import Setting as RegisteredSetting
 from kiosk.sync import wire
@@ -322,29 +322,8 @@ class _Page:
         whole = open_sealed(
             self.data_key(), sealed.entity_type, record_id, sealed.version, sealed.sealed
         )
-        local = self.session.execute(
-            select(table.c.version).where(table.c.id == record_id)
-        ).scalar_one_or_none()
-        if sealed.operation == "delete":
-            if local is not None and local <= sealed.version:
-                self.session.execute(delete(table).where(table.c.id == record_id))
-            return
-        if local is not None and local >= sealed.version:
-            return  # this PC has it already, or a newer version
-        values = {
-            column.name: _record_value(column, whole[column.name])
-            for column in table.columns
-            if column.name in whole
-        }
         with self.session.begin_nested():
-            if local is None:
-                self.session.execute(insert(table).values(values))
-            else:
-                self.session.execute(update(table).where(table.c.id == record_id).values(values))
-        if sealed.entity_type == "person":
-            person = self.session.get(Person, record_id, populate_existing=True)
-            if person is not None:
-                index_person(self.session, person)
+            self._write_records({(sealed.entity_type, record_id): (sealed, whole)})
 
     def _restore_records(
         self, changes: list[wire.ServerChange], pending: set[uuid.UUID]
@@ -399,8 +378,9 @@ class _Page:
     def _write_records(
         self, newest: dict[tuple[str, uuid.UUID], tuple[OfficeRecord, dict[str, Any]]]
     ) -> None:
-        """Write the newest version of each record, table by table: parents first, and
-        the deleted records at the end, children first."""
+        """Write each record unless this PC has it already, or a newer version: table by
+        table, parents first, and the deleted records at the end, children first; then the
+        search keys of the persons written."""
         by_table: dict[str, dict[uuid.UUID, tuple[OfficeRecord, dict[str, Any]]]] = {}
         for (entity_type, record_id), found in newest.items():
             by_table.setdefault(entity_type, {})[record_id] = found
@@ -445,17 +425,10 @@ class _Page:
                 self.session.execute(insert(table), batch)
         for table, record_id in reversed(deleted):
             self.session.execute(delete(table).where(table.c.id == record_id))
-        for start in range(0, len(persons), 500):  # their search keys, as index_person makes
+        for start in range(0, len(persons), 500):
             chunk = persons[start : start + 500]
-            self.session.execute(delete(PersonKey).where(PersonKey.person_id.in_(chunk)))
-            keys = [
-                {"person_id": person.id, "key": key}
-                for person in self.session.scalars(select(Person).where(Person.id.in_(chunk)))
-                if person.merged_into_id is None
-                for key in search_keys(full_name(person), person.phone, person.birth_year)
-            ]
-            if keys:
-                self.session.execute(insert(Base.metadata.tables["person_key"]), keys)
+            written = self.session.scalars(select(Person).where(Person.id.in_(chunk))).all()
+            index_persons(self.session, written)
 
     def data_key(self) -> bytes:
         """The office data key that opens its sealed records."""
