@@ -83,19 +83,20 @@ def office_id(
 ) -> uuid.UUID:
     """The authenticated office (401 for a missing, unknown or revoked token).
 
-    Seeing the token, the server also learns the office's bundle secret if it does not
-    hold it (an office enrolled before bundle format 2, or a replaced key file).
+    Seeing the token, the server also notes when the PC synced, and learns its bundle
+    secret if it does not hold it (enrolled before bundle format 2, or a replaced key file).
     """
     if credentials is None or not credentials.credentials:
         raise ApiError(401, "unauthorized", "A valid office token is needed.")
     server = runtime(request)
     with server.factory() as session, session.begin():
         try:
-            office = authenticate(session, credentials.credentials)
+            machine = authenticate(session, credentials.credentials)
         except OfficeError as refusal:
             raise ApiError(401, refusal.code, str(refusal)) from None
-        remember(office, credentials.credentials, server.bundle_keys)
-        return office.id
+        machine.last_sync = server.now()
+        remember(machine, credentials.credentials, server.bundle_keys)
+        return machine.office_id
 
 
 def origin(
@@ -126,13 +127,14 @@ def enrol_office(body: EnrolRequest, server: Server, request: Request) -> EnrolR
         raise ApiError(422, "invalid_request", "The code or machine name is not valid text.")
     with server.factory() as session, session.begin():
         try:
-            office, token = enrol(
+            machine, token = enrol(
                 session, body.code, body.machine, server.now(), body.local_office_id
             )
         except OfficeError as refusal:
             raise ApiError(401, refusal.code, str(refusal)) from None
-        remember(office, token, server.bundle_keys)
-        return EnrolResponse(office_id=office.id, name=office.name, token=token)
+        remember(machine, token, server.bundle_keys)
+        name = session.get_one(Office, machine.office_id).name
+        return EnrolResponse(office_id=machine.office_id, name=name, token=token)
 
 
 @router.post(f"{API_PREFIX}/push", responses=BODY_ERRORS)

@@ -1,10 +1,10 @@
 """The offices' bundle secrets, kept encrypted under a key file that is not in the database.
 
-An office seals its USB bundles with a secret derived from its token
+Each PC of an office seals its USB bundles with a secret derived from its token
 (:func:`kiosk.sync.bundle.bundle_secret`); the database keeps only the token's SHA-256, from
 which that secret cannot be derived. The server learns the secret when it sees the token (at
 enrolment, then at any authenticated request while it does not hold it) and stores it in
-``office.bundle_secret``, AES-256-GCM encrypted under the 32 random bytes of its key file
+``office_machine.bundle_secret``, AES-256-GCM encrypted under the 32 random bytes of its key file
 (``bundle-secret.key`` in the data folder, mode 0600, made on first need). A copy of the
 database alone therefore opens no bundle. If the key file is lost or replaced, the stored
 secrets no longer decrypt: bundles are refused until each office has synced online once.
@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kiosk.sync.bundle import SECRET_BYTES, bundle_secret
 from kiosk.sync.errors import BundleError
-from regional.models import Office
+from regional.models import OfficeMachine
 
 KEY_BYTES = 32
 _NONCE_BYTES = 12
@@ -134,8 +134,8 @@ def open_secret(key: bytes, office_id: uuid.UUID, stored: str | None) -> bytes |
     return secret if len(secret) == SECRET_BYTES else None
 
 
-def remember(office: Office, token: str, keys: KeyFile) -> bool:
-    """Store the office's bundle secret if it is missing, unreadable or stale; never raises.
+def remember(machine: OfficeMachine, token: str, keys: KeyFile) -> bool:
+    """Store the machine's bundle secret if it is missing, unreadable or stale; never raises.
 
     Returns whether it wrote. If the key file cannot be made or read, the secret is left
     as it is (online sync goes on; bundles stay refused) and a warning is logged.
@@ -144,35 +144,36 @@ def remember(office: Office, token: str, keys: KeyFile) -> bool:
     try:
         key = keys.load(create=True)
     except (BundleSecretError, OSError) as error:
-        log.warning("cannot keep office %s's bundle secret: %s", office.id, error)
+        log.warning("cannot keep office %s's bundle secret: %s", machine.office_id, error)
         return False
-    known = open_secret(key, office.id, office.bundle_secret)
+    known = open_secret(key, machine.office_id, machine.bundle_secret)
     if known is not None and hmac.compare_digest(known, secret):
         return False
-    office.bundle_secret = seal_secret(key, office.id, secret)
+    machine.bundle_secret = seal_secret(key, machine.office_id, secret)
     return True
 
 
-def secret_for(office: Office, keys: KeyFile) -> bytes:
-    """The office's bundle secret for a bundle import or export, or a typed refusal."""
+def secret_for(machine: OfficeMachine, keys: KeyFile) -> bytes:
+    """The machine's bundle secret for a bundle import or export, or a typed refusal."""
+    office_id = machine.office_id
     try:
         key = keys.load(create=False)
     except SecretFileMissing:
         raise SecretFileMissing(
             f"The server's bundle secret file {keys.path} is missing, so no bundle can be "
-            f"opened or sealed for office {office.id}: restore that file from its backup, or "
+            f"opened or sealed for office {office_id}: restore that file from its backup, or "
             "have the office sync online once (or enrol again) so that the server learns "
             "its bundle secret anew."
         ) from None
-    if office.bundle_secret is None:
+    if machine.bundle_secret is None:
         raise OfficeSecretUnknown(
-            f"The server does not know office {office.id}'s bundle secret yet: the office "
+            f"The server does not know office {office_id}'s bundle secret yet: the office "
             "must sync online once (or enrol again) before bundles can be used."
         )
-    secret = open_secret(key, office.id, office.bundle_secret)
+    secret = open_secret(key, office_id, machine.bundle_secret)
     if secret is None:
         raise OfficeSecretUnknown(
-            f"Office {office.id}'s bundle secret cannot be decrypted with the server's "
+            f"Office {office_id}'s bundle secret cannot be decrypted with the server's "
             f"secret file {keys.path} (was it replaced?): the office must sync online once "
             "(or enrol again) before bundles can be used."
         )

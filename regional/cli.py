@@ -75,8 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     actions.add_parser("add", parents=[common]).add_argument("name")
     actions.add_parser("list", parents=[common])
     actions.add_parser("revoke", parents=[common]).add_argument("office_id", type=uuid.UUID)
-    actions.add_parser("code", parents=[common], help="a new enrolment code").add_argument(
-        "office_id", type=uuid.UUID
+    code = actions.add_parser("code", parents=[common], help="a new enrolment code")
+    code.add_argument("office_id", type=uuid.UUID)
+    code.add_argument(
+        "--add-machine",
+        action="store_true",
+        help="the code adds a PC to the office (a second counter) instead of replacing its PCs",
     )
     setting = actions.add_parser("set-setting", parents=[common])
     setting.add_argument("office_id", type=uuid.UUID)
@@ -122,6 +126,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("office_id", type=uuid.UUID)
     export.add_argument("out", type=Path)
     export.add_argument("--after", type=int, default=0, metavar="CURSOR")
+    export.add_argument(
+        "--machine",
+        type=uuid.UUID,
+        metavar="MACHINE_ID",
+        help="the PC the bundle is for (default: the office's most recently enrolled)",
+    )
     return parser
 
 
@@ -138,13 +148,14 @@ def _office(args: argparse.Namespace, factory: Any) -> None:
             _print(args, data, f"office {office_id}\nenrolment code {code} (valid 24 hours)")
         elif args.action == "code":
             offices.get_office(session, args.office_id)
-            code = offices.issue_code(session, args.office_id, now)
-            _print(args, {"enrolment_code": code}, code)
+            code = offices.issue_code(session, args.office_id, now, args.add_machine)
+            _print(args, {"enrolment_code": code, "adds_machine": args.add_machine}, code)
         elif args.action == "list":
             rows = [summary.as_json() for summary in offices.list_offices(session)]
             lines = [
                 f"{row['office_id']}  {row['name']}  envelopes={row['envelopes']} "
-                f"quarantined={row['quarantined']}{'  REVOKED' if row['revoked'] else ''}"
+                f"quarantined={row['quarantined']} machines={row['machines']}"
+                f"{'  REVOKED' if row['revoked'] else ''}"
                 for row in rows
             ]
             _print(args, rows, "\n".join(lines) or "no office")
@@ -171,7 +182,7 @@ def _bundles(args: argparse.Namespace, factory: Any, keys: KeyFile) -> None:
         text = ", ".join(f"{key} {value}" for key, value in counts.items())
         _print(args, {"office_id": str(office_id), **counts}, text)
     else:
-        data = bundle.export_bundle(factory, keys, args.office_id, args.after, utcnow)
+        data = bundle.export_bundle(factory, keys, args.office_id, args.after, utcnow, args.machine)
         bundle.write_bundle(args.out, data)
         _print(args, {"file": str(args.out)}, f"written {args.out}")
 

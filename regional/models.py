@@ -30,11 +30,7 @@ class Base(DeclarativeBase):
 
 
 class Office(Base):
-    """An office known to the region; ``token_hash`` is set once it has enrolled.
-
-    ``bundle_secret`` is the office's USB bundle secret, encrypted under the server's key
-    file (``regional.bundle_keys``; never derivable from this table alone). It is NULL until
-    the server has seen the office's token since that column exists.
+    """An office known to the region; its PCs are its :class:`OfficeMachine` rows.
 
     ``local_id`` is the id the office's own database gave it: its records carry that id,
     and the payloads it pushes are checked against it (the region's ``id`` otherwise).
@@ -45,18 +41,38 @@ class Office(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
-    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     local_id: Mapped[uuid.UUID | None] = mapped_column(unique=True, default=None)
-    machine: Mapped[str] = mapped_column(String(200), default="")
-    enrolled_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     last_sync: Mapped[datetime | None] = mapped_column(default=None)
     quarantined: Mapped[int] = mapped_column(default=0)
+
+
+class OfficeMachine(Base):
+    """One PC of an office, with its own token (only its SHA-256 is kept).
+
+    A revoked machine's token no longer works (``regional.offices``). ``bundle_secret`` is
+    the PC's USB bundle secret, encrypted under the server's key file
+    (``regional.bundle_keys``; never derivable from this table alone); NULL until the
+    server has seen the token since that column exists.
+    """
+
+    __tablename__ = "office_machine"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("office.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    enrolled_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_sync: Mapped[datetime | None] = mapped_column(default=None)
     bundle_secret: Mapped[str | None] = mapped_column(String(128), default=None)
 
 
 class EnrolmentCode(Base):
-    """A single-use enrolment code (only its SHA-256 is kept)."""
+    """A single-use enrolment code (only its SHA-256 is kept).
+
+    Enrolling with it replaces the office's machines, or adds one (``adds_machine``).
+    """
 
     __tablename__ = "enrolment_code"
 
@@ -65,6 +81,7 @@ class EnrolmentCode(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None] = mapped_column(default=None)
+    adds_machine: Mapped[bool] = mapped_column(default=False)
 
 
 class ReceivedEnvelope(Base):

@@ -1,4 +1,5 @@
-"""Offices: registration, single-use enrolment codes, tokens, revocation and settings."""
+"""Offices: registration, single-use enrolment codes, machines and their tokens, revocation
+and settings."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.privacy import token_hash
 from regional.changes import append_change
-from regional.models import EnrolmentCode, Office, ReceivedEnvelope
+from regional.models import EnrolmentCode, Office, OfficeMachine, ReceivedEnvelope
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 12
@@ -57,8 +58,14 @@ def add_office(session: Session, name: str, now: datetime) -> tuple[uuid.UUID, s
     return office.id, issue_code(session, office.id, now)
 
 
-def issue_code(session: Session, office_id: uuid.UUID, now: datetime) -> str:
-    """A new single-use code for an office (valid 24 hours)."""
+def issue_code(
+    session: Session, office_id: uuid.UUID, now: datetime, adds_machine: bool = False
+) -> str:
+    """A new single-use code for an office (valid 24 hours).
+
+    Enrolling with it replaces the office's machines (a lost PC), or with ``adds_machine``
+    adds one to them (a second PC of the office).
+    """
     code = new_code()
     session.add(
         EnrolmentCode(
@@ -66,6 +73,7 @@ def issue_code(session: Session, office_id: uuid.UUID, now: datetime) -> str:
             office_id=office_id,
             created_at=now,
             expires_at=now + CODE_LIFETIME,
+            adds_machine=adds_machine,
         )
     )
     return code
@@ -77,11 +85,11 @@ def enrol(
     machine: str,
     now: datetime,
     local_id: uuid.UUID | None = None,
-) -> tuple[Office, str]:
-    """Exchange a code for the office's identity and a new secret token.
+) -> tuple[OfficeMachine, str]:
+    """Exchange a code for a new machine of the office and its secret token.
 
-    ``local_id`` is the id the office's database already gives its records; no other
-    office may have it.
+    Unless the code adds a machine, the office's other machines are revoked. ``local_id``
+    is the id the office's database already gives its records; no other office may have it.
     """
     refused = OfficeError("enrolment_refused", "This enrolment code is unknown, used or expired.")
     entry = session.get(EnrolmentCode, hash_code(code), with_for_update=True)
@@ -96,28 +104,51 @@ def enrol(
             raise OfficeError("enrolment_refused", "Another office already has this identity.")
         office.local_id = local_id
     entry.used_at = now
+    if not entry.adds_machine:
+        for live in live_machines(session, office.id):
+            live.revoked_at = now
     token = secrets.token_urlsafe(32)
-    office.token_hash = token_hash(token)
-    office.bundle_secret = None  # the old token's; the caller stores the new one
-    office.machine = machine[:200]
-    office.enrolled_at = now
-    return office, token
+    added = OfficeMachine(
+        id=uuid.uuid4(),
+        office_id=office.id,
+        token_hash=token_hash(token),
+        name=machine[:200],
+        enrolled_at=now,
+    )
+    session.add(added)
+    session.flush()
+    return added, token
 
 
-def authenticate(session: Session, token: str) -> Office:
-    """The office whose token this is; refuses unknown tokens and revoked offices."""
-    office = session.scalars(
-        select(Office).where(Office.token_hash == token_hash(token))
+def live_machines(session: Session, office_id: uuid.UUID) -> list[OfficeMachine]:
+    """The office's machines that are not revoked, the most recently enrolled first."""
+    return list(
+        session.scalars(
+            select(OfficeMachine)
+            .where(OfficeMachine.office_id == office_id, OfficeMachine.revoked_at.is_(None))
+            .order_by(OfficeMachine.enrolled_at.desc(), OfficeMachine.id)
+        )
+    )
+
+
+def authenticate(session: Session, token: str) -> OfficeMachine:
+    """The machine whose token this is; refuses unknown tokens, revoked machines and the
+    machines of revoked offices."""
+    machine = session.scalars(
+        select(OfficeMachine).where(OfficeMachine.token_hash == token_hash(token))
     ).one_or_none()
-    if office is None:
+    if machine is None:
         raise OfficeError("unauthorized", "A valid office token is needed.")
-    if office.revoked_at is not None:
+    if machine.revoked_at is not None:
+        raise OfficeError("machine_revoked", "This PC's access has been revoked.")
+    office = session.get(Office, machine.office_id)
+    if office is None or office.revoked_at is not None:
         raise OfficeError("office_revoked", "This office's access has been revoked.")
-    return office
+    return machine
 
 
 def revoke(session: Session, office_id: uuid.UUID, now: datetime) -> None:
-    """Revoke an office: its token stops working at once."""
+    """Revoke an office: the tokens of all its machines stop working at once."""
     office = session.get(Office, office_id)
     if office is None:
         raise OfficeError("unknown_office", f"No office {office_id}.")
@@ -142,6 +173,7 @@ class OfficeSummary:
     envelopes: int
     quarantined: int
     revoked: bool
+    machines: int
 
     def as_json(self) -> dict[str, Any]:
         """JSON-ready values."""
@@ -152,6 +184,7 @@ class OfficeSummary:
             "envelopes": self.envelopes,
             "quarantined": self.quarantined,
             "revoked": self.revoked,
+            "machines": self.machines,
         }
 
 
@@ -162,6 +195,13 @@ def list_offices(session: Session) -> list[OfficeSummary]:
             select(ReceivedEnvelope.office_id, func.count()).group_by(ReceivedEnvelope.office_id)
         ).all()
     )
+    machines = dict(
+        session.execute(
+            select(OfficeMachine.office_id, func.count())
+            .where(OfficeMachine.revoked_at.is_(None))
+            .group_by(OfficeMachine.office_id)
+        ).all()
+    )
     return [
         OfficeSummary(
             office.id,
@@ -170,6 +210,7 @@ def list_offices(session: Session) -> list[OfficeSummary]:
             counts.get(office.id, 0),
             office.quarantined,
             office.revoked_at is not None,
+            machines.get(office.id, 0),
         )
         for office in session.scalars(select(Office).order_by(Office.name, Office.id))
     ]

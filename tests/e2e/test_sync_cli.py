@@ -244,7 +244,8 @@ def test_an_office_enrolled_before_bundle_secrets_gets_bundles_after_one_online_
     office_id = enrolled_office(office, server, "BAOM Tata")
     with sqlite3.connect(server.db_url.removeprefix("sqlite:///")) as connection:
         connection.execute(  # as the migration leaves an office enrolled before it
-            "UPDATE office SET bundle_secret = NULL WHERE id = ?", (uuid.UUID(office_id).hex,)
+            "UPDATE office_machine SET bundle_secret = NULL WHERE office_id = ?",
+            (uuid.UUID(office_id).hex,),
         )
     back = tmp_path / "server.bundle"
     refused = _regional_refused(server, "export-bundle", office_id, str(back))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from kiosk.sync.bundle import (
     EnvelopeBundle,
@@ -34,7 +34,7 @@ from regional.bundle_keys import (
 from regional.clock import utcnow
 from regional.config import Settings
 from regional.database import make_engine, session_factory
-from regional.models import Office
+from regional.models import OfficeMachine
 from regional.offices import issue_code
 from tests.unit.regional.factories import Clock, Enrolled, enrolled, envelope, record
 from tests.unit.regional.test_cli import office_list, run
@@ -52,13 +52,13 @@ def _sealed(office: Enrolled, count: int = 2) -> bytes:
     return seal_envelopes(body, office.token)
 
 
-def _stored(db_url: str, office: Enrolled) -> Office:
+def _stored(db_url: str, office: Enrolled) -> OfficeMachine:
+    """The office's one machine."""
     engine = make_engine(db_url)
     try:
         with session_factory(engine)() as session:
-            found = session.get(Office, uuid.UUID(office.office_id))
-            assert found is not None
-            return found
+            machine_of = OfficeMachine.office_id == uuid.UUID(office.office_id)
+            return session.scalars(select(OfficeMachine).where(machine_of)).one()
     finally:
         engine.dispose()
 
@@ -69,8 +69,8 @@ def _forget(db_url: str, office: Enrolled) -> None:
     try:
         with session_factory(engine)() as session, session.begin():
             session.execute(
-                update(Office)
-                .where(Office.id == uuid.UUID(office.office_id))
+                update(OfficeMachine)
+                .where(OfficeMachine.office_id == uuid.UUID(office.office_id))
                 .values(bundle_secret=None)
             )
     finally:

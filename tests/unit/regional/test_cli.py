@@ -48,6 +48,7 @@ def test_office_add_list_revoke(db_url: str, capsys: pytest.CaptureFixture[str])
             "envelopes": 0,
             "quarantined": 0,
             "revoked": False,
+            "machines": 0,
         }
     ]
     assert run(capsys, "office", "revoke", added["office_id"], "--db", db_url)[0] == 0

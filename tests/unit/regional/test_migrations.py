@@ -51,7 +51,7 @@ def test_the_bundle_secret_column_comes_and_goes_with_data(
     client.app.state.regional.close()  # type: ignore[attr-defined]
     engine = make_engine(db_url)
     office_id = uuid.UUID(office.office_id)
-    select_secret = text("SELECT bundle_secret FROM office WHERE id = :id")
+    select_secret = text("SELECT bundle_secret FROM office_machine WHERE office_id = :id")
     key = {"id": office_id.hex if db_url.startswith("sqlite") else office_id}
     with engine.connect() as connection:
         assert connection.execute(select_secret, key).scalar() is not None
@@ -68,3 +68,32 @@ def test_the_bundle_secret_column_comes_and_goes_with_data(
     with engine.connect() as connection:
         assert connection.execute(select_secret, key).scalar() is not None  # learnt again
     engine.dispose()
+
+
+def test_an_office_token_moves_to_its_machine_and_back(
+    client: TestClient, db_url: str, clock: Clock
+) -> None:
+    office = enrolled(client, db_url, "BAOM Agadir", clock())
+    client.app.state.regional.close()  # type: ignore[attr-defined]
+    engine = make_engine(db_url)
+    office_id = uuid.UUID(office.office_id)
+    key = {"id": office_id.hex if db_url.startswith("sqlite") else office_id}
+    columns = "token_hash, bundle_secret, enrolled_at"
+    with engine.connect() as connection:
+        machine = connection.execute(
+            text(f"SELECT {columns} FROM office_machine WHERE office_id = :id"), key
+        ).one()
+    downgrade(engine, "0004")
+    with engine.connect() as connection:
+        assert not inspect(connection).has_table("office_machine")
+        back = connection.execute(text(f"SELECT {columns} FROM office WHERE id = :id"), key).one()
+    assert tuple(back) == tuple(machine)
+    upgrade(engine)
+    with engine.connect() as connection:
+        again = connection.execute(
+            text(f"SELECT {columns} FROM office_machine WHERE office_id = :id"), key
+        ).all()
+        assert "token_hash" not in {c["name"] for c in inspect(connection).get_columns("office")}
+    assert [tuple(row) for row in again] == [tuple(machine)]
+    engine.dispose()
+    assert push(client, office, envelope("person", record(office.office_id))) == ["accepted"]
