@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,7 +25,8 @@ from tests.unit.regional.test_cli import office_list, run
 def _join(
     client: TestClient, db_url: str, office: Enrolled, clock: Clock, adds_machine: bool
 ) -> Enrolled:
-    """Another PC of ``office`` enrolled with a new code of the given kind."""
+    """Another PC of ``office`` enrolled, a minute later, with a new code of the given kind."""
+    clock.advance(timedelta(minutes=1))
     engine = make_engine(db_url)
     try:
         with session_factory(engine)() as session, session.begin():
