@@ -48,7 +48,9 @@ class SyncConflict(Base):
 
     ``reason`` is ``local_changes`` (the local row has changes not yet pushed),
     ``not_applicable`` (the change could not be applied; ``detail`` says why) or
-    ``reference_emptied`` (applied, but a link to a row this office lacks was emptied).
+    ``reference_emptied`` (applied, but a link to a row this office lacks was emptied) or
+    ``concurrent_edit`` (another PC of the office changed the record to the same version and
+    its version won; ``payload`` holds the values this PC had).
     A supervisor resolves it (``kiosk.sync.review``): ``resolution`` is ``applied`` or
     ``dismissed`` (the office keeps its own version; ``note`` says why). A later change of
     the same record, applied or set aside, closes it as ``superseded`` (``kiosk.sync.apply``).

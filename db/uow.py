@@ -78,7 +78,8 @@ _UOW_KEY = "baom.unit_of_work"
 _R = TypeVar("_R")
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A column value as a record's JSON carries it (ids and times as text, enums by value)."""
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, date):  # a datetime is a date too
@@ -93,7 +94,7 @@ def record_payload(record: SyncedRecord) -> dict[str, Any]:
     mapper = inspect(record).mapper
     excluded = type(record).__sync_exclude__
     return {
-        attribute.key: _json_value(getattr(record, attribute.key))
+        attribute.key: json_value(getattr(record, attribute.key))
         for attribute in mapper.column_attrs
         if attribute.key not in excluded
     }

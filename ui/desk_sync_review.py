@@ -104,14 +104,14 @@ def conflict_what(tr: Translator, conflict: dict[str, Any]) -> str:
     elif kind.startswith("directory_"):
         text = tr("desk.sync_review.what.directory", name=payload.get("name", "…"))
     else:
-        text = tr("desk.sync_review.record.other", kind=kind)
+        text = record_text(tr, kind)
     return tr("desk.sync_review.deleted", what=text) if conflict["operation"] == "delete" else text
 
 
 def conflict_why(tr: Translator, conflict: dict[str, Any]) -> str:
     """Why the change was set aside, in plain words."""
     reason = str(conflict["reason"])
-    if reason in ("local_changes", "not_applicable", "reference_emptied"):
+    if reason in ("local_changes", "not_applicable", "reference_emptied", "concurrent_edit"):
         return tr(f"desk.sync_review.why.{reason}")
     return reason
 

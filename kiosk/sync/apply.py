@@ -12,7 +12,10 @@ of work ``from_server``: their audit entry says ``sync_pull``, and their envelop
   upserted into the office's own table.
 
 A change for a local row that has unsynced changes (a pending envelope for it) is never
-applied: it becomes a ``sync_conflict`` (reason ``local_changes``) for a supervisor. A
+applied: it becomes a ``sync_conflict`` (reason ``local_changes``) for a supervisor. When
+another PC of the office changed a record to the same version as this one, both PCs keep
+the same one (:func:`wins`); a local version replaced so becomes a ``sync_conflict``
+(reason ``concurrent_edit``, its values in the payload) for a supervisor to see. A
 change that cannot be applied (unknown type, invalid value, a reference that does not
 hold) becomes one too (reason ``not_applicable``), and the rest of the page goes on.
 A supervisor may apply such a change later (``kiosk.sync.review``): :func:`apply_change`
@@ -21,6 +24,7 @@ runs it through the same code as the pull.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -28,17 +32,17 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Date, Table, delete, insert, select, update
+from sqlalchemy import Date, Row, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
 from db.base import Base, utcnow
 from db.cases import Person
 from db.models import EnvelopeStatus, OutboxEnvelope, Setting, UserAccount
-from db.privacy import SealError, data_key, inventory, open_sealed, read_recovery_key
+from db.privacy import SealError, data_key, inventory, json_text, open_sealed, read_recovery_key
 from db.store import Store
 from db.sync import SyncConflict
-from db.uow import Actor, UnitOfWork
+from db.uow import Actor, UnitOfWork, json_value
 from kiosk.cases.persons import index_persons
 from kiosk.settings import Scope, lookup
 from kiosk.settings import Setting as RegisteredSetting
@@ -52,6 +56,10 @@ from the region (``docs/security.md``)."""
 
 
 LOCAL_CHANGES = "the local record has unsynced changes"
+CONCURRENT_EDIT = (
+    "another PC of the office changed this record at the same time; its version was kept "
+    "(the later one wins), and the values this PC had are in the payload"
+)
 OFFICE_RECORD = "office_record"
 """A record of this office sealed by another of its PCs (``regional.changes``)."""
 PER_PC_RECORDS = frozenset({"ticket", "queue_event"})
@@ -67,6 +75,19 @@ class OfficeRecord(wire.WireModel):
     operation: str
     version: int
     sealed: str
+
+
+def _order(record: dict[str, Any]) -> tuple[str, str]:
+    """What decides between two versions of a record: its last change, then its content."""
+    return str(record.get("updated_at") or ""), hashlib.sha256(
+        json_text(record).encode()
+    ).hexdigest()
+
+
+def wins(theirs: dict[str, Any], mine: dict[str, Any]) -> bool:
+    """Whether another PC's version of a record beats this PC's one of the same number: the
+    later change, then the larger content hash, so that every PC keeps the same one."""
+    return _order(theirs) > _order(mine)
 
 
 class LocalChangesPending(Exception):
@@ -359,6 +380,11 @@ class _Page:
                 known is None
                 or sealed.version > known[0].version
                 or (sealed.operation == "delete" and sealed.version >= known[0].version)
+                or (
+                    sealed.version == known[0].version
+                    and known[0].operation != "delete"
+                    and wins(whole, known[1])
+                )
             ):
                 newest.pop(key, None)  # written where its newest version came in the page
                 newest[key] = (sealed, whole)
@@ -378,9 +404,10 @@ class _Page:
     def _write_records(
         self, newest: dict[tuple[str, uuid.UUID], tuple[OfficeRecord, dict[str, Any]]]
     ) -> None:
-        """Write each record unless this PC has it already, or a newer version: table by
-        table, parents first, and the deleted records at the end, children first; then the
-        search keys of the persons written."""
+        """Write each record unless this PC has it already, or a newer version, or its own
+        version of the same number wins (:meth:`_replaces`): table by table, parents first,
+        and the deleted records at the end, children first; then the search keys of the
+        persons written."""
         by_table: dict[str, dict[uuid.UUID, tuple[OfficeRecord, dict[str, Any]]]] = {}
         for (entity_type, record_id), found in newest.items():
             by_table.setdefault(entity_type, {})[record_id] = found
@@ -391,22 +418,21 @@ class _Page:
             if not records:
                 continue
             ids = list(records)
-            local: dict[uuid.UUID, int] = {}
+            local: dict[uuid.UUID, Row[Any]] = {}
             for start in range(0, len(ids), 500):
                 rows = self.session.execute(
-                    select(table.c.id, table.c.version).where(
-                        table.c.id.in_(ids[start : start + 500])
-                    )
+                    select(table).where(table.c.id.in_(ids[start : start + 500]))
                 )
-                local.update({row.id: row.version for row in rows})
+                local.update({row.id: row for row in rows})
             inserts: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             for record_id, (sealed, whole) in records.items():
-                version = local.get(record_id)
+                mine = local.get(record_id)
+                version = None if mine is None else mine.version
                 if sealed.operation == "delete":
                     if version is not None and version <= sealed.version:
                         deleted.append((table, record_id))
                     continue
-                if version is not None and version >= sealed.version:
+                if mine is not None and not self._replaces(table, mine, sealed.version, whole):
                     continue
                 values = {
                     column.name: _record_value(column, whole[column.name])
@@ -429,6 +455,30 @@ class _Page:
             chunk = persons[start : start + 500]
             written = self.session.scalars(select(Person).where(Person.id.in_(chunk))).all()
             index_persons(self.session, written)
+
+    def _replaces(self, table: Table, found: Row[Any], version: int, whole: dict[str, Any]) -> bool:
+        """Whether a record sealed elsewhere at ``version`` replaces this PC's one: a newer
+        version does; one of the same number does when it :func:`wins`, and then (but in a
+        restore) the values it replaces are set aside as a ``concurrent_edit`` conflict."""
+        if version != int(found.version):
+            return version > int(found.version)
+        mine = {name: json_value(value) for name, value in found._mapping.items() if name in whole}
+        if not wins(whole, mine):
+            return False
+        if not self.restoring:
+            self.report.conflicts += 1
+            self.session.add(
+                SyncConflict(
+                    entity_type=table.name,
+                    entity_id=str(found.id),
+                    operation="upsert",
+                    payload=json_text(mine),
+                    reason="concurrent_edit",
+                    detail=CONCURRENT_EDIT,
+                    resolved=False,
+                )
+            )
+        return True
 
     def data_key(self) -> bytes:
         """The office data key that opens its sealed records."""
