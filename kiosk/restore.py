@@ -87,7 +87,8 @@ def restore_office(
         placeholder = uuid.uuid4()  # the office's own id comes back with its records
         state = read_state(store)
         with RegionalClient(state.server_url, state.token, transport) as client:
-            report = pull(store, Actor.system(placeholder), placeholder, client, 0, True)
+            system = Actor.system(placeholder)
+            report = pull(store, system, placeholder, client, 0, True, answer.joins)
         office = local_office(store)
         if office is None:
             raise RestoreError(

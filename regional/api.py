@@ -30,7 +30,7 @@ from kiosk.sync.wire import (
 from regional import changes, push
 from regional.bundle_keys import remember
 from regional.models import Office, ReceivedEnvelope
-from regional.offices import OfficeError, authenticate, enrol
+from regional.offices import OfficeError, authenticate, enrol, live_machines
 from regional.payloads import MAX_INT, storable
 from regional.region_accounts import AccountRefused, login
 from regional.runtime import Runtime
@@ -134,7 +134,8 @@ def enrol_office(body: EnrolRequest, server: Server, request: Request) -> EnrolR
             raise ApiError(401, refusal.code, str(refusal)) from None
         remember(machine, token, server.bundle_keys)
         name = session.get_one(Office, machine.office_id).name
-        return EnrolResponse(office_id=machine.office_id, name=name, token=token)
+        joins = len(live_machines(session, machine.office_id)) > 1
+        return EnrolResponse(office_id=machine.office_id, name=name, token=token, joins=joins)
 
 
 @router.post(f"{API_PREFIX}/push", responses=BODY_ERRORS)

@@ -276,8 +276,8 @@ def _run(args: argparse.Namespace) -> None:
         elif args.command == "user":
             _user(args, factory)
         elif args.command == "privacy":
-            report = privacy_migrate.migrate(factory)
-            _print(args, report.as_json(), report.as_text())
+            migrated = privacy_migrate.migrate(factory)
+            _print(args, migrated.as_json(), migrated.as_text())
         else:
             _stats(args, factory)
     finally:

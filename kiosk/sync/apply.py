@@ -127,9 +127,18 @@ def _record_value(column: Any, value: Any) -> Any:
 class _Page:
     """Applies the changes of one page inside one unit of work."""
 
-    def __init__(self, uow: UnitOfWork, office_id: uuid.UUID, restoring: bool = False) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        office_id: uuid.UUID,
+        restoring: bool = False,
+        joining: bool = False,
+    ) -> None:
         self.uow = uow
         self.restoring = restoring
+        self.takes_queue = restoring and not joining
+        """Whether the other PC's tickets and queue events are written here: only when this
+        PC replaces it; a PC that joins others keeps its own queue."""
         self._data_key: bytes | None = None
         self.session: Session = uow.session
         self.office_id = office_id
@@ -337,7 +346,7 @@ class _Page:
         table = Base.metadata.tables.get(sealed.entity_type)
         if entry is None or entry.leaves_office != "sealed" or table is None:
             raise NotApplicable(f"this office keeps no records of type {sealed.entity_type!r}")
-        if sealed.entity_type in PER_PC_RECORDS and not self.restoring:
+        if sealed.entity_type in PER_PC_RECORDS and not self.takes_queue:
             return  # each PC keeps its own queue
         record_id = uuid.UUID(sealed.entity_id)
         whole = open_sealed(
@@ -368,6 +377,8 @@ class _Page:
                 entry = inventory().records.get(sealed.entity_type)
                 if entry is None or entry.leaves_office != "sealed":
                     raise NotApplicable(sealed.entity_type)
+                if sealed.entity_type in PER_PC_RECORDS and not self.takes_queue:
+                    raise NotApplicable(sealed.entity_type)  # left out the usual way
             except (NotApplicable, ValueError):
                 rest.append(change)
                 continue
@@ -510,15 +521,17 @@ def apply_page(
     office_id: uuid.UUID,
     page: wire.PullResponse,
     restoring: bool = False,
+    joining: bool = False,
 ) -> PageReport:
     """Apply one pulled page and store its cursor, in one transaction.
 
     ``restoring`` (``kiosk.restore``): a new PC rebuilding the office from its sealed
     records; the changes the region made for the office (settings, accounts, partners'
     outcomes) are not applied again, since the records hold their effects already.
+    ``joining``: the new PC joins the office's other PCs, whose queues stay theirs.
     """
     with UnitOfWork(store, actor, from_server=True) as uow:
-        applying = _Page(uow, office_id, restoring)
+        applying = _Page(uow, office_id, restoring, joining)
         applying.run(page.changes)
         state = state_of(uow.session)
         state.cursor = max(state.cursor, page.cursor)

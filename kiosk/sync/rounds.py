@@ -145,13 +145,15 @@ def pull(
     client: RegionalClient,
     cursor: int,
     restoring: bool = False,
+    joining: bool = False,
 ) -> PullReport:
-    """Pull and apply pages after ``cursor`` until the server has no more."""
+    """Pull and apply pages after ``cursor`` until the server has no more (``restoring``
+    and ``joining``: see :func:`~kiosk.sync.apply.apply_page`)."""
     report = PullReport(cursor=cursor)
     while True:
         page = client.pull(report.cursor)
         if page.changes or page.cursor != report.cursor:
-            applied = apply_page(store, actor, office_id, page, restoring)
+            applied = apply_page(store, actor, office_id, page, restoring, joining)
             report.applied += applied.applied
             report.conflicts += applied.conflicts
         report.pages += 1

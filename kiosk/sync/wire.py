@@ -47,11 +47,16 @@ class EnrolRequest(WireModel):
 
 
 class EnrolResponse(WireModel):
-    """The office's identity and its secret token (sent once, kept encrypted by the office)."""
+    """The office's identity and its secret token (sent once, kept encrypted by the office).
+
+    ``joins``: the office's other PCs keep working (the code added a machine), so this PC
+    joins them rather than replacing them.
+    """
 
     office_id: uuid.UUID
     name: str
     token: str
+    joins: bool = False
 
 
 class Envelope(WireModel):

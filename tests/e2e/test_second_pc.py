@@ -94,6 +94,7 @@ def test_a_second_pc_joins_and_both_sync(tmp_path: Path) -> None:
             context.close()
         shared = _intake(first, "Zoubeida", "Kettaniyya")
         _intake(first, "Moussa", "Camara")
+        baom(first, "ticket", "take", "--reason", "health", "--json")
         _sync(first)
 
         adding = ("office", "code", office_id, "--add-machine", "--db", server.db_url, "--json")
@@ -109,6 +110,7 @@ def test_a_second_pc_joins_and_both_sync(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         assert _found(second, "Zoubeida", "Kettaniyya") and _found(second, "Moussa", "Camara")
         before = {"first": _tickets(first), "second": _tickets(second)}
+        assert before["first"] and before["second"] == set()  # it joined: its own queue
 
         _intake(second, "Fatou", "Ndiaye")
         baom(first, "ticket", "take", "--reason", "health", "--json")

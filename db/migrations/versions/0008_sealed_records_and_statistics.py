@@ -162,7 +162,7 @@ def _snapshot(bind: sa.Connection, key: bytes) -> None:
                     payload[column] = str(uuid.UUID(str(payload[column])))  # stored as 32 hex
             except ValueError:
                 continue  # not a record this version wrote: left out of the copy
-            record_id = uuid.UUID(payload["id"])
+            record_id = uuid.UUID(str(payload["id"]))
             version = int(row["version"])
             body, sealed = leaving_parts(key, name, record_id, version, payload)
             digest = content_hash(name, record_id, "update", version, body, sealed)
