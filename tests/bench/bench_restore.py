@@ -26,6 +26,7 @@ from kiosk.office import create_office, open_office, open_store
 from kiosk.paths import Paths
 from kiosk.recovery import office_recovery_key, words
 from kiosk.sync import rounds
+from tests.bench.bench_sync import MEASURED
 from tests.helpers import regional
 from tests.helpers.intake import answers
 from tests.helpers.sync_office import command, server_count
@@ -33,19 +34,6 @@ from tests.helpers.sync_office import command, server_count
 PERSONS = 10_000
 BATCH = 1_000
 NEEDS = ["health", "civil_registration", "housing", "legal_aid", "employment", "education"]
-
-# The restoring process's own peak: VmHWM of its memory map (as in bench_sync: ru_maxrss
-# would carry over the exec from this big process).
-_MEASURED = (
-    "import re, sys\n"
-    "from pathlib import Path\n"
-    "from ui.main import main\n"
-    "code = main(sys.argv[1:])\n"
-    "status = Path('/proc/self/status').read_text()\n"
-    "peak = int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) / 1024\n"
-    "print(f'PEAK_RSS_MB {peak:.1f}', file=sys.stderr)\n"
-    "sys.exit(code)\n"
-)
 
 
 class _OneUnitOfWork:
@@ -116,7 +104,7 @@ def restore_figures(persons: int = PERSONS) -> Samples:
             held = server_count(server, office_id)
             argv = command(root / "new-pc", "office", "restore", "--server", server.url)
             argv += ["--code", _new_code(server, office_id), "--json"]
-            argv[2] = _MEASURED
+            argv[2] = MEASURED
             started = time.perf_counter()
             done = subprocess.run(
                 argv, input=key_words + "\n", capture_output=True, text=True, timeout=900
