@@ -32,8 +32,9 @@ ENVELOPES = 100_000
 CHANGES = 100_000
 IDLE_ROUNDS = 30
 
-# A ``baom`` process that reports its own peak: VmHWM of its memory map. ``ru_maxrss`` would not do: Linux carries
-# it over an exec, so a child spawned by a big bench process reports the parent's size.
+# A ``baom`` process that reports its own peak: VmHWM of its memory map. ``ru_maxrss``
+# would not do: Linux carries it over an exec, so a child spawned by a big bench process
+# reports the parent's size.
 MEASURED = (
     "import re, sys\n"
     "from pathlib import Path\n"
