@@ -77,6 +77,7 @@ def restore_office(
         )
     key_existed = paths.key_file.exists()
     store, _ = open_store(paths, create=True)
+    restored = False
     try:
         with store.session() as session:
             session.execute(
@@ -97,17 +98,14 @@ def restore_office(
             )
         with store.unit_of_work(Actor.system(office.id)) as uow:
             uow.audit("office_restore", detail=f"from {state.server_url}, cursor {report.cursor}")
+        restored = True
         return Restored(office.id, office.name, report.applied, report.cursor)
     except SealError:
-        store.close()
-        _remove_new_files(paths, key_existed)
         raise RestoreError(
             "the recovery key does not open this office's sealed copy: check the words on "
             "the recovery sheet (and that the code is for this office); nothing was kept"
         ) from None
-    except BaseException:
-        store.close()
-        _remove_new_files(paths, key_existed)
-        raise
     finally:
         store.close()
+        if not restored:
+            _remove_new_files(paths, key_existed)
