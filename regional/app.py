@@ -4,6 +4,7 @@ Every refusal is an :class:`ErrorBody`; request validation errors are 422
 ``invalid_request``; database trouble is 503 ``unavailable``; in maintenance every
 endpoint answers 503 with ``Retry-After``; a body over its route's limit (see
 :mod:`regional.limits`) is 413 ``payload_too_large``, or a bare page on the partner page.
+Every answer of the partner page carries its security headers (:class:`PageHeaders`).
 Nothing answers 500 on purpose.
 """
 
@@ -16,8 +17,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kiosk.sync.wire import ErrorBody
 from regional import page_html
@@ -109,6 +111,30 @@ class Maintenance:
         await self.app(scope, receive, send)
 
 
+class PageHeaders:
+    """Give every answer under ``/r/`` the partner page's headers (``page_html.HEADERS``).
+
+    Outermost, so that refusals made before the routes (413, maintenance) get them too.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(PAGE_PREFIX):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in page_html.HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The application for ``settings`` (the schema must already be at its head)."""
 
@@ -134,6 +160,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(SQLAlchemyError, _on_database)
 
     app.add_middleware(Maintenance, settings=settings)
-    # Added last, so outermost: an over-long body never reaches the other middleware.
+    # Added late, so outer: an over-long body never reaches the other middleware.
     app.add_middleware(BodyLimitMiddleware, limits=settings.body_limits, refuse=_too_large)
+    app.add_middleware(PageHeaders)  # outside even the body limit: its 413 gets them too
     return app

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 import uuid
 from collections.abc import Sequence
@@ -249,8 +250,8 @@ def _run(args: argparse.Namespace) -> None:
         settings = Settings.resolve(args.db, args.data_dir, proxies, args.secret_file)
     except ValueError as error:
         raise CommandError(f"--forwarded-allow-ips: {error}") from None
-    if settings.db_url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.db_url.startswith("sqlite") or settings.data_dir.exists():
+        settings.make_private()
     if args.command == "serve":
         from regional.server import serve
 
@@ -290,6 +291,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, default in (("db", None), ("data_dir", None), ("json", False), ("secret_file", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
+    # Every file and folder the command makes (database, its -wal and -shm, key file,
+    # bundles) is its account's alone; set back at the end for in-process callers (tests).
+    umask = os.umask(0o077) if os.name == "posix" else None
     try:
         _run(args)
     except (CommandError, offices.OfficeError, BundleError, PackageError, Unstorable) as error:
@@ -301,6 +305,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        if umask is not None:
+            os.umask(umask)
     return 0
 
 

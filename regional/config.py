@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
+from sqlalchemy.engine import make_url
 
 from regional.clock import Clock, utcnow
 from regional.limits import BodyLimits
@@ -18,6 +19,8 @@ MAINTENANCE_ENV = "BAOM_REGIONAL_MAINTENANCE"
 MAINTENANCE_FILE = "maintenance"
 SECRET_FILE_ENV = "BAOM_REGIONAL_SECRET_FILE"
 SECRET_FILE = "bundle-secret.key"
+SQLITE_ENDS = ("-wal", "-shm", "-journal")
+"""What SQLite adds to the database's name for the files it keeps beside it."""
 
 
 def data_dir(option: str | Path | None = None) -> Path:
@@ -97,6 +100,33 @@ class Settings:
     def secret_path(self) -> Path:
         """Where the bundle secret key file is (see ``secret_file``)."""
         return self.secret_file or self.data_dir / SECRET_FILE
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database file, or ``None`` for PostgreSQL (or SQLite in memory)."""
+        url = make_url(self.db_url)
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return Path(url.database).absolute()
+
+    def make_private(self) -> None:
+        """Make the data folder (0700) and close the server's files to other accounts.
+
+        The database (and its ``-wal`` and ``-shm``, which SQLite makes with the database's
+        mode) and the key file become 0600 where they exist: files made by an older version
+        are closed too. New files are made private by the command's umask (``regional.cli``).
+        POSIX only: on Windows, see docs/regional-server.md.
+        """
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name != "posix":
+            return
+        self.data_dir.chmod(0o700)
+        database = self.sqlite_path()
+        files = [self.secret_path]
+        if database is not None:
+            files += [database, *(database.with_name(database.name + end) for end in SQLITE_ENDS)]
+        for path in files:
+            if path.exists():
+                path.chmod(0o600)
 
     def in_maintenance(self) -> bool:
         """Whether the ``maintenance`` file exists or ``BAOM_REGIONAL_MAINTENANCE=1``."""

@@ -1,7 +1,14 @@
-"""The HTML of the counter-referral page, in French and Arabic (no JavaScript, no personal data)."""
+"""The HTML of the counter-referral page, in French and Arabic (no JavaScript, no personal data).
+
+Every answer under ``/r/`` carries :data:`HEADERS` (``regional.app.PageHeaders``): a
+Content-Security-Policy that allows nothing but the page's own ``<style>`` (by its hash) and
+its form posting back to the server, and no framing, caching or referrer.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from html import escape
 
 from regional.outcomes import DECLINE_REASONS
@@ -84,6 +91,19 @@ _STYLE = (
     "button{width:100%;margin-top:1rem}.switch a{display:inline-block;padding:.7rem 0}"
     ".error{color:#a00;font-weight:bold}"
 )
+
+_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
+HEADERS = {
+    "Content-Security-Policy": (
+        f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+"""The headers of every answer of the partner page (the style's hash follows ``_STYLE``)."""
 
 
 def _page(lang: str, title: str, body: str) -> str:

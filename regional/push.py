@@ -1,7 +1,8 @@
 """Receiving pushed envelopes: idempotent, one transaction per batch, safe under races.
 
 Per envelope: a new id is stored and ``accepted`` (or stored with its reason and answered
-``invalid`` when its payload fails validation); the same id with the same hash from the
+``invalid`` when its payload fails validation, or when it is a referral whose token is
+already another referral's); the same id with the same hash from the
 same office is a ``duplicate``; anything else under a known id is a ``conflict``, counted
 against the office. Two pushes racing on the same new id: the loser's transaction fails
 on the primary key and the whole batch is retried, where it finds the winner's row.
@@ -14,17 +15,21 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from pydantic import BaseModel
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.sync.wire import Envelope, PushResult, Verdict
 from regional.changes import OFFICE_RECORD, append_many
-from regional.models import Office, ReceivedEnvelope
-from regional.payloads import MAX_INT, InvalidPayload, storable, validate
+from regional.models import Office, ReceivedEnvelope, ReferralView
+from regional.payloads import MAX_INT, InvalidPayload, ReferralPayload, storable, validate
 from regional.projections import project
 
 _ATTEMPTS = 8
+_TOKEN_LOCKS = 7_245_103
+"""The PostgreSQL advisory lock space of referral tokens (two-key locks: the space, then
+part of the token's hash), so two pushes of one token cannot both find it free."""
 
 
 class PushBusy(Exception):
@@ -42,6 +47,29 @@ def check_storable(envelopes: Sequence[Envelope]) -> None:
             raise Unstorable(f"envelope {envelope.id}: version above {MAX_INT}")
         if not storable(envelope.payload):
             raise Unstorable(f"envelope {envelope.id}: payload has NUL or invalid Unicode")
+
+
+def check_token_free(session: Session, parsed: BaseModel) -> None:
+    """Refuse a referral whose token is already another referral's (another id, any office).
+
+    A slip's token opens one referral's partner page: an office that copied it from another
+    referral (its own or another office's slip) would otherwise hide or take that page.
+    """
+    if not isinstance(parsed, ReferralPayload):
+        return
+    if session.get_bind().dialect.name == "postgresql":  # SQLite: one writer at a time
+        part = int(parsed.token_hash[:7], 16)  # fits a PostgreSQL integer
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :part)"),
+            {"space": _TOKEN_LOCKS, "part": part},
+        )
+    holder = session.scalar(
+        select(ReferralView.id)
+        .where(ReferralView.token_hash == parsed.token_hash, ReferralView.id != parsed.id)
+        .limit(1)
+    )
+    if holder is not None:
+        raise InvalidPayload("token_hash: this token is already another referral's")
 
 
 def _known(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[uuid.UUID, str]]:
@@ -87,6 +115,7 @@ def push_once(
         error: str | None = None
         try:
             parsed = validate(envelope, records_id or office_id)
+            check_token_free(session, parsed)
         except InvalidPayload as invalid:
             error = str(invalid)
         else:

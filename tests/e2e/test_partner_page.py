@@ -112,6 +112,34 @@ def _submit(driver: WebDriver) -> None:
     assert "Merci" in driver.find_element(By.TAG_NAME, "body").text, driver.page_source
 
 
+def _no_policy_violation(driver: WebDriver) -> None:
+    """Nothing the page did was refused by its Content-Security-Policy since the last look
+    (Chromium reports each refusal on the console; reading the console empties it)."""
+    refused = [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if "Content Security Policy" in entry["message"]
+    ]
+    assert refused == []
+
+
+def _policy_is_enforced(driver: WebDriver) -> None:
+    """The page's policy refuses a style it does not name, and its own style applies."""
+    violated = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "document.addEventListener('securitypolicyviolation',"
+        " (event) => done(event.effectiveDirective), {once: true});"
+        "const style = document.createElement('style');"
+        "style.textContent = 'body { color: red }';"
+        "document.head.appendChild(style);"
+        "setTimeout(() => done(null), 3000);"
+    )
+    assert violated == "style-src-elem"
+    assert driver.find_element(By.TAG_NAME, "dt").value_of_css_property("font-weight") == "700"
+    console = [entry["message"] for entry in driver.get_log("browser")]
+    assert any("Content Security Policy" in message for message in console)  # seen, and ours
+
+
 def _no_personal_data(html: str, token: str) -> None:
     """None of the person's names, phone or birth year (random tokens left out of the check)."""
     text = re.sub(r'name="nonce" value="[0-9a-f]+"', "", html).replace(token, "")
@@ -160,6 +188,7 @@ def test_a_partner_reports_an_outcome_that_the_office_shows_after_its_next_sync(
     today = datetime.now(UTC).date().isoformat()  # made today: done today at the earliest
     with chromium() as driver:
         driver.get(url)
+        _no_policy_violation(driver)
         html = driver.page_source
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
         facts = driver.find_element(By.TAG_NAME, "dl").text
@@ -184,12 +213,14 @@ def test_a_partner_reports_an_outcome_that_the_office_shows_after_its_next_sync(
         driver.find_element(By.NAME, "provided").send_keys(PROVIDED)
         _type_date(driver, today)
         _submit(driver)
+        _no_policy_violation(driver)  # neither the Arabic page nor the form's sending
         _shot(driver, "thanks.png")
         [reported] = _outcome_changes(server)
         assert (reported["state"], reported["provided"]) == ("done", PROVIDED)
         assert reported["outcome_date"] == today
 
         driver.get(url)  # the form again, and the same report sent a second time
+        _policy_is_enforced(driver)
         driver.find_element(By.CSS_SELECTOR, "input[name=outcome][value=done]").click()
         driver.find_element(By.NAME, "provided").send_keys(PROVIDED)
         _type_date(driver, today)

@@ -1,8 +1,9 @@
 """Debian's headless Chromium driven by selenium, for the pages partners open on a phone.
 
 ``chromium()`` yields a WebDriver for ``/usr/bin/chromium`` through ``/usr/bin/chromedriver``
-in a phone-sized window (390 by 844). Selenium Manager is kept offline: it never downloads a
-browser or a driver. Without Debian's ``chromium`` and ``chromium-driver`` packages the test
+in a phone-sized window (390 by 844) that keeps the console's messages for
+``driver.get_log("browser")``. Selenium Manager is kept offline: it never downloads a browser
+or a driver. Without Debian's ``chromium`` and ``chromium-driver`` packages the test
 fails and says what to install (it does not skip: the test command installs them).
 """
 
@@ -49,6 +50,7 @@ def chromium(width: int = PHONE[0], height: int = PHONE[1]) -> Iterator[webdrive
         f"--window-size={width},{height}",
     ):
         options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(executable_path=str(CHROMEDRIVER), log_output=os.devnull)
     try:
         driver = webdriver.Chrome(options=options, service=service)

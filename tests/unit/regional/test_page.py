@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from datetime import timedelta
 from html import escape
@@ -9,6 +11,7 @@ from html import escape
 import anyio
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from regional.app import create_app
 from regional.config import Settings
@@ -173,6 +176,49 @@ def test_the_page_is_rate_limited_per_client(settings: Settings) -> None:
         codes = [client.get("/r/" + "z" * 22).status_code for _ in range(7)]
     assert codes[:5] == [404] * 5
     assert codes[5:] == [429, 429]
+
+
+def _check_security_headers(answer: Response, style: str) -> None:
+    """The page's headers: no framing, no caching, no referrer, only its own style and form."""
+    headers = answer.headers
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["cache-control"] == "no-store"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["x-content-type-options"] == "nosniff"
+    policy = {
+        name: values
+        for name, *values in (
+            part.split() for part in headers["content-security-policy"].split(";")
+        )
+    }
+    assert policy["default-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["form-action"] == ["'self'"]
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert policy["style-src"] == [f"'sha256-{digest}'"]  # the page's one <style>, nothing else
+
+
+def test_every_answer_of_the_page_carries_the_security_headers(
+    settings: Settings, db_url: str, clock: Clock
+) -> None:
+    limited = Settings(settings.db_url, settings.data_dir, settings.clock, page_rate_per_minute=5)
+    with TestClient(create_app(limited)) as client:
+        office = enrolled(client, db_url, "BAOM Agadir", clock())
+        token = _referral(client, office)["token"]
+        shown = client.get(f"/r/{token}")
+        answers = [
+            shown,
+            client.post(f"/r/{token}", data={"nonce": _nonce(shown.text)}),  # no outcome
+            client.get("/r/" + "y" * 22),
+            client.get("/r/a/b"),  # no such route
+            client.post(f"/r/{token}", content=b"x" * 9_000, headers={"Content-Type": "text"}),
+            *[client.get(f"/r/{token}") for _ in range(3)],
+        ]
+    assert [answer.status_code for answer in answers] == [200, 400, 404, 404, 413, 200, 200, 429]
+    style = re.search(r"<style>(.*)</style>", shown.text)
+    assert style is not None
+    for answer in answers:
+        _check_security_headers(answer, style.group(1))
 
 
 def test_a_partner_leaving_while_sending_the_form_is_no_server_error(tmp_path) -> None:
