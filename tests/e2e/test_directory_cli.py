@@ -84,3 +84,11 @@ def test_a_zipped_1_1_package_and_the_errors(tmp_path: Path) -> None:
         tmp_path, "directory", "show", "0190a000-0000-7000-8000-000000000000", check=False
     )
     assert unknown.returncode == 1 and "no service" in unknown.stderr
+
+
+def test_an_empty_search_in_an_office_without_a_commune(tmp_path: Path) -> None:
+    baom(tmp_path, "office", "init", "BAOM sans commune")
+    assert _json(tmp_path, "directory", "search", "") == []
+    baom(tmp_path, "directory", "import", "--demo")
+    for typed in ("", " ", "*", '"'):
+        assert len(_json(tmp_path, "directory", "search", typed, "--limit", "4")) == 4
