@@ -13,6 +13,7 @@ from db.cases import AccompanimentStep, Case, CaseEntry, CaseEntryKind, CaseNeed
 from db.uow import UnitOfWork
 from kiosk.cases.codes import CodeError, id_or_code
 from kiosk.cases.errors import CaseWorkError
+from kiosk.forms.hidden import has_hidden_characters
 
 NOTE_LIMIT = 500
 CLOSE_REASONS = ("need_met", "abandoned", "referred_elsewhere", "moved_away", "other")
@@ -46,9 +47,19 @@ def _open(case: Case) -> Case:
     return case
 
 
+def _readable(text: str) -> str:
+    """``text``, unless it holds characters that hide what it shows (:mod:`kiosk.forms.hidden`)."""
+    if has_hidden_characters(text):
+        raise CaseError(
+            "the text holds invisible characters (control or writing direction): type it again",
+            "hidden_characters",
+        )
+    return text
+
+
 def add_entry(uow: UnitOfWork, case: Case, kind: CaseEntryKind, text: str) -> CaseEntry:
     """Write a line on the case: information given, a short note, an outcome heard by phone."""
-    text = " ".join(text.split())
+    text = _readable(" ".join(text.split()))
     if not text:
         raise CaseError("the text is empty", "empty_text")
     if len(text) > NOTE_LIMIT:
@@ -63,7 +74,7 @@ def add_entry(uow: UnitOfWork, case: Case, kind: CaseEntryKind, text: str) -> Ca
 
 def add_step(uow: UnitOfWork, case: Case, description: str, due_on: date) -> AccompanimentStep:
     """Plan a step of the itinerary (a call back, an appointment) for a day."""
-    description = " ".join(description.split())
+    description = _readable(" ".join(description.split()))
     if not description:
         raise CaseError("say what the step is", "empty_step")
     return uow.add(

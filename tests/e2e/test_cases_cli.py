@@ -120,3 +120,16 @@ def test_answers_built_to_break_the_reader_are_field_errors(tmp_path: Path) -> N
     errors = _submit_text(data, tmp_path, with_year)
     assert errors == {"person.birth_year": "Year of birth: enter a whole number"}
     assert _json(data, "case", "list") == []
+
+
+def test_a_name_that_shows_reversed_is_refused_in_the_officers_language(tmp_path: Path) -> None:
+    data = tmp_path / "office"
+    baom(data, "office", "init", "BAOM Ammeln")
+    hidden = answers(person__family_name="\u202eollaiD", notes="RDV\x00 lundi")
+    errors = _submit_text(data, tmp_path, json.dumps(hidden))
+    assert errors.keys() == {"person.family_name", "notes"}
+    assert "invisible characters" in errors["person.family_name"]
+    assert _json(data, "case", "list") == []
+    saved = _json(data, "intake", "submit", _answers_file(tmp_path, "ok.json", answers()))
+    note = baom(data, "case", "note", saved["case_code"], "vu\u2067 hier", check=False)
+    assert note.returncode == 1 and note.stderr.count("\n") == 1 and "invisible" in note.stderr
