@@ -38,7 +38,7 @@ def add_commands(commands: Any) -> None:
     submit.add_argument("answers", type=Path, help="a JSON object of the form's answers")
     submit.add_argument("--lang", default="fr", choices=LANGUAGE_CODES, help="error language")
     submit.add_argument("--ticket", help="the queue ticket that brought the visitor")
-    submit.add_argument("--person", help="the id of a person already known")
+    submit.add_argument("--person", type=uuid.UUID, help="the id of a person already known")
 
     case = commands.add_parser("case", help="cases: show, list, notes, steps, closing")
     case_commands = case.add_subparsers(dest="action", required=True)
@@ -117,8 +117,7 @@ def _intake(args: argparse.Namespace, context: OfficeContext) -> int:
         ticket_id = None
         if args.ticket:
             ticket_id = QueueService.for_office(context).find(args.ticket).id
-        person_id = uuid.UUID(args.person) if args.person else None
-        request = IntakeRequest(answers, args.lang, ticket_id=ticket_id, person_id=person_id)
+        request = IntakeRequest(answers, args.lang, ticket_id=ticket_id, person_id=args.person)
         saved = submit_intake(context.store, context.system, request)
     except IntakeInvalid as invalid:
         errors = [error.as_json() for error in invalid.errors]

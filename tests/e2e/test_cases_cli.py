@@ -133,3 +133,7 @@ def test_a_name_that_shows_reversed_is_refused_in_the_officers_language(tmp_path
     saved = _json(data, "intake", "submit", _answers_file(tmp_path, "ok.json", answers()))
     note = baom(data, "case", "note", saved["case_code"], "vu\u2067 hier", check=False)
     assert note.returncode == 1 and note.stderr.count("\n") == 1 and "invisible" in note.stderr
+    path = _answers_file(tmp_path, "again.json", answers())
+    unknown = baom(data, "intake", "submit", path, "--person", "nope", check=False)
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+    assert "--person: invalid UUID value" in unknown.stderr
