@@ -12,8 +12,7 @@ from db.base import utcnow
 from db.cases import AccompanimentStep, Case, CaseEntry, CaseEntryKind, CaseNeed, CaseStatus
 from db.uow import UnitOfWork
 from kiosk.cases.codes import CodeError, id_or_code
-from kiosk.cases.errors import CaseWorkError
-from kiosk.forms.hidden import has_hidden_characters
+from kiosk.cases.errors import CaseWorkError, readable
 
 NOTE_LIMIT = 500
 CLOSE_REASONS = ("need_met", "abandoned", "referred_elsewhere", "moved_away", "other")
@@ -47,19 +46,9 @@ def _open(case: Case) -> Case:
     return case
 
 
-def _readable(text: str) -> str:
-    """``text``, unless it holds characters that hide what it shows (:mod:`kiosk.forms.hidden`)."""
-    if has_hidden_characters(text):
-        raise CaseError(
-            "the text holds invisible characters (control or writing direction): type it again",
-            "hidden_characters",
-        )
-    return text
-
-
 def add_entry(uow: UnitOfWork, case: Case, kind: CaseEntryKind, text: str) -> CaseEntry:
     """Write a line on the case: information given, a short note, an outcome heard by phone."""
-    text = _readable(" ".join(text.split()))
+    text = readable(" ".join(text.split()), CaseError)
     if not text:
         raise CaseError("the text is empty", "empty_text")
     if len(text) > NOTE_LIMIT:
@@ -74,7 +63,7 @@ def add_entry(uow: UnitOfWork, case: Case, kind: CaseEntryKind, text: str) -> Ca
 
 def add_step(uow: UnitOfWork, case: Case, description: str, due_on: date) -> AccompanimentStep:
     """Plan a step of the itinerary (a call back, an appointment) for a day."""
-    description = _readable(" ".join(description.split()))
+    description = readable(" ".join(description.split()), CaseError)
     if not description:
         raise CaseError("say what the step is", "empty_step")
     return uow.add(
