@@ -38,7 +38,7 @@ def add_commands(commands: Any) -> None:
     submit.add_argument("answers", type=Path, help="a JSON object of the form's answers")
     submit.add_argument("--lang", default="fr", choices=LANGUAGE_CODES, help="error language")
     submit.add_argument("--ticket", help="the queue ticket that brought the visitor")
-    submit.add_argument("--person", help="the id of a person already known")
+    submit.add_argument("--person", type=uuid.UUID, help="the id of a person already known")
 
     case = commands.add_parser("case", help="cases: show, list, notes, steps, closing")
     case_commands = case.add_subparsers(dest="action", required=True)
@@ -88,13 +88,21 @@ def add_commands(commands: Any) -> None:
     listed.add_argument("--overdue", action="store_true", help="past due without an outcome")
 
 
-def _read_answers(path: Path) -> dict[str, object]:
+def _read_answers(path: Path, language: str) -> dict[str, object]:
+    """The answers in the JSON file ``path``; answers nested too deep to be read are a field
+    error (``IntakeInvalid``), any other unreadable file an :class:`AnswersFileError`."""
+    from kiosk.cases.intake import IntakeInvalid, IntakeRequest
+    from kiosk.forms import NestedTooDeep, load_form, nested_too_deep, parse_answers
+
     try:
-        answers = json.loads(path.read_text(encoding="utf-8"))
+        answers = parse_answers(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise AnswersFileError(f"cannot read {path}: {error.strerror}", "answers_file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise AnswersFileError(f"{path} is not JSON: {error}", "answers_file") from None
+    except NestedTooDeep as deep:
+        form = load_form(IntakeRequest({}).form_id)
+        raise IntakeInvalid([nested_too_deep(form, deep.key, language)]) from None
     if not isinstance(answers, dict):
         raise AnswersFileError(f"{path} must hold a JSON object of answers", "answers_file")
     return answers
@@ -104,13 +112,12 @@ def _intake(args: argparse.Namespace, context: OfficeContext) -> int:
     from kiosk.cases.intake import IntakeInvalid, IntakeRequest, submit_intake
     from kiosk.queue.service import QueueService
 
-    answers = _read_answers(args.answers)
-    ticket_id = None
-    if args.ticket:
-        ticket_id = QueueService.for_office(context).find(args.ticket).id
-    person_id = uuid.UUID(args.person) if args.person else None
-    request = IntakeRequest(answers, args.lang, ticket_id=ticket_id, person_id=person_id)
     try:
+        answers = _read_answers(args.answers, args.lang)
+        ticket_id = None
+        if args.ticket:
+            ticket_id = QueueService.for_office(context).find(args.ticket).id
+        request = IntakeRequest(answers, args.lang, ticket_id=ticket_id, person_id=args.person)
         saved = submit_intake(context.store, context.system, request)
     except IntakeInvalid as invalid:
         errors = [error.as_json() for error in invalid.errors]

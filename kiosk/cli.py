@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -386,6 +387,16 @@ def _dispatch(
     return _run_office_command(args, paths, groups)
 
 
+def _leave_quietly() -> None:
+    """The reader of our standard output went away (``baom … | head -1``): what is left to
+    print goes to the null device, so that Python's last flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind sys.stdout (tests capturing it)
+        pass
+
+
 def main(
     argv: Sequence[str] | None = None,
     open_windows: WindowOpener | None = None,
@@ -413,7 +424,11 @@ def main(
     )
     reported += tuple(error for group in groups for error in group.ERRORS)
     try:
-        return _dispatch(args, open_windows, groups)
+        code = _dispatch(args, open_windows, groups)
+        sys.stdout.flush()  # here, so that a reader gone early is noticed below
+        return code
+    except BrokenPipeError:
+        _leave_quietly()
     except reported as error:
         print(f"baom: {error}", file=sys.stderr)
     except KeyboardInterrupt:

@@ -12,7 +12,7 @@ from db.base import utcnow
 from db.cases import AccompanimentStep, Case, CaseEntry, CaseEntryKind, CaseNeed, CaseStatus
 from db.uow import UnitOfWork
 from kiosk.cases.codes import CodeError, id_or_code
-from kiosk.cases.errors import CaseWorkError
+from kiosk.cases.errors import CaseWorkError, readable
 
 NOTE_LIMIT = 500
 CLOSE_REASONS = ("need_met", "abandoned", "referred_elsewhere", "moved_away", "other")
@@ -48,7 +48,7 @@ def _open(case: Case) -> Case:
 
 def add_entry(uow: UnitOfWork, case: Case, kind: CaseEntryKind, text: str) -> CaseEntry:
     """Write a line on the case: information given, a short note, an outcome heard by phone."""
-    text = " ".join(text.split())
+    text = readable(" ".join(text.split()), CaseError)
     if not text:
         raise CaseError("the text is empty", "empty_text")
     if len(text) > NOTE_LIMIT:
@@ -63,7 +63,7 @@ def add_entry(uow: UnitOfWork, case: Case, kind: CaseEntryKind, text: str) -> Ca
 
 def add_step(uow: UnitOfWork, case: Case, description: str, due_on: date) -> AccompanimentStep:
     """Plan a step of the itinerary (a call back, an appointment) for a day."""
-    description = " ".join(description.split())
+    description = readable(" ".join(description.split()), CaseError)
     if not description:
         raise CaseError("say what the step is", "empty_step")
     return uow.add(

@@ -34,7 +34,7 @@ from db.cases import (
 from db.uow import UnitOfWork
 from kiosk.accounts import Permission, has_permission
 from kiosk.cases.codes import CodeError, id_or_code, new_referral_code, new_token
-from kiosk.cases.errors import CaseWorkError
+from kiosk.cases.errors import CaseWorkError, readable
 from kiosk.directory.card import UnknownService, service_card
 from kiosk.directory.profile import NEED_CATEGORIES
 
@@ -121,7 +121,7 @@ def create_referral(uow: UnitOfWork, request: NewReferral, now: datetime | None 
             f"{need!r} is not a need: one of {', '.join(NEED_CATEGORIES)}", "not_a_need", need=need
         )
     consent = consent_to_share(session, case.id)
-    override = request.override_reason.strip()
+    override = readable(request.override_reason.strip(), ReferralError)
     if not consent:
         if not override:
             raise ReferralError(
@@ -229,6 +229,11 @@ def change_state(uow: UnitOfWork, referral: Referral, change: StateChange) -> bo
             state=current.value,
             wanted=change.state.value,
         )
+    # A partner's words arrive by sync, where a refusal would stop the pull: only the
+    # office's own are checked here (the region's partner page does not check them yet).
+    if change.source != "partner":
+        readable(change.reason, ReferralError)
+        readable(change.provided, ReferralError)
     if change.state is ReferralState.DECLINED and change.reason not in DECLINE_REASONS:
         raise ReferralError(
             f"a declined referral needs a reason among: {', '.join(DECLINE_REASONS)}",

@@ -116,11 +116,13 @@ def tier_expressions(query: SearchQuery) -> list[str]:
     return expressions
 
 
-def _order(office: Commune | None, ranked: bool) -> tuple[str, dict[str, Any]]:
+def _order(office: Commune | None, ranked: bool, matched: bool) -> tuple[str, dict[str, Any]]:
+    """The ORDER BY of a query: by distance from the office, else by FTS5's ``bm25`` when
+    there is a MATCH to rank (an empty query lists the directory as the index gives it)."""
     if not ranked:
         return "", {}
     if office is None:
-        return "ORDER BY bm25(hsds_fts, 10.0, 4.0, 1.0, 0.5, 0.0)", {}
+        return ("ORDER BY bm25(hsds_fts, 10.0, 4.0, 1.0, 0.5, 0.0)", {}) if matched else ("", {})
     distance = (
         "(d.latitude - :lat) * (d.latitude - :lat)"
         " + (d.longitude - :lon) * (d.longitude - :lon) * 0.75"
@@ -134,7 +136,7 @@ def _order(office: Commune | None, ranked: bool) -> tuple[str, dict[str, Any]]:
 def _candidates(
     session: Session, expression: str, office: Commune | None, ranked: bool, count: int
 ) -> list[Any]:
-    order, values = _order(office, ranked)
+    order, values = _order(office, ranked, matched=bool(expression))
     if not expression:
         sql = f"SELECT {_COLUMNS} FROM hsds_search_document d {order} LIMIT :n"
     else:

@@ -4,6 +4,7 @@
 turns raw answers into typed values and translated :class:`FieldError` messages.
 """
 
+from kiosk.forms.answers import NestedTooDeep, parse_answers
 from kiosk.forms.definition import (
     Choice,
     Constraint,
@@ -14,7 +15,7 @@ from kiosk.forms.definition import (
 )
 from kiosk.forms.expressions import Expression, ExpressionError
 from kiosk.forms.loader import load_form, load_form_file, parse_form
-from kiosk.forms.validate import CleanAnswers, FieldError, validate_answers
+from kiosk.forms.validate import CleanAnswers, FieldError, nested_too_deep, validate_answers
 
 __all__ = [
     "Choice",
@@ -26,9 +27,12 @@ __all__ = [
     "FieldError",
     "FormDefinition",
     "FormDefinitionError",
+    "NestedTooDeep",
     "Section",
     "load_form",
     "load_form_file",
+    "nested_too_deep",
+    "parse_answers",
     "parse_form",
     "validate_answers",
 ]

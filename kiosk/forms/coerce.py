@@ -17,6 +17,7 @@ import phonenumbers
 
 from kiosk.forms.countries import is_country
 from kiosk.forms.definition import Field
+from kiosk.forms.hidden import has_hidden_characters
 
 _YES = frozenset({"yes", "y", "true", "1", "oui", "o", "نعم", "ⵢⵢⵉⵀ"})
 _NO = frozenset({"no", "n", "false", "0", "non", "لا", "ⵓⵀⵓ"})
@@ -62,6 +63,8 @@ def _text(item: Field, raw: object) -> Coerced:
     value = raw.strip()
     if item.max_length is not None and len(value) > item.max_length:
         return None, Problem("too_long", {"max_length": item.max_length})
+    if has_hidden_characters(value):
+        return None, Problem("hidden_characters")
     return value, None
 
 

@@ -116,6 +116,16 @@ def _unknown(form: FormDefinition, key: object, language: str) -> FieldError:
     return FieldError(str(key), form.message("field_error", language, label=key, message=message))
 
 
+def nested_too_deep(form: FormDefinition, key: str, lang: str = "fr") -> FieldError:
+    """The error of answers nested too deep to be read (:class:`~kiosk.forms.answers.
+    NestedTooDeep`): on the answer ``key``, or on ``""`` when the whole document is."""
+    message = form.message("nested_too_deep", lang)
+    if not key:
+        return FieldError("", message)
+    label = form.field(key).label(lang) if key in form.keys else key
+    return FieldError(key, form.message("field_error", lang, label=label, message=message))
+
+
 def validate_answers(
     form: FormDefinition, answers: Mapping[str, object], lang: str = "fr"
 ) -> CleanAnswers:

@@ -93,3 +93,47 @@ def test_invalid_answers_exit_1_with_field_errors_in_the_language_and_save_nothi
     assert _json(data, "case", "list") == []
     not_json = baom(data, "intake", "submit", _answers_file(tmp_path, "x.json", []), check=False)
     assert not_json.returncode == 1 and "JSON object" in not_json.stderr
+
+
+def _submit_text(data: Path, folder: Path, text: str) -> Any:
+    """``baom intake submit`` of a file holding ``text``, in English, refused."""
+    path = folder / "attack.json"
+    path.write_text(text, encoding="utf-8")
+    result = baom(data, "intake", "submit", str(path), "--lang", "en", "--json", check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    errors = json.loads(result.stdout)["errors"]
+    assert errors and all(set(error) == {"field", "message"} for error in errors)
+    return {error["field"]: error["message"] for error in errors}
+
+
+def test_answers_built_to_break_the_reader_are_field_errors(tmp_path: Path) -> None:
+    data = tmp_path / "office"
+    baom(data, "office", "init", "BAOM Ammeln")
+    valid = json.dumps(answers())[1:-1]
+    deep = "[" * 100_000 + "]" * 100_000
+    errors = _submit_text(data, tmp_path, f'{{{valid}, "notes": {deep}}}')
+    assert errors.keys() == {"notes"} and "nested" in errors["notes"]
+    errors = _submit_text(data, tmp_path, deep)
+    assert errors.keys() == {""}
+    year = "1" * 5_000
+    with_year = json.dumps(answers())[:-1] + f', "person.birth_year": {year}}}'
+    errors = _submit_text(data, tmp_path, with_year)
+    assert errors == {"person.birth_year": "Year of birth: enter a whole number"}
+    assert _json(data, "case", "list") == []
+
+
+def test_a_name_that_shows_reversed_is_refused_in_the_officers_language(tmp_path: Path) -> None:
+    data = tmp_path / "office"
+    baom(data, "office", "init", "BAOM Ammeln")
+    hidden = answers(person__family_name="\u202eollaiD", notes="RDV\x00 lundi")
+    errors = _submit_text(data, tmp_path, json.dumps(hidden))
+    assert errors.keys() == {"person.family_name", "notes"}
+    assert "invisible characters" in errors["person.family_name"]
+    assert _json(data, "case", "list") == []
+    saved = _json(data, "intake", "submit", _answers_file(tmp_path, "ok.json", answers()))
+    note = baom(data, "case", "note", saved["case_code"], "vu\u2067 hier", check=False)
+    assert note.returncode == 1 and note.stderr.count("\n") == 1 and "invisible" in note.stderr
+    path = _answers_file(tmp_path, "again.json", answers())
+    unknown = baom(data, "intake", "submit", path, "--person", "nope", check=False)
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+    assert "--person: invalid UUID value" in unknown.stderr

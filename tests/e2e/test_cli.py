@@ -132,3 +132,20 @@ def test_a_supervisor_sets_the_kiosk_pin_of_4_to_8_digits(tmp_path: Path) -> Non
     assert "482916" not in done.stdout + done.stderr
     shown = baom(tmp_path, "config", "show", "--json").stdout
     assert "exit_pin" not in shown and "argon2" not in shown
+
+
+@pytest.mark.parametrize("command", [("queue", "reasons", "--json"), ("config", "show")])
+def test_a_pipe_closed_early_ends_the_command_quietly(tmp_path: Path, command: tuple[str]) -> None:
+    """``baom queue reasons --json | head -1``: the reader has gone before baom writes."""
+    baom(tmp_path, "office", "init", "BAOM Tiznit", "--commune", "Tiznit")
+    with subprocess.Popen(
+        [*BAOM, "--data-dir", str(tmp_path), *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # before the command has written anything
+        stderr = process.stderr.read().decode()
+        assert process.wait(timeout=120) == 1
+    assert stderr == ""

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from tests.bench.bench_sync import MEASURED
 from tests.e2e.test_cli import baom
 from tests.helpers.hsds import HSDS
 
@@ -84,3 +87,60 @@ def test_a_zipped_1_1_package_and_the_errors(tmp_path: Path) -> None:
         tmp_path, "directory", "show", "0190a000-0000-7000-8000-000000000000", check=False
     )
     assert unknown.returncode == 1 and "no service" in unknown.stderr
+
+
+def test_an_empty_search_in_an_office_without_a_commune(tmp_path: Path) -> None:
+    baom(tmp_path, "office", "init", "BAOM sans commune")
+    assert _json(tmp_path, "directory", "search", "") == []
+    baom(tmp_path, "directory", "import", "--demo")
+    for typed in ("", " ", "*", '"'):
+        assert len(_json(tmp_path, "directory", "search", typed, "--limit", "4")) == 4
+
+
+def _zip_of_zeros(path: Path, size: int, declared: int | None = None) -> Path:
+    """A zip whose services.csv unzips to ``size`` zero bytes; ``declared`` is the size its
+    headers say, when they lie."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("services.csv", "w", force_zip64=False) as out:
+            chunk = b"\0" * 2**20
+            for _ in range(size // len(chunk)):
+                out.write(chunk)
+    if declared is not None:
+        data = bytearray(path.read_bytes())
+        for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+            start = data.index(signature)
+            data[start + offset : start + offset + 4] = declared.to_bytes(4, "little")
+        path.write_bytes(bytes(data))
+    return path
+
+
+def test_hostile_packages_are_one_line_refusals_in_bounded_memory(tmp_path: Path) -> None:
+    data = tmp_path / "office"
+    baom(data, "office", "init", "BAOM Tiznit", "--commune", "Tiznit")
+    csv_folder = tmp_path / "csv"
+    csv_folder.mkdir()
+    (csv_folder / "services.csv").write_text(f'id,name,status\n1,"{"x" * 10_000_000}",active\n')
+    deep = tmp_path / "services.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000)
+    not_hsds = tmp_path / "package.json"
+    not_hsds.write_text(json.dumps({"services.csv": [1, 2, 3]}))
+    bomb = _zip_of_zeros(tmp_path / "bomb.zip", 400 * 2**20)
+    liar = _zip_of_zeros(tmp_path / "liar.zip", 400 * 2**20, declared=1000)
+    assert bomb.stat().st_size < 2**20
+    cases = [
+        (csv_folder, "services.csv, row 2"),
+        (deep, "services.json"),
+        (not_hsds, "services.csv, record 1"),
+        (bomb, "bomb.zip: services.csv"),
+        (liar, "liar.zip"),
+    ]
+    for path, named in cases:
+        argv = [sys.executable, "-c", MEASURED, "--data-dir", str(data)]
+        done = subprocess.run(
+            [*argv, "directory", "import", str(path)], capture_output=True, text=True, timeout=120
+        )
+        message, peak = done.stderr.split("PEAK_RSS_MB")
+        assert done.returncode == 1 and message.count("\n") == 1, message
+        assert message.startswith("baom: ") and named in message, message
+        assert float(peak) <= 300, (path.name, peak)  # MB: the office PC has little memory
+    assert _json(data, "directory", "search", "") == []

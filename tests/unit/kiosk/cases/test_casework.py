@@ -93,3 +93,19 @@ def test_drafts_keep_the_answers_as_typed_until_discarded(office: OfficeContext)
     assert [(d["draft_id"], d["name"]) for d in listed] == [(str(draft_id), "Youssef")]
     discard_draft(office.store, draft_id)
     assert load_draft(office.store, draft_id) is None
+
+
+@pytest.mark.parametrize("hidden", ["\x00", "\x1b", "\u202e", "\u2067", "\u200f"])
+def test_notes_and_steps_with_control_or_direction_characters_are_refused(
+    office: OfficeContext, hidden: str
+) -> None:
+    saved = submit_intake(office.store, office.system, IntakeRequest(answers()))
+    assert saved.case_code
+    with office.store.unit_of_work(office.system) as uow:
+        case = find_case(uow.session, saved.case_code)
+        with pytest.raises(CaseError, match="invisible") as raised:
+            add_entry(uow, case, CaseEntryKind.NOTE, f"Appel{hidden} reçu")
+        assert raised.value.message_key == "error.cases.hidden_characters"
+        with pytest.raises(CaseError, match="invisible"):
+            add_step(uow, case, f"Rappeler{hidden}", office_day(utcnow()))
+        add_entry(uow, case, CaseEntryKind.NOTE, "Appel\treçu\n")  # whitespace is folded

@@ -174,3 +174,18 @@ def test_codes_are_found_as_typed_and_overdue_referrals_reach_the_follow_up(
     assert [item["code"] for item in late["referrals"]] == [referral.code]
     assert [(item["code"], item["overdue"]) for item in listed] == [(referral.code, True)]
     assert listed[0]["case_code"] and overdue == []
+
+
+@pytest.mark.parametrize("hidden", ["\x00", "\u202e", "\u2066"])
+def test_what_the_officer_writes_on_a_referral_holds_no_hidden_characters(
+    desk: OfficeContext, officer: Actor, supervisor: Actor, hidden: str
+) -> None:
+    saved = _intake(desk, consent__share=False)
+    with pytest.raises(ReferralError, match="invisible"):
+        _refer(desk, supervisor, saved, override=f"urgence{hidden}")
+    referral_id = _refer(desk, supervisor, saved, override="urgence médicale")
+    _state(desk, referral_id, StateChange(S.SENT))
+    with pytest.raises(ReferralError, match="invisible"):
+        _state(desk, referral_id, StateChange(S.DONE, provided=f"acte{hidden} délivré"))
+    with pytest.raises(ReferralError, match="invisible"):
+        _state(desk, referral_id, StateChange(S.WITHDRAWN, reason=f"parti{hidden}"))

@@ -16,7 +16,7 @@ from db import directory as d
 from db.models import AuditEntry, OutboxEnvelope
 from db.store import Store
 from db.uow import Actor
-from kiosk.directory import importer
+from kiosk.directory import importer, reader
 from kiosk.directory.importer import import_directory
 from kiosk.directory.reader import PackageError
 from tests.helpers.hsds import HSDS
@@ -180,3 +180,100 @@ def test_broken_json_is_reported_not_raised(store: Store, actor: Actor, tmp_path
     assert report.created == 1
     assert "not valid JSON" in report.warnings[0].reason
     assert json.loads((folder / "taxonomy.json").read_text())["name"] == "name"
+
+
+def _refused(store: Store, actor: Actor, path: Path, *words: str) -> str:
+    """Import ``path``: refused with one line naming what is wrong, and nothing saved."""
+    with pytest.raises(PackageError) as raised:
+        import_directory(store, actor, path)
+    message = str(raised.value)
+    assert "\n" not in message and all(word in message for word in words), message
+    assert _count(store, d.Service) == 0
+    return message
+
+
+def test_a_csv_field_of_10_megabytes_is_refused_naming_the_row(
+    store: Store, actor: Actor, tmp_path: Path
+) -> None:
+    folder = tmp_path / "package"
+    folder.mkdir()
+    (folder / "services.csv").write_text(
+        "id,name,status\n"
+        "0190a000-0000-7000-8000-000000000001,Ok,active\n"
+        f'0190a000-0000-7000-8000-000000000002,"{"x" * 10_000_000}",active\n'
+    )
+    _refused(store, actor, folder, "services.csv", "row 3")
+
+
+def test_json_nested_200000_deep_is_refused(store: Store, actor: Actor, tmp_path: Path) -> None:
+    path = tmp_path / "services.json"
+    path.write_text("[" * 200_000 + "]" * 200_000)
+    _refused(store, actor, path, "services.json", "nested")
+
+
+def test_json_nested_through_parents_and_children_is_refused(
+    store: Store, actor: Actor, tmp_path: Path
+) -> None:
+    """service.organization.services[0].organization…: each level a call of the reader."""
+    service: dict[str, object] = {"id": "s", "name": "S", "status": "active"}
+    for _ in range(100):
+        organization = {"id": "o", "services": [service]}
+        service = {"id": "s", "status": "active", "organization": organization}
+    path = tmp_path / "services.json"
+    path.write_text(json.dumps([service]))
+    _refused(store, actor, path, "services.json")
+
+
+@pytest.mark.parametrize(
+    "document",
+    [{"services.csv": [1, 2, 3]}, {"services.csv": [{"id": "x"}, "y"]}, {"services.csv": 7}],
+)
+def test_a_json_file_that_is_not_a_package_is_refused(
+    store: Store, actor: Actor, tmp_path: Path, document: object
+) -> None:
+    path = tmp_path / "package.json"
+    path.write_text(json.dumps(document))
+    _refused(store, actor, path, "package.json", "services.csv")
+
+
+def test_a_record_whose_children_are_not_a_list_is_refused(
+    store: Store, actor: Actor, tmp_path: Path
+) -> None:
+    path = tmp_path / "services.json"
+    path.write_text(json.dumps([{"id": "s", "name": "S", "status": "active", "phones": 5}]))
+    _refused(store, actor, path, "services.json", "phones")
+
+
+def _bomb(path: Path, member: str, size: int) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open(member, "w") as out:
+            chunk = b"\0" * 2**20
+            for _ in range(size // len(chunk)):
+                out.write(chunk)
+
+
+def test_a_zip_member_declared_too_big_or_too_compressed_is_refused_unread(
+    store: Store, actor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "bomb.zip"
+    _bomb(path, "services.csv", 8 * 2**20)
+    assert path.stat().st_size < 2**16
+    monkeypatch.setattr(zipfile.ZipFile, "read", None)  # refused before reading a byte
+    monkeypatch.setattr(zipfile.ZipFile, "open", None)
+    _refused(store, actor, path, "bomb.zip", "services.csv", "compress")
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 2**20)
+    _refused(store, actor, path, "bomb.zip", "services.csv", "MB")
+
+
+def test_a_zip_member_larger_than_its_header_says_is_refused(
+    store: Store, actor: Actor, tmp_path: Path
+) -> None:
+    """The sizes in the zip's headers are the attacker's: the reading stops at them."""
+    path = tmp_path / "liar.zip"
+    _bomb(path, "services.csv", 64 * 2**20)
+    data = bytearray(path.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = data.index(signature)
+        data[start + offset : start + offset + 4] = (1000).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    _refused(store, actor, path, "liar.zip", "services.csv")

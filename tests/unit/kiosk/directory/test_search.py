@@ -180,3 +180,14 @@ def test_the_index_follows_a_changed_service(store: Store, actor: Actor, tmp_pat
     assert import_directory(store, actor, package).updated == 1
     assert _find(store, "guichet") == []
     assert [hit.name for hit in _find(store, "migrants")] == ["Maison des migrants"]
+
+
+@pytest.mark.parametrize("typed", ["", " ", "*", '"', "-", "()"])
+@pytest.mark.parametrize("office", [None, TALIOUINE])
+def test_an_empty_or_punctuation_query_lists_the_directory(
+    demo_store: Store, typed: str, office: Any
+) -> None:
+    """The desk's directory page opens on an empty search, with or without a commune."""
+    hits = _find(demo_store, typed, office=office, limit=5)
+    assert len(hits) == 5
+    assert _find(demo_store, typed, office=office, category="health", limit=5)

@@ -371,3 +371,56 @@ def test_answers_that_are_not_a_mapping(form: FormDefinition) -> None:
     assert [error.as_json() for error in result.errors] == [
         {"field": "", "message": "the answers must be a JSON object (key: value)"}
     ]
+
+
+HIDDEN = [
+    "\x00",  # NUL
+    "\x07",
+    "\t",
+    "\n",
+    "\x1b[31m",  # a terminal escape
+    "\x7f",
+    "\x85",
+    "\u200e",  # left-to-right mark
+    "\u200f",  # right-to-left mark
+    "\u061c",  # Arabic letter mark
+    *(chr(code) for code in range(0x202A, 0x202F)),  # embeddings and overrides
+    *(chr(code) for code in range(0x2066, 0x206A)),  # isolates
+    "\u2028",
+    "\ud800",  # a lone surrogate (JSON "\ud800")
+]
+
+
+@pytest.mark.parametrize("key", ["person.given_name", "person.family_name", "person.commune"])
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_control_and_direction_characters_are_refused_in_free_text(
+    form: FormDefinition, answers: Answers, key: str, hidden: str
+) -> None:
+    """A name that shows reversed on the desk (``"\\u202eawA"``) hides a duplicate."""
+    answers[key] = f"Aw{hidden}a"
+    assert errors(form, answers, "en")[key].endswith(form.message("hidden_characters", "en"))
+    answers["notes"] = f"Rendez-vous{hidden} lundi"
+    assert "notes" in errors(form, answers)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en", "zgh"])
+def test_the_hidden_characters_message_is_in_every_language(
+    form: FormDefinition, answers: Answers, lang: str
+) -> None:
+    answers["person.family_name"] = "\u202eeoiD"
+    message = errors(form, answers, lang)["person.family_name"]
+    assert message.endswith(form.message("hidden_characters", lang))
+    assert form.message("hidden_characters", lang) != "hidden_characters"
+    assert form.message("hidden_characters", lang) != form.message("hidden_characters", "fr") or (
+        lang == "fr"
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["عبد الله", "ⵜⴰⵎⴰⵣⵉⵖⵜ", "N'Diaye-Sow", "Zoë", "محمد\u200cأمين", " Awa "]
+)
+def test_ordinary_names_in_every_script_are_kept(
+    form: FormDefinition, answers: Answers, text: str
+) -> None:
+    answers["person.given_name"] = text
+    assert validate_answers(form, answers).values["person.given_name"] == text.strip()
