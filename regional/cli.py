@@ -78,11 +78,21 @@ def _parser() -> argparse.ArgumentParser:
     actions.add_parser("revoke", parents=[common]).add_argument("office_id", type=uuid.UUID)
     code = actions.add_parser("code", parents=[common], help="a new enrolment code")
     code.add_argument("office_id", type=uuid.UUID)
-    code.add_argument(
+    kind = code.add_mutually_exclusive_group()
+    kind.add_argument(
+        "--replace",
+        action="store_true",
+        help="the code replaces the office's PCs (a lost or replaced PC: it is cut off)",
+    )
+    kind.add_argument(
         "--add-machine",
         action="store_true",
         help="the code adds a PC to the office (a second counter) instead of replacing its PCs",
     )
+    machines = actions.add_parser(
+        "machines", parents=[common], help="an office's PCs, live, revoked and replaced"
+    )
+    machines.add_argument("office_id", type=uuid.UUID)
     setting = actions.add_parser("set-setting", parents=[common])
     setting.add_argument("office_id", type=uuid.UUID)
     setting.add_argument("key")
@@ -149,8 +159,26 @@ def _office(args: argparse.Namespace, factory: Any) -> None:
             _print(args, data, f"office {office_id}\nenrolment code {code} (valid 24 hours)")
         elif args.action == "code":
             offices.get_office(session, args.office_id)
-            code = offices.issue_code(session, args.office_id, now, args.add_machine)
-            _print(args, {"enrolment_code": code, "adds_machine": args.add_machine}, code)
+            code = offices.issue_code(session, args.office_id, now, args.add_machine, args.replace)
+            data = {
+                "enrolment_code": code,
+                "adds_machine": args.add_machine,
+                "replaces": args.replace,
+            }
+            _print(args, data, code)
+        elif args.action == "machines":
+            rows = offices.list_machines(session, args.office_id)
+            lines = [
+                f"{row['machine_id']}  {row['name']}  enrolled {row['enrolled_at']}"
+                + (f"  revoked {row['revoked_at']}" if row["revoked_at"] else "  live")
+                + (
+                    f"  replaced by {row['replaced_by']} ({row['replaced_by_name']})"
+                    if row["replaced_by"]
+                    else ""
+                )
+                for row in rows
+            ]
+            _print(args, rows, "\n".join(lines) or "no machine")
         elif args.action == "list":
             rows = [summary.as_json() for summary in offices.list_offices(session)]
             lines = [

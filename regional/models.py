@@ -53,7 +53,8 @@ class OfficeMachine(Base):
     A revoked machine's token no longer works (``regional.offices``). ``bundle_secret`` is
     the PC's USB bundle secret, encrypted under the server's key file
     (``regional.bundle_keys``; never derivable from this table alone); NULL until the
-    server has seen the token since that column exists.
+    server has seen the token since that column exists. ``replaced_by`` is the machine whose
+    enrolment with a ``--replace`` code revoked this one (at ``revoked_at``).
     """
 
     __tablename__ = "office_machine"
@@ -66,6 +67,7 @@ class OfficeMachine(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     last_sync: Mapped[datetime | None] = mapped_column(default=None)
     bundle_secret: Mapped[str | None] = mapped_column(String(128), default=None)
+    replaced_by: Mapped[uuid.UUID | None] = mapped_column(default=None)
 
 
 class EnrolmentCode(Base):

@@ -59,13 +59,36 @@ def add_office(session: Session, name: str, now: datetime) -> tuple[uuid.UUID, s
 
 
 def issue_code(
-    session: Session, office_id: uuid.UUID, now: datetime, adds_machine: bool = False
+    session: Session,
+    office_id: uuid.UUID,
+    now: datetime,
+    adds_machine: bool = False,
+    replace: bool = False,
 ) -> str:
-    """A new single-use code for an office (valid 24 hours).
+    """A new single-use code for an office (valid 24 hours); the office's earlier unused
+    codes, of both kinds, stop working.
 
-    Enrolling with it replaces the office's machines (a lost PC), or with ``adds_machine``
-    adds one to them (a second PC of the office).
+    Enrolling with it adds a machine to the office with ``adds_machine`` (a second PC);
+    otherwise it replaces the office's machines, which an office that has a live machine
+    must ask for with ``replace`` (a lost or replaced PC: it is cut off).
     """
+    if adds_machine and replace:
+        raise OfficeError("invalid_code_kind", "A code either replaces or adds a machine.")
+    if not adds_machine and not replace and live_machines(session, office_id):
+        raise OfficeError(
+            "office_enrolled",
+            f"Office {office_id} already has a live PC: use --replace to cut it off for a "
+            "new one (a lost or replaced PC), or --add-machine for a second PC.",
+        )
+    unused = session.scalars(
+        select(EnrolmentCode).where(
+            EnrolmentCode.office_id == office_id,
+            EnrolmentCode.used_at.is_(None),
+            EnrolmentCode.expires_at > now,
+        )
+    )
+    for earlier in unused:
+        earlier.expires_at = now
     code = new_code()
     session.add(
         EnrolmentCode(
@@ -88,7 +111,8 @@ def enrol(
 ) -> tuple[OfficeMachine, str]:
     """Exchange a code for a new machine of the office and its secret token.
 
-    Unless the code adds a machine, the office's other machines are revoked. ``local_id``
+    Unless the code adds a machine, the office's other machines are revoked, replaced by
+    the new one (``replaced_by``). ``local_id``
     is the id the office's database already gives its records; no other office may have it.
     """
     refused = OfficeError("enrolment_refused", "This enrolment code is unknown, used or expired.")
@@ -104,12 +128,14 @@ def enrol(
             raise OfficeError("enrolment_refused", "Another office already has this identity.")
         office.local_id = local_id
     entry.used_at = now
+    added_id = uuid.uuid4()
     if not entry.adds_machine:
         for live in live_machines(session, office.id):
             live.revoked_at = now
+            live.replaced_by = added_id
     token = secrets.token_urlsafe(32)
     added = OfficeMachine(
-        id=uuid.uuid4(),
+        id=added_id,
         office_id=office.id,
         token_hash=token_hash(token),
         name=machine[:200],
@@ -139,6 +165,12 @@ def authenticate(session: Session, token: str) -> OfficeMachine:
     ).one_or_none()
     if machine is None:
         raise OfficeError("unauthorized", "A valid office token is needed.")
+    if machine.revoked_at is not None and machine.replaced_by is not None:
+        raise OfficeError(
+            "machine_replaced",
+            f"This PC was replaced by another PC of the office on "
+            f"{machine.revoked_at.date().isoformat()}: ask the regional administrator.",
+        )
     if machine.revoked_at is not None:
         raise OfficeError("machine_revoked", "This PC's access has been revoked.")
     office = session.get(Office, machine.office_id)
@@ -161,6 +193,36 @@ def get_office(session: Session, office_id: uuid.UUID) -> Office:
     if office is None:
         raise OfficeError("unknown_office", f"No office {office_id}.")
     return office
+
+
+def list_machines(session: Session, office_id: uuid.UUID) -> list[dict[str, Any]]:
+    """``baom-regional office machines``: every machine of an office, live or not, oldest
+    first, with when and by which machine (and its name) a replaced one was replaced."""
+    get_office(session, office_id)
+    machines = list(
+        session.scalars(
+            select(OfficeMachine)
+            .where(OfficeMachine.office_id == office_id)
+            .order_by(OfficeMachine.enrolled_at, OfficeMachine.id)
+        )
+    )
+    names = {machine.id: machine.name for machine in machines}
+
+    def moment(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return [
+        {
+            "machine_id": str(machine.id),
+            "name": machine.name,
+            "enrolled_at": moment(machine.enrolled_at),
+            "last_sync": moment(machine.last_sync),
+            "revoked_at": moment(machine.revoked_at),
+            "replaced_by": str(machine.replaced_by) if machine.replaced_by else None,
+            "replaced_by_name": names.get(machine.replaced_by) if machine.replaced_by else None,
+        }
+        for machine in machines
+    ]
 
 
 @dataclass(frozen=True)

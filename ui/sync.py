@@ -10,6 +10,7 @@ every ``tick_ms`` whether a round is due (:mod:`kiosk.sync.schedule`); "Sync now
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,6 +47,13 @@ def _last_success(moment: str, pending: int, tr: Translator, zone: str, now: dat
     return tr("desk.sync_last_success_on", day=local.strftime("%d/%m"), time=time, pending=pending)
 
 
+def _replaced_on(error: str) -> str:
+    """The day a replaced PC was replaced, as the client's message names it (``YYYY-MM-DD``),
+    written ``DD/MM/YYYY``; ``?`` when it does not say."""
+    found = re.search(r"(\d{4})-(\d{2})-(\d{2})", error)
+    return f"{found[3]}/{found[2]}/{found[1]}" if found else "?"
+
+
 def status_text(
     status: dict[str, Any],
     tr: Translator,
@@ -59,6 +67,8 @@ def status_text(
         return tr("desk.sync_not_enrolled")
     if status.get("error_kind") == "revoked":
         return tr("desk.sync_revoked")
+    if status.get("error_kind") == "replaced":
+        return tr("desk.sync_replaced", date=_replaced_on(status.get("last_error", "")))
     parts = []
     if status.get("last_error"):
         parts.append(tr(ERROR_KEYS.get(status.get("error_kind", ""), "desk.sync_error_other")))

@@ -1,7 +1,8 @@
 """The HTTP side of sync: enrol, push and pull against the regional server (``wire``).
 
 Every failure becomes a :class:`SyncError` whose ``kind`` says what the office can do:
-``revoked`` and ``unauthorized`` need the regional administrator; ``unavailable`` (server
+``revoked``, ``replaced`` (another PC of the office took this one's place) and
+``unauthorized`` need the regional administrator; ``unavailable`` (server
 errors, maintenance, timeouts, refused or reset connections) is retried later by itself;
 ``protocol`` means the two sides do not understand each other (an update is needed).
 """
@@ -9,6 +10,7 @@ errors, maintenance, timeouts, refused or reset connections) is retried later by
 from __future__ import annotations
 
 import platform
+import re
 import ssl
 import uuid
 from datetime import timedelta
@@ -23,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from kiosk.sync import wire
 from kiosk.sync.errors import (
     REVOKED_MESSAGE,
+    MachineReplaced,
     OfficeRevoked,
     ProtocolError,
     ServerUnavailable,
@@ -53,11 +56,24 @@ def _error_body(response: httpx.Response) -> wire.ErrorBody | None:
         return None
 
 
+def _replaced(body: wire.ErrorBody) -> MachineReplaced:
+    """``machine_replaced``: the date the server names (``YYYY-MM-DD``), kept in the message
+    for the desk to say."""
+    found = re.search(r"\d{4}-\d{2}-\d{2}", body.message)
+    on = f" on {found.group()}" if found else ""
+    return MachineReplaced(
+        f"this PC was replaced by another PC of the office{on}: it no longer syncs; "
+        "ask the regional administrator"
+    )
+
+
 def _refusal(response: httpx.Response) -> SyncError:
     body = _error_body(response)
     said = f": {body.message}" if body is not None and body.message else ""
     if response.status_code == 401 and body is not None and body.error == "office_revoked":
         return OfficeRevoked(REVOKED_MESSAGE)
+    if response.status_code == 401 and body is not None and body.error == "machine_replaced":
+        return _replaced(body)
     if response.status_code >= 500:
         if response.status_code == 503:
             message = "the regional server is under maintenance"

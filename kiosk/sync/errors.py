@@ -31,6 +31,13 @@ class OfficeRevoked(SyncError):
     kind = "revoked"
 
 
+class MachineReplaced(SyncError):
+    """The region replaced this PC by another PC of the office (HTTP 401
+    ``machine_replaced``): it no longer syncs, and retrying will not change that."""
+
+    kind = "replaced"
+
+
 class Unauthorized(SyncError):
     """The server refused the office's token or enrolment code."""
 

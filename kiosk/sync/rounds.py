@@ -28,7 +28,7 @@ from kiosk.statistics import make_closed_months
 from kiosk.sync import schedule, wire
 from kiosk.sync.apply import apply_page
 from kiosk.sync.client import RegionalClient
-from kiosk.sync.errors import NotEnrolled, ProtocolError, SyncError
+from kiosk.sync.errors import MachineReplaced, NotEnrolled, ProtocolError, SyncError
 from kiosk.sync.push import PushReport, push
 from kiosk.sync.state import state_of
 
@@ -226,9 +226,10 @@ def sync_round(
 
 
 def due(store: Store, now: datetime | None = None) -> bool:
-    """Whether the scheduled round is due (an office not enrolled is never due)."""
+    """Whether the scheduled round is due (an office not enrolled, or whose PC the region
+    replaced by another, is never due: only "Sync now" tries again)."""
     with store.session() as session:
         state = state_of(session)
-        if not state.token:
+        if not state.token or state.last_error_kind == MachineReplaced.kind:
             return False
         return schedule.is_due(state.next_attempt_at, now or utcnow())

@@ -87,7 +87,16 @@ def _synced_office(folder: Path, server: regional.Server, persons: int) -> tuple
 
 def _new_code(server: regional.Server, office_id: str) -> str:
     done = subprocess.run(
-        [*regional.command(), "office", "code", office_id, "--db", server.db_url, "--json"],
+        [
+            *regional.command(),
+            "office",
+            "code",
+            office_id,
+            "--replace",
+            "--db",
+            server.db_url,
+            "--json",
+        ],
         capture_output=True,
         text=True,
         check=True,

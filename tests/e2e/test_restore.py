@@ -224,7 +224,7 @@ def _regional(server: regional.Server, *args: str) -> Any:
 
 
 def _new_code(server: regional.Server, office_id: str) -> str:
-    return str(_regional(server, "office", "code", office_id)["enrolment_code"])
+    return str(_regional(server, "office", "code", office_id, "--replace")["enrolment_code"])
 
 
 def restore(

@@ -237,7 +237,7 @@ def test_re_enrolment_replaces_the_secret(client: TestClient, db_url: str, clock
     engine = make_engine(db_url)
     try:
         with session_factory(engine)() as session, session.begin():
-            fresh = issue_code(session, uuid.UUID(office.office_id), clock())
+            fresh = issue_code(session, uuid.UUID(office.office_id), clock(), replace=True)
     finally:
         engine.dispose()
     answer = client.post("/api/v1/enrol", json={"code": fresh, "machine": "new PC"})

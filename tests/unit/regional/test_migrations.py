@@ -97,3 +97,27 @@ def test_an_office_token_moves_to_its_machine_and_back(
     assert [tuple(row) for row in again] == [tuple(machine)]
     engine.dispose()
     assert push(client, office, envelope("person", record(office.office_id))) == ["accepted"]
+
+
+def test_the_replaced_by_column_comes_and_goes(
+    client: TestClient, db_url: str, clock: Clock
+) -> None:
+    office = enrolled(client, db_url, "BAOM Agadir", clock())
+    client.app.state.regional.close()  # type: ignore[attr-defined]
+    engine = make_engine(db_url)
+    office_id = uuid.UUID(office.office_id)
+    key = {"id": office_id.hex if db_url.startswith("sqlite") else office_id}
+    select_machine = text(
+        "SELECT token_hash, replaced_by FROM office_machine WHERE office_id = :id"
+    )
+    with engine.connect() as connection:
+        before = connection.execute(select_machine, key).one()
+    downgrade(engine, "0005")
+    with engine.connect() as connection:
+        columns = {column["name"] for column in inspect(connection).get_columns("office_machine")}
+        assert "replaced_by" not in columns and "revoked_at" in columns
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert tuple(connection.execute(select_machine, key).one()) == tuple(before)
+    assert current_revision(engine) == head_revision() == "0006"
+    engine.dispose()

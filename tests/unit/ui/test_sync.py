@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from pytestqt.qtbot import QtBot
 
+from db.sync import SyncState
 from kiosk.i18n import Catalog
 from kiosk.office import OfficeContext
-from kiosk.sync import rounds
+from kiosk.sync import rounds, state
 from tests.helpers import regional
 from ui.sync import SyncRunner, status_text
 
@@ -25,6 +27,8 @@ STRINGS = {
     "desk.sync_quarantined": "{count} refused (see a supervisor)",
     "desk.sync_error_unavailable": "Regional server out of reach: retrying by itself",
     "desk.sync_error_other": "Sync failed",
+    "desk.sync_replaced": "This PC was replaced by another PC of the office on {date}: it no "
+    "longer syncs. Ask the regional administrator.",
 }
 TR = Catalog({"fr": STRINGS}).translator("fr")
 NOW = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)  # 21:00 in Morocco
@@ -42,6 +46,15 @@ def test_the_status_text_says_what_matters_in_plain_words() -> None:
     assert status_text({"enrolled": False}, TR) == "Not connected to the region"
     revoked = {"enrolled": True, "error_kind": "revoked", "last_error": "…", "pending": 3}
     assert "revoked by the region" in status_text(revoked, TR)
+    replaced = {
+        **FAILING,
+        "error_kind": "replaced",
+        "last_error": "this PC was replaced by another PC of the office on 2026-12-05: …",
+    }
+    assert status_text(replaced, TR) == (
+        "This PC was replaced by another PC of the office on 05/12/2026: it no longer syncs. "
+        "Ask the regional administrator."
+    )
     never = {"enrolled": True, "last_success": None, "pending": 4, "quarantined": 0}
     assert status_text(never, TR) == "Never synced · 4 waiting"
     synced = {**FAILING, "last_error": "", "error_kind": "", "quarantined": 0}
@@ -65,6 +78,7 @@ def test_every_status_reads_in_the_four_languages(office: OfficeContext, languag
         {**FAILING, "last_error": "", "error_kind": ""},
         {**FAILING, "last_success": "2026-11-27T09:30:00+00:00"},
         {**FAILING, "error_kind": "revoked"},
+        {**FAILING, "error_kind": "replaced", "last_error": "replaced … on 2026-12-05: …"},
         {**FAILING, "error_kind": "error"},
     ]
     texts = [status_text(status, tr, now=NOW) for status in statuses]
@@ -103,3 +117,22 @@ def test_sync_now_runs_a_round_off_the_gui_thread_and_tells_the_status(
         runner.request_sync_soon()  # the server is gone now
     assert failed.args[0]["error_kind"] == "unavailable"
     assert "out of reach" in status_text(failed.args[0], TR)
+
+
+def test_a_replaced_pc_is_not_retried(office: OfficeContext) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        body = {"error": "machine_replaced", "message": "This PC was replaced … on 2026-12-05."}
+        return httpx.Response(401, json=body)
+
+    def enrolled(sync: SyncState) -> None:
+        sync.server_url, sync.token = "http://region.test", "old token"
+
+    rounds._update_state(office.store, enrolled)
+    result = rounds.sync_round(
+        office.store, office.office_id, transport=httpx.MockTransport(refuse)
+    )
+    assert (result.ok, result.error_kind) == (False, "replaced")
+    assert "2026-12-05" in result.error
+    assert not rounds.due(office.store, datetime.now(UTC) + timedelta(days=30))
+    status = state.status(office.store)
+    assert "05/12/2026" in status_text(status, office.catalog.translator("fr"))
