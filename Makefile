@@ -30,7 +30,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 
 # Qt's X11 plugin needs two libraries that a desktop Debian or Ubuntu may lack
-# (PLATFORM-NOTES.md); only asked for where there is a screen to open windows on.
+# (measured on a fresh Debian 12); only asked for where there is a screen to open windows on.
 # The waiting-room chime and voice (QtMultimedia, QtTextToSpeech) need the PulseAudio client
 # library and a speech-dispatcher voice: installed where apt-get can run (as root, or with a
 # sudo that asks no password), skipped quietly elsewhere (the display is then visual only).
