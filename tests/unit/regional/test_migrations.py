@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 
 from regional.database import (
     alembic_config,
@@ -19,7 +19,7 @@ from regional.database import (
     upgrade,
 )
 from regional.models import Base
-from tests.unit.regional.factories import Clock, enrolled, envelope, push, record
+from tests.unit.regional.factories import Clock, Enrolled, enrolled, envelope, push, record
 
 
 def test_one_head_named_like_the_files(db_url: str) -> None:
@@ -44,15 +44,23 @@ def test_downgrade_and_upgrade_with_data(client: TestClient, db_url: str, clock:
     engine.dispose()
 
 
+def _enrolled_office(
+    client: TestClient, db_url: str, clock: Clock
+) -> tuple[Enrolled, Engine, dict[str, object]]:
+    """An enrolled office, an engine on the database (the app's connections closed), and
+    the bind parameters that find its rows by ``:id``."""
+    office = enrolled(client, db_url, "BAOM Agadir", clock())
+    client.app.state.regional.close()  # type: ignore[attr-defined]
+    office_id = uuid.UUID(office.office_id)
+    key = {"id": office_id.hex if db_url.startswith("sqlite") else office_id}
+    return office, make_engine(db_url), key
+
+
 def test_the_bundle_secret_column_comes_and_goes_with_data(
     client: TestClient, db_url: str, clock: Clock
 ) -> None:
-    office = enrolled(client, db_url, "BAOM Agadir", clock())
-    client.app.state.regional.close()  # type: ignore[attr-defined]
-    engine = make_engine(db_url)
-    office_id = uuid.UUID(office.office_id)
+    office, engine, key = _enrolled_office(client, db_url, clock)
     select_secret = text("SELECT bundle_secret FROM office_machine WHERE office_id = :id")
-    key = {"id": office_id.hex if db_url.startswith("sqlite") else office_id}
     with engine.connect() as connection:
         assert connection.execute(select_secret, key).scalar() is not None
     downgrade(engine, "0001")
@@ -73,11 +81,7 @@ def test_the_bundle_secret_column_comes_and_goes_with_data(
 def test_an_office_token_moves_to_its_machine_and_back(
     client: TestClient, db_url: str, clock: Clock
 ) -> None:
-    office = enrolled(client, db_url, "BAOM Agadir", clock())
-    client.app.state.regional.close()  # type: ignore[attr-defined]
-    engine = make_engine(db_url)
-    office_id = uuid.UUID(office.office_id)
-    key = {"id": office_id.hex if db_url.startswith("sqlite") else office_id}
+    office, engine, key = _enrolled_office(client, db_url, clock)
     columns = "token_hash, bundle_secret, enrolled_at"
     with engine.connect() as connection:
         machine = connection.execute(
@@ -102,11 +106,7 @@ def test_an_office_token_moves_to_its_machine_and_back(
 def test_the_replaced_by_column_comes_and_goes(
     client: TestClient, db_url: str, clock: Clock
 ) -> None:
-    office = enrolled(client, db_url, "BAOM Agadir", clock())
-    client.app.state.regional.close()  # type: ignore[attr-defined]
-    engine = make_engine(db_url)
-    office_id = uuid.UUID(office.office_id)
-    key = {"id": office_id.hex if db_url.startswith("sqlite") else office_id}
+    _office, engine, key = _enrolled_office(client, db_url, clock)
     select_machine = text(
         "SELECT token_hash, replaced_by FROM office_machine WHERE office_id = :id"
     )
