@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import (
     HTTPAuthorizationCredentials,
     HTTPBasic,
     HTTPBasicCredentials,
     HTTPBearer,
 )
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from db.privacy import token_hash
 from kiosk.sync.wire import (
@@ -29,7 +32,7 @@ from kiosk.sync.wire import (
 )
 from regional import changes, push
 from regional.bundle_keys import remember
-from regional.models import Office, ReceivedEnvelope
+from regional.models import Office, OfficeMachine, ReceivedEnvelope
 from regional.offices import OfficeError, authenticate, enrol, live_machines
 from regional.payloads import MAX_INT, storable
 from regional.region_accounts import AccountRefused, login
@@ -42,6 +45,8 @@ _basic = HTTPBasic(realm="baom-regional", auto_error=False)
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (401, 404, 422, 429, 503)
 }
+SYNC_NOTED_EVERY = timedelta(minutes=1)
+"""How often a PC's last sync time is written (every request would take the write lock)."""
 BODY_ERRORS = {**ERRORS, 413: {"model": ErrorBody, "description": "The body is over the limit"}}
 
 
@@ -77,25 +82,36 @@ def runtime(request: Request) -> Runtime:
     return found
 
 
+def _machine(session: Session, token: str) -> OfficeMachine:
+    """The live PC whose token this is, or a 401 :class:`ApiError`."""
+    try:
+        return authenticate(session, token)
+    except OfficeError as refusal:
+        raise ApiError(401, refusal.code, str(refusal)) from None
+
+
 def office_id(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> uuid.UUID:
     """The authenticated office (401 for a missing, unknown or revoked token).
 
-    Seeing the token, the server also notes when the PC synced, and learns its bundle
-    secret if it does not hold it (enrolled before bundle format 2, or a replaced key file).
+    The token is checked in a reading transaction. About once every ``SYNC_NOTED_EVERY``
+    per PC the server also notes when it synced, and learns its bundle secret if it does
+    not hold it (enrolled before bundle format 2, or a replaced key file).
     """
     if credentials is None or not credentials.credentials:
         raise ApiError(401, "unauthorized", "A valid office token is needed.")
-    server = runtime(request)
+    server, token, now = runtime(request), credentials.credentials, runtime(request).now()
+    with server.reader() as session, session.begin():
+        machine = _machine(session, token)
+        if machine.last_sync is not None and now - machine.last_sync < SYNC_NOTED_EVERY:
+            return machine.office_id
     with server.factory() as session, session.begin():
-        try:
-            machine = authenticate(session, credentials.credentials)
-        except OfficeError as refusal:
-            raise ApiError(401, refusal.code, str(refusal)) from None
-        machine.last_sync = server.now()
-        remember(machine, credentials.credentials, server.bundle_keys)
+        machine = _machine(session, token)
+        machine.last_sync = now
+        session.execute(update(Office).where(Office.id == machine.office_id).values(last_sync=now))
+        remember(machine, token, server.bundle_keys)
         return machine.office_id
 
 
@@ -112,8 +128,9 @@ Origin = Annotated[str | None, Depends(origin)]
 
 
 @router.get(f"{API_PREFIX}/health", responses=ERRORS)
-def health() -> Health:
-    """200 when the server is up (503 in maintenance)."""
+async def health() -> Health:
+    """200 when the server is up (503 in maintenance); answered on the event loop, never
+    queued behind the database work of the thread pool."""
     return Health(status="ok")
 
 
@@ -138,11 +155,43 @@ def enrol_office(body: EnrolRequest, server: Server, request: Request) -> EnrolR
         return EnrolResponse(office_id=machine.office_id, name=name, token=token, joins=joins)
 
 
-@router.post(f"{API_PREFIX}/push", responses=BODY_ERRORS)
-def push_envelopes(body: PushRequest, server: Server, office: OfficeId, pc: Origin) -> PushResponse:
-    """Store a batch of envelopes; one verdict per envelope, in the same order."""
+PUSH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}},
+    }
+}
+"""The push's body as the schema documents it (the route reads it itself, see below)."""
+
+
+@router.post(f"{API_PREFIX}/push", responses=BODY_ERRORS, openapi_extra=PUSH_BODY)
+async def push_envelopes(
+    request: Request, server: Server, office: OfficeId, pc: Origin
+) -> PushResponse:
+    """Store a batch of envelopes (a :class:`PushRequest`); one verdict per envelope, in order.
+
+    The token is checked before the body is read. The body (at most ``MAX_PUSH_BYTES``) is
+    gathered into one buffer, then parsed and stored in a worker thread, so that a large push
+    never holds the event loop and its parsed copy replaces the buffer.
+    """
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+    return await run_in_threadpool(_store_push, server, office, pc, body)
+
+
+def _store_push(
+    server: Runtime, office: uuid.UUID, pc: str | None, body: bytearray
+) -> PushResponse:
     try:
-        results = push.push(server.factory, office, body.envelopes, server.now, pc)
+        envelopes = PushRequest.model_validate_json(body).envelopes
+    except ValidationError as error:
+        problems = [{**problem, "loc": ("body", *problem["loc"])} for problem in error.errors()]
+        raise RequestValidationError(problems) from None
+    finally:
+        body.clear()
+    try:
+        results = push.push(server.factory, office, envelopes, server.now, pc)
     except push.PushBusy as busy:
         raise ApiError(503, "unavailable", str(busy)) from None
     except push.Unstorable as refusal:
@@ -159,16 +208,14 @@ def pull_changes(
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = changes.DEFAULT_PULL_PAGE,
 ) -> PullResponse:
     """The changes after ``after`` visible to this office, oldest first."""
-    with server.factory() as session, session.begin():
-        page = changes.pull(session, office, after, limit, pc)
-        session.execute(update(Office).where(Office.id == office).values(last_sync=server.now()))
-    return page
+    with server.reader() as session, session.begin():
+        return changes.pull(session, office, after, limit, pc)
 
 
 @router.get(f"{API_PREFIX}/envelopes/{{envelope_id}}", responses=ERRORS)
 def envelope_status(envelope_id: uuid.UUID, server: Server, office: OfficeId) -> EnvelopeStatus:
     """What the server holds of one of this office's envelopes (404 for any other)."""
-    with server.factory() as session:
+    with server.reader() as session, session.begin():
         row = session.scalars(
             select(ReceivedEnvelope).where(
                 ReceivedEnvelope.id == envelope_id, ReceivedEnvelope.office_id == office
@@ -212,8 +259,7 @@ def statistics(
     server: Server, month: Annotated[str | None, Query(pattern=MONTH.pattern)] = None
 ) -> dict[str, Any]:
     """The published statistics of a closed month, for region staff (small counts hidden)."""
-    with server.factory() as session, session.begin():
-        try:
-            return regional_stats(session, month, server.now())
-        except NotPublished as refusal:
-            raise ApiError(404, "not_published", str(refusal)) from None
+    try:
+        return regional_stats(server.reader, server.factory, month, server.now())
+    except NotPublished as refusal:
+        raise ApiError(404, "not_published", str(refusal)) from None

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,7 +23,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kiosk.sync.wire import ErrorBody
+from kiosk.sync.wire import ErrorBody, PushRequest
 from regional import page_html
 from regional.api import ApiError
 from regional.api import router as api_router
@@ -135,6 +137,18 @@ class PageHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def _schema(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's OpenAPI schema, with the push's body model: the push route reads its body
+    itself (``regional.api.push_envelopes``), so FastAPI does not know it."""
+    if app.openapi_schema is None:
+        schema = FastAPI.openapi(app)
+        model = PushRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema["components"]["schemas"]
+        components.update(model.pop("$defs", {}))
+        components["PushRequest"] = model
+    return app.openapi_schema or {}
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The application for ``settings`` (the schema must already be at its head)."""
 
@@ -152,6 +166,12 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.regional = Runtime(settings)
+    app.openapi = lambda: _schema(app)  # type: ignore[method-assign]
+
+    async def live_token(token: str) -> bool:
+        """Whether ``token`` is a live PC's (read in a worker thread)."""
+        return await run_in_threadpool(app.state.regional.is_live_token, token)
+
     app.include_router(api_router)
     app.include_router(page_router)
     app.add_exception_handler(ApiError, _on_api_error)
@@ -161,6 +181,11 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.add_middleware(Maintenance, settings=settings)
     # Added late, so outer: an over-long body never reaches the other middleware.
-    app.add_middleware(BodyLimitMiddleware, limits=settings.body_limits, refuse=_too_large)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limits=settings.body_limits,
+        refuse=_too_large,
+        live_token=live_token,
+    )
     app.add_middleware(PageHeaders)  # outside even the body limit: its 413 gets them too
     return app

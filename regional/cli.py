@@ -26,7 +26,7 @@ from regional import accounts, bundle, offices, privacy_migrate, region_accounts
 from regional.bundle_keys import KeyFile
 from regional.clock import utcnow
 from regional.config import Settings
-from regional.database import make_engine, session_factory, upgrade_if_behind
+from regional.database import make_engine, reader_factory, session_factory, upgrade_if_behind
 from regional.directory import import_directory
 from regional.push import Unstorable
 from regional.stats import regional_stats
@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8800)
     serve.add_argument("--certfile")
     serve.add_argument("--keyfile")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (they share the database: use PostgreSQL for more than one)",
+    )
     serve.add_argument(
         "--forwarded-allow-ips",
         metavar="IPS",
@@ -250,18 +256,17 @@ def _user(args: argparse.Namespace, factory: Any) -> None:
             raise CommandError(str(refusal)) from None
 
 
-def _stats(args: argparse.Namespace, factory: Any) -> None:
+def _stats(args: argparse.Namespace, factory: Any, reader: Any) -> None:
     if not args.user:
         raise CommandError("stats needs --user NAME, a region account (see: user add)")
     try:
         region_accounts.login(factory, args.user, _password(confirm=False), utcnow())
     except region_accounts.AccountRefused as refusal:
         raise CommandError(str(refusal)) from None
-    with factory() as session, session.begin():
-        try:
-            data = regional_stats(session, args.month, utcnow())
-        except ValueError as error:  # NotPublished too
-            raise CommandError(str(error)) from None
+    try:
+        data = regional_stats(reader, factory, args.month, utcnow())
+    except ValueError as error:  # NotPublished too
+        raise CommandError(str(error)) from None
     _print(args, data, json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -285,7 +290,9 @@ def _run(args: argparse.Namespace) -> None:
 
         if bool(args.certfile) != bool(args.keyfile):
             raise CommandError("--certfile and --keyfile go together.")
-        serve(settings, args.host, args.port, args.certfile, args.keyfile)
+        if args.workers < 1:
+            raise CommandError("--workers must be 1 or more.")
+        serve(settings, args.host, args.port, args.certfile, args.keyfile, args.workers)
         return
     engine = make_engine(settings.db_url)
     try:
@@ -308,7 +315,7 @@ def _run(args: argparse.Namespace) -> None:
             migrated = privacy_migrate.migrate(factory)
             _print(args, migrated.as_json(), migrated.as_text())
         else:
-            _stats(args, factory)
+            _stats(args, factory, reader_factory(engine))
     finally:
         engine.dispose()
 

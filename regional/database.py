@@ -1,8 +1,10 @@
 """Engines, sessions and schema migrations of the regional database (SQLite or PostgreSQL).
 
 Migrations are Alembic scripts shipped in ``regional/migrations``, run programmatically (no
-alembic.ini). On SQLite every transaction starts with ``BEGIN IMMEDIATE`` so that concurrent
-writers wait for each other instead of failing half-way.
+alembic.ini). On SQLite a writing transaction starts with ``BEGIN IMMEDIATE`` so that
+concurrent writers wait for each other instead of failing half-way; a reading one (a session
+of :func:`reader_factory`) starts ``DEFERRED``, so that under WAL it runs beside a writer
+instead of waiting for the write lock. On PostgreSQL a reading transaction is read-only.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 
 _MIGRATION_LOCK = 7_245_101  # a PostgreSQL advisory lock id: one migrator at a time
 SEQUENCE_LOCK = 7_245_102  # held while appending to the change sequence (see changes.py)
+_READING = "baom_reading"  # the execution option of reading sessions
 
 
 def make_engine(url: str) -> Engine:
@@ -36,15 +39,26 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            reading = connection.get_execution_options().get(_READING, False)
+            connection.exec_driver_sql(f"PRAGMA query_only = {int(reading)}")
+            connection.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded values after commit (they are handed to templates)."""
+    """Sessions that write and keep loaded values after commit (they go to templates)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def reader_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read: they never take SQLite's write lock, and either database
+    refuses a write in them."""
+    options: dict[str, Any] = {_READING: True}
+    if is_postgresql(engine):
+        options["postgresql_readonly"] = True
+    return sessionmaker(engine.execution_options(**options), expire_on_commit=False)
 
 
 def is_postgresql(engine: Engine) -> bool:

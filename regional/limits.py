@@ -2,19 +2,21 @@
 
 A ``Content-Length`` above the route's limit is refused at once, before the application
 runs; a body without one (chunked) is counted as it arrives and refused as soon as it
-passes the limit. Either way nothing of it reaches a route, so nothing is stored.
+passes the limit. Either way nothing of it reaches a route, so nothing is stored. Only a
+push whose bearer token is a live PC's gets the push's limit, decided from the header
+before any of the body is read: a stranger's push gets the small limit of the other routes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kiosk.sync.wire import API_PREFIX, MAX_PAYLOAD_CHARS, MAX_PUSH_BATCH, MAX_SEALED_CHARS
+from kiosk.sync.wire import API_PREFIX, MAX_PUSH_BYTES
 
 PUSH_PATH = f"{API_PREFIX}/push"
 PAGE_PREFIX = "/r/"
@@ -22,16 +24,8 @@ FORM_MAX_BYTES = 8_000
 """The partner page's form: a few short fields."""
 OTHER_MAX_BYTES = 64 * 1024
 """Every other route: enrolment takes a few hundred bytes, the rest take no body."""
-PAYLOAD_CHAR_MAX_BYTES = 4
-"""A payload is JSON text (``json.dumps``), so it holds no raw control character; in the
-push body a quote or backslash takes 2 bytes and any other character its UTF-8 bytes."""
-ENVELOPE_MAX_BYTES = 1_024
-"""An envelope's fields but its payload (keys, ids, type, hash, versions, time): ~400."""
-PUSH_MAX_BYTES = MAX_PUSH_BATCH * (
-    MAX_PAYLOAD_CHARS * PAYLOAD_CHAR_MAX_BYTES + MAX_SEALED_CHARS + ENVELOPE_MAX_BYTES
-)
-"""A push of ``MAX_PUSH_BATCH`` envelopes with clear parts of ``MAX_PAYLOAD_CHARS`` and sealed
-copies of ``MAX_SEALED_CHARS`` (base64: one byte each): 203 MiB."""
+PUSH_MAX_BYTES = MAX_PUSH_BYTES
+"""A push: what the office's client sends at most in one request (``kiosk.sync.push``)."""
 
 
 @dataclass(frozen=True)
@@ -42,12 +36,12 @@ class BodyLimits:
     push: int = PUSH_MAX_BYTES
     other: int = OTHER_MAX_BYTES
 
-    def for_request(self, path: str, with_token: bool) -> int:
-        """The limit of the route at ``path``; a push without a bearer token (which will be
-        refused) gets the small limit of the other routes, not the push's."""
+    def for_request(self, path: str, live_office: bool) -> int:
+        """The limit of the route at ``path``; a push without a live PC's token (which will
+        be refused) gets the small limit of the other routes, not the push's."""
         if path.startswith(PAGE_PREFIX):
             return self.form
-        return self.push if path == PUSH_PATH and with_token else self.other
+        return self.push if path == PUSH_PATH and live_office else self.other
 
 
 class BodyTooLarge(HTTPException):
@@ -59,6 +53,8 @@ class BodyTooLarge(HTTPException):
 
 
 Refusal = Callable[[str, BodyTooLarge], Response]
+LiveToken = Callable[[str], Awaitable[bool]]
+"""Whether a bearer token is a live PC's (a quick read of the database)."""
 
 
 class BodyLimitMiddleware:
@@ -69,17 +65,27 @@ class BodyLimitMiddleware:
     this middleware answers it when nothing else did.
     """
 
-    def __init__(self, app: ASGIApp, limits: BodyLimits, refuse: Refusal) -> None:
+    def __init__(
+        self, app: ASGIApp, limits: BodyLimits, refuse: Refusal, live_token: LiveToken
+    ) -> None:
         self.app = app
         self.limits = limits
         self.refuse = refuse
+        self.live_token = live_token
+
+    async def _live_office(self, scope: Scope) -> bool:
+        """Whether the request is a push with a live PC's bearer token."""
+        if scope["path"] != PUSH_PATH:
+            return False
+        token = _bearer_token(scope)
+        return bool(token) and await self.live_token(token)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        limit = self.limits.for_request(path, _has_bearer_token(scope))
+        limit = self.limits.for_request(path, await self._live_office(scope))
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             await self.refuse(path, BodyTooLarge(limit))(scope, receive, send)
@@ -109,13 +115,15 @@ class BodyLimitMiddleware:
             await self.refuse(path, error)(scope, receive, send)
 
 
-def _has_bearer_token(scope: Scope) -> bool:
-    """Whether the request carries ``Authorization: Bearer <something>``."""
-    for name, value in scope["headers"]:
+def _bearer_token(scope: Scope) -> str:
+    """The token of ``Authorization: Bearer <token>`` ("" without one)."""
+    header: bytes
+    for name, header in scope["headers"]:
         if name == b"authorization":
-            scheme, _, token = value.partition(b" ")
-            return scheme.lower() == b"bearer" and bool(token.strip())
-    return False
+            scheme, _, token = header.partition(b" ")
+            if scheme.lower() == b"bearer":
+                return token.strip().decode("latin-1")
+    return ""
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -10,7 +10,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, MetaData, String, Text, Uuid
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Double,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    Uuid,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -228,3 +238,20 @@ class RegionAccount(Base):
     created_at: Mapped[datetime]
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class RateBucket(Base):
+    """One client's token bucket of a rate limit (``regional.ratelimit``), shared by every
+    server process.
+
+    ``tokens`` were left at ``at`` (seconds since the epoch); ``allowed`` says whether the
+    client's latest request was let through. A bucket untouched for a while is full again,
+    and deleted.
+    """
+
+    __tablename__ = "rate_bucket"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Double)
+    at: Mapped[float] = mapped_column(Double, index=True)
+    allowed: Mapped[bool]

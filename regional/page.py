@@ -68,7 +68,7 @@ def _facts(view: ReferralView, office: Office | None, lang: str) -> dict[str, st
 def _show(
     runtime: Runtime, token: str, lang: str, error: str = "", status: int = 200
 ) -> HTMLResponse:
-    with runtime.factory() as session:
+    with runtime.reader() as session, session.begin():
         view = find_referral(session, token, runtime.now())
         if view is None:
             return _not_found()
@@ -135,7 +135,7 @@ def _submit(runtime: Runtime, token: str, form: dict[str, str], lang: str) -> HT
 @router.post("/r/{token}", response_class=HTMLResponse)
 async def referral_report(request: Request, token: str, lang: str = "fr") -> HTMLResponse:
     """Take the partner's report (form-encoded: outcome, provided, outcome_date, reason)."""
-    limited = _limited(request)
+    limited = await run_in_threadpool(_limited, request)
     if limited is not None:
         return limited
     try:

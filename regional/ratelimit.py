@@ -1,41 +1,65 @@
-"""A small in-process token bucket per client address (for the public referral page)."""
+"""Rate limits per client, counted in the database so that every server process shares them.
+
+Each client of a limit has a token bucket (:class:`~regional.models.RateBucket`): ``rate``
+requests per ``per`` seconds, with bursts up to ``rate``. One statement takes a token, so two
+processes (or threads) counting the same client cannot both spend its last token.
+"""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, case, delete, literal
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from regional.clock import Clock
+from regional.models import RateBucket
+
+KEY_CHARS = 200
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _least(first: ColumnElement[float], second: ColumnElement[float]) -> ColumnElement[float]:
+    """The smaller of two numbers, in SQL that SQLite and PostgreSQL both understand."""
+    return case((first < second, first), else_=second)
 
 
 class RateLimiter:
     """``rate`` requests per ``per`` seconds per key, with bursts up to ``rate``."""
 
     def __init__(
-        self, rate: int, per: float = 60.0, clock: Callable[[], float] = time.monotonic
+        self, factory: sessionmaker[Session], clock: Clock, rate: int, per: float = 60.0
     ) -> None:
+        self.factory = factory
+        self.clock = clock
         self.capacity = float(rate)
         self.refill = rate / per
-        self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
+        self.per = per
 
     def allow(self, key: str) -> bool:
-        """Take one token for ``key``; False when its bucket is empty."""
-        now = self.clock()
-        with self._lock:
-            tokens, last = self._buckets.get(key, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.refill)
-            allowed = tokens >= 1.0
-            self._buckets[key] = (tokens - 1.0 if allowed else tokens, now)
-            if len(self._buckets) > 50_000:
-                self._forget_full(now)
-            return allowed
-
-    def _forget_full(self, now: float) -> None:
-        full = [
-            key
-            for key, (tokens, last) in self._buckets.items()
-            if tokens + (now - last) * self.refill >= self.capacity
-        ]
-        for key in full:
-            del self._buckets[key]
+        """Take one token of ``key``'s bucket; False when it is empty."""
+        now = (self.clock() - _EPOCH).total_seconds()
+        with self.factory() as session, session.begin():
+            insert = (
+                postgresql.insert(RateBucket)
+                if session.get_bind().dialect.name == "postgresql"
+                else sqlite.insert(RateBucket)
+            )
+            first = insert.values(
+                key=key[:KEY_CHARS], tokens=self.capacity - 1, at=now, allowed=True
+            )
+            since = literal(now) - RateBucket.at
+            refilled = _least(literal(self.capacity), RateBucket.tokens + since * self.refill)
+            allowed = session.scalar(
+                first.on_conflict_do_update(
+                    index_elements=[RateBucket.key],
+                    set_={
+                        "tokens": case((refilled >= 1, refilled - 1), else_=refilled),
+                        "at": now,
+                        "allowed": refilled >= 1,
+                    },
+                ).returning(RateBucket.allowed)
+            )
+            session.execute(delete(RateBucket).where(RateBucket.at < now - self.per))
+        return bool(allowed)

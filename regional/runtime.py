@@ -1,4 +1,9 @@
-"""What one running server holds: settings, database engine, sessions, rate limiter, key file."""
+"""What one running server process holds: settings, database engine, sessions, key file.
+
+Everything the server's processes must agree on (rate-limit counts, codes, the page secret,
+published statistics, the offices' bundle secrets) is in the database, so that several
+processes, or several hosts behind one proxy, behave as one server.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,14 @@ import secrets
 import threading
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from regional.bundle_keys import KeyFile
 from regional.config import Settings
-from regional.database import make_engine, session_factory
+from regional.database import make_engine, reader_factory, session_factory
 from regional.models import ServerMeta
+from regional.offices import OfficeError, authenticate
 from regional.ratelimit import RateLimiter
 
 _SECRET_KEY = "page_secret"
@@ -27,7 +33,8 @@ class Runtime:
         self.settings = settings
         self.engine = make_engine(settings.db_url)
         self.factory: sessionmaker[Session] = session_factory(self.engine)
-        self.limiter = RateLimiter(settings.page_rate_per_minute)
+        self.reader: sessionmaker[Session] = reader_factory(self.engine)
+        self.limiter = RateLimiter(self.factory, settings.clock, settings.page_rate_per_minute)
         self.bundle_keys = KeyFile(settings.secret_path)
         self._secret: bytes | None = None
         self._lock = threading.Lock()
@@ -47,6 +54,21 @@ class Runtime:
         """The hidden form nonce of one referral page (HMAC of its token)."""
         digest = hmac.new(self.page_secret(), token.encode(), hashlib.sha256).hexdigest()
         return digest[:32]
+
+    def is_live_token(self, token: str) -> bool:
+        """Whether ``token`` is a live PC's token (it may send a push of the push's size).
+
+        True when the database cannot tell: the push route checks the token again before it
+        reads the body, and answers 503 then.
+        """
+        try:
+            with self.reader() as session, session.begin():
+                authenticate(session, token)
+        except OfficeError:
+            return False
+        except SQLAlchemyError:
+            return True
+        return True
 
     def close(self) -> None:
         """Release the database connections."""

@@ -18,8 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from regional.disclosure import Publication
 from regional.models import Office, PublishedStats, StatFact
@@ -86,11 +85,14 @@ def compute(session: Session, month: str) -> dict[str, Any]:
     return publication.publish()
 
 
-def regional_stats(session: Session, month: str | None, now: datetime) -> dict[str, Any]:
+def regional_stats(
+    reader: sessionmaker[Session], writer: sessionmaker[Session], month: str | None, now: datetime
+) -> dict[str, Any]:
     """The published statistics of ``month`` (the latest published one when None).
 
-    Computed and stored the first time they are asked for; :class:`NotPublished` for a
-    month not yet published. The caller commits.
+    Computed in a reading transaction and stored the first time they are asked for, so that
+    no request holds the write lock while they are computed; :class:`NotPublished` for a
+    month not yet published.
     """
     if month is None:
         month = latest_published_month(now)
@@ -102,20 +104,20 @@ def regional_stats(session: Session, month: str | None, now: datetime) -> dict[s
             f"the statistics of {month} are published on {published.isoformat()}, once the "
             "offices have sent that month's records"
         )
-    stored = session.get(PublishedStats, month)
+    with reader() as session, session.begin():
+        stored = session.get(PublishedStats, month)
+        if stored is None:
+            body: dict[str, Any] = {
+                "month": month,
+                "published_at": now.isoformat(timespec="seconds"),
+                "threshold": THRESHOLD,
+                **compute(session, month),
+            }
     if stored is None:
-        body: dict[str, Any] = {
-            "month": month,
-            "published_at": now.isoformat(timespec="seconds"),
-            "threshold": THRESHOLD,
-            **compute(session, month),
-        }
-        stored = PublishedStats(month=month, published_at=now, body=json.dumps(body))
-        try:
-            with session.begin_nested():
+        with writer() as session, session.begin():
+            stored = session.get(PublishedStats, month)  # another request may have stored it
+            if stored is None:
+                stored = PublishedStats(month=month, published_at=now, body=json.dumps(body))
                 session.add(stored)
-        except IntegrityError:  # another request stored it first: serve that one
-            stored = session.get(PublishedStats, month, populate_existing=True)
-            assert stored is not None
     figures: dict[str, Any] = json.loads(stored.body)
     return figures

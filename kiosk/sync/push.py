@@ -173,12 +173,11 @@ def push(
             except ValidationError as error:  # too large, or a malformed entity type
                 _unsendable(store, row.id, f"not sendable: {error.errors()[0]['msg']}")
                 report.conflict += 1
-        if not envelopes:
-            continue
-        response = client.push(envelopes)
-        report.sent += len(envelopes)
-        report.batches += 1
-        _record_verdicts(store, [envelope.id for envelope in envelopes], response.results, report)
-        if on_batch is not None:
-            on_batch(report)
+        for sent in wire.push_sized(envelopes):
+            response = client.push(sent)
+            report.sent += len(sent)
+            report.batches += 1
+            _record_verdicts(store, [envelope.id for envelope in sent], response.results, report)
+            if on_batch is not None:
+                on_batch(report)
     return report

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Literal
 
@@ -25,6 +26,9 @@ MAX_PAYLOAD_CHARS = 16_000
 """The clear part of a record (``db.privacy.clear_part``): a few short fields."""
 MAX_SEALED_CHARS = 360_000
 """A sealed copy: a record of up to about 256 KB, encrypted and in base64."""
+MAX_PUSH_BYTES = 16 * 1024 * 1024
+"""The largest push body: the client sends at most ``MAX_PUSH_BATCH`` envelopes and at most
+this many bytes in one push (:func:`push_sized`). The largest envelope is about 425 KB."""
 
 
 class WireModel(BaseModel):
@@ -100,6 +104,23 @@ class Verdict(enum.StrEnum):
     DUPLICATE = "duplicate"
     INVALID = "invalid"
     CONFLICT = "conflict"
+
+
+def push_sized(envelopes: list[Envelope], limit: int = MAX_PUSH_BYTES) -> Iterator[list[Envelope]]:
+    """``envelopes`` in order, in runs whose push body (``PushRequest.model_dump_json``)
+    takes at most ``limit`` bytes; an envelope alone over it still goes alone."""
+    empty = len(PushRequest(envelopes=[]).model_dump_json())
+    run: list[Envelope] = []
+    size = empty
+    for envelope in envelopes:
+        more = len(envelope.model_dump_json().encode()) + (1 if run else 0)  # and a comma
+        if run and size + more > limit:
+            yield run
+            run, size, more = [], empty, more - 1
+        run.append(envelope)
+        size += more
+    if run:
+        yield run
 
 
 class PushResult(WireModel):

@@ -17,6 +17,7 @@ from kiosk.sync import wire
 from regional.app import create_app
 from regional.config import Settings
 from regional.limits import FORM_MAX_BYTES, OTHER_MAX_BYTES, PUSH_MAX_BYTES, BodyLimits
+from regional.offices import revoke
 from tests.unit.regional.factories import Clock, enrolled, envelope, record, referral
 
 JSON = {"Content-Type": "application/json"}
@@ -24,16 +25,16 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def _call(
-    app: Any, path: str, declared: int | None, chunk: int = 0, token: bool = True
+    app: Any, path: str, declared: int | None, chunk: int = 0, token: str = ""
 ) -> tuple[int, bytes, int]:
-    """One POST straight through the ASGI app: ``declared`` bytes, or 1,000 chunks; with a
-    bearer token (an unknown one) unless ``token`` is false.
+    """One POST straight through the ASGI app: ``declared`` bytes, or 1,000 chunks; with
+    ``token`` as its bearer token if given.
 
     Returns the status, the response body and how many times the app asked for the body.
     """
     headers = [(b"host", b"testserver")]
     if token:
-        headers.append((b"authorization", b"Bearer not-a-known-token"))
+        headers.append((b"authorization", f"Bearer {token}".encode()))
     if declared is not None:
         headers.append((b"content-length", str(declared).encode()))
     scope = {
@@ -76,7 +77,7 @@ def _app(tmp_path: Path) -> Any:
 @pytest.mark.parametrize(
     ("path", "limit"),
     [
-        ("/api/v1/push", PUSH_MAX_BYTES),
+        ("/api/v1/push", OTHER_MAX_BYTES),  # without a token: see below
         ("/api/v1/enrol", OTHER_MAX_BYTES),
         ("/api/v1/health", OTHER_MAX_BYTES),
         ("/r/" + "x" * 22, FORM_MAX_BYTES),
@@ -99,15 +100,18 @@ def test_a_declared_length_over_the_limit_is_refused_unread(
     ("path", "limit"),
     [("/api/v1/enrol", OTHER_MAX_BYTES), ("/r/" + "x" * 22, FORM_MAX_BYTES)],
 )
-def test_a_chunked_body_is_cut_once_past_the_limit(path: str, limit: int, tmp_path: Path) -> None:
-    status, body, reads = _call(_app(tmp_path), path, None, chunk=1000)
+def test_a_chunked_body_is_cut_once_past_the_limit(
+    path: str, limit: int, settings: Settings
+) -> None:
+    app = create_app(settings)
+    with TestClient(app):
+        status, body, reads = _call(app, path, None, chunk=1000)
     assert status == 413
     assert reads == limit // 1000 + 1  # the first chunk past the limit; 1,000 were offered
     if path.startswith("/r/"):
         assert b"Formulaire trop long." in body
     else:
         assert json.loads(body)["error"] == "payload_too_large"
-    assert not (tmp_path / "none.db").exists()
 
 
 def _settings(settings: Settings, limits: BodyLimits) -> Settings:
@@ -165,13 +169,10 @@ def test_a_form_over_its_limit_records_nothing(
     assert at_limit.status_code == 200 and "Merci" in at_limit.text
 
 
-def test_a_maximal_push_batch_fits_the_push_limit() -> None:
-    """The client's encoding of ``MAX_PUSH_BATCH`` envelopes with the largest payloads.
-
-    The clear part is JSON text of 4-byte characters, the most bytes a payload character
-    takes on the wire, and the sealed copy base64 of its longest; the batch is measured from
-    one envelope, not built (~203 MiB).
-    """
+def test_the_client_cuts_its_pushes_to_the_push_limit() -> None:
+    """The largest envelope the client may send (a clear part of 4-byte characters, the
+    longest sealed copy) fits a push, and a batch of them goes in pushes that fill the limit
+    without passing it."""
     payload = '"' + "\U0001f600" * (wire.MAX_PAYLOAD_CHARS - 2) + '"'
     largest = wire.Envelope(
         id=uuid.uuid4(),
@@ -186,10 +187,12 @@ def test_a_maximal_push_batch_fits_the_push_limit() -> None:
         created_at=datetime(2026, 11, 29, 23, 59, 59, 999999),
     )
     one = len(wire.PushRequest(envelopes=[largest]).model_dump_json().encode())
-    two = len(wire.PushRequest(envelopes=[largest, largest]).model_dump_json().encode())
-    batch = one + (two - one) * (wire.MAX_PUSH_BATCH - 1)
-    assert batch <= PUSH_MAX_BYTES
-    assert PUSH_MAX_BYTES - batch < wire.MAX_PUSH_BATCH * 1_024  # and not much more
+    assert one < PUSH_MAX_BYTES // 30
+    runs = list(wire.push_sized([largest] * 100))
+    sizes = [len(wire.PushRequest(envelopes=run).model_dump_json().encode()) for run in runs]
+    assert sum(len(run) for run in runs) == 100
+    assert all(PUSH_MAX_BYTES - one < size <= PUSH_MAX_BYTES for size in sizes[:-1])
+    assert sizes[-1] <= PUSH_MAX_BYTES
 
 
 def test_the_schema_documents_413_where_a_body_is_taken(client: TestClient) -> None:
@@ -200,9 +203,33 @@ def test_the_schema_documents_413_where_a_body_is_taken(client: TestClient) -> N
     assert "413" not in paths["/api/v1/pull"]["get"]["responses"]
 
 
-def test_a_push_without_a_token_gets_the_small_limit(tmp_path: Path) -> None:
-    status, body, reads = _call(_app(tmp_path), "/api/v1/push", OTHER_MAX_BYTES + 1, token=False)
-    assert (status, reads) == (413, 0)
-    assert str(OTHER_MAX_BYTES) in json.loads(body)["message"]
-    status, _, reads = _call(_app(tmp_path), "/api/v1/push", OTHER_MAX_BYTES + 1)
-    assert status != 413 and reads == 1  # with a token, the push's limit: the body is read
+def test_only_a_live_pcs_push_gets_the_push_limit(
+    settings: Settings, db_url: str, clock: Clock
+) -> None:
+    """A stranger's push (no token, an unknown one, a revoked PC's) gets the small limit,
+    decided from its headers before any of its body is read."""
+    app = create_app(settings)
+    with TestClient(app) as client:
+        office = enrolled(client, db_url, "BAOM Agadir", clock())
+        revoked = enrolled(client, db_url, "BAOM Tiznit", clock())
+        factory = app.state.regional.factory
+        with factory() as session, session.begin():
+            revoke(session, uuid.UUID(revoked.office_id), clock())
+        for token in ("", "not-a-known-token", revoked.token):
+            status, body, reads = _call(app, "/api/v1/push", OTHER_MAX_BYTES + 1, token=token)
+            assert (status, reads) == (413, 0), token
+            assert str(OTHER_MAX_BYTES) in json.loads(body)["message"]
+        status, _, reads = _call(app, "/api/v1/push", OTHER_MAX_BYTES + 1, token=office.token)
+        assert status == 422 and reads == 1  # the push's limit: its body is read (not JSON)
+        status, body, reads = _call(app, "/api/v1/push", PUSH_MAX_BYTES + 1, token=office.token)
+        assert (status, reads) == (413, 0)
+        assert str(PUSH_MAX_BYTES) in json.loads(body)["message"]
+
+
+def test_a_strangers_chunked_push_is_cut_at_the_small_limit(
+    settings: Settings, db_url: str, clock: Clock
+) -> None:
+    app = create_app(settings)
+    with TestClient(app):
+        status, _, reads = _call(app, "/api/v1/push", None, chunk=1000, token="fake")
+    assert status == 401 and reads == 0  # refused by its token before any chunk is read

@@ -119,5 +119,18 @@ def test_the_replaced_by_column_comes_and_goes(
     upgrade(engine)
     with engine.connect() as connection:
         assert tuple(connection.execute(select_machine, key).one()) == tuple(before)
-    assert current_revision(engine) == head_revision() == "0006"
+    assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_the_rate_buckets_come_and_go(client: TestClient, db_url: str, clock: Clock) -> None:
+    engine = make_engine(db_url)
+    downgrade(engine, "0006")
+    with engine.connect() as connection:
+        assert "rate_bucket" not in inspect(connection).get_table_names()
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert "rate_bucket" in inspect(connection).get_table_names()
+    engine.dispose()
+    for _attempt in range(2):  # the limits count again
+        assert client.get("/r/" + "z" * 22).status_code == 404

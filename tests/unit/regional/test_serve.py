@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -86,6 +87,41 @@ def test_serve_takes_a_full_batch_of_several_megabytes(tmp_path: Path) -> None:
             )
         assert pushed.status_code == 200, pushed.text
         assert {r["verdict"] for r in pushed.json()["results"]} == {"accepted"}
+
+
+def _memory_mb(pid: int) -> tuple[float, float]:
+    """A process's resident memory now and at its peak (VmRSS, VmHWM), in MiB."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return tuple(int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM"))  # type: ignore[return-value]
+
+
+def test_the_largest_push_costs_at_most_four_times_its_size(tmp_path: Path) -> None:
+    """A real office's push as large as the client may send: the server's peak memory grows
+    by at most four times the body (it is gathered once, then parsed off the event loop)."""
+    with running_server(tmp_path) as server:
+        office_id, code = add_office(server.db_url, "BAOM Agadir")
+        with httpx.Client(base_url=server.url, timeout=120) as http:
+            token = http.post("/api/v1/enrol", json={"code": code}).json()["token"]
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            warm = [envelope("person", record(office_id)) for _ in range(5)]
+            assert http.post("/api/v1/push", json={"envelopes": warm}, headers=headers)
+            batch: list[dict[str, Any]] = []
+            size = len('{"envelopes": []}')
+            while True:
+                item = envelope("person", record(office_id, notes="n" * 240_000))
+                size += len(json.dumps(item)) + len(", ")
+                if size > PUSH_MAX_BYTES:
+                    break
+                batch.append(item)
+            body = json.dumps({"envelopes": batch}).encode()
+            assert PUSH_MAX_BYTES * 0.95 < len(body) <= PUSH_MAX_BYTES
+            before, _ = _memory_mb(server.process.pid)
+            pushed = http.post("/api/v1/push", content=body, headers=headers)
+            _, peak = _memory_mb(server.process.pid)
+    assert {result["verdict"] for result in pushed.json()["results"]} == {"accepted"}
+    assert peak - before <= 4 * len(body) / 2**20
 
 
 def _codes(http: httpx.Client, url: str, forwarded: Callable[[int], str], count: int) -> list[int]:
