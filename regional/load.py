@@ -11,10 +11,11 @@ simulated client says who it is in ``X-Forwarded-For``), registers and enrols
 - partners open the ``/r/TOKEN`` pages of referrals the offices pushed, and now and then
   send the report form (with the page's nonce), each partner from its own address and
   slowly enough to stay under the page's rate limit;
-- an attacker guesses enrolment codes and partner tokens, and sends pushes under made-up
-  bearer tokens that declare the largest body a push may have (``PUSH_MAX_BYTES``) and
-  stream it lazily over a raw socket; each is cut off after ``big_push_budget_s`` and then
-  counts as ``timeout``;
+- an attacker (a process of its own, so that it does not compete with the measured
+  clients for the interpreter lock) guesses enrolment codes and partner tokens without
+  pause, each thread from one address, and sends pushes under made-up bearer tokens that
+  declare the largest body a push may have (``PUSH_MAX_BYTES``) and stream it lazily over
+  a raw socket; each is cut off after ``big_push_budget_s`` and then counts as ``timeout``;
 - a prober times ``GET /api/v1/health`` on every server every 200 ms, and the servers'
   resident memory is read from ``/proc`` every 100 ms (and their peak, ``VmHWM``, at the end).
 
@@ -45,10 +46,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 from sqlalchemy import select as sql_select
@@ -70,13 +71,36 @@ ACKNOWLEDGED = frozenset({"accepted", "duplicate"})
 REFUSED = frozenset({"invalid", "conflict"})
 SYNC_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 """As the office's client (``kiosk.sync.client.TIMEOUT``)."""
+
+
 _NONCE = re.compile(r'name="nonce" value="([0-9a-f]+)"')
 _CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
+class AttackPlan:
+    """The attacker: how many threads of each attack, and how large and long a big push is."""
+
+    enrol_guessers: int = 1
+    token_guessers: int = 1
+    big_pushers: int = 2
+    big_push_bytes: int = PUSH_MAX_BYTES
+    big_push_budget_s: float = 10.0
+    """A big push with no answer after this long is cut off and counts as ``timeout``."""
+    seed: int = 12
+
+    def kinds(self) -> list[str]:
+        """One attack per thread."""
+        return (
+            ["enrol_guess"] * self.enrol_guessers
+            + ["token_guess"] * self.token_guessers
+            + ["big_push"] * self.big_pushers
+        )
+
+
+@dataclass(frozen=True)
 class LoadPlan:
-    """How big the run is, and how hard the attacker pushes (``big_push_*``)."""
+    """How big the run is, and the attacker's plan."""
 
     offices: int = 200
     duration_s: float = 75.0
@@ -86,18 +110,14 @@ class LoadPlan:
     partner_every_s: tuple[float, float] = (3.0, 6.0)
     """At most 20 visits a minute (and some reports): under the page's 30 per client."""
     report_share: float = 0.3
-    enrol_guessers: int = 1
-    token_guessers: int = 1
-    big_pushers: int = 2
-    big_push_bytes: int = PUSH_MAX_BYTES
-    big_push_budget_s: float = 10.0
+    attack: AttackPlan = field(default_factory=AttackPlan)
     servers: int = 2
     health_every_s: float = 0.2
     memory_every_s: float = 0.1
     drain_attempts: int = 5
     seed: int = 12
     log_dir: Path | None = None
-    """Where the servers' output is kept (else a temporary folder, removed)."""
+    """Where the servers' and the attacker's output is kept (else a temporary folder)."""
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -381,32 +401,6 @@ class _Run:
                 with self.lock:
                     self.report.reports += 1
 
-    # --- the attacker ----------------------------------------------------------------
-
-    def attack(self, kind: str, number: int) -> None:
-        """One attacker thread, from one address, without pause until the run stops."""
-        rng = random.Random(self.plan.seed * 7000 + number)
-        address = client_address(3, number)
-        headers = {"X-Forwarded-For": address}
-        with ExitStack() as stack:
-            clients = [
-                stack.enter_context(httpx.Client(base_url=base, timeout=10.0))
-                for base in self.bases
-            ]
-            while not self.stop.is_set():
-                if kind == "big_push":
-                    answer = big_push(
-                        rng.choice(self.bases),
-                        self.plan.big_push_bytes,
-                        self.plan.big_push_budget_s,
-                        address,
-                    )
-                else:
-                    answer = _guess(rng.choice(clients), kind, headers)
-                with self.lock:
-                    self.report.attacker[answer] += 1
-                    self.report.attacker_kinds[f"{kind}_{answer}"] += 1
-
     # --- watching the servers --------------------------------------------------------
 
     def probe_health(self) -> None:
@@ -430,6 +424,64 @@ class _Run:
                 resident = memory_mb(pid, "VmRSS")
                 with self.lock:
                     self.report.peak_rss_mb = max(self.report.peak_rss_mb, resident)
+
+
+def attack(bases: list[str], plan: AttackPlan, stop: threading.Event) -> Counter[str]:
+    """The attacker's threads (one per attack of ``plan``), without pause until ``stop``;
+    the answers they got, by ``"kind status"``."""
+    answers: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def one_thread(kind: str, number: int) -> None:
+        rng = random.Random(plan.seed * 7000 + number)
+        address = client_address(3, number)
+        headers = {"X-Forwarded-For": address}
+        with ExitStack() as stack:
+            clients = [
+                stack.enter_context(httpx.Client(base_url=base, timeout=10.0)) for base in bases
+            ]
+            while not stop.is_set():
+                if kind == "big_push":
+                    base = rng.choice(bases)
+                    answer = big_push(base, plan.big_push_bytes, plan.big_push_budget_s, address)
+                else:
+                    answer = _guess(rng.choice(clients), kind, headers)
+                with lock:
+                    answers[f"{kind} {answer}"] += 1
+
+    kinds = plan.kinds()
+    with ThreadPoolExecutor(max(1, len(kinds)), thread_name_prefix="attack") as pool:
+        for future in [pool.submit(one_thread, kind, n) for n, kind in enumerate(kinds)]:
+            future.result()
+    return answers
+
+
+def start_attacker(bases: list[str], plan: AttackPlan, log: IO[bytes]) -> subprocess.Popen[str]:
+    """The attacker in a process of its own (so that it does not compete with the measured
+    clients for the interpreter lock): it attacks until its standard input is closed, then
+    prints its answers (JSON) on its standard output."""
+    order = json.dumps({"bases": bases, "plan": asdict(plan)})
+    return subprocess.Popen(
+        [sys.executable, "-m", "regional.load", "attack", order],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+    )
+
+
+def _attacker_main(order: str) -> None:
+    """``python -m regional.load attack ORDER``: see :func:`start_attacker`."""
+    given = json.loads(order)
+    stop = threading.Event()
+
+    def wait_for_the_end() -> None:
+        sys.stdin.read()
+        stop.set()
+
+    threading.Thread(target=wait_for_the_end, daemon=True).start()
+    answers = attack(given["bases"], AttackPlan(**given["plan"]), stop)
+    print(json.dumps(answers))
 
 
 def _guess(client: httpx.Client, kind: str, headers: dict[str, str]) -> str:
@@ -597,7 +649,8 @@ def run_under_attack(db_url: str, plan: LoadPlan | None = None) -> LoadReport:
                 servers.append((process, base))
             run = _Run(plan, [base for _, base in servers])
             stack.callback(run.close)
-            _drive(run, db_url, [process.pid for process, _ in servers])
+            log = stack.enter_context((logs / "attacker.log").open("wb"))
+            _drive(run, db_url, [process.pid for process, _ in servers], log)
         run.report.server_tracebacks = sum(
             path.read_text(errors="replace").count("Traceback")
             for path in logs.glob("server-*.log")
@@ -605,38 +658,45 @@ def run_under_attack(db_url: str, plan: LoadPlan | None = None) -> LoadReport:
         return run.report
 
 
-def _drive(run: _Run, db_url: str, pids: list[int]) -> None:
-    """Enrol the offices, run everything until the offices are done, check the database."""
+def _drive(run: _Run, db_url: str, pids: list[int], log: IO[bytes]) -> None:
+    """Enrol the offices, run everything until the offices are done, check the database
+    (the attacker's errors go to ``log``)."""
     plan = run.plan
     identities = enrol_offices(db_url, run.bases, plan.offices)
     offices = [
         _Office(office_id, token, client_address(4, n), random.Random(plan.seed + n))
         for n, (office_id, token) in enumerate(identities)
     ]
-    kinds = (
-        ["enrol_guess"] * plan.enrol_guessers
-        + ["token_guess"] * plan.token_guessers
-        + ["big_push"] * plan.big_pushers
-    )
-    workers = len(offices) + plan.partners + len(kinds) + 2
-    started = time.monotonic()
-    with ThreadPoolExecutor(workers, thread_name_prefix="load") as pool:
-        watchers: list[Future[None]] = [
-            pool.submit(run.watch_memory, pids),
-            pool.submit(run.probe_health),
-            *(pool.submit(run.partner, n) for n in range(plan.partners)),
-            *(pool.submit(run.attack, kind, n) for n, kind in enumerate(kinds)),
-        ]
-        deadline = started + plan.duration_s
-        syncing = [pool.submit(run.office, office, deadline) for office in offices]
-        try:
-            for future in syncing:
+    attacker = start_attacker(run.bases, plan.attack, log)
+    try:
+        started = time.monotonic()
+        with ThreadPoolExecutor(len(offices) + plan.partners + 2, "load") as pool:
+            watchers: list[Future[None]] = [
+                pool.submit(run.watch_memory, pids),
+                pool.submit(run.probe_health),
+                *(pool.submit(run.partner, n) for n in range(plan.partners)),
+            ]
+            deadline = started + plan.duration_s
+            syncing = [pool.submit(run.office, office, deadline) for office in offices]
+            try:
+                for future in syncing:
+                    future.result()
+            finally:
+                run.stop.set()
+            for future in watchers:
                 future.result()
-        finally:
-            run.stop.set()
-        for future in watchers:
-            future.result()
-    run.report.duration_s = time.monotonic() - started
+        run.report.duration_s = time.monotonic() - started
+        out, _ = attacker.communicate(timeout=plan.attack.big_push_budget_s + 60)
+    finally:
+        if attacker.poll() is None:
+            attacker.kill()
+            attacker.communicate()
+    if attacker.returncode != 0:
+        raise RuntimeError(f"the attacker failed (exit {attacker.returncode}): see its log")
+    for key, count in json.loads(out).items():
+        kind, answer = key.split(" ")
+        run.report.attacker[answer] += count
+        run.report.attacker_kinds[f"{kind}_{answer}"] += count
     for pid in pids:
         run.report.peak_rss_mb = max(run.report.peak_rss_mb, memory_mb(pid, "VmHWM"))
     _check_integrity(run, db_url)
@@ -647,7 +707,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=10)
 
 
-if __name__ == "__main__":  # python -m regional.load DB_URL [SECONDS]
+if __name__ == "__main__" and sys.argv[1:2] == ["attack"]:
+    _attacker_main(sys.argv[2])
+elif __name__ == "__main__":  # python -m regional.load DB_URL [SECONDS]
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else LoadPlan.duration_s
     result = run_under_attack(sys.argv[1], LoadPlan(duration_s=seconds))
     print(json.dumps({k: round(v, 1) for k, v in result.figures().items()}, indent=1))

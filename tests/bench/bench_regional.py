@@ -16,13 +16,19 @@ import time
 
 from kiosk.bench import Samples, benchmark
 from regional.bench import measure_throughput
-from regional.load import LoadPlan, run_under_attack
+from regional.limits import PUSH_MAX_BYTES
+from regional.load import AttackPlan, LoadPlan, run_under_attack
 from tests.helpers.postgres import throwaway_cluster
 
 OFFICES = 16
 ENVELOPES = 32_000
 RUNS = 3
-UNDER_ATTACK = LoadPlan(offices=200, duration_s=75.0, servers=2, big_pushers=2)
+UNDER_ATTACK = LoadPlan(
+    offices=200,
+    duration_s=75.0,
+    servers=2,
+    attack=AttackPlan(big_pushers=2, big_push_bytes=PUSH_MAX_BYTES, big_push_budget_s=10.0),
+)
 
 
 @benchmark("server_throughput")

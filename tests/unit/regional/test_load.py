@@ -13,7 +13,7 @@ import pytest
 
 from kiosk.sync.wire import MAX_SEALED_CHARS
 from regional.limits import PUSH_MAX_BYTES
-from regional.load import ATTACK_ANSWERS, LoadPlan, big_push_body, run_under_attack
+from regional.load import ATTACK_ANSWERS, AttackPlan, LoadPlan, big_push_body, run_under_attack
 from tests.helpers.postgres import PostgresServer
 
 pytestmark = pytest.mark.slow
@@ -23,8 +23,7 @@ TINY = LoadPlan(
     partners=2,
     partner_every_s=(0.5, 1.0),
     report_share=0.5,
-    big_push_bytes=1024 * 1024,
-    big_push_budget_s=5.0,
+    attack=AttackPlan(big_push_bytes=1024 * 1024, big_push_budget_s=5.0),
 )
 
 
