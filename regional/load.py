@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import random
 import re
 import secrets
@@ -147,6 +148,10 @@ class LoadReport:
     attacker_kinds: Counter[str] = field(default_factory=Counter)
     """The same by kind of attack and status (``"big_push_401"``)."""
     peak_rss_mb: float = 0.0
+    servers_cpu_cores: float = 0.0
+    """CPU time the servers used during the run over its wall time (1.0: one core busy)."""
+    driver_cpu_cores: float = 0.0
+    """The same for the process measuring (offices, partners, prober; not the attacker)."""
     sent: int = 0
     acknowledged: int = 0
     refused: int = 0
@@ -193,6 +198,8 @@ class LoadReport:
             "health_max_ms": max(self.health_ms, default=0.0),
             "health_failures": sum(n for key, n in self.health_answers.items() if key != "200"),
             "peak_rss_mb": self.peak_rss_mb,
+            "servers_cpu_cores": self.servers_cpu_cores,
+            "driver_cpu_cores": self.driver_cpu_cores,
             "envelopes_sent": self.sent,
             "envelopes_acknowledged": self.acknowledged,
             "envelopes_refused": self.refused,
@@ -601,6 +608,15 @@ def _status(answer: bytes) -> str:
     return parts[1].decode("ascii", "replace") if len(parts) > 1 else "garbled"
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far, from ``/proc`` (0 once gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def memory_mb(pid: int, field_name: str) -> float:
     """A process's ``VmRSS`` or ``VmHWM`` (peak) in MiB, from ``/proc`` (0 once it is gone)."""
     try:
@@ -670,6 +686,7 @@ def _drive(run: _Run, db_url: str, pids: list[int], log: IO[bytes]) -> None:
     attacker = start_attacker(run.bases, plan.attack, log)
     try:
         started = time.monotonic()
+        cpu_before = [cpu_seconds(pid) for pid in pids], time.process_time()
         with ThreadPoolExecutor(len(offices) + plan.partners + 2, "load") as pool:
             watchers: list[Future[None]] = [
                 pool.submit(run.watch_memory, pids),
@@ -685,7 +702,10 @@ def _drive(run: _Run, db_url: str, pids: list[int], log: IO[bytes]) -> None:
                 run.stop.set()
             for future in watchers:
                 future.result()
-        run.report.duration_s = time.monotonic() - started
+        elapsed = run.report.duration_s = time.monotonic() - started
+        servers = sum(cpu_seconds(pid) for pid in pids) - sum(cpu_before[0])
+        run.report.servers_cpu_cores = servers / elapsed
+        run.report.driver_cpu_cores = (time.process_time() - cpu_before[1]) / elapsed
         out, _ = attacker.communicate(timeout=plan.attack.big_push_budget_s + 60)
     finally:
         if attacker.poll() is None:
