@@ -4,6 +4,9 @@
 process, registers and enrols ``offices`` offices, then lets each push its share of
 ``envelopes`` in batches of ``batch`` from its own thread, and returns envelopes accepted
 per second (wall time of the pushing phase only).
+
+Its parts are shared with the mixed load of :mod:`regional.load`: :func:`envelope` (an
+office's envelope as it goes on the wire), :func:`start_server` and :func:`enrol_offices`.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import IO, Any
 
 import httpx
 
@@ -39,8 +43,15 @@ def _free_port() -> int:
 _BENCH_KEY = data_key(os.urandom(16))
 
 
-def _envelope(office_id: str, n: int) -> dict[str, Any]:
-    now = "2026-11-29T10:00:00"
+def envelope(
+    office_id: str, n: int, *, token: str | None = None, at: str = "2026-11-29T10:00:00"
+) -> dict[str, Any]:
+    """The ``n``-th envelope of an office: 8 in 10 a person, then an intake, then a referral.
+
+    A referral carries ``token`` (random unless given: the partner page's ``/r/TOKEN``; the
+    region sees only its hash); every record is made ``at`` (ISO time, UTC).
+    """
+    now = at
     payload: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "office_id": office_id,
@@ -62,7 +73,7 @@ def _envelope(office_id: str, n: int) -> dict[str, Any]:
         payload.update(
             case_id=str(uuid.uuid4()), need_key="health", service_id=str(uuid.uuid4()),
             service_name="Centre de santé", organization_name="", code="K7M-4PX",
-            token=secrets.token_urlsafe(16), priority="normal", state="sent", due_at=now,
+            token=token or secrets.token_urlsafe(16), priority="normal", state="sent", due_at=now,
             consent_share=True, override_reason="", redirected_from_id=None, reason="",
             provided="", outcome_on=None, sent_at=now,
         )  # fmt: skip
@@ -76,27 +87,42 @@ def _envelope(office_id: str, n: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _start(db_url: str, folder: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    db_url: str, folder: str, options: Sequence[str] = (), log: IO[bytes] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``baom-regional serve`` on ``db_url`` and a free port, once its health answers.
+
+    Returns the process (the server itself, not a wrapper) and its base URL; ``options``
+    are added to ``serve``'s, and its output goes to ``log`` (else nowhere).
+    """
     port = _free_port()
     command = [sys.executable, "-m", "regional.cli", "serve", "--db", db_url]
+    output = log if log is not None else subprocess.DEVNULL
     process = subprocess.Popen(
-        [*command, "--data-dir", folder, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [*command, "--data-dir", folder, "--port", str(port), *options],
+        stdout=output,
+        stderr=output,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
                 return process, base
         except httpx.TransportError:
             time.sleep(0.1)
     process.kill()
+    process.wait(timeout=10)
     raise RuntimeError("the server did not start")
 
 
-def _enrol(db_url: str, base: str, count: int) -> list[tuple[str, str]]:
+def enrol_offices(db_url: str, bases: Sequence[str], count: int) -> list[tuple[str, str]]:
+    """Register ``count`` offices in the database and enrol each over HTTP; their ids and tokens.
+
+    Enrolments go to ``bases`` in turn, each from an address of its own (``X-Forwarded-For``,
+    believed by a server started with ``--forwarded-allow-ips 127.0.0.1``, ignored by
+    others), so that the enrolment rate limit of one client does not stop a big run.
+    """
     engine = make_engine(db_url)
     try:
         upgrade_if_behind(engine)
@@ -105,10 +131,22 @@ def _enrol(db_url: str, base: str, count: int) -> list[tuple[str, str]]:
     finally:
         engine.dispose()
     enrolled = []
-    for code in codes:
-        body = httpx.post(f"{base}/api/v1/enrol", json={"code": code}, timeout=30).json()
+    for n, code in enumerate(codes):
+        answer = httpx.post(
+            f"{bases[n % len(bases)]}/api/v1/enrol",
+            json={"code": code},
+            headers={"X-Forwarded-For": client_address(1, n)},
+            timeout=30,
+        )
+        answer.raise_for_status()
+        body = answer.json()
         enrolled.append((body["office_id"], body["token"]))
     return enrolled
+
+
+def client_address(group: int, n: int) -> str:
+    """A distinct made-up client address (``10.group.x.y``) for the ``n``-th client of a group."""
+    return f"10.{group}.{n // 250 % 256}.{n % 250 + 1}"
 
 
 def _push_all(base: str, token: str, batches: list[list[dict[str, Any]]]) -> int:
@@ -130,13 +168,13 @@ def measure_throughput(
 ) -> float:
     """Envelopes accepted per second with ``offices`` offices pushing at the same time."""
     with tempfile.TemporaryDirectory(prefix="baom-bench-") as folder:
-        process, base = _start(db_url, folder)
+        process, base = start_server(db_url, folder)
         try:
-            identities = _enrol(db_url, base, offices)
+            identities = enrol_offices(db_url, [base], offices)
             share = envelopes // offices
             work = []
             for office_id, token in identities:
-                items = [_envelope(office_id, n) for n in range(share)]
+                items = [envelope(office_id, n) for n in range(share)]
                 work.append((token, [items[i : i + batch] for i in range(0, share, batch)]))
             started = time.perf_counter()
             with ThreadPoolExecutor(offices) as pool:
