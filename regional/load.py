@@ -551,23 +551,31 @@ def big_push_body(size: int) -> Iterator[bytes]:
 def big_push(base: str, size: int, budget_s: float, address: str) -> str:
     """A push under a made-up token declaring ``size`` bytes, its body streamed lazily.
 
-    Returns the status the server answered (``"413"``…), as soon as its status line comes
-    (the server may answer before the body is sent, and close); ``"timeout"`` when none came
-    within ``budget_s`` (the connection is then closed); ``"reset"`` or ``"closed"`` when
-    the server dropped the connection without answering.
+    Sent as curl sends a large body: the headers with ``Expect: 100-continue``, then the
+    body once the server says ``100 Continue`` or after a second of silence. Returns the
+    status the server answered (``"413"``…), as soon as its status line comes (the server
+    may answer before the body is sent, and close); ``"timeout"`` when none came within
+    ``budget_s`` (the connection is then closed); ``"reset"`` or ``"closed"`` when the
+    server dropped the connection without answering.
     """
     host, port = base.removeprefix("http://").rsplit(":", 1)
     head = (
         f"POST {PUSH_PATH} HTTP/1.1\r\nHost: {host}:{port}\r\n"
         f"Authorization: Bearer {secrets.token_urlsafe(32)}\r\n"
         f"Content-Type: application/json\r\nContent-Length: {size}\r\n"
-        f"X-Forwarded-For: {address}\r\nConnection: close\r\n\r\n"
+        f"X-Forwarded-For: {address}\r\nConnection: close\r\nExpect: 100-continue\r\n\r\n"
     ).encode()
     deadline = time.monotonic() + budget_s
-    chunks = itertools.chain([head], big_push_body(size))
+    chunks = big_push_body(size)
     answer = b""
     try:
         with socket.create_connection((host, int(port)), timeout=budget_s) as connection:
+            connection.sendall(head)
+            if select.select([connection], [], [], min(1.0, budget_s))[0]:
+                answer = connection.recv(_CHUNK)
+                if _status(answer) not in ("", "100"):
+                    return _status(answer)
+                answer = answer.partition(b"\r\n\r\n")[2]  # past "100 Continue"
             connection.setblocking(False)
             pending = memoryview(b"")
             sending = True
