@@ -1,8 +1,10 @@
 """The server's change sequence: what offices pull (directory rows, outcomes, settings, accounts).
 
-Appends take a transaction-scoped lock on PostgreSQL so that sequence numbers become
-visible in order: a client that has seen ``seq`` N can never later miss a change < N.
-On SQLite every writing transaction is already exclusive.
+Appends take transaction-scoped locks on PostgreSQL so that the changes one office sees
+become visible in the order of their sequence numbers: a PC that has seen ``seq`` N can
+never later miss a change < N that is for it (see :func:`lock_sequence`). Appends for
+different offices run side by side. On SQLite every writing transaction is already
+exclusive.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.sync.wire import MAX_PULL_PAGE, PullResponse, ServerChange
-from regional.database import SEQUENCE_LOCK
+from regional.database import OFFICE_SEQUENCE_LOCKS, SEQUENCE_LOCK
 from regional.models import ReceivedEnvelope
 from regional.models import ServerChange as ChangeRow
 
@@ -24,10 +26,26 @@ OFFICE_RECORD = "office_record"
 """A change that gives an office back one of its own sealed records (``regional.push``)."""
 
 
-def lock_sequence(session: Session) -> None:
-    """Serialise appends to the sequence until the transaction ends (PostgreSQL only)."""
-    if session.get_bind().dialect.name == "postgresql":
+def lock_sequence(session: Session, office_id: uuid.UUID | None) -> None:
+    """Order the transaction's appends for ``office_id`` (None: for every office) until it
+    ends (PostgreSQL only; one of the two per transaction).
+
+    A change for every office holds the sequence alone: it waits for every append in
+    progress, and holds every other off. A change for one office shares the sequence with
+    the other offices' and holds off only its own office's. So no change an office sees can
+    commit while one it sees with a smaller number is still in progress.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    if office_id is None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SEQUENCE_LOCK})
+        return
+    session.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": SEQUENCE_LOCK})
+    part = int.from_bytes(office_id.bytes[:4], "big", signed=True)
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:space, :part)"),
+        {"space": OFFICE_SEQUENCE_LOCKS, "part": part},
+    )
 
 
 def append_change(
@@ -40,7 +58,7 @@ def append_change(
     now: datetime,
 ) -> int:
     """Append one change (``office_id`` None: for every office); returns its sequence number."""
-    lock_sequence(session)
+    lock_sequence(session, office_id)
     row = ChangeRow(
         office_id=office_id,
         entity_type=entity_type,
@@ -54,10 +72,13 @@ def append_change(
     return row.seq
 
 
-def append_many(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Append many changes at once (each a dict of :class:`ChangeRow` columns but ``seq``)."""
+def append_many(session: Session, office_id: uuid.UUID | None, rows: list[dict[str, Any]]) -> None:
+    """Append many changes for ``office_id`` (None: for every office) at once, each a dict of
+    :class:`ChangeRow` columns but ``seq``."""
     if rows:
-        lock_sequence(session)
+        if any(row.get("office_id") != office_id for row in rows):
+            raise ValueError("every change of append_many is for the same office")
+        lock_sequence(session, office_id)
         session.execute(insert(ChangeRow), rows)
 
 
@@ -90,11 +111,16 @@ def pull(
     """The changes visible to ``office_id`` after ``after``, at most ``limit`` of them.
 
     ``origin`` (the token hash of the asking PC) leaves out the records it pushed itself.
-    On the last page the cursor moves to the end of the sequence, past the changes this PC
-    does not get, so that they are not read again at every pull.
+    On the last page the cursor moves to the last change the office sees (read first: every
+    change it sees below that one has committed, see :func:`lock_sequence`), past those this
+    PC does not get, so that they are not read again at every pull.
     """
     limit = max(1, min(limit, MAX_PULL_PAGE))
-    last = session.scalar(select(func.max(ChangeRow.seq))) or 0  # read first: see lock_sequence
+    last = max(
+        session.scalar(select(func.max(ChangeRow.seq)).where(ChangeRow.office_id == office_id))
+        or 0,
+        session.scalar(select(func.max(ChangeRow.seq)).where(ChangeRow.office_id.is_(None))) or 0,
+    )
     rows = session.execute(
         select(ChangeRow, ReceivedEnvelope)
         .outerjoin(ReceivedEnvelope, ReceivedEnvelope.id == ChangeRow.envelope_id)

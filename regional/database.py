@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 _MIGRATION_LOCK = 7_245_101  # a PostgreSQL advisory lock id: one migrator at a time
 SEQUENCE_LOCK = 7_245_102  # held while appending to the change sequence (see changes.py)
+OFFICE_SEQUENCE_LOCKS = 7_245_104  # and one office's part of it (two-key locks)
 _READING = "baom_reading"  # the execution option of reading sessions
 
 

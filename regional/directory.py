@@ -122,7 +122,7 @@ def import_directory(
                 )
                 changes.append(_change(entity_type, row_id, "delete", None, now))
             report.deleted += len(gone)
-    append_many(session, changes)
+    append_many(session, None, changes)
     report.warnings = [
         f"{line.file}:{line.row or ''} {line.field} {line.reason}".strip()
         for line in package.warnings

@@ -130,9 +130,10 @@ class ServerChange(Base):
     """
 
     __tablename__ = "server_change"
+    __table_args__ = (Index(None, "office_id", "seq"),)  # an office's latest, and its pages
 
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    office_id: Mapped[uuid.UUID | None] = mapped_column(index=True, default=None)
+    office_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     entity_type: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str] = mapped_column(String(200))
     operation: Mapped[str] = mapped_column(String(8))

@@ -141,7 +141,7 @@ def push_once(
         results.append(PushResult(id=envelope.id, verdict=verdict, detail=error or ""))
     if rows:
         session.execute(insert(ReceivedEnvelope), rows)
-    append_many(session, records)
+    append_many(session, office_id, records)
     values: dict[str, Any] = {"last_sync": now}
     if conflicts:
         values["quarantined"] = Office.quarantined + conflicts

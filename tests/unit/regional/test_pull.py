@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from regional.database import make_engine, session_factory
@@ -109,3 +112,36 @@ def test_pull_refuses_bad_tokens_and_bad_cursors(
         answer = client.get(f"/api/v1/pull?{query}", headers=office.headers)
         assert answer.status_code == 422
         assert answer.json()["error"] == "invalid_request"
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite writes one at a time
+def test_a_change_in_progress_holds_back_its_own_office_only(
+    client: TestClient, db_url: str, clock: Clock
+) -> None:
+    agadir = enrolled(client, db_url, "BAOM Agadir", clock())
+    tata = enrolled(client, db_url, "BAOM Tata", clock())
+    engine = make_engine(db_url)
+    writing = session_factory(engine)()
+    writing.begin()
+    try:
+        pending = set_setting(
+            writing, uuid.UUID(agadir.office_id), "sync.interval_minutes", "10", clock()
+        )
+        with ThreadPoolExecutor(1) as pool:  # Tata's change commits meanwhile: no global lock
+            later = pool.submit(
+                _setting, db_url, tata.office_id, "sync.interval_minutes", "15", clock
+            )
+            assert later.result(timeout=20) > pending
+            page = client.get("/api/v1/pull", headers=agadir.headers).json()
+            assert page["changes"] == [] and page["cursor"] < pending  # not past its own
+            everyone = pool.submit(_import, db_url, clock)  # for every office: it waits
+            time.sleep(0.5)
+            assert not everyone.done()
+            writing.commit()
+            assert everyone.result(timeout=20)["created"] > 0
+    finally:
+        writing.close()
+        engine.dispose()
+    changes, _ = _pull_all(client, agadir.headers, 1000)
+    settings = [change for change in changes if change["entity_type"] == "setting"]
+    assert [change["seq"] for change in settings] == [pending]
