@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -70,6 +71,7 @@ def running_server(
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {})},
+        start_new_session=True,  # its own process group: its workers (--workers) end with it
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -87,7 +89,7 @@ def running_server(
             time.sleep(0.1)
         yield Server(base, url, process, data_dir)
     finally:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
         log.close()
 
