@@ -73,20 +73,24 @@ class BodyLimitMiddleware:
         self.refuse = refuse
         self.live_token = live_token
 
-    async def _live_office(self, scope: Scope) -> bool:
-        """Whether the request is a push with a live PC's bearer token."""
-        if scope["path"] != PUSH_PATH:
-            return False
+    async def _limit(self, scope: Scope, declared: int | None) -> int:
+        """The request's limit. Only a push whose length the two limits would judge apart
+        (or that declares none) asks the database whether its token is a live PC's."""
+        path: str = scope["path"]
+        small = self.limits.for_request(path, live_office=False)
+        large = self.limits.for_request(path, live_office=True)
+        if small == large or (declared is not None and declared <= min(small, large)):
+            return small
         token = _bearer_token(scope)
-        return bool(token) and await self.live_token(token)
+        return large if token and await self.live_token(token) else small
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        limit = self.limits.for_request(path, await self._live_office(scope))
         declared = _content_length(scope)
+        limit = await self._limit(scope, declared)
         if declared is not None and declared > limit:
             await self.refuse(path, BodyTooLarge(limit))(scope, receive, send)
             return
