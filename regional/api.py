@@ -31,7 +31,7 @@ from kiosk.sync.wire import (
     PushResponse,
 )
 from regional import changes, push
-from regional.bundle_keys import remember
+from regional.bundle_keys import holds_secret, remember
 from regional.models import Office, OfficeMachine, ReceivedEnvelope
 from regional.offices import OfficeError, authenticate, enrol, live_machines
 from regional.payloads import MAX_INT, storable
@@ -96,16 +96,18 @@ def office_id(
 ) -> uuid.UUID:
     """The authenticated office (401 for a missing, unknown or revoked token).
 
-    The token is checked in a reading transaction. About once every ``SYNC_NOTED_EVERY``
-    per PC the server also notes when it synced, and learns its bundle secret if it does
+    The token is checked in a reading transaction. The server also notes when the PC
+    synced, at most once every ``SYNC_NOTED_EVERY``, and learns its bundle secret if it does
     not hold it (enrolled before bundle format 2, or a replaced key file).
     """
     if credentials is None or not credentials.credentials:
         raise ApiError(401, "unauthorized", "A valid office token is needed.")
-    server, token, now = runtime(request), credentials.credentials, runtime(request).now()
+    server, token = runtime(request), credentials.credentials
+    now = server.now()
     with server.reader() as session, session.begin():
         machine = _machine(session, token)
-        if machine.last_sync is not None and now - machine.last_sync < SYNC_NOTED_EVERY:
+        noted = machine.last_sync is not None and now - machine.last_sync < SYNC_NOTED_EVERY
+        if noted and holds_secret(machine, token, server.bundle_keys):
             return machine.office_id
     with server.factory() as session, session.begin():
         machine = _machine(session, token)

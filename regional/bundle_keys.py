@@ -140,17 +140,30 @@ def remember(machine: OfficeMachine, token: str, keys: KeyFile) -> bool:
     Returns whether it wrote. If the key file cannot be made or read, the secret is left
     as it is (online sync goes on; bundles stay refused) and a warning is logged.
     """
-    secret = bundle_secret(token)
     try:
         key = keys.load(create=True)
     except (BundleSecretError, OSError) as error:
         log.warning("cannot keep office %s's bundle secret: %s", machine.office_id, error)
         return False
-    known = open_secret(key, machine.office_id, machine.bundle_secret)
-    if known is not None and hmac.compare_digest(known, secret):
+    if _holds(key, machine, token):
         return False
-    machine.bundle_secret = seal_secret(key, machine.office_id, secret)
+    machine.bundle_secret = seal_secret(key, machine.office_id, bundle_secret(token))
     return True
+
+
+def holds_secret(machine: OfficeMachine, token: str, keys: KeyFile) -> bool:
+    """Whether the server holds the machine's bundle secret under its key file (False when
+    the key file is missing or unreadable: :func:`remember` then says why)."""
+    try:
+        key = keys.load(create=False)
+    except (BundleSecretError, OSError):
+        return False
+    return _holds(key, machine, token)
+
+
+def _holds(key: bytes, machine: OfficeMachine, token: str) -> bool:
+    known = open_secret(key, machine.office_id, machine.bundle_secret)
+    return known is not None and hmac.compare_digest(known, bundle_secret(token))
 
 
 def secret_for(machine: OfficeMachine, keys: KeyFile) -> bytes:

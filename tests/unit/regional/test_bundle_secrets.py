@@ -175,6 +175,7 @@ def test_a_replaced_key_file_is_said_and_healed_by_online_sync(
     keys = KeyFile(settings.secret_path)
     factory = client.app.state.regional.factory  # type: ignore[attr-defined]
     assert bundle.export_bundle(factory, keys, uuid.UUID(first.office_id), 0, utcnow)
+    _online(client, first)  # its sync time is fresh: the next request still learns at once
     settings.secret_path.write_bytes(b"\x01" * 32)  # another server's key, say
     for office in (first, second):
         with pytest.raises(OfficeSecretUnknown, match=r"cannot be decrypted.*was it replaced"):
