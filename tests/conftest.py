@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,14 +32,29 @@ def paths(tmp_path: Path) -> Paths:
     return Paths.resolve(data_dir=tmp_path / "office")
 
 
-@pytest.fixture
-def office(paths: Paths) -> Iterator[OfficeContext]:
-    """An office set up in a temporary folder, with one officer account (``OFFICER``)."""
-    store, _ = open_store(paths, create=True)
+@pytest.fixture(scope="session")
+def office_template(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """The folders of an office set up once per session, with one officer account
+    (``OFFICER``): migrating a new database and hashing a password take most of a second,
+    so each test's ``office`` is a copy of these."""
+    root = tmp_path_factory.mktemp("office-template")
+    template = Paths.resolve(data_dir=root / "data", config_dir=root / "config")
+    store, _ = open_store(template, create=True)
     create_office(store, "BAOM Taliouine", "Taliouine")
     store.close()
-    context = open_office(paths)
+    context = open_office(template)
     context.accounts.add(context.system, OFFICER[0], Role.OFFICER, OFFICER[1])
+    context.close()
+    return template
+
+
+@pytest.fixture
+def office(paths: Paths, office_template: Paths) -> Iterator[OfficeContext]:
+    """An office in a temporary folder, copied from ``office_template``: its own database,
+    the same office id, recovery key and officer account (``OFFICER``) as every test's."""
+    shutil.copytree(office_template.data_dir, paths.data_dir, dirs_exist_ok=True)
+    shutil.copytree(office_template.config_dir, paths.config_dir, dirs_exist_ok=True)
+    context = open_office(paths)
     yield context
     context.close()
 
