@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from types import CodeType
 
 import pytest
 
@@ -59,8 +61,47 @@ def office(paths: Paths, office_template: Paths) -> Iterator[OfficeContext]:
     context.close()
 
 
+OUTSIDE_FIXTURES = frozenset({"postgresql_server", "cups_server", "browser"})
+"""Fixtures that start a server or a browser outside the test's process."""
+OUTSIDE_HELPERS = frozenset({"running_server", "throwaway_cluster", "chromium"})
+"""The helpers of ``tests/helpers`` that start one (``baom-regional serve``, a PostgreSQL
+cluster, headless Chromium)."""
+
+
+def _names(code: CodeType) -> set[str]:
+    """The global and attribute names that ``code`` and the functions nested in it use."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):
+            names |= _names(constant)
+    return names
+
+
+def _outside(item: pytest.Item) -> bool:
+    """Whether ``item`` needs an outside server or browser: it (or one of its fixtures) uses
+    an outside fixture or helper, or it is the ``postgresql`` case of a parametrised test
+    (``db_url`` reaches the cluster with ``request.getfixturevalue``)."""
+    if OUTSIDE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "postgresql" in callspec.params.values():
+        return True
+    functions = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)  # pytest's record of the fixtures a test uses
+    if info is not None:
+        functions += [fixture.func for defs in info.name2fixturedefs.values() for fixture in defs]
+    for function in functions:
+        code = getattr(inspect.unwrap(function), "__code__", None) if function else None
+        if code is not None and OUTSIDE_HELPERS & _names(code):
+            return True
+    return False
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses qtbot as ``gui``."""
+    """Mark every test that uses qtbot as ``gui``, and every test that needs an outside
+    server or browser as ``outside`` (``make test-fast`` leaves those out)."""
     for item in items:
         if "qtbot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.gui)
+        if _outside(item):
+            item.add_marker(pytest.mark.outside)
