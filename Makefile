@@ -1,13 +1,14 @@
 # BAOM Desk — the two commands of the README, and their parts.
 #   make demo   install into .venv and start the demo office
 #   make test   install the test tools and run the quality gates and the whole test suite
+#   make test-fast   the unit tests without outside servers and browser (a few minutes)
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install install-test system-deps test-system-deps lint unit bench
+.PHONY: demo test test-fast install install-test system-deps test-system-deps lint unit bench
 
 demo: install system-deps
 	$(BIN)/baom demo
@@ -72,6 +73,12 @@ lint:
 
 unit:
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The fast lane, while working: tests/unit without the tests marked `outside` (PostgreSQL,
+# CUPS, Chromium, a `baom-regional serve` process: tests/conftest.py marks them by the
+# fixtures and helpers they use) or `slow`. Needs poppler-utils (the recovery sheet's tests).
+test-fast: install-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/unit -m "not outside and not slow"
 
 bench: install
 	$(BIN)/baom bench --json

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from types import CodeType
 
 import pytest
 
@@ -31,20 +34,74 @@ def paths(tmp_path: Path) -> Paths:
     return Paths.resolve(data_dir=tmp_path / "office")
 
 
-@pytest.fixture
-def office(paths: Paths) -> Iterator[OfficeContext]:
-    """An office set up in a temporary folder, with one officer account (``OFFICER``)."""
-    store, _ = open_store(paths, create=True)
+@pytest.fixture(scope="session")
+def office_template(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """The folders of an office set up once per session, with one officer account
+    (``OFFICER``): migrating a new database and hashing a password take most of a second,
+    so each test's ``office`` is a copy of these."""
+    root = tmp_path_factory.mktemp("office-template")
+    template = Paths.resolve(data_dir=root / "data", config_dir=root / "config")
+    store, _ = open_store(template, create=True)
     create_office(store, "BAOM Taliouine", "Taliouine")
     store.close()
-    context = open_office(paths)
+    context = open_office(template)
     context.accounts.add(context.system, OFFICER[0], Role.OFFICER, OFFICER[1])
+    context.close()
+    return template
+
+
+@pytest.fixture
+def office(paths: Paths, office_template: Paths) -> Iterator[OfficeContext]:
+    """An office in a temporary folder, copied from ``office_template``: its own database,
+    the same office id, recovery key and officer account (``OFFICER``) as every test's."""
+    shutil.copytree(office_template.data_dir, paths.data_dir, dirs_exist_ok=True)
+    shutil.copytree(office_template.config_dir, paths.config_dir, dirs_exist_ok=True)
+    context = open_office(paths)
     yield context
     context.close()
 
 
+OUTSIDE_FIXTURES = frozenset({"postgresql_server", "cups_server", "browser"})
+"""Fixtures that start a server or a browser outside the test's process."""
+OUTSIDE_HELPERS = frozenset({"running_server", "throwaway_cluster", "chromium"})
+"""The helpers of ``tests/helpers`` that start one (``baom-regional serve``, a PostgreSQL
+cluster, headless Chromium)."""
+
+
+def _names(code: CodeType) -> set[str]:
+    """The global and attribute names that ``code`` and the functions nested in it use."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):
+            names |= _names(constant)
+    return names
+
+
+def _outside(item: pytest.Item) -> bool:
+    """Whether ``item`` needs an outside server or browser: it (or one of its fixtures) uses
+    an outside fixture or helper, or it is the ``postgresql`` case of a parametrised test
+    (``db_url`` reaches the cluster with ``request.getfixturevalue``)."""
+    if OUTSIDE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "postgresql" in callspec.params.values():
+        return True
+    functions = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)  # pytest's record of the fixtures a test uses
+    if info is not None:
+        functions += [fixture.func for defs in info.name2fixturedefs.values() for fixture in defs]
+    for function in functions:
+        code = getattr(inspect.unwrap(function), "__code__", None) if function else None
+        if code is not None and OUTSIDE_HELPERS & _names(code):
+            return True
+    return False
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses qtbot as ``gui``."""
+    """Mark every test that uses qtbot as ``gui``, and every test that needs an outside
+    server or browser as ``outside`` (``make test-fast`` leaves those out)."""
     for item in items:
         if "qtbot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.gui)
+        if _outside(item):
+            item.add_marker(pytest.mark.outside)

@@ -43,7 +43,7 @@ def _pdf_pages(pdf: Path, tmp_path: Path) -> list[Image.Image]:
 def through_cups(cups_server: CupsServer, monkeypatch: pytest.MonkeyPatch) -> CupsServer:
     """Commands run from this test see the private CUPS server."""
     if shutil.which("pdftoppm") is None or shutil.which("pdfinfo") is None:
-        pytest.skip("poppler-utils (pdftoppm, pdfinfo) is not installed")
+        cups.missing_package("poppler-utils (pdftoppm, pdfinfo) is not installed")
     monkeypatch.setenv("CUPS_SERVER", str(cups_server.socket))
     return cups_server
 

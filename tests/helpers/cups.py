@@ -11,7 +11,8 @@ subprocess with :attr:`CupsServer.env`.
 
 Needs the Debian packages ``cups``, ``cups-client`` and ``printer-driver-cups-pdf``, and
 root (the cups-pdf backend runs as root only). Without them the tests that use the fixture
-are skipped, saying what is missing.
+are skipped, saying what is missing; in CI (``CI`` set), where the test command installs
+the packages, a missing one fails them instead (:func:`missing_package`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -91,15 +93,22 @@ class CupsServer:
         )
 
 
-def _missing() -> str:
+def missing_package(reason: str) -> NoReturn:
+    """Skip the test on a developer's machine without a Debian package; fail it in CI (the
+    ``CI`` variable set), where ``make test`` installs the package, so that printing is
+    never left untested there unnoticed."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: the test command installs it)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _missing_packages() -> str:
     tools = [tool for tool in ("cupsd", "lpadmin", "lpstat") if shutil.which(tool) is None]
     if tools or not CUPS_PDF_BACKEND.exists():
         return (
             f"CUPS and cups-pdf are not installed (missing: {', '.join(tools) or 'cups-pdf'}): "
             "apt-get install cups cups-client printer-driver-cups-pdf"
         )
-    if os.geteuid() != 0:
-        return "a private CUPS server with the cups-pdf backend needs root"
     return ""
 
 
@@ -157,9 +166,11 @@ def _add_queue(server: CupsServer, device: str) -> None:
 @pytest.fixture(scope="session")
 def cups_server() -> Iterator[CupsServer]:
     """A private CUPS server whose default queue ``BAOM_PDF`` writes PDF files."""
-    missing = _missing()
+    missing = _missing_packages()
     if missing:
-        pytest.skip(missing)
+        missing_package(missing)
+    if os.geteuid() != 0:
+        pytest.skip("a private CUPS server with the cups-pdf backend needs root")
     # not under pytest's temporary folder: it is private to root (0700), and the filters run
     # as the user lp, who must reach the spool and the temporary folder
     root = Path(tempfile.mkdtemp(prefix="baom-cups-"))

@@ -124,6 +124,7 @@ def test_directory_import_twice(db_url: str, capsys: pytest.CaptureFixture[str])
     assert json.loads(out)["created"] == 0 and json.loads(out)["updated"] == 0
 
 
+@pytest.mark.slow
 def test_the_throughput_measure_runs(tmp_path) -> None:
     from regional.bench import measure_throughput
 

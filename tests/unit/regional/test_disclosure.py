@@ -216,6 +216,7 @@ def microdata(draw: st.DrawFn) -> tuple[list[tuple[str, ...]], list[tuple[str, s
     return visitors, referrals, needs
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(microdata())
 def test_no_hidden_cell_is_determined(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
@@ -16,6 +17,7 @@ from regional.config import Settings
 from tests.unit.regional.factories import Clock, enrolled, envelope, push, referral
 
 
+@pytest.mark.slow
 def test_no_request_gets_a_server_error(db_url: str, settings: Settings, clock: Clock) -> None:
     app = create_app(settings)
     with TestClient(app) as client:

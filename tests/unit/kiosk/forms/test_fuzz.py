@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ JSON = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.dictionaries(KEYS, JSON, max_size=25), st.sampled_from(["fr", "ar", "en", "zgh", "xx"]))
 def test_validation_never_raises(answers: dict[str, object], lang: str) -> None:

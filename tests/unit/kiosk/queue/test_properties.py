@@ -9,6 +9,7 @@ import itertools
 from collections import defaultdict
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -107,6 +108,7 @@ def _last_events(office: OfficeContext, day: date) -> dict[str, QueueEventKind]:
     return {number: kind for number, kind, _ in rows}
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60,
     deadline=None,
