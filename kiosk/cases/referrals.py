@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -35,6 +35,7 @@ from db.uow import UnitOfWork
 from kiosk.accounts import Permission, has_permission
 from kiosk.cases.codes import CodeError, id_or_code, new_referral_code, new_token
 from kiosk.cases.errors import CaseWorkError, readable
+from kiosk.clock import office_day
 from kiosk.directory.card import UnknownService, service_card
 from kiosk.directory.profile import NEED_CATEGORIES
 
@@ -243,13 +244,29 @@ def change_state(uow: UnitOfWork, referral: Referral, change: StateChange) -> bo
         referral.sent_at = utcnow()
     if change.state is ReferralState.DONE:
         referral.provided = change.provided[:300]
-        referral.outcome_on = change.outcome_on or utcnow().date()
+        referral.outcome_on = _outcome_day(referral, change)
     if change.state in (ReferralState.DECLINED, ReferralState.WITHDRAWN, ReferralState.EXPIRED):
         referral.reason = change.reason[:200]
     referral.state = change.state
     uow.add(referral)
     _event(uow, referral, change.state, change.source, change.reason, change.provided)
     return True
+
+
+def _outcome_day(referral: Referral, change: StateChange) -> date:
+    """The day the service was given: today unless said, and for the office's own words a
+    day between the referral's and today (a partner's is checked by the region's page)."""
+    today = office_day(utcnow())
+    day = change.outcome_on or today
+    made = office_day(referral.created_at.replace(tzinfo=referral.created_at.tzinfo or UTC))
+    if change.source != "partner" and not made <= day <= today:
+        raise ReferralError(
+            f"the outcome date {day} is before the referral ({made}) or after today",
+            "outcome_date",
+            day=day.isoformat(),
+            made=made.isoformat(),
+        )
+    return day
 
 
 def mark_sent(uow: UnitOfWork, referral: Referral) -> bool:

@@ -59,6 +59,10 @@ def test_from_ticket_to_referral_and_its_outcome(tmp_path: Path) -> None:
     assert referral["url"].endswith(f"/r/{referral['token']}")
     code = referral["code"]
     assert _json(data, "referral", "set", code, "--state", "sent")["state"] == "sent"
+    early = ("--state", "done", "--date", "2020-01-01")  # before the referral was made
+    refused = baom(data, "referral", "set", code, *early, check=False)
+    assert refused.returncode == 1 and "outcome date 2020-01-01 is before" in refused.stderr
+    assert "Traceback" not in refused.stderr
     declined = _json(data, "referral", "set", code, "--state", "declined", "--reason", "full")
     assert (declined["state"], declined["reason"]) == ("declined", "full")
     refused = baom(data, "referral", "set", code, "--state", "done", check=False)

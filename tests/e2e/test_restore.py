@@ -187,9 +187,7 @@ def _fill_office(data_dir: Path) -> None:
                     if number % 2:  # the slip was printed: the referral is sent
                         mark_sent(uow, find_referral(uow.session, str(referral.id)))
                     if number % 20 == 1:  # the service says what it did
-                        done = StateChange(
-                            ReferralState.DONE, provided="soins", outcome_on=date(2026, 11, 2)
-                        )
+                        done = StateChange(ReferralState.DONE, provided="soins")
                         change_state(uow, referral, done)
                     elif number % 20 == 11:  # sent elsewhere: a new referral, linked
                         redirect(uow, referral, services[NEEDS[(number + 1) % 4]], "full")

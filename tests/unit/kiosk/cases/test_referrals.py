@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from kiosk.cases.referrals import (
     redirect,
 )
 from kiosk.cases.views import follow_up, list_referrals
+from kiosk.clock import office_day
 from kiosk.office import OfficeContext
 from kiosk.sync.wire import ReferralOutcome
 from tests.helpers.intake import answers
@@ -110,16 +111,18 @@ def test_the_states_follow_the_domain_and_every_change_is_an_event(
     with pytest.raises(ReferralError, match="needs a reason"):
         _state(desk, referral_id, StateChange(S.DECLINED, reason="no idea"))
     assert _state(desk, referral_id, StateChange(S.ACCEPTED, source="phone"))
-    done = StateChange(S.DONE, provided="acte de naissance délivré", outcome_on=date(2026, 11, 30))
+    today = office_day(utcnow())
+    for wrong in (today - timedelta(days=1), today + timedelta(days=1)):  # before it, or ahead
+        with pytest.raises(ReferralError, match="outcome date") as refused:
+            _state(desk, referral_id, StateChange(S.DONE, outcome_on=wrong))
+        assert refused.value.message_key == "error.cases.outcome_date"
+    done = StateChange(S.DONE, provided="acte de naissance délivré", outcome_on=today)
     assert _state(desk, referral_id, done)
     with pytest.raises(ReferralError, match="done: it cannot become withdrawn"):
         _state(desk, referral_id, StateChange(S.WITHDRAWN))
     referral, events = _read(desk, referral_id)
     assert events == [S.CREATED, S.SENT, S.ACCEPTED, S.DONE]
-    assert (referral.provided, referral.outcome_on) == (
-        "acte de naissance délivré",
-        date(2026, 11, 30),
-    )
+    assert (referral.provided, referral.outcome_on) == ("acte de naissance délivré", today)
     assert referral.sent_at is not None
 
 
