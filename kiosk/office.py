@@ -119,6 +119,11 @@ class OfficeContext:
         return str(self.settings.get("sync.server_url")).strip() or UNSET_REGIONAL_URL
 
     @property
+    def knows_regional_server(self) -> bool:
+        """Whether the office has been told its regional server (slips print a QR code)."""
+        return bool(str(self.settings.get("sync.server_url")).strip())
+
+    @property
     def system(self) -> Actor:
         """The application itself, as the author of automatic writes."""
         return Actor.system(self.office_id)

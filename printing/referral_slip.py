@@ -177,7 +177,11 @@ def read_referral_slip(
             hours=_hours(cards),
             phone=phone_text(cards.get(DEFAULT_LANGUAGE, {})),
             documents=_documents(cards),
-            counter_referral_url=referral_url(context.regional_url, referral.token),
+            counter_referral_url=(
+                referral_url(context.regional_url, referral.token)
+                if context.knows_regional_server
+                else ""
+            ),
             first_name=first_name or None,
             demo=any(is_demo_card(card) for card in cards.values()),
         )

@@ -67,6 +67,7 @@ class SlipContent:
     phone: str
     documents: tuple[Localized, ...]
     counter_referral_url: str
+    """The partner page's address for its QR code; "" before the office knows its server."""
     first_name: str | None = None
     demo: bool = False
 
@@ -169,10 +170,11 @@ def slip_document(slip: SlipContent, language: str, mode: str = BILINGUAL) -> Do
         blocks.append(Space(8))
         blocks += [Text(words.text(other, "slip.documents"), other, bold=True) for other in same]
         blocks += [CheckItem(text, shown_in) for text in lists[lang]]
-    blocks += [Rule(), QRCode(slip.counter_referral_url)]
-    blocks += each(
-        lambda lang: Text(words.text(lang, "slip.scan"), lang, SMALL, align=Align.CENTER)
-    )
+    blocks.append(Rule())
+    if slip.counter_referral_url:
+        blocks.append(QRCode(slip.counter_referral_url))
+    partner = "slip.scan" if slip.counter_referral_url else "slip.no_qr"
+    blocks += each(lambda lang: Text(words.text(lang, partner), lang, SMALL, align=Align.CENTER))
     if slip.demo:
         blocks += each(
             lambda lang: Text(

@@ -17,7 +17,6 @@ from kiosk.cases.referrals import (
     change_state,
     create_referral,
     find_referral,
-    referral_url,
 )
 from kiosk.directory.hours_text import DASH, hours_text
 from kiosk.directory.importer import import_directory
@@ -26,10 +25,11 @@ from kiosk.directory_cli import demo_directory
 from kiosk.office import OfficeContext
 from printing.errors import SlipError
 from printing.jobs import print_referral_slip, slip_layout, spool_for
-from printing.layout import Text
+from printing.labels import print_labels
+from printing.layout import QRCode, Text
 from printing.printer import PrinterConfig
 from printing.referral_slip import read_referral_slip, referral_slip_for, slip_hours_words
-from printing.slip import distinct, labelled
+from printing.slip import distinct, labelled, slip_document
 from tests.helpers.escpos import decode
 from tests.helpers.intake import answers
 from tests.helpers.printers import loopback_printer
@@ -83,11 +83,30 @@ def test_the_slip_says_where_to_go_in_four_languages(office: OfficeContext, code
     assert content.phone.startswith("+212")
     assert content.documents and all({"fr", "ar"} <= set(doc) for doc in content.documents)
     assert content.need["fr"].startswith("État civil")
-    with office.store.session() as session:
-        token = find_referral(session, code).token
-    assert content.counter_referral_url == referral_url(office.regional_url, token)
     assert content.demo  # the demo directory's contact details are invented
     assert _state(office, code) is ReferralState.CREATED  # reading it sends nothing
+
+
+def test_a_slip_carries_its_qr_code_only_once_the_office_has_a_server(
+    office: OfficeContext, code: str
+) -> None:
+    """Before the office knows its regional server a QR code would lead nowhere: the slip
+    prints the code and a line saying to call the office instead."""
+    before = slip_document(referral_slip_for(office, code), "ar")
+    assert not any(isinstance(block, QRCode) for block in before.blocks)
+    words = print_labels()
+    texts = [block.text for block in before.blocks if isinstance(block, Text)]
+    assert words.text("ar", "slip.no_qr") in texts and words.text("fr", "slip.no_qr") in texts
+    assert words.text("fr", "slip.scan") not in texts
+    office.settings.set(office.system, "sync.server_url", "https://regional.baom.example.ma")
+    content = referral_slip_for(office, code)
+    with office.store.session() as session:
+        token = find_referral(session, code).token
+    assert content.counter_referral_url == f"https://regional.baom.example.ma/r/{token}"
+    after = slip_document(content, "ar")
+    assert [block.data for block in after.blocks if isinstance(block, QRCode)] == [
+        content.counter_referral_url
+    ]
 
 
 def test_the_slip_carries_nothing_personal_but_the_first_name_when_enabled(
