@@ -18,7 +18,7 @@ from kiosk.cli_output import show, with_json
 from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig, ReasonsError
 from kiosk.queue.service import QueueService, TicketRequest
-from kiosk.queue.states import QueueError
+from kiosk.queue.states import AFTER_SERVICE, Action, CounterBusy, QueueError
 from kiosk.queue.stats import day_statistics
 from kiosk.queue.views import Outcome, TakenTicket
 from kiosk.settings import LANGUAGE_CODES
@@ -56,6 +56,11 @@ def add_commands(commands: Any) -> None:
     stats.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
     call_next = with_json(queue_commands.add_parser("call-next", help="call the next ticket"))
     call_next.add_argument("--counter", type=int, required=True)
+    call_next.add_argument(
+        "--then",
+        choices=[action.value for action in AFTER_SERVICE],
+        help="what becomes of the ticket the counter still serves (refused without it)",
+    )
     call = with_json(queue_commands.add_parser("call", help="call one ticket out of order"))
     call.add_argument("ticket", help="a number of today (A014) or a ticket id")
     call.add_argument("--counter", type=int, required=True)
@@ -122,7 +127,11 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
         tickets = [ticket.as_json() for ticket in closed.tickets]
         show(args, {"closed": tickets}, f"{len(tickets)} tickets closed")
     elif args.action == "call-next":
-        _show_outcome(args, queue.call_next(actor, args.counter))
+        then = Action(args.then) if args.then else None
+        try:
+            _show_outcome(args, queue.call_next(actor, args.counter, then))
+        except CounterBusy as busy:
+            raise QueueError(f"{busy} (--then done, hold or no-show)") from None
     elif args.action == "call":
         _show_outcome(args, queue.call(actor, args.ticket, args.counter))
     elif args.action == "transfer":
@@ -137,9 +146,14 @@ def _show_outcome(args: argparse.Namespace, outcome: Outcome | None) -> None:
     if outcome is None:
         show(args, {"ticket": None}, "nobody is waiting for this counter")
         return
-    ticket = outcome.ticket
+    ticket, *ended = outcome.tickets  # call-next --then: the ticket it ended comes second
     where = f" at counter {ticket.counter}" if ticket.counter is not None else ""
-    show(args, {"ticket": ticket.as_json()}, f"{ticket.number}: {ticket.state.value}{where}")
+    data: dict[str, Any] = {"ticket": ticket.as_json()}
+    text = f"{ticket.number}: {ticket.state.value}{where}"
+    for before in ended:
+        data["ended"] = before.as_json()
+        text += f" ({before.number}: {before.state.value})"
+    show(args, data, text)
 
 
 def _status_text(status: dict[str, Any]) -> str:

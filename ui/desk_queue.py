@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -34,7 +35,7 @@ from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
 from kiosk.queue.config import ReasonsError
 from kiosk.queue.service import QueueService
-from kiosk.queue.states import Action, InvalidTransition, QueueError
+from kiosk.queue.states import AFTER_SERVICE, Action, CounterBusy, InvalidTransition, QueueError
 from kiosk.queue.views import Outcome, QueueStatus, TicketView
 from ui.changes import ChangeWatcher
 from ui.language import LanguageState
@@ -484,10 +485,47 @@ class QueuePage(QWidget):
         self._fill()
         self.refresh()
 
+    @staticmethod
+    def ask_after_service(parent: QWidget, language: LanguageState, number: str) -> Action | None:
+        """Ask what becomes of ticket ``number``, still served at this counter, before the next
+        one is called: done, on hold or a no-show; None to go back to it."""
+        tr = language.translator
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            tr("desk.queue.current"),
+            tr("desk.queue.busy_question", number=number),
+            parent=parent,
+        )
+        role = QMessageBox.ButtonRole.AcceptRole
+        choices = {
+            box.addButton(tr(f"desk.queue.{ACTION_COMMAND[action]}"), role): action
+            for action in AFTER_SERVICE
+        }
+        box.setDefaultButton(
+            box.addButton(tr("desk.queue.busy_keep"), QMessageBox.ButtonRole.RejectRole)
+        )
+        box.exec()
+        return choices.get(box.clickedButton())
+
+    def _call_next_after(self, number: str) -> None:
+        """Call the next ticket once the officer said what becomes of ``number``."""
+        then = self.ask_after_service(self, self._language, number)
+        counter = self.counter
+        if then is None or counter is None:
+            self.refresh()
+            return
+        self.busy = True
+        self._update_enabled()
+        work = partial(self.queue.call_next, self._actor, counter, then)
+        self._tasks.run(work, partial(self.on_done, "call_next"), self.on_refused)
+
     def on_refused(self, error: BaseException) -> None:
         """Show why the operation was refused, in the officer's language."""
         self.busy = False
         self._update_enabled()
+        if isinstance(error, CounterBusy):
+            self._call_next_after(error.number)
+            return
         if isinstance(error, InvalidTransition):
             if error.action is Action.RECALL and error.state is TicketState.CALLED:
                 self._show_message("desk.queue.limit_reached", number=error.number)

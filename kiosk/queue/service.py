@@ -28,7 +28,7 @@ from kiosk.queue.config import QueueConfig, load_config
 from kiosk.queue.estimate import estimated_wait, people_before
 from kiosk.queue.numbering import Clock, next_number_columns, system_clock
 from kiosk.queue.rules import Candidates, QueueRules, choose_next
-from kiosk.queue.states import OPEN_STATES, Action, QueueError, check
+from kiosk.queue.states import AFTER_SERVICE, OPEN_STATES, Action, CounterBusy, QueueError, check
 from kiosk.queue.views import Outcome, QueueStatus, TakenTicket, TicketView
 from kiosk.settings import LANGUAGE_CODES
 
@@ -117,8 +117,16 @@ class QueueService:
             wait = estimated_wait(uow.session, self.office_id, day, reason, position)
         return TakenTicket(view, position, wait, uow.changes)
 
-    def call_next(self, actor: Actor, counter: int) -> Outcome | None:
-        """Call the next ticket for ``counter`` (``None`` when nobody waits for it)."""
+    def call_next(self, actor: Actor, counter: int, then: Action | None = None) -> Outcome | None:
+        """Call the next ticket for ``counter`` (``None`` when nobody waits for it).
+
+        A counter serves one visitor at a time: while it serves a ticket, ``then`` (done,
+        hold or no-show) says what becomes of that one, in the same transaction, and without
+        it :class:`CounterBusy` is raised. The outcome's tickets are the called one, then
+        the one it ended.
+        """
+        if then is not None and then not in AFTER_SERVICE:
+            raise QueueError("after a service, a ticket is done, hold or no-show")
         candidates = Candidates(
             self.office_id, self.today(), counter, self.config.served_at(counter)
         )
@@ -127,8 +135,13 @@ class QueueService:
             ticket = choose_next(uow.session, candidates, self.rules, self.now())
             if ticket is None:
                 return ()
+            current = self._serving(uow.session, counter)
+            if current is not None:
+                if then is None:
+                    raise CounterBusy(current.number, counter)
+                self._apply(uow, current, then)
             self._apply(uow, ticket, Action.CALL, counter=counter)
-            return (ticket,)
+            return (ticket,) if current is None else (ticket, current)
 
         outcome = self._write(actor, call_first)
         return outcome if outcome.tickets else None
@@ -251,6 +264,20 @@ class QueueService:
         with self.store.session() as session:
             return TicketView.of(self._find(session, ref))
 
+    def _serving(self, session: Session, counter: int) -> Ticket | None:
+        """The ticket ``counter`` serves now, if any."""
+        return session.scalar(
+            select(Ticket)
+            .where(
+                Ticket.office_id == self.office_id,
+                Ticket.office_day == self.today(),
+                Ticket.counter == counter,
+                Ticket.state == TicketState.SERVING,
+            )
+            .order_by(Ticket.started_at.desc())
+            .limit(1)
+        )
+
     def _find(self, session: Session, ref: str) -> Ticket:
         text = ref.strip()
         try:
@@ -324,7 +351,7 @@ class QueueService:
             ticket.call_count += 1
         elif action is Action.START:
             ticket.started_at = ticket.started_at or now
-        elif action is Action.DONE:
+        elif action is Action.DONE or (action is Action.NO_SHOW and ticket.started_at):
             ticket.finished_at = now
         elif action in (Action.REACTIVATE, Action.TRANSFER):
             ticket.call_count = 0

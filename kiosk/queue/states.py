@@ -59,8 +59,10 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.DONE: Transition(
         frozenset({TicketState.SERVING}), TicketState.DONE, QueueEventKind.DONE
     ),
-    Action.NO_SHOW: Transition(
-        frozenset({TicketState.CALLED}), TicketState.NO_SHOW, QueueEventKind.NO_SHOW
+    Action.NO_SHOW: Transition(  # nobody came, or the visitor left during the service
+        frozenset({TicketState.CALLED, TicketState.SERVING}),
+        TicketState.NO_SHOW,
+        QueueEventKind.NO_SHOW,
     ),
     Action.HOLD: Transition(
         frozenset({TicketState.SERVING}), TicketState.ON_HOLD, QueueEventKind.HELD
@@ -92,6 +94,22 @@ class InvalidTransition(QueueError):
         super().__init__(f"ticket {number} is {state.value}: {action.value} refused ({reason})")
 
 
+AFTER_SERVICE = (Action.DONE, Action.HOLD, Action.NO_SHOW)
+"""What may become of the ticket a counter serves when it calls the next one."""
+
+
+class CounterBusy(QueueError):
+    """Call next while the counter still serves a ticket, without saying what becomes of it."""
+
+    def __init__(self, number: str, counter: int) -> None:
+        self.number = number
+        self.counter = counter
+        super().__init__(
+            f"counter {counter} is still serving {number}: say first whether it is done, "
+            "on hold or a no-show"
+        )
+
+
 def check(
     number: str, state: TicketState, action: Action, call_count: int, max_calls: int
 ) -> Transition:
@@ -104,7 +122,7 @@ def check(
         raise InvalidTransition(
             number, state, action, f"called {call_count} times already: mark it no-show"
         )
-    if action is Action.NO_SHOW and call_count < max_calls:
+    if action is Action.NO_SHOW and state is TicketState.CALLED and call_count < max_calls:
         raise InvalidTransition(
             number,
             state,

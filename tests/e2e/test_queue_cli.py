@@ -71,3 +71,21 @@ def test_an_office_reasons_file_with_a_mistake_is_reported(tmp_path: Path) -> No
     assert result.returncode == 1
     assert "counter #1: number must be 1 or more" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_call_next_names_the_ticket_in_service_unless_told_what_becomes_of_it(
+    tmp_path: Path,
+) -> None:
+    baom(tmp_path, "office", "init", "BAOM Tata")
+    for _ in range(2):
+        baom(tmp_path, "ticket", "take", "--reason", "health")
+    baom(tmp_path, "queue", "call-next", "--counter", "1")
+    baom(tmp_path, "queue", "start", "D001")
+    refused = baom(tmp_path, "queue", "call-next", "--counter", "1", "--json", check=False)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert "counter 1 is still serving D001" in refused.stderr and "--then" in refused.stderr
+    assert [t["number"] for t in _json(tmp_path, "queue", "status")["serving"]] == ["D001"]
+    answer = _json(tmp_path, "queue", "call-next", "--counter", "1", "--then", "done")
+    assert (answer["ticket"]["number"], answer["ticket"]["state"]) == ("D002", "called")
+    assert (answer["ended"]["number"], answer["ended"]["state"]) == ("D001", "done")
+    assert _json(tmp_path, "queue", "status")["serving"] == []

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from db.models import TicketState
 from kiosk.office import OfficeContext
 from kiosk.queue.service import QueueService, TicketRequest
+from kiosk.queue.states import Action
 from ui.changes import ChangeWatcher
 from ui.desk import DeskWindow
 from ui.desk_queue import COMMANDS, QueuePage
@@ -308,3 +309,34 @@ def test_a_database_that_refuses_writes_is_said_in_plain_words(
     assert office.catalog.text("ar", "error.read_only") in page.message_label.text()
     assert "readonly" not in page.message_label.text()
     assert queue.find("D001").state is TicketState.WAITING
+
+
+def test_call_next_during_a_service_asks_what_becomes_of_the_ticket(
+    qtbot: QtBot,
+    office: OfficeContext,
+    tasks: Tasks,
+    queue: QueueService,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    office.settings.set(office.system, "desk.counter", "1")
+    for _ in range(3):
+        queue.take(office.system, TicketRequest(reason="health"))
+    page = make_page(qtbot, office, tasks, None, "ar")
+    act(qtbot, page, "call_next")
+    act(qtbot, page, "start")
+    asked: list[str] = []
+    answers = iter([None, Action.DONE])
+
+    def ask(_parent: object, _language: object, number: str) -> Action | None:
+        asked.append(number)
+        return next(answers)
+
+    monkeypatch.setattr(QueuePage, "ask_after_service", staticmethod(ask))
+    act(qtbot, page, "call_next")  # the officer closes the question: nothing changes
+    assert asked == ["D001"] and queue.find("D001").state is TicketState.SERVING
+    assert queue.find("D002").state is TicketState.WAITING
+    act(qtbot, page, "call_next")  # "Done": D001 ends, D002 is called, in one step
+    qtbot.waitUntil(lambda: queue.find("D002").state is TicketState.CALLED)
+    assert asked == ["D001", "D001"] and queue.find("D001").state is TicketState.DONE
+    assert page.current is not None and page.current.number == "D002"
+    assert page.message_label.text() == "تم نداء D002 إلى الشباك 1."

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from db.models import PriorityKind
+import pytest
+
+from db.models import PriorityKind, TicketState
 from kiosk.office import OfficeContext
 from kiosk.queue.config import load_config
 from kiosk.queue.rules import PriorityMode, QueueRules
 from kiosk.queue.service import QueueService
+from kiosk.queue.states import Action, CounterBusy, QueueError
 from tests.unit.kiosk.queue.conftest import FakeClock, take
 
 
@@ -167,3 +170,38 @@ def test_two_counters_calling_at_once_never_call_the_same_ticket(
     with ThreadPoolExecutor(max_workers=3) as pool:
         numbers = [number for batch in pool.map(call_ten, (1, 2, 1)) for number in batch]
     assert sorted(numbers) == [f"A{n:03d}" for n in range(1, 31)]
+
+
+def test_call_next_while_a_ticket_is_in_service_says_what_becomes_of_it(
+    queue: QueueService, office: OfficeContext, clock: FakeClock
+) -> None:
+    """A counter serves one visitor at a time: calling the next one first ends the current
+    one (done, on hold, or a no-show when the visitor left), never leaves it serving."""
+    for _ in range(4):
+        take(queue, office)
+        clock.advance(minutes=1)
+    served = queue.call_next(office.system, counter=1)
+    assert served is not None
+    queue.start(office.system, served.ticket.number)
+    with pytest.raises(CounterBusy, match=f"counter 1 is still serving {served.ticket.number}"):
+        queue.call_next(office.system, counter=1)
+    assert [t.number for t in queue.status().serving] == [served.ticket.number]  # unchanged
+    assert len(queue.status().waiting) == 3
+    for then, state in [
+        (Action.DONE, TicketState.DONE),
+        (Action.HOLD, TicketState.ON_HOLD),
+        (Action.NO_SHOW, TicketState.NO_SHOW),
+    ]:
+        current = queue.status().called[0] if queue.status().called else None
+        if current is not None:  # the ticket called last comes to the counter
+            queue.start(office.system, current.number)
+        before = queue.status().serving[0].number
+        clock.advance(minutes=7)
+        outcome = queue.call_next(office.system, counter=1, then=then)
+        assert outcome is not None
+        called, ended = outcome.tickets
+        assert (ended.number, ended.state) == (before, state)
+        assert called.state is TicketState.CALLED and called.number != before
+        assert [t.number for t in queue.status().serving] == []
+    with pytest.raises(QueueError, match="done, hold or no-show"):
+        queue.call_next(office.system, counter=1, then=Action.CANCEL)

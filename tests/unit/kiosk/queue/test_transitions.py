@@ -206,7 +206,13 @@ _SETUPS: dict[TicketState, list[Callable[[QueueService, OfficeContext], object]]
 _ALLOWED = {
     TicketState.WAITING: {Action.CALL, Action.CANCEL, Action.CLOSE},
     TicketState.CALLED: {Action.RECALL, Action.START, Action.CLOSE},  # no-show needs 3 calls
-    TicketState.SERVING: {Action.DONE, Action.HOLD, Action.TRANSFER, Action.CLOSE},
+    TicketState.SERVING: {  # a no-show: the visitor left during the service
+        Action.DONE,
+        Action.HOLD,
+        Action.NO_SHOW,
+        Action.TRANSFER,
+        Action.CLOSE,
+    },
     TicketState.ON_HOLD: {Action.CALL, Action.CLOSE},
     TicketState.DONE: set(),
     TicketState.CANCELLED: set(),
