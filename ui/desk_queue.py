@@ -395,8 +395,10 @@ class QueuePage(QWidget):
         """Select ``number`` in the list (as if the officer clicked it)."""
         for group_index in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(group_index)
+            assert group is not None, "an index below topLevelItemCount() has an item"
             for index in range(group.childCount()):
                 item = group.child(index)
+                assert item is not None, "an index below childCount() has an item"
                 if item.data(0, Qt.ItemDataRole.UserRole) == number:
                     self.tree.setCurrentItem(item)
                     item.setSelected(True)
