@@ -12,8 +12,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,6 +23,7 @@ from db.store import Store, StoreError
 from kiosk import cases_cli, directory_cli, kiosk_cli, queue_cli, sync_cli
 from kiosk.accounts import AccountError
 from kiosk.clock import office_day
+from kiosk.demo import run_demo
 from kiosk.office import OfficeContext, create_office, local_office, open_office, open_store
 from kiosk.paths import Paths
 from kiosk.recovery import (
@@ -36,28 +36,14 @@ from kiosk.recovery import (
 )
 from kiosk.security import load_key
 from kiosk.settings import MachineSettingsFile, SettingError, lookup
+from kiosk.windows import WINDOWS, WindowOpener, WindowRequest
 
-WINDOWS = ("desk", "kiosk", "display")
 RECOVERY_SHEET_FILE = "recovery-sheet.pdf"
 """The recovery sheet ``baom office init`` writes in the configuration folder."""
 KEEP_THE_SHEET = (
     "Print it now, keep the paper in the supervisor's locked safe or the commune's (never "
     "next to this PC, never photographed or sent by message), then delete the file."
 )
-
-
-@dataclass(frozen=True)
-class WindowRequest:
-    """Which windows to open, for which office, and how."""
-
-    context: OfficeContext
-    windows: tuple[str, ...]
-    screen: int | None
-    smoke: bool
-    demo_login: tuple[str, str] | None = None
-
-
-WindowOpener = Callable[[WindowRequest], int]
 
 
 class CommandGroup(Protocol):
@@ -351,8 +337,6 @@ def _dispatch(
     args: argparse.Namespace, open_windows: WindowOpener | None, groups: Sequence[CommandGroup]
 ) -> int:
     if args.command == "demo":
-        from kiosk.demo import run_demo
-
         return run_demo(args, open_windows)
     if args.command == "bench":
         from kiosk.bench import run_benchmarks

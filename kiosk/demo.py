@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import platformdirs
 from sqlalchemy import select
@@ -16,9 +15,7 @@ from kiosk.directory.importer import import_directory
 from kiosk.directory_cli import demo_directory
 from kiosk.office import create_office, local_office, open_office, open_store
 from kiosk.paths import APP_NAME, Paths
-
-if TYPE_CHECKING:
-    from kiosk.cli import WindowOpener
+from kiosk.windows import WindowOpener, WindowRequest
 
 DEMO_OFFICE = ("BAOM Taliouine (démo)", "Taliouine")
 DEMO_KIOSK_PIN = "2580"
@@ -67,8 +64,6 @@ def has_display() -> bool:
 
 def run_demo(args: argparse.Namespace, open_windows: WindowOpener | None) -> int:
     """Prepare the demo, print where it is and how to log in, then open the three windows."""
-    from kiosk.cli import WindowRequest
-
     paths = demo_paths(args.data_dir, args.config_dir)
     prepare_demo(paths)
     print(f"Demo office ready in {paths.data_dir}")

@@ -21,6 +21,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from typing import Any, Protocol
 
@@ -282,9 +283,7 @@ class Announcer(QObject):
         if voice is not None:
             for language, text in self._current.texts:
                 if voice.speaks(language):
-                    steps.append(
-                        lambda done, language=language, text=text: voice.say(language, text, done)
-                    )
+                    steps.append(partial(voice.say, language, text))
         self._steps = steps
         self.announcement_started.emit(self._current.key)
         self._next_step()

@@ -21,8 +21,8 @@ from ui.fonts import install_fonts
 from ui.tasks import Tasks
 
 if TYPE_CHECKING:
-    from kiosk.cli import WindowRequest
     from kiosk.office import OfficeContext
+    from kiosk.windows import WindowRequest
     from printing.worker import SpoolWorker
     from ui.sync import SyncRunner
 

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.cases import DECLINE_REASONS
 from kiosk.cases.casework import CLOSE_REASONS
-from kiosk.cases.referrals import DECLINE_REASONS
 from ui.language import LanguageState
 from ui.styles import named
 
@@ -93,7 +93,8 @@ class OutcomeDialog(QDialog):
             self.reason_combo.addItem(tr(f"desk.decline_reason.{reason}"), reason)
         self.provided_edit = named(QLineEdit(), "outcomeProvided")
         self.provided_edit.setMaxLength(300)
-        self.date_edit = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.date_edit = QDateEdit(QDate.currentDate())
+        self.date_edit.setCalendarPopup(True)
         form = QFormLayout(self)
         form.addRow(tr("desk.outcome.referral"), self.referral_combo)
         form.addRow(tr("desk.outcome.state"), states)

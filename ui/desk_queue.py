@@ -184,7 +184,8 @@ class QueuePage(QWidget):
         self.tree.setUniformRowHeights(True)
 
         self.buttons: dict[str, QPushButton] = {}
-        self.actions: dict[str, QAction] = {}
+        # The keyboard shortcuts, by command (not `actions`: that is QWidget.actions()).
+        self.shortcut_actions: dict[str, QAction] = {}
         grid = QGridLayout()
         for index, command in enumerate(COMMANDS):
             action = QAction(self)
@@ -198,7 +199,7 @@ class QueuePage(QWidget):
             button.clicked.connect(action.trigger)
             grid.addWidget(button, index // 5, index % 5)
             self.buttons[command.name] = button
-            self.actions[command.name] = action
+            self.shortcut_actions[command.name] = action
         self.transfer_label = QLabel()
         self.transfer_combo = named(QComboBox(), "transferReason")
         for reason in self.queue.config.reasons:
@@ -291,7 +292,7 @@ class QueuePage(QWidget):
         for command in COMMANDS:
             text = tr(f"desk.queue.{command.name}")
             self.buttons[command.name].setText(f"{text}  [{command.shortcut}]")
-            self.actions[command.name].setText(text)
+            self.shortcut_actions[command.name].setText(text)
         self.message_label.setText("" if self._message is None else self._message(tr))
         self._fill()
 
@@ -370,7 +371,7 @@ class QueuePage(QWidget):
 
     def _update_enabled(self) -> None:
         chosen = self.counter is not None and not self.busy
-        for action in self.actions.values():
+        for action in self.shortcut_actions.values():
             action.setEnabled(chosen)
         for button in self.buttons.values():
             button.setEnabled(chosen)
@@ -395,8 +396,10 @@ class QueuePage(QWidget):
         """Select ``number`` in the list (as if the officer clicked it)."""
         for group_index in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(group_index)
+            assert group is not None, "an index below topLevelItemCount() has an item"
             for index in range(group.childCount()):
                 item = group.child(index)
+                assert item is not None, "an index below childCount() has an item"
                 if item.data(0, Qt.ItemDataRole.UserRole) == number:
                     self.tree.setCurrentItem(item)
                     item.setSelected(True)

@@ -145,7 +145,8 @@ class SpoolPage(QWidget):
         header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
 
         self.buttons: dict[str, QPushButton] = {}
-        self.actions: dict[str, QAction] = {}
+        # The keyboard shortcuts, by command (not `actions`: that is QWidget.actions()).
+        self.shortcut_actions: dict[str, QAction] = {}
         row = QHBoxLayout()
         for name, (shortcut, _states) in ACTIONS.items():
             action = QAction(self, shortcut=QKeySequence(shortcut))
@@ -157,7 +158,7 @@ class SpoolPage(QWidget):
             button.clicked.connect(action.trigger)
             row.addWidget(button)
             self.buttons[name] = button
-            self.actions[name] = action
+            self.shortcut_actions[name] = action
         row.addStretch(1)
         self.printer_label = QLabel()
         self.printer_box = named(QComboBox(), "spoolPrinter")
@@ -239,7 +240,7 @@ class SpoolPage(QWidget):
         for name, (shortcut, _states) in ACTIONS.items():
             text = tr(f"desk.spool.{name}")
             self.buttons[name].setText(f"{text}  [{shortcut}]")
-            self.actions[name].setText(text)
+            self.shortcut_actions[name].setText(text)
         self.printer_label.setText(tr("desk.spool.column.printer"))
         self.preview_title.setText(tr("desk.spool.preview"))
         if self.preview_label.pixmap().isNull():
@@ -314,7 +315,7 @@ class SpoolPage(QWidget):
         for name, (_shortcut, states) in ACTIONS.items():
             allowed = job is not None and job.state in states and not self.busy
             self.buttons[name].setEnabled(allowed)
-            self.actions[name].setEnabled(allowed)
+            self.shortcut_actions[name].setEnabled(allowed)
 
     def _show_message(self, key: str, **params: object) -> None:
         self._message = lambda tr: tr(key, **params)

@@ -247,11 +247,14 @@ class ComboField(FieldWidget):
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setMaxVisibleItems(15)
         completer = self.combo.completer()
+        assert completer is not None, "an editable combo box has a completer"
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.combo.currentIndexChanged.connect(self._edited)
         line = self.combo.lineEdit()
+        assert line is not None, "an editable combo box has a line edit"
+        self.combo_line: QLineEdit = line
         line.textChanged.connect(self._edited)
         line.editingFinished.connect(lambda: self.editing_left.emit(self.key))
         self._layout.addWidget(self.combo)
@@ -271,14 +274,14 @@ class ComboField(FieldWidget):
     def set_value(self, value: object) -> None:
         """Show a saved value (its item when there is one)."""
         self.combo.blockSignals(True)
-        self.combo.lineEdit().blockSignals(True)
+        self.combo_line.blockSignals(True)
         index = self.combo.findData(value) if value else -1
         if index >= 0:
             self.combo.setCurrentIndex(index)
         else:
             self.combo.setCurrentIndex(-1)
             self.combo.setEditText("" if value is None else str(value))
-        self.combo.lineEdit().blockSignals(False)
+        self.combo_line.blockSignals(False)
         self.combo.blockSignals(False)
 
     def focus_input(self) -> None:
@@ -290,17 +293,17 @@ class ComboField(FieldWidget):
         super().retranslate(language, tr)
         value = self.value()
         self.combo.blockSignals(True)
-        self.combo.lineEdit().blockSignals(True)
+        self.combo_line.blockSignals(True)
         self.combo.clear()
         for text, data in self._items(language):
             if data is None:
                 self.combo.insertSeparator(self.combo.count())
             else:
                 self.combo.addItem(text, data)
-        self.combo.lineEdit().blockSignals(False)
+        self.combo_line.blockSignals(False)
         self.combo.blockSignals(False)
         self.set_value(value)
-        self.combo.lineEdit().setPlaceholderText(tr(f"desk.intake.{self.field.type}_placeholder"))
+        self.combo_line.setPlaceholderText(tr(f"desk.intake.{self.field.type}_placeholder"))
 
 
 class CountryField(ComboField):

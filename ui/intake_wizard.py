@@ -36,7 +36,7 @@ from db.uow import Actor
 from kiosk.cases.intake import IntakeInvalid, SavedIntake
 from kiosk.clock import office_time
 from kiosk.forms import FormDefinition, load_form, validate_answers
-from kiosk.forms.validate import relevant_keys
+from kiosk.forms.validate import relevant_keys, validate_one
 from kiosk.office import OfficeContext
 from ui.consent_notice import ConsentNoticeDialog
 from ui.intake_duplicates import DuplicatesPanel
@@ -246,7 +246,7 @@ class IntakeWizard(QWidget):
     def check_field(self, key: str) -> str | None:
         """Check one answer and show its error under it; returns the message or None."""
         widget = self.fields[key]
-        error = self.form.validate_field(key, widget.value(), self.answers, self._language.code)
+        error = validate_one(self.form, key, widget.value(), self.answers, self._language.code)
         widget.show_error(error.message if error else None)
         return error.message if error else None
 

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli import WindowRequest
 from kiosk.cli import main as cli_main
 from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig
 from kiosk.queue.views import TakenTicket
 from kiosk.recovery import RecoverySheet
+from kiosk.windows import WindowRequest
 from printing import cli as printing_cli
 
 

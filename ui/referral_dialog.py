@@ -110,8 +110,8 @@ class ReferralDialog(QDialog):
         close = QPushButton(tr("desk.notice.close"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.message_label, 1)
-        for button in (self.create_button, self.print_button, close):
-            buttons.addWidget(button)
+        for push in (self.create_button, self.print_button, close):
+            buttons.addWidget(push)
         top = QHBoxLayout()
         top.addWidget(QLabel(tr("desk.referral.need")))
         top.addWidget(self.need_combo, 1)

@@ -15,7 +15,14 @@ from kiosk.forms.definition import (
 )
 from kiosk.forms.expressions import Expression, ExpressionError
 from kiosk.forms.loader import load_form, load_form_file, parse_form
-from kiosk.forms.validate import CleanAnswers, FieldError, nested_too_deep, validate_answers
+from kiosk.forms.validate import (
+    CleanAnswers,
+    FieldError,
+    is_relevant,
+    nested_too_deep,
+    validate_answers,
+    validate_one,
+)
 
 __all__ = [
     "Choice",
@@ -29,10 +36,12 @@ __all__ = [
     "FormDefinitionError",
     "NestedTooDeep",
     "Section",
+    "is_relevant",
     "load_form",
     "load_form_file",
     "nested_too_deep",
     "parse_answers",
     "parse_form",
     "validate_answers",
+    "validate_one",
 ]

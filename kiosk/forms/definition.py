@@ -1,7 +1,8 @@
 """What a form definition is: sections of fields, with translated labels and messages.
 
 A definition has an ``id``, a ``version`` (every saved intake records it), ``messages``
-and ``sections`` of ``fields``; :mod:`kiosk.forms.loader` reads and checks the YAML file.
+and ``sections`` of ``fields``; :mod:`kiosk.forms.loader` reads and checks the YAML file,
+:mod:`kiosk.forms.validate` checks answers against it.
 """
 
 from __future__ import annotations
@@ -10,12 +11,8 @@ import datetime
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from kiosk.forms.expressions import Expression
-
-if TYPE_CHECKING:
-    from kiosk.forms.validate import FieldError
 
 LANGUAGES = ("fr", "ar", "en", "zgh")
 REFERENCE_LANGUAGE = "fr"
@@ -135,23 +132,6 @@ class FormDefinition:
         """The generic message ``name`` in ``language`` with its placeholders filled."""
         template = _pick(self.messages.get(name, {}), language) or name
         return fill(template, params)
-
-    def relevant(self, field_or_key: Field | str, answers: Mapping[str, object]) -> bool:
-        """Whether the field is asked, given the (raw) answers so far; ``KeyError`` if no such
-        field."""
-        from kiosk.forms.validate import relevant_keys
-
-        key = field_or_key if isinstance(field_or_key, str) else field_or_key.key
-        self.field(key)
-        return key in relevant_keys(self, answers)
-
-    def validate_field(
-        self, key: str, value: object, answers: Mapping[str, object], lang: str = "fr"
-    ) -> FieldError | None:
-        """The error of one answer (as the officer types), or ``None`` when it is fine."""
-        from kiosk.forms.validate import validate_one
-
-        return validate_one(self, key, value, answers, lang)
 
 
 def fill(template: str, params: Mapping[str, object]) -> str:

@@ -79,6 +79,16 @@ def relevant_keys(form: FormDefinition, answers: Mapping[str, object]) -> frozen
     return frozenset(_walk(form, answers).relevant)
 
 
+def is_relevant(
+    form: FormDefinition, field_or_key: Field | str, answers: Mapping[str, object]
+) -> bool:
+    """Whether the field is asked, given the (raw) answers so far; ``KeyError`` if no such
+    field."""
+    key = field_or_key if isinstance(field_or_key, str) else field_or_key.key
+    form.field(key)
+    return key in relevant_keys(form, answers)
+
+
 def _error(form: FormDefinition, item: Field, message: str, language: str) -> FieldError:
     text = form.message("field_error", language, label=item.label(language), message=message)
     return FieldError(item.key, text)
@@ -158,7 +168,8 @@ def validate_answers(
 def validate_one(
     form: FormDefinition, key: str, value: object, answers: Mapping[str, object], lang: str = "fr"
 ) -> FieldError | None:
-    """The error of the answer ``value`` to ``key`` given the other answers, or ``None``."""
+    """The error of the answer ``value`` to ``key`` given the other answers (as the officer
+    types), or ``None`` when it is fine."""
     try:
         item = form.field(key)
     except KeyError:

@@ -84,7 +84,7 @@ def test_every_button_shows_its_shortcut(qtbot: QtBot, office: OfficeContext, ta
     assert len(set(shortcuts)) == len(COMMANDS) == 10
     for command in COMMANDS:
         assert page.buttons[command.name].text().endswith(f"[{command.shortcut}]")
-        assert page.actions[command.name].shortcut().toString() == command.shortcut
+        assert page.shortcut_actions[command.name].shortcut().toString() == command.shortcut
     assert page.buttons["call_next"].text() == "Appeler le suivant  [F2]"
 
 

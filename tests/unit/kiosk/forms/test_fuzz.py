@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.forms import load_form, validate_answers
+from kiosk.forms import is_relevant, load_form, validate_answers, validate_one
 
 FORM = load_form("intake")
 KEYS = st.sampled_from(FORM.keys) | st.text(max_size=20)
@@ -43,11 +43,11 @@ def test_validation_never_raises(answers: dict[str, object], lang: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(KEYS, JSON, st.dictionaries(KEYS, JSON, max_size=10))
 def test_validate_field_never_raises(key: str, value: object, answers: dict[str, object]) -> None:
-    error = FORM.validate_field(key, value, answers, "fr")
+    error = validate_one(FORM, key, value, answers, "fr")
     assert error is None or error.field == key
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.sampled_from(FORM.keys), st.dictionaries(KEYS, JSON, max_size=10))
 def test_relevant_never_raises(key: str, answers: dict[str, object]) -> None:
-    assert FORM.relevant(key, answers) in (True, False)
+    assert is_relevant(FORM, key, answers) in (True, False)

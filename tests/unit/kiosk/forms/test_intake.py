@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from kiosk.forms import FormDefinition, validate_answers
+from kiosk.forms import FormDefinition, is_relevant, validate_answers, validate_one
 
 PERSONAL = (
     "person.given_name",
@@ -58,15 +58,15 @@ def test_an_anonymous_contact_keeps_only_statistics(
 
 @pytest.mark.parametrize("key", ["consent.share", "consent.stats", "consent.method"])
 def test_consent_scope_is_asked_only_with_a_record(form: FormDefinition, key: str) -> None:
-    assert form.relevant(key, {"consent.record": True})
-    assert not form.relevant(key, {"consent.record": False})
-    assert not form.relevant(key, {})
+    assert is_relevant(form, key, {"consent.record": True})
+    assert not is_relevant(form, key, {"consent.record": False})
+    assert not is_relevant(form, key, {})
 
 
 @pytest.mark.parametrize("key", PERSONAL)
 def test_personal_fields_are_asked_only_with_a_record(form: FormDefinition, key: str) -> None:
-    assert form.relevant(form.field(key), {"consent.record": "oui"})
-    assert not form.relevant(form.field(key), {"consent.record": "non"})
+    assert is_relevant(form, form.field(key), {"consent.record": "oui"})
+    assert not is_relevant(form, form.field(key), {"consent.record": "non"})
 
 
 @pytest.mark.parametrize("key", PERSONAL)
@@ -79,8 +79,8 @@ def test_stale_personal_answers_are_dropped_without_a_record(
 
 
 def test_age_band_is_asked_only_without_a_record(form: FormDefinition) -> None:
-    assert form.relevant("person.age_band", {"consent.record": False})
-    assert not form.relevant("person.age_band", {"consent.record": True})
+    assert is_relevant(form, "person.age_band", {"consent.record": False})
+    assert not is_relevant(form, "person.age_band", {"consent.record": True})
 
 
 def test_age_band_is_dropped_with_a_record(form: FormDefinition, answers: Answers) -> None:
@@ -91,8 +91,8 @@ def test_age_band_is_dropped_with_a_record(form: FormDefinition, answers: Answer
 
 @pytest.mark.parametrize("key", ["consent.record", "person.category", "person.sex", "needs"])
 def test_statistical_fields_are_always_asked(form: FormDefinition, key: str) -> None:
-    assert form.relevant(key, {"consent.record": True})
-    assert form.relevant(key, {"consent.record": False})
+    assert is_relevant(form, key, {"consent.record": True})
+    assert is_relevant(form, key, {"consent.record": False})
 
 
 @pytest.mark.parametrize(
@@ -353,16 +353,16 @@ def test_messages_name_the_field_in_the_language(
 
 
 def test_validate_field_as_the_officer_types(form: FormDefinition, answers: Answers) -> None:
-    assert form.validate_field("household.size", "4", answers, "fr") is None
-    error = form.validate_field("household.size", "40", answers, "en")
+    assert validate_one(form, "household.size", "4", answers, "fr") is None
+    error = validate_one(form, "household.size", "40", answers, "en")
     assert error is not None and error.field == "household.size"
     assert error.as_json() == {
         "field": "household.size",
         "message": "People in the household: must be between 1 and 30",
     }
-    assert form.validate_field("person.given_name", "", answers) is not None
-    assert form.validate_field("household.size", "40", {"consent.record": False}) is None
-    assert form.validate_field("nope", 1, answers) is not None
+    assert validate_one(form, "person.given_name", "", answers) is not None
+    assert validate_one(form, "household.size", "40", {"consent.record": False}) is None
+    assert validate_one(form, "nope", 1, answers) is not None
 
 
 def test_answers_that_are_not_a_mapping(form: FormDefinition) -> None:
