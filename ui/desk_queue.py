@@ -17,6 +17,7 @@ from functools import partial
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -500,7 +501,7 @@ class QueuePage(QWidget):
             parent=parent,
         )
         role = QMessageBox.ButtonRole.AcceptRole
-        choices = {
+        choices: dict[QAbstractButton, Action] = {
             box.addButton(tr(f"desk.queue.{ACTION_COMMAND[action]}"), role): action
             for action in AFTER_SERVICE
         }
