@@ -35,6 +35,17 @@ def test_placeholders_match_french(language: str) -> None:
         assert translated == french, f"{language}: {key}"
 
 
+RELIGIONS = frozenset({"مسلم", "مسلمة", "مسلمون", "مسيحي", "مسيحية", "يهودي", "يهودية"})
+"""Arabic words of a religion: written without vowels, "مسلم" (handed over) reads "Muslim",
+and the software must never seem to record anyone's religion."""
+
+
+def test_no_arabic_string_reads_as_a_religion() -> None:
+    for key in CATALOG.keys("ar"):
+        words = set(re.findall(r"[\u0600-\u06FF]+", CATALOG.text("ar", key)))
+        assert not words & RELIGIONS, f"ar: {key}: {CATALOG.text('ar', key)}"
+
+
 def test_tamazight_is_written_in_tifinagh() -> None:
     tifinagh = re.compile(r"[\u2D30-\u2D7F]")
 
