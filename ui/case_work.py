@@ -16,6 +16,7 @@ from db.cases import (
     ReferralPriority,
     ReferralState,
 )
+from db.models import Ticket
 from db.uow import Actor
 from kiosk.cases import casework, referrals
 from kiosk.cases.persons import merge_persons, search_persons
@@ -72,6 +73,16 @@ def person_answers(context: OfficeContext, person_id: str) -> dict[str, object]:
         if value not in (None, ""):
             answers[key] = str(value) if isinstance(value, int) else value
     return answers
+
+
+def ticket_answers(context: OfficeContext, ticket_id: str) -> dict[str, object]:
+    """What the kiosk learnt with a ticket, as answers: the language the visitor took it in,
+    and the need of its reason (a reason of visit is a need of the intake's taxonomy)."""
+    with context.store.session() as session:
+        ticket = session.get(Ticket, uuid.UUID(ticket_id))
+        if ticket is None:
+            return {}
+        return {"person.language": ticket.language, "needs": [ticket.reason_key]}
 
 
 def read_follow_up(

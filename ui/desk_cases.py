@@ -24,7 +24,7 @@ from kiosk.cases.drafts import Draft
 from kiosk.cases.intake import SavedIntake
 from kiosk.office import OfficeContext
 from ui.case_page import CasePage
-from ui.case_work import person_answers
+from ui.case_work import person_answers, ticket_answers
 from ui.changes import ChangeWatcher
 from ui.intake_wizard import IntakeWizard
 from ui.intake_work import DraftState, read_draft
@@ -117,6 +117,9 @@ class CasesPage(QWidget):
             language=self._language.code,
         )
         wizard = self._show_wizard(state)
+        if state.ticket_id is not None:  # what the visitor chose at the kiosk, first
+            work = partial(ticket_answers, self._context, str(state.ticket_id))
+            self._tasks.run(work, wizard.prefill)
         if state.person_id is not None:
             work = partial(person_answers, self._context, str(state.person_id))
             self._tasks.run(work, wizard.prefill)

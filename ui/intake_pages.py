@@ -61,3 +61,9 @@ class ConsentTools(QWidget):
     def visitor_language(self) -> str:
         """The language the visitor reads, for the notice."""
         return str(self.language_combo.currentData())
+
+    def show_language(self, code: str) -> None:
+        """Choose ``code`` as the visitor's language (kept as it is if not offered)."""
+        index = self.language_combo.findData(code)
+        if index >= 0:
+            self.language_combo.setCurrentIndex(index)

@@ -235,11 +235,17 @@ class IntakeWizard(QWidget):
         ]
 
     def prefill(self, answers: dict[str, object]) -> None:
-        """Fill the fields still empty with what is known already (a known person)."""
+        """Fill the fields still empty with what is known already (the ticket, a known
+        person); the consent notice is shown in the visitor's preferred language."""
         for key, value in answers.items():
             widget = self.fields.get(key)
             if widget is not None and widget.value() is None:
                 widget.set_value(value)
+        preferred = (
+            self.fields["person.language"].value() if "person.language" in self.fields else None
+        )
+        if isinstance(preferred, str):
+            self.consent_tools.show_language(preferred)
         self.apply_relevance()
         self._schedule_draft()
 

@@ -240,6 +240,21 @@ def test_an_intake_from_the_served_ticket_records_it_and_opens_the_case(
         assert session.scalar(select(Intake.ticket_id)) == ticket.ticket.id
 
 
+def test_the_kiosks_language_and_reason_come_with_the_ticket(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    """A ticket taken in Arabic for health: the consent notice opens in Arabic, the
+    preferred language is Arabic and the need is ticked, for the officer to confirm."""
+    request = TicketRequest(reason="health", language="ar")
+    ticket = QueueService.for_office(office).take(office.system, request)
+    main = MainPage(office, LanguageState(office.catalog, "fr"), officer(office), tasks, None)
+    qtbot.addWidget(main)
+    wizard = main.start_intake(ticket_id=ticket.ticket.id)
+    qtbot.waitUntil(lambda: wizard.consent_tools.visitor_language == "ar")
+    assert wizard.fields["person.language"].value() == "ar"
+    assert wizard.fields["needs"].value() == ["health"]
+
+
 def test_enter_on_the_duplicates_uses_the_person_chosen_or_creates_a_new_one(
     qtbot: QtBot, office: OfficeContext, make_wizard: MakeWizard
 ) -> None:
