@@ -20,8 +20,18 @@ def office_day(moment: datetime, zone: ZoneInfo = OFFICE_ZONE) -> date:
     return moment.astimezone(zone).date()
 
 
-def office_time(moment: datetime, pattern: str = "%d/%m/%Y %H:%M") -> str:
-    """``moment`` (naive means UTC, as stored) written on the office's clock."""
+def office_today() -> date:
+    """Today on the office's clock."""
+    return office_day(datetime.now(UTC))
+
+
+def office_moment(moment: datetime) -> datetime:
+    """``moment`` (naive means UTC, as stored) on the office's clock."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(OFFICE_ZONE).strftime(pattern)
+    return moment.astimezone(OFFICE_ZONE)
+
+
+def office_time(moment: datetime, pattern: str = "%d/%m/%Y %H:%M") -> str:
+    """``moment`` (naive means UTC, as stored) written on the office's clock."""
+    return office_moment(moment).strftime(pattern)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from db.cases import DECLINE_REASONS
 from kiosk.cases.casework import CLOSE_REASONS
+from kiosk.clock import office_today
 from ui.language import LanguageState
 from ui.styles import named
 
@@ -39,6 +40,12 @@ def _buttons(dialog: QDialog, language: LanguageState) -> QDialogButtonBox:
     box.accepted.connect(dialog.accept)
     box.rejected.connect(dialog.reject)
     return box
+
+
+def office_date(days: int = 0) -> QDate:
+    """The office's today (not the PC's), ``days`` later."""
+    today = office_today()
+    return QDate(today.year, today.month, today.day).addDays(days)
 
 
 class CloseCaseDialog(QDialog):
@@ -93,7 +100,7 @@ class OutcomeDialog(QDialog):
             self.reason_combo.addItem(tr(f"desk.decline_reason.{reason}"), reason)
         self.provided_edit = named(QLineEdit(), "outcomeProvided")
         self.provided_edit.setMaxLength(300)
-        self.date_edit = QDateEdit(QDate.currentDate())
+        self.date_edit = QDateEdit(office_date())
         self.date_edit.setCalendarPopup(True)
         form = QFormLayout(self)
         form.addRow(tr("desk.outcome.referral"), self.referral_combo)

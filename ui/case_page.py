@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -34,7 +34,7 @@ from kiosk.clock import office_time
 from kiosk.forms.countries import country_name
 from kiosk.office import OfficeContext
 from ui import case_work
-from ui.case_dialogs import CloseCaseDialog, OutcomeDialog
+from ui.case_dialogs import CloseCaseDialog, OutcomeDialog, office_date
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState
 from ui.styles import named
@@ -265,7 +265,7 @@ class CasePage(QWidget):
             self.detail = None
             self._set_message(None)
         self.case_id = case_id
-        self.due_edit.setDate(QDate.currentDate().addDays(7))
+        self.due_edit.setDate(office_date(7))
         self.refresh()
 
     def refresh(self) -> None:

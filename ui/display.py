@@ -18,6 +18,8 @@ from PySide6.QtCore import QDate, QLocale, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from db.base import utcnow
+from kiosk.clock import office_moment
 from kiosk.office import OfficeContext
 from kiosk.queue.calls import CallView, recent_calls
 from kiosk.queue.service import QueueService
@@ -88,7 +90,8 @@ class CallRow(QWidget):
 class DisplayWindow(QWidget):
     """The calls, office name, clock and date. F11 toggles full screen.
 
-    ``now`` gives the current local time (tests pass a fake clock); ``announcer`` plays
+    ``now`` gives the current time (tests pass a fake clock), shown on the office's clock
+    whatever the PC's zone (``kiosk.clock``); ``announcer`` plays
     the chime and the voice (one is made on demand).
 
     Signals:
@@ -102,7 +105,7 @@ class DisplayWindow(QWidget):
         context: OfficeContext,
         tasks: Tasks,
         changes: ChangeWatcher | None = None,
-        now: Callable[[], datetime] = datetime.now,
+        now: Callable[[], datetime] = utcnow,
         announcer: Announcer | None = None,
     ) -> None:
         super().__init__()
@@ -270,7 +273,7 @@ class DisplayWindow(QWidget):
 
     def on_tick(self) -> None:
         """Show the current time and date."""
-        moment = self._now()
+        moment = office_moment(self._now())
         time = QTime(moment.hour, moment.minute, moment.second)
         clock_format = "HH:mm:ss" if self.clock_24h else "h:mm:ss AP"
         self.clock_label.setText(locale_for(self.language.code).toString(time, clock_format))
