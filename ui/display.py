@@ -14,11 +14,20 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, QSize, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from db.base import utcnow
+from db.models import TicketState
 from kiosk.clock import office_moment
 from kiosk.office import OfficeContext
 from kiosk.queue.calls import CallView, recent_calls
@@ -47,18 +56,26 @@ def locale_for(code: str) -> QLocale:
 
 
 def split_calls(calls: Sequence[CallView]) -> tuple[list[CallView], list[CallView]]:
-    """The current call of each counter (newest first) and the ``HISTORY`` calls before."""
+    """The current call of each counter (newest first) and the ``HISTORY`` calls before.
+
+    A number shows once, at its latest call (a recall is not a new line); a counter whose
+    latest call was a no-show shows no current call.
+    """
     current: list[CallView] = []
-    counters: set[int] = set()
     history: list[CallView] = []
+    counters: set[int] = set()
+    listed: set[str] = set()
     for call in calls:
+        if call.number in listed:
+            continue
+        listed.add(call.number)
         if call.counter not in counters:
             counters.add(call.counter)
-            current.append(call)
-        elif len(history) < HISTORY:
+            if call.state is not TicketState.NO_SHOW:
+                current.append(call)
+                continue
+        if len(history) < HISTORY:
             history.append(call)
-    shown = {call.number for call in current}
-    history = [call for call in history if call.number not in shown]
     return current, history
 
 
@@ -70,21 +87,29 @@ def spoken_number(number: str) -> str:
 
 
 class CallRow(QWidget):
-    """One call on one line: French left to right, then Arabic right to left."""
+    """One call: French left to right and Arabic right to left on one line, and below them
+    the ticket's own language when it is another (Tamazight, English).
 
-    def __init__(self, object_name: str) -> None:
+    Its labels never make the window wider than its screen.
+    """
+
+    def __init__(self, object_name: str, languages: Sequence[str]) -> None:
         super().__init__()
         self.lines: dict[str, QLabel] = {}
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 2, 0, 2)
-        layout.setSpacing(48)
-        layout.addStretch(1)
-        for code in CALL_LANGUAGES:
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 2, 0, 2)
+        line = QHBoxLayout()
+        line.setSpacing(48)
+        column.addLayout(line)
+        for code in (*CALL_LANGUAGES, *(code for code in languages if code not in CALL_LANGUAGES)):
             label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), f"{object_name}_{code}")
             label.setLayoutDirection(direction_of(code == "ar"))
-            layout.addWidget(label)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            if code in CALL_LANGUAGES:
+                line.addWidget(label)
+            else:
+                column.addWidget(label)
             self.lines[code] = label
-        layout.addStretch(1)
 
 
 class DisplayWindow(QWidget):
@@ -121,7 +146,7 @@ class DisplayWindow(QWidget):
         )
         self.setObjectName("display")
         self.setStyleSheet(style_sheet("display"))
-        self.resize(1280, 720)
+        self.resize(QSize(1280, 720).boundedTo(self.screen().availableGeometry().size()))
         self.language = LanguageState(
             context.catalog, str(context.settings.get("desk.language")), self
         )
@@ -149,9 +174,10 @@ class DisplayWindow(QWidget):
         top.addWidget(self.office_label, 0, 0, Qt.AlignmentFlag.AlignLeft)
         top.addWidget(self.clock_label, 0, 1, Qt.AlignmentFlag.AlignRight)
         self.empty_label = named(QLabel(alignment=center, wordWrap=True), "displayEmpty")
-        self.current_rows = [CallRow("displayCurrent") for _ in self._queue.config.counters]
+        codes = [language.code for language in self._context.catalog.languages]
+        self.current_rows = [CallRow("displayCurrent", codes) for _ in self._queue.config.counters]
         self.history_title = named(QLabel(alignment=center), "displayHistoryTitle")
-        self.history_rows = [CallRow("displayHistory") for _ in range(HISTORY)]
+        self.history_rows = [CallRow("displayHistory", codes) for _ in range(HISTORY)]
         history = QGridLayout()
         for index, row in enumerate(self.history_rows):
             history.addWidget(row, index // 2, index % 2)
@@ -259,7 +285,9 @@ class DisplayWindow(QWidget):
                 call = calls[index] if index < len(calls) else None
                 row.setVisible(call is not None or rows is self.history_rows)
                 for code, label in row.lines.items():
-                    label.setText("" if call is None else self.call_text(call, code))
+                    shown = call is not None and code in (*CALL_LANGUAGES, call.language)
+                    label.setText(self.call_text(call, code) if call and shown else "")
+                    label.setVisible(shown or code in CALL_LANGUAGES)
 
     @property
     def current_texts(self) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from db.models import QueueEvent, QueueEventKind, Ticket
+from db.models import QueueEvent, QueueEventKind, Ticket, TicketState
 from db.store import Store
 
 CALL_KINDS = (QueueEventKind.CALLED, QueueEventKind.RECALLED)
@@ -21,7 +21,8 @@ CALL_KINDS = (QueueEventKind.CALLED, QueueEventKind.RECALLED)
 
 @dataclass(frozen=True)
 class CallView:
-    """One call event: which number is called to which counter, and when (UTC)."""
+    """One call event: which number is called to which counter, and when (UTC); the
+    language the ticket was taken in, and the ticket's state now."""
 
     event_id: uuid.UUID
     number: str
@@ -29,6 +30,8 @@ class CallView:
     counter: int
     recall: bool
     at: datetime
+    language: str
+    state: TicketState
 
     def as_json(self) -> dict[str, Any]:
         """The call as plain JSON (for the display probe of the tests and the benchmark)."""
@@ -39,6 +42,8 @@ class CallView:
             "counter": self.counter,
             "recall": self.recall,
             "at": self.at.isoformat(),
+            "language": self.language,
+            "state": self.state.value,
         }
 
 
@@ -57,6 +62,8 @@ def recent_calls(store: Store, office_id: uuid.UUID, day: date, limit: int = 5) 
                 QueueEvent.counter,
                 QueueEvent.kind,
                 QueueEvent.at,
+                Ticket.language,
+                Ticket.state,
             )
             .join(Ticket, Ticket.id == QueueEvent.ticket_id)
             .where(
@@ -76,7 +83,9 @@ def recent_calls(store: Store, office_id: uuid.UUID, day: date, limit: int = 5) 
             counter=counter,
             recall=kind is QueueEventKind.RECALLED,
             at=_utc(at),
+            language=language,
+            state=state,
         )
-        for event_id, number, reason, counter, kind, at in rows
+        for event_id, number, reason, counter, kind, at, language, state in rows
         if counter is not None
     ]

@@ -204,3 +204,33 @@ def test_without_the_sound_modules_the_loader_reports_and_goes_on(
         "no QtMultimedia",
         "no QtTextToSpeech",
     ]
+
+
+def test_a_no_show_leaves_the_screen_a_recalled_number_is_listed_once_and_tifinagh_has_a_line(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService, watcher: ChangeWatcher
+) -> None:
+    actor = office.system
+    queue.take(actor, TicketRequest(reason="health", language="zgh"))
+    for _ in range(2):
+        queue.take(actor, TicketRequest(reason="health"))
+    display = make_display(qtbot, office, tasks, watcher)
+    queue.call_next(actor, 1)
+    qtbot.waitUntil(lambda: display.current_texts == ["D001 → Guichet 1"], timeout=3000)
+    tifinagh = display.current_rows[0].lines["zgh"]
+    assert tifinagh.isVisible() and tifinagh.text() == display.call_text(display.calls[0], "zgh")
+    assert "ⴰⵙⵡⵉⵔ" in tifinagh.text()
+    assert not display.current_rows[0].lines["en"].isVisible()
+
+    for _ in range(2):
+        queue.recall(actor, "D001")
+    queue.no_show(actor, "D001")
+    qtbot.waitUntil(lambda: display.current_texts == [], timeout=3000)
+    assert display.empty_label.isVisible()
+
+    queue.call_next(actor, 1)
+    queue.call_next(actor, 1)
+    qtbot.waitUntil(lambda: display.current_texts == ["D003 → Guichet 1"], timeout=3000)
+    assert display.history_texts == ["D002 → Guichet 1", "D001 → Guichet 1"]  # D001 once
+    screen = display.screen().availableGeometry()
+    assert display.width() <= screen.width()
+    assert display.minimumSizeHint().width() <= screen.width()  # no call makes it wider
