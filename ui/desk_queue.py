@@ -36,7 +36,14 @@ from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
 from kiosk.queue.config import ReasonsError
 from kiosk.queue.service import QueueService
-from kiosk.queue.states import AFTER_SERVICE, Action, CounterBusy, InvalidTransition, QueueError
+from kiosk.queue.states import (
+    AFTER_SERVICE,
+    TRANSITIONS,
+    Action,
+    CounterBusy,
+    InvalidTransition,
+    QueueError,
+)
 from kiosk.queue.views import Outcome, QueueStatus, TicketView
 from ui.changes import ChangeWatcher
 from ui.language import LanguageState
@@ -71,6 +78,8 @@ COMMANDS = (
     Command("reactivate", "F11", Action.REACTIVATE),
 )
 SELECTED_COMMANDS = frozenset({"call_this", "cancel", "reactivate"})  # act on the list's ticket
+NEWS, REFUSAL = "news", "refusal"
+"""The two kinds of message under the buttons (the style sheet colours them apart)."""
 ACTION_COMMAND = {
     Action.RECALL: "recall",
     Action.START: "start",
@@ -155,6 +164,8 @@ class QueuePage(QWidget):
         numbers = [counter.number for counter in self.queue.config.counters]
         self.counter_combo.setCurrentIndex(numbers.index(saved) + 1 if saved in numbers else 0)
         self.counter_combo.currentIndexChanged.connect(self.on_counter_chosen)
+        if self.counter is None:
+            self._show_message("desk.queue.counter_hint")
         self._timer = QTimer(self, interval=WAITED_REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
@@ -250,7 +261,7 @@ class QueuePage(QWidget):
 
     def on_read_failed(self, error: BaseException) -> None:
         """Keep the page as it is; say that the queue could not be read."""
-        self._show_message("desk.queue.failed", detail=error)
+        self._show_message("desk.queue.failed", REFUSAL, detail=error)
 
     def on_queue_loaded(self, reading: QueueReading) -> None:
         """Show the queue just read."""
@@ -371,11 +382,17 @@ class QueuePage(QWidget):
         group.setExpanded(True)
 
     def _update_enabled(self) -> None:
+        """Enable what can be done now: nothing until a counter is chosen or while busy; on
+        this counter's ticket, only what its state allows."""
         chosen = self.counter is not None and not self.busy
-        for action in self.shortcut_actions.values():
-            action.setEnabled(chosen)
-        for button in self.buttons.values():
-            button.setEnabled(chosen)
+        state = self.current.state if self.current is not None else None
+        for command in COMMANDS:
+            allowed = chosen
+            if command.name != "call_next" and command.name not in SELECTED_COMMANDS:
+                assert command.action is not None
+                allowed = allowed and state in TRANSITIONS[command.action].sources
+            self.shortcut_actions[command.name].setEnabled(allowed)
+            self.buttons[command.name].setEnabled(allowed)
         serving = self.current is not None and self.current.state is TicketState.SERVING
         self.intake_button.setEnabled(serving)
 
@@ -407,13 +424,16 @@ class QueuePage(QWidget):
                     return
         raise LookupError(f"{number} is not in the list")
 
-    def _show_message(self, key: str, **params: object) -> None:
-        self._say(lambda tr: tr(key, **params))
+    def _show_message(self, key: str, kind: str = NEWS, **params: object) -> None:
+        self._say(lambda tr: tr(key, **params), kind)
 
-    def _say(self, message: Callable[[Translator], str] | None) -> None:
-        """Show ``message`` (re-read in the officer's language when it changes)."""
+    def _say(self, message: Callable[[Translator], str] | None, kind: str = NEWS) -> None:
+        """Show ``message`` (re-read in the officer's language when it changes), coloured as
+        news (what was done) or as a refusal."""
         self._message = message
         self.message_label.setText("" if message is None else message(self._language.translator))
+        self.message_label.setProperty("kind", kind)
+        self.message_label.style().polish(self.message_label)
 
     # --- acting ----------------------------------------------------------------------
 
@@ -423,6 +443,7 @@ class QueuePage(QWidget):
         if counter is not None:
             work = partial(self._context.settings.set, self._actor, "desk.counter", str(counter))
             self._tasks.run(work, lambda _: None)
+            self._say(None)
         if self.status is not None:
             self.current = current_ticket(self.status, counter)
         self._fill()
@@ -439,7 +460,7 @@ class QueuePage(QWidget):
         elif name in SELECTED_COMMANDS:
             number = self.selected_ticket
             if number is None:
-                self._show_message("desk.queue.select_ticket")
+                self._show_message("desk.queue.select_ticket", REFUSAL)
                 return
             if name == "call_this":
                 work = partial(queue.call, actor, number, counter)
@@ -447,7 +468,7 @@ class QueuePage(QWidget):
                 work = partial(getattr(queue, name), actor, number)
         else:
             if self.current is None:
-                self._show_message("desk.queue.no_current")
+                self._show_message("desk.queue.no_current", REFUSAL)
                 return
             number = self.current.number
             if name == "transfer":
@@ -532,9 +553,9 @@ class QueuePage(QWidget):
             return
         if isinstance(error, InvalidTransition):
             if error.action is Action.RECALL and error.state is TicketState.CALLED:
-                self._show_message("desk.queue.limit_reached", number=error.number)
+                self._show_message("desk.queue.limit_reached", REFUSAL, number=error.number)
             elif error.action is Action.NO_SHOW and error.state is TicketState.CALLED:
-                self._show_message("desk.queue.recall_first", number=error.number)
+                self._show_message("desk.queue.recall_first", REFUSAL, number=error.number)
             else:
                 state = f"desk.queue.state.{error.state.value}"
                 action = f"desk.queue.{ACTION_COMMAND.get(error.action, 'call_this')}"
@@ -542,10 +563,11 @@ class QueuePage(QWidget):
                 self._say(
                     lambda tr: tr(
                         "desk.queue.refused", number=number, state=tr(state), action=tr(action)
-                    )
+                    ),
+                    REFUSAL,
                 )
         else:
             if not isinstance(error, QueueError | ReasonsError):
                 log.error("a queue operation failed", exc_info=error)
-            self._show_message("desk.queue.failed", detail=error)
+            self._show_message("desk.queue.failed", REFUSAL, detail=error)
         self.refresh()

@@ -140,7 +140,9 @@ def test_a_refused_transition_is_a_translated_sentence(
     page = make_page(qtbot, office, tasks, None, language="ar")
     act(qtbot, page, "call_next")
 
-    act(qtbot, page, "done")  # not started yet
+    assert not page.buttons["done"].isEnabled()  # not started yet: not offered, and if asked
+    page.on_command("done")  # anyway (another desk's change not yet read), refused in words
+    qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
     assert page.message_label.text() == "مرفوض: التذكرة D001 في حالة «تم النداء»، لا يمكن «إنهاء»."
     act(qtbot, page, "no_show")  # called once only
     assert "أعد نداءها" in page.message_label.text()
@@ -340,3 +342,27 @@ def test_call_next_during_a_service_asks_what_becomes_of_the_ticket(
     assert asked == ["D001", "D001"] and queue.find("D001").state is TicketState.DONE
     assert page.current is not None and page.current.number == "D002"
     assert page.message_label.text() == "تم نداء D002 إلى الشباك 1."
+
+
+def test_the_page_says_to_pick_a_counter_offers_only_what_the_ticket_allows_and_colours_news(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
+) -> None:
+    queue.take(office.system, TicketRequest(reason="health"))
+    page = make_page(qtbot, office, tasks, None)
+    assert (
+        page.message_label.text()
+        == "Choisissez d'abord votre guichet : les boutons s'activent ensuite."
+    )
+    page.counter_combo.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: page.buttons["call_next"].isEnabled())
+    on_current = ("recall", "start", "done", "no_show", "transfer", "hold")
+    assert [name for name in on_current if page.buttons[name].isEnabled()] == []  # no ticket
+    act(qtbot, page, "call_next")
+    assert page.message_label.property("kind") == "news"
+    offered = [name for name in on_current if page.buttons[name].isEnabled()]
+    assert offered == ["recall", "start", "no_show"]
+    act(qtbot, page, "start")
+    enabled = [name for name in on_current if page.buttons[name].isEnabled()]
+    assert enabled == ["done", "no_show", "transfer", "hold"]
+    page.on_refused(RuntimeError("disk full"))
+    assert page.message_label.property("kind") == "refusal"
