@@ -159,6 +159,8 @@ class SettingsPage(QWidget):
             return tr("desk.yes" if value else "desk.no")
         if key == "desk.language":
             return self._language.catalog.language(str(value)).native_name
+        if REGISTRY[key].choices:
+            return tr(f"setting_choice.{key}.{value}")
         return str(value) if value != "" else tr("desk.not_set")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.i18n import Catalog, default_catalog
+from kiosk.settings import REGISTRY
 
 CATALOG = default_catalog()
 LANGUAGES = ("ar", "en", "zgh")
@@ -44,6 +45,14 @@ def test_no_arabic_string_reads_as_a_religion() -> None:
     for key in CATALOG.keys("ar"):
         words = set(re.findall(r"[\u0600-\u06FF]+", CATALOG.text("ar", key)))
         assert not words & RELIGIONS, f"ar: {key}: {CATALOG.text('ar', key)}"
+
+
+def test_every_choice_of_a_setting_has_words() -> None:
+    """The desk shows a setting's value in words, never its code (``visitor_only``)."""
+    for setting in REGISTRY.values():
+        if setting.choices and setting.key != "desk.language":  # languages: their own names
+            for choice in setting.choices:
+                assert f"setting_choice.{setting.key}.{choice}" in CATALOG.keys("fr")
 
 
 def test_tamazight_is_written_in_tifinagh() -> None:

@@ -106,6 +106,10 @@ def test_the_settings_page_lists_the_registry_with_current_values(
     assert rows["Horloge sur 24 heures"] == "Oui"
     assert rows["Langue du bureau"] == "Français"
     assert rows["Adresse du serveur régional"] == "(non défini)"
+    assert rows["Langues de la fiche d'orientation"] == "La langue du visiteur, puis le français"
+    assert rows["Passage des visiteurs prioritaires (toujours d'abord, ou en alternance)"] == (
+        "Toujours d'abord"
+    )
 
 
 def test_a_wrong_password_shows_the_translated_error(desk: DeskWindow, log_in: LogIn) -> None:
