@@ -23,6 +23,7 @@ from ui.desk_pages import MainPage
 from ui.idle import IdleWatcher
 from ui.language import LanguageState
 from ui.login import LoginPage
+from ui.qt_words import QtWords
 from ui.styles import named, style_sheet
 from ui.sync import SyncRunner, status_text
 from ui.tasks import Tasks
@@ -92,6 +93,9 @@ class DeskWindow(QMainWindow):
         self._changes = changes
         self._fixed_lock_ms = lock_after_ms
         self.language = LanguageState(context.catalog, str(context.settings.get("desk.language")))
+        self.qt_words = QtWords()  # Qt's own dialogs speak the desk's language
+        self.qt_words.use(self.language.code)
+        self.language.language_changed.connect(self.qt_words.use)
         self.actor: Actor | None = None
         self.main_page: MainPage | None = None
         self.setObjectName("desk")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -273,3 +273,15 @@ def test_input_in_a_dialog_of_the_desk_postpones_the_lock(
     qtbot.keyClick(stranger, Qt.Key.Key_A)
     assert desk.idle.remaining_ms < 1800
     dialog.close()
+
+
+def test_qts_own_dialogs_speak_the_desks_language(desk: DeskWindow) -> None:
+    def cancel() -> str:
+        return QCoreApplication.translate("QPlatformTheme", "Cancel")
+
+    desk.language.set_language("ar")
+    assert cancel() == "ألغِ"  # Qt's own Arabic
+    desk.language.set_language("fr")
+    assert cancel() == "Annuler"
+    desk.language.set_language("zgh")  # Qt has no Tamazight: French, as the catalog falls back
+    assert cancel() == "Annuler"
