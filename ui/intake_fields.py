@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from functools import cmp_to_key
 
-from PySide6.QtCore import QCollator, QLocale, Qt, Signal
+from PySide6.QtCore import (
+    QCollator,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -25,10 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.directory.normalise import normalise
 from kiosk.directory.profile import COMMUNES
 from kiosk.forms import Field
 from kiosk.forms.countries import common_nationalities, country_name, region_codes
 from kiosk.i18n import Translator
+from kiosk.settings import LANGUAGE_CODES
 from ui.directory_view import commune_label
 from ui.styles import named
 
@@ -238,6 +247,23 @@ class ManyField(FieldWidget):
             self.boxes[choice.value].setText(choice.label(language))
 
 
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
+"""An item's names in every language, folded for matching (``kiosk.directory.normalise``)."""
+
+
+class FoldedCompleter(QCompleter):
+    """Completion that ignores case, accents and the forms of Arabic letters, in any of the
+    four languages: "erythree", "Érythrée" and "إريتريا" all find Érythrée."""
+
+    def splitPath(self, path: str) -> list[str]:
+        """Match what was typed folded as the items' names are."""
+        return [normalise(path)]
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        """Complete with the item's text in the desk's language."""
+        return str(index.data(Qt.ItemDataRole.DisplayRole))
+
+
 class ComboField(FieldWidget):
     """An editable combo box with completion: the country and the commune."""
 
@@ -246,11 +272,12 @@ class ComboField(FieldWidget):
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setMaxVisibleItems(15)
-        completer = self.combo.completer()
-        assert completer is not None, "an editable combo box has a completer"
+        completer = FoldedCompleter(self.combo.model(), self.combo)
+        completer.setCompletionRole(SEARCH_ROLE)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.combo.setCompleter(completer)
         self.combo.currentIndexChanged.connect(self._edited)
         line = self.combo.lineEdit()
         assert line is not None, "an editable combo box has a line edit"
@@ -260,6 +287,10 @@ class ComboField(FieldWidget):
         self._layout.addWidget(self.combo)
 
     def _items(self, language: str) -> list[tuple[str, str | None]]:
+        raise NotImplementedError
+
+    def _names(self, data: str) -> list[str]:
+        """What an item may be searched by, besides its text: its names in every language."""
         raise NotImplementedError
 
     def value(self) -> Answer:
@@ -300,6 +331,8 @@ class ComboField(FieldWidget):
                 self.combo.insertSeparator(self.combo.count())
             else:
                 self.combo.addItem(text, data)
+                searched = " ".join([text, data, *self._names(data)])
+                self.combo.setItemData(self.combo.count() - 1, normalise(searched), SEARCH_ROLE)
         self.combo_line.blockSignals(False)
         self.combo.blockSignals(False)
         self.set_value(value)
@@ -323,12 +356,18 @@ class CountryField(ComboField):
         others.sort(key=lambda item: sort_key(item[0]))
         return items + others
 
+    def _names(self, data: str) -> list[str]:
+        return [country_name(data, code) for code in LANGUAGE_CODES]
+
 
 class CommuneField(ComboField):
     """The commune of residence: the communes of Souss-Massa, or any name typed."""
 
     def _items(self, language: str) -> list[tuple[str, str | None]]:
         return [(commune_label(commune.name, language), commune.name) for commune in COMMUNES]
+
+    def _names(self, data: str) -> list[str]:
+        return [commune_label(data, code) for code in LANGUAGE_CODES]
 
 
 def make_field(field: Field) -> FieldWidget:

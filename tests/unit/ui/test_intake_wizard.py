@@ -379,6 +379,22 @@ def test_an_intake_with_answers_is_abandoned_only_once_confirmed(
     assert abandoned == [True, True] and wizard.finished
 
 
+def test_a_nationality_is_found_without_accents_and_in_any_of_the_four_languages(
+    qtbot: QtBot, make_wizard: MakeWizard
+) -> None:
+    """The directory's matching (case, accents, Arabic letter forms): "erythree",
+    "ÉRYTHRÉE" and "إريتريا" find their country on a French desk, shown in French."""
+    wizard = make_wizard("fr")
+    combo = wizard.fields["person.nationality"].combo  # type: ignore[attr-defined]
+    completer = combo.completer()
+    found = {}
+    for typed in ("erythree", "ÉRYTHRÉE", "إريتريا", "maroc", "المغرب"):
+        completer.setCompletionPrefix(typed)
+        found[typed] = completer.currentCompletion() if completer.completionCount() else None
+    assert found["erythree"] == found["ÉRYTHRÉE"] == found["إريتريا"] == "Érythrée (ER)"
+    assert found["maroc"] == found["المغرب"] == "Maroc"
+
+
 def test_every_nationality_is_offered_in_the_officers_language(
     qtbot: QtBot, make_wizard: MakeWizard
 ) -> None:
