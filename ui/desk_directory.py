@@ -287,8 +287,10 @@ class DirectoryPage(QWidget):
             return
         self.hits = hits
         tr = self._language.translator
+        chosen = self.card["service_id"] if self.card is not None else None
+        self.results.blockSignals(True)  # repainting the list chooses no card
         self.results.clear()
-        for hit in hits:
+        for row, hit in enumerate(hits):
             details = [part for part in (hit.organization, hit.commune) if part]
             if hit.distance_km is not None:
                 km = km_text(hit.distance_km, self._language.code)
@@ -296,6 +298,9 @@ class DirectoryPage(QWidget):
             item = QListWidgetItem(f"{hit.name}\n{' · '.join(details)}")
             item.setData(Qt.ItemDataRole.UserRole, str(hit.service_id))
             self.results.addItem(item)
+            if str(hit.service_id) == chosen:  # the service chosen stays chosen
+                self.results.setCurrentRow(row)
+        self.results.blockSignals(False)
         self.count_label.setText(
             tr("desk.directory.results_count", count=len(hits))
             if hits

@@ -222,3 +222,24 @@ def test_the_filters_take_two_rows_and_close_up_without_the_need(
     assert not page.category_combo.isVisibleTo(page)
     assert [cell(w) for w in (page.commune_combo, page.spoken_combo)] == [(0, 1), (0, 3)]
     assert [cell(w) for w in (page.eligible_combo, page.open_check)] == [(1, 1), (1, 2)]
+
+
+def test_switching_the_language_keeps_the_service_chosen(
+    qtbot: QtBot, directory_office: OfficeContext, tasks: Tasks
+) -> None:
+    page = make_page(qtbot, directory_office, tasks)
+    type_query(qtbot, page, "sante")
+    assert len(page.hits) > 2
+    chosen = str(page.hits[2].service_id)
+    with qtbot.waitSignal(page.card_shown, timeout=5000):
+        page.results.setCurrentRow(2)
+    shown: list[str] = []
+    page.card_shown.connect(shown.append)
+    with qtbot.waitSignal(page.results_shown, timeout=5000):
+        page.language_state.set_language("ar")
+    qtbot.waitUntil(lambda: not page.searching and shown != [])
+    qtbot.wait(200)  # any other card would have been read by now
+    assert set(shown) == {chosen} and page.card is not None
+    assert page.card["service_id"] == chosen
+    current = page.results.currentItem()
+    assert current is not None and current.data(Qt.ItemDataRole.UserRole) == chosen
