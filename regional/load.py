@@ -106,8 +106,8 @@ class LoadPlan:
     offices: int = 200
     duration_s: float = 75.0
     round_every_s: tuple[float, float] = (10.0, 20.0)
-    """An office syncs every 5 minutes (``kiosk.sync.schedule``): time runs 15–30 times
-    faster, so 200 offices send what 3,000–6,000 would."""
+    """An office syncs every 5 minutes (``kiosk.sync.schedule``): time runs 15-30 times
+    faster, so 200 offices send what 3,000-6,000 would."""
     batch: tuple[int, int] = (3, 50)
     partners: int = 20
     partner_every_s: tuple[float, float] = (3.0, 6.0)
