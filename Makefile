@@ -67,7 +67,7 @@ test-system-deps:
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy kiosk db printing
+	$(BIN)/mypy kiosk db printing protocol regional
 	$(BIN)/lint-imports
 
 unit:

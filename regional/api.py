@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.privacy import token_hash
-from kiosk.sync.wire import (
+from protocol.wire import (
     API_PREFIX,
     MAX_PULL_PAGE,
     EnrolRequest,

@@ -27,7 +27,7 @@ from kiosk.sync.bundle import (
     seal_changes,
 )
 from kiosk.sync.errors import BundleError
-from kiosk.sync.wire import MAX_PULL_PAGE, MAX_PUSH_BATCH, PushResult, ServerChange
+from protocol.wire import MAX_PULL_PAGE, MAX_PUSH_BATCH, PushResult, ServerChange
 from regional import changes
 from regional.bundle_keys import KeyFile, secret_for
 from regional.clock import Clock

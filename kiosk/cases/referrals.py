@@ -39,7 +39,7 @@ from kiosk.directory.card import UnknownService, service_card
 from kiosk.directory.profile import NEED_CATEGORIES
 
 if TYPE_CHECKING:
-    from kiosk.sync.wire import ReferralOutcome
+    from protocol.wire import ReferralOutcome
 
 DUE_AFTER = {
     ReferralPriority.EMERGENCY: timedelta(hours=24),

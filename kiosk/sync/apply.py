@@ -46,9 +46,9 @@ from db.uow import Actor, UnitOfWork, json_value
 from kiosk.cases.persons import index_persons
 from kiosk.settings import Scope, lookup
 from kiosk.settings import Setting as RegisteredSetting
-from kiosk.sync import wire
 from kiosk.sync.directory import PREFIX, DirectoryChanges, NotApplicable, column_value
 from kiosk.sync.state import state_of
+from protocol import wire
 
 _ACCOUNT_COLUMNS = frozenset({"name", "disabled"})
 """What the region may change of an office account: a role or a password never comes

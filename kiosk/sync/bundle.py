@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import Field, ValidationError
 
 from kiosk.sync.errors import BundleError
-from kiosk.sync.wire import Envelope, ServerChange, WireModel
+from protocol.wire import Envelope, ServerChange, WireModel
 
 FORMAT = "baom-sync-bundle"
 VERSION = 2

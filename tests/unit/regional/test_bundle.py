@@ -23,7 +23,7 @@ from kiosk.sync.bundle import (
     seal_envelopes,
 )
 from kiosk.sync.errors import BundleError
-from kiosk.sync.wire import Envelope
+from protocol.wire import Envelope
 from regional.config import Settings
 from tests.unit.regional.factories import Clock, enrolled, envelope, push, record
 from tests.unit.regional.test_cli import office_list, run

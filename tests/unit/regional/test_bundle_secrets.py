@@ -23,7 +23,7 @@ from kiosk.sync.bundle import (
     seal_envelopes,
 )
 from kiosk.sync.errors import BundleError
-from kiosk.sync.wire import Envelope
+from protocol.wire import Envelope
 from regional import bundle
 from regional.bundle_keys import (
     KeyFile,

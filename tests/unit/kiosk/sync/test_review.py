@@ -16,7 +16,7 @@ from db.sync import SyncConflict
 from db.uow import Actor, content_hash
 from kiosk.accounts import PermissionDenied
 from kiosk.office import OfficeContext
-from kiosk.sync import apply, state, wire
+from kiosk.sync import apply, state
 from kiosk.sync.apply import apply_page
 from kiosk.sync.errors import ReviewError
 from kiosk.sync.review import (
@@ -25,6 +25,7 @@ from kiosk.sync.review import (
     dismiss_envelope,
     resend_envelope,
 )
+from protocol import wire
 from tests.conftest import OFFICER
 
 SUPERVISOR = ("hassan", "long-password-1")

@@ -1,7 +1,7 @@
 """The sync wire format: what an office and the regional server say to each other.
 
-These typed models are the only part of ``kiosk`` that the regional server imports. The
-protocol they carry is described, with examples, in ``docs/sync.md``.
+Both sides import these typed models: the office's sync client (``kiosk.sync``) and the
+regional server. The protocol they carry is described, with examples, in ``docs/sync.md``.
 
 - ``POST /api/v1/enrol``: :class:`EnrolRequest` → :class:`EnrolResponse` (no token needed).
 - ``POST /api/v1/push``: :class:`PushRequest` → :class:`PushResponse` (bearer token).
