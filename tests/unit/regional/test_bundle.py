@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from db.privacy import token_hash
-from kiosk.sync.bundle import (
+from protocol.bundle import (
     BundleVersionError,
     EnvelopeBundle,
     bundle_secret,
@@ -22,7 +22,7 @@ from kiosk.sync.bundle import (
     open_envelopes,
     seal_envelopes,
 )
-from kiosk.sync.errors import BundleError
+from protocol.errors import BundleError
 from protocol.wire import Envelope
 from regional.config import Settings
 from tests.unit.regional.factories import Clock, enrolled, envelope, push, record

@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import Field, ValidationError
 
-from kiosk.sync.errors import BundleError
+from protocol.errors import BundleError
 from protocol.wire import Envelope, ServerChange, WireModel
 
 FORMAT = "baom-sync-bundle"
