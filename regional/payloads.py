@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from db.privacy import inventory
+from protocol.privacy import inventory
 from protocol.wire import Envelope
 from regional.clock import as_naive_utc
 

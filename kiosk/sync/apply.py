@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from db.base import Base, utcnow
 from db.cases import Person
 from db.models import EnvelopeStatus, OutboxEnvelope, Setting, UserAccount
-from db.privacy import SealError, data_key, inventory, json_text, open_sealed, read_recovery_key
+from db.office_key import read_recovery_key
 from db.store import Store
 from db.sync import SyncConflict
 from db.uow import Actor, UnitOfWork, json_value
@@ -49,6 +49,7 @@ from kiosk.settings import Setting as RegisteredSetting
 from kiosk.sync.directory import PREFIX, DirectoryChanges, NotApplicable, column_value
 from kiosk.sync.state import state_of
 from protocol import wire
+from protocol.privacy import SealError, data_key, inventory, json_text, open_sealed
 
 _ACCOUNT_COLUMNS = frozenset({"name", "disabled"})
 """What the region may change of an office account: a role or a password never comes

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from db.privacy import token_hash
 from protocol.bundle import (
     BundleVersionError,
     EnvelopeBundle,
@@ -23,6 +22,7 @@ from protocol.bundle import (
     seal_envelopes,
 )
 from protocol.errors import BundleError
+from protocol.privacy import token_hash
 from protocol.wire import Envelope
 from regional.config import Settings
 from tests.unit.regional.factories import Clock, enrolled, envelope, push, record

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from db.models import AuditEntry, EnvelopeStatus, OutboxEnvelope, Role, UserAccount
 from db.sync import SyncConflict
-from db.uow import Actor, content_hash
+from db.uow import Actor
 from kiosk.accounts import PermissionDenied
 from kiosk.office import OfficeContext
 from kiosk.sync import apply, state
@@ -26,6 +26,7 @@ from kiosk.sync.review import (
     resend_envelope,
 )
 from protocol import wire
+from protocol.privacy import content_hash
 from tests.conftest import OFFICER
 
 SUPERVISOR = ("hassan", "long-password-1")
