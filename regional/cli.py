@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from kiosk.directory.reader import PackageError
+from protocol.directory.reader import PackageError
 from protocol.errors import BundleError
 from regional import accounts, bundle, offices, privacy_migrate, region_accounts
 from regional.bundle_keys import KeyFile

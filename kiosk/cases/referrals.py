@@ -36,7 +36,7 @@ from kiosk.accounts import Permission, has_permission
 from kiosk.cases.codes import CodeError, id_or_code, new_referral_code, new_token
 from kiosk.cases.errors import CaseWorkError, readable
 from kiosk.directory.card import UnknownService, service_card
-from kiosk.directory.profile import NEED_CATEGORIES
+from protocol.directory.profile import NEED_CATEGORIES
 
 if TYPE_CHECKING:
     from protocol.wire import ReferralOutcome
