@@ -45,7 +45,7 @@ def _layout(spec: TableSpec) -> tuple[dict[str, Any], dict[str, str]]:
     """For each column: its value when a row lacks it (or ``_REQUIRED``), and its kind."""
     if spec.name not in _LAYOUTS:
         absent = {
-            column.name: _REQUIRED if column.required else column.empty for column in spec.layout
+            column.name: _REQUIRED if column.required else column.default for column in spec.layout
         }
         kinds: dict[str, str] = {column.name: column.kind for column in spec.layout}
         _LAYOUTS[spec.name] = (absent, kinds)

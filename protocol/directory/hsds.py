@@ -80,13 +80,13 @@ class Column:
     """One column of a directory table: what a cleaned row holds in it.
 
     ``required``: a row must have a value (the cleaner gives a default or skips the row);
-    otherwise a row without one gets ``empty``. ``values``: an ``enum`` column's values.
+    otherwise a row without one gets ``default``. ``values``: an ``enum`` column's values.
     """
 
     name: str
     kind: Kind = "text"
     required: bool = False
-    empty: Any = None
+    default: Any = None
     values: tuple[str, ...] = ()
 
 
@@ -109,9 +109,9 @@ def _columns(text: str) -> tuple[Column, ...]:
     columns = []
     for word in [*text.split(), "id:uuid!"]:
         name, _, written = word.removesuffix("!").partition(":")
-        kind, empty = _WRITTEN[written or "text"]
+        kind, default = _WRITTEN[written or "text"]
         values = tuple(str(member.value) for member in ENUMS[name]) if kind == "enum" else ()
-        columns.append(Column(name, kind, word.endswith("!"), copy(empty), values))
+        columns.append(Column(name, kind, word.endswith("!"), copy(default), values))
     return tuple(columns)
 
 

@@ -18,13 +18,13 @@ def _from_the_database(name: str) -> list[Column]:
     columns = []
     for column in hsds_table(name).columns:
         kind: Any = next((tag for kind, tag in _KINDS if isinstance(column.type, kind)), "text")
-        empty: Any = None
+        default: Any = None
         if isinstance(column.default, ColumnDefault):
             made = column.default.arg
-            empty = made(None) if callable(made) else made
+            default = made(None) if callable(made) else made
         required = not isinstance(column.default, ColumnDefault) and not column.nullable
         values = tuple(column.type.enums) if kind == "enum" else ()  # type: ignore[attr-defined]
-        columns.append(Column(column.name, kind, required, empty, values))
+        columns.append(Column(column.name, kind, required, default, values))
     return columns
 
 
@@ -38,9 +38,9 @@ def test_a_table_s_columns_are_the_office_s(name: str) -> None:
     assert list(SPECS[name].layout) == _from_the_database(name)
 
 
-def test_each_column_gets_its_own_empty_value() -> None:
+def test_each_column_gets_its_own_default_value() -> None:
     def translations(table: str) -> Column:
         return next(column for column in SPECS[table].layout if column.name == "translations")
 
-    assert translations("service").empty == translations("phone").empty == {}
-    assert translations("service").empty is not translations("phone").empty
+    assert translations("service").default == translations("phone").default == {}
+    assert translations("service").default is not translations("phone").default
