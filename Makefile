@@ -68,7 +68,7 @@ test-system-deps:
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy kiosk db printing ui regional
+	$(BIN)/mypy kiosk db printing protocol ui regional
 	$(BIN)/lint-imports
 
 unit:

@@ -3,6 +3,8 @@
 Table and column names are those of HSDS 3.0 (prefixed ``hsds_``), so that import and
 export map one to one; docs/directory-profile.md documents the profile columns
 (``translations``, ``commune``, ``province``, ``eligible_*``, ``timezone_name``, ``demo``).
+The columns are those of ``protocol.directory.hsds.SPECS`` (what the reader and cleaner
+make of a package, on the office and on the server); a test checks that they agree.
 
 Directory rows are *not* :class:`~db.base.SyncedRecord`: the regional server is the
 directory's source of truth, offices receive it (import or pull) and never push it back,
@@ -20,10 +22,11 @@ import enum
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, enum_values
+from protocol.directory.hsds import PlaceType, ServiceStatus
 
 SEARCH_INDEX = "hsds_fts"
 
@@ -35,23 +38,6 @@ def is_search_index(table_name: str) -> bool:
 
 def _enum(kind: type[enum.Enum]) -> Enum:
     return Enum(kind, native_enum=False, length=20, values_callable=enum_values)
-
-
-class ServiceStatus(enum.StrEnum):
-    """HSDS ``service.status``."""
-
-    ACTIVE = "active"
-    INACTIVE = "inactive"
-    DEFUNCT = "defunct"
-    TEMPORARILY_CLOSED = "temporarily closed"
-
-
-class PlaceType(enum.StrEnum):
-    """HSDS ``location.location_type`` and ``address.address_type``."""
-
-    PHYSICAL = "physical"
-    POSTAL = "postal"
-    VIRTUAL = "virtual"
 
 
 def _ref(table: str) -> Mapped[uuid.UUID | None]:
@@ -349,3 +335,15 @@ TABLES: tuple[type[HsdsRecord], ...] = (
     Attribute,
 )
 """The HSDS tables, parents before children (the order of import)."""
+
+MODELS: dict[str, type[HsdsRecord]] = {
+    model.__tablename__.removeprefix("hsds_"): model  # type: ignore[attr-defined]
+    for model in TABLES
+}
+"""The HSDS tables by their HSDS name (the keys of ``protocol.directory.hsds.SPECS``)."""
+
+
+def hsds_table(name: str) -> Table:
+    """The table of the HSDS table called ``name`` (``service`` is ``hsds_service``)."""
+    table: Table = MODELS[name].__table__  # type: ignore[attr-defined]
+    return table

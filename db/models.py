@@ -87,7 +87,7 @@ class OutboxEnvelope(Base):
     """One change waiting to be pushed to the regional server; its id is the idempotency key.
 
     ``payload`` is what the region may read of the record (its clear part) and ``sealed``
-    the whole record encrypted for the office alone (``db.privacy``).
+    the whole record encrypted for the office alone (``protocol.privacy``).
     """
 
     __tablename__ = "outbox_envelope"
@@ -101,8 +101,8 @@ class OutboxEnvelope(Base):
     operation: Mapped[str] = mapped_column(String(8))
     base_version: Mapped[int]
     version: Mapped[int]
-    payload: Mapped[str] = mapped_column(Text)  # the clear part (db.privacy.clear_part)
-    sealed: Mapped[str] = mapped_column(Text, default="")  # the sealed copy (db.privacy.seal)
+    payload: Mapped[str] = mapped_column(Text)  # the clear part (protocol.privacy.clear_part)
+    sealed: Mapped[str] = mapped_column(Text, default="")  # the sealed copy (protocol.privacy.seal)
     from_region: Mapped[bool] = mapped_column(default=False)  # a pulled change, applied here
     content_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[EnvelopeStatus] = mapped_column(

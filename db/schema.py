@@ -3,7 +3,7 @@
 A new module of models is added here, so that Alembic and the tests see all tables.
 """
 
-from db import cases, directory, models, print_spool, privacy, sync
+from db import cases, directory, models, office_key, print_spool, sync
 from db.base import Base
 
-__all__ = ["Base", "cases", "directory", "models", "print_spool", "privacy", "sync"]
+__all__ = ["Base", "cases", "directory", "models", "office_key", "print_spool", "sync"]

@@ -72,7 +72,7 @@ class Store:
         self.engine = make_engine(path, key)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.data_key: bytes | None = None
-        """The office data key (``db.privacy``), once a unit of work has read it."""
+        """The office data key (``protocol.privacy.data_key``), once a unit of work has read it."""
 
     @classmethod
     def open(cls, path: Path, key: str, *, create: bool = False) -> Store:

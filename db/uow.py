@@ -8,7 +8,6 @@ nothing can write around it.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +20,8 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from db.base import SyncedRecord, utcnow
 from db.models import AuditEntry, OutboxEnvelope
-from db.privacy import data_key, ensure_recovery_key, leaving_parts, read_recovery_key
+from db.office_key import ensure_recovery_key, read_recovery_key
+from protocol.privacy import content_hash, data_key, leaving_parts
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -98,19 +98,6 @@ def record_payload(record: SyncedRecord) -> dict[str, Any]:
         for attribute in mapper.column_attrs
         if attribute.key not in excluded
     }
-
-
-def content_hash(
-    entity_type: str, entity_id: uuid.UUID, operation: str, version: int, body: str, sealed: str
-) -> str:
-    """The SHA-256 an envelope carries: over its record, its unit-of-work ``operation``
-    (``create``, ``update`` or ``delete``), its version, its clear part and its sealed copy.
-
-    The sealed copy has a random nonce, so the hash tells the region nothing it could
-    check a guess of the record against."""
-    return hashlib.sha256(
-        f"{entity_type}|{entity_id}|{operation}|{version}|{body}|{sealed}".encode()
-    ).hexdigest()
 
 
 def _has_synced_changes(record: SyncedRecord) -> bool:

@@ -18,11 +18,12 @@ from kiosk.cli_output import show
 from kiosk.directory.card import UnknownService, service_card
 from kiosk.directory.export import export_json, export_tabular
 from kiosk.directory.importer import import_directory
-from kiosk.directory.profile import NEED_CATEGORIES, VISITOR_CATEGORIES, find_commune
-from kiosk.directory.reader import FORMATS, PackageError
+from kiosk.directory.profile import find_commune
 from kiosk.directory.search import SearchQuery, search
 from kiosk.office import OfficeContext, local_office
 from kiosk.settings import LANGUAGE_CODES
+from protocol.directory.profile import NEED_CATEGORIES, VISITOR_CATEGORIES
+from protocol.directory.reader import FORMATS, PackageError
 
 COMMANDS: tuple[str, ...] = ("directory",)
 ERRORS: tuple[type[Exception], ...] = (PackageError, UnknownService)

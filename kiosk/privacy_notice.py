@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from db.privacy import FieldEntry, Inventory, RecordEntry, inventory
 from kiosk.i18n import REFERENCE_LANGUAGE, Catalog
+from protocol.privacy import FieldEntry, Inventory, RecordEntry, inventory
 
 
 class MissingText(LookupError):

@@ -1,6 +1,6 @@
 """The office's recovery key as 12 words, for the recovery sheet and ``baom office restore``.
 
-The recovery key (16 random bytes in ``office_key``, see ``db.privacy``) is what the office
+The recovery key (16 random bytes in ``office_key``, see ``db.office_key``) is what the office
 data key derives from: with it, the office's sealed copy at the region can be opened again
 on a new PC. People copy it as 12 words of the BIP-39 English list (package ``mnemonic``):
 the last word carries a checksum, so a wrong or swapped word is caught, and every word is
@@ -19,8 +19,9 @@ from pathlib import Path
 
 from mnemonic import Mnemonic
 
-from db.privacy import RECOVERY_KEY_BYTES, read_recovery_key
+from db.office_key import read_recovery_key
 from db.store import Store
+from protocol.privacy import RECOVERY_KEY_BYTES
 
 WORD_COUNT = 12
 PREFIX_LETTERS = 4

@@ -1,7 +1,7 @@
 """Restoring an office from the region: a lost PC's database rebuilt from its sealed copy.
 
 The region holds every record of the office sealed under the office data key, which derives
-from the recovery key printed on the office's recovery sheet (``db.privacy``,
+from the recovery key printed on the office's recovery sheet (``protocol.privacy``,
 ``kiosk.recovery``). On a new PC, with an enrolment code from the region and the sheet's
 words, :func:`restore_office` makes an empty database, enrols, pulls every change from the
 start of the region's sequence and writes each sealed record back as it was (version and
@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from sqlalchemy import update
 
-from db.privacy import KEY_ID, OfficeKey, SealError
+from db.office_key import KEY_ID, OfficeKey
 from db.store import StoreError
 from db.uow import Actor
 from kiosk.office import local_office, open_store
@@ -26,6 +26,7 @@ from kiosk.paths import Paths
 from kiosk.sync.client import RegionalClient
 from kiosk.sync.rounds import enrol, pull
 from kiosk.sync.state import read_state
+from protocol.privacy import SealError
 
 
 class RestoreError(StoreError):

@@ -21,7 +21,8 @@ from typing import Any
 
 from kiosk.cli_output import show, with_json
 from kiosk.office import OfficeContext
-from kiosk.sync.errors import BundleError, NotEnrolled, ReviewError, SyncError
+from kiosk.sync.errors import NotEnrolled, ReviewError, SyncError
+from protocol.errors import BundleError
 
 COMMANDS: tuple[str, ...] = ("enrol", "sync")
 ERRORS: tuple[type[Exception], ...] = (SyncError, BundleError, ReviewError)

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from db.privacy import token_hash
-from kiosk.sync.wire import (
+from protocol.privacy import token_hash
+from protocol.wire import (
     API_PREFIX,
     MAX_PULL_PAGE,
     EnrolRequest,

@@ -23,7 +23,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kiosk.sync.wire import ErrorBody, PushRequest
+from protocol.wire import ErrorBody, PushRequest
 from regional import page_html
 from regional.api import ApiError
 from regional.api import router as api_router

@@ -26,8 +26,7 @@ from typing import IO, Any
 
 import httpx
 
-from db.privacy import data_key, leaving_parts
-from db.uow import content_hash
+from protocol.privacy import content_hash, data_key, leaving_parts
 from regional.clock import utcnow
 from regional.database import make_engine, session_factory, upgrade_if_behind
 from regional.offices import add_office

@@ -1,6 +1,6 @@
 """USB bundles on the server side: import an office's envelopes, export its changes.
 
-The format (shared with the office through ``kiosk.sync.bundle``) is described in
+The format (shared with the office through ``protocol.bundle``) is described in
 ``docs/sync.md``. An import goes through the same push logic as ``POST /api/v1/push``, so
 importing a bundle twice, or pushing its envelopes afterwards, stores nothing twice.
 
@@ -20,14 +20,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.sync.bundle import (
+from protocol.bundle import (
     ChangeBundle,
     open_envelopes,
     peek,
     seal_changes,
 )
-from kiosk.sync.errors import BundleError
-from kiosk.sync.wire import MAX_PULL_PAGE, MAX_PUSH_BATCH, PushResult, ServerChange
+from protocol.errors import BundleError
+from protocol.wire import MAX_PULL_PAGE, MAX_PUSH_BATCH, PushResult, ServerChange
 from regional import changes
 from regional.bundle_keys import KeyFile, secret_for
 from regional.clock import Clock

@@ -1,7 +1,7 @@
 """The offices' bundle secrets, kept encrypted under a key file that is not in the database.
 
 Each PC of an office seals its USB bundles with a secret derived from its token
-(:func:`kiosk.sync.bundle.bundle_secret`); the database keeps only the token's SHA-256, from
+(:func:`protocol.bundle.bundle_secret`); the database keeps only the token's SHA-256, from
 which that secret cannot be derived. The server learns the secret when it sees the token (at
 enrolment, then at any authenticated request while it does not hold it) and stores it in
 ``office_machine.bundle_secret``, AES-256-GCM encrypted under the 32 random bytes of its key file
@@ -24,8 +24,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from kiosk.sync.bundle import SECRET_BYTES, bundle_secret
-from kiosk.sync.errors import BundleError
+from protocol.bundle import SECRET_BYTES, bundle_secret
+from protocol.errors import BundleError
 from regional.models import OfficeMachine
 
 KEY_BYTES = 32

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
-from kiosk.sync.wire import MAX_PULL_PAGE, PullResponse, ServerChange
+from protocol.wire import MAX_PULL_PAGE, PullResponse, ServerChange
 from regional.database import OFFICE_SEQUENCE_LOCKS, SEQUENCE_LOCK
 from regional.models import ReceivedEnvelope
 from regional.models import ServerChange as ChangeRow

@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from kiosk.directory.reader import PackageError
-from kiosk.sync.errors import BundleError
+from protocol.directory.reader import PackageError
+from protocol.errors import BundleError
 from regional import accounts, bundle, offices, privacy_migrate, region_accounts
 from regional.bundle_keys import KeyFile
 from regional.clock import utcnow

@@ -1,6 +1,6 @@
 """The service directory on the server: its source of truth, distributed as changes.
 
-An HSDS package is read and cleaned by the office's own reader and cleaner; each cleaned
+An HSDS package is read and cleaned as the office does it (``protocol.directory``); each cleaned
 row is kept per table as canonical JSON. Every row created or changed becomes a
 ``directory_<table>`` change in the sequence (for every office); re-importing the same
 package adds nothing. With ``replace``, rows missing from the package are deleted and
@@ -21,9 +21,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from kiosk.directory.clean import Cleaner
-from kiosk.directory.hsds import SPECS
-from kiosk.directory.reader import read_package
+from protocol.directory.clean import Cleaner
+from protocol.directory.hsds import SPECS
+from protocol.directory.reader import read_package
 from regional.changes import append_many
 from regional.models import DirectoryRow
 

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kiosk.sync.wire import API_PREFIX, MAX_PUSH_BYTES
+from protocol.wire import API_PREFIX, MAX_PUSH_BYTES
 
 PUSH_PATH = f"{API_PREFIX}/push"
 PAGE_PREFIX = "/r/"

@@ -55,7 +55,7 @@ from typing import IO, Any
 import httpx
 from sqlalchemy import select as sql_select
 
-from kiosk.sync.wire import API_PREFIX, MAX_PULL_PAGE, MAX_PUSH_BATCH, MAX_SEALED_CHARS
+from protocol.wire import API_PREFIX, MAX_PULL_PAGE, MAX_PUSH_BATCH, MAX_SEALED_CHARS
 from regional.bench import client_address, enrol_offices, envelope, start_server
 from regional.clock import utcnow
 from regional.database import make_engine

@@ -100,7 +100,7 @@ class ReceivedEnvelope(Base):
     """An envelope pushed by an office, stored once; ``error`` is set when it was invalid.
 
     ``payload`` is the record's clear part (what the data inventory lets the region read)
-    and ``sealed`` its sealed copy, which only the office can open (``db.privacy``).
+    and ``sealed`` its sealed copy, which only the office can open (``protocol.privacy``).
     An envelope received before records were sealed has an empty ``sealed`` until
     ``baom-regional privacy migrate`` reduces its payload to the clear part.
     """

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.privacy import token_hash
+from protocol.privacy import token_hash
 from regional.changes import append_change
 from regional.models import EnrolmentCode, Office, OfficeMachine, ReceivedEnvelope
 

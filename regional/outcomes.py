@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.privacy import token_hash
-from kiosk.sync.wire import ReferralOutcome
+from protocol.privacy import token_hash
+from protocol.wire import ReferralOutcome
 from regional.changes import append_change
 from regional.models import ReferralView
 

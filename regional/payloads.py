@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from db.privacy import inventory
-from kiosk.sync.wire import Envelope
+from protocol.privacy import inventory
+from protocol.wire import Envelope
 from regional.clock import as_naive_utc
 
 MAX_INT = 2**31 - 1

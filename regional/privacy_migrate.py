@@ -5,7 +5,7 @@ empty ``sealed`` and its whole record in ``payload``. Once the region holds a se
 that record (an envelope it accepted, with a non-empty ``sealed``, for the same office,
 entity type and entity id: an upgraded office sends one of every record it holds), or once
 the record's latest envelope is a delete (nothing is left to give back), the old envelope's
-payload is reduced to the record's clear part (``db.privacy.clear_part``: what the data
+payload is reduced to the record's clear part (``protocol.privacy.clear_part``: what the data
 inventory lets the region read; a referral's token becomes its hash). Envelopes whose
 record has no sealed copy yet are left as they are, so that the region never loses the only
 copy it holds, and are reported per office: run the command again after those offices have
@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.privacy import clear_part, inventory, json_text
+from protocol.privacy import clear_part, inventory, json_text
 from regional.models import Office, ReceivedEnvelope
 
 DEFAULT_BATCH_SIZE = 500

@@ -15,7 +15,7 @@ from typing import Any, cast
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from kiosk.sync.wire import Envelope
+from protocol.wire import Envelope
 from regional.clock import as_naive_utc
 from regional.models import ReferralView, StatFact
 from regional.payloads import ReferralPayload, StatPayload

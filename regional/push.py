@@ -20,7 +20,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.sync.wire import Envelope, PushResult, Verdict
+from protocol.wire import Envelope, PushResult, Verdict
 from regional.changes import OFFICE_RECORD, append_many
 from regional.models import Office, ReceivedEnvelope, ReferralView
 from regional.payloads import MAX_INT, InvalidPayload, ReferralPayload, storable, validate

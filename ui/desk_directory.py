@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.directory.profile import NEED_CATEGORIES, VISITOR_CATEGORIES
 from kiosk.directory.search import Hit, SearchQuery
 from kiosk.office import OfficeContext
+from protocol.directory.profile import NEED_CATEGORIES, VISITOR_CATEGORIES
 from ui.directory_view import (
     card_html,
     commune_label,

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from db.uow import Actor
 from kiosk.accounts import Permission, has_permission
-from kiosk.directory.profile import NEED_CATEGORIES
 from kiosk.office import OfficeContext
+from protocol.directory.profile import NEED_CATEGORIES
 from ui import case_work
 from ui.desk_directory import DirectoryPage
 from ui.language import LanguageState

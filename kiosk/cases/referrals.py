@@ -37,10 +37,10 @@ from kiosk.cases.codes import CodeError, id_or_code, new_referral_code, new_toke
 from kiosk.cases.errors import CaseWorkError, readable
 from kiosk.clock import office_day
 from kiosk.directory.card import UnknownService, service_card
-from kiosk.directory.profile import NEED_CATEGORIES
+from protocol.directory.profile import NEED_CATEGORIES
 
 if TYPE_CHECKING:
-    from kiosk.sync.wire import ReferralOutcome
+    from protocol.wire import ReferralOutcome
 
 DUE_AFTER = {
     ReferralPriority.EMERGENCY: timedelta(hours=24),

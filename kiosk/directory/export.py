@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.directory.hsds import SPECS, TableSpec, empty, exported_name
+from db.directory import hsds_table
+from protocol.directory.hsds import SPECS, TableSpec, empty, exported_name
 
 JSON_FILES = {
     "service": "services.json",
@@ -44,13 +45,13 @@ def _record(spec: TableSpec, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _load(session: Session) -> dict[str, list[dict[str, Any]]]:
-    return {
-        name: [
-            dict(row)
-            for row in session.execute(select(spec.table).order_by(spec.table.c.id)).mappings()
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for name in SPECS:
+        table = hsds_table(name)
+        rows[name] = [
+            dict(row) for row in session.execute(select(table).order_by(table.c.id)).mappings()
         ]
-        for name, spec in SPECS.items()
-    }
+    return rows
 
 
 class _Nester:

@@ -17,12 +17,13 @@ from typing import Any
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
+from db.directory import MODELS, hsds_table
 from db.store import Store
 from db.uow import Actor
-from kiosk.directory.clean import Cleaner
-from kiosk.directory.hsds import SPECS
 from kiosk.directory.index import affected_services, reindex
-from kiosk.directory.reader import ReportLine, read_package
+from protocol.directory.clean import Cleaner
+from protocol.directory.hsds import SPECS
+from protocol.directory.reader import ReportLine, read_package
 
 _CHUNK = 500
 
@@ -66,8 +67,7 @@ class _ExistingIds:
 
     def __call__(self, table: str) -> set[uuid.UUID]:
         if table not in self._ids:
-            spec = SPECS.get(table)
-            query = select(spec.table.c.id) if spec is not None else None
+            query = select(hsds_table(table).c.id) if table in SPECS else None
             self._ids[table] = set(self._session.scalars(query)) if query is not None else set()
         return self._ids[table]
 
@@ -82,17 +82,18 @@ def import_directory(store: Store, actor: Actor, path: Path, kind: str = "auto")
         cleaned = cleaner.run()
         report.skipped = cleaner.skipped
         changed: dict[str, set[uuid.UUID]] = {}
-        for name, spec in SPECS.items():
+        for name in SPECS:
             rows = cleaned[name]
-            existing = _existing_rows(session, spec.table, list(rows))
+            table = hsds_table(name)
+            existing = _existing_rows(session, table, list(rows))
             new = [row for key, row in rows.items() if key not in existing]
             different = [
                 row for key, row in rows.items() if key in existing and existing[key] != row
             ]
             if new:
-                session.execute(insert(spec.table), new)
+                session.execute(insert(table), new)
             if different:
-                session.execute(update(spec.model), different)
+                session.execute(update(MODELS[name]), different)
             report.created += len(new)
             report.updated += len(different)
             report.unchanged += len(rows) - len(new) - len(different)

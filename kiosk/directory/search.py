@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session
 from db import directory as d
 from kiosk.directory.hours import open_now
 from kiosk.directory.normalise import facet, query_terms
-from kiosk.directory.profile import Commune, find_commune, language_code, localised
+from kiosk.directory.profile import Commune, find_commune, localised
 from kiosk.directory.rows import rows_of
+from protocol.directory.profile import language_code
 
 _SHORT = 3
 _TIERS = ("{name}", "{name category}", "{name category description}")

@@ -4,7 +4,7 @@
 Every name word becomes a phonetic *skeleton key*, the same for "محمد", "Mohamed",
 "Mohammed", "Muhammad" and "ⵎⵓⵃⵎⵎⴷ" (``mhmt``):
 
-* the text is folded by the directory's :func:`~kiosk.directory.normalise.normalise` (case,
+* the text is folded by the directory's :func:`~protocol.directory.text.normalise` (case,
   Latin diacritics, Arabic letter variants and harakat); ة and ى are read as the vowel "a"
   first, and letters of other scripts are transliterated with anyascii;
 * Arabic and Tifinagh letters are read through small consonant tables of this module
@@ -40,7 +40,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from kiosk.directory.normalise import normalise, strip_article
+from kiosk.directory.normalise import strip_article
+from protocol.directory.text import normalise
 
 __all__ = ["LIKELY_SAME", "name_keys", "name_similarity", "search_terms"]
 

@@ -39,16 +39,17 @@ from sqlalchemy.orm import Session
 from db.base import Base, utcnow
 from db.cases import Person
 from db.models import EnvelopeStatus, OutboxEnvelope, Setting, UserAccount
-from db.privacy import SealError, data_key, inventory, json_text, open_sealed, read_recovery_key
+from db.office_key import read_recovery_key
 from db.store import Store
 from db.sync import SyncConflict
 from db.uow import Actor, UnitOfWork, json_value
 from kiosk.cases.persons import index_persons
 from kiosk.settings import Scope, lookup
 from kiosk.settings import Setting as RegisteredSetting
-from kiosk.sync import wire
 from kiosk.sync.directory import PREFIX, DirectoryChanges, NotApplicable, column_value
 from kiosk.sync.state import state_of
+from protocol import wire
+from protocol.privacy import SealError, data_key, inventory, json_text, open_sealed
 
 _ACCOUNT_COLUMNS = frozenset({"name", "disabled"})
 """What the region may change of an office account: a role or a password never comes

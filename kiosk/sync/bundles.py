@@ -16,18 +16,18 @@ from typing import Any
 from db.base import utcnow
 from db.store import Store
 from db.uow import Actor
-from kiosk.sync import wire
 from kiosk.sync.apply import apply_page
-from kiosk.sync.bundle import (
+from kiosk.sync.push import pending_batches, wire_envelope
+from kiosk.sync.rounds import NOT_ENROLLED
+from kiosk.sync.state import read_state
+from protocol import wire
+from protocol.bundle import (
     ChangeBundle,
     EnvelopeBundle,
     open_changes,
     seal_envelopes,
 )
-from kiosk.sync.errors import BundleError
-from kiosk.sync.push import pending_batches, wire_envelope
-from kiosk.sync.rounds import NOT_ENROLLED
-from kiosk.sync.state import read_state
+from protocol.errors import BundleError
 
 
 def _identity(store: Store) -> tuple[uuid.UUID, str, int]:

@@ -22,7 +22,6 @@ import certifi
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from kiosk.sync import wire
 from kiosk.sync.errors import (
     REVOKED_MESSAGE,
     MachineReplaced,
@@ -33,6 +32,7 @@ from kiosk.sync.errors import (
     Unauthorized,
 )
 from kiosk.sync.schedule import BACKOFF_CAP
+from protocol import wire
 
 _Model = TypeVar("_Model", bound=BaseModel)
 _JSON = {"Content-Type": "application/json"}

@@ -31,9 +31,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from db.directory import SearchDocument
-from kiosk.directory.hsds import SPECS, TableSpec
+from db.directory import SearchDocument, hsds_table
 from kiosk.directory.index import affected_services, reindex
+from protocol.directory.hsds import SPECS, TableSpec
 
 PREFIX = "directory_"
 _CHUNK = 500
@@ -74,7 +74,7 @@ def column_value(column: Any, value: Any) -> Any:
 def directory_row(spec: TableSpec, entity_id: str, payload: dict[str, Any]) -> Row:
     """A pulled directory payload as a complete row of ``spec``'s table (defaults filled)."""
     row: Row = {}
-    for column in spec.table.columns:
+    for column in hsds_table(spec.name).columns:
         if column.name in payload:
             row[column.name] = column_value(column, payload[column.name])
         elif isinstance(column.default, ColumnDefault):
@@ -144,20 +144,21 @@ class DirectoryChanges:
             reindex(session, services)
 
     def _delete(self, session: Session, spec: TableSpec, ids: list[uuid.UUID]) -> None:
+        table = hsds_table(spec.name)
         for chunk in _chunks(ids):
             session.execute(delete(SearchDocument).where(SearchDocument.service_id.in_(chunk)))
-            for other in SPECS.values():
-                for key in other.table.foreign_keys:
-                    if key.column.table is spec.table:
+            for other in SPECS:
+                for key in hsds_table(other).foreign_keys:
+                    if key.column.table is table:
                         session.execute(
-                            update(other.table)
+                            update(hsds_table(other))
                             .where(key.parent.in_(chunk))
                             .values({key.parent.name: None})
                         )
-            session.execute(delete(spec.table).where(spec.table.c.id.in_(chunk)))
+            session.execute(delete(table).where(table.c.id.in_(chunk)))
 
     def _check_references(self, session: Session, spec: TableSpec, rows: list[Row]) -> None:
-        for key in spec.table.foreign_keys:
+        for key in hsds_table(spec.name).foreign_keys:
             name, target = key.parent.name, key.column.table
             wanted = list({row[name] for row in rows if row[name] is not None})
             if not wanted:
@@ -171,7 +172,7 @@ class DirectoryChanges:
                     row[name] = None
 
     def _upsert(self, session: Session, spec: TableSpec, rows: list[Row]) -> None:
-        table = spec.table
+        table = hsds_table(spec.name)
         held = _existing(session, table, [row["id"] for row in rows])
         new = [row for row in rows if row["id"] not in held]
         known = [row for row in rows if row["id"] in held]

@@ -56,10 +56,6 @@ class ProtocolError(SyncError):
     kind = "protocol"
 
 
-class BundleError(Exception):
-    """The file is not a bundle, is for another office, or was changed or damaged."""
-
-
 class ReviewError(Refusal):
     """A supervisor's review of a conflict or a quarantined envelope was refused
     (``error.sync_review.*``)."""

@@ -21,8 +21,8 @@ from sqlalchemy import Row, Table, and_, bindparam, or_, select, update
 
 from db.models import EnvelopeStatus, OutboxEnvelope
 from db.store import Store
-from kiosk.sync import wire
 from kiosk.sync.client import RegionalClient
+from protocol import wire
 
 _COLUMNS = (
     OutboxEnvelope.id,

@@ -30,12 +30,13 @@ from db.base import new_id, utcnow
 from db.models import EnvelopeStatus, OutboxEnvelope
 from db.store import Store
 from db.sync import SyncConflict
-from db.uow import Actor, UnitOfWork, content_hash
+from db.uow import Actor, UnitOfWork
 from kiosk.accounts import Permission, require
-from kiosk.sync import wire
 from kiosk.sync.apply import LocalChangesPending, apply_change
 from kiosk.sync.directory import NotApplicable
 from kiosk.sync.errors import ReviewError
+from protocol import wire
+from protocol.privacy import content_hash
 
 NOTE_LIMIT = 500
 """The longest note a supervisor may write, in characters."""

@@ -25,12 +25,13 @@ from db.store import Store
 from db.sync import SyncState
 from db.uow import Actor
 from kiosk.statistics import make_closed_months
-from kiosk.sync import schedule, wire
+from kiosk.sync import schedule
 from kiosk.sync.apply import apply_page
 from kiosk.sync.client import RegionalClient
 from kiosk.sync.errors import MachineReplaced, NotEnrolled, ProtocolError, SyncError
 from kiosk.sync.push import PushReport, push
 from kiosk.sync.state import state_of
+from protocol import wire
 
 NOT_ENROLLED = "this office is not enrolled with a regional server: run 'baom enrol'"
 

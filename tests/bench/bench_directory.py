@@ -25,10 +25,11 @@ from db.uow import Actor
 from kiosk.bench import Samples, benchmark
 from kiosk.demo import prepare_demo
 from kiosk.directory.importer import import_directory
-from kiosk.directory.profile import COMMUNES, NEED_CATEGORIES
+from kiosk.directory.profile import COMMUNES
 from kiosk.directory.search import SearchQuery, search
 from kiosk.office import open_office
 from kiosk.paths import Paths
+from protocol.directory.profile import NEED_CATEGORIES
 
 SERVICES = 50_000
 QUERIES = 1_000

@@ -79,7 +79,7 @@ def _directory_changes(server: regional.Server, count: int) -> None:
                         "at": now,
                     }
                 )
-            append_many(session, rows)
+            append_many(session, None, rows)
         session.commit()
     engine.dispose()
 

@@ -31,7 +31,7 @@ from sqlalchemy import select, text
 from db.cases import Case, CaseEntryKind, ReferralState
 from db.directory import Service
 from db.models import EnvelopeStatus, OutboxEnvelope, Role
-from db.privacy import inventory, new_recovery_key
+from db.office_key import new_recovery_key
 from db.store import Store
 from db.uow import Actor, UnitOfWork
 from kiosk.cases.casework import add_entry, add_step
@@ -51,6 +51,7 @@ from kiosk.directory_cli import demo_directory
 from kiosk.office import open_office
 from kiosk.paths import Paths
 from kiosk.recovery import words
+from protocol.privacy import inventory
 from tests.helpers import regional
 from tests.helpers.intake import answers
 from tests.helpers.sync_office import baom, baom_json, server_count

@@ -265,7 +265,7 @@ def _directory_changes(server: regional.Server, count: int, office_id: str) -> N
     ]
     engine = create_engine(server.db_url)
     with Session(engine) as session:
-        append_many(session, rows)
+        append_many(session, uuid.UUID(office_id), rows)
         session.commit()
     engine.dispose()
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from db.models import AuditEntry, EnvelopeStatus, OutboxEnvelope
 from kiosk.office import open_office
 from kiosk.paths import Paths
-from kiosk.sync import wire
 from kiosk.sync.apply import apply_page
+from protocol import wire
 from tests.helpers import regional
 from tests.helpers.sync_office import (
     baom,

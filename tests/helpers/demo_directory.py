@@ -15,13 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kiosk.directory.profile import (
-    COMMUNES,
-    NEEDS_TAXONOMY,
-    PROVINCES_AR,
-    TIME_ZONE,
-    Commune,
-)
+from kiosk.directory.profile import COMMUNES, PROVINCES_AR, TIME_ZONE, Commune
+from protocol.directory.profile import NEEDS_TAXONOMY
 
 TARGET = Path(__file__).resolve().parents[2] / "resources" / "directory" / "souss-massa-demo.json"
 Text = tuple[str, str, str]  # fr, ar, en; {c}/{a} commune, {p}/{pa} province (Latin/Arabic)

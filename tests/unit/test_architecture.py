@@ -36,7 +36,7 @@ def test_the_rule_sees_a_qtwidgets_import(tmp_path: Path) -> None:
 
 
 def test_the_top_level_is_the_one_of_the_architecture() -> None:
-    for name in ("kiosk", "ui", "db", "printing", "regional", "resources", "tests"):
+    for name in ("kiosk", "ui", "db", "printing", "protocol", "regional", "resources", "tests"):
         assert (ROOT / name / "__init__.py").exists(), name
     for name in ("pyproject.toml", "README.md", ".ci/run", "db/migrations/env.py"):
         assert (ROOT / name).exists(), name

@@ -4,7 +4,7 @@ Revision ID: 0008
 Revises: 0007
 
 Every database gets a random recovery key (``office_key``; the office data key derives
-from it, ``db.privacy``). The envelopes already in the outbox are rewritten as the unit of
+from it, ``protocol.privacy``). The envelopes already in the outbox are rewritten as the unit of
 work now writes them: ``payload`` keeps only the clear part and ``sealed`` the whole record
 sealed under the new key, with the content hash computed again, so that nothing written
 before the upgrade reaches the region in clear. An office that had sent records before
@@ -23,16 +23,16 @@ import sqlalchemy as sa
 from alembic import op
 
 from db.base import new_id
-from db.privacy import (
+from db.office_key import new_recovery_key
+from protocol.privacy import (
     SealError,
+    content_hash,
     data_key,
     inventory,
     json_text,
     leaving_parts,
-    new_recovery_key,
     open_sealed,
 )
-from db.uow import content_hash
 
 revision: str = "0008"
 down_revision: str | None = "0007"

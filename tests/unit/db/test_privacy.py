@@ -14,19 +14,19 @@ from sqlalchemy import select
 from db import migrate
 from db.directory import is_search_index
 from db.models import AuditEntry, OutboxEnvelope
-from db.privacy import (
+from db.office_key import read_recovery_key
+from db.schema import Base
+from db.store import Store
+from kiosk.office import OfficeContext
+from protocol.privacy import (
     SealError,
     clear_part,
     data_key,
     inventory,
     json_text,
     open_sealed,
-    read_recovery_key,
     seal,
 )
-from db.schema import Base
-from db.store import Store
-from kiosk.office import OfficeContext
 from tests.helpers.intake import answers
 
 VOCABULARY = {

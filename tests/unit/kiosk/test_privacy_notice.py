@@ -7,9 +7,9 @@ import html
 
 import pytest
 
-from db.privacy import Inventory, inventory
 from kiosk.i18n import Catalog, default_catalog
 from kiosk.privacy_notice import MissingText, Notice, build_notice, to_html
+from protocol.privacy import Inventory, inventory
 
 CATALOG = default_catalog()
 INVENTORY = inventory()

@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db.privacy import RECOVERY_KEY_BYTES, read_recovery_key
+from db.office_key import read_recovery_key
 from kiosk.office import OfficeContext
 from kiosk.recovery import RecoveryKeyError, office_recovery_key, parse_words, words
+from protocol.privacy import RECOVERY_KEY_BYTES
 
 KEY = bytes(range(16))
 KEY_WORDS = words(KEY)

@@ -12,8 +12,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from db.privacy import data_key, inventory, json_text, leaving_parts, seal
-from db.uow import content_hash
+from protocol.privacy import content_hash, data_key, inventory, json_text, leaving_parts, seal
 from regional.database import make_engine, session_factory
 from regional.offices import add_office
 

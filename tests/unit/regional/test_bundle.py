@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from db.privacy import token_hash
-from kiosk.sync.bundle import (
+from protocol.bundle import (
     BundleVersionError,
     EnvelopeBundle,
     bundle_secret,
@@ -22,8 +21,9 @@ from kiosk.sync.bundle import (
     open_envelopes,
     seal_envelopes,
 )
-from kiosk.sync.errors import BundleError
-from kiosk.sync.wire import Envelope
+from protocol.errors import BundleError
+from protocol.privacy import token_hash
+from protocol.wire import Envelope
 from regional.config import Settings
 from tests.unit.regional.factories import Clock, enrolled, envelope, push, record
 from tests.unit.regional.test_cli import office_list, run

@@ -15,15 +15,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from kiosk.sync.bundle import (
+from protocol.bundle import (
     EnvelopeBundle,
     bundle_secret,
     open_changes,
     open_envelopes,
     seal_envelopes,
 )
-from kiosk.sync.errors import BundleError
-from kiosk.sync.wire import Envelope
+from protocol.errors import BundleError
+from protocol.wire import Envelope
 from regional import bundle
 from regional.bundle_keys import (
     KeyFile,

@@ -13,7 +13,7 @@ import anyio
 import pytest
 from fastapi.testclient import TestClient
 
-from kiosk.sync import wire
+from protocol import wire
 from regional.app import create_app
 from regional.config import Settings
 from regional.limits import FORM_MAX_BYTES, OTHER_MAX_BYTES, PUSH_MAX_BYTES, BodyLimits

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from kiosk.sync.wire import MAX_SEALED_CHARS
+from protocol.wire import MAX_SEALED_CHARS
 from regional.limits import PUSH_MAX_BYTES
 from regional.load import ATTACK_ANSWERS, AttackPlan, LoadPlan, big_push_body, run_under_attack
 from tests.helpers.postgres import PostgresServer

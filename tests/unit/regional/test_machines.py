@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from kiosk.sync.bundle import EnvelopeBundle, open_changes, seal_envelopes
 from kiosk.sync.client import RegionalClient
 from kiosk.sync.errors import MachineReplaced
-from kiosk.sync.wire import Envelope
+from protocol.bundle import EnvelopeBundle, open_changes, seal_envelopes
+from protocol.wire import Envelope
 from regional import bundle
 from regional.bundle_keys import KeyFile
 from regional.cli import main

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.privacy import json_text, token_hash
+from protocol.privacy import json_text, token_hash
 from regional.cli import main
 from regional.database import make_engine, session_factory
 from regional.models import ReceivedEnvelope

@@ -61,7 +61,7 @@ def test_concurrent_pushes_of_the_same_batch_store_it_once(
     import uuid
     from concurrent.futures import ThreadPoolExecutor
 
-    from kiosk.sync.wire import Envelope
+    from protocol.wire import Envelope
     from regional.database import session_factory
     from regional.push import push
 

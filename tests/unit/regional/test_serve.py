@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from kiosk.sync.wire import MAX_PUSH_BATCH
+from protocol.wire import MAX_PUSH_BATCH
 from regional.limits import FORM_MAX_BYTES, OTHER_MAX_BYTES, PUSH_MAX_BYTES
 from tests.helpers.regional import add_office, raw_request, running_server
 from tests.unit.regional.factories import envelope, record

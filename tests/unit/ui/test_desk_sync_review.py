@@ -15,8 +15,9 @@ from sqlalchemy.exc import OperationalError
 from db.models import AuditEntry, EnvelopeStatus, OutboxEnvelope, Role
 from db.sync import SyncConflict
 from kiosk.office import OfficeContext
-from kiosk.sync import review, state, wire
+from kiosk.sync import review, state
 from kiosk.sync.apply import apply_page
+from protocol import wire
 from ui.desk import DeskWindow
 from ui.desk_sync_review import NoteDialog, SyncReviewPage
 

@@ -28,7 +28,7 @@ from kiosk.cases.referrals import (
 from kiosk.cases.views import follow_up, list_referrals
 from kiosk.clock import office_day
 from kiosk.office import OfficeContext
-from kiosk.sync.wire import ReferralOutcome
+from protocol.wire import ReferralOutcome
 from tests.helpers.intake import answers
 from tests.unit.kiosk.cases.conftest import service_for
 

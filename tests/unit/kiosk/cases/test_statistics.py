@@ -10,11 +10,11 @@ from sqlalchemy import select, update
 
 from db.cases import Intake, Referral, StatRecord
 from db.models import OutboxEnvelope
-from db.privacy import inventory
 from kiosk.cases.intake import IntakeRequest, submit_intake
 from kiosk.cases.referrals import NewReferral, create_referral
 from kiosk.office import OfficeContext
 from kiosk.statistics import last_closed_month, make_closed_months
+from protocol.privacy import inventory
 from tests.helpers.intake import answers
 from tests.unit.kiosk.cases.conftest import service_for
 

@@ -12,12 +12,13 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from sqlalchemy import select
 
+from db.directory import hsds_table
 from db.store import Store
 from db.uow import Actor
 from kiosk.directory.export import JSON_FILES, export_json, export_tabular
-from kiosk.directory.hsds import SPECS
 from kiosk.directory.importer import import_directory
 from kiosk.directory_cli import demo_directory
+from protocol.directory.hsds import SPECS
 from tests.helpers.hsds import HSDS
 from tests.unit.kiosk.directory.conftest import new_store
 
@@ -36,10 +37,9 @@ def _dump(store: Store) -> dict[str, list[dict[str, Any]]]:
     with store.session() as session:
         return {
             name: [
-                dict(row)
-                for row in session.execute(select(spec.table).order_by(spec.table.c.id)).mappings()
+                dict(row) for row in session.execute(select(table).order_by(table.c.id)).mappings()
             ]
-            for name, spec in SPECS.items()
+            for name, table in ((name, hsds_table(name)) for name in SPECS)
         }
 
 

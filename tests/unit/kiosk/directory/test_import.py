@@ -16,9 +16,10 @@ from db import directory as d
 from db.models import AuditEntry, OutboxEnvelope
 from db.store import Store
 from db.uow import Actor
-from kiosk.directory import importer, reader
+from kiosk.directory import importer
 from kiosk.directory.importer import import_directory
-from kiosk.directory.reader import PackageError
+from protocol.directory import reader
+from protocol.directory.reader import PackageError
 from tests.helpers.hsds import HSDS
 
 EXAMPLES = HSDS / "spec-3.0-examples"

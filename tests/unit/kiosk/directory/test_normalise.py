@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.directory.normalise import index_terms, infixes, normalise, query_terms, words
+from kiosk.directory.normalise import index_terms, infixes, query_terms, words
+from protocol.directory.text import normalise
 
 SAME = [
     ("مستشفى", "مستشفي"),

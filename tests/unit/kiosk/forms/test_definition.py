@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kiosk.directory.profile import NEED_CATEGORIES
 from kiosk.forms import (
     FormDefinition,
     FormDefinitionError,
@@ -19,6 +18,7 @@ from kiosk.forms import (
     parse_form,
     validate_answers,
 )
+from protocol.directory.profile import NEED_CATEGORIES
 
 LANGUAGES = ("fr", "ar", "en", "zgh")
 TIFINAGH = re.compile("[\u2d30-\u2d7f]")

@@ -11,8 +11,9 @@ from sqlalchemy import func, select, update
 from db.directory import Organization, SearchDocument, Service
 from db.models import AuditEntry, EnvelopeStatus, OutboxEnvelope, UserAccount
 from kiosk.office import OfficeContext
-from kiosk.sync import state, wire
+from kiosk.sync import state
 from kiosk.sync.apply import apply_page
+from protocol import wire
 
 
 def _page(*changes: dict[str, Any], cursor: int | None = None) -> wire.PullResponse:

@@ -14,8 +14,9 @@ from kiosk.cases.referrals import NewReferral, create_referral
 from kiosk.directory.importer import import_directory
 from kiosk.directory_cli import demo_directory
 from kiosk.office import OfficeContext
-from kiosk.sync import state, wire
+from kiosk.sync import state
 from kiosk.sync.apply import apply_page
+from protocol import wire
 from tests.helpers.intake import answers
 from tests.unit.kiosk.cases.conftest import service_for
 

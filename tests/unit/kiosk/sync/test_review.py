@@ -13,10 +13,10 @@ from sqlalchemy.exc import OperationalError
 
 from db.models import AuditEntry, EnvelopeStatus, OutboxEnvelope, Role, UserAccount
 from db.sync import SyncConflict
-from db.uow import Actor, content_hash
+from db.uow import Actor
 from kiosk.accounts import PermissionDenied
 from kiosk.office import OfficeContext
-from kiosk.sync import apply, state, wire
+from kiosk.sync import apply, state
 from kiosk.sync.apply import apply_page
 from kiosk.sync.errors import ReviewError
 from kiosk.sync.review import (
@@ -25,6 +25,8 @@ from kiosk.sync.review import (
     dismiss_envelope,
     resend_envelope,
 )
+from protocol import wire
+from protocol.privacy import content_hash
 from tests.conftest import OFFICER
 
 SUPERVISOR = ("hassan", "long-password-1")

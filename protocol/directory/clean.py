@@ -15,11 +15,9 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import JSON, Boolean, Column, ColumnDefault, Enum, Float, Uuid
-
-from kiosk.directory.hsds import SPECS, TableSpec, blank, column_name, empty
-from kiosk.directory.profile import SEXES, TEXT_LANGUAGES, VISITOR_CATEGORIES, language_code
-from kiosk.directory.reader import Package, RawRow
+from protocol.directory.hsds import SPECS, Column, TableSpec, blank, column_name, empty
+from protocol.directory.profile import SEXES, TEXT_LANGUAGES, VISITOR_CATEGORIES, language_code
+from protocol.directory.reader import Package, RawRow
 
 Row = dict[str, Any]
 _NAMESPACE = uuid.UUID("6f1c2d5e-8b0a-4c4e-9a55-0b4f3d2a7c11")
@@ -41,23 +39,15 @@ class _Skip(Exception):
 
 _REQUIRED = object()
 _LAYOUTS: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
-_KINDS = ((Uuid, "uuid"), (Boolean, "bool"), (Float, "float"), (JSON, "json"), (Enum, "enum"))
 
 
 def _layout(spec: TableSpec) -> tuple[dict[str, Any], dict[str, str]]:
     """For each column: its value when a row lacks it (or ``_REQUIRED``), and its kind."""
     if spec.name not in _LAYOUTS:
-        absent: dict[str, Any] = {}
-        kinds: dict[str, str] = {}
-        for column in spec.table.columns:
-            kinds[column.name] = next(
-                (tag for kind, tag in _KINDS if isinstance(column.type, kind)), "text"
-            )
-            if isinstance(column.default, ColumnDefault):
-                made = column.default.arg
-                absent[column.name] = made(None) if callable(made) else made
-            else:
-                absent[column.name] = None if column.nullable else _REQUIRED
+        absent = {
+            column.name: _REQUIRED if column.required else column.default for column in spec.layout
+        }
+        kinds: dict[str, str] = {column.name: column.kind for column in spec.layout}
         _LAYOUTS[spec.name] = (absent, kinds)
     return _LAYOUTS[spec.name]
 
@@ -104,7 +94,7 @@ class Cleaner:
         }
         absent, kinds = _layout(spec)
         row: Row = {"id": self._id(spec, raw, present.get("id"))}
-        for column in spec.table.columns:
+        for column in spec.layout:
             name = column.name
             value = present.get(name)
             if name == "id":
@@ -120,9 +110,7 @@ class Cleaner:
         self._references(spec, raw, row)
         return row
 
-    def _value(
-        self, spec: TableSpec, raw: RawRow, column: Column[Any], kind: str, value: Any
-    ) -> Any:
+    def _value(self, spec: TableSpec, raw: RawRow, column: Column, kind: str, value: Any) -> Any:
         name = column.name
         try:
             if kind == "uuid":
@@ -162,8 +150,8 @@ class Cleaner:
         refs = {**spec.required_refs, **spec.optional_refs, **_REF_TARGETS}
         return refs.get(name, name.removesuffix("_id"))
 
-    def _enum(self, raw: RawRow, column: Column[Any], value: Any) -> str:
-        allowed = column.type.enums  # type: ignore[attr-defined]
+    def _enum(self, raw: RawRow, column: Column, value: Any) -> str:
+        allowed = column.values
         text = str(value).strip().lower()
         if text in allowed:
             return text

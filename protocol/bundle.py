@@ -10,9 +10,10 @@ The ciphertext is AES-256-GCM over the JSON of :class:`EnvelopeBundle` (office â
 (:func:`bundle_secret`, derived from its token) with the random salt; the header fields are
 the associated data, so the whole file is authenticated: any change to it is detected.
 
-The bundle secret is not the token's SHA-256 (``db.privacy.token_hash``), which the server keeps
-in its database to recognise the token: the server keeps the bundle secret encrypted under a
-key file of its own (``regional.bundle_keys``), so a copy of its database opens no bundle.
+The bundle secret is not the token's SHA-256 (``protocol.privacy.token_hash``), which the
+server keeps in its database to recognise the token: the server keeps the bundle secret
+encrypted under a key file of its own (``regional.bundle_keys``), so a copy of its database
+opens no bundle.
 See ``docs/sync.md``.
 """
 
@@ -31,8 +32,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import Field, ValidationError
 
-from kiosk.sync.errors import BundleError
-from kiosk.sync.wire import Envelope, ServerChange, WireModel
+from protocol.errors import BundleError
+from protocol.wire import Envelope, ServerChange, WireModel
 
 FORMAT = "baom-sync-bundle"
 VERSION = 2

@@ -1,18 +1,20 @@
 """How HSDS 3.0 objects and files map onto the directory tables, both ways.
 
-One :class:`TableSpec` per HSDS table: its model, its tabular file names (3.0 and the
+One :class:`TableSpec` per HSDS table: its columns, its tabular file names (3.0 and the
 older 1.x/2.0 layouts), the objects nested inside it in the JSON form, and which of its
 references must exist for a row to be kept.
+
+The columns are those of the office's tables (``db.directory``, which adds the database's
+types, keys and indexes; a test checks that both say the same): a cleaned row has a value
+for each, and that row is what the server sends offices as a ``directory_<table>`` change.
 """
 
 from __future__ import annotations
 
+import enum
+from copy import copy
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import Table
-
-from db import directory as d
+from typing import Any, Literal
 
 PROFILE_NAMES = {
     "translations": "baom_translations",
@@ -46,12 +48,79 @@ class Parent:
     field: str
 
 
+class ServiceStatus(enum.StrEnum):
+    """HSDS ``service.status``."""
+
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    DEFUNCT = "defunct"
+    TEMPORARILY_CLOSED = "temporarily closed"
+
+
+class PlaceType(enum.StrEnum):
+    """HSDS ``location.location_type`` and ``address.address_type``."""
+
+    PHYSICAL = "physical"
+    POSTAL = "postal"
+    VIRTUAL = "virtual"
+
+
+ENUMS: dict[str, type[enum.StrEnum]] = {
+    "status": ServiceStatus,
+    "location_type": PlaceType,
+    "address_type": PlaceType,
+}
+"""The columns that hold one of a few values, by name."""
+
+Kind = Literal["text", "uuid", "float", "bool", "json", "enum"]
+
+
 @dataclass(frozen=True)
-class TableSpec:
-    """One HSDS table: model, file names, nesting and references."""
+class Column:
+    """One column of a directory table: what a cleaned row holds in it.
+
+    ``required``: a row must have a value (the cleaner gives a default or skips the row);
+    otherwise a row without one gets ``default``. ``values``: an ``enum`` column's values.
+    """
 
     name: str
-    model: type[d.HsdsRecord]
+    kind: Kind = "text"
+    required: bool = False
+    default: Any = None
+    values: tuple[str, ...] = ()
+
+
+_WRITTEN: dict[str, tuple[Kind, Any]] = {
+    "text": ("text", None),
+    "uuid": ("uuid", None),
+    "float": ("float", None),
+    "bool": ("bool", False),
+    "json": ("json", {}),
+    "list": ("json", []),
+    "enum": ("enum", None),
+}
+"""The kinds a layout names: each one's column kind and a row's value when it has none."""
+
+
+def _columns(text: str) -> tuple[Column, ...]:
+    """Columns written ``name:kind`` (``text`` when no kind is given; ``list`` is a JSON list,
+    ``json`` a JSON object), with ``!`` after those a row must have. Every table ends with
+    its id, as the office's tables have it."""
+    columns = []
+    for word in [*text.split(), "id:uuid!"]:
+        name, _, written = word.removesuffix("!").partition(":")
+        kind, default = _WRITTEN[written or "text"]
+        values = tuple(str(member.value) for member in ENUMS[name]) if kind == "enum" else ()
+        columns.append(Column(name, kind, word.endswith("!"), copy(default), values))
+    return tuple(columns)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One HSDS table: columns, file names, nesting and references."""
+
+    name: str
+    layout: tuple[Column, ...]
     files: tuple[str, ...]
     children: tuple[Child, ...] = ()
     parents: tuple[Parent, ...] = ()
@@ -59,15 +128,9 @@ class TableSpec:
     optional_refs: dict[str, str] = field(default_factory=dict)
 
     @property
-    def table(self) -> Table:
-        """The SQLAlchemy table."""
-        table: Table = self.model.__table__  # type: ignore[attr-defined]
-        return table
-
-    @property
     def columns(self) -> tuple[str, ...]:
-        """Every column, the id first."""
-        return tuple(column.name for column in self.table.columns)
+        """Every column's name, in the order of the office's table (the id last)."""
+        return tuple(column.name for column in self.layout)
 
     @property
     def export_file(self) -> str:
@@ -82,17 +145,24 @@ def _attributes(parent_field: str = "link_id") -> Child:
 SPECS: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
-        TableSpec("taxonomy", d.Taxonomy, ("taxonomies.csv",)),
+        TableSpec("taxonomy", _columns("name! description! uri version"), ("taxonomies.csv",)),
         TableSpec(
             "taxonomy_term",
-            d.TaxonomyTerm,
+            _columns(
+                """code name! description! parent_id:uuid taxonomy language taxonomy_id:uuid
+                term_uri translations:json"""
+            ),
             ("taxonomy_terms.csv", "taxonomy.csv"),
             parents=(Parent("taxonomy_detail", "taxonomy", "taxonomy_id"),),
             optional_refs={"taxonomy_id": "taxonomy"},
         ),
         TableSpec(
             "organization",
-            d.Organization,
+            _columns(
+                """name! alternate_name description email website tax_status tax_id
+                year_incorporated:float legal_status logo uri parent_organization_id:uuid
+                translations:json"""
+            ),
             ("organizations.csv",),
             children=(
                 Child("phones", "phone", "organization_id"),
@@ -103,7 +173,11 @@ SPECS: dict[str, TableSpec] = {
         ),
         TableSpec(
             "location",
-            d.Location,
+            _columns(
+                """location_type:enum! url organization_id:uuid name alternate_name description
+                transportation latitude:float longitude:float external_identifier
+                external_identifier_type translations:json"""
+            ),
             ("locations.csv",),
             children=(
                 Child("languages", "language", "location_id"),
@@ -116,7 +190,13 @@ SPECS: dict[str, TableSpec] = {
         ),
         TableSpec(
             "service",
-            d.Service,
+            _columns(
+                """organization_id:uuid program_id:uuid name! alternate_name description url email
+                status:enum! interpretation_services application_process fees_description wait_time
+                fees accreditations eligibility_description minimum_age:float maximum_age:float
+                assured_date assurer_email licenses alert last_modified eligible_categories:list
+                eligible_sex translations:json"""
+            ),
             ("services.csv",),
             children=(
                 Child("phones", "phone", "service_id"),
@@ -133,7 +213,7 @@ SPECS: dict[str, TableSpec] = {
         ),
         TableSpec(
             "service_at_location",
-            d.ServiceAtLocation,
+            _columns("service_id:uuid location_id:uuid description translations:json"),
             ("service_at_location.csv", "services_at_location.csv"),
             children=(
                 Child("phones", "phone", "service_at_location_id"),
@@ -148,13 +228,20 @@ SPECS: dict[str, TableSpec] = {
         ),
         TableSpec(
             "address",
-            d.Address,
+            _columns(
+                """location_id:uuid attention address_1! address_2 city! region state_province!
+                postal_code! country! address_type:enum! commune province demo:bool"""
+            ),
             ("addresses.csv", "physical_addresses.csv", "postal_addresses.csv"),
             required_refs={"location_id": "location"},
         ),
         TableSpec(
             "phone",
-            d.Phone,
+            _columns(
+                """location_id:uuid service_id:uuid organization_id:uuid contact_id:uuid
+                service_at_location_id:uuid number! extension:float type description demo:bool
+                translations:json"""
+            ),
             ("phones.csv",),
             children=(Child("languages", "language", "phone_id"),),
             optional_refs={
@@ -166,7 +253,12 @@ SPECS: dict[str, TableSpec] = {
         ),
         TableSpec(
             "schedule",
-            d.Schedule,
+            _columns(
+                """service_id:uuid location_id:uuid service_at_location_id:uuid valid_from valid_to
+                dtstart timezone:float until count:float wkst freq interval:float byday byweekno
+                bymonthday byyearday description opens_at closes_at schedule_link attending_type
+                notes timezone_name demo:bool translations:json"""
+            ),
             ("schedules.csv", "regular_schedules.csv"),
             optional_refs={
                 "service_id": "service",
@@ -176,31 +268,34 @@ SPECS: dict[str, TableSpec] = {
         ),
         TableSpec(
             "language",
-            d.Language,
+            _columns("service_id:uuid location_id:uuid phone_id:uuid name code note"),
             ("languages.csv",),
             optional_refs={"service_id": "service", "location_id": "location", "phone_id": "phone"},
         ),
         TableSpec(
             "required_document",
-            d.RequiredDocument,
+            _columns("service_id:uuid document uri translations:json"),
             ("required_documents.csv",),
             required_refs={"service_id": "service"},
         ),
         TableSpec(
             "cost_option",
-            d.CostOption,
+            _columns(
+                """service_id:uuid valid_from valid_to option currency amount:float
+                amount_description translations:json"""
+            ),
             ("cost_options.csv",),
             required_refs={"service_id": "service"},
         ),
         TableSpec(
             "service_area",
-            d.ServiceArea,
+            _columns("service_id:uuid name description extent extent_type uri translations:json"),
             ("service_areas.csv",),
             required_refs={"service_id": "service"},
         ),
         TableSpec(
             "attribute",
-            d.Attribute,
+            _columns("link_id:uuid taxonomy_term_id:uuid link_type link_entity value"),
             ("attributes.csv", "services_taxonomy.csv", "service_attributes.csv"),
             parents=(Parent("taxonomy_term", "taxonomy_term", "taxonomy_term_id"),),
             required_refs={"taxonomy_term_id": "taxonomy_term"},

@@ -1,7 +1,7 @@
 """The sync wire format: what an office and the regional server say to each other.
 
-These typed models are the only part of ``kiosk`` that the regional server imports. The
-protocol they carry is described, with examples, in ``docs/sync.md``.
+Both sides import these typed models: the office's sync client (``kiosk.sync``) and the
+regional server. The protocol they carry is described, with examples, in ``docs/sync.md``.
 
 - ``POST /api/v1/enrol``: :class:`EnrolRequest` → :class:`EnrolResponse` (no token needed).
 - ``POST /api/v1/push``: :class:`PushRequest` → :class:`PushResponse` (bearer token).
@@ -23,7 +23,7 @@ API_PREFIX = "/api/v1"
 MAX_PUSH_BATCH = 500
 MAX_PULL_PAGE = 1000
 MAX_PAYLOAD_CHARS = 16_000
-"""The clear part of a record (``db.privacy.clear_part``): a few short fields."""
+"""The clear part of a record (``protocol.privacy.clear_part``): a few short fields."""
 MAX_SEALED_CHARS = 360_000
 """A sealed copy: a record of up to about 256 KB, encrypted and in base64."""
 MAX_PUSH_BYTES = 16 * 1024 * 1024
@@ -68,9 +68,9 @@ class Envelope(WireModel):
 
     ``id`` is the idempotency key; ``payload`` is the JSON text of the record's clear part
     (what the region may read: ``resources/privacy/inventory.yaml``) and ``sealed`` the
-    whole record encrypted for the office alone (``db.privacy``); ``content_hash`` is the
+    whole record encrypted for the office alone (``protocol.privacy``); ``content_hash`` is the
     SHA-256 the office computed over ``entity_type|entity_id|operation|version|payload|sealed``
-    (see ``db.uow``).
+    (``protocol.privacy.content_hash``).
     """
 
     id: uuid.UUID

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kiosk.directory.hsds import FILE_TABLES, KNOWN_EXTRA_FILES, SPECS, blank
+from protocol.directory.hsds import FILE_TABLES, KNOWN_EXTRA_FILES, SPECS, blank
 
 FORMATS = ("auto", "hsds-json", "hsds-csv")
 MAX_FILE_BYTES = 32 * 2**20

@@ -1,4 +1,5 @@
-"""What leaves the office: the data inventory, the office data key, and sealed records.
+"""What leaves the office: the data inventory, the office data key, sealed records, and the
+content hash of an envelope; the office writes them, the region checks them.
 
 Every synced record leaves the office as two parts (``docs/security.md``, "What the region
 holds"):
@@ -9,8 +10,8 @@ holds"):
   name to disable it, the office's name, a statistics record's de-identified dimensions);
 - its **sealed copy**: the whole record, encrypted with AES-256-GCM under the office data
   key, which the region never holds. The key is derived from the office's recovery key
-  (``office_key``, printed on the recovery sheet), so the office, and only the office, can
-  get its records back from the region (``kiosk.restore``).
+  (``db.office_key``, printed on the recovery sheet), so the office, and only the office,
+  can get its records back from the region (``kiosk.restore``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import json
 import os
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -31,36 +31,15 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import LargeBinary
-from sqlalchemy.orm import Mapped, Session, mapped_column
-
-from db.base import Base, utcnow
 
 RECOVERY_KEY_BYTES = 16
 """128 bits: 12 words on the recovery sheet (``kiosk.recovery``)."""
 _DATA_KEY_INFO = b"baom office data key v1"
 _NONCE_BYTES = 12
-KEY_ID = 1
-"""The id of the one ``office_key`` row."""
 
 
 class SealError(Exception):
     """A sealed copy cannot be opened: another office's key, a wrong recovery key, or damage."""
-
-
-class OfficeKey(Base):
-    """The office's recovery key (local, never synced): the office data key derives from it."""
-
-    __tablename__ = "office_key"
-
-    id: Mapped[int] = mapped_column(primary_key=True, default=KEY_ID)
-    recovery_key: Mapped[bytes] = mapped_column(LargeBinary(RECOVERY_KEY_BYTES))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-def new_recovery_key() -> bytes:
-    """A fresh random recovery key."""
-    return os.urandom(RECOVERY_KEY_BYTES)
 
 
 def data_key(recovery_key: bytes) -> bytes:
@@ -69,22 +48,6 @@ def data_key(recovery_key: bytes) -> bytes:
         raise SealError("a recovery key has 16 bytes")
     kdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_DATA_KEY_INFO)
     return kdf.derive(recovery_key)
-
-
-def read_recovery_key(session: Session) -> bytes | None:
-    """The office's recovery key, or None before the office has one."""
-    row = session.get(OfficeKey, KEY_ID)
-    return None if row is None else bytes(row.recovery_key)
-
-
-def ensure_recovery_key(session: Session) -> bytes:
-    """The office's recovery key, made (in ``session``, not committed) when it has none."""
-    key = read_recovery_key(session)
-    if key is None:
-        key = new_recovery_key()
-        session.add(OfficeKey(id=KEY_ID, recovery_key=key))
-        session.flush()
-    return key
 
 
 def _aad(entity_type: str, entity_id: uuid.UUID | str, version: int) -> bytes:
@@ -251,6 +214,19 @@ def leaving_parts(
     """How a record leaves the office: the JSON text of its clear part, and its sealed copy."""
     sealed = seal(key, entity_type, entity_id, version, json_text(payload))
     return json_text(clear_part(entity_type, payload)), sealed
+
+
+def content_hash(
+    entity_type: str, entity_id: uuid.UUID, operation: str, version: int, body: str, sealed: str
+) -> str:
+    """The SHA-256 an envelope carries: over its record, its unit-of-work ``operation``
+    (``create``, ``update`` or ``delete``), its version, its clear part and its sealed copy.
+
+    The sealed copy has a random nonce, so the hash tells the region nothing it could
+    check a guess of the record against."""
+    return hashlib.sha256(
+        f"{entity_type}|{entity_id}|{operation}|{version}|{body}|{sealed}".encode()
+    ).hexdigest()
 
 
 def clear_part(entity_type: str, payload: dict[str, Any]) -> dict[str, Any]:
