@@ -406,8 +406,13 @@ class CasePage(QWidget):
             self._set_message("desk.case.choose_referral")
             return
         code = str(item.data(Qt.ItemDataRole.UserRole))
+        case_id = self.case_id
         work = partial(case_work.print_slip, self._context, self._actor, code)
-        self._write(work, "desk.referral.printed")
+        self._tasks.run(
+            work,
+            lambda said: self.on_written(case_id, str(said)),
+            partial(self.on_failed, case_id),
+        )
 
     def on_refer_clicked(self) -> None:
         """Open the referral dialog for this case."""

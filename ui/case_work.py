@@ -187,7 +187,10 @@ def record_phone_outcome(
 
 
 def print_slip(context: OfficeContext, actor: Actor, code: str) -> str:
-    """Queue the referral's slip (it becomes sent); returns the job's summary."""
+    """Queue the referral's slip (it becomes sent); returns the message key that says so:
+    a slip printed before the office knows its regional server has no QR code."""
     from printing.jobs import print_referral_slip
 
-    return print_referral_slip(context, actor, code).summary
+    print_referral_slip(context, actor, code)
+    with_qr = context.knows_regional_server
+    return "desk.referral.printed" if with_qr else "desk.referral.printed_without_qr"

@@ -47,7 +47,8 @@ class ReferralDialog(QDialog):
 
     Signals:
         referral_created(str): the referral exists; carries its code.
-        slip_printed(str): the slip was queued for the printer; carries the job's summary.
+        slip_printed(str): the slip was queued for the printer; carries the key of the
+            message that says so.
     """
 
     referral_created = Signal(str)
@@ -206,10 +207,10 @@ class ReferralDialog(QDialog):
         work = partial(case_work.print_slip, self._context, self._actor, self.code)
         self._tasks.run(work, self.on_printed, self.on_print_failed)
 
-    def on_printed(self, summary: str) -> None:
-        """Say that the slip went to the printer."""
-        self.message_label.setText(self._language.translator("desk.referral.printed"))
-        self.slip_printed.emit(summary)
+    def on_printed(self, said: str) -> None:
+        """Say that the slip went to the printer (and if it went without a QR code)."""
+        self.message_label.setText(self._language.translator(said))
+        self.slip_printed.emit(said)
 
     def on_print_failed(self, error: BaseException) -> None:
         """Say why the slip was not printed."""

@@ -145,6 +145,11 @@ def test_the_referral_dialog_creates_a_referral_and_prints_its_slip(
 
     with qtbot.waitSignal(dialog.slip_printed, timeout=10_000):
         dialog.print_button.click()
+    assert dialog.message_label.text() == (  # not enrolled yet: the officer is told
+        "Fiche envoyée à l'imprimante, sans QR code : l'office n'est pas encore relié au "
+        "serveur régional. Le service devra appeler l'office avec le code."
+    )
+    directory_office.settings.set(directory_office.system, "sync.server_url", "https://r.example")
     with directory_office.store.session() as session:
         state = session.scalar(select(Referral.state).where(Referral.code == code))
     assert state is ReferralState.SENT
