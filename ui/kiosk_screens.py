@@ -164,6 +164,7 @@ class TicketScreen(QWidget):
         self.caption_label = named(QLabel(alignment=center), "ticketCaption")
         self.number_label = named(QLabel(alignment=center), "ticketNumber")
         self.reason_label = named(QLabel(alignment=center, wordWrap=True), "ticketReason")
+        self.priority_label = named(QLabel(alignment=center, wordWrap=True), "ticketDetail")
         self.before_label = named(QLabel(alignment=center), "ticketDetail")
         self.wait_label = named(QLabel(alignment=center), "ticketDetail")
         self.message_label = named(QLabel(alignment=center, wordWrap=True), "kioskMessage")
@@ -176,6 +177,7 @@ class TicketScreen(QWidget):
             self.caption_label,
             self.number_label,
             self.reason_label,
+            self.priority_label,
             self.before_label,
             self.wait_label,
             self.message_label,
@@ -195,6 +197,7 @@ class TicketScreen(QWidget):
             self.caption_label,
             self.number_label,
             self.reason_label,
+            self.priority_label,
             self.before_label,
             self.wait_label,
             self.message_label,
@@ -225,6 +228,10 @@ class TicketScreen(QWidget):
         self.finish_button.setVisible(ticket is not None or self.failed)
         self.warning_label.setText("" if self.printed else tr("kiosk.flow.remember_number"))
         self.warning_label.setVisible(not self.printed)
+        kind = ticket.ticket.priority_kind if ticket is not None else None
+        given = tr(f"kiosk.priority.{kind.value}") if kind is not None else ""
+        self.priority_label.setText(tr("kiosk.flow.priority_given", kind=given) if given else "")
+        self.priority_label.setVisible(bool(given))
         if ticket is None:
             key = "kiosk.flow.take_failed" if self.failed else "kiosk.flow.taking"
             for label in (self.caption_label, self.number_label, self.reason_label):

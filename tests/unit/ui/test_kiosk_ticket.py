@@ -69,6 +69,7 @@ def test_a_visitor_takes_a_ticket_in_their_language(
     assert screen.before_label.text() == before
     assert str(taken.estimated_wait_min) in screen.wait_label.text()
     assert not screen.warning_label.isVisible()
+    assert not screen.priority_label.isVisible()
     assert taken.ticket.language == language
     # Nothing personal: only the number, the reason, counts and fixed sentences.
     assert not any(re.search(r"amina|@|\+212", text) for text in screen.texts)
@@ -92,6 +93,8 @@ def test_priority_is_recorded_and_the_choices_are_large(
     ticket = QueueService.for_office(office).find(taken.ticket.number)
     assert ticket.priority is True and ticket.priority_kind is PriorityKind.ELDERLY
     assert kiosk.priority_screen.buttons["elderly"].label() == "Personne âgée"
+    priority = kiosk.ticket_screen.priority_label  # the visitor sees the priority was given
+    assert priority.isVisible() and priority.text() == "Prioritaire : Personne âgée"
 
 
 def test_the_ticket_screen_goes_back_to_the_languages(
