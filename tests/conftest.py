@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import CodeType
 
@@ -26,6 +27,95 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("BAOM_DATA_DIR", str(tmp_path / "default-data"))
     monkeypatch.delenv("BAOM_CONFIG_DIR", raising=False)
     monkeypatch.delenv("BAOM_DB_KEY", raising=False)
+
+
+class _ErrorRecords(logging.Handler):
+    """Every record of level ERROR or above that reaches the root logger, from any thread."""
+
+    def __init__(self, expected: frozenset[str]) -> None:
+        super().__init__(logging.ERROR)
+        self.expected = expected
+        self.records: list[logging.LogRecord] = []
+        self.reported = 0  # records before this index were already reported or forgiven
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def take_unexpected(self) -> list[logging.LogRecord]:
+        """The records not yet reported whose logger the test did not declare."""
+        new = self.records[self.reported :]
+        self.reported = len(self.records)
+        return [r for r in new if not any(_logged_by(r, name) for name in self.expected)]
+
+    def silent(self) -> list[str]:
+        """The declared loggers that logged no error."""
+        return sorted(n for n in self.expected if not any(_logged_by(r, n) for r in self.records))
+
+
+def _logged_by(record: logging.LogRecord, logger: str) -> bool:
+    return record.name == logger or record.name.startswith(logger + ".")
+
+
+_ERROR_RECORDS = pytest.StashKey[_ErrorRecords]()
+_CALL_PASSED = pytest.StashKey[bool]()
+
+
+def _fail_on(records: list[logging.LogRecord], when: str) -> None:
+    if not records:
+        return
+    lines = [f"{len(records)} unexpected error(s) logged {when}:"]
+    for record in records:
+        lines.append(f"- {record.name} [{record.levelname}]: {record.getMessage()}")
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            lines.append(f"    {type(error).__module__}.{type(error).__qualname__}: {error}")
+    lines.append(
+        'A test that means to log an error says so: @pytest.mark.logs_errors("logger.name").'
+    )
+    pytest.fail("\n".join(lines), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_logged_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test during which an error was logged (level ERROR or above, from any thread:
+    a background task's failure callback logs and the test would pass otherwise), unless
+    the test declares the logger with ``@pytest.mark.logs_errors("logger.name", ...)``;
+    such a test fails if none of its declared loggers logged an error."""
+    marker = request.node.get_closest_marker("logs_errors")
+    expected = frozenset(marker.args) if marker is not None else frozenset()
+    if marker is not None and not expected:
+        pytest.fail("@pytest.mark.logs_errors needs the names of the loggers", pytrace=False)
+    handler = _ErrorRecords(expected)
+    request.node.stash[_ERROR_RECORDS] = handler
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    # Records logged by the teardown of other fixtures (qtbot's delivers pending callbacks)
+    _fail_on(handler.take_unexpected(), "after the test")
+    silent = handler.silent()
+    if silent and request.node.stash.get(_CALL_PASSED, False):
+        pytest.fail(
+            f"@pytest.mark.logs_errors: no error logged by {', '.join(silent)}", pytrace=False
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """Fail the test itself (not its teardown) on an error logged while it ran."""
+    handler = item.stash.get(_ERROR_RECORDS, None)
+    try:
+        result = yield
+    except BaseException:
+        if handler is not None:
+            handler.take_unexpected()  # the test failed anyway; pytest shows the captured log
+        raise
+    if handler is not None:
+        _fail_on(handler.take_unexpected(), "during the test")
+        item.stash[_CALL_PASSED] = True
+    return result
 
 
 @pytest.fixture

@@ -291,6 +291,7 @@ def test_the_visitor_served_goes_on_to_the_intake_with_the_ticket(
     assert wizard is not None and wizard.state.ticket_id == queue.find("D001").id
 
 
+@pytest.mark.logs_errors("ui.desk_queue")  # the database's failure is logged for the admin
 def test_a_database_that_refuses_writes_is_said_in_plain_words(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
 ) -> None:
@@ -344,6 +345,7 @@ def test_call_next_during_a_service_asks_what_becomes_of_the_ticket(
     assert page.message_label.text() == "تم نداء D002 إلى الشباك 1."
 
 
+@pytest.mark.logs_errors("ui.desk_queue")  # the RuntimeError("disk full") it hands to on_refused
 def test_the_page_says_to_pick_a_counter_offers_only_what_the_ticket_allows_and_colours_news(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
 ) -> None:

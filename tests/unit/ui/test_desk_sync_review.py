@@ -219,6 +219,7 @@ def test_an_officer_does_not_see_the_sync_page(desk: DeskWindow, log_in: LogIn) 
     assert "sync" not in desk.main_page.section_pages
 
 
+@pytest.mark.logs_errors("ui.desk_sync_review")  # a failure of the database is logged
 def test_a_busy_database_is_said_in_the_officers_words(
     qtbot: QtBot,
     office: OfficeContext,
