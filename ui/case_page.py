@@ -348,17 +348,18 @@ class CasePage(QWidget):
 
     # --- writing -------------------------------------------------------------------------
 
-    def _write(self, work: Callable[[], object], done_key: str) -> None:
+    def _write(self, work: Callable[[], object], done_key: str | None = None) -> None:
+        """Run ``work``; then say ``done_key``, or the message key ``work`` returned."""
         case_id = self.case_id
         self._tasks.run(
             work, partial(self.on_written, case_id, done_key), partial(self.on_failed, case_id)
         )
 
-    def on_written(self, case_id: str | None, done_key: str, _result: object = None) -> None:
+    def on_written(self, case_id: str | None, done_key: str | None, result: object = None) -> None:
         """A write went through: say so and read the case again (if it is still shown)."""
         if case_id != self.case_id:
             return
-        self._set_message(done_key)
+        self._set_message(done_key or str(result))
         self.refresh()
 
     def on_failed(self, case_id: str | None, error: BaseException) -> None:
@@ -406,13 +407,7 @@ class CasePage(QWidget):
             self._set_message("desk.case.choose_referral")
             return
         code = str(item.data(Qt.ItemDataRole.UserRole))
-        case_id = self.case_id
-        work = partial(case_work.print_slip, self._context, self._actor, code)
-        self._tasks.run(
-            work,
-            lambda said: self.on_written(case_id, str(said)),
-            partial(self.on_failed, case_id),
-        )
+        self._write(partial(case_work.print_slip, self._context, self._actor, code))
 
     def on_refer_clicked(self) -> None:
         """Open the referral dialog for this case."""

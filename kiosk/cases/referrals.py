@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -35,7 +35,7 @@ from db.uow import UnitOfWork
 from kiosk.accounts import Permission, has_permission
 from kiosk.cases.codes import CodeError, id_or_code, new_referral_code, new_token
 from kiosk.cases.errors import CaseWorkError, readable
-from kiosk.clock import office_day
+from kiosk.clock import office_moment, office_today
 from kiosk.directory.card import UnknownService, service_card
 from protocol.directory.profile import NEED_CATEGORIES
 
@@ -256,9 +256,9 @@ def change_state(uow: UnitOfWork, referral: Referral, change: StateChange) -> bo
 def _outcome_day(referral: Referral, change: StateChange) -> date:
     """The day the service was given: today unless said, and for the office's own words a
     day between the referral's and today (a partner's is checked by the region's page)."""
-    today = office_day(utcnow())
+    today = office_today()
     day = change.outcome_on or today
-    made = office_day(referral.created_at.replace(tzinfo=referral.created_at.tzinfo or UTC))
+    made = office_moment(referral.created_at).date()
     if change.source != "partner" and not made <= day <= today:
         raise ReferralError(
             f"the outcome date {day} is before the referral ({made}) or after today",

@@ -11,6 +11,7 @@ import httpx
 
 from protocol.wire import MAX_PUSH_BATCH
 from regional.limits import FORM_MAX_BYTES, OTHER_MAX_BYTES, PUSH_MAX_BYTES
+from regional.load import memory_mb
 from tests.helpers.regional import add_office, raw_request, running_server
 from tests.unit.regional.factories import envelope, record
 
@@ -89,14 +90,6 @@ def test_serve_takes_a_full_batch_of_several_megabytes(tmp_path: Path) -> None:
         assert {r["verdict"] for r in pushed.json()["results"]} == {"accepted"}
 
 
-def _memory_mb(pid: int) -> tuple[float, float]:
-    """A process's resident memory now and at its peak (VmRSS, VmHWM), in MiB."""
-    fields = dict(
-        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-    )
-    return tuple(int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM"))  # type: ignore[return-value]
-
-
 def test_the_largest_push_costs_at_most_four_times_its_size(tmp_path: Path) -> None:
     """A real office's push as large as the client may send: the server's peak memory grows
     by at most four times the body (it is gathered once, then parsed off the event loop)."""
@@ -117,9 +110,9 @@ def test_the_largest_push_costs_at_most_four_times_its_size(tmp_path: Path) -> N
                 batch.append(item)
             body = json.dumps({"envelopes": batch}).encode()
             assert PUSH_MAX_BYTES * 0.95 < len(body) <= PUSH_MAX_BYTES
-            before, _ = _memory_mb(server.process.pid)
+            before = memory_mb(server.process.pid, "VmRSS")
             pushed = http.post("/api/v1/push", content=body, headers=headers)
-            _, peak = _memory_mb(server.process.pid)
+            peak = memory_mb(server.process.pid, "VmHWM")
     assert {result["verdict"] for result in pushed.json()["results"]} == {"accepted"}
     assert peak - before <= 4 * len(body) / 2**20
 
