@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 
 from db.base import utcnow
+from db.changes import install_change_marks
 from db.store import Store
 
 if TYPE_CHECKING:
@@ -60,10 +61,13 @@ def is_behind(store: Store) -> bool:
 
 
 def upgrade(store: Store, revision: str = "head") -> None:
-    """Upgrade the database to ``revision``."""
+    """Upgrade the database to ``revision``; every table then has its change marks."""
     from alembic import command
 
     command.upgrade(alembic_config(store), revision)
+    with store.engine.begin() as connection:
+        if inspect(connection).has_table("change_mark"):
+            install_change_marks(connection)
 
 
 def downgrade(store: Store, revision: str) -> None:

@@ -117,6 +117,15 @@ class OutboxEnvelope(Base):
     resent_as: Mapped[uuid.UUID | None] = mapped_column(default=None)
 
 
+class ChangeMark(Base):
+    """How many times a table was written (kept by triggers; see ``db.changes``); never synced."""
+
+    __tablename__ = "change_mark"
+
+    kind: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+
+
 class Setting(SyncedRecord, Base):
     """An office-wide setting (see ``kiosk.settings.REGISTRY``), stored as JSON text."""
 

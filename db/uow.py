@@ -9,7 +9,7 @@ nothing can write around it.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from types import TracebackType
@@ -19,6 +19,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 from db.base import SyncedRecord, utcnow
+from db.changes import Changes
 from db.models import AuditEntry, OutboxEnvelope
 from db.office_key import ensure_recovery_key, read_recovery_key
 from protocol.privacy import content_hash, data_key, leaving_parts
@@ -44,26 +45,6 @@ class Actor:
     def system(cls, office_id: uuid.UUID) -> Actor:
         """The administrator at the command line, or the application itself."""
         return cls(name="system", role="admin", office_id=office_id)
-
-
-@dataclass(frozen=True)
-class Change:
-    """One record written by a unit of work."""
-
-    entity_type: str
-    entity_id: uuid.UUID
-    operation: str  # "create", "update" or "delete"
-
-
-@dataclass
-class Changes:
-    """What a unit of work wrote, so that the interface knows what to refresh."""
-
-    records: list[Change] = field(default_factory=list)
-
-    def of_type(self, entity_type: str) -> list[Change]:
-        """The changes to records of one table."""
-        return [change for change in self.records if change.entity_type == entity_type]
 
 
 @dataclass
@@ -142,6 +123,7 @@ class UnitOfWork:
         self.session = store.session()
         self.session.info[_UOW_KEY] = self
         self.changes = Changes()
+        self._written: set[str] = set()
         self._pending: list[_Pending] = []
 
     def __enter__(self) -> UnitOfWork:
@@ -183,6 +165,9 @@ class UnitOfWork:
                 self._record(item)
             self.session.flush()
         self.session.commit()
+        if self._written:
+            self._written.update(("outbox_envelope", "audit_entry"))
+        self.changes = Changes(frozenset(self._written))
         return self.changes
 
     def _collect(self, session: Session) -> None:
@@ -208,7 +193,7 @@ class UnitOfWork:
     def _record(self, item: _Pending) -> None:
         record = item.record
         entity_type = type(record).__tablename__  # type: ignore[attr-defined]
-        self.changes.records.append(Change(entity_type, record.id, item.operation))
+        self._written.add(entity_type)
         payload = item.payload if item.payload is not None else record_payload(record)
         version = item.base_version if item.operation == "delete" else record.version
         body, sealed = leaving_parts(self._data_key(), entity_type, record.id, version, payload)

@@ -16,7 +16,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui.changes import ChangeWatcher
 from ui.fonts import install_fonts
 from ui.tasks import Tasks
 
@@ -60,17 +59,19 @@ def place(window: QWidget, screen: QScreen, *, full_screen: bool) -> None:
     window.show()
 
 
-def start_spool_worker(context: OfficeContext, changes: ChangeWatcher | None = None) -> SpoolWorker:
+def start_spool_worker(context: OfficeContext, tasks: Tasks | None = None) -> SpoolWorker:
     """The office's print spool worker, started: it sends what is queued (jobs left by a
-    printer that was off or by an earlier run first), and looks again whenever the database
-    changes (a job submitted by this process or by another one)."""
+    printer that was off or by an earlier run first), and looks again whenever print jobs
+    change (a job submitted by this process or by another one)."""
     from printing.jobs import spool_for
     from printing.worker import SpoolWorker
 
     worker = SpoolWorker(spool_for(context))
     worker.start()
-    if changes is not None:
-        changes.database_changed.connect(worker.wake)
+    if tasks is not None:
+        tasks.executed.connect(
+            lambda changes, _initiator: worker.wake() if changes.touches({"print_job"}) else None
+        )
     return worker
 
 
@@ -80,16 +81,16 @@ class DeferredSpoolWorker:
 
     START_DELAY_MS = 1500
 
-    def __init__(self, context: OfficeContext, changes: ChangeWatcher) -> None:
+    def __init__(self, context: OfficeContext, tasks: Tasks) -> None:
         self._context = context
-        self._changes = changes
+        self._tasks = tasks
         self._worker: SpoolWorker | None = None
         QTimer.singleShot(self.START_DELAY_MS, self.start)
 
     def start(self) -> None:
         """Start the worker now (once)."""
         if self._worker is None:
-            self._worker = start_spool_worker(self._context, self._changes)
+            self._worker = start_spool_worker(self._context, self._tasks)
 
     def wake(self) -> None:
         """Look at the spool again (a job was just submitted)."""
@@ -105,7 +106,6 @@ class DeferredSpoolWorker:
 def build_windows(
     request: WindowRequest,
     tasks: Tasks,
-    changes: ChangeWatcher,
     wake_printer: Callable[[], None] | None = None,
     sync: SyncRunner | None = None,
 ) -> dict[str, QWidget]:
@@ -118,7 +118,6 @@ def build_windows(
             windows[name] = DeskWindow(
                 request.context,
                 tasks,
-                changes,
                 request.demo_login,
                 wake_printer=wake_printer,
                 sync=sync,
@@ -129,11 +128,11 @@ def build_windows(
             from ui.ticket_print import kiosk_printer
 
             printer = kiosk_printer(request.context, load_config(request.context.paths.config_dir))
-            windows[name] = KioskWindow(request.context, tasks, changes, print_ticket=printer)
+            windows[name] = KioskWindow(request.context, tasks, print_ticket=printer)
         elif name == "display":
             from ui.display import DisplayWindow
 
-            windows[name] = DisplayWindow(request.context, tasks, changes)
+            windows[name] = DisplayWindow(request.context, tasks)
         else:
             raise ValueError(f"unknown window {name!r}")
     return windows
@@ -185,18 +184,17 @@ def run_windows(request: WindowRequest) -> int:
     assert isinstance(app, QApplication)
     app.setStyle("Fusion")
     install_fonts(app)
-    tasks = Tasks()
-    changes = ChangeWatcher(request.context.store)
+    tasks = Tasks(request.context.store)
     spool_worker = None
     if PRINTING_WINDOWS.intersection(request.windows):
-        spool_worker = DeferredSpoolWorker(request.context, changes)
+        spool_worker = DeferredSpoolWorker(request.context, tasks)
     wake = None if spool_worker is None else spool_worker.wake
     sync = None
     if "desk" in request.windows:
         from ui.sync import SyncRunner
 
-        sync = SyncRunner(request.context)
-    windows = build_windows(request, tasks, changes, wake, sync)
+        sync = SyncRunner(request.context, tasks)
+    windows = build_windows(request, tasks, wake, sync)
     screen = choose_screen(request.screen)
     display_alone = request.windows == ("display",)
     # Shown last means on top: the desk, if any, ends in front of a full-screen kiosk.
@@ -221,7 +219,6 @@ def run_windows(request: WindowRequest) -> int:
         let_windows_close(windows)
         for window in windows.values():
             window.close()
-        changes.close()
         if sync is not None:
             sync.stop()
         tasks.shutdown()

@@ -38,7 +38,7 @@ from ui.case_dialogs import CloseCaseDialog, OutcomeDialog, office_date
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState
 from ui.styles import named
-from ui.tasks import Tasks
+from ui.tasks import Follow, Tasks
 
 OPEN_REFERRAL_STATES = ("created", "sent", "accepted")
 
@@ -73,6 +73,22 @@ def timeline_text(item: dict[str, Any], tr: Callable[..., str]) -> str:
             extra.append(tr("desk.timeline.by_phone"))
         return " — ".join([text, *extra])
     return text
+
+
+CASE_TABLES = frozenset(
+    {
+        "person",
+        "case",
+        "case_entry",
+        "case_need",
+        "accompaniment_step",
+        "referral",
+        "referral_event",
+        "visit",
+        "intake",
+    }
+)
+"""The tables a case page shows."""
 
 
 class CasePage(QWidget):
@@ -113,6 +129,7 @@ class CasePage(QWidget):
         self._build()
         language.language_changed.connect(self.retranslate)
         self.retranslate()
+        self.follow = Follow(self, tasks, CASE_TABLES, self.refresh)
 
     def _build(self) -> None:
         self.back_button = named(QPushButton(), "caseBack")
@@ -266,6 +283,7 @@ class CasePage(QWidget):
             self._set_message(None)
         self.case_id = case_id
         self.due_edit.setDate(office_date(7))
+        self.follow.stale = False  # read now, not again when the page is shown
         self.refresh()
 
     def refresh(self) -> None:
@@ -274,12 +292,15 @@ class CasePage(QWidget):
             return
         work = partial(case_work.read_case, self._context, self.case_id, self._now())
         case_id = self.case_id
-        self._tasks.run(work, partial(self.on_case_read, case_id), partial(self.on_failed, case_id))
+        self._tasks.run(
+            work,
+            partial(self.on_case_read, case_id),
+            partial(self.on_failed, case_id),
+            latest="case page",
+        )
 
     def on_case_read(self, case_id: str, detail: dict[str, Any]) -> None:
-        """Show the case just read (unless another was asked for since)."""
-        if case_id != self.case_id:
-            return
+        """Show the case just read."""
         self.detail = detail
         self._show_detail()
         self.case_loaded.emit(case_id)
@@ -356,11 +377,10 @@ class CasePage(QWidget):
         )
 
     def on_written(self, case_id: str | None, done_key: str | None, result: object = None) -> None:
-        """A write went through: say so and read the case again (if it is still shown)."""
+        """A write went through: say so (the case is read again as it changed)."""
         if case_id != self.case_id:
             return
         self._set_message(done_key or str(result))
-        self.refresh()
 
     def on_failed(self, case_id: str | None, error: BaseException) -> None:
         """Say what went wrong with case ``case_id``, if it is still the one shown."""

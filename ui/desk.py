@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
+from db.changes import Changes
 from db.uow import Actor
 from kiosk.office import OfficeContext
-from ui.changes import ChangeWatcher
 from ui.desk_pages import MainPage
 from ui.idle import IdleWatcher
 from ui.language import LanguageState
@@ -26,12 +26,17 @@ from ui.login import LoginPage
 from ui.qt_words import QtWords
 from ui.styles import named, style_sheet
 from ui.sync import SyncRunner, status_text
-from ui.tasks import Tasks
+from ui.tasks import Tasks, ignore_result, log_failure
 
 
 def save_language(context: OfficeContext, actor: Actor, code: str) -> None:
     """Store the officer's preferred desk language (on the worker thread)."""
     context.accounts.set_language(actor, code)
+
+
+def lock_delay_ms(context: OfficeContext) -> int:
+    """How long the desk waits without input before locking, from the office's settings."""
+    return int(context.settings.minutes("desk.auto_lock_minutes").total_seconds() * 1000)
 
 
 class ElidedLabel(QLabel):
@@ -78,7 +83,6 @@ class DeskWindow(QMainWindow):
         self,
         context: OfficeContext,
         tasks: Tasks,
-        changes: ChangeWatcher | None = None,
         demo_login: tuple[str, str] | None = None,
         lock_after_ms: int | None = None,
         wake_printer: Callable[[], None] | None = None,
@@ -90,7 +94,6 @@ class DeskWindow(QMainWindow):
         self._sync_status: dict[str, object] = dict(sync.last_status) if sync else {}
         self._wake_printer = wake_printer
         self._tasks = tasks
-        self._changes = changes
         self._fixed_lock_ms = lock_after_ms
         self.language = LanguageState(context.catalog, str(context.settings.get("desk.language")))
         self.qt_words = QtWords()  # Qt's own dialogs speak the desk's language
@@ -106,25 +109,19 @@ class DeskWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.login_page)
         self.setCentralWidget(self.stack)
-        self.idle = IdleWatcher(self, self._lock_delay_ms())
+        self.idle = IdleWatcher(self, self._fixed_lock_ms or lock_delay_ms(context))
         self._build_actions()
         self._build_status_bar()
 
         self.login_page.logged_in.connect(self.on_logged_in)
         self.idle.went_idle.connect(self.on_lock_requested)
         self.language.language_changed.connect(self.retranslate)
-        if changes is not None:
-            changes.database_changed.connect(self.on_database_changed)
+        tasks.executed.connect(self.on_executed)
         if sync is not None:
             sync.status_changed.connect(self.on_sync_status)
             sync.busy_changed.connect(self.on_sync_busy)
         self._show_session_controls(False)
         self.retranslate()
-
-    def _lock_delay_ms(self) -> int:
-        if self._fixed_lock_ms is not None:
-            return self._fixed_lock_ms
-        return int(self._context.settings.minutes("desk.auto_lock_minutes").total_seconds() * 1000)
 
     def _build_actions(self) -> None:
         self.lock_action = QAction(self, shortcut=QKeySequence("Ctrl+L"))
@@ -192,7 +189,6 @@ class DeskWindow(QMainWindow):
                 self.language,
                 actor,
                 self._tasks,
-                self._changes,
                 wake_printer=self._wake_printer,
                 sync_soon=self._sync.request_sync_soon if self._sync is not None else None,
             )
@@ -227,7 +223,13 @@ class DeskWindow(QMainWindow):
         self.language.set_language(code)
         if self.actor is not None:
             work = partial(save_language, self._context, self.actor, code)
-            self._tasks.run(work, lambda _: None)
+            self._tasks.run(work, ignore_result, self.on_language_not_saved)
+
+    def on_language_not_saved(self, error: BaseException) -> None:
+        """Say that the language chosen holds for now but was not remembered."""
+        self.statusBar().showMessage(
+            self.language.translator("desk.language_not_saved", detail=error), 10_000
+        )
 
     def on_sync_status(self, status: dict[str, object]) -> None:
         """A sync round (or a look at the outbox) ended: show where sync stands."""
@@ -251,9 +253,15 @@ class DeskWindow(QMainWindow):
             self.sync_label.setText(tr("desk.sync_never"))
         self.sync_label.setToolTip(self.sync_label.text())
 
-    def on_database_changed(self) -> None:
-        """Follow a change of the auto-lock delay made elsewhere."""
-        self.idle.timeout_ms = self._lock_delay_ms()
+    def on_executed(self, changes: Changes, _initiator: object) -> None:
+        """Follow a change of the auto-lock delay (read on the worker)."""
+        if self._fixed_lock_ms is None and changes.touches({"setting"}):
+            work = partial(lock_delay_ms, self._context)
+            self._tasks.run(work, self.on_lock_delay_read, log_failure, latest="lock delay")
+
+    def on_lock_delay_read(self, delay_ms: int) -> None:
+        """Lock after the delay just read from the settings."""
+        self.idle.timeout_ms = delay_ms
 
     def _discard_main_page(self) -> None:
         if self.main_page is not None:

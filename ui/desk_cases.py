@@ -25,7 +25,6 @@ from kiosk.cases.intake import SavedIntake
 from kiosk.office import OfficeContext
 from ui.case_page import CasePage
 from ui.case_work import person_answers, ticket_answers
-from ui.changes import ChangeWatcher
 from ui.intake_wizard import IntakeWizard
 from ui.intake_work import DraftState, read_draft
 from ui.language import LanguageState
@@ -53,7 +52,6 @@ class CasesPage(QWidget):
         language: LanguageState,
         actor: Actor,
         tasks: Tasks,
-        changes: ChangeWatcher | None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         sync_soon: Callable[[], None] | None = None,
     ) -> None:
@@ -84,17 +82,13 @@ class CasesPage(QWidget):
         self.case_page.intake_requested.connect(
             lambda person_id: self.start_intake(person_id=person_id)
         )
-        if changes is not None:
-            changes.database_changed.connect(self.on_database_changed)
         language.language_changed.connect(self._show_notice)
-        self.search.request_search()
 
     # --- views ---------------------------------------------------------------------------
 
     def show_search(self) -> None:
         """Back to the person search."""
         self.stack.setCurrentWidget(self.search)
-        self.search.request_search()
         self.search.focus_search()
 
     def open_case(self, case_id: str) -> None:
@@ -119,16 +113,20 @@ class CasesPage(QWidget):
         wizard = self._show_wizard(state)
         if state.ticket_id is not None:  # what the visitor chose at the kiosk, first
             work = partial(ticket_answers, self._context, str(state.ticket_id))
-            self._tasks.run(work, wizard.prefill)
+            self._tasks.run(work, wizard.prefill, self.on_read_failed)
         if state.person_id is not None:
             work = partial(person_answers, self._context, str(state.person_id))
-            self._tasks.run(work, wizard.prefill)
+            self._tasks.run(work, wizard.prefill, self.on_read_failed)
         return wizard
 
     def resume_draft(self, draft_id: str) -> None:
         """Open a draft (on the worker) and resume it at its section."""
         work = partial(read_draft, self._context, uuid.UUID(draft_id), self._actor.user_id)
-        self._tasks.run(work, self.on_draft_read)
+        self._tasks.run(work, self.on_draft_read, self.on_read_failed)
+
+    def on_read_failed(self, error: BaseException) -> None:
+        """Say that what the page asked for could not be read."""
+        self._set_notice("desk.read_failed", detail=error)
 
     def on_draft_read(self, draft: Draft | None) -> None:
         """Resume the draft just read (it may have been finished meanwhile)."""
@@ -198,13 +196,6 @@ class CasesPage(QWidget):
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
                 dialog.reject()
-
-    def on_database_changed(self) -> None:
-        """Read again what is shown (never the wizard: it is the officer's typing)."""
-        if self.stack.currentWidget() is self.case_page:
-            self.case_page.refresh()
-        elif self.stack.currentWidget() is self.search:
-            self.search.request_search()
 
     def _set_notice(self, key: str | None, **params: Any) -> None:
         self._notice = (key, params) if key else None

@@ -49,11 +49,13 @@ from ui.directory_view import (
 )
 from ui.language import LanguageState
 from ui.styles import named
-from ui.tasks import Tasks
+from ui.tasks import Follow, Tasks
 
 SPOKEN = ("ar", "fr", "zgh", "en", "es")
 ELIGIBLE = tuple(key for key in VISITOR_CATEGORIES if key != "everyone")
 RESULT_LIMIT = 30
+DIRECTORY_TABLES = frozenset({"hsds_service", "hsds_search_document", "hsds_schedule"})
+"""The directory tables a search or a card reads (written together when the directory moves)."""
 COMBO_MIN_CHARS = 12
 
 
@@ -81,15 +83,13 @@ class DirectoryPage(QWidget):
         self._language = language
         self._tasks = tasks
         self._now = now
-        self._generation = 0
         self._searching = False
-        self._card_generation = 0
         self.hits: list[Hit] = []
         self.card: dict[str, Any] | None = None
         self._build()
         language.language_changed.connect(self.on_language_changed)
         self.retranslate()
-        self.request_search()
+        self.follow = Follow(self, tasks, DIRECTORY_TABLES, self.request_search)
 
     # --- building ----------------------------------------------------------------------
 
@@ -265,26 +265,18 @@ class DirectoryPage(QWidget):
         return self._searching
 
     def request_search(self) -> None:
-        """Search for what the widgets say now (or as soon as the running search returns)."""
-        self._generation += 1
-        if not self._searching:
-            self._start_search()
-
-    def _start_search(self) -> None:
+        """Search for what the widgets say now (an answer to an older query is dropped)."""
         self._searching = True
-        generation = self._generation
         self._tasks.run(
             partial(find_services, self._context, self.query()),
-            partial(self.on_results, generation),
-            partial(self.on_search_failed, generation),
+            self.on_results,
+            self.on_search_failed,
+            latest="directory search",
         )
 
-    def on_results(self, generation: int, hits: list[Hit]) -> None:
-        """Paint the results, unless the widgets changed meanwhile: then search again."""
+    def on_results(self, hits: list[Hit]) -> None:
+        """Paint the results of the latest query."""
         self._searching = False
-        if generation != self._generation:
-            self._start_search()
-            return
         self.hits = hits
         tr = self._language.translator
         chosen = self.card["service_id"] if self.card is not None else None
@@ -308,12 +300,9 @@ class DirectoryPage(QWidget):
         )
         self.results_shown.emit(len(hits))
 
-    def on_search_failed(self, generation: int, error: BaseException) -> None:
-        """Say that the search failed (a newer search, if any, is started)."""
+    def on_search_failed(self, error: BaseException) -> None:
+        """Say that the search failed."""
         self._searching = False
-        if generation != self._generation:
-            self._start_search()
-            return
         self.count_label.setText(self._language.translator("desk.directory.failed", detail=error))
 
     # --- the card ----------------------------------------------------------------------
@@ -329,17 +318,15 @@ class DirectoryPage(QWidget):
         self._load_card(service_id)
 
     def _load_card(self, service_id: str) -> None:
-        self._card_generation += 1
-        generation = self._card_generation
         self._tasks.run(
             partial(load_card, self._context, service_id, self._language.code, self._now()),
-            partial(self.on_card_loaded, generation),
+            self.on_card_loaded,
+            self.on_search_failed,
+            latest="directory card",
         )
 
-    def on_card_loaded(self, generation: int, card: dict[str, Any]) -> None:
-        """Show a card just read (a card asked for since wins over it)."""
-        if generation != self._card_generation:
-            return
+    def on_card_loaded(self, card: dict[str, Any]) -> None:
+        """Show the card chosen last."""
         self.card = card
         self._show_card()
         self.card_shown.emit(card["service_id"])

@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 from kiosk.office import OfficeContext
 from ui import case_work
 from ui.case_page import isolate, local_time
-from ui.changes import ChangeWatcher
 from ui.language import LanguageState
 from ui.styles import named
-from ui.tasks import Tasks
+from ui.tasks import Follow, Tasks
 
 LISTS = ("steps", "referrals", "drafts")
 
@@ -49,6 +48,10 @@ def fit_rows(view: QListWidget) -> None:
         item = view.item(row)
         height = metrics.boundingRect(QRect(0, 0, width, 10_000), flags, item.text()).height()
         item.setSizeHint(QSize(width, height + metrics.lineSpacing() + 16))
+
+
+SHOWN_TABLES = frozenset({"case", "accompaniment_step", "referral", "intake_draft"})
+"""The tables the home page's lists come from."""
 
 
 class HomePage(QWidget):
@@ -73,7 +76,6 @@ class HomePage(QWidget):
         context: OfficeContext,
         language: LanguageState,
         tasks: Tasks,
-        changes: ChangeWatcher | None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         user_id: uuid.UUID | None = None,
     ) -> None:
@@ -109,27 +111,24 @@ class HomePage(QWidget):
         layout.addLayout(grid, 1)
         self.new_button.clicked.connect(self.intake_requested)
         language.language_changed.connect(self.retranslate)
-        if changes is not None:
-            changes.database_changed.connect(self.refresh)
         self.retranslate()
-        self.refresh()
+        # What is due or overdue also depends on the clock: read again at every visit.
+        self.follow = Follow(self, tasks, SHOWN_TABLES, self.refresh, every_show=True)
 
     def refresh(self) -> None:
         """Read the lists again (on the worker)."""
         work = partial(case_work.read_follow_up, self._context, self._user_id, self._now())
-        self._tasks.run(work, self.on_read)
+        self._tasks.run(work, self.on_read, self.on_read_failed, latest="home")
 
     def on_read(self, data: dict[str, list[dict[str, Any]]]) -> None:
         """Show the lists just read."""
         self.data = data
-        self._fill()
+        self.retranslate()
         self.lists_shown.emit()
 
-    def showEvent(self, event: Any) -> None:
-        """Coming back to the page: read the lists again."""
-        super().showEvent(event)
-        if self.data is not None:
-            self.refresh()
+    def on_read_failed(self, error: BaseException) -> None:
+        """Say that the lists could not be read, in the officer's language."""
+        self.hint_label.setText(self._language.translator("desk.read_failed", detail=error))
 
     def resizeEvent(self, event: Any) -> None:
         """The lines wrap differently at another width: measure them again."""

@@ -32,10 +32,9 @@ from db.uow import Actor
 from kiosk.accounts import Permission, has_permission
 from kiosk.office import OfficeContext
 from kiosk.settings import REGISTRY
-from ui.changes import ChangeWatcher
 from ui.language import LanguageState
 from ui.styles import named
-from ui.tasks import Tasks
+from ui.tasks import Follow, Tasks
 
 if TYPE_CHECKING:
     from ui.desk_cases import CasesPage
@@ -97,7 +96,6 @@ class SettingsPage(QWidget):
         context: OfficeContext,
         language: LanguageState,
         tasks: Tasks,
-        changes: ChangeWatcher | None,
     ) -> None:
         super().__init__()
         self.section = "settings"
@@ -119,10 +117,8 @@ class SettingsPage(QWidget):
         layout.addWidget(self.intro_label)
         layout.addWidget(self.table, 1)
         language.language_changed.connect(self.retranslate)
-        if changes is not None:
-            changes.database_changed.connect(self.refresh)
         self.retranslate()
-        self.refresh()
+        self.follow = Follow(self, tasks, {"setting"}, self.refresh)
 
     @property
     def loaded(self) -> bool:
@@ -131,7 +127,16 @@ class SettingsPage(QWidget):
 
     def refresh(self) -> None:
         """Read the current values again (on the worker thread)."""
-        self._tasks.run(self._context.settings.all, self.on_values_loaded)
+        self._tasks.run(
+            self._context.settings.all,
+            self.on_values_loaded,
+            self.on_read_failed,
+            latest="settings",
+        )
+
+    def on_read_failed(self, error: BaseException) -> None:
+        """Say that the values could not be read."""
+        self.intro_label.setText(self._language.translator("desk.read_failed", detail=error))
 
     def on_values_loaded(self, values: dict[str, bool | int | str]) -> None:
         """Show the values just read."""
@@ -177,7 +182,6 @@ class MainPage(QWidget):
         language: LanguageState,
         actor: Actor,
         tasks: Tasks,
-        changes: ChangeWatcher | None,
         wake_printer: Callable[[], None] | None = None,
         sync_soon: Callable[[], None] | None = None,
     ) -> None:
@@ -193,22 +197,22 @@ class MainPage(QWidget):
             if section == "home":
                 from ui.desk_home import HomePage
 
-                page = HomePage(context, language, tasks, changes, user_id=actor.user_id)
+                page = HomePage(context, language, tasks, user_id=actor.user_id)
             elif section == "cases":
                 from ui.desk_cases import CasesPage
 
-                page = CasesPage(context, language, actor, tasks, changes, sync_soon=sync_soon)
+                page = CasesPage(context, language, actor, tasks, sync_soon=sync_soon)
             elif section == "referrals":
                 from ui.desk_referrals import ReferralsPage
 
-                page = ReferralsPage(context, language, tasks, changes)
+                page = ReferralsPage(context, language, tasks)
             elif section == "settings":
-                page = SettingsPage(context, language, tasks, changes)
+                page = SettingsPage(context, language, tasks)
             # The pages are imported at login, not at start-up (printing brings python-escpos).
             elif section == "queue":
                 from ui.desk_queue import QueuePage
 
-                page = QueuePage(context, language, actor, tasks, changes)
+                page = QueuePage(context, language, actor, tasks)
             elif section == "directory":
                 from ui.desk_directory import DirectoryPage
 
@@ -216,15 +220,15 @@ class MainPage(QWidget):
             elif section == "reports":
                 from ui.desk_reports import ReportsPage
 
-                page = ReportsPage(context, language, actor, tasks, changes)
+                page = ReportsPage(context, language, actor, tasks)
             elif section == "printing":
                 from ui.desk_spool import SpoolPage
 
-                page = SpoolPage(context, language, actor, tasks, changes, wake_printer)
+                page = SpoolPage(context, language, actor, tasks, wake_printer)
             elif section == "sync":
                 from ui.desk_sync_review import SyncReviewPage
 
-                page = SyncReviewPage(context, language, actor, tasks, changes)
+                page = SyncReviewPage(context, language, actor, tasks)
             else:
                 page = PlaceholderPage(section, language)
             self.pages.addWidget(page)

@@ -45,11 +45,9 @@ from kiosk.queue.states import (
     QueueError,
 )
 from kiosk.queue.views import Outcome, QueueStatus, TicketView
-from ui.changes import ChangeWatcher
 from ui.language import LanguageState
-from ui.reading import Reader
 from ui.styles import named
-from ui.tasks import Tasks
+from ui.tasks import Follow, Tasks, ignore_result
 
 log = logging.getLogger(__name__)
 
@@ -95,15 +93,17 @@ ACTION_COMMAND = {
 
 @dataclass(frozen=True)
 class QueueReading:
-    """One reading of the queue: the open tickets, and today's no-shows."""
+    """One reading of the queue: the open tickets, today's no-shows, this PC's counter."""
 
     status: QueueStatus
     no_shows: tuple[TicketView, ...]
+    counter: int
 
 
-def read_queue(queue: QueueService) -> QueueReading:
-    """The open tickets and today's no-shows (on the worker thread)."""
-    return QueueReading(queue.status(), queue.no_shows())
+def read_queue(context: OfficeContext, queue: QueueService) -> QueueReading:
+    """The open tickets, today's no-shows and the counter set (on the worker thread)."""
+    counter = int(context.settings.get("desk.counter"))
+    return QueueReading(queue.status(), queue.no_shows(), counter)
 
 
 def minutes_since(moment: datetime, now: datetime) -> int:
@@ -136,7 +136,6 @@ class QueuePage(QWidget):
         language: LanguageState,
         actor: Actor,
         tasks: Tasks,
-        changes: ChangeWatcher | None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         super().__init__()
@@ -151,29 +150,17 @@ class QueuePage(QWidget):
         self.no_shows: tuple[TicketView, ...] = ()
         self.current: TicketView | None = None
         self._message: Callable[[Translator], str] | None = None
-        self.reader = Reader(
-            self,
-            tasks,
-            lambda: partial(read_queue, self.queue),
-            self.on_queue_loaded,
-            self.on_read_failed,
-        )
         self.busy = False
+        self._counter_restored = False  # the counter set for this PC, shown at the first read
         self._build()
-        saved = int(context.settings.get("desk.counter"))
-        numbers = [counter.number for counter in self.queue.config.counters]
-        self.counter_combo.setCurrentIndex(numbers.index(saved) + 1 if saved in numbers else 0)
         self.counter_combo.currentIndexChanged.connect(self.on_counter_chosen)
-        if self.counter is None:
-            self._show_message("desk.queue.counter_hint")
-        self._timer = QTimer(self, interval=WAITED_REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start()
         language.language_changed.connect(self.retranslate)
-        if changes is not None:
-            changes.database_changed.connect(self.refresh)
         self.retranslate()
-        self.refresh()
+        self.follow = Follow(self, tasks, {"ticket", "queue_event"}, self.refresh)
+        # The minutes waited move on with the clock: read again now and then, when shown.
+        self._timer = QTimer(self, interval=WAITED_REFRESH_MS)
+        self._timer.timeout.connect(self.follow.changed)
+        self._timer.start()
 
     def _build(self) -> None:
         self.title_label = named(QLabel(), "pageTitle")
@@ -257,7 +244,8 @@ class QueuePage(QWidget):
 
     def refresh(self) -> None:
         """Read the queue again (on the worker thread)."""
-        self.reader.refresh()
+        work = partial(read_queue, self._context, self.queue)
+        self._tasks.run(work, self.on_queue_loaded, self.on_read_failed, latest="queue")
 
     def on_read_failed(self, error: BaseException) -> None:
         """Keep the page as it is; say that the queue could not be read."""
@@ -265,8 +253,19 @@ class QueuePage(QWidget):
 
     def on_queue_loaded(self, reading: QueueReading) -> None:
         """Show the queue just read."""
+        if not self._counter_restored:
+            self._restore_counter(reading.counter)
         self.no_shows = reading.no_shows
         self.on_status_loaded(reading.status)
+
+    def _restore_counter(self, saved: int) -> None:
+        self._counter_restored = True
+        numbers = [counter.number for counter in self.queue.config.counters]
+        self.counter_combo.blockSignals(True)  # shown, not chosen again
+        self.counter_combo.setCurrentIndex(numbers.index(saved) + 1 if saved in numbers else 0)
+        self.counter_combo.blockSignals(False)
+        if self.counter is None:
+            self._show_message("desk.queue.counter_hint")
 
     def on_status_loaded(self, status: QueueStatus) -> None:
         """Show the open tickets just read."""
@@ -442,11 +441,15 @@ class QueuePage(QWidget):
         counter = self.counter
         if counter is not None:
             work = partial(self._context.settings.set, self._actor, "desk.counter", str(counter))
-            self._tasks.run(work, lambda _: None)
+            self._tasks.run(work, ignore_result, self.on_counter_not_saved)
             self._say(None)
         if self.status is not None:
             self.current = current_ticket(self.status, counter)
         self._fill()
+
+    def on_counter_not_saved(self, error: BaseException) -> None:
+        """The counter holds for now but was not remembered for this PC: say so."""
+        self._show_message("desk.queue.failed", REFUSAL, detail=error)
 
     def on_command(self, name: str) -> None:
         """Run one button's operation on the worker thread."""
@@ -484,7 +487,7 @@ class QueuePage(QWidget):
         self._tasks.run(work, partial(self.on_done, name), self.on_refused)
 
     def on_done(self, name: str, outcome: Outcome | None) -> None:
-        """Say what happened and read the queue again."""
+        """Say what happened (the queue is read again as it changed)."""
         self.busy = False
         if outcome is None:
             self._show_message("desk.queue.nobody_waiting")
@@ -508,7 +511,6 @@ class QueuePage(QWidget):
             ):
                 self.current = None
         self._fill()
-        self.refresh()
 
     @staticmethod
     def ask_after_service(parent: QWidget, language: LanguageState, number: str) -> Action | None:

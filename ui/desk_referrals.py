@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
 from kiosk.office import OfficeContext
 from ui import case_work
 from ui.case_page import local_time
-from ui.changes import ChangeWatcher
 from ui.language import LanguageState
 from ui.styles import named
-from ui.tasks import Tasks
+from ui.tasks import Follow, Tasks
 
 COLUMNS = ("code", "case", "need", "service", "priority", "state", "due")
 
@@ -47,7 +46,6 @@ class ReferralsPage(QWidget):
         context: OfficeContext,
         language: LanguageState,
         tasks: Tasks,
-        changes: ChangeWatcher | None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         super().__init__()
@@ -59,6 +57,8 @@ class ReferralsPage(QWidget):
         self.rows: list[dict[str, Any]] = []
         self.title_label = named(QLabel(), "pageTitle")
         self.overdue_check = named(QCheckBox(), "overdueOnly")
+        self.message_label = named(QLabel(wordWrap=True), "readFailed")
+        self.message_label.hide()
         self.table = named(QTableWidget(0, len(COLUMNS)), "referralTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -69,28 +69,34 @@ class ReferralsPage(QWidget):
         top.addWidget(self.overdue_check)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.message_label)
         layout.addWidget(self.table, 1)
         self.overdue_check.toggled.connect(self.refresh)
         self.table.cellActivated.connect(self.on_row_activated)
         self.table.cellDoubleClicked.connect(self.on_row_activated)
         language.language_changed.connect(self.retranslate)
-        if changes is not None:
-            changes.database_changed.connect(self.refresh)
         self.retranslate()
-        self.refresh()
+        # Overdue also depends on the clock: read again at every visit.
+        self.follow = Follow(self, tasks, {"referral", "case"}, self.refresh, every_show=True)
 
     def refresh(self) -> None:
         """Read the referrals again (on the worker)."""
         work = partial(
             case_work.read_referrals, self._context, self.overdue_check.isChecked(), self._now()
         )
-        self._tasks.run(work, self.on_read)
+        self._tasks.run(work, self.on_read, self.on_read_failed, latest="referrals")
 
     def on_read(self, rows: list[dict[str, Any]]) -> None:
         """Show the referrals just read."""
         self.rows = rows
+        self.message_label.hide()
         self._fill()
         self.referrals_shown.emit(len(rows))
+
+    def on_read_failed(self, error: BaseException) -> None:
+        """Say that the referrals could not be read, in the officer's language."""
+        self.message_label.setText(self._language.translator("desk.read_failed", detail=error))
+        self.message_label.show()
 
     def retranslate(self) -> None:
         """Re-read the texts in the officer's language."""

@@ -36,11 +36,9 @@ from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig, load_config
 from kiosk.queue.numbering import system_clock
 from kiosk.queue.stats import DayStatistics, Figures, day_statistics
-from ui.changes import ChangeWatcher
 from ui.language import LanguageState
-from ui.reading import Reader
 from ui.styles import named
-from ui.tasks import Tasks
+from ui.tasks import Follow, Tasks
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +91,6 @@ class ReportsPage(QWidget):
         language: LanguageState,
         actor: Actor,
         tasks: Tasks,
-        changes: ChangeWatcher | None,
     ) -> None:
         super().__init__()
         self.section = "reports"
@@ -104,20 +101,11 @@ class ReportsPage(QWidget):
         self.config = load_config(context.paths.config_dir)
         self.statistics: DayStatistics | None = None
         self._error: Callable[[Translator], str] | None = None
-        self.reader = Reader(
-            self,
-            tasks,
-            lambda: partial(read_statistics, self._context, self._actor, self.config, self.day),
-            self.on_statistics_loaded,
-            self.on_read_failed,
-        )
         self._build()
         language.language_changed.connect(self.retranslate)
-        if changes is not None:
-            changes.database_changed.connect(self.refresh)
         self.date_edit.dateChanged.connect(self.on_day_chosen)
         self.retranslate()
-        self.refresh()
+        self.follow = Follow(self, tasks, {"ticket", "queue_event"}, self.refresh)
 
     def _build(self) -> None:
         self.title_label = named(QLabel(), "pageTitle")
@@ -169,14 +157,15 @@ class ReportsPage(QWidget):
 
     def refresh(self) -> None:
         """Read the chosen day's statistics again (on the worker thread)."""
-        self.reader.refresh()
+        work = partial(read_statistics, self._context, self._actor, self.config, self.day)
+        self._tasks.run(work, self.on_statistics_loaded, self.on_read_failed, latest="reports")
 
     def on_day_chosen(self, _day: QDate) -> None:
         """Show another day."""
         self.refresh()
 
     def on_statistics_loaded(self, statistics: DayStatistics) -> None:
-        """Show the figures just read (another day chosen meanwhile is read next)."""
+        """Show the figures just read."""
         self._error = None
         self.statistics = statistics
         self._fill()

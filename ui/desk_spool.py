@@ -42,11 +42,9 @@ from printing.jobs import spool_for
 from printing.preview import raster_of_job
 from printing.raster import Raster
 from printing.spool_views import JobView
-from ui.changes import ChangeWatcher
 from ui.language import LanguageState
-from ui.reading import Reader
 from ui.styles import named
-from ui.tasks import Tasks
+from ui.tasks import Follow, Tasks
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +97,6 @@ class SpoolPage(QWidget):
         language: LanguageState,
         actor: Actor,
         tasks: Tasks,
-        changes: ChangeWatcher | None,
         wake_printer: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
@@ -108,22 +105,18 @@ class SpoolPage(QWidget):
         self._actor = actor
         self._tasks = tasks
         self._wake_printer = wake_printer
+        self._context = context
         self.spool = spool_for(context)
-        self._configured_printer = str(context.settings.get("printer.uri"))
+        self._configured_printer = ""  # read with the jobs
         self._printer_of: uuid.UUID | None = None  # the job whose printer the field shows
         self.jobs: list[JobView] | None = None
         self.preview_job: uuid.UUID | None = None
         self._message: Callable[[Translator], str] | None = None
-        self.reader = Reader(
-            self, tasks, lambda: self.spool.jobs, self.on_jobs_loaded, self.on_read_failed
-        )
         self.busy = False
         self._build()
         language.language_changed.connect(self.retranslate)
-        if changes is not None:
-            changes.database_changed.connect(self.refresh)
         self.retranslate()
-        self.refresh()
+        self.follow = Follow(self, tasks, {"print_job", "setting"}, self.refresh)
 
     def _build(self) -> None:
         self.title_label = named(QLabel(), "pageTitle")
@@ -198,16 +191,21 @@ class SpoolPage(QWidget):
     # --- reading ---------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the jobs again (on the worker thread)."""
-        self.reader.refresh()
+        """Read the jobs and the printer set up again (on the worker thread)."""
+        self._tasks.run(self._read, self.on_jobs_loaded, self.on_read_failed, latest="spool")
+
+    def _read(self) -> tuple[list[JobView], str]:
+        # on the worker thread
+        return self.spool.jobs(), str(self._context.settings.get("printer.uri"))
 
     def on_read_failed(self, error: BaseException) -> None:
         """Keep the list as it is; say that the spool could not be read."""
         log.error("the print spool could not be read", exc_info=error)
         self._show_message("desk.spool.read_failed")
 
-    def on_jobs_loaded(self, jobs: list[JobView]) -> None:
+    def on_jobs_loaded(self, read: tuple[list[JobView], str]) -> None:
         """Show the jobs just read, keeping the selected one selected."""
+        jobs, self._configured_printer = read
         self.jobs = jobs
         self._fill_printers()
         self._fill()
@@ -386,7 +384,6 @@ class SpoolPage(QWidget):
             self._wake_printer()
         document = document_text(self._language.translator, job)
         self._show_message(f"desk.spool.done.{name}", document=document)
-        self.refresh()
 
     def on_refused(self, error: BaseException) -> None:
         """Show why the spool refused, in the officer's language."""

@@ -40,11 +40,9 @@ from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
 from kiosk.settings import REGISTRY
 from kiosk.sync import review, state
-from ui.changes import ChangeWatcher
 from ui.language import LanguageState
-from ui.reading import Reader
 from ui.styles import named
-from ui.tasks import Tasks
+from ui.tasks import Follow, Tasks
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +157,6 @@ class SyncReviewPage(QWidget):
         language: LanguageState,
         actor: Actor,
         tasks: Tasks,
-        changes: ChangeWatcher | None,
     ) -> None:
         super().__init__()
         self.section = "sync"
@@ -170,20 +167,11 @@ class SyncReviewPage(QWidget):
         self.envelopes: list[dict[str, Any]] | None = None
         self.conflicts: list[dict[str, Any]] | None = None
         self._message: Callable[[Translator], str] | None = None
-        self.reader = Reader(
-            self,
-            tasks,
-            lambda: partial(read_lists, self._store),
-            self.on_lists_loaded,
-            self.on_read_failed,
-        )
         self.busy = False
         self._build()
         language.language_changed.connect(self.retranslate)
-        if changes is not None:
-            changes.database_changed.connect(self.refresh)
         self.retranslate()
-        self.refresh()
+        self.follow = Follow(self, tasks, {"outbox_envelope", "sync_conflict"}, self.refresh)
 
     def _table(self, name: str) -> QTableWidget:
         table = named(QTableWidget(0, len(COLUMNS)), name)
@@ -233,7 +221,8 @@ class SyncReviewPage(QWidget):
 
     def refresh(self) -> None:
         """Read both lists again (on the worker thread)."""
-        self.reader.refresh()
+        work = partial(read_lists, self._store)
+        self._tasks.run(work, self.on_lists_loaded, self.on_read_failed, latest="sync review")
 
     def on_read_failed(self, error: BaseException) -> None:
         """Keep the lists as they are; say that they could not be read."""
@@ -364,10 +353,9 @@ class SyncReviewPage(QWidget):
         self._tasks.run(work, partial(self.on_done, action), self.on_refused)
 
     def on_done(self, action: str, _done: review.Reviewed) -> None:
-        """Say what was done; read the lists again."""
+        """Say what was done (the lists are read again as they changed)."""
         self.busy = False
         self._show_message(f"desk.sync_review.done.{action}")
-        self.refresh()
 
     def on_refused(self, error: BaseException) -> None:
         """Show why the core refused, in the officer's language."""

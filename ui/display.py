@@ -33,11 +33,9 @@ from kiosk.office import OfficeContext
 from kiosk.queue.calls import CallView, recent_calls
 from kiosk.queue.service import QueueService
 from ui.announcer import Announcement, Announcer
-from ui.changes import ChangeWatcher
 from ui.language import LanguageState, direction_of
-from ui.reading import Reader
 from ui.styles import named, style_sheet
-from ui.tasks import Tasks
+from ui.tasks import Follow, Tasks
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +127,6 @@ class DisplayWindow(QWidget):
         self,
         context: OfficeContext,
         tasks: Tasks,
-        changes: ChangeWatcher | None = None,
         now: Callable[[], datetime] = utcnow,
         announcer: Announcer | None = None,
     ) -> None:
@@ -141,9 +138,6 @@ class DisplayWindow(QWidget):
         self.announcer = announcer or Announcer(CALL_LANGUAGES, parent=self)
         self.calls: list[CallView] = []
         self._seen: set[str] | None = None  # event ids already on screen; None before the first
-        self.reader = Reader(
-            self, tasks, self._calls_work, self.on_calls_loaded, self.on_read_failed
-        )
         self.setObjectName("display")
         self.setStyleSheet(style_sheet("display"))
         self.resize(QSize(1280, 720).boundedTo(self.screen().availableGeometry().size()))
@@ -157,11 +151,9 @@ class DisplayWindow(QWidget):
         self._timer.timeout.connect(self.on_tick)
         self._timer.start()
         self.language.language_changed.connect(self.retranslate)
-        if changes is not None:
-            changes.database_changed.connect(self.refresh)
         self.retranslate()
         self.on_tick()
-        self.refresh()
+        self.follow = Follow(self, tasks, {"queue_event", "ticket"}, self.refresh)
         # Finding the sound card and the voices takes a while (seconds with speech-dispatcher):
         # done once the room sees the window, not when the first visitor is called.
         QTimer.singleShot(AUDIO_PRELOAD_MS, self.announcer.preload)
@@ -218,16 +210,14 @@ class DisplayWindow(QWidget):
 
     def refresh(self) -> None:
         """Read the latest calls again (on the worker thread)."""
-        self.reader.refresh()
-
-    def _calls_work(self) -> Callable[[], list[CallView]]:
-        return partial(
+        work = partial(
             recent_calls,
             self._context.store,
             self._context.office_id,
             self._queue.today(),
             EVENTS_READ,
         )
+        self._tasks.run(work, self.on_calls_loaded, self.on_read_failed, latest="display calls")
 
     def on_read_failed(self, error: BaseException) -> None:
         """Keep what is on screen; the next change tries again."""

@@ -454,8 +454,19 @@ class IntakeWizard(QWidget):
             return
         self.finished = True
         self._draft_timer.stop()
-        self._tasks.run(partial(drop_draft, self._context, self.draft_id), lambda _: None)
+        work = partial(drop_draft, self._context, self.draft_id)
+        self._tasks.run(work, self.on_draft_dropped, self.on_drop_failed)
+
+    def on_draft_dropped(self, _result: object) -> None:
+        """The draft is gone: leave the wizard."""
         self.intake_abandoned.emit()
+
+    def on_drop_failed(self, error: BaseException) -> None:
+        """The draft holds personal data and is still there: stay, and say so."""
+        self.finished = False
+        self.draft_label.setText(
+            self._language.translator("desk.intake.discard_failed", detail=error)
+        )
 
     # --- saving --------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ language, and the demo marking when the data says so. Nothing personal is asked 
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from typing import Any
 
@@ -36,7 +37,10 @@ from ui.pictograms import PictogramButton
 from ui.styles import named
 from ui.tasks import Tasks
 
+log = logging.getLogger(__name__)
 COMMUNE_COLUMNS = 6
+BROWSING = "kiosk browse"
+"""The kind of the kiosk's service reads: only the visitor's latest choice is shown."""
 COMMUNE_BUTTON_PX = 64
 
 
@@ -63,7 +67,6 @@ class BrowseScreen(QWidget):
         self._config = config
         self._language = language
         self._tasks = tasks
-        self._generation = 0
         self.category: str | None = None
         self.commune: str | None = None
         self.services: list[dict[str, Any]] = []
@@ -148,7 +151,7 @@ class BrowseScreen(QWidget):
 
     def reset(self) -> None:
         """Back to the categories, nothing chosen (a new visitor, or the visitor left)."""
-        self._generation += 1
+        self._tasks.forget(BROWSING)  # the services a visitor who left asked for are not shown
         self.category, self.commune, self.services = None, None, []
         self._fill([])
         self.stack.setCurrentWidget(self.categories_page)
@@ -175,19 +178,18 @@ class BrowseScreen(QWidget):
     def _load(self) -> None:
         if self.category is None:
             return
-        self._generation += 1
         self._fill([])
         self.message_label.setText(self._language.translator("kiosk.browse.loading"))
         self.message_label.show()
         self._tasks.run(
             partial(browse, self._context, self.category, self.commune, self._language.code),
-            partial(self.on_services_loaded, self._generation),
+            self.on_services_loaded,
+            self.on_services_failed,
+            latest=BROWSING,
         )
 
-    def on_services_loaded(self, generation: int, services: list[dict[str, Any]]) -> None:
-        """Show the services just read (unless the visitor moved on meanwhile)."""
-        if generation != self._generation:
-            return
+    def on_services_loaded(self, services: list[dict[str, Any]]) -> None:
+        """Show the services just read (for the visitor's latest choice)."""
         self.services = services
         self._fill(services)
         self.message_label.setText(
@@ -195,6 +197,12 @@ class BrowseScreen(QWidget):
         )
         self.message_label.setVisible(not services)
         self.services_shown.emit(len(services))
+
+    def on_services_failed(self, error: BaseException) -> None:
+        """Say, in the visitor's language, that the list cannot be shown; send them to the desk."""
+        log.error("the kiosk could not read the services", exc_info=error)
+        self.message_label.setText(self._language.translator("kiosk.browse.failed"))
+        self.message_label.show()
 
     # --- painting ----------------------------------------------------------------------
 

@@ -19,19 +19,19 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from db.changes import Changes
 from db.models import PriorityKind
 from kiosk.i18n import REFERENCE_LANGUAGE, Catalog
 from kiosk.office import OfficeContext
 from kiosk.queue.service import QueueService, TicketRequest
 from kiosk.queue.views import TakenTicket
-from ui.changes import ChangeWatcher
 from ui.idle import IdleWatcher
 from ui.kiosk_browse import BrowseScreen
 from ui.kiosk_exit import HOLD_MS, CornerHold, ExitScreen
 from ui.kiosk_screens import BUTTON_HEIGHT_PX, PriorityScreen, ReasonScreen, TicketScreen
 from ui.language import LanguageState, direction_of
 from ui.styles import named, style_sheet
-from ui.tasks import Tasks
+from ui.tasks import Tasks, log_failure
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,13 @@ PrintTicket = Callable[[TakenTicket, str], object]
 above the core hands it in, so that the kiosk needs no printing code of its own)."""
 
 UNPRINTED_IDLE_FACTOR = 3
+TAKING = "kiosk ticket"
+"""The kind of the ticket being taken: only the newest visitor's is shown."""
+
+
+def idle_delay_ms(context: OfficeContext) -> int:
+    """How long the kiosk waits for a touch before going back to the start (the settings)."""
+    return int(context.settings.get("kiosk.idle_seconds")) * 1000
 
 
 class LanguageScreen(QWidget):
@@ -107,21 +114,17 @@ class KioskWindow(QWidget):
         self,
         context: OfficeContext,
         tasks: Tasks,
-        changes: ChangeWatcher | None = None,
         idle_after_ms: int | None = None,
         print_ticket: PrintTicket | None = None,
-        printer_tasks: Tasks | None = None,
         exit_hold_ms: int = HOLD_MS,
     ) -> None:
         super().__init__()
         self._context = context
         self._tasks = tasks
         self._print_ticket = print_ticket
-        self._own_printer_tasks = print_ticket is not None and printer_tasks is None
-        self._printer_tasks = Tasks(self) if self._own_printer_tasks else printer_tasks
         self._fixed_idle_ms = idle_after_ms
+        self._idle_ms = idle_after_ms or idle_delay_ms(context)  # read once, at start-up
         self._reason: str | None = None
-        self._visit = 0  # counts visitors: a late ticket of a visitor who left is not shown
         self.allow_close = False
         self.setObjectName("kiosk")
         self.setStyleSheet(style_sheet("kiosk"))
@@ -146,7 +149,7 @@ class KioskWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
-        self.idle = IdleWatcher(self, self._idle_delay_ms())
+        self.idle = IdleWatcher(self, self._idle_ms)
         self.corner = CornerHold(self, exit_hold_ms)
 
         self.language_screen.language_chosen.connect(self.on_language_chosen)
@@ -162,14 +165,8 @@ class KioskWindow(QWidget):
         self.ticket_screen.finish_button.clicked.connect(self.on_back_requested)
         self.idle.went_idle.connect(self.on_back_requested)
         self.language.language_changed.connect(self.retranslate)
-        if changes is not None:
-            changes.database_changed.connect(self.on_database_changed)
+        tasks.executed.connect(self.on_executed)
         self.retranslate()
-
-    def _idle_delay_ms(self) -> int:
-        if self._fixed_idle_ms is not None:
-            return self._fixed_idle_ms
-        return int(self._context.settings.get("kiosk.idle_seconds")) * 1000
 
     def retranslate(self) -> None:
         """Title and direction follow the visitor's language."""
@@ -223,73 +220,75 @@ class KioskWindow(QWidget):
         )
         self.ticket_screen.show_taking()
         self.stack.setCurrentWidget(self.ticket_screen)
-        visit = self._visit
         self._tasks.run(
             partial(self.queue.take, self._context.system, request),
-            partial(self.on_ticket_taken, visit),
-            partial(self.on_take_failed, visit),
+            self.on_ticket_taken,
+            self.on_take_failed,
+            latest=TAKING,
         )
 
-    def on_ticket_taken(self, visit: int, taken: TakenTicket) -> None:
-        """Show the ticket, then print it on the printer's worker."""
-        if visit != self._visit:
-            return
+    def on_ticket_taken(self, taken: TakenTicket) -> None:
+        """Show the ticket, then print it on the outside worker."""
         self.ticket_screen.show_ticket(taken, printed=True)
-        self.idle.timeout_ms = self._idle_delay_ms()
+        self.idle.timeout_ms = self._idle_ms
         self.idle.start()
         self.ticket_shown.emit(taken)
-        if self._print_ticket is not None and self._printer_tasks is not None:
-            self._printer_tasks.run(
+        if self._print_ticket is not None:
+            self._tasks.run_outside(
                 partial(self._print_ticket, taken, self.language.code),
-                partial(self.on_printed, visit, taken),
-                partial(self.on_print_failed, visit, taken),
+                partial(self.on_printed, taken),
+                partial(self.on_print_failed, taken),
             )
 
-    def on_printed(self, visit: int, taken: TakenTicket, _result: object) -> None:
+    def on_printed(self, taken: TakenTicket, _result: object) -> None:
         """The ticket is on paper."""
-        self.on_print_finished(visit, taken, True)
+        self.on_print_finished(taken, True)
 
-    def on_print_failed(self, visit: int, taken: TakenTicket, error: BaseException) -> None:
+    def on_print_failed(self, taken: TakenTicket, error: BaseException) -> None:
         """The ticket exists but is not on paper: keep the number up longer."""
         log.warning("ticket %s was taken but not printed: %s", taken.ticket.number, error)
-        self.on_print_finished(visit, taken, False)
+        self.on_print_finished(taken, False)
 
-    def on_print_finished(self, visit: int, taken: TakenTicket, printed: bool) -> None:
-        """Say so on the ticket screen if the visitor is still there."""
-        if visit == self._visit and not printed:
+    def on_print_finished(self, taken: TakenTicket, printed: bool) -> None:
+        """Say so on the ticket screen if it still shows that ticket (the visitor is there)."""
+        if not printed and self.ticket_screen.ticket is taken:
             self.ticket_screen.show_ticket(taken, printed=False)
-            self.idle.timeout_ms = self._idle_delay_ms() * UNPRINTED_IDLE_FACTOR
+            self.idle.timeout_ms = self._idle_ms * UNPRINTED_IDLE_FACTOR
             self.idle.start()
         self.print_finished.emit(printed)
 
-    def on_take_failed(self, visit: int, error: BaseException) -> None:
+    def on_take_failed(self, error: BaseException) -> None:
         """No ticket: say so and send the visitor to the front desk."""
         log.error("the kiosk could not take a ticket", exc_info=error)
-        if visit == self._visit:
-            self.ticket_screen.show_failure()
+        self.ticket_screen.show_failure()
 
     def on_back_requested(self) -> None:
         """Back to the language choice, ready for the next visitor."""
-        self._visit += 1
+        self._tasks.forget(TAKING)  # a ticket still on its way is not shown to the next one
         self._reason = None
         self.idle.stop()
-        self.idle.timeout_ms = self._idle_delay_ms()
+        self.idle.timeout_ms = self._idle_ms
         self.language.set_language(REFERENCE_LANGUAGE)
         self.ticket_screen.show_taking()
         self.browse_screen.reset()
         self.exit_screen.reset()
         self.stack.setCurrentWidget(self.language_screen)
 
-    def on_database_changed(self) -> None:
-        """Follow a change of the idle delay made elsewhere."""
+    def on_executed(self, changes: Changes, _initiator: object) -> None:
+        """Follow a change of the idle delay (read on the worker)."""
+        if self._fixed_idle_ms is None and changes.touches({"setting"}):
+            work = partial(idle_delay_ms, self._context)
+            self._tasks.run(work, self.on_idle_delay_read, log_failure, latest="kiosk idle delay")
+
+    def on_idle_delay_read(self, delay_ms: int) -> None:
+        """Use the delay just read (not while an unprinted ticket number stays up longer)."""
+        self._idle_ms = delay_ms
         if self.stack.currentWidget() is not self.ticket_screen or self.ticket_screen.printed:
-            self.idle.timeout_ms = self._idle_delay_ms()
+            self.idle.timeout_ms = delay_ms
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Refuse to close unless the application itself allows it."""
         if self.allow_close:
-            if self._own_printer_tasks and self._printer_tasks is not None:
-                self._printer_tasks.shutdown()
             event.accept()
         else:
             event.ignore()

@@ -34,7 +34,7 @@ from ui.intake_duplicates import display_name
 from ui.language import LanguageState
 from ui.merge_dialog import MergeDialog
 from ui.styles import named
-from ui.tasks import Tasks
+from ui.tasks import Follow, Tasks
 
 COLUMNS = ("name", "birth_year", "nationality", "phone", "cases")
 
@@ -68,7 +68,6 @@ class PersonSearchPage(QWidget):
         self._language = language
         self._tasks = tasks
         self._actor = actor
-        self._generation = 0
         self._message: tuple[str, dict[str, Any]] | None = None
         self.searching = False
         self.merging = False
@@ -122,6 +121,7 @@ class PersonSearchPage(QWidget):
         self.new_button.clicked.connect(lambda: self.intake_requested.emit(""))
         language.language_changed.connect(self.retranslate)
         self.retranslate()
+        self.follow = Follow(self, tasks, {"person", "case"}, self.request_search)
 
     def retranslate(self) -> None:
         """Re-read the texts in the officer's language."""
@@ -138,39 +138,28 @@ class PersonSearchPage(QWidget):
         self._show_message()
 
     def request_search(self) -> None:
-        """Search what the box holds now (or as soon as the running search returns)."""
-        self._generation += 1
-        if not self.searching:
-            self._start()
-
-    def _start(self) -> None:
+        """Search what the box holds now (an answer to an older text is dropped)."""
         self.searching = True
-        generation = self._generation
         query = self.search_edit.text()
         work = partial(case_work.find_people, self._context, query)
         self._tasks.run(
             work,
-            partial(self.on_found, generation, not query.strip()),
-            partial(self.on_failed, generation),
+            partial(self.on_found, not query.strip()),
+            self.on_failed,
+            latest="person search",
         )
 
-    def on_found(self, generation: int, recent: bool, people: list[dict[str, Any]]) -> None:
-        """Show the persons found, unless the box changed meanwhile."""
+    def on_found(self, recent: bool, people: list[dict[str, Any]]) -> None:
+        """Show the persons found for the text in the box."""
         self.searching = False
-        if generation != self._generation:
-            self._start()
-            return
         self.recent = recent
         self.people = people
         self._show_people()
         self.results_shown.emit(len(people))
 
-    def on_failed(self, generation: int, error: BaseException) -> None:
+    def on_failed(self, error: BaseException) -> None:
         """Say that the search failed."""
         self.searching = False
-        if generation != self._generation:
-            self._start()
-            return
         self.count_label.setText(self._language.translator("desk.cases.failed", detail=error))
 
     def _show_people(self) -> None:
@@ -254,7 +243,6 @@ class PersonSearchPage(QWidget):
         self.merging = False
         self._set_message("desk.merge.done", name="\u2068" + name + "\u2069", count=moved)
         self.persons_merged.emit(keep_id)
-        self.request_search()
 
     def on_merge_failed(self, error: BaseException) -> None:
         """Say why the merge was refused, in the officer's language."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -111,16 +112,15 @@ class SyncRunner(QObject):
     def __init__(
         self,
         context: OfficeContext,
-        tasks: Tasks | None = None,
+        tasks: Tasks,
         tick_ms: int = TICK_MS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._context = context
-        self._owns_tasks = tasks is None
-        self._tasks = tasks if tasks is not None else Tasks(self)
+        self._tasks = tasks
         self._busy = False
-        self._again = False
+        self._force_waiting = False
         self.last_status: dict[str, Any] = {}
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
@@ -132,10 +132,8 @@ class SyncRunner(QObject):
         self._run(force=False)
 
     def stop(self) -> None:
-        """Stop the timer and, if the worker is this runner's own, wait for it (at exit)."""
+        """Stop the timer (at exit; the application stops the workers)."""
         self._timer.stop()
-        if self._owns_tasks:
-            self._tasks.shutdown()
 
     @property
     def busy(self) -> bool:
@@ -155,30 +153,32 @@ class SyncRunner(QObject):
         self._run(force=False)
 
     def _run(self, force: bool) -> None:
+        # One round at a time; one asked meanwhile runs after it (forced if any ask was).
         if self._busy:
-            self._again = self._again or force
-            return
-        self._busy = True
-        self.busy_changed.emit(True)
-        context = self._context
-        self._tasks.run(
-            lambda: _round_if_due(context, force), self.on_round_finished, self.on_round_failed
+            force = self._force_waiting = force or self._force_waiting
+        else:
+            self._busy = True
+            self.busy_changed.emit(True)
+        self._tasks.run_outside(
+            partial(_round_if_due, self._context, force),
+            self.on_round_finished,
+            self.on_round_failed,
+            latest="sync round",
         )
 
-    def on_round_finished(self, status: dict[str, Any]) -> None:
-        """A round (or a look) ended: publish the status; run again if asked meanwhile."""
-        self._busy = False
+    def _ended(self) -> None:
+        self._busy = self._force_waiting = False
         self.busy_changed.emit(False)
+
+    def on_round_finished(self, status: dict[str, Any]) -> None:
+        """The last round asked for (or a look) ended: publish the status."""
+        self._ended()
         self.last_status = status
         self.status_changed.emit(status)
-        if self._again:
-            self._again = False
-            self._run(force=True)
 
     def on_round_failed(self, error: BaseException) -> None:
         """An unexpected error (not a server refusal, which a round records itself)."""
-        self._busy = False
-        self.busy_changed.emit(False)
+        self._ended()
         log.error("a sync round failed", exc_info=error)
         status = {**self.last_status, "last_error": str(error), "error_kind": "error"}
         self.last_status = status

@@ -1,27 +1,56 @@
-"""Slow work (database, password hashing) on one worker thread, results back on the GUI thread.
+"""The windows' one way to work off the GUI thread, and to learn what changed.
 
-Like Anki's task manager: the worker gets a plain callable, never a widget; the success or
-failure callback runs on the GUI thread, through a queued Qt signal. A callback bound to a
-widget that was deleted in the meantime is dropped.
+Like Anki's ``CollectionOp``: a window hands :meth:`Tasks.run` a plain callable (never a
+widget) and says what to do on success and on failure — both required, because a
+failure someone waits on must be said on screen. The callbacks run on the GUI thread; a
+callback bound to a widget deleted in the meantime is dropped.
+
+Two workers: one thread for the office database (SQLite writes one at a time anyway),
+and a few threads for slow outside I/O (:meth:`Tasks.run_outside`: printers, the network,
+speech), so that a printer that does not answer never holds up the queue.
+
+What changed: every piece of database work is watched by the change marks
+(``db.changes``); when it wrote something, :attr:`Tasks.executed` tells which tables, and
+who asked. Twice a second the database worker also looks for what other processes (a
+kiosk, the display, a ``baom`` command) or this process's background work (sync, the
+print spool) wrote, and announces it the same way with no initiator. Pages follow the
+tables they show with :class:`Follow`, which refreshes them when visible and marks them
+stale when hidden.
+
+``latest`` names a kind of work of which only the newest counts: kinds run one at a time,
+a request made while one runs waits (replacing any older one still waiting), and the
+result of one overtaken by a newer request is dropped. A list kept fresh, a search typed
+key by key and a sync round each use one.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from db.changes import ChangeMarks, Changes, Recorded
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+POLL_INTERVAL_MS = 500
+OUTSIDE_THREADS = 3
+"""Threads for outside I/O: a stuck printer, a slow network and speech each get one."""
 
 
-def _log_failure(error: BaseException) -> None:
+def log_failure(error: BaseException) -> None:
+    """For background work nobody waits on (a look at the spool, a poll): log the failure."""
     log.error("a background task failed", exc_info=error)
 
 
@@ -32,67 +61,230 @@ def _receiver_alive(callback: Callable[..., object]) -> bool:
     return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
+@dataclass
+class _Task:
+    work: Callable[[], Any]
+    on_success: Callable[[Any], object]
+    on_failure: Callable[[BaseException], object]
+    executor: ThreadPoolExecutor
+    latest: str | None = None
+    initiator: object = None
+    watched: bool = True
+    changes: Changes = field(default_factory=Changes)
+
+
 class Tasks(QObject):
-    """One worker thread for the database; callbacks delivered on the GUI thread.
+    """The database worker, the outside I/O workers, and what changed.
 
     Signals:
-        task_finished(object): a task ended; carries its future and callbacks (internal,
-            emitted on the worker thread and received on the GUI thread).
+        executed(object, object): database work wrote something; carries its
+            ``db.changes.Changes`` and the initiator given to :meth:`run` (``None`` for a
+            change made by another process or by background work).
+        task_finished(object): internal; a task ended (emitted on a worker thread,
+            received on the GUI thread).
     """
 
-    task_finished = Signal(object)
+    executed = Signal(object, object)
+    task_finished = Signal(object, object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        poll_interval_ms: int = POLL_INTERVAL_MS,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="baom-db")
+        self._database = ThreadPoolExecutor(max_workers=1, thread_name_prefix="baom-db")
+        self._outside = ThreadPoolExecutor(OUTSIDE_THREADS, thread_name_prefix="baom-io")
+        self._marks = ChangeMarks(store)
         self._pending = 0
         self._stopped = False
+        self._running: set[str] = set()
+        self._waiting: dict[str, _Task] = {}
+        self._newest: dict[str, _Task] = {}
         self.task_finished.connect(self.on_task_finished, Qt.ConnectionType.QueuedConnection)
+        self._submit(
+            _Task(self._marks.start, ignore_result, log_failure, self._database, watched=False)
+        )
+        self._poll = QTimer(self, interval=poll_interval_ms)
+        self._poll.timeout.connect(self.look_for_changes)
+        self._poll.start()
 
     @property
     def pending(self) -> int:
-        """How many tasks were started and have not delivered their result yet."""
-        return self._pending
+        """How many tasks were asked for and have not delivered their result yet."""
+        return self._pending + len(self._waiting)
 
     def run(
         self,
         work: Callable[[], T],
         on_success: Callable[[T], object],
-        on_failure: Callable[[BaseException], object] = _log_failure,
+        on_failure: Callable[[BaseException], object],
+        *,
+        latest: str | None = None,
+        initiator: object = None,
     ) -> None:
-        """Run ``work()`` on the worker; then ``on_success(result)`` or ``on_failure(error)``.
+        """Run ``work()`` on the database worker; then ``on_success(result)`` or
+        ``on_failure(error)`` on the GUI thread, and :attr:`executed` if it wrote.
 
         After :meth:`shutdown` (the application is quitting) new work is dropped.
         """
+        self._start(_Task(work, on_success, on_failure, self._database, latest, initiator))
+
+    def run_outside(
+        self,
+        work: Callable[[], T],
+        on_success: Callable[[T], object],
+        on_failure: Callable[[BaseException], object],
+        *,
+        latest: str | None = None,
+    ) -> None:
+        """Run slow outside I/O (a printer, the network, speech) off the database worker.
+
+        What it writes to the database is announced at the next look for changes.
+        """
+        self._start(_Task(work, on_success, on_failure, self._outside, latest, watched=False))
+
+    def look_for_changes(self) -> None:
+        """Announce what other processes and background work wrote (the timer calls this)."""
+        task = _Task(self._marks.since_last_look, self._announce, log_failure, self._database)
+        task.latest, task.watched = "changes made elsewhere", False
+        self._start(task)
+
+    def forget(self, latest: str) -> None:
+        """Drop the result of the work of kind ``latest`` still running or waiting: whoever
+        asked for it has gone (the work itself is not stopped)."""
+        self._waiting.pop(latest, None)
+        self._newest.pop(latest, None)
+
+    def _announce(self, changes: Changes) -> None:
+        if changes:
+            self.executed.emit(changes, None)
+
+    def _start(self, task: _Task) -> None:
         if self._stopped:
             return
-        self._pending += 1
-        future = self._executor.submit(work)
-        future.add_done_callback(lambda done: self._deliver(done, on_success, on_failure))
+        if task.latest is None:
+            self._submit(task)
+            return
+        self._newest[task.latest] = task
+        if task.latest in self._running:
+            self._waiting[task.latest] = task  # replaces an older one that waited
+            return
+        self._running.add(task.latest)
+        self._submit(task)
 
-    def _deliver(self, future: Future[Any], *callbacks: Callable[..., object]) -> None:
+    def _submit(self, task: _Task) -> None:
+        self._pending += 1
+        future = task.executor.submit(self._execute, task)
+        future.add_done_callback(lambda done: self._deliver(done, task))
+
+    def _execute(self, task: _Task) -> Any:
+        # Runs on a worker thread.
+        if not task.watched:
+            return task.work()
+        recorded = Recorded()
+        try:
+            with self._marks.recording() as recorded:
+                return task.work()
+        finally:
+            task.changes = recorded.changes  # also when the work failed half-way
+
+    def _deliver(self, future: Future[Any], task: _Task) -> None:
         # Runs on the worker thread: only emit; Qt queues the call to the GUI thread.
         if shiboken6.isValid(self):
-            self.task_finished.emit((future, *callbacks))
+            self.task_finished.emit(future, task)
 
-    def on_task_finished(
-        self, item: tuple[Future[Any], Callable[..., object], Callable[..., object]]
-    ) -> None:
-        """Deliver one result on the GUI thread."""
-        future, on_success, on_failure = item
+    def on_task_finished(self, future: Future[Any], task: _Task) -> None:
+        """Deliver one result on the GUI thread, announce what it wrote, start what waited."""
         self._pending -= 1
-        if future.cancelled():  # dropped by shutdown(): nobody waits for it any more
-            return
+        try:
+            if not future.cancelled():  # cancelled by shutdown(): nobody waits any more
+                self._hand_over(future, task)
+        finally:
+            if task.changes:
+                self.executed.emit(task.changes, task.initiator)
+            if task.latest is not None:
+                self._running.discard(task.latest)
+                waiting = self._waiting.pop(task.latest, None)
+                if waiting is not None:
+                    self._start(waiting)
+                elif self._newest.get(task.latest) is task:
+                    del self._newest[task.latest]
+
+    def _hand_over(self, future: Future[Any], task: _Task) -> None:
+        if task.latest is not None and self._newest.get(task.latest) is not task:
+            return  # overtaken by a newer request of its kind
         error = future.exception()
-        callback = on_success if error is None else on_failure
+        callback = task.on_success if error is None else task.on_failure
         if not _receiver_alive(callback):
             return
         if error is None:
-            on_success(future.result())
+            task.on_success(future.result())
         else:
-            on_failure(error)
+            task.on_failure(error)
 
     def shutdown(self) -> None:
-        """Wait for the running task and stop the worker (at exit)."""
+        """Wait for the running tasks and stop the workers (at exit)."""
         self._stopped = True
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._poll.stop()
+        self._waiting.clear()
+        self._outside.shutdown(wait=True, cancel_futures=True)
+        self._database.shutdown(wait=True, cancel_futures=True)
+        self._marks.close()
+        self._pending = 0  # nothing will be delivered any more
+
+
+def ignore_result(_: object) -> None:
+    """On success, nothing more to do (the change itself is announced by ``executed``)."""
+
+
+class Follow(QObject):
+    """Keeps what a widget shows fresh: ``refresh()`` when one of ``tables`` changed.
+
+    A visible widget refreshes at once; a hidden one (a page not chosen, a locked desk)
+    only marks itself stale and refreshes when it is shown again. The first read is done
+    when the widget is first shown; ``every_show`` reads at every show (what it shows
+    depends on the clock too). It belongs to the widget, and ends with it.
+    """
+
+    def __init__(
+        self,
+        widget: QWidget,
+        tasks: Tasks,
+        tables: Collection[str],
+        refresh: Callable[[], object],
+        *,
+        every_show: bool = False,
+    ) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._tables = frozenset(tables)
+        self._refresh = refresh
+        self._every_show = every_show
+        self.stale = True
+        widget.installEventFilter(self)
+        tasks.executed.connect(self.on_executed)
+        if widget.isVisible():
+            self.changed()
+
+    def on_executed(self, changes: Changes, _initiator: object) -> None:
+        """Some work wrote: refresh if it wrote what the widget shows."""
+        if changes.touches(self._tables):
+            self.changed()
+
+    def changed(self) -> None:
+        """What the widget shows changed: read it again now, or when next shown."""
+        if self._widget.isVisible():
+            self.stale = False
+            self._refresh()
+        else:
+            self.stale = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Read again on being shown if something changed while hidden."""
+        showing = watched is self._widget and event.type() == QEvent.Type.Show
+        if showing and (self.stale or self._every_show):
+            self.stale = False
+            self._refresh()
+        return False

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from db.models import PriorityKind, Ticket, TicketState
-from db.uow import Changes
+from db.changes import Changes
 
 
 @dataclass(frozen=True)

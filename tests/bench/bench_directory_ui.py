@@ -93,7 +93,7 @@ def _measure(folder: Path, rounds: int) -> list[float]:
     app = QApplication.instance() or QApplication([])
     install_fonts(app)
     context = open_office(Paths.resolve(folder))
-    tasks = Tasks()
+    tasks = Tasks(context.store)
     desk = DeskWindow(context, tasks, lock_after_ms=3_600_000)
     try:
         desk.resize(1280, 800)

@@ -53,29 +53,30 @@ def call_next() -> Samples:
 CROSS_CALLS = 40
 _WATCHER = """
 import json, sys, time
-from db.changes import ChangeNotifier
+from db.changes import ChangeMarks
 from kiosk.office import open_office
 from kiosk.paths import Paths
 from kiosk.queue.calls import recent_calls
 from kiosk.queue.service import QueueService
-from ui.changes import POLL_INTERVAL_MS
+from ui.tasks import POLL_INTERVAL_MS
 
 context = open_office(Paths.resolve(sys.argv[1]))
 expected = int(sys.argv[2])
 day = QueueService.for_office(context).today()
-notifier = ChangeNotifier(context.store)
+marks = ChangeMarks(context.store)
+marks.start()
 seen = {call.event_id for call in recent_calls(context.store, context.office_id, day, 50)}
 print(json.dumps({"ready": True}), flush=True)
 while len(seen) < expected:
     time.sleep(POLL_INTERVAL_MS / 1000)
-    if not notifier.poll():
+    if not marks.since_last_look().touches({"queue_event"}):
         continue
     now = time.time()
     for call in recent_calls(context.store, context.office_id, day, 50):
         if call.event_id not in seen:
             seen.add(call.event_id)
             print(json.dumps({"number": call.number, "seen": now}), flush=True)
-notifier.close()
+marks.close()
 context.close()
 """
 
@@ -84,8 +85,8 @@ context.close()
 def cross_process() -> Samples:
     """A call made here, seen by another process polling as the windows do (500 ms).
 
-    The watcher is a separate Python process with the application's change notifier and
-    poll interval; it reads the call events when the database moved, as the display does.
+    The watcher is a separate Python process with the application's change marks and poll
+    interval; it reads the call events when call events changed, as the display does.
     Calls are spaced at random so that they do not fall in step with the polling.
     """
     import json

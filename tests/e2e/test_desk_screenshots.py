@@ -38,9 +38,9 @@ from ui.tasks import Tasks
 
 
 @pytest.fixture
-def tasks() -> Iterator[Tasks]:
-    """The worker thread."""
-    runner = Tasks()
+def tasks(office: OfficeContext) -> Iterator[Tasks]:
+    """The workers."""
+    runner = Tasks(office.store)
     yield runner
     runner.shutdown()
 

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.office import open_office
 from kiosk.paths import Paths
-from ui.changes import ChangeWatcher
 from ui.display import DisplayWindow
 from ui.fonts import install_fonts
 from ui.tasks import Tasks
@@ -42,9 +41,8 @@ def main(data_dir: str, seconds: float) -> int:
     app = QApplication(sys.argv[:1])
     install_fonts(app)
     context = open_office(Paths.resolve(data_dir))
-    tasks = Tasks()
-    changes = ChangeWatcher(context.store)
-    display = DisplayWindow(context, tasks, changes)
+    tasks = Tasks(context.store)
+    display = DisplayWindow(context, tasks)
     shown: list[list[str]] = []
 
     def on_calls(_: object) -> None:
@@ -62,7 +60,7 @@ def main(data_dir: str, seconds: float) -> int:
             emit({"calls": texts, "at": time.time()})
 
     display.calls_shown.connect(on_calls)
-    changes.database_changed.connect(lambda: emit({"changed": time.time()}))
+    tasks.executed.connect(lambda *_: emit({"changed": time.time()}))
     display.show()
     stdin = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
     stdin.activated.connect(lambda *_: sys.stdin.readline() or app.quit())
@@ -71,7 +69,6 @@ def main(data_dir: str, seconds: float) -> int:
         return app.exec()
     finally:
         display.close()
-        changes.close()
         tasks.shutdown()
         context.close()
 

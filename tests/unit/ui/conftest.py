@@ -24,9 +24,10 @@ def _fonts(qapp: QApplication) -> None:
 
 
 @pytest.fixture
-def tasks() -> Iterator[Tasks]:
-    """The worker thread; stopped after the test."""
-    runner = Tasks()
+def tasks(office: OfficeContext) -> Iterator[Tasks]:
+    """The workers, looking for changes made elsewhere every 50 ms (tests do not wait half a
+    second for nothing); stopped after the test."""
+    runner = Tasks(office.store, poll_interval_ms=50)
     yield runner
     runner.shutdown()
 

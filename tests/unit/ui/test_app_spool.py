@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -19,15 +18,7 @@ from printing.spool_views import JobView
 from tests.helpers.escpos import decode
 from tests.helpers.printers import LoopbackPrinter, free_port, loopback_printer
 from ui.app import DeferredSpoolWorker, start_spool_worker
-from ui.changes import ChangeWatcher
-
-
-@pytest.fixture
-def watcher(office: OfficeContext) -> Iterator[ChangeWatcher]:
-    """A change watcher polling fast."""
-    changes = ChangeWatcher(office.store, interval_ms=50)
-    yield changes
-    changes.close()
+from ui.tasks import Tasks
 
 
 def _queue_test_page(office: OfficeContext, uri: str) -> JobView:
@@ -73,10 +64,10 @@ def test_a_job_left_queued_prints_once_when_the_printer_comes_back(
 
 
 def test_a_submitted_job_wakes_the_worker(
-    qtbot: QtBot, office: OfficeContext, watcher: ChangeWatcher
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
 ) -> None:
     with loopback_printer() as printer:
-        worker = start_spool_worker(office, watcher)
+        worker = start_spool_worker(office, tasks)
         try:
             worker.poll_s = 30.0  # only the change notification can wake it in time
             qtbot.wait(100)
@@ -88,12 +79,12 @@ def test_a_submitted_job_wakes_the_worker(
 
 
 def test_the_windows_start_the_worker_after_the_first_paint(
-    qtbot: QtBot, office: OfficeContext, watcher: ChangeWatcher, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(DeferredSpoolWorker, "START_DELAY_MS", 50)
     with loopback_printer() as printer:
         job = _queue_test_page(office, printer.uri)
-        deferred = DeferredSpoolWorker(office, watcher)
+        deferred = DeferredSpoolWorker(office, tasks)
         try:
             assert _state(office, job.id) is PrintJobState.QUEUED  # nothing before the delay
             qtbot.waitUntil(lambda: _state(office, job.id) is PrintJobState.PRINTED, timeout=5000)

@@ -30,7 +30,7 @@ def make_cases(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str = "fr"
 ) -> CasesPage:
     state = LanguageState(office.catalog, language)
-    page = CasesPage(office, state, officer(office), tasks, None)
+    page = CasesPage(office, state, officer(office), tasks)
     page.language_state = state  # type: ignore[attr-defined]  # keep it alive
     qtbot.addWidget(page)
     page.resize(1200, 760)
@@ -41,6 +41,7 @@ def make_cases(
 def open_case(qtbot: QtBot, page: CasesPage, case_id: str) -> CasePage:
     with qtbot.waitSignal(page.case_page.case_loaded, timeout=5000):
         page.open_case(case_id)
+    qtbot.waitUntil(lambda: page._tasks.pending == 0)  # no read still on its way
     return page.case_page
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from db.models import TicketState
 from kiosk.office import OfficeContext
 from kiosk.queue.service import QueueService, TicketRequest
 from kiosk.queue.states import Action
-from ui.changes import ChangeWatcher
 from ui.desk import DeskWindow
 from ui.desk_queue import COMMANDS, QueuePage
 from ui.language import LanguageState
@@ -29,24 +27,15 @@ def queue(office: OfficeContext) -> QueueService:
     return QueueService.for_office(office)
 
 
-@pytest.fixture
-def watcher(office: OfficeContext) -> Iterator[ChangeWatcher]:
-    """A change watcher polling fast (tests do not wait half a second for nothing)."""
-    changes = ChangeWatcher(office.store, interval_ms=50)
-    yield changes
-    changes.close()
-
-
 def make_page(
     qtbot: QtBot,
     office: OfficeContext,
     tasks: Tasks,
-    changes: ChangeWatcher | None,
     language: str = "fr",
 ) -> QueuePage:
     """A queue page for the system actor, shown, with its first reading done."""
     state = LanguageState(office.catalog, language)
-    page = QueuePage(office, state, office.system, tasks, changes)
+    page = QueuePage(office, state, office.system, tasks)
     qtbot.addWidget(page)
     page.resize(1000, 640)
     page.show()
@@ -57,13 +46,13 @@ def make_page(
 def act(qtbot: QtBot, page: QueuePage, name: str) -> None:
     """Press one of the page's buttons and wait until its operation and reading are done."""
     page.buttons[name].click()
-    qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
+    qtbot.waitUntil(lambda: not page.busy and not page._tasks.pending)
 
 
 def test_the_counter_is_chosen_once_and_remembered_for_the_machine(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks
 ) -> None:
-    page = make_page(qtbot, office, tasks, None)
+    page = make_page(qtbot, office, tasks)
     assert page.counter is None
     assert not page.buttons["call_next"].isEnabled()
     assert page.counter_combo.currentText() == "Choisissez votre guichet"
@@ -73,13 +62,13 @@ def test_the_counter_is_chosen_once_and_remembered_for_the_machine(
     assert page.buttons["call_next"].isEnabled()
     qtbot.waitUntil(lambda: office.settings.get("desk.counter") == 2)
 
-    again = make_page(qtbot, office, tasks, None)
+    again = make_page(qtbot, office, tasks)
     assert again.counter == 2
     assert again.counter_combo.currentText() == "Guichet 2"
 
 
 def test_every_button_shows_its_shortcut(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> None:
-    page = make_page(qtbot, office, tasks, None)
+    page = make_page(qtbot, office, tasks)
     shortcuts = [command.shortcut for command in COMMANDS]
     assert len(set(shortcuts)) == len(COMMANDS) == 10
     for command in COMMANDS:
@@ -94,7 +83,7 @@ def test_the_buttons_drive_a_visit_from_call_to_done(
     office.settings.set(office.system, "desk.counter", "1")
     for reason in ("health", "health", "legal_aid"):
         queue.take(office.system, TicketRequest(reason=reason))
-    page = make_page(qtbot, office, tasks, None)
+    page = make_page(qtbot, office, tasks)
     groups = [page.tree.topLevelItem(i).text(0) for i in range(page.tree.topLevelItemCount())]
     assert groups == ["Santé (2)", "Aide juridique (1)"]
     first = page.tree.topLevelItem(0).child(0)
@@ -137,12 +126,12 @@ def test_a_refused_transition_is_a_translated_sentence(
 ) -> None:
     office.settings.set(office.system, "desk.counter", "1")
     queue.take(office.system, TicketRequest(reason="health"))
-    page = make_page(qtbot, office, tasks, None, language="ar")
+    page = make_page(qtbot, office, tasks, language="ar")
     act(qtbot, page, "call_next")
 
     assert not page.buttons["done"].isEnabled()  # not started yet: not offered, and if asked
     page.on_command("done")  # anyway (another desk's change not yet read), refused in words
-    qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
+    qtbot.waitUntil(lambda: not page.busy and not page._tasks.pending)
     assert page.message_label.text() == "مرفوض: التذكرة D001 في حالة «تم النداء»، لا يمكن «إنهاء»."
     act(qtbot, page, "no_show")  # called once only
     assert "أعد نداءها" in page.message_label.text()
@@ -151,7 +140,7 @@ def test_a_refused_transition_is_a_translated_sentence(
 
 def test_nobody_waiting_is_said_plainly(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> None:
     office.settings.set(office.system, "desk.counter", "2")
-    page = make_page(qtbot, office, tasks, None, language="en")
+    page = make_page(qtbot, office, tasks, language="en")
     act(qtbot, page, "call_next")
     assert page.message_label.text() == "Nobody is waiting for this counter."
     act(qtbot, page, "call_this")
@@ -163,7 +152,7 @@ def test_shortcuts_drive_the_same_transitions(
 ) -> None:
     office.settings.set(office.system, "desk.counter", "1")
     queue.take(office.system, TicketRequest(reason="other"))
-    page = make_page(qtbot, office, tasks, None)
+    page = make_page(qtbot, office, tasks)
     page.activateWindow()
     page.setFocus()
     qtbot.waitUntil(page.hasFocus)
@@ -175,13 +164,13 @@ def test_shortcuts_drive_the_same_transitions(
     ):
         qtbot.keyClick(page, key)
         qtbot.waitUntil(lambda state=state: queue.find("Z001").state is state)
-        qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
+        qtbot.waitUntil(lambda: not page.busy and not page._tasks.pending)
 
 
 def test_the_page_follows_changes_made_elsewhere(
-    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService, watcher: ChangeWatcher
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
 ) -> None:
-    page = make_page(qtbot, office, tasks, watcher)
+    page = make_page(qtbot, office, tasks)
     assert page.tree.topLevelItemCount() == 0
 
     queue.take(office.system, TicketRequest(reason="housing"))  # the kiosk, say
@@ -215,7 +204,7 @@ def test_the_shortcuts_work_anywhere_in_the_desk_window(
     qtbot.keyClick(desk.main_page.navigation, Qt.Key.Key_F2)
 
     qtbot.waitUntil(lambda: queue.find("D001").state is TicketState.CALLED)
-    qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
+    qtbot.waitUntil(lambda: not page.busy and not page._tasks.pending)
     assert page.current is not None and page.current.number == "D001"
 
 
@@ -226,7 +215,7 @@ def test_cancel_and_reactivate_act_on_the_ticket_chosen_in_the_list(
     office.settings.set(office.system, "queue.max_calls", "1")
     for reason in ("health", "health"):
         queue.take(office.system, TicketRequest(reason=reason))
-    page = make_page(qtbot, office, tasks, None)
+    page = make_page(qtbot, office, tasks)
 
     act(qtbot, page, "cancel")
     assert page.message_label.text() == "Choisissez d'abord un ticket dans la liste."
@@ -244,7 +233,7 @@ def test_cancel_and_reactivate_act_on_the_ticket_chosen_in_the_list(
     page.select_ticket("D001")  # came back
     qtbot.keyClick(page, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: queue.find("D001").state is TicketState.WAITING)
-    qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
+    qtbot.waitUntil(lambda: not page.busy and not page._tasks.pending)
     assert page.message_label.text() == "Ticket D001 de nouveau en attente, à sa place."
     assert page.tree.topLevelItem(0).text(0) == "Santé (1)"
 
@@ -254,7 +243,7 @@ def test_a_visit_is_transferred_to_another_counter(
 ) -> None:
     office.settings.set(office.system, "desk.counter", "1")
     queue.take(office.system, TicketRequest(reason="legal_aid"))
-    page = make_page(qtbot, office, tasks, None)
+    page = make_page(qtbot, office, tasks)
     act(qtbot, page, "call_next")
     act(qtbot, page, "start")
     page.transfer_combo.setCurrentIndex(page.transfer_combo.findData(2))
@@ -297,7 +286,7 @@ def test_a_database_that_refuses_writes_is_said_in_plain_words(
 ) -> None:
     office.settings.set(office.system, "desk.counter", "1")
     queue.take(office.system, TicketRequest(reason="health"))
-    page = make_page(qtbot, office, tasks, None, language="ar")
+    page = make_page(qtbot, office, tasks, language="ar")
 
     def read_only(connection: Any, _record: Any) -> None:
         connection.execute("PRAGMA query_only = ON")  # as on a disk remounted read-only
@@ -324,7 +313,7 @@ def test_call_next_during_a_service_asks_what_becomes_of_the_ticket(
     office.settings.set(office.system, "desk.counter", "1")
     for _ in range(3):
         queue.take(office.system, TicketRequest(reason="health"))
-    page = make_page(qtbot, office, tasks, None, "ar")
+    page = make_page(qtbot, office, tasks, "ar")
     act(qtbot, page, "call_next")
     act(qtbot, page, "start")
     asked: list[str] = []
@@ -350,7 +339,7 @@ def test_the_page_says_to_pick_a_counter_offers_only_what_the_ticket_allows_and_
     qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
 ) -> None:
     queue.take(office.system, TicketRequest(reason="health"))
-    page = make_page(qtbot, office, tasks, None)
+    page = make_page(qtbot, office, tasks)
     assert (
         page.message_label.text()
         == "Choisissez d'abord votre guichet : les boutons s'activent ensuite."

@@ -60,7 +60,7 @@ def _a_busy_day(office: OfficeContext) -> None:
 
 
 def _page(qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str = "fr") -> ReportsPage:
-    page = ReportsPage(office, LanguageState(office.catalog, language), office.system, tasks, None)
+    page = ReportsPage(office, LanguageState(office.catalog, language), office.system, tasks)
     qtbot.addWidget(page)
     page.resize(1100, 700)
     page.show()
@@ -80,7 +80,7 @@ def test_the_figures_are_those_of_the_statistics_core(
     page = _page(qtbot, office, tasks)
     page.date_edit.setDate(QDate(DAY.year, DAY.month, DAY.day))
     qtbot.waitUntil(lambda: page.statistics is not None and page.statistics.day == DAY)
-    qtbot.waitUntil(lambda: not page.reader.reading)
+    qtbot.waitUntil(lambda: not page._tasks.pending)
 
     expected = day_statistics(office.store, office.office_id, DAY, page.config)
     assert expected.overall.tickets == 6
@@ -119,8 +119,9 @@ def test_officers_do_not_see_reports_and_the_core_refuses_them(
     assert desk.main_page is not None and "reports" not in desk.main_page.sections
     officer = office.accounts.login(*OFFICER)[0]
     assert officer.role == Role.OFFICER
-    page = ReportsPage(office, LanguageState(office.catalog, "fr"), officer, tasks, None)
+    page = ReportsPage(office, LanguageState(office.catalog, "fr"), officer, tasks)
     qtbot.addWidget(page)
+    page.show()  # a page reads when it is first shown
     qtbot.waitUntil(lambda: page.message_label.text() != "")
     assert page.message_label.text() == office.catalog.text("fr", "error.permission_denied")
     assert page.statistics is None

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from db.print_spool import PrintJobState
@@ -16,20 +15,11 @@ from printing.jobs import spool_for, submit
 from printing.printer import PrinterConfig
 from printing.spool_views import JobView
 from tests.helpers.printers import free_port, loopback_printer
-from ui.changes import ChangeWatcher
 from ui.desk_spool import SpoolPage
 from ui.language import LanguageState
 from ui.tasks import Tasks
 
 from .conftest import OFFICER
-
-
-@pytest.fixture
-def watcher(office: OfficeContext) -> Iterator[ChangeWatcher]:
-    """A change watcher polling fast."""
-    changes = ChangeWatcher(office.store, interval_ms=50)
-    yield changes
-    changes.close()
 
 
 def _officer(office: OfficeContext) -> Actor:
@@ -48,13 +38,12 @@ def _page(
     qtbot: QtBot,
     office: OfficeContext,
     tasks: Tasks,
-    changes: ChangeWatcher | None,
     actor: Actor,
     language: str = "fr",
     wake: Callable[[], None] | None = None,
 ) -> SpoolPage:
     state = LanguageState(office.catalog, language)
-    page = SpoolPage(office, state, actor, tasks, changes, wake)
+    page = SpoolPage(office, state, actor, tasks, wake)
     qtbot.addWidget(page)
     page.resize(1100, 600)
     page.show()
@@ -64,18 +53,18 @@ def _page(
 
 def _act(qtbot: QtBot, page: SpoolPage, name: str) -> None:
     page.buttons[name].click()
-    qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
+    qtbot.waitUntil(lambda: not page.busy and not page._tasks.pending)
 
 
 def test_a_job_that_did_not_print_shows_why_and_is_printed_again(
-    qtbot: QtBot, office: OfficeContext, tasks: Tasks, watcher: ChangeWatcher
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
 ) -> None:
     off = f"tcp://127.0.0.1:{free_port()}"
     job = _queue(office, off)
     spool = spool_for(office)
     spool.attempt(job.id)  # refused: the printer is off
     woken: list[bool] = []
-    page = _page(qtbot, office, tasks, watcher, _officer(office), wake=lambda: woken.append(True))
+    page = _page(qtbot, office, tasks, _officer(office), wake=lambda: woken.append(True))
     assert page.table.rowCount() == 1
     assert page.table.item(0, 3).text() == "En attente"
     assert "ne répond pas" in page.table.item(0, 4).text()
@@ -111,7 +100,7 @@ def test_cancel_and_mark_printed_act_on_the_selected_job(
         doubtful = _queue(office, broken.uri)
         spool.attempt(doubtful.id)
     waiting = _queue(office, f"tcp://127.0.0.1:{free_port()}")
-    page = _page(qtbot, office, tasks, None, _officer(office), language="ar")
+    page = _page(qtbot, office, tasks, _officer(office), language="ar")
     states = {page.table.item(row, 3).text() for row in range(page.table.rowCount())}
     assert states == {"ربما طُبع", "في الانتظار"}
 

@@ -36,7 +36,7 @@ def _queue(office: OfficeContext, uri: str) -> JobView:
 
 
 def _page(qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str = "fr") -> SpoolPage:
-    page = SpoolPage(office, LanguageState(office.catalog, language), _officer(office), tasks, None)
+    page = SpoolPage(office, LanguageState(office.catalog, language), _officer(office), tasks)
     qtbot.addWidget(page)
     page.resize(1100, 600)
     page.show()
@@ -46,7 +46,7 @@ def _page(qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str = "fr
 
 def _reprint(qtbot: QtBot, page: SpoolPage) -> None:
     page.buttons["reprint"].click()
-    qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
+    qtbot.waitUntil(lambda: not page.busy and not page._tasks.pending)
 
 
 def test_a_job_for_a_printer_that_is_off_prints_on_another_one(

@@ -76,14 +76,14 @@ def _page(qtbot: QtBot, desk: DeskWindow) -> SyncReviewPage:
     main.show_section("sync")
     page = main.pages.currentWidget()
     assert isinstance(page, SyncReviewPage)
-    qtbot.waitUntil(lambda: page.conflicts is not None and not page.reader.reading)
+    qtbot.waitUntil(lambda: page.conflicts is not None and not page._tasks.pending)
     return page
 
 
 def _act(qtbot: QtBot, page: SyncReviewPage, action: str) -> None:
     assert page.buttons[action].isEnabled()
     page.buttons[action].click()
-    qtbot.waitUntil(lambda: not page.busy and not page.reader.reading)
+    qtbot.waitUntil(lambda: not page.busy and not page._tasks.pending)
 
 
 def _texts(page: SyncReviewPage, table: str) -> list[list[str]]:

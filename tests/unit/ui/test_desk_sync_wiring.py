@@ -14,9 +14,9 @@ from ui.tasks import Tasks
 
 
 @pytest.fixture
-def runner(office: OfficeContext) -> Iterator[SyncRunner]:
-    """A sync runner with its own worker, stopped after the test."""
-    sync = SyncRunner(office, tick_ms=60_000)
+def runner(office: OfficeContext, tasks: Tasks) -> Iterator[SyncRunner]:
+    """A sync runner on the test's workers, stopped after the test."""
+    sync = SyncRunner(office, tasks, tick_ms=60_000)
     yield sync
     sync.stop()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 from PySide6.QtCore import QObject, QTimer
@@ -13,7 +13,6 @@ from pytestqt.qtbot import QtBot
 from kiosk.office import OfficeContext
 from kiosk.queue.service import QueueService, TicketRequest
 from ui.announcer import Announcement, Announcer, AudioOutput, load_audio
-from ui.changes import ChangeWatcher
 from ui.display import DisplayWindow, split_calls, spoken_number
 from ui.tasks import Tasks
 
@@ -65,21 +64,13 @@ def queue(office: OfficeContext) -> QueueService:
     return QueueService.for_office(office)
 
 
-@pytest.fixture
-def watcher(office: OfficeContext) -> Iterator[ChangeWatcher]:
-    changes = ChangeWatcher(office.store, interval_ms=50)
-    yield changes
-    changes.close()
-
-
 def make_display(
     qtbot: QtBot,
     office: OfficeContext,
     tasks: Tasks,
-    watcher: ChangeWatcher,
     announcer: Announcer | None = None,
 ) -> DisplayWindow:
-    display = DisplayWindow(office, tasks, watcher, announcer=announcer)
+    display = DisplayWindow(office, tasks, announcer=announcer)
     qtbot.addWidget(display)
     display.show()
     qtbot.waitUntil(lambda: display._seen is not None)
@@ -87,7 +78,7 @@ def make_display(
 
 
 def test_calls_come_from_events_and_recalls_count_as_calls(
-    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService, watcher: ChangeWatcher
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
 ) -> None:
     recorder = Recorder()
     announcer = Announcer(
@@ -96,7 +87,7 @@ def test_calls_come_from_events_and_recalls_count_as_calls(
             FakeChime(recorder), FakeVoice(recorder, languages)
         ),
     )
-    display = make_display(qtbot, office, tasks, watcher, announcer)
+    display = make_display(qtbot, office, tasks, announcer)
     assert display.current_texts == []
     assert display.empty_label.isVisible()
     actor = office.system
@@ -140,14 +131,14 @@ def test_calls_come_from_events_and_recalls_count_as_calls(
 
 
 def test_calls_made_before_the_display_opened_are_shown_but_not_announced(
-    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService, watcher: ChangeWatcher
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
 ) -> None:
     queue.take(office.system, TicketRequest(reason="health"))
     queue.call_next(office.system, 1)
     announced: list[Announcement] = []
     announcer = Announcer(("fr",), load=lambda parent, languages: AudioOutput(None, None))
     announcer.announce = announced.append  # type: ignore[method-assign]
-    display = make_display(qtbot, office, tasks, watcher, announcer)
+    display = make_display(qtbot, office, tasks, announcer)
     assert display.current_texts == ["D001 → Guichet 1"]
     assert announced == []
 
@@ -157,13 +148,12 @@ def test_a_display_without_sound_stays_visual_and_warns_once(
     office: OfficeContext,
     tasks: Tasks,
     queue: QueueService,
-    watcher: ChangeWatcher,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     def nothing(parent: QObject, languages: Sequence[str]) -> AudioOutput:
         return AudioOutput(None, None, ("no audio output device", "no text-to-speech engine"))
 
-    display = make_display(qtbot, office, tasks, watcher, Announcer(("fr", "ar"), load=nothing))
+    display = make_display(qtbot, office, tasks, Announcer(("fr", "ar"), load=nothing))
     for _ in range(3):
         queue.take(office.system, TicketRequest(reason="other"))
     with caplog.at_level(logging.WARNING, logger="ui.announcer"):
@@ -207,13 +197,13 @@ def test_without_the_sound_modules_the_loader_reports_and_goes_on(
 
 
 def test_a_no_show_leaves_the_screen_a_recalled_number_is_listed_once_and_tifinagh_has_a_line(
-    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService, watcher: ChangeWatcher
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
 ) -> None:
     actor = office.system
     queue.take(actor, TicketRequest(reason="health", language="zgh"))
     for _ in range(2):
         queue.take(actor, TicketRequest(reason="health"))
-    display = make_display(qtbot, office, tasks, watcher)
+    display = make_display(qtbot, office, tasks)
     queue.call_next(actor, 1)
     qtbot.waitUntil(lambda: display.current_texts == ["D001 → Guichet 1"], timeout=3000)
     tifinagh = display.current_rows[0].lines["zgh"]

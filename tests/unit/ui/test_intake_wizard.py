@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 import ui.intake_wizard
+import ui.intake_work
 from db.cases import Case, Intake, IntakeDraft, Person
 from kiosk.cases.drafts import load_draft
 from kiosk.office import OfficeContext
@@ -177,7 +178,7 @@ def test_a_draft_survives_the_wizard_and_resumes_from_home(
 ) -> None:
     monkeypatch.setattr(ui.intake_wizard, "DRAFT_DELAY_MS", 20)
     state = LanguageState(office.catalog, "fr")
-    main = MainPage(office, state, officer(office), tasks, None)
+    main = MainPage(office, state, officer(office), tasks)
     qtbot.addWidget(main)
     wizard = main.start_intake()
     fill_section(wizard, AICHA)
@@ -188,8 +189,9 @@ def test_a_draft_survives_the_wizard_and_resumes_from_home(
     main.deleteLater()  # as if the desk crashed
     qtbot.waitUntil(lambda: tasks.pending == 0)
 
-    fresh = MainPage(office, state, officer(office), tasks, None)
+    fresh = MainPage(office, state, officer(office), tasks)
     qtbot.addWidget(fresh)
+    fresh.show()  # the home page reads its lists when shown
     home = fresh.pages.currentWidget()
     assert isinstance(home, HomePage)
     qtbot.waitUntil(lambda: home.lists["drafts"].item(0).data(Qt.ItemDataRole.UserRole) is not None)
@@ -225,7 +227,7 @@ def test_an_intake_from_the_served_ticket_records_it_and_opens_the_case(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks
 ) -> None:
     ticket = QueueService.for_office(office).take(office.system, TicketRequest(reason="health"))
-    main = MainPage(office, LanguageState(office.catalog, "fr"), officer(office), tasks, None)
+    main = MainPage(office, LanguageState(office.catalog, "fr"), officer(office), tasks)
     qtbot.addWidget(main)
     wizard = main.start_intake(ticket_id=ticket.ticket.id)
     assert main.sections[main.navigation.currentRow()] == "cases"
@@ -247,7 +249,7 @@ def test_the_kiosks_language_and_reason_come_with_the_ticket(
     preferred language is Arabic and the need is ticked, for the officer to confirm."""
     request = TicketRequest(reason="health", language="ar")
     ticket = QueueService.for_office(office).take(office.system, request)
-    main = MainPage(office, LanguageState(office.catalog, "fr"), officer(office), tasks, None)
+    main = MainPage(office, LanguageState(office.catalog, "fr"), officer(office), tasks)
     qtbot.addWidget(main)
     wizard = main.start_intake(ticket_id=ticket.ticket.id)
     qtbot.waitUntil(lambda: wizard.consent_tools.visitor_language == "ar")
@@ -366,7 +368,8 @@ def test_an_intake_with_answers_is_abandoned_only_once_confirmed(
     wizard.intake_abandoned.connect(lambda: abandoned.append(True))
     monkeypatch.setattr(IntakeWizard, "ask_discard", lambda *_: asked.append(True) or False)
     wizard.on_discard_clicked()  # nothing typed yet: no question
-    assert abandoned == [True] and asked == []
+    qtbot.waitUntil(lambda: abandoned == [True])  # once the draft is gone
+    assert asked == []
 
     wizard = IntakeWizard(office, state, officer(office), tasks)
     qtbot.addWidget(wizard)
@@ -376,7 +379,28 @@ def test_an_intake_with_answers_is_abandoned_only_once_confirmed(
     assert asked == [True] and abandoned == [True] and not wizard.finished
     monkeypatch.setattr(IntakeWizard, "ask_discard", lambda *_: True)
     wizard.on_discard_clicked()
-    assert abandoned == [True, True] and wizard.finished
+    qtbot.waitUntil(lambda: abandoned == [True, True])
+    assert wizard.finished
+
+
+def test_a_draft_that_cannot_be_dropped_keeps_the_wizard_open_and_says_so(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = LanguageState(office.catalog, "fr")
+    wizard = IntakeWizard(office, state, officer(office), tasks)
+    qtbot.addWidget(wizard)
+    abandoned: list[bool] = []
+    wizard.intake_abandoned.connect(lambda: abandoned.append(True))
+
+    def disk_full(*_: object) -> None:
+        raise OSError("database or disk is full")
+
+    monkeypatch.setattr(ui.intake_work, "drop_draft", disk_full)
+    wizard.on_discard_clicked()
+    qtbot.waitUntil(lambda: "supprimé" in wizard.draft_label.text())
+    said = wizard.draft_label.text()
+    assert said.startswith("Le brouillon n'a pas pu être supprimé") and "disque" in said
+    assert abandoned == [] and not wizard.finished
 
 
 def test_a_nationality_is_found_without_accents_and_in_any_of_the_four_languages(

@@ -46,7 +46,7 @@ def make_main_page(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks, sync_soon: Callable[[], None] | None
 ) -> MainPage:
     language = LanguageState(office.catalog, "fr")
-    main = MainPage(office, language, officer(office), tasks, None, sync_soon=sync_soon)
+    main = MainPage(office, language, officer(office), tasks, sync_soon=sync_soon)
     main.language_state = language  # type: ignore[attr-defined]  # keep it alive
     qtbot.addWidget(main)
     main.resize(1280, 760)
@@ -93,9 +93,9 @@ def test_without_sync_a_referral_is_still_created(
 
 
 @pytest.fixture
-def runner(office: OfficeContext) -> Iterator[SyncRunner]:
-    """A sync runner with its own worker, stopped after the test."""
-    sync = SyncRunner(office, tick_ms=60_000)
+def runner(office: OfficeContext, tasks: Tasks) -> Iterator[SyncRunner]:
+    """A sync runner on the test's workers, stopped after the test."""
+    sync = SyncRunner(office, tasks, tick_ms=60_000)
     yield sync
     sync.stop()
 

@@ -1,4 +1,4 @@
-"""The pieces under the windows: language state, worker, idle watcher, change watcher, fonts."""
+"""The pieces under the windows: language state, worker, idle watcher, fonts."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from db.models import Role
 from kiosk.i18n import default_catalog
 from kiosk.office import OfficeContext
-from ui.changes import ChangeWatcher
 from ui.fonts import FAMILIES
 from ui.idle import IdleWatcher
 from ui.language import LanguageState
@@ -52,7 +50,11 @@ def test_work_runs_off_the_gui_thread_and_results_come_back_on_it(
     def work() -> str:
         return threading.current_thread().name
 
-    tasks.run(work, lambda name: results.append((name, threading.current_thread().name)))
+    tasks.run(
+        work,
+        lambda name: results.append((name, threading.current_thread().name)),
+        pytest.fail,
+    )
     qtbot.waitUntil(lambda: bool(results))
     worker, receiver = results[0]
     assert worker.startswith("baom-db")
@@ -74,7 +76,7 @@ def test_a_failure_reaches_the_failure_callback(qtbot: QtBot, tasks: Tasks) -> N
 def test_a_result_for_a_deleted_widget_is_dropped(qtbot: QtBot, tasks: Tasks) -> None:
     gate = threading.Event()
     widget = QLineEdit()
-    tasks.run(lambda: (gate.wait(5), "late")[1], widget.setText)
+    tasks.run(lambda: (gate.wait(5), "late")[1], widget.setText, pytest.fail)
     widget.deleteLater()
     qtbot.waitUntil(lambda: not _alive(widget))
     gate.set()
@@ -87,8 +89,10 @@ def _alive(widget: QWidget) -> bool:
     return shiboken6.isValid(widget)
 
 
-def test_work_asked_for_while_quitting_is_dropped(qapp: QApplication) -> None:
-    tasks = Tasks()
+def test_work_asked_for_while_quitting_is_dropped(
+    qapp: QApplication, office: OfficeContext
+) -> None:
+    tasks = Tasks(office.store)
     tasks.shutdown()
     called: list[object] = []
     tasks.run(lambda: 1, called.append, called.append)  # a late refresh after shutdown
@@ -120,12 +124,3 @@ def test_a_stopped_watcher_never_fires(qtbot: QtBot) -> None:
     assert not idle.active
     with qtbot.assertNotEmitted(idle.went_idle, wait=100):
         pass
-
-
-def test_a_commit_elsewhere_is_announced(qtbot: QtBot, office: OfficeContext) -> None:
-    watcher = ChangeWatcher(office.store, interval_ms=50)
-    try:
-        with qtbot.waitSignal(watcher.database_changed, timeout=3000):
-            office.accounts.add(office.system, "driss", Role.OFFICER, "long-password-4")
-    finally:
-        watcher.close()

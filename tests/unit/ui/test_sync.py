@@ -16,6 +16,7 @@ from kiosk.office import OfficeContext
 from kiosk.sync import rounds, state
 from tests.helpers import regional
 from ui.sync import SyncRunner, status_text
+from ui.tasks import Tasks
 
 STRINGS = {
     "desk.sync_not_enrolled": "Not connected to the region",
@@ -89,9 +90,9 @@ def test_every_status_reads_in_the_four_languages(office: OfficeContext, languag
 
 
 @pytest.fixture
-def runner(office: OfficeContext) -> Iterator[SyncRunner]:
-    """A sync runner with its own worker, stopped after the test."""
-    sync = SyncRunner(office, tick_ms=60_000)
+def runner(office: OfficeContext, tasks: Tasks) -> Iterator[SyncRunner]:
+    """A sync runner on the test's workers, stopped after the test."""
+    sync = SyncRunner(office, tasks, tick_ms=60_000)
     yield sync
     sync.stop()
 

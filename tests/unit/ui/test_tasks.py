@@ -1,0 +1,122 @@
+"""The one way to work off the GUI thread: latest of a kind, outside I/O, what changed, Follow."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtWidgets import QStackedWidget, QWidget
+from pytestqt.qtbot import QtBot
+
+from db.changes import Changes
+from db.models import Role, Setting
+from kiosk.office import OfficeContext
+from ui.tasks import Follow, Tasks
+
+
+def _write_setting(office: OfficeContext, key: str) -> str:
+    with office.store.unit_of_work(office.system) as uow:
+        uow.add(Setting(key=key, value="1"))
+    return key
+
+
+def test_only_the_latest_of_a_kind_is_delivered(qtbot: QtBot, tasks: Tasks) -> None:
+    gate = threading.Event()
+    ran: list[str] = []
+    delivered: list[str] = []
+
+    def work(text: str) -> str:
+        if text == "h":
+            gate.wait(5)
+        ran.append(text)
+        return text
+
+    for text in ("h", "hô", "hôp", "hôpital"):  # typed while the first search runs
+        tasks.run(lambda t=text: work(t), delivered.append, pytest.fail, latest="search")
+    gate.set()
+    qtbot.waitUntil(lambda: tasks.pending == 0)
+    assert delivered == ["hôpital"]
+    assert ran == ["h", "hôpital"]  # those overtaken while waiting never ran
+
+
+def test_work_that_writes_announces_its_tables_and_who_asked(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    page = QWidget()
+    qtbot.addWidget(page)
+    seen: list[tuple[Changes, object]] = []
+    tasks.executed.connect(lambda changes, initiator: seen.append((changes, initiator)))
+    tasks.run(lambda: office.settings.all(), lambda _: None, pytest.fail, initiator=page)
+    tasks.run(lambda: _write_setting(office, "a"), lambda _: None, pytest.fail, initiator=page)
+    qtbot.waitUntil(lambda: bool(seen))
+    changes, initiator = seen[0]
+    assert initiator is page
+    assert changes.tables == {"setting", "outbox_envelope", "audit_entry"}
+    qtbot.wait(200)  # several looks for changes: our own write is not announced again
+    assert len(seen) == 1
+
+
+def test_a_write_by_another_connection_is_announced_without_initiator(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    qtbot.waitUntil(lambda: tasks.pending == 0)
+    with qtbot.waitSignal(tasks.executed, timeout=3000) as blocker:
+        office.accounts.add(office.system, "driss", Role.OFFICER, "long-password-4")
+    changes, initiator = blocker.args
+    assert "user_account" in changes.tables and initiator is None
+
+
+def test_outside_work_does_not_hold_up_the_database(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    printer_answers = threading.Event()
+    threads: list[str] = []
+    read: list[object] = []
+    tasks.run_outside(
+        lambda: (printer_answers.wait(5), threads.append(threading.current_thread().name)),
+        lambda _: None,
+        pytest.fail,
+    )
+    tasks.run(lambda: office.settings.all(), read.append, pytest.fail)
+    qtbot.waitUntil(lambda: bool(read), timeout=2000)  # while the printer still hangs
+    printer_answers.set()
+    qtbot.waitUntil(lambda: bool(threads))
+    assert threads[0].startswith("baom-io")
+
+
+def test_a_forgotten_kind_delivers_nothing(qtbot: QtBot, tasks: Tasks) -> None:
+    gate = threading.Event()
+    delivered: list[str] = []
+    tasks.run(lambda: (gate.wait(5), "ticket")[1], delivered.append, pytest.fail, latest="take")
+    tasks.forget("take")  # the visitor left
+    gate.set()
+    qtbot.waitUntil(lambda: tasks.pending == 0)
+    assert delivered == []
+
+
+def test_a_hidden_page_reads_again_only_when_shown(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    stack = QStackedWidget()
+    shown, hidden = QWidget(), QWidget()
+    stack.addWidget(shown)
+    stack.addWidget(hidden)
+    qtbot.addWidget(stack)
+    stack.show()
+    reads = {"shown": 0, "hidden": 0, "queue": 0}
+
+    def count(name: str) -> None:
+        reads[name] += 1
+
+    Follow(shown, tasks, {"setting"}, lambda: count("shown"))
+    hidden_follow = Follow(hidden, tasks, {"setting"}, lambda: count("hidden"))
+    Follow(shown, tasks, {"ticket"}, lambda: count("queue"))
+    assert reads == {"shown": 1, "hidden": 0, "queue": 1}  # first reads: the visible ones
+
+    tasks.run(lambda: _write_setting(office, "b"), lambda _: None, pytest.fail)
+    qtbot.waitUntil(lambda: reads["shown"] == 2)
+    assert reads["hidden"] == 0 and hidden_follow.stale
+    assert reads["queue"] == 1  # another table: no read
+
+    stack.setCurrentWidget(hidden)
+    assert reads["hidden"] == 1 and not hidden_follow.stale
