@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from db.models import PriorityKind, Ticket, TicketState
 from db.changes import Changes
+from db.models import PriorityKind, Ticket, TicketState
 
 
 @dataclass(frozen=True)

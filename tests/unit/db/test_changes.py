@@ -18,8 +18,14 @@ def test_every_table_has_its_three_triggers(office: OfficeContext) -> None:
     with office.store.engine.connect() as connection:
         tables = set(marked_tables(connection))
         assert set(inspect(connection).get_table_names()) - tables <= {
-            "change_mark", "alembic_version", "hsds_fts_data", "hsds_fts_idx", "hsds_fts_content",
-            "hsds_fts_docsize", "hsds_fts_config", "hsds_fts",
+            "change_mark",
+            "alembic_version",
+            "hsds_fts_data",
+            "hsds_fts_idx",
+            "hsds_fts_content",
+            "hsds_fts_docsize",
+            "hsds_fts_config",
+            "hsds_fts",
         }
         triggers = set(
             connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
@@ -27,7 +33,9 @@ def test_every_table_has_its_three_triggers(office: OfficeContext) -> None:
             .all()
         )
     assert {"ticket", "person", "print_job", "hsds_service", "intake_draft"} <= tables
-    expected = {trigger_name(table, op) for table in tables for op in ("insert", "update", "delete")}
+    expected = {
+        trigger_name(table, op) for table in tables for op in ("insert", "update", "delete")
+    }
     assert expected - triggers == set()
 
 
