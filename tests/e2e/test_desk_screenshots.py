@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from kiosk.cases import work
 from kiosk.directory.importer import import_directory
 from kiosk.directory.search import SearchQuery
 from kiosk.directory_cli import demo_directory
@@ -28,7 +29,6 @@ from tests.unit.ui.case_helpers import (
     overdue_referral,
     overdue_step,
 )
-from ui import case_work
 from ui.consent_notice import ConsentNoticeDialog
 from ui.desk import DeskWindow
 from ui.directory_view import find_services
@@ -75,7 +75,7 @@ def test_the_case_work_screens_render_in_french_and_arabic(
     overdue_step(office, saved.case_id, "Rappeler la CNSS pour le dossier de pension")
     service = find_services(office, SearchQuery(category="health"))[0]
     overdue_referral(office, other.case_id, str(service.service_id))
-    case_work.write_entry(
+    work.write_entry(
         office, officer(office), str(saved.case_id), "information", "Liste des pièces donnée"
     )
     window = DeskWindow(office, tasks, lock_after_ms=600_000)

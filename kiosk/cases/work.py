@@ -1,22 +1,18 @@
-"""What the case pages ask of the worker thread: reads as plain data, writes in one unit of work.
+"""The officer's work on cases, as the desk and the command line ask for it.
 
 Each function takes the office context (and the actor for writes) and ids or plain values,
-opens its own session, and returns plain data, never a live record.
+opens its own session (a write is one unit of work), and returns plain data, never a live
+record: the desk runs them on its worker thread, ``baom`` calls them directly.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from db.cases import (
-    CaseEntryKind,
-    Person,
-    ReferralPriority,
-    ReferralState,
-)
-from db.models import Ticket
+from db.base import utcnow
+from db.cases import CaseEntryKind, ReferralPriority, ReferralState
 from db.uow import Actor
 from kiosk.cases import casework, referrals
 from kiosk.cases.persons import merge_persons, search_persons
@@ -24,15 +20,11 @@ from kiosk.cases.views import case_detail, follow_up, list_cases, list_drafts, l
 from kiosk.office import OfficeContext
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def read_case(context: OfficeContext, case_id: str, now: datetime | None = None) -> dict[str, Any]:
     """Everything about one case, with its timeline and whether it may be shared."""
     with context.store.session() as session:
         case = casework.find_case(session, case_id)
-        detail = case_detail(session, case, context.regional_url, now or _now())
+        detail = case_detail(session, case, context.regional_url, now or utcnow())
         detail["consent_share"] = referrals.consent_to_share(session, case.id)
         return detail
 
@@ -59,32 +51,6 @@ def merge(context: OfficeContext, actor: Actor, keep_id: str, merged_id: str) ->
         return merge_persons(uow, uuid.UUID(keep_id), uuid.UUID(merged_id))
 
 
-def person_answers(context: OfficeContext, person_id: str) -> dict[str, object]:
-    """What the intake form already knows of a person, as answers (to pre-fill a new visit)."""
-    from kiosk.cases.intake import PERSON_FIELDS
-    from kiosk.cases.persons import person_view
-
-    with context.store.session() as session:
-        person = session.get(Person, uuid.UUID(person_id))
-        view = person_view(person) if person is not None else {}
-    answers: dict[str, object] = {}
-    for key, column in PERSON_FIELDS.items():
-        value = view.get(column)
-        if value not in (None, ""):
-            answers[key] = str(value) if isinstance(value, int) else value
-    return answers
-
-
-def ticket_answers(context: OfficeContext, ticket_id: str) -> dict[str, object]:
-    """What the kiosk learnt with a ticket, as answers: the language the visitor took it in,
-    and the need of its reason (a reason of visit is a need of the intake's taxonomy)."""
-    with context.store.session() as session:
-        ticket = session.get(Ticket, uuid.UUID(ticket_id))
-        if ticket is None:
-            return {}
-        return {"person.language": ticket.language, "needs": [ticket.reason_key]}
-
-
 def read_follow_up(
     context: OfficeContext, user_id: uuid.UUID | None, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -93,7 +59,7 @@ def read_follow_up(
     A draft holds what one officer typed, valid or not: another officer never sees it.
     """
     with context.store.session() as session:
-        lists = follow_up(session, now or _now(), context.regional_url)
+        lists = follow_up(session, now or utcnow(), context.regional_url)
         lists["drafts"] = list_drafts(session, user_id) if user_id is not None else []
         return lists
 
@@ -103,7 +69,7 @@ def read_referrals(
 ) -> list[dict[str, Any]]:
     """Referrals, the most recent first (the overdue ones only if asked), with case codes."""
     with context.store.session() as session:
-        return list_referrals(session, context.regional_url, now or _now(), overdue_only)
+        return list_referrals(session, context.regional_url, now or utcnow(), overdue_only)
 
 
 def write_entry(context: OfficeContext, actor: Actor, case_id: str, kind: str, text: str) -> None:
@@ -184,13 +150,3 @@ def record_phone_outcome(
                 uow, referral, referrals.StateChange(ReferralState.SENT, source="phone")
             )
         return referrals.change_state(uow, referral, change)
-
-
-def print_slip(context: OfficeContext, actor: Actor, code: str) -> str:
-    """Queue the referral's slip (it becomes sent); returns the message key that says so:
-    a slip printed before the office knows its regional server has no QR code."""
-    from printing.jobs import print_referral_slip
-
-    print_referral_slip(context, actor, code)
-    with_qr = context.knows_regional_server
-    return "desk.referral.printed" if with_qr else "desk.referral.printed_without_qr"
