@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.cases import work
 from kiosk.directory.importer import import_directory
 from kiosk.directory.search import SearchQuery
+from kiosk.directory.view import find_services
 from kiosk.directory_cli import demo_directory
 from kiosk.office import OfficeContext
 from tests.unit.ui.case_helpers import (
@@ -31,7 +32,6 @@ from tests.unit.ui.case_helpers import (
 )
 from ui.consent_notice import ConsentNoticeDialog
 from ui.desk import DeskWindow
-from ui.directory_view import find_services
 from ui.fonts import install_fonts
 from ui.intake_wizard import IntakeWizard
 from ui.tasks import Tasks
