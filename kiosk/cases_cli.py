@@ -77,7 +77,11 @@ def add_commands(commands: Any) -> None:
     create.add_argument("--need", required=True, help="the need it answers")
     create.add_argument("--priority", choices=[p.value for p in ReferralPriority], default="normal")
     create.add_argument("--override-reason", default="", help="a supervisor's, without consent")
-    change = with_json(referral_commands.add_parser("set", help="record a change of state"))
+    change = with_json(
+        referral_commands.add_parser(
+            "set", help="record a change of state (an outcome is heard from the service by phone)"
+        )
+    )
     change.add_argument("code", help="the referral code (or id)")
     change.add_argument("--state", choices=SETTABLE_STATES, required=True)
     change.add_argument("--reason", default="", help=f"when declined: {', '.join(DECLINE_REASONS)}")
@@ -181,19 +185,11 @@ def _person(args: argparse.Namespace, context: OfficeContext) -> int:
 
 
 def _referral(args: argparse.Namespace, context: OfficeContext) -> int:
-
     from db.base import utcnow
-    from db.cases import ReferralState
     from kiosk.cases.casework import find_case
-    from kiosk.cases.referrals import (
-        NewReferral,
-        StateChange,
-        change_state,
-        create_referral,
-        find_referral,
-        referral_view,
-    )
+    from kiosk.cases.referrals import NewReferral, create_referral, find_referral, referral_view
     from kiosk.cases.views import list_referrals
+    from kiosk.cases.work import set_referral_state
 
     url = context.regional_url
     if args.action in ("show", "list"):
@@ -206,8 +202,12 @@ def _referral(args: argparse.Namespace, context: OfficeContext) -> int:
                 text = "\n".join(f"{r['code']}  {r['state']:<10} {r['service']}" for r in answer)
         show(args, answer, text)
         return 0
-    with context.store.unit_of_work(context.system) as uow:
-        if args.action == "create":
+    if args.action == "set":
+        answer = set_referral_state(
+            context, context.system, args.code, args.state, args.reason, args.provided, args.date
+        )
+    else:
+        with context.store.unit_of_work(context.system) as uow:
             case = find_case(uow.session, args.case)
             request = NewReferral(
                 case.id,
@@ -216,12 +216,7 @@ def _referral(args: argparse.Namespace, context: OfficeContext) -> int:
                 ReferralPriority(args.priority),
                 override_reason=args.override_reason,
             )
-            referral = create_referral(uow, request)
-        else:
-            referral = find_referral(uow.session, args.code)
-            change = StateChange(ReferralState(args.state), args.reason, args.provided, args.date)
-            change_state(uow, referral, change)
-        answer = referral_view(referral, url, utcnow())
+            answer = referral_view(create_referral(uow, request), url, utcnow())
     show(args, answer, f"referral {answer['code']}: {answer['state']}, due {answer['due']}")
     return 0
 

@@ -437,7 +437,7 @@ class CasePage(QWidget):
         open_ones = [r for r in self.detail["referrals"] if r["state"] in OPEN_REFERRAL_STATES]
         answer = OutcomeDialog.ask(self, self._language, open_ones)
         if answer:
-            work = partial(case_work.record_phone_outcome, self._context, self._actor, **answer)
+            work = partial(case_work.set_referral_state, self._context, self._actor, **answer)
             self._write(work, "desk.case.outcome_recorded")
 
     def on_close_clicked(self) -> None:

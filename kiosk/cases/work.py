@@ -126,7 +126,7 @@ def make_referral(
         return referrals.create_referral(uow, request).code
 
 
-def record_phone_outcome(
+def set_referral_state(
     context: OfficeContext,
     actor: Actor,
     referral_id: str,
@@ -134,19 +134,20 @@ def record_phone_outcome(
     reason: str = "",
     provided: str = "",
     outcome_on: date | None = None,
-) -> bool:
-    """Record what the service said by phone (accepted, declined, done)."""
-    change = referrals.StateChange(
-        ReferralState(state),
-        reason=reason,
-        provided=provided,
-        outcome_on=outcome_on,
-        source="phone",
-    )
+) -> dict[str, Any]:
+    """Record a change of state of the referral ``referral_id`` (an id or a code) told by an
+    officer; returns the referral as shown (``referral_view``).
+
+    An outcome (accepted, declined, done) is the service's word, which the office hears by
+    phone (a partner's report on its page comes by sync): it is recorded from ``phone``,
+    and on a referral still created it marks it sent by phone first
+    (``referrals.record_state``). Sent, withdrawn and expired are the officer's own acts.
+    The desk's outcome dialog and ``baom referral set`` both come here.
+    """
+    wanted = ReferralState(state)
+    source = "phone" if wanted in referrals.OUTCOME_STATES else "officer"
+    change = referrals.StateChange(wanted, reason, provided, outcome_on, source)
     with context.store.unit_of_work(actor) as uow:
         referral = referrals.find_referral(uow.session, referral_id)
-        if ReferralState(referral.state) is ReferralState.CREATED:
-            referrals.change_state(
-                uow, referral, referrals.StateChange(ReferralState.SENT, source="phone")
-            )
-        return referrals.change_state(uow, referral, change)
+        referrals.record_state(uow, referral, change)
+        return referrals.referral_view(referral, context.regional_url, utcnow())
