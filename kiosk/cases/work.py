@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from db.base import utcnow
-from db.cases import CaseEntryKind, ReferralPriority, ReferralState
+from db.cases import Case, CaseEntryKind, ReferralPriority, ReferralState
 from db.uow import Actor
 from kiosk.cases import casework, referrals
 from kiosk.cases.persons import merge_persons, search_persons
@@ -72,19 +72,29 @@ def read_referrals(
         return list_referrals(session, context.regional_url, now or utcnow(), overdue_only)
 
 
-def write_entry(context: OfficeContext, actor: Actor, case_id: str, kind: str, text: str) -> None:
-    """Add information given, a note or an outcome to a case."""
+def _case_keys(case: Case) -> dict[str, str]:
+    return {"case_id": str(case.id), "code": case.code}
+
+
+def write_entry(
+    context: OfficeContext, actor: Actor, case_id: str, kind: str, text: str
+) -> dict[str, str]:
+    """Add information given, a note or an outcome to a case (its code or id); returns the
+    case's id and code, as every write on a case below."""
     with context.store.unit_of_work(actor) as uow:
         case = casework.find_case(uow.session, case_id)
         casework.add_entry(uow, case, CaseEntryKind(kind), text)
+        return _case_keys(case)
 
 
 def write_step(
     context: OfficeContext, actor: Actor, case_id: str, description: str, due_on: date
-) -> None:
+) -> dict[str, str]:
     """Plan a step of the itinerary."""
     with context.store.unit_of_work(actor) as uow:
-        casework.add_step(uow, casework.find_case(uow.session, case_id), description, due_on)
+        case = casework.find_case(uow.session, case_id)
+        casework.add_step(uow, case, description, due_on)
+        return _case_keys(case)
 
 
 def finish_step(context: OfficeContext, actor: Actor, step_id: str) -> None:
@@ -93,16 +103,20 @@ def finish_step(context: OfficeContext, actor: Actor, step_id: str) -> None:
         casework.complete_step(uow, uuid.UUID(step_id))
 
 
-def close_case(context: OfficeContext, actor: Actor, case_id: str, reason: str) -> None:
+def close_case(context: OfficeContext, actor: Actor, case_id: str, reason: str) -> dict[str, str]:
     """Close a case for ``reason``."""
     with context.store.unit_of_work(actor) as uow:
-        casework.close_case(uow, casework.find_case(uow.session, case_id), reason)
+        case = casework.find_case(uow.session, case_id)
+        casework.close_case(uow, case, reason)
+        return _case_keys(case)
 
 
-def reopen_case(context: OfficeContext, actor: Actor, case_id: str) -> None:
+def reopen_case(context: OfficeContext, actor: Actor, case_id: str) -> dict[str, str]:
     """Open a closed case again."""
     with context.store.unit_of_work(actor) as uow:
-        casework.reopen_case(uow, casework.find_case(uow.session, case_id))
+        case = casework.find_case(uow.session, case_id)
+        casework.reopen_case(uow, case)
+        return _case_keys(case)
 
 
 def make_referral(

@@ -72,6 +72,14 @@ def test_from_ticket_to_referral_and_its_outcome(tmp_path: Path) -> None:
     assert _json(data, "referral", "list", "--overdue") == []
     assert [c["code"] for c in _json(data, "case", "list", "--open")] == [case["code"]]
 
+    closed = _json(data, "case", "close", case["code"], "--reason", "need_met")
+    assert closed == {"case_id": case["case_id"], "code": case["code"], "action": "close"}
+    refused = baom(data, "case", "note", case["code"], "revenu", check=False)
+    assert refused.returncode == 1 and "closed: reopen it first" in refused.stderr
+    assert _json(data, "case", "reopen", case["code"])["action"] == "reopen"
+    assert _json(data, "case", "note", case["code"], "revenu")["action"] == "note"
+    assert _json(data, "case", "show", case["code"])["status"] == "open"
+
 
 def test_invalid_answers_exit_1_with_field_errors_in_the_language_and_save_nothing(
     tmp_path: Path,
