@@ -40,7 +40,7 @@ def add_commands(commands: Any) -> None:
     submit.add_argument("--ticket", help="the queue ticket that brought the visitor")
     submit.add_argument("--person", type=uuid.UUID, help="the id of a person already known")
 
-    case = commands.add_parser("case", help="cases: show, list, notes, steps, closing")
+    case = commands.add_parser("case", help="cases: show, list, notes, steps, closing, reopening")
     case_commands = case.add_subparsers(dest="action", required=True)
     with_json(case_commands.add_parser("show", help="one case with its timeline")).add_argument(
         "case", help="a case code (C-XXXXXX) or id"
@@ -60,6 +60,9 @@ def add_commands(commands: Any) -> None:
     close = with_json(case_commands.add_parser("close", help="close a case"))
     close.add_argument("case")
     close.add_argument("--reason", choices=CLOSE_REASONS, required=True)
+    with_json(case_commands.add_parser("reopen", help="open a closed case again")).add_argument(
+        "case"
+    )
 
     person = commands.add_parser("person", help="find and merge persons")
     person_commands = person.add_subparsers(dest="action", required=True)
@@ -77,7 +80,11 @@ def add_commands(commands: Any) -> None:
     create.add_argument("--need", required=True, help="the need it answers")
     create.add_argument("--priority", choices=[p.value for p in ReferralPriority], default="normal")
     create.add_argument("--override-reason", default="", help="a supervisor's, without consent")
-    change = with_json(referral_commands.add_parser("set", help="record a change of state"))
+    change = with_json(
+        referral_commands.add_parser(
+            "set", help="record a change of state (an outcome is heard from the service by phone)"
+        )
+    )
     change.add_argument("code", help="the referral code (or id)")
     change.add_argument("--state", choices=SETTABLE_STATES, required=True)
     change.add_argument("--reason", default="", help=f"when declined: {', '.join(DECLINE_REASONS)}")
@@ -132,10 +139,9 @@ def _intake(args: argparse.Namespace, context: OfficeContext) -> int:
 
 def _case(args: argparse.Namespace, context: OfficeContext) -> int:
     from db.base import utcnow
-    from kiosk.cases.casework import add_entry, add_step, close_case, find_case
-    from kiosk.cases.views import case_detail, follow_up, list_cases
+    from kiosk.cases import work
+    from kiosk.cases.views import follow_up, list_cases
 
-    url, now = context.regional_url, utcnow()
     if args.action == "list":
         with context.store.session() as session:
             cases = list_cases(session, open_only=args.open, limit=args.limit)
@@ -143,30 +149,31 @@ def _case(args: argparse.Namespace, context: OfficeContext) -> int:
         return 0
     if args.action == "follow-up":
         with context.store.session() as session:
-            lists = follow_up(session, now, url)
+            lists = follow_up(session, utcnow(), context.regional_url)
         counts = {name: len(items) for name, items in lists.items()}
         show(args, lists, ", ".join(f"{count} {name}" for name, count in counts.items()))
         return 0
     if args.action == "show":
-        with context.store.session() as session:
-            detail = case_detail(session, find_case(session, args.case), url, now)
+        detail = work.read_case(context, args.case)
         show(args, detail, json.dumps(detail, ensure_ascii=False, indent=2))
         return 0
-    with context.store.unit_of_work(context.system) as uow:
-        case = find_case(uow.session, args.case)
-        if args.action == "note":
-            add_entry(uow, case, CaseEntryKind(args.kind), args.text)
-        elif args.action == "step":
-            add_step(uow, case, args.text, args.due)
-        else:
-            close_case(uow, case, args.reason)
-        answer = {"case_id": str(case.id), "code": case.code, "action": args.action}
+    actor = context.system
+    if args.action == "note":
+        keys = work.write_entry(context, actor, args.case, args.kind, args.text)
+    elif args.action == "step":
+        keys = work.write_step(context, actor, args.case, args.text, args.due)
+    elif args.action == "close":
+        keys = work.close_case(context, actor, args.case, args.reason)
+    else:
+        keys = work.reopen_case(context, actor, args.case)
+    answer = {**keys, "action": args.action}
     show(args, answer, f"case {answer['code']}: {args.action} recorded")
     return 0
 
 
 def _person(args: argparse.Namespace, context: OfficeContext) -> int:
-    from kiosk.cases.persons import merge_persons, search_persons
+    from kiosk.cases.persons import search_persons
+    from kiosk.cases.work import merge
 
     if args.action == "search":
         with context.store.session() as session:
@@ -174,40 +181,34 @@ def _person(args: argparse.Namespace, context: OfficeContext) -> int:
         lines = [f"{h['given_name']} {h['family_name']} ({h['birth_year']})" for h in hits]
         show(args, hits, "\n".join(lines) or "nobody found")
         return 0
-    with context.store.unit_of_work(context.system) as uow:
-        moved = merge_persons(uow, args.keep, args.duplicate)
+    moved = merge(context, context.system, str(args.keep), str(args.duplicate))
     show(args, {"kept": str(args.keep), "cases_moved": moved}, f"{moved} case(s) moved")
     return 0
 
 
 def _referral(args: argparse.Namespace, context: OfficeContext) -> int:
-
     from db.base import utcnow
-    from db.cases import ReferralState
     from kiosk.cases.casework import find_case
-    from kiosk.cases.referrals import (
-        NewReferral,
-        StateChange,
-        change_state,
-        create_referral,
-        find_referral,
-        referral_view,
-    )
-    from kiosk.cases.views import list_referrals
+    from kiosk.cases.referrals import NewReferral, create_referral, find_referral, referral_view
+    from kiosk.cases.work import read_referrals, set_referral_state
 
     url = context.regional_url
-    if args.action in ("show", "list"):
+    if args.action == "show":
         with context.store.session() as session:
-            if args.action == "show":
-                answer: Any = referral_view(find_referral(session, args.code), url, utcnow())
-                text = json.dumps(answer, ensure_ascii=False, indent=2)
-            else:
-                answer = list_referrals(session, url, utcnow(), overdue_only=args.overdue)
-                text = "\n".join(f"{r['code']}  {r['state']:<10} {r['service']}" for r in answer)
-        show(args, answer, text)
+            answer: Any = referral_view(find_referral(session, args.code), url, utcnow())
+        show(args, answer, json.dumps(answer, ensure_ascii=False, indent=2))
         return 0
-    with context.store.unit_of_work(context.system) as uow:
-        if args.action == "create":
+    if args.action == "list":
+        answer = read_referrals(context, args.overdue)
+        lines = [f"{r['code']}  {r['state']:<10} {r['service']}" for r in answer]
+        show(args, answer, "\n".join(lines))
+        return 0
+    if args.action == "set":
+        answer = set_referral_state(
+            context, context.system, args.code, args.state, args.reason, args.provided, args.date
+        )
+    else:
+        with context.store.unit_of_work(context.system) as uow:
             case = find_case(uow.session, args.case)
             request = NewReferral(
                 case.id,
@@ -216,12 +217,7 @@ def _referral(args: argparse.Namespace, context: OfficeContext) -> int:
                 ReferralPriority(args.priority),
                 override_reason=args.override_reason,
             )
-            referral = create_referral(uow, request)
-        else:
-            referral = find_referral(uow.session, args.code)
-            change = StateChange(ReferralState(args.state), args.reason, args.provided, args.date)
-            change_state(uow, referral, change)
-        answer = referral_view(referral, url, utcnow())
+            answer = referral_view(create_referral(uow, request), url, utcnow())
     show(args, answer, f"referral {answer['code']}: {answer['state']}, due {answer['due']}")
     return 0
 

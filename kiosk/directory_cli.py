@@ -18,9 +18,9 @@ from kiosk.cli_output import show
 from kiosk.directory.card import UnknownService, service_card
 from kiosk.directory.export import export_json, export_tabular
 from kiosk.directory.importer import import_directory
-from kiosk.directory.profile import find_commune
-from kiosk.directory.search import SearchQuery, search
-from kiosk.office import OfficeContext, local_office
+from kiosk.directory.search import SearchQuery
+from kiosk.directory.view import find_services
+from kiosk.office import OfficeContext
 from kiosk.settings import LANGUAGE_CODES
 from protocol.directory.profile import NEED_CATEGORIES, VISITOR_CATEGORIES
 from protocol.directory.reader import FORMATS, PackageError
@@ -87,33 +87,27 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
         show(args, report, "\n".join([counts, *lines]))
         return 0
     language = getattr(args, "lang", None) or str(context.settings.get("desk.language"))
+    if args.action == "search":
+        now = args.at or utcnow()
+        query = SearchQuery(
+            text=args.query,
+            language=language,
+            category=args.category,
+            commune=args.commune,
+            eligible=args.eligible,
+            spoken=args.spoken,
+            open_at=now if args.open_now else None,
+            limit=args.limit,
+        )
+        hits = [hit.as_json() for hit in find_services(context, query)]
+        lines = [f"{h['service_id']}  {h['name']} ({h['commune'] or '-'})" for h in hits]
+        show(args, hits, "\n".join(lines))
+        return 0
     with context.store.session() as session:
         if args.action == "export":
             write = export_json if args.format == "hsds-json" else export_tabular
             written = write(session, args.out)
             print(", ".join(f"{count} in {file}" for file, count in written.items()))
-        elif args.action == "search":
-            now = args.at or utcnow()
-            query = SearchQuery(
-                text=args.query,
-                language=language,
-                category=args.category,
-                commune=args.commune,
-                eligible=args.eligible,
-                spoken=args.spoken,
-                open_at=now if args.open_now else None,
-                limit=args.limit,
-            )
-            office = local_office(context.store)
-            hits = [
-                hit.as_json()
-                for hit in search(session, query, find_commune(office.commune if office else ""))
-            ]
-            show(
-                args,
-                hits,
-                "\n".join(f"{h['service_id']}  {h['name']} ({h['commune'] or '-'})" for h in hits),
-            )
         else:
             card = service_card(session, args.service_id, language, utcnow())
             show(args, card, json.dumps(card, ensure_ascii=False, indent=2))

@@ -162,6 +162,14 @@ def print_referral_slip(
     return job
 
 
+def print_slip_message(context: OfficeContext, actor: Actor, code: str) -> str:
+    """The desk's Print slip: :func:`print_referral_slip`, then the key of the message that
+    says so (a slip printed before the office knows its regional server has no QR code)."""
+    print_referral_slip(context, actor, code)
+    with_qr = context.knows_regional_server
+    return "desk.referral.printed" if with_qr else "desk.referral.printed_without_qr"
+
+
 @dataclass(frozen=True)
 class A4Printed:
     """A slip printed on A4 through a system printer."""

@@ -1,6 +1,6 @@
 """One case: who, its needs, a timeline of everything in order, and what the officer does next.
 
-Every read and write runs on the worker (``ui.case_work``); the page reads the case again
+Every read and write runs on the worker (``kiosk.cases.work``); the page reads the case again
 after each of its own writes and whenever the database changes elsewhere.
 """
 
@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Actor
+from kiosk.cases import work as case_work
 from kiosk.clock import office_time
 from kiosk.forms.countries import country_name
 from kiosk.office import OfficeContext
-from ui import case_work
+from printing.jobs import print_slip_message
 from ui.case_dialogs import CloseCaseDialog, OutcomeDialog, office_date
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState
@@ -427,7 +428,7 @@ class CasePage(QWidget):
             self._set_message("desk.case.choose_referral")
             return
         code = str(item.data(Qt.ItemDataRole.UserRole))
-        self._write(partial(case_work.print_slip, self._context, self._actor, code))
+        self._write(partial(print_slip_message, self._context, self._actor, code))
 
     def on_refer_clicked(self) -> None:
         """Open the referral dialog for this case."""
@@ -456,7 +457,7 @@ class CasePage(QWidget):
         open_ones = [r for r in self.detail["referrals"] if r["state"] in OPEN_REFERRAL_STATES]
         answer = OutcomeDialog.ask(self, self._language, open_ones)
         if answer:
-            work = partial(case_work.record_phone_outcome, self._context, self._actor, **answer)
+            work = partial(case_work.set_referral_state, self._context, self._actor, **answer)
             self._write(work, "desk.case.outcome_recorded")
 
     def on_close_clicked(self) -> None:

@@ -20,13 +20,11 @@ from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QDialog, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from db.uow import Actor
-from kiosk.cases.drafts import Draft
-from kiosk.cases.intake import SavedIntake
+from kiosk.cases.drafts import Draft, DraftState, read_draft
+from kiosk.cases.intake import SavedIntake, person_answers, ticket_answers
 from kiosk.office import OfficeContext
 from ui.case_page import CasePage
-from ui.case_work import person_answers, ticket_answers
 from ui.intake_wizard import IntakeWizard
-from ui.intake_work import DraftState, read_draft
 from ui.language import LanguageState
 from ui.person_search import PersonSearchPage
 from ui.styles import named

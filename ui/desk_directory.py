@@ -36,9 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.directory.search import Hit, SearchQuery
-from kiosk.office import OfficeContext
-from protocol.directory.profile import NEED_CATEGORIES, VISITOR_CATEGORIES
-from ui.directory_view import (
+from kiosk.directory.view import (
     card_html,
     commune_label,
     find_services,
@@ -47,6 +45,8 @@ from ui.directory_view import (
     load_card,
     places,
 )
+from kiosk.office import OfficeContext
+from protocol.directory.profile import NEED_CATEGORIES, VISITOR_CATEGORIES
 from ui.language import LanguageState
 from ui.styles import named
 from ui.tasks import Follow, Tasks

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.cases import work as case_work
 from kiosk.office import OfficeContext
-from ui import case_work
 from ui.case_page import local_time
 from ui.language import LanguageState
 from ui.styles import named

@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.directory.profile import COMMUNES
+from kiosk.directory.view import commune_label
 from kiosk.forms import Field
 from kiosk.forms.countries import common_nationalities, country_name, region_codes
 from kiosk.i18n import Translator
 from kiosk.settings import LANGUAGE_CODES
 from protocol.directory.text import normalise
-from ui.directory_view import commune_label
 from ui.styles import named
 
 Answer = str | bool | list[str] | None

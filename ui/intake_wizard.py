@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Actor
-from kiosk.cases.intake import IntakeInvalid, SavedIntake
+from kiosk.cases.drafts import DraftState, discard_draft, store_draft
+from kiosk.cases.intake import IntakeInvalid, SavedIntake, find_duplicates, save_intake
 from kiosk.clock import office_time
 from kiosk.forms import FormDefinition, load_form, validate_answers
 from kiosk.forms.validate import relevant_keys, validate_one
@@ -42,7 +43,6 @@ from ui.consent_notice import ConsentNoticeDialog
 from ui.intake_duplicates import DuplicatesPanel
 from ui.intake_fields import FieldWidget
 from ui.intake_pages import ConsentTools, SectionPage
-from ui.intake_work import DraftState, find_duplicates, save_intake, store_draft
 from ui.language import LanguageState
 from ui.styles import named
 from ui.tasks import Tasks
@@ -445,8 +445,6 @@ class IntakeWizard(QWidget):
     def on_discard_clicked(self) -> None:
         """Drop the draft (on the worker) and leave the wizard (not while it is being saved;
         once confirmed when something was typed)."""
-        from ui.intake_work import drop_draft
-
         if self.busy:
             return
         typed = any(value not in (None, "", [], ()) for value in self.answers.values())
@@ -454,7 +452,7 @@ class IntakeWizard(QWidget):
             return
         self.finished = True
         self._draft_timer.stop()
-        work = partial(drop_draft, self._context, self.draft_id)
+        work = partial(discard_draft, self._context.store, self.draft_id)
         self._tasks.run(work, self.on_draft_dropped, self.on_drop_failed)
 
     def on_draft_dropped(self, _result: object) -> None:

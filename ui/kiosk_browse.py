@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.directory.profile import COMMUNES
+from kiosk.directory.view import address_line, browse, commune_label, hours_lines
 from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig
-from ui.directory_view import address_line, browse, commune_label, hours_lines
 from ui.kiosk_screens import REASON_COLUMNS, REASON_ICON_PX, back_button
 from ui.language import LanguageState
 from ui.pictograms import PictogramButton

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 
 from db.uow import Actor
 from kiosk.accounts import Permission, has_permission
+from kiosk.cases import work as case_work
 from kiosk.forms.countries import country_name
 from kiosk.office import OfficeContext
-from ui import case_work
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState
 from ui.merge_dialog import MergeDialog

@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 
 from db.uow import Actor
 from kiosk.accounts import Permission, has_permission
+from kiosk.cases import work as case_work
 from kiosk.office import OfficeContext
+from printing.jobs import print_slip_message
 from protocol.directory.profile import NEED_CATEGORIES
-from ui import case_work
 from ui.desk_directory import DirectoryPage
 from ui.language import LanguageState
 from ui.styles import named
@@ -204,7 +205,7 @@ class ReferralDialog(QDialog):
         if self.code is None:
             return
         self.print_button.setEnabled(False)
-        work = partial(case_work.print_slip, self._context, self._actor, self.code)
+        work = partial(print_slip_message, self._context, self._actor, self.code)
         self._tasks.run(work, self.on_printed, self.on_print_failed)
 
     def on_printed(self, said: str) -> None:

@@ -1,6 +1,7 @@
 """Intake drafts: saved as the officer types, so that a lock, a crash or a restart loses nothing.
 
-Drafts are local (never synced) and hold the answers as typed, valid or not.
+Drafts are local (never synced) and hold the answers as typed, valid or not. A draft is
+its officer's: another officer never resumes it.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from db.base import utcnow
 from db.cases import IntakeDraft
 from db.store import Store
+from kiosk.forms import FormDefinition
+from kiosk.office import OfficeContext
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,19 @@ class Draft:
     ticket_id: uuid.UUID | None
     person_id: uuid.UUID | None
     language: str
+
+
+@dataclass(frozen=True)
+class DraftState:
+    """Where an intake is: its draft, the answers so far, the section, what it belongs to."""
+
+    draft_id: uuid.UUID
+    answers: dict[str, object]
+    step: int
+    ticket_id: uuid.UUID | None = None
+    person_id: uuid.UUID | None = None
+    user_id: uuid.UUID | None = None
+    language: str = "fr"
 
 
 def save_draft(
@@ -77,3 +93,30 @@ def discard_draft(store: Store, draft_id: uuid.UUID) -> None:
     """Forget a draft (once its intake is saved, or when the officer discards it)."""
     with store.session() as session, session.begin():
         session.execute(delete(IntakeDraft).where(IntakeDraft.id == draft_id))
+
+
+def store_draft(context: OfficeContext, form: FormDefinition, state: DraftState) -> uuid.UUID:
+    """Save the intake ``state`` of ``form`` as its draft; returns the draft's id."""
+    save_draft(
+        context.store,
+        state.draft_id,
+        state.answers,
+        state.step,
+        user_id=state.user_id,
+        ticket_id=state.ticket_id,
+        person_id=state.person_id,
+        form=(form.id, form.version),
+        language=state.language,
+    )
+    return state.draft_id
+
+
+def read_draft(
+    context: OfficeContext, draft_id: uuid.UUID, user_id: uuid.UUID | None
+) -> Draft | None:
+    """The draft to resume, or None when it was finished meanwhile or is another officer's."""
+    with context.store.session() as session:
+        owner = session.scalar(select(IntakeDraft.user_id).where(IntakeDraft.id == draft_id))
+    if owner is None or owner != user_id:
+        return None
+    return load_draft(context.store, draft_id)

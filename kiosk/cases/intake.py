@@ -4,6 +4,10 @@ The answers are checked against the form definition first (``kiosk.forms``); whe
 wrong nothing is saved and every error names its field. A visitor who refuses a local
 record is still served: only an anonymous statistical contact is kept (category, sex, age
 band and needs, no personal field).
+
+Before saving, the desk's wizard pre-fills answers from a known person or the kiosk's ticket
+(``person_answers``, ``ticket_answers``) and looks for a person already known
+(``find_duplicates``); ``save_intake`` saves the wizard's draft state.
 """
 
 from __future__ import annotations
@@ -19,11 +23,14 @@ from sqlalchemy import select
 
 from db.base import new_id
 from db.cases import Case, CaseEntry, CaseEntryKind, CaseNeed, CaseStatus, Intake, Person, Visit
+from db.models import Ticket
 from db.store import Store
 from db.uow import Actor, UnitOfWork
 from kiosk.cases.codes import new_case_code
-from kiosk.cases.persons import index_person
-from kiosk.forms import FieldError, load_form, validate_answers
+from kiosk.cases.drafts import DraftState, discard_draft
+from kiosk.cases.persons import index_person, likely_duplicates, person_view
+from kiosk.forms import FieldError, FormDefinition, load_form, validate_answers
+from kiosk.office import OfficeContext
 
 PERSON_FIELDS = {
     "person.given_name": "given_name",
@@ -186,3 +193,60 @@ def submit_intake(store: Store, actor: Actor, request: IntakeRequest) -> SavedIn
             case_code=case.code if case else None,
             form_version=form.version,
         )
+
+
+def save_intake(
+    context: OfficeContext, actor: Actor, state: DraftState, language: str
+) -> SavedIntake:
+    """Save the intake of the wizard's ``state`` (empty answers left out), then forget its
+    draft; :class:`IntakeInvalid` when an answer is wrong (the draft is kept)."""
+    answers = {key: value for key, value in state.answers.items() if value not in (None, "", [])}
+    request = IntakeRequest(
+        answers=answers,
+        language=language,
+        ticket_id=state.ticket_id,
+        person_id=state.person_id,
+    )
+    saved = submit_intake(context.store, actor, request)
+    discard_draft(context.store, state.draft_id)
+    return saved
+
+
+def find_duplicates(
+    context: OfficeContext, form: FormDefinition, answers: Mapping[str, object]
+) -> list[dict[str, Any]]:
+    """Known persons who may be the one the answers are about to create (five at most)."""
+    values = validate_answers(form, answers).values
+    year = values.get("person.birth_year")
+    with context.store.session() as session:
+        hits = likely_duplicates(
+            session,
+            str(values.get("person.given_name") or ""),
+            str(values.get("person.family_name") or ""),
+            year if isinstance(year, int) else None,
+            str(values.get("person.phone") or ""),
+        )
+        return [hit.as_json() for hit in hits[:5]]
+
+
+def person_answers(context: OfficeContext, person_id: str) -> dict[str, object]:
+    """What the intake form already knows of a person, as answers (to pre-fill a new visit)."""
+    with context.store.session() as session:
+        person = session.get(Person, uuid.UUID(person_id))
+        view = person_view(person) if person is not None else {}
+    answers: dict[str, object] = {}
+    for key, column in PERSON_FIELDS.items():
+        value = view.get(column)
+        if value not in (None, ""):
+            answers[key] = str(value) if isinstance(value, int) else value
+    return answers
+
+
+def ticket_answers(context: OfficeContext, ticket_id: str) -> dict[str, object]:
+    """What the kiosk learnt with a ticket, as answers: the language the visitor took it in,
+    and the need of its reason (a reason of visit is a need of the intake's taxonomy)."""
+    with context.store.session() as session:
+        ticket = session.get(Ticket, uuid.UUID(ticket_id))
+        if ticket is None:
+            return {}
+        return {"person.language": ticket.language, "needs": [ticket.reason_key]}

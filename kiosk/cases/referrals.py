@@ -48,6 +48,8 @@ DUE_AFTER = {
     ReferralPriority.NORMAL: timedelta(days=14),
 }
 OPEN_STATES = frozenset({ReferralState.CREATED, ReferralState.SENT, ReferralState.ACCEPTED})
+OUTCOME_STATES = frozenset({ReferralState.ACCEPTED, ReferralState.DECLINED, ReferralState.DONE})
+"""The service's words on a referral: heard by phone at the office, or reported on its page."""
 
 S = ReferralState
 TRANSITIONS: dict[ReferralState, frozenset[ReferralState]] = {
@@ -269,6 +271,20 @@ def _outcome_day(referral: Referral, change: StateChange) -> date:
     return day
 
 
+def record_state(uow: UnitOfWork, referral: Referral, change: StateChange) -> bool:
+    """Record a change of state as the officer or a partner tells it (:func:`change_state`).
+
+    An outcome (:data:`OUTCOME_STATES`) on a referral still ``created`` means the service
+    had it without a slip printed here (its code read out on the phone, a slip printed
+    elsewhere): the referral is marked sent first, from the same source, in the same unit
+    of work, so that a refused outcome leaves it ``created``.
+    """
+    current = ReferralState(referral.state)
+    if change.state in OUTCOME_STATES and current is ReferralState.CREATED:
+        change_state(uow, referral, StateChange(ReferralState.SENT, source=change.source))
+    return change_state(uow, referral, change)
+
+
 def mark_sent(uow: UnitOfWork, referral: Referral) -> bool:
     """Printing the slip sends the referral (once; a reprint changes nothing)."""
     if ReferralState(referral.state) is not ReferralState.CREATED:
@@ -295,17 +311,16 @@ def redirect(uow: UnitOfWork, referral: Referral, service_id: str, reason: str =
 def record_outcome(uow: UnitOfWork, outcome: ReferralOutcome) -> bool:
     """Apply what the receiving service reported (the counter-referral); False if known already.
 
-    A slip scanned by the service was sent even if the office never printed it here.
+    A slip scanned by the service was sent even if the office never printed it here
+    (:func:`record_state`).
     """
     referral = uow.session.get(Referral, outcome.referral_id)
     if referral is None:
         raise ReferralError(
             f"no referral {outcome.referral_id}", "no_referral", code=outcome.referral_id
         )
-    if ReferralState(referral.state) is ReferralState.CREATED:
-        change_state(uow, referral, StateChange(ReferralState.SENT, source="partner"))
     outcome_on = date.fromisoformat(outcome.outcome_date) if outcome.outcome_date else None
-    return change_state(
+    return record_state(
         uow,
         referral,
         StateChange(

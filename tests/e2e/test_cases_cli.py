@@ -72,6 +72,14 @@ def test_from_ticket_to_referral_and_its_outcome(tmp_path: Path) -> None:
     assert _json(data, "referral", "list", "--overdue") == []
     assert [c["code"] for c in _json(data, "case", "list", "--open")] == [case["code"]]
 
+    closed = _json(data, "case", "close", case["code"], "--reason", "need_met")
+    assert closed == {"case_id": case["case_id"], "code": case["code"], "action": "close"}
+    refused = baom(data, "case", "note", case["code"], "revenu", check=False)
+    assert refused.returncode == 1 and "closed: reopen it first" in refused.stderr
+    assert _json(data, "case", "reopen", case["code"])["action"] == "reopen"
+    assert _json(data, "case", "note", case["code"], "revenu")["action"] == "note"
+    assert _json(data, "case", "show", case["code"])["status"] == "open"
+
 
 def test_invalid_answers_exit_1_with_field_errors_in_the_language_and_save_nothing(
     tmp_path: Path,
@@ -141,3 +149,35 @@ def test_a_name_that_shows_reversed_is_refused_in_the_officers_language(tmp_path
     unknown = baom(data, "intake", "submit", path, "--person", "nope", check=False)
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
     assert "--person: invalid UUID value" in unknown.stderr
+
+
+def test_an_outcome_heard_on_a_referral_not_sent_yet_marks_it_sent_by_phone_as_the_desk_does(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "office"
+    baom(data, "demo", "--no-gui")
+    saved = _json(data, "intake", "submit", _answers_file(tmp_path, "a.json", answers()))
+    service = _json(data, "directory", "search", "etat civil")[0]["service_id"]
+    made = _json(
+        data,
+        "referral",
+        "create",
+        "--case",
+        saved["case_code"],
+        "--service",
+        service,
+        "--need",
+        "civil_registration",
+    )
+    assert made["state"] == "created"  # no slip printed: the service was told another way
+
+    accepted = _json(data, "referral", "set", made["code"], "--state", "accepted")
+    assert set(accepted) == set(made) and accepted["state"] == "accepted"
+    assert accepted["sent_at"] is not None
+    timeline = _json(data, "case", "show", saved["case_code"])["timeline"]
+    heard = [(item["kind"], item["source"]) for item in timeline if "source" in item]
+    assert heard == [
+        ("referral_created", "officer"),
+        ("referral_sent", "phone"),
+        ("referral_accepted", "phone"),
+    ]

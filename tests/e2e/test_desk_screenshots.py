@@ -15,8 +15,10 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from kiosk.cases import work
 from kiosk.directory.importer import import_directory
 from kiosk.directory.search import SearchQuery
+from kiosk.directory.view import find_services
 from kiosk.directory_cli import demo_directory
 from kiosk.office import OfficeContext
 from tests.unit.ui.case_helpers import (
@@ -28,10 +30,8 @@ from tests.unit.ui.case_helpers import (
     overdue_referral,
     overdue_step,
 )
-from ui import case_work
 from ui.consent_notice import ConsentNoticeDialog
 from ui.desk import DeskWindow
-from ui.directory_view import find_services
 from ui.fonts import install_fonts
 from ui.intake_wizard import IntakeWizard
 from ui.tasks import Tasks
@@ -75,7 +75,7 @@ def test_the_case_work_screens_render_in_french_and_arabic(
     overdue_step(office, saved.case_id, "Rappeler la CNSS pour le dossier de pension")
     service = find_services(office, SearchQuery(category="health"))[0]
     overdue_referral(office, other.case_id, str(service.service_id))
-    case_work.write_entry(
+    work.write_entry(
         office, officer(office), str(saved.case_id), "information", "Liste des pièces donnée"
     )
     window = DeskWindow(office, tasks, lock_after_ms=600_000)

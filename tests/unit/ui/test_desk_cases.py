@@ -11,11 +11,11 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from db.cases import Referral, ReferralState
+from kiosk.cases import work
 from kiosk.cases.referrals import ReferralError
 from kiosk.directory.importer import import_directory
 from kiosk.directory_cli import demo_directory
 from kiosk.office import OfficeContext
-from ui import case_work
 from ui.case_dialogs import CloseCaseDialog, OutcomeDialog
 from ui.case_page import CasePage
 from ui.desk_cases import CasesPage
@@ -196,7 +196,7 @@ def test_without_consent_to_share_an_officer_sees_why_and_cannot_refer(
     qtbot.waitUntil(lambda: not dialog.directory.searching and dialog.directory.results.count() > 0)
     dialog.directory.results.setCurrentRow(0)
     with pytest.raises(ReferralError, match="consent"):  # and the core refuses it anyway
-        case_work.make_referral(
+        work.make_referral(
             directory_office,
             officer(directory_office),
             str(saved.case_id),
@@ -213,13 +213,13 @@ def test_a_write_that_ends_after_another_case_is_opened_says_nothing_there(
     first = core_intake(office)
     second = core_intake(office, {**AICHA, "person.given_name": "Moussa", "person.phone": ""})
     disk_ready = threading.Event()
-    write_entry = case_work.write_entry
+    write_entry = work.write_entry
 
     def write_on_a_busy_disk(*args: Any) -> None:
         disk_ready.wait(5)
         write_entry(*args)
 
-    monkeypatch.setattr(case_work, "write_entry", write_on_a_busy_disk)
+    monkeypatch.setattr(work, "write_entry", write_on_a_busy_disk)
     cases = make_cases(qtbot, office, tasks)
     page = open_case(qtbot, cases, str(first.case_id))
     page.entry_edit.setText("Doit revenir lundi")

@@ -12,13 +12,13 @@ from db.cases import IntakeDraft
 from db.models import Role
 from kiosk.directory.importer import import_directory
 from kiosk.directory.search import SearchQuery
+from kiosk.directory.view import find_services
 from kiosk.directory_cli import demo_directory
 from kiosk.office import OfficeContext
 from ui.desk import DeskWindow
 from ui.desk_cases import CasesPage
 from ui.desk_home import HomePage
 from ui.desk_referrals import ReferralsPage
-from ui.directory_view import find_services
 
 from .case_helpers import (
     AICHA,

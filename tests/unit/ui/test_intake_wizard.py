@@ -13,7 +13,6 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 import ui.intake_wizard
-import ui.intake_work
 from db.cases import Case, Intake, IntakeDraft, Person
 from kiosk.cases.drafts import load_draft
 from kiosk.office import OfficeContext
@@ -395,7 +394,7 @@ def test_a_draft_that_cannot_be_dropped_keeps_the_wizard_open_and_says_so(
     def disk_full(*_: object) -> None:
         raise OSError("database or disk is full")
 
-    monkeypatch.setattr(ui.intake_work, "drop_draft", disk_full)
+    monkeypatch.setattr(ui.intake_wizard, "discard_draft", disk_full)
     wizard.on_discard_clicked()
     qtbot.waitUntil(lambda: "supprimé" in wizard.draft_label.text())
     said = wizard.draft_label.text()

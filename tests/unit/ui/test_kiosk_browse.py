@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from kiosk.directory.hours_text import DASH
 from kiosk.directory.importer import import_directory
 from kiosk.directory_cli import demo_directory
 from kiosk.office import OfficeContext
-from ui.directory_view import DASH
 from ui.kiosk_window import KioskWindow
 from ui.tasks import Tasks
 

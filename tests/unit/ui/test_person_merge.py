@@ -13,9 +13,9 @@ from db.cases import Case, Person
 from db.models import AuditEntry, Role
 from db.uow import Actor
 from kiosk.accounts import PermissionDenied
+from kiosk.cases import work
 from kiosk.cases.intake import SavedIntake
 from kiosk.office import OfficeContext
-from ui import case_work
 from ui.desk import DeskWindow
 from ui.language import LanguageState
 from ui.merge_dialog import MergeDialog
@@ -134,7 +134,7 @@ def test_an_officer_is_not_offered_the_merge_and_the_core_refuses_it(
     assert tasks.pending == 0
     keep, merged = (str(saved.person_id) for saved in twins)
     with pytest.raises(PermissionDenied):
-        case_work.merge(office, officer(office), keep, merged)
+        work.merge(office, officer(office), keep, merged)
 
 
 def test_a_refusal_of_the_core_is_shown_in_the_officers_language(
@@ -148,7 +148,7 @@ def test_a_refusal_of_the_core_is_shown_in_the_officers_language(
     actor = supervisor(office)
     page = make_search(qtbot, office, tasks, actor, "ar")
     search(qtbot, page, "aicha diallo")
-    case_work.merge(office, actor, keep, merged)  # on another desk, meanwhile
+    work.merge(office, actor, keep, merged)  # on another desk, meanwhile
     page.table.selectAll()
     monkeypatch.setattr(MergeDialog, "ask", classmethod(lambda cls, *_: (keep, merged)))
     page.merge_button.click()

@@ -26,6 +26,7 @@ from kiosk.cases.referrals import (
     redirect,
 )
 from kiosk.cases.views import follow_up, list_referrals
+from kiosk.cases.work import set_referral_state
 from kiosk.clock import office_day
 from kiosk.office import OfficeContext
 from protocol.wire import ReferralOutcome
@@ -157,6 +158,36 @@ def test_a_partner_outcome_applies_once_even_before_the_slip_was_printed_here(
         assert not record_outcome(uow, outcome)
     referral, events = _read(desk, referral_id)
     assert events == [S.CREATED, S.SENT, S.DONE] and referral.provided == "inscription"
+
+
+def _sources(desk: OfficeContext, referral_id: uuid.UUID) -> list[tuple[S, str]]:
+    with desk.store.session() as session:
+        events = session.execute(
+            select(ReferralEvent.state, ReferralEvent.source)
+            .where(ReferralEvent.referral_id == referral_id)
+            .order_by(ReferralEvent.at)
+        ).all()
+    return [(S(state), source) for state, source in events]
+
+
+def test_an_outcome_heard_by_phone_before_any_slip_marks_the_referral_sent_by_phone_first(
+    desk: OfficeContext, officer: Actor
+) -> None:
+    referral_id = _refer(desk, officer, _intake(desk))
+    with pytest.raises(ReferralError, match="needs a reason"):  # refused: nothing is written
+        set_referral_state(desk, officer, str(referral_id), "declined", reason="no idea")
+    assert _sources(desk, referral_id) == [(S.CREATED, "officer")]
+    code = _read(desk, referral_id)[0].code
+    shown = set_referral_state(desk, officer, code, "declined", reason="full")
+    assert (shown["state"], shown["reason"]) == ("declined", "full") and shown["sent_at"]
+    assert _sources(desk, referral_id) == [
+        (S.CREATED, "officer"),
+        (S.SENT, "phone"),
+        (S.DECLINED, "phone"),
+    ]
+    withdrawn = _refer(desk, officer, _intake(desk, person__given_name="Moussa"))
+    set_referral_state(desk, officer, str(withdrawn), "withdrawn")  # the officer's own act
+    assert _sources(desk, withdrawn) == [(S.CREATED, "officer"), (S.WITHDRAWN, "officer")]
 
 
 def test_codes_are_found_as_typed_and_overdue_referrals_reach_the_follow_up(

@@ -1,22 +1,18 @@
-"""What the case pages ask of the worker thread: reads as plain data, writes in one unit of work.
+"""The officer's work on cases, as the desk and the command line ask for it.
 
 Each function takes the office context (and the actor for writes) and ids or plain values,
-opens its own session, and returns plain data, never a live record.
+opens its own session (a write is one unit of work), and returns plain data, never a live
+record: the desk runs them on its worker thread, ``baom`` calls them directly.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from db.cases import (
-    CaseEntryKind,
-    Person,
-    ReferralPriority,
-    ReferralState,
-)
-from db.models import Ticket
+from db.base import utcnow
+from db.cases import Case, CaseEntryKind, ReferralPriority, ReferralState
 from db.uow import Actor
 from kiosk.cases import casework, referrals
 from kiosk.cases.persons import merge_persons, search_persons
@@ -24,15 +20,11 @@ from kiosk.cases.views import case_detail, follow_up, list_cases, list_drafts, l
 from kiosk.office import OfficeContext
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def read_case(context: OfficeContext, case_id: str, now: datetime | None = None) -> dict[str, Any]:
     """Everything about one case, with its timeline and whether it may be shared."""
     with context.store.session() as session:
         case = casework.find_case(session, case_id)
-        detail = case_detail(session, case, context.regional_url, now or _now())
+        detail = case_detail(session, case, context.regional_url, now or utcnow())
         detail["consent_share"] = referrals.consent_to_share(session, case.id)
         return detail
 
@@ -59,32 +51,6 @@ def merge(context: OfficeContext, actor: Actor, keep_id: str, merged_id: str) ->
         return merge_persons(uow, uuid.UUID(keep_id), uuid.UUID(merged_id))
 
 
-def person_answers(context: OfficeContext, person_id: str) -> dict[str, object]:
-    """What the intake form already knows of a person, as answers (to pre-fill a new visit)."""
-    from kiosk.cases.intake import PERSON_FIELDS
-    from kiosk.cases.persons import person_view
-
-    with context.store.session() as session:
-        person = session.get(Person, uuid.UUID(person_id))
-        view = person_view(person) if person is not None else {}
-    answers: dict[str, object] = {}
-    for key, column in PERSON_FIELDS.items():
-        value = view.get(column)
-        if value not in (None, ""):
-            answers[key] = str(value) if isinstance(value, int) else value
-    return answers
-
-
-def ticket_answers(context: OfficeContext, ticket_id: str) -> dict[str, object]:
-    """What the kiosk learnt with a ticket, as answers: the language the visitor took it in,
-    and the need of its reason (a reason of visit is a need of the intake's taxonomy)."""
-    with context.store.session() as session:
-        ticket = session.get(Ticket, uuid.UUID(ticket_id))
-        if ticket is None:
-            return {}
-        return {"person.language": ticket.language, "needs": [ticket.reason_key]}
-
-
 def read_follow_up(
     context: OfficeContext, user_id: uuid.UUID | None, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -93,7 +59,7 @@ def read_follow_up(
     A draft holds what one officer typed, valid or not: another officer never sees it.
     """
     with context.store.session() as session:
-        lists = follow_up(session, now or _now(), context.regional_url)
+        lists = follow_up(session, now or utcnow(), context.regional_url)
         lists["drafts"] = list_drafts(session, user_id) if user_id is not None else []
         return lists
 
@@ -103,22 +69,32 @@ def read_referrals(
 ) -> list[dict[str, Any]]:
     """Referrals, the most recent first (the overdue ones only if asked), with case codes."""
     with context.store.session() as session:
-        return list_referrals(session, context.regional_url, now or _now(), overdue_only)
+        return list_referrals(session, context.regional_url, now or utcnow(), overdue_only)
 
 
-def write_entry(context: OfficeContext, actor: Actor, case_id: str, kind: str, text: str) -> None:
-    """Add information given, a note or an outcome to a case."""
+def _case_keys(case: Case) -> dict[str, str]:
+    return {"case_id": str(case.id), "code": case.code}
+
+
+def write_entry(
+    context: OfficeContext, actor: Actor, case_id: str, kind: str, text: str
+) -> dict[str, str]:
+    """Add information given, a note or an outcome to a case (its code or id); returns the
+    case's id and code, as every write on a case below."""
     with context.store.unit_of_work(actor) as uow:
         case = casework.find_case(uow.session, case_id)
         casework.add_entry(uow, case, CaseEntryKind(kind), text)
+        return _case_keys(case)
 
 
 def write_step(
     context: OfficeContext, actor: Actor, case_id: str, description: str, due_on: date
-) -> None:
+) -> dict[str, str]:
     """Plan a step of the itinerary."""
     with context.store.unit_of_work(actor) as uow:
-        casework.add_step(uow, casework.find_case(uow.session, case_id), description, due_on)
+        case = casework.find_case(uow.session, case_id)
+        casework.add_step(uow, case, description, due_on)
+        return _case_keys(case)
 
 
 def finish_step(context: OfficeContext, actor: Actor, step_id: str) -> None:
@@ -127,16 +103,20 @@ def finish_step(context: OfficeContext, actor: Actor, step_id: str) -> None:
         casework.complete_step(uow, uuid.UUID(step_id))
 
 
-def close_case(context: OfficeContext, actor: Actor, case_id: str, reason: str) -> None:
+def close_case(context: OfficeContext, actor: Actor, case_id: str, reason: str) -> dict[str, str]:
     """Close a case for ``reason``."""
     with context.store.unit_of_work(actor) as uow:
-        casework.close_case(uow, casework.find_case(uow.session, case_id), reason)
+        case = casework.find_case(uow.session, case_id)
+        casework.close_case(uow, case, reason)
+        return _case_keys(case)
 
 
-def reopen_case(context: OfficeContext, actor: Actor, case_id: str) -> None:
+def reopen_case(context: OfficeContext, actor: Actor, case_id: str) -> dict[str, str]:
     """Open a closed case again."""
     with context.store.unit_of_work(actor) as uow:
-        casework.reopen_case(uow, casework.find_case(uow.session, case_id))
+        case = casework.find_case(uow.session, case_id)
+        casework.reopen_case(uow, case)
+        return _case_keys(case)
 
 
 def make_referral(
@@ -160,7 +140,7 @@ def make_referral(
         return referrals.create_referral(uow, request).code
 
 
-def record_phone_outcome(
+def set_referral_state(
     context: OfficeContext,
     actor: Actor,
     referral_id: str,
@@ -168,29 +148,20 @@ def record_phone_outcome(
     reason: str = "",
     provided: str = "",
     outcome_on: date | None = None,
-) -> bool:
-    """Record what the service said by phone (accepted, declined, done)."""
-    change = referrals.StateChange(
-        ReferralState(state),
-        reason=reason,
-        provided=provided,
-        outcome_on=outcome_on,
-        source="phone",
-    )
+) -> dict[str, Any]:
+    """Record a change of state of the referral ``referral_id`` (an id or a code) told by an
+    officer; returns the referral as shown (``referral_view``).
+
+    An outcome (accepted, declined, done) is the service's word, which the office hears by
+    phone (a partner's report on its page comes by sync): it is recorded from ``phone``,
+    and on a referral still created it marks it sent by phone first
+    (``referrals.record_state``). Sent, withdrawn and expired are the officer's own acts.
+    The desk's outcome dialog and ``baom referral set`` both come here.
+    """
+    wanted = ReferralState(state)
+    source = "phone" if wanted in referrals.OUTCOME_STATES else "officer"
+    change = referrals.StateChange(wanted, reason, provided, outcome_on, source)
     with context.store.unit_of_work(actor) as uow:
         referral = referrals.find_referral(uow.session, referral_id)
-        if ReferralState(referral.state) is ReferralState.CREATED:
-            referrals.change_state(
-                uow, referral, referrals.StateChange(ReferralState.SENT, source="phone")
-            )
-        return referrals.change_state(uow, referral, change)
-
-
-def print_slip(context: OfficeContext, actor: Actor, code: str) -> str:
-    """Queue the referral's slip (it becomes sent); returns the message key that says so:
-    a slip printed before the office knows its regional server has no QR code."""
-    from printing.jobs import print_referral_slip
-
-    print_referral_slip(context, actor, code)
-    with_qr = context.knows_regional_server
-    return "desk.referral.printed" if with_qr else "desk.referral.printed_without_qr"
+        referrals.record_state(uow, referral, change)
+        return referrals.referral_view(referral, context.regional_url, utcnow())

@@ -1,8 +1,9 @@
-"""The service directory as the windows show it: worker functions and translated texts.
+"""The service directory as the office shows it: reads for the office, and translated texts.
 
-The functions that read the database (``find_services``, ``load_card``, ``browse``) run on
-the worker thread and return plain data; the text functions turn that data into sentences
-in a window's language. The desk page and the kiosk browse share both.
+The functions that read the database (``find_services``, ``load_card``, ``browse``) take the
+office context and return plain data (the windows run them on their worker thread,
+``baom directory search`` calls ``find_services``); the text functions turn that data into
+sentences in a window's language. The desk page and the kiosk browse share both.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.directory.card import service_card
-from kiosk.directory.hours_text import DASH as DASH  # re-exported for the kiosk's tests
-from kiosk.directory.hours_text import DAYS as DAYS
 from kiosk.directory.hours_text import HoursWords, hours_text
 from kiosk.directory.profile import COMMUNES, PROVINCES_AR, Commune, find_commune
 from kiosk.directory.search import Hit, SearchQuery, distance_km, search
