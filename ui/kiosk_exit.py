@@ -40,6 +40,11 @@ KEY_ROWS = ("789", "456", "123", " 0 ")
 MASK = "\u25cf"
 
 
+def check_exit_pin(context: OfficeContext, pin: str) -> None:
+    """Check the supervisor's PIN (on the worker: reading the lock-out policy is a read too)."""
+    context.exit_pin.check(pin)
+
+
 class CornerHold(QObject):
     """Notices a press held ``hold_ms`` in the top-left corner of ``window``.
 
@@ -207,7 +212,7 @@ class ExitScreen(QWidget):
         self._refresh()
         pin, self._digits = self._digits, ""
         self._tasks.run(
-            partial(self._context.exit_pin.check, pin), self.on_checked, self.on_refused
+            partial(check_exit_pin, self._context, pin), self.on_checked, self.on_refused
         )
 
     def on_checked(self, _result: object) -> None:

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -51,23 +52,32 @@ class TicketRequest:
 
 
 class QueueService:
-    """The queue of one office: tickets, calls and transitions."""
+    """The queue of one office: tickets, calls and transitions.
+
+    ``rules`` are fixed rules, or how to read them: the office's settings are read at each
+    operation (so a change of rules holds at once, and making the service reads nothing).
+    """
 
     def __init__(
         self,
         store: Store,
         office_id: uuid.UUID,
         config: QueueConfig,
-        rules: QueueRules,
+        rules: QueueRules | Callable[[], QueueRules],
         now: Clock = system_clock,
         zone: ZoneInfo = OFFICE_ZONE,
     ) -> None:
         self.store = store
         self.office_id = office_id
         self.config = config
-        self.rules = rules
+        self._rules = rules
         self.now = now
         self.zone = zone
+
+    @property
+    def rules(self) -> QueueRules:
+        """The rules in force now."""
+        return self._rules if isinstance(self._rules, QueueRules) else self._rules()
 
     @classmethod
     def for_office(cls, context: OfficeContext, now: Clock = system_clock) -> QueueService:
@@ -76,7 +86,7 @@ class QueueService:
             context.store,
             context.office_id,
             load_config(context.paths.config_dir),
-            QueueRules.from_settings(context.settings),
+            partial(QueueRules.from_settings, context.settings),
             now,
         )
 

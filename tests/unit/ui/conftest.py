@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.office import OfficeContext
+from tests.helpers.gui_thread import watching_the_gui_thread
 from ui.desk import DeskWindow
 from ui.fonts import install_fonts
 from ui.kiosk_window import KioskWindow
@@ -21,6 +22,22 @@ OFFICER = ("amina", "demo-password")
 def _fonts(qapp: QApplication) -> None:
     """The bundled fonts, as the application loads them."""
     install_fonts(qapp)
+
+
+@pytest.fixture(autouse=True)
+def _no_database_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A window that opens a session on the GUI thread outside start-up fails its test:
+    the database is the worker's (``ui.tasks``)."""
+    if request.node.get_closest_marker("database_on_gui_thread"):
+        yield
+        return
+    with watching_the_gui_thread() as faults:
+        yield
+    if faults:
+        pytest.fail(
+            "the database was used on the GUI thread by " + ", ".join(sorted(set(faults))),
+            pytrace=False,
+        )
 
 
 @pytest.fixture

@@ -120,3 +120,17 @@ def test_a_hidden_page_reads_again_only_when_shown(
 
     stack.setCurrentWidget(hidden)
     assert reads["hidden"] == 1 and not hidden_follow.stale
+
+
+@pytest.mark.database_on_gui_thread
+def test_a_desk_function_using_the_database_on_the_gui_thread_is_caught(
+    office: OfficeContext,
+) -> None:
+    from tests.helpers.gui_thread import watching_the_gui_thread
+    from ui.desk import save_language
+
+    with watching_the_gui_thread() as faults:
+        office.settings.all()  # the test itself, arranging: allowed
+        assert faults == []
+        save_language(office, office.accounts.login("amina", "demo-password")[0], "ar")
+    assert faults and faults[0].startswith("desk.py: save_language")
