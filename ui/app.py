@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -92,11 +91,6 @@ class DeferredSpoolWorker:
         if self._worker is None:
             self._worker = start_spool_worker(self._context, self._tasks)
 
-    def wake(self) -> None:
-        """Look at the spool again (a job was just submitted)."""
-        if self._worker is not None:
-            self._worker.wake()
-
     def stop(self, wait_seconds: float) -> None:
         """Stop the worker if it was started."""
         if self._worker is not None:
@@ -106,7 +100,6 @@ class DeferredSpoolWorker:
 def build_windows(
     request: WindowRequest,
     tasks: Tasks,
-    wake_printer: Callable[[], None] | None = None,
     sync: SyncRunner | None = None,
 ) -> dict[str, QWidget]:
     """The requested windows, by name, in the request's order (not shown yet)."""
@@ -119,7 +112,6 @@ def build_windows(
                 request.context,
                 tasks,
                 request.demo_login,
-                wake_printer=wake_printer,
                 sync=sync,
             )
         elif name == "kiosk":
@@ -188,13 +180,12 @@ def run_windows(request: WindowRequest) -> int:
     spool_worker = None
     if PRINTING_WINDOWS.intersection(request.windows):
         spool_worker = DeferredSpoolWorker(request.context, tasks)
-    wake = None if spool_worker is None else spool_worker.wake
     sync = None
     if "desk" in request.windows:
         from ui.sync import SyncRunner
 
         sync = SyncRunner(request.context, tasks)
-    windows = build_windows(request, tasks, wake, sync)
+    windows = build_windows(request, tasks, sync)
     screen = choose_screen(request.screen)
     display_alone = request.windows == ("display",)
     # Shown last means on top: the desk, if any, ends in front of a full-screen kiosk.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QSize, Qt
@@ -75,8 +74,7 @@ class DeskWindow(QMainWindow):
 
     Locking keeps the main page as it is; the same officer unlocking gets it back untouched,
     another officer logging in gets a fresh one. ``lock_after_ms`` overrides the
-    ``desk.auto_lock_minutes`` setting (tests use a short delay). ``wake_printer`` tells the
-    print spool's worker that a job was queued again (a reprint).
+    ``desk.auto_lock_minutes`` setting (tests use a short delay).
     """
 
     def __init__(
@@ -85,14 +83,12 @@ class DeskWindow(QMainWindow):
         tasks: Tasks,
         demo_login: tuple[str, str] | None = None,
         lock_after_ms: int | None = None,
-        wake_printer: Callable[[], None] | None = None,
         sync: SyncRunner | None = None,
     ) -> None:
         super().__init__()
         self._context = context
         self._sync = sync
         self._sync_status: dict[str, object] = dict(sync.last_status) if sync else {}
-        self._wake_printer = wake_printer
         self._tasks = tasks
         self._fixed_lock_ms = lock_after_ms
         self.language = LanguageState(context.catalog, str(context.settings.get("desk.language")))
@@ -189,7 +185,6 @@ class DeskWindow(QMainWindow):
                 self.language,
                 actor,
                 self._tasks,
-                wake_printer=self._wake_printer,
                 sync_soon=self._sync.request_sync_soon if self._sync is not None else None,
             )
             self.stack.addWidget(self.main_page)

@@ -182,7 +182,6 @@ class MainPage(QWidget):
         language: LanguageState,
         actor: Actor,
         tasks: Tasks,
-        wake_printer: Callable[[], None] | None = None,
         sync_soon: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
@@ -224,7 +223,7 @@ class MainPage(QWidget):
             elif section == "printing":
                 from ui.desk_spool import SpoolPage
 
-                page = SpoolPage(context, language, actor, tasks, wake_printer)
+                page = SpoolPage(context, language, actor, tasks)
             elif section == "sync":
                 from ui.desk_sync_review import SyncReviewPage
 

@@ -97,14 +97,12 @@ class SpoolPage(QWidget):
         language: LanguageState,
         actor: Actor,
         tasks: Tasks,
-        wake_printer: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.section = "printing"
         self._language = language
         self._actor = actor
         self._tasks = tasks
-        self._wake_printer = wake_printer
         self._context = context
         self.spool = spool_for(context)
         self._configured_printer = ""  # read with the jobs
@@ -378,10 +376,8 @@ class SpoolPage(QWidget):
         self._tasks.run(work, partial(self.on_done, name), self.on_refused)
 
     def on_done(self, name: str, job: JobView) -> None:
-        """Say what was done, wake the printer for a reprint, read the jobs again."""
+        """Say what was done (the spool's sender and this list follow the change of the job)."""
         self.busy = False
-        if name == "reprint" and self._wake_printer is not None:
-            self._wake_printer()
         document = document_text(self._language.translator, job)
         self._show_message(f"desk.spool.done.{name}", document=document)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from pytestqt.qtbot import QtBot
@@ -40,10 +39,9 @@ def _page(
     tasks: Tasks,
     actor: Actor,
     language: str = "fr",
-    wake: Callable[[], None] | None = None,
 ) -> SpoolPage:
     state = LanguageState(office.catalog, language)
-    page = SpoolPage(office, state, actor, tasks, wake)
+    page = SpoolPage(office, state, actor, tasks)
     qtbot.addWidget(page)
     page.resize(1100, 600)
     page.show()
@@ -63,8 +61,7 @@ def test_a_job_that_did_not_print_shows_why_and_is_printed_again(
     job = _queue(office, off)
     spool = spool_for(office)
     spool.attempt(job.id)  # refused: the printer is off
-    woken: list[bool] = []
-    page = _page(qtbot, office, tasks, _officer(office), wake=lambda: woken.append(True))
+    page = _page(qtbot, office, tasks, _officer(office))
     assert page.table.rowCount() == 1
     assert page.table.item(0, 3).text() == "En attente"
     assert "ne répond pas" in page.table.item(0, 4).text()
@@ -77,7 +74,6 @@ def test_a_job_that_did_not_print_shows_why_and_is_printed_again(
     assert page.preview_label.pixmap().width() == 260
 
     _act(qtbot, page, "reprint")
-    assert woken == [True]
     assert spool.job(job.id).state is PrintJobState.QUEUED and spool.job(job.id).attempts == 0
     assert "repart" in page.message_label.text()
 
