@@ -21,7 +21,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from importlib import resources
 from typing import Any, Protocol
 
@@ -143,9 +143,26 @@ def _load_chime(parent: QObject) -> tuple[Sound | None, str | None]:
     return QtChime(effect), None
 
 
+def probe_speech() -> None:
+    """Try the first speech engine in a child process now and remember the answer (seconds
+    with speech-dispatcher): run on the outside worker, so that loading the voice on the
+    GUI thread afterwards waits for nothing."""
+    try:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+    except ImportError:
+        return
+    engines = [
+        name for name in QTextToSpeech.availableEngines() if name not in UNAVAILABLE_SPEECH_ENGINES
+    ]
+    if engines:
+        _engine_problem(engines[0])
+
+
+@cache
 def _engine_problem(engine: str) -> str | None:
-    """Why ``engine`` cannot speak, tried in a child process first: a speech-dispatcher that
-    is stuck makes ``QTextToSpeech("speechd")`` wait for ever, and the display with it."""
+    """Why ``engine`` cannot speak, tried in a child process first (once per process): a
+    speech-dispatcher that is stuck makes ``QTextToSpeech("speechd")`` wait for ever, and
+    the display with it."""
     try:
         result = subprocess.run(
             [sys.executable, "-c", VOICE_PROBE.format(engine=engine)],

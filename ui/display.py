@@ -32,7 +32,7 @@ from kiosk.clock import office_moment
 from kiosk.office import OfficeContext
 from kiosk.queue.calls import CallView, recent_calls
 from kiosk.queue.service import QueueService
-from ui.announcer import Announcement, Announcer
+from ui.announcer import Announcement, Announcer, probe_speech
 from ui.language import LanguageState, direction_of
 from ui.styles import named, style_sheet
 from ui.tasks import Follow, Tasks
@@ -156,7 +156,15 @@ class DisplayWindow(QWidget):
         self.follow = Follow(self, tasks, {"queue_event", "ticket"}, self.refresh)
         # Finding the sound card and the voices takes a while (seconds with speech-dispatcher):
         # done once the room sees the window, not when the first visitor is called.
-        QTimer.singleShot(AUDIO_PRELOAD_MS, self.announcer.preload)
+        QTimer.singleShot(AUDIO_PRELOAD_MS, self.prepare_audio)
+
+    def prepare_audio(self) -> None:
+        """Try the speech engine on the outside worker, then load the chime and the voice."""
+        self._tasks.run_outside(probe_speech, self.on_speech_probed, self.on_speech_probed)
+
+    def on_speech_probed(self, _outcome: object) -> None:
+        """The engine was tried (its problem, if any, is remembered): load the audio now."""
+        self.announcer.preload()
 
     def _build(self) -> None:
         center = Qt.AlignmentFlag.AlignCenter

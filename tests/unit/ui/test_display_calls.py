@@ -224,3 +224,38 @@ def test_a_no_show_leaves_the_screen_a_recalled_number_is_listed_once_and_tifina
     screen = display.screen().availableGeometry()
     assert display.width() <= screen.width()
     assert display.minimumSizeHint().width() <= screen.width()  # no call makes it wider
+
+
+def test_the_voice_is_tried_off_the_gui_thread(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import threading
+
+    import ui.announcer
+
+    tried_on: list[str] = []
+    loaded: list[bool] = []
+
+    def stuck_speech(command: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+        tried_on.append(threading.current_thread().name)
+        return subprocess.CompletedProcess(command, 1, "", "speech-dispatcher is not running")
+
+    def load(parent: QObject, languages: Sequence[str]) -> AudioOutput:
+        loaded.append(True)
+        return AudioOutput(None, None, ())
+
+    monkeypatch.setattr(ui.announcer.subprocess, "run", stuck_speech)
+    ui.announcer._engine_problem.cache_clear()
+    try:
+        display = make_display(qtbot, office, tasks, Announcer(("fr",), load=load))
+        display.prepare_audio()
+        qtbot.waitUntil(lambda: loaded == [True])
+    finally:
+        ui.announcer._engine_problem.cache_clear()
+    from PySide6.QtTextToSpeech import QTextToSpeech
+
+    if set(QTextToSpeech.availableEngines()) - ui.announcer.UNAVAILABLE_SPEECH_ENGINES:
+        assert len(tried_on) == 1 and tried_on[0].startswith("baom-io")
+    else:  # a PC without a speech engine to try
+        assert tried_on == []
