@@ -42,6 +42,7 @@ COMMUNE_COLUMNS = 6
 BROWSING = "kiosk browse"
 """The kind of the kiosk's service reads: only the visitor's latest choice is shown."""
 COMMUNE_BUTTON_PX = 64
+PAGE_BUTTON_PX = 96
 
 
 class BrowseScreen(QWidget):
@@ -127,8 +128,18 @@ class BrowseScreen(QWidget):
         self.services_area = named(QScrollArea(), "kioskServices")
         self.services_area.setWidgetResizable(True)
         self.services_area.setWidget(self.list_widget)
-        touch = QScroller.ScrollerGestureType.TouchGesture
-        QScroller.grabGesture(self.services_area.viewport(), touch)  # scroll with a finger
+        # Dragged with a finger, whether the screen sends touch or mouse events.
+        drag = QScroller.ScrollerGestureType.LeftMouseButtonGesture
+        QScroller.grabGesture(self.services_area.viewport(), drag)
+        self.page_buttons = {
+            step: named(QPushButton(text), "pageButton") for step, text in ((-1, "▲"), (1, "▼"))
+        }
+        for step, button in self.page_buttons.items():
+            button.setMinimumSize(PAGE_BUTTON_PX * 3 // 2, PAGE_BUTTON_PX)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(partial(self.on_page, step))
+        self.services_area.verticalScrollBar().rangeChanged.connect(self._update_page_buttons)
+        self.services_area.verticalScrollBar().valueChanged.connect(self._update_page_buttons)
         self.ask_label = named(
             QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True), "kioskChoose"
         )
@@ -142,10 +153,25 @@ class BrowseScreen(QWidget):
         layout.addWidget(self.services_area, 1)
         layout.addWidget(self.ask_label)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.results_back_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        bottom.addWidget(self.page_buttons[-1])
+        bottom.addStretch(1)
+        bottom.addWidget(self.results_back_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.page_buttons[1])
         layout.addLayout(bottom)
         self.results_page = page
+        self._update_page_buttons()
         return page
+
+    def on_page(self, step: int) -> None:
+        """Show the next (1) or previous (-1) screenful of services."""
+        bar = self.services_area.verticalScrollBar()
+        bar.setValue(bar.value() + step * bar.pageStep())
+
+    def _update_page_buttons(self, *_: int) -> None:
+        bar = self.services_area.verticalScrollBar()
+        self.page_buttons[-1].setEnabled(bar.value() > bar.minimum())
+        self.page_buttons[1].setEnabled(bar.value() < bar.maximum())
 
     # --- steps -------------------------------------------------------------------------
 

@@ -27,11 +27,12 @@ from ui.pictograms import PictogramButton
 from ui.styles import named
 
 BUTTON_HEIGHT_PX = 120  # well above 15 mm on an entrance touch screen
-REASON_ICON_PX = 88
+BACK_BUTTON_WIDTH_PX = 420  # the longest word of the four languages fits
+REASON_ICON_PX = 104
 PRIORITY_ICON_PX = 120
 REASON_COLUMNS = 3
 BROWSE_ICON_PX = 56
-BROWSE_BUTTON_SIZE = QSize(300, 130)
+BROWSE_BUTTON_SIZE = QSize(420, 130)
 PRIORITY_CHOICES: tuple[tuple[str, PriorityKind | None], ...] = (
     ("elderly", PriorityKind.ELDERLY),
     ("pregnant", PriorityKind.PREGNANT),
@@ -45,7 +46,7 @@ def back_button() -> QPushButton:
     """The large "back" button of every step."""
     button = named(QPushButton(), "backButton")
     button.setMinimumHeight(BUTTON_HEIGHT_PX * 3 // 4)
-    button.setMinimumWidth(300)
+    button.setFixedWidth(BACK_BUTTON_WIDTH_PX)  # the same size in every language
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return button
 
@@ -121,8 +122,7 @@ class PriorityScreen(QWidget):
         grid.setSpacing(16)
         self.buttons: dict[str, PictogramButton] = {}
         for index, (name, kind) in enumerate(PRIORITY_CHOICES):
-            picture = "no" if kind is None else name
-            button = PictogramButton(picture, PRIORITY_ICON_PX, "priorityButton")
+            button = PictogramButton(name, PRIORITY_ICON_PX, "priorityButton")
             button.clicked.connect(partial(self.priority_chosen.emit, kind))
             grid.addWidget(button, index // 3, index % 3)
             self.buttons[name] = button

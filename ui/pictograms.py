@@ -51,6 +51,11 @@ def millimetres(pixels: int) -> float:
     return pixels * 25.4 / dpi
 
 
+def is_tifinagh(text: str) -> bool:
+    """Whether ``text`` is written in Tifinagh (U+2D30 to U+2D7F)."""
+    return any("\u2d30" <= character <= "\u2d7f" for character in text)
+
+
 class PictogramButton(QPushButton):
     """A large touch button: a pictogram above a wrapped label."""
 
@@ -73,8 +78,10 @@ class PictogramButton(QPushButton):
         layout.addWidget(self.text_label)
 
     def set_label(self, text: str) -> None:
-        """The label under the pictogram (also the accessible name)."""
+        """The label under the pictogram (also the accessible name); Tifinagh a size larger."""
         self.text_label.setText(text)
+        self.text_label.setProperty("script", "tifinagh" if is_tifinagh(text) else "")
+        self.text_label.style().polish(self.text_label)
         self.setAccessibleName(text)
 
     def label(self) -> str:

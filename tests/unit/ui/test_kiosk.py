@@ -94,3 +94,24 @@ def test_the_application_may_close_the_kiosk(kiosk: KioskWindow) -> None:
     kiosk.allow_close = True
     assert kiosk.close() is True
     assert not kiosk.isVisible()
+
+
+def test_reason_words_are_large_and_tifinagh_larger_still(qtbot: QtBot, kiosk: KioskWindow) -> None:
+    sizes = {}
+    for language in ("fr", "ar", "zgh"):
+        qtbot.mouseClick(kiosk.language_screen.buttons[language], Qt.MouseButton.LeftButton)
+        button = next(iter(kiosk.reason_screen.buttons.values()))
+        sizes[language] = button.text_label.fontInfo().pixelSize()
+        qtbot.mouseClick(kiosk.reason_screen.back_button, Qt.MouseButton.LeftButton)
+    assert min(sizes["fr"], sizes["ar"]) >= 32  # read from a metre away, not 18 to 26 px
+    assert sizes["zgh"] > sizes["fr"]
+
+
+def test_no_thanks_is_not_a_tick_and_done_keeps_its_size(qtbot: QtBot, kiosk: KioskWindow) -> None:
+    no_thanks = kiosk.priority_screen.buttons["none"]
+    assert no_thanks.pictogram_name == "none"  # an empty set: "none of these", not "yes"
+    widths = set()
+    for language in ("fr", "ar", "zgh", "en"):
+        kiosk.language.set_language(language)
+        widths.add(kiosk.ticket_screen.finish_button.width())
+    assert len(widths) == 1

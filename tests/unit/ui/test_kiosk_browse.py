@@ -111,3 +111,25 @@ def test_back_and_idle_return_to_the_start(
     assert kiosk.language.code == "fr"
     assert browse.services == [] and browse.stack.currentWidget() is browse.categories_page
     kiosk.allow_close = True
+
+
+def test_a_long_list_pages_with_big_buttons_and_drags_with_a_finger(
+    qtbot: QtBot, browsing_kiosk: KioskWindow
+) -> None:
+    from PySide6.QtWidgets import QScroller
+
+    kiosk, browse = browsing_kiosk, browsing_kiosk.browse_screen
+    open_browse(qtbot, kiosk, "fr")
+    choose(qtbot, kiosk, browse.category_buttons["health"])
+    bar = browse.services_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)  # more services than one screenful
+    up, down = browse.page_buttons[-1], browse.page_buttons[1]
+    assert not up.isEnabled() and down.isEnabled()
+    assert min(down.width(), down.height()) >= 96  # a finger's target, not a scroll bar
+
+    qtbot.mouseClick(down, Qt.MouseButton.LeftButton)
+    assert bar.value() == min(bar.pageStep(), bar.maximum()) and up.isEnabled()
+    qtbot.mouseClick(up, Qt.MouseButton.LeftButton)
+    assert bar.value() == 0
+    # a press-and-drag scrolls it too (QScroller, on mouse-button drags as well as touch)
+    assert QScroller.hasScroller(browse.services_area.viewport())
