@@ -52,6 +52,8 @@ from ui.tasks import Follow, Tasks, ignore_result
 log = logging.getLogger(__name__)
 
 WAITED_REFRESH_MS = 30_000
+BUTTON_COLUMNS = 3  # so that the waiting list keeps room at the desk's 1100 px
+WAITING_MIN_WIDTH = 300
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,7 @@ class QueuePage(QWidget):
             button = named(QPushButton(), "queueButton")
             button.setMinimumHeight(44)
             button.clicked.connect(action.trigger)
-            grid.addWidget(button, index // 5, index % 5)
+            grid.addWidget(button, index // BUTTON_COLUMNS, index % BUTTON_COLUMNS)
             self.buttons[command.name] = button
             self.shortcut_actions[command.name] = action
         self.transfer_label = QLabel()
@@ -226,6 +228,7 @@ class QueuePage(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.waiting_title)
         right.addWidget(self.tree, 1)
+        self.tree.setMinimumWidth(WAITING_MIN_WIDTH)
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)

@@ -78,3 +78,18 @@ def test_every_desk_page_fits_a_1280_by_800_screen(
         QApplication.processEvents()
         assert desk.grab().save(str(Path(folder) / f"directory_{language}.png"))
         assert desk.statusBar().grab().save(str(Path(folder) / f"status_{language}.png"))
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_waiting_list_has_room_at_the_desks_default_size(
+    qtbot: QtBot, office: OfficeContext, desk: DeskWindow, log_in: LogIn, language: str
+) -> None:
+    log_in(desk, "amina", "demo-password")
+    main = desk.main_page
+    assert main is not None
+    desk.language.set_language(language)
+    main.show_section("queue")
+    QApplication.processEvents()
+    page = main.section_pages["queue"]  # at the size the desk opens
+    tree = page.tree  # type: ignore[attr-defined]
+    assert tree.width() >= 300  # a reason and its tickets, not a 126 px sliver
