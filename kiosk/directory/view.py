@@ -29,7 +29,8 @@ def office_commune(context: OfficeContext) -> Commune | None:
 
 
 def find_services(context: OfficeContext, query: SearchQuery) -> list[Hit]:
-    """The services matching ``query``, nearest to the office first (worker thread)."""
+    """The services matching ``query``: the best matches first, nearest to the office first
+    among equal matches (``kiosk.directory.search``; worker thread)."""
     office = office_commune(context)
     with context.store.session() as session:
         return search(session, query, office)

@@ -65,7 +65,9 @@ def test_a_french_query_finds_demo_services_as_typed(
     type_query(qtbot, page, "hôpi")
     assert names(page) and all("pital" in name for name in names(page))
     assert page.results.count() == len(page.hits)
-    assert page.count_label.text() == f"Services trouvés : {len(page.hits)}"
+    assert page.count_label.text() == (
+        f"Services trouvés : {len(page.hits)} (les plus pertinents d'abord, puis les plus proches)"
+    )
     type_query(qtbot, page, "centre de santé taliou")
     assert names(page)[0] == "Centre de santé de Taliouine"
 
