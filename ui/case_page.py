@@ -131,6 +131,7 @@ class CasePage(QWidget):
         language.language_changed.connect(self.retranslate)
         self.retranslate()
         self.follow = Follow(self, tasks, CASE_TABLES, self.refresh)
+        language.language_changed.connect(self.follow.changed)  # services named anew
 
     def _build(self) -> None:
         self.back_button = named(QPushButton(), "caseBack")
@@ -291,7 +292,8 @@ class CasePage(QWidget):
         """Read the case shown again."""
         if self.case_id is None:
             return
-        work = partial(case_work.read_case, self._context, self.case_id, self._now())
+        language = self._language.code
+        work = partial(case_work.read_case, self._context, self.case_id, self._now(), language)
         case_id = self.case_id
         self._tasks.run(
             work,

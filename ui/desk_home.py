@@ -114,10 +114,14 @@ class HomePage(QWidget):
         self.retranslate()
         # What is due or overdue also depends on the clock: read again at every visit.
         self.follow = Follow(self, tasks, SHOWN_TABLES, self.refresh, every_show=True)
+        language.language_changed.connect(self.follow.changed)  # services named anew
 
     def refresh(self) -> None:
         """Read the lists again (on the worker)."""
-        work = partial(case_work.read_follow_up, self._context, self._user_id, self._now())
+        language = self._language.code
+        work = partial(
+            case_work.read_follow_up, self._context, self._user_id, self._now(), language
+        )
         self._tasks.run(work, self.on_read, self.on_read_failed, latest="home")
 
     def on_read(self, data: dict[str, list[dict[str, Any]]]) -> None:

@@ -78,11 +78,16 @@ class ReferralsPage(QWidget):
         self.retranslate()
         # Overdue also depends on the clock: read again at every visit.
         self.follow = Follow(self, tasks, {"referral", "case"}, self.refresh, every_show=True)
+        language.language_changed.connect(self.follow.changed)  # services named anew
 
     def refresh(self) -> None:
         """Read the referrals again (on the worker)."""
         work = partial(
-            case_work.read_referrals, self._context, self.overdue_check.isChecked(), self._now()
+            case_work.read_referrals,
+            self._context,
+            self.overdue_check.isChecked(),
+            self._now(),
+            self._language.code,
         )
         self._tasks.run(work, self.on_read, self.on_read_failed, latest="referrals")
 

@@ -11,22 +11,43 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from db import directory as d
 from db.base import utcnow
 from db.cases import Case, CaseEntryKind, ReferralPriority, ReferralState
 from db.uow import Actor
 from kiosk.cases import casework, referrals
 from kiosk.cases.persons import merge_persons, search_persons
 from kiosk.cases.views import case_detail, follow_up, list_cases, list_drafts, list_referrals
+from kiosk.directory.profile import localised
+from kiosk.directory.rows import rows_of
 from kiosk.office import OfficeContext
 
 
-def read_case(context: OfficeContext, case_id: str, now: datetime | None = None) -> dict[str, Any]:
-    """Everything about one case, with its timeline and whether it may be shared."""
+def read_case(
+    context: OfficeContext, case_id: str, now: datetime | None = None, language: str = "fr"
+) -> dict[str, Any]:
+    """Everything about one case, with its timeline and whether it may be shared; services
+    named in ``language``."""
     with context.store.session() as session:
         case = casework.find_case(session, case_id)
         detail = case_detail(session, case, context.regional_url, now or utcnow())
         detail["consent_share"] = referrals.consent_to_share(session, case.id)
+        name_services(session, detail["referrals"], language)
         return detail
+
+
+def name_services(session: Session, rows: list[dict[str, Any]], language: str) -> None:
+    """Name the service of each referral in ``rows`` in ``language``, as the directory has
+    it now (the name kept when the referral was made, if the directory lost the service)."""
+    ids = list({uuid.UUID(row["service_id"]) for row in rows})
+    names = {
+        service["id"]: localised(service, "name", language)
+        for service in rows_of(session, d.Service, id=ids)
+    }
+    for row in rows:
+        row["service"] = names.get(uuid.UUID(row["service_id"])) or row["service"]
 
 
 def find_people(context: OfficeContext, query: str) -> list[dict[str, Any]]:
@@ -52,7 +73,10 @@ def merge(context: OfficeContext, actor: Actor, keep_id: str, merged_id: str) ->
 
 
 def read_follow_up(
-    context: OfficeContext, user_id: uuid.UUID | None, now: datetime | None = None
+    context: OfficeContext,
+    user_id: uuid.UUID | None,
+    now: datetime | None = None,
+    language: str = "fr",
 ) -> dict[str, Any]:
     """The home page's lists: steps due, referrals overdue, and ``user_id``'s own drafts.
 
@@ -60,16 +84,20 @@ def read_follow_up(
     """
     with context.store.session() as session:
         lists = follow_up(session, now or utcnow(), context.regional_url)
+        name_services(session, lists["referrals"], language)
         lists["drafts"] = list_drafts(session, user_id) if user_id is not None else []
         return lists
 
 
 def read_referrals(
-    context: OfficeContext, overdue_only: bool, now: datetime | None = None
+    context: OfficeContext, overdue_only: bool, now: datetime | None = None, language: str = "fr"
 ) -> list[dict[str, Any]]:
-    """Referrals, the most recent first (the overdue ones only if asked), with case codes."""
+    """Referrals, the most recent first (the overdue ones only if asked), with case codes;
+    services named in ``language``."""
     with context.store.session() as session:
-        return list_referrals(session, context.regional_url, now or utcnow(), overdue_only)
+        rows = list_referrals(session, context.regional_url, now or utcnow(), overdue_only)
+        name_services(session, rows, language)
+        return rows
 
 
 def _case_keys(case: Case) -> dict[str, str]:

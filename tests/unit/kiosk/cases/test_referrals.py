@@ -223,3 +223,17 @@ def test_what_the_officer_writes_on_a_referral_holds_no_hidden_characters(
         _state(desk, referral_id, StateChange(S.DONE, provided=f"acte{hidden} délivré"))
     with pytest.raises(ReferralError, match="invisible"):
         _state(desk, referral_id, StateChange(S.WITHDRAWN, reason=f"parti{hidden}"))
+
+
+def test_a_referrals_service_is_named_in_the_officers_language(desk: OfficeContext) -> None:
+    from kiosk.cases.work import read_case, read_follow_up, read_referrals
+
+    saved = _intake(desk)
+    _refer(desk, desk.system, saved)
+    french = read_case(desk, str(saved.case_id))["referrals"][0]["service"]
+    arabic = read_case(desk, str(saved.case_id), language="ar")["referrals"][0]["service"]
+    assert "état civil" in french.lower()
+    assert arabic != french and any("\u0600" <= c <= "\u06ff" for c in arabic)
+    assert read_referrals(desk, False, language="ar")[0]["service"] == arabic
+    later = utcnow() + timedelta(days=60)  # overdue: on the home page too
+    assert read_follow_up(desk, None, later, "ar")["referrals"][0]["service"] == arabic
