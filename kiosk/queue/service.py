@@ -54,8 +54,9 @@ class TicketRequest:
 class QueueService:
     """The queue of one office: tickets, calls and transitions.
 
-    ``rules`` are fixed rules, or how to read them: the office's settings are read at each
-    operation (so a change of rules holds at once, and making the service reads nothing).
+    ``rules`` are fixed rules, or how to read them (the office's settings): they are read
+    at the first operation, so that making the service reads nothing (a window makes it
+    on the GUI thread, and works on the worker).
     """
 
     def __init__(
@@ -76,8 +77,10 @@ class QueueService:
 
     @property
     def rules(self) -> QueueRules:
-        """The rules in force now."""
-        return self._rules if isinstance(self._rules, QueueRules) else self._rules()
+        """The rules in force (read once)."""
+        if not isinstance(self._rules, QueueRules):
+            self._rules = self._rules()
+        return self._rules
 
     @classmethod
     def for_office(cls, context: OfficeContext, now: Clock = system_clock) -> QueueService:
