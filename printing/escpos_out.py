@@ -4,7 +4,10 @@ The raster goes out as GS v 0 images (python-escpos ``bitImageRaster``) cut into
 at most 480 dots high, a multiple of 24, never centred by python-escpos (its centring mangles
 images taller than one fragment). A slow printer may be given a pause between fragments.
 The bytes are made once, with python-escpos's ``Dummy`` printer, and stored in the spool;
-sending them tells apart a failure before any byte left from one after.
+sending them tells apart a failure before any byte left from one after. Bytes taken are not
+a print: a printer whose TCP window holds the whole job acknowledges it without reading it.
+So, on a printer that can answer (network, USB, serial), the job ends with a status request
+(DLE EOT 1); only the printer's answer, which comes once it has read the job, confirms it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import struct
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from escpos.exceptions import Error as EscposError
@@ -24,10 +28,21 @@ from PIL import Image
 from printing.errors import MaybeSent, NothingSent
 from printing.printer import PrinterTarget, escpos_profile, open_connection
 from printing.raster import Raster
+from printing.status import OFFLINE, PRINTER_STATUS, ask, is_status_byte
 
 FRAGMENT_HEIGHT = 480  # 20 lines of 24 dots: what every ESC/POS printer's buffer takes
 assert FRAGMENT_HEIGHT % 24 == 0
 SEND_BUFFER = 16 * 1024  # small, so a printer that stops reading blocks the send
+ANSWERING = frozenset({"tcp", "usb", "serial"})
+"""The connections on which a printer can answer a status request."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a job ended once every byte left: confirmed by the printer, or not (and why)."""
+
+    confirmed: bool
+    detail: str = ""
 
 
 def escpos_chunks(raster: Raster, profile: str) -> tuple[bytes, ...]:
@@ -75,11 +90,13 @@ def send(
     timeout: float,
     pause_s: float = 0.0,
     before_first_byte: Callable[[], None] = lambda: None,
-) -> None:
+) -> Delivery:
     """Send ``chunks`` to the printer; :class:`NothingSent` or :class:`MaybeSent` on failure.
 
     ``before_first_byte`` runs once the connection is open, just before bytes leave, so the
-    spool can record that from now on a failure may have printed something.
+    spool can record that from now on a failure may have printed something. Once every byte
+    left, a printer that can answer is asked for its status: the :class:`Delivery` says
+    whether it confirmed (a file, a CUPS or Windows queue took the whole job: confirmed).
     """
     try:
         printer = open_connection(target, profile, width, timeout)
@@ -96,6 +113,7 @@ def send(
             printer._raw(chunk)  # python-escpos has no public call for raw bytes
         if socket_ is not None:
             _wait_until_taken(socket_, timeout)
+        delivery = _confirm(printer) if target.kind in ANSWERING else Delivery(True)
         printer.close()
     except (OSError, EscposError, RuntimeError) as error:
         _close_quietly(printer)
@@ -103,6 +121,20 @@ def send(
             f"the printer {target.uri} stopped taking the job after part of it was sent "
             f"({_plain(error)}): check whether it printed"
         ) from error
+    return delivery
+
+
+def _confirm(printer: Any) -> Delivery:
+    """Ask the printer, after the job, whether it is there: it answers once it has read the
+    job (a status request is read in turn, after the bytes before it)."""
+    answer = ask(printer, PRINTER_STATUS)
+    if answer is None:
+        return Delivery(False, "it did not answer after the job")
+    if not is_status_byte(answer):
+        return Delivery(False, f"it answered {answer:#04x}, which is no printer status")
+    if answer & OFFLINE:
+        return Delivery(False, "it says it is offline (cover open, or out of paper)")
+    return Delivery(True)
 
 
 def _wait_until_taken(connection: socket.socket, timeout: float) -> None:

@@ -1,6 +1,8 @@
 """The print spool: jobs that survive a printer that is off and an application restart.
 
-A job is queued → sending → printed, or back to queued with its error and a later retry
+A job is queued → sending → printed (the printer confirmed it, or a file or a system queue
+took it all), or sent_unconfirmed (every byte left but the printer did not confirm: an officer
+decides, as for may_have_printed), or back to queued with its error and a later retry
 time (the printer was unreachable: nothing left, trying again is safe), or failed (the
 configuration is wrong: retrying cannot help), or may_have_printed (bytes left before the
 connection broke: an officer decides, reprint or mark printed). Nothing prints twice
@@ -145,12 +147,22 @@ class PrintSpool:
 
     def cancel(self, actor: Actor, job_id: uuid.UUID | str) -> JobView:
         """Give up a job that has not printed (it will never be sent)."""
-        allowed = {PrintJobState.QUEUED, PrintJobState.FAILED, PrintJobState.MAY_HAVE_PRINTED}
+        allowed = {
+            PrintJobState.QUEUED,
+            PrintJobState.FAILED,
+            PrintJobState.MAY_HAVE_PRINTED,
+            PrintJobState.SENT_UNCONFIRMED,
+        }
         return self._change(actor, job_id, allowed, PrintJobState.CANCELLED, "cancel print", {})
 
     def mark_printed(self, actor: Actor, job_id: uuid.UUID | str) -> JobView:
         """Record that a doubtful or failed job did print (the officer saw the paper)."""
-        allowed = {PrintJobState.MAY_HAVE_PRINTED, PrintJobState.FAILED, PrintJobState.QUEUED}
+        allowed = {
+            PrintJobState.MAY_HAVE_PRINTED,
+            PrintJobState.SENT_UNCONFIRMED,
+            PrintJobState.FAILED,
+            PrintJobState.QUEUED,
+        }
         changes = {"printed_at": self.now()}
         return self._change(actor, job_id, allowed, PrintJobState.PRINTED, "mark printed", changes)
 
@@ -195,7 +207,7 @@ class PrintSpool:
         chunks = split_chunks(job.data, json.loads(job.chunk_ends))
         try:
             target = parse_uri(job.printer_uri)
-            send(
+            delivery = send(
                 target,
                 chunks,
                 profile=job.profile,
@@ -215,6 +227,13 @@ class PrintSpool:
             log.exception("print job %s failed unexpectedly", job.id)
             state = self._unexpected_state(job.id)
             return self._finish(job.id, state, f"printing to {job.printer_uri} failed: {error}")
+        if not delivery.confirmed:
+            return self._finish(
+                job.id,
+                PrintJobState.SENT_UNCONFIRMED,
+                f"the printer {job.printer_uri} took the job but did not confirm it "
+                f"({delivery.detail}): check whether it printed",
+            )
         return self._finish(job.id, PrintJobState.PRINTED, "")
 
     def _claim(self, job_id: uuid.UUID) -> PrintJob | None:
@@ -224,7 +243,8 @@ class PrintSpool:
             if job is None or job.state is not PrintJobState.QUEUED:
                 return None
             chunks = len(json.loads(job.chunk_ends))
-            lease = self.policy.timeout_s * (chunks + 2) + job.pause_ms / 1000 * chunks
+            # connecting, each chunk, the wait until taken and the printer's answer
+            lease = self.policy.timeout_s * (chunks + 3) + job.pause_ms / 1000 * chunks
             claimed = session.execute(
                 update(PrintJob)
                 .where(PrintJob.id == job_id, PrintJob.state == PrintJobState.QUEUED)

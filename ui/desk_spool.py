@@ -56,11 +56,25 @@ ACTIONS: dict[str, tuple[str, frozenset[PrintJobState]]] = {
     "reprint": ("Ctrl+R", frozenset(PrintJobState) - {PrintJobState.SENDING}),
     "cancel": (
         "Ctrl+Shift+X",
-        frozenset({PrintJobState.QUEUED, PrintJobState.FAILED, PrintJobState.MAY_HAVE_PRINTED}),
+        frozenset(
+            {
+                PrintJobState.QUEUED,
+                PrintJobState.FAILED,
+                PrintJobState.MAY_HAVE_PRINTED,
+                PrintJobState.SENT_UNCONFIRMED,
+            }
+        ),
     ),
     "mark_printed": (
         "Ctrl+Shift+P",
-        frozenset({PrintJobState.MAY_HAVE_PRINTED, PrintJobState.FAILED, PrintJobState.QUEUED}),
+        frozenset(
+            {
+                PrintJobState.MAY_HAVE_PRINTED,
+                PrintJobState.SENT_UNCONFIRMED,
+                PrintJobState.FAILED,
+                PrintJobState.QUEUED,
+            }
+        ),
     ),
 }
 
@@ -79,6 +93,8 @@ def problem_text(tr: Translator, job: JobView) -> str:
     """Why the job did not print yet, in the officer's words ("" when all is well)."""
     if job.state is PrintJobState.MAY_HAVE_PRINTED:
         return tr("desk.spool.problem.may_have_printed")
+    if job.state is PrintJobState.SENT_UNCONFIRMED:
+        return tr("desk.spool.problem.sent_unconfirmed")
     if job.state is PrintJobState.FAILED:
         return tr("desk.spool.problem.failed")
     if job.state is PrintJobState.QUEUED and job.error:
