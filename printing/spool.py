@@ -53,9 +53,18 @@ class PrintSpool:
         self.now = now
 
     def submit(
-        self, actor: Actor, kind: str, summary: str, printer: PrinterConfig, chunks: Sequence[bytes]
+        self,
+        actor: Actor,
+        kind: str,
+        summary: str,
+        printer: PrinterConfig,
+        chunks: Sequence[bytes],
+        problem: str = "",
     ) -> JobView:
-        """Queue a job (its ESC/POS bytes, fragment by fragment); audited as a print."""
+        """Queue a job (its ESC/POS bytes, fragment by fragment); audited as a print.
+
+        With a ``problem`` (no printer, or one that cannot be used) the job is listed as
+        failed, with its picture, for the officer to print elsewhere or again."""
         with self.store.unit_of_work(actor) as uow:
             job = uow.add(
                 PrintJob(
@@ -70,7 +79,8 @@ class PrintSpool:
                     pause_ms=printer.fragment_pause_ms,
                     data=b"".join(chunks),
                     chunk_ends=json.dumps(chunk_ends(chunks)),
-                    state=PrintJobState.QUEUED,
+                    state=PrintJobState.FAILED if problem else PrintJobState.QUEUED,
+                    last_error=problem,
                     next_attempt_at=self.now(),
                 )
             )
@@ -165,6 +175,30 @@ class PrintSpool:
         }
         changes = {"printed_at": self.now()}
         return self._change(actor, job_id, allowed, PrintJobState.PRINTED, "mark printed", changes)
+
+    def printed_elsewhere(self, actor: Actor, job_id: uuid.UUID | str, where: str) -> JobView:
+        """Record that the job was printed on another printer (A4 through the computer's
+        printers): it is printed, and never sent to its own printer any more."""
+        require(actor, Permission.SERVE_VISITORS)
+        self.recover()
+        with self.store.unit_of_work(actor) as uow:
+            job = self._find(uow.session, job_id)
+            if job.state not in (PrintJobState.PRINTED, PrintJobState.SENDING):
+                job.state = PrintJobState.PRINTED
+                job.printed_at = self.now()
+                job.last_error = ""
+                job.updated_at = self.now()
+            uow.audit("print elsewhere", detail=f"{job.summary} ({job.id}) on {where}"[:200])
+            uow.session.flush()
+            view = JobView.of(job)
+        return view
+
+    def saved_as(self, actor: Actor, job_id: uuid.UUID | str, path: str) -> None:
+        """Record (audit) that the job's picture was saved to a file ``path``."""
+        require(actor, Permission.SERVE_VISITORS)
+        with self.store.unit_of_work(actor) as uow:
+            job = self._find(uow.session, job_id)
+            uow.audit("save print as file", detail=f"{job.summary} ({job.id}) to {path}"[:200])
 
     def due(self) -> list[uuid.UUID]:
         """The queued jobs whose retry time has come, oldest first."""
