@@ -13,19 +13,22 @@ So, on a printer that can answer (network, USB, serial), the job ends with a sta
 from __future__ import annotations
 
 import os
+import re
 import socket
 import struct
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from escpos.exceptions import Error as EscposError
 from escpos.printer import Dummy
 from PIL import Image
 
-from printing.errors import MaybeSent, NothingSent
+from printing.errors import MaybeSent, NothingSent, PrinterConfigError
+from printing.preview import raster_of_job
 from printing.printer import PrinterTarget, escpos_profile, open_connection
 from printing.raster import Raster
 from printing.status import OFFLINE, PRINTER_STATUS, ask, is_status_byte
@@ -90,6 +93,7 @@ def send(
     timeout: float,
     pause_s: float = 0.0,
     before_first_byte: Callable[[], None] = lambda: None,
+    name: str = "job",
 ) -> Delivery:
     """Send ``chunks`` to the printer; :class:`NothingSent` or :class:`MaybeSent` on failure.
 
@@ -97,7 +101,10 @@ def send(
     spool can record that from now on a failure may have printed something. Once every byte
     left, a printer that can answer is asked for its status: the :class:`Delivery` says
     whether it confirmed (a file, a CUPS or Windows queue took the whole job: confirmed).
+    A picture printer (``image:FOLDER``) writes the job's picture to ``FOLDER/name.png``.
     """
+    if target.kind == "image":
+        return _save_picture(target, chunks, name)
     try:
         printer = open_connection(target, profile, width, timeout)
     except (OSError, EscposError, RuntimeError) as error:
@@ -122,6 +129,21 @@ def send(
             f"({_plain(error)}): check whether it printed"
         ) from error
     return delivery
+
+
+def _save_picture(target: PrinterTarget, chunks: Sequence[bytes], name: str) -> Delivery:
+    """The picture printer: the job's exact raster as a PNG in the target's folder."""
+    raster = raster_of_job(b"".join(chunks))
+    if raster is None:
+        raise PrinterConfigError(f"the printer {target.uri} prints pictures, and this job has none")
+    folder = Path(target.path)
+    safe = re.sub(r"[^\w\-]+", "-", name).strip("-") or "job"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        raster.save_png(folder / f"{safe}.png")
+    except OSError as error:
+        raise NothingSent(f"cannot write to the printer {target.uri}: {_plain(error)}") from error
+    return Delivery(True)
 
 
 def _confirm(printer: Any) -> Delivery:

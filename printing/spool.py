@@ -249,6 +249,7 @@ class PrintSpool:
                 timeout=self.policy.timeout_s,
                 pause_s=job.pause_ms / 1000,
                 before_first_byte=lambda: self._mark_started(job.id),
+                name=f"{job.created_at:%Y-%m-%d_%H%M%S}_{job.summary}_{str(job.id)[-6:]}",
             )
         except NothingSent as error:
             delay = self.policy.backoff(job.attempts)
