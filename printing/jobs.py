@@ -139,6 +139,25 @@ def submit(
     return spool.submit(author, kind, document.name, printer, rendered.chunks, problem)
 
 
+def print_test_page(context: OfficeContext, actor: Actor, uri: str) -> JobView:
+    """Print the test page on the printer ``uri`` (with the machine's profile and width)
+    through the spool, once, now: the job as that attempt ended (outside worker)."""
+    printer = PrinterConfig.from_settings(context.settings, uri)
+    printer.target()  # a wrong address is refused before anything is queued
+    job = submit(context, printer_test_page_for(printer), "test", printer, actor)
+    spool = spool_for(context)
+    return spool.attempt(job.id) or spool.job(job.id)
+
+
+def choose_printer(context: OfficeContext, actor: Actor, uri: str) -> str:
+    """Make ``uri`` this computer's printer (a supervisor's choice, audited); "" for none.
+    A wrong address is refused with :class:`PrinterConfigError`."""
+    text = uri.strip()
+    if text:
+        PrinterConfig(text).target()
+    return str(context.settings.set(actor, "printer.uri", text))
+
+
 def referral_slip_document(
     context: OfficeContext, slip: ReferralSlip, language: str | None = None
 ) -> Document:

@@ -137,7 +137,8 @@ class SpoolPage(QWidget):
         self._build()
         language.language_changed.connect(self.retranslate)
         self.retranslate()
-        self.follow = Follow(self, tasks, {"print_job", "setting"}, self.refresh)
+        # every show: the printer is a machine setting, in a file (the Printer page changes it)
+        self.follow = Follow(self, tasks, {"print_job", "setting"}, self.refresh, every_show=True)
 
     def _build(self) -> None:
         self.title_label = named(QLabel(), "pageTitle")
