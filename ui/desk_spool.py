@@ -185,7 +185,6 @@ class SpoolPage(QWidget):
         ):
             button.setMinimumHeight(40)
             button.clicked.connect(partial(self.on_output, output))
-            row.addWidget(button)
         row.addStretch(1)
         self.hint_label = named(QLabel(wordWrap=True), "spoolPrinterHint")
         self.open_folder_button = named(QPushButton(), "spoolOpenFolder")
@@ -221,6 +220,8 @@ class SpoolPage(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.preview_title)
         right.addWidget(scroll, 1)
+        right.addWidget(self.a4_button)  # under the picture they print
+        right.addWidget(self.pdf_button)
         body = QHBoxLayout()
         body.addLayout(left, 1)
         body.addLayout(right)
