@@ -21,13 +21,16 @@ def _values(kind: type[enum.Enum]) -> list[str]:
 
 
 class PrintJobState(enum.StrEnum):
-    """Where a print job is: queued → sending → printed | failed | may_have_printed."""
+    """Where a print job is: queued → sending → printed | sent_unconfirmed | failed |
+    may_have_printed. ``sent_unconfirmed``: every byte left and the printer did not confirm
+    (it gave no status answer after the job), so nobody knows whether it printed."""
 
     QUEUED = "queued"
     SENDING = "sending"
     PRINTED = "printed"
     FAILED = "failed"
     MAY_HAVE_PRINTED = "may_have_printed"
+    SENT_UNCONFIRMED = "sent_unconfirmed"
     CANCELLED = "cancelled"
 
 

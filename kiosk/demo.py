@@ -19,6 +19,8 @@ from kiosk.windows import WindowOpener, WindowRequest
 
 DEMO_OFFICE = ("BAOM Taliouine (démo)", "Taliouine")
 DEMO_KIOSK_PIN = "2580"
+DEMO_PRINTER_FOLDER = "demo-printer"
+"""The demo's printer: a folder where every print job becomes a picture (``image:``)."""
 DEMO_ACCOUNTS = (
     ("agent", "baom-demo", Role.OFFICER),
     ("superviseur", "baom-demo-sup", Role.SUPERVISOR),
@@ -34,7 +36,11 @@ def demo_paths(data_dir: str | None, config_dir: str | None) -> Paths:
 
 
 def prepare_demo(paths: Paths) -> None:
-    """Create (or reuse) the demo office and its accounts, and load the demo directory."""
+    """Create (or reuse) the demo office and its accounts, and load the demo directory.
+
+    A demo with no printer chosen gets the picture printer (``image:DATA/demo-printer``):
+    slips and tickets come out as pictures that the desk's Printing page shows.
+    """
     store, _ = open_store(paths, create=True)
     try:
         if local_office(store) is None:
@@ -50,6 +56,9 @@ def prepare_demo(paths: Paths) -> None:
                 context.accounts.add(context.system, name, role, password)
         if not context.exit_pin.is_set():
             context.exit_pin.set(context.system, DEMO_KIOSK_PIN)
+        if not str(context.settings.get("printer.uri")).strip():
+            folder = paths.data_dir / DEMO_PRINTER_FOLDER
+            context.settings.set(context.system, "printer.uri", f"image:{folder}")
         import_directory(context.store, context.system, demo_directory())
     finally:
         context.close()

@@ -58,13 +58,21 @@ class Settings:
         return {key: self.get(key) for key in REGISTRY}
 
     def set(self, actor: Actor, key: str, raw: str) -> Value:
-        """Parse, validate and store ``raw`` for ``key``; returns the stored value."""
+        """Parse, validate and store ``raw`` for ``key``; returns the stored value.
+
+        Every setting needs a supervisor (a machine's printer or screen serves the whole
+        office). A machine setting goes to the file and, when the office database is open,
+        its change is audited there; an office setting is a synced record (audited too).
+        """
         setting = lookup(key)
         value = setting.parse(raw)
+        require(actor, Permission.CHANGE_OFFICE_SETTINGS)
         if setting.scope is Scope.MACHINE:
             self._machine.write(key, value)
+            if self._store is not None:
+                with self._store.unit_of_work(actor) as uow:
+                    uow.audit("change machine setting", detail=f"{key} = {value}"[:200])
             return value
-        require(actor, Permission.CHANGE_OFFICE_SETTINGS)
         if self._store is None:
             raise SettingError(f"{key}: an office setting needs the office database")
         with self._store.unit_of_work(actor) as uow:

@@ -213,7 +213,7 @@ def _report(args: argparse.Namespace, job: JobView) -> int:
     show(args, answer, f"{job.summary}: {job.state.value.replace('_', ' ')} (job {job.id})")
     if job.state is PrintJobState.QUEUED:
         advice = "the job stays in the spool and is retried ('baom print retry JOB' now)"
-    elif job.state is PrintJobState.MAY_HAVE_PRINTED:
+    elif job.state in (PrintJobState.MAY_HAVE_PRINTED, PrintJobState.SENT_UNCONFIRMED):
         advice = "look at the printer, then 'baom print retry JOB' or 'baom print mark-printed JOB'"
     else:
         advice = "correct the printer settings, then 'baom print retry JOB'"

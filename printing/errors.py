@@ -11,6 +11,10 @@ class PrinterConfigError(PrinterError):
     """The printer configuration is wrong (URI, profile): retrying will not help."""
 
 
+class NoSystemPrinter(PrinterError):
+    """The computer has no system printer to print on A4 (none at all, or no default one)."""
+
+
 class NothingSent(PrinterError):
     """The printer could not be reached: no byte left, so trying again is safe."""
 

@@ -4,30 +4,48 @@ The raster goes out as GS v 0 images (python-escpos ``bitImageRaster``) cut into
 at most 480 dots high, a multiple of 24, never centred by python-escpos (its centring mangles
 images taller than one fragment). A slow printer may be given a pause between fragments.
 The bytes are made once, with python-escpos's ``Dummy`` printer, and stored in the spool;
-sending them tells apart a failure before any byte left from one after.
+sending them tells apart a failure before any byte left from one after. Bytes taken are not
+a print: a printer whose TCP window holds the whole job acknowledges it without reading it.
+So, on a printer that can answer (network, USB, serial), the job ends with a status request
+(DLE EOT 1); only the printer's answer, which comes once it has read the job, confirms it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import struct
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from escpos.exceptions import Error as EscposError
 from escpos.printer import Dummy
 from PIL import Image
 
-from printing.errors import MaybeSent, NothingSent
+from printing.errors import MaybeSent, NothingSent, PrinterConfigError
+from printing.preview import raster_of_job
 from printing.printer import PrinterTarget, escpos_profile, open_connection
 from printing.raster import Raster
+from printing.status import OFFLINE, PRINTER_STATUS, ask, is_status_byte
 
 FRAGMENT_HEIGHT = 480  # 20 lines of 24 dots: what every ESC/POS printer's buffer takes
 assert FRAGMENT_HEIGHT % 24 == 0
 SEND_BUFFER = 16 * 1024  # small, so a printer that stops reading blocks the send
+ANSWERING = frozenset({"tcp", "usb", "serial"})
+"""The connections on which a printer can answer a status request."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a job ended once every byte left: confirmed by the printer, or not (and why)."""
+
+    confirmed: bool
+    detail: str = ""
 
 
 def escpos_chunks(raster: Raster, profile: str) -> tuple[bytes, ...]:
@@ -75,12 +93,18 @@ def send(
     timeout: float,
     pause_s: float = 0.0,
     before_first_byte: Callable[[], None] = lambda: None,
-) -> None:
+    name: str = "job",
+) -> Delivery:
     """Send ``chunks`` to the printer; :class:`NothingSent` or :class:`MaybeSent` on failure.
 
     ``before_first_byte`` runs once the connection is open, just before bytes leave, so the
-    spool can record that from now on a failure may have printed something.
+    spool can record that from now on a failure may have printed something. Once every byte
+    left, a printer that can answer is asked for its status: the :class:`Delivery` says
+    whether it confirmed (a file, a CUPS or Windows queue took the whole job: confirmed).
+    A picture printer (``image:FOLDER``) writes the job's picture to ``FOLDER/name.png``.
     """
+    if target.kind == "image":
+        return _save_picture(target, chunks, name)
     try:
         printer = open_connection(target, profile, width, timeout)
     except (OSError, EscposError, RuntimeError) as error:
@@ -96,6 +120,7 @@ def send(
             printer._raw(chunk)  # python-escpos has no public call for raw bytes
         if socket_ is not None:
             _wait_until_taken(socket_, timeout)
+        delivery = _confirm(printer) if target.kind in ANSWERING else Delivery(True)
         printer.close()
     except (OSError, EscposError, RuntimeError) as error:
         _close_quietly(printer)
@@ -103,6 +128,35 @@ def send(
             f"the printer {target.uri} stopped taking the job after part of it was sent "
             f"({_plain(error)}): check whether it printed"
         ) from error
+    return delivery
+
+
+def _save_picture(target: PrinterTarget, chunks: Sequence[bytes], name: str) -> Delivery:
+    """The picture printer: the job's exact raster as a PNG in the target's folder."""
+    raster = raster_of_job(b"".join(chunks))
+    if raster is None:
+        raise PrinterConfigError(f"the printer {target.uri} prints pictures, and this job has none")
+    folder = Path(target.path)
+    safe = re.sub(r"[^\w\-]+", "-", name).strip("-") or "job"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        raster.save_png(folder / f"{safe}.png")
+    except OSError as error:
+        raise NothingSent(f"cannot write to the printer {target.uri}: {_plain(error)}") from error
+    return Delivery(True)
+
+
+def _confirm(printer: Any) -> Delivery:
+    """Ask the printer, after the job, whether it is there: it answers once it has read the
+    job (a status request is read in turn, after the bytes before it)."""
+    answer = ask(printer, PRINTER_STATUS)
+    if answer is None:
+        return Delivery(False, "it did not answer after the job")
+    if not is_status_byte(answer):
+        return Delivery(False, f"it answered {answer:#04x}, which is no printer status")
+    if answer & OFFLINE:
+        return Delivery(False, "it says it is offline (cover open, or out of paper)")
+    return Delivery(True)
 
 
 def _wait_until_taken(connection: socket.socket, timeout: float) -> None:

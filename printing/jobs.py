@@ -6,10 +6,13 @@ render a document at the printer's width, make its ESC/POS bytes, queue it in th
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from db.base import utcnow
+from db.print_spool import PrintJobState
 from db.uow import Actor
 from kiosk.cases.referrals import find_referral, mark_sent
 from kiosk.office import OfficeContext
@@ -17,7 +20,7 @@ from kiosk.queue.estimate import people_before
 from kiosk.queue.service import QueueService
 from printing.demo import demo_data, demo_slip
 from printing.documents import TicketContent, printer_test_page
-from printing.errors import SlipError
+from printing.errors import PrinterConfigError, SlipError
 from printing.escpos_out import escpos_chunks
 from printing.layout import Document
 from printing.office_labels import (
@@ -27,7 +30,8 @@ from printing.office_labels import (
     office_commune,
     office_config,
 )
-from printing.pdf import print_on_system_printer
+from printing.pdf import print_on_system_printer, write_pdf
+from printing.preview import raster_of_job
 from printing.printer import PrinterConfig
 from printing.raster import Raster, rasterize
 from printing.referral_slip import ReferralSlip, read_referral_slip
@@ -103,18 +107,55 @@ def printer_test_page_for(printer: PrinterConfig, at: datetime | None = None) ->
     return printer_test_page(printer.uri, printer.width, printer.profile, at or utcnow())
 
 
+NO_PRINTER = "no printer is set up on this computer"
+
+
+def printer_problem(printer: PrinterConfig) -> str:
+    """Why ``printer`` cannot take a job ("" when it can be tried): none is set up, or its
+    address is wrong."""
+    if not printer.uri.strip():
+        return NO_PRINTER
+    try:
+        printer.target()
+    except PrinterConfigError as error:
+        return str(error)
+    return ""
+
+
 def submit(
     context: OfficeContext,
     document: Document,
     kind: str,
     printer: PrinterConfig,
     actor: Actor | None = None,
+    problem: str = "",
 ) -> JobView:
     """Render ``document`` for ``printer`` and queue it, audited as printed by ``actor`` (the
-    application by default); the spool's worker sends it."""
+    application by default); the spool's worker sends it. With a ``problem`` the job is
+    listed as failed instead (:meth:`PrintSpool.submit`)."""
     rendered = render(document, printer)
     author = actor or context.system
-    return spool_for(context).submit(author, kind, document.name, printer, rendered.chunks)
+    spool = spool_for(context)
+    return spool.submit(author, kind, document.name, printer, rendered.chunks, problem)
+
+
+def print_test_page(context: OfficeContext, actor: Actor, uri: str) -> JobView:
+    """Print the test page on the printer ``uri`` (with the machine's profile and width)
+    through the spool, once, now: the job as that attempt ended (outside worker)."""
+    printer = PrinterConfig.from_settings(context.settings, uri)
+    printer.target()  # a wrong address is refused before anything is queued
+    job = submit(context, printer_test_page_for(printer), "test", printer, actor)
+    spool = spool_for(context)
+    return spool.attempt(job.id) or spool.job(job.id)
+
+
+def choose_printer(context: OfficeContext, actor: Actor, uri: str) -> str:
+    """Make ``uri`` this computer's printer (a supervisor's choice, audited); "" for none.
+    A wrong address is refused with :class:`PrinterConfigError`."""
+    text = uri.strip()
+    if text:
+        PrinterConfig(text).target()
+    return str(context.settings.set(actor, "printer.uri", text))
 
 
 def referral_slip_document(
@@ -143,6 +184,8 @@ def print_referral_slip(
     language: str | None = None,
     printer: PrinterConfig | None = None,
     counter: int | None = None,
+    *,
+    listed_when_unprintable: bool = False,
 ) -> JobView:
     """Queue the slip of the referral ``code`` and record the referral as sent (worker thread).
 
@@ -152,22 +195,79 @@ def print_referral_slip(
     nothing. A referral that is closed (done,
     declined, withdrawn, expired, redirected) has no slip to hand out: :class:`SlipError`.
     The job is queued; the spool's worker (or :meth:`PrintSpool.attempt`) sends it.
+
+    With no printer set up, or a wrong address, :class:`PrinterConfigError` is raised
+    before anything is queued; ``listed_when_unprintable`` (the desk) lists the slip as a
+    failed job instead, whose picture the officer prints on A4 or saves as a PDF.
     """
     slip = _printable_referral_slip(context, code, counter)
     target = printer or PrinterConfig.from_settings(context.settings)
-    target.target()  # a wrong address is refused before anything is queued
-    job = submit(context, referral_slip_document(context, slip, language), "slip", target, actor)
+    problem = printer_problem(target)
+    if problem and not listed_when_unprintable:
+        target.target()  # a wrong address is refused before anything is queued
+    document = referral_slip_document(context, slip, language)
+    job = submit(context, document, "slip", target, actor, problem)
     with context.store.unit_of_work(actor) as uow:
         mark_sent(uow, find_referral(uow.session, str(slip.referral_id)))
     return job
 
 
-def print_slip_message(context: OfficeContext, actor: Actor, code: str) -> str:
-    """The desk's Print slip: :func:`print_referral_slip`, then the key of the message that
-    says so (a slip printed before the office knows its regional server has no QR code)."""
-    print_referral_slip(context, actor, code)
+@dataclass(frozen=True)
+class SlipQueued:
+    """What the desk's Print slip did: the job, and the key of the message that says so."""
+
+    message: str
+    job: JobView
+
+    @property
+    def unprintable(self) -> bool:
+        """The slip could go to no printer: it is listed as failed (print it on A4, or save
+        it as a PDF)."""
+        return self.job.state is PrintJobState.FAILED
+
+
+def print_slip_message(context: OfficeContext, actor: Actor, code: str) -> SlipQueued:
+    """The desk's Print slip: :func:`print_referral_slip`, listed even when no printer can
+    take it, and the key of the message that says so (no printer set up; a wrong printer
+    address; a slip printed before the office knows its regional server has no QR code)."""
+    job = print_referral_slip(context, actor, code, listed_when_unprintable=True)
+    if job.state is PrintJobState.FAILED:
+        said = "no_printer" if job.error == NO_PRINTER else "printer_unusable"
+        return SlipQueued(f"desk.print.{said}", job)
     with_qr = context.knows_regional_server
-    return "desk.referral.printed" if with_qr else "desk.referral.printed_without_qr"
+    return SlipQueued(
+        "desk.referral.printed" if with_qr else "desk.referral.printed_without_qr", job
+    )
+
+
+def job_raster(context: OfficeContext, job_id: uuid.UUID) -> Raster:
+    """The exact picture a print job prints (read back from its bytes); :class:`SlipError`
+    when it holds none."""
+    raster = raster_of_job(spool_for(context).job_bytes(job_id))
+    if raster is None:
+        raise SlipError(f"the print job {job_id} holds no picture to print")
+    return raster
+
+
+def print_job_on_a4(
+    context: OfficeContext, actor: Actor, job_id: uuid.UUID, system_printer: str = ""
+) -> A4Printed:
+    """Print a job's picture on A4 through a system printer (the default one when empty),
+    and record the job printed there (it is never sent to its own printer any more)."""
+    spool = spool_for(context)
+    job = spool.job(job_id)
+    name, pages = print_on_system_printer(
+        [job_raster(context, job_id)], system_printer, 1, f"BAOM {job.summary}"
+    )
+    spool.printed_elsewhere(actor, job_id, f"A4 on {name}")
+    return A4Printed(name, pages, job.summary)
+
+
+def save_job_pdf(context: OfficeContext, actor: Actor, job_id: uuid.UUID, path: Path) -> int:
+    """Write a job's picture on an A4 PDF at ``path`` (audited); returns its pages."""
+    pages = write_pdf([job_raster(context, job_id)], path)
+    spool_for(context).saved_as(actor, job_id, str(path))
+    return pages
 
 
 @dataclass(frozen=True)

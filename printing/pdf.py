@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QRectF
 from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPageSize, QPainter, QPdfWriter
 
-from printing.errors import PrinterError
+from printing.errors import NoSystemPrinter, PrinterError
 from printing.qtenv import ensure_qt
 from printing.raster import Raster
 
@@ -87,12 +87,12 @@ def choose_system_printer(name: str = "") -> str:
             )
         return name
     if not names:
-        raise PrinterError(
+        raise NoSystemPrinter(
             "this computer has no system printer at all to print the A4 slip on: install one, "
             "or write a PDF file with 'baom slip render --out FILE.pdf'"
         )
     if not default:
-        raise PrinterError(
+        raise NoSystemPrinter(
             f"this computer has no default system printer: name one with --system-printer ({known})"
         )
     return default

@@ -6,7 +6,9 @@ One printer per machine, set by ``printer.uri`` (``--printer URI`` overrides it)
 - ``usb:VID:PID`` a USB printer (hexadecimal ids, as ``lsusb`` shows them),
 - ``serial:DEVICE[?baud=N]`` a serial printer (9600 baud by default),
 - ``cups:NAME`` a CUPS queue, ``win32:NAME`` a Windows printer (Windows only),
-- ``file:PATH`` a device file or a plain file.
+- ``file:PATH`` a device file or a plain file,
+- ``image:FOLDER`` no printer at all: each job is written to FOLDER as the exact PNG picture
+  a thermal printer would print (the demo office's printer, which works on any PC).
 
 The width is the python-escpos profile's when the profile knows it, else ``printer.width_dots``.
 """
@@ -27,7 +29,7 @@ from printing.errors import PrinterConfigError
 DEFAULT_PORT = 9100
 DEFAULT_BAUD = 9600
 DEFAULT_DPI = 203
-KINDS = ("tcp", "usb", "serial", "cups", "win32", "file")
+KINDS = ("tcp", "usb", "serial", "cups", "win32", "file", "image")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """The print spool: jobs that survive a printer that is off and an application restart.
 
-A job is queued → sending → printed, or back to queued with its error and a later retry
+A job is queued → sending → printed (the printer confirmed it, or a file or a system queue
+took it all), or sent_unconfirmed (every byte left but the printer did not confirm: an officer
+decides, as for may_have_printed), or back to queued with its error and a later retry
 time (the printer was unreachable: nothing left, trying again is safe), or failed (the
 configuration is wrong: retrying cannot help), or may_have_printed (bytes left before the
 connection broke: an officer decides, reprint or mark printed). Nothing prints twice
@@ -51,9 +53,18 @@ class PrintSpool:
         self.now = now
 
     def submit(
-        self, actor: Actor, kind: str, summary: str, printer: PrinterConfig, chunks: Sequence[bytes]
+        self,
+        actor: Actor,
+        kind: str,
+        summary: str,
+        printer: PrinterConfig,
+        chunks: Sequence[bytes],
+        problem: str = "",
     ) -> JobView:
-        """Queue a job (its ESC/POS bytes, fragment by fragment); audited as a print."""
+        """Queue a job (its ESC/POS bytes, fragment by fragment); audited as a print.
+
+        With a ``problem`` (no printer, or one that cannot be used) the job is listed as
+        failed, with its picture, for the officer to print elsewhere or again."""
         with self.store.unit_of_work(actor) as uow:
             job = uow.add(
                 PrintJob(
@@ -68,7 +79,8 @@ class PrintSpool:
                     pause_ms=printer.fragment_pause_ms,
                     data=b"".join(chunks),
                     chunk_ends=json.dumps(chunk_ends(chunks)),
-                    state=PrintJobState.QUEUED,
+                    state=PrintJobState.FAILED if problem else PrintJobState.QUEUED,
+                    last_error=problem,
                     next_attempt_at=self.now(),
                 )
             )
@@ -145,14 +157,48 @@ class PrintSpool:
 
     def cancel(self, actor: Actor, job_id: uuid.UUID | str) -> JobView:
         """Give up a job that has not printed (it will never be sent)."""
-        allowed = {PrintJobState.QUEUED, PrintJobState.FAILED, PrintJobState.MAY_HAVE_PRINTED}
+        allowed = {
+            PrintJobState.QUEUED,
+            PrintJobState.FAILED,
+            PrintJobState.MAY_HAVE_PRINTED,
+            PrintJobState.SENT_UNCONFIRMED,
+        }
         return self._change(actor, job_id, allowed, PrintJobState.CANCELLED, "cancel print", {})
 
     def mark_printed(self, actor: Actor, job_id: uuid.UUID | str) -> JobView:
         """Record that a doubtful or failed job did print (the officer saw the paper)."""
-        allowed = {PrintJobState.MAY_HAVE_PRINTED, PrintJobState.FAILED, PrintJobState.QUEUED}
+        allowed = {
+            PrintJobState.MAY_HAVE_PRINTED,
+            PrintJobState.SENT_UNCONFIRMED,
+            PrintJobState.FAILED,
+            PrintJobState.QUEUED,
+        }
         changes = {"printed_at": self.now()}
         return self._change(actor, job_id, allowed, PrintJobState.PRINTED, "mark printed", changes)
+
+    def printed_elsewhere(self, actor: Actor, job_id: uuid.UUID | str, where: str) -> JobView:
+        """Record that the job was printed on another printer (A4 through the computer's
+        printers): it is printed, and never sent to its own printer any more."""
+        require(actor, Permission.SERVE_VISITORS)
+        self.recover()
+        with self.store.unit_of_work(actor) as uow:
+            job = self._find(uow.session, job_id)
+            if job.state not in (PrintJobState.PRINTED, PrintJobState.SENDING):
+                job.state = PrintJobState.PRINTED
+                job.printed_at = self.now()
+                job.last_error = ""
+                job.updated_at = self.now()
+            uow.audit("print elsewhere", detail=f"{job.summary} ({job.id}) on {where}"[:200])
+            uow.session.flush()
+            view = JobView.of(job)
+        return view
+
+    def saved_as(self, actor: Actor, job_id: uuid.UUID | str, path: str) -> None:
+        """Record (audit) that the job's picture was saved to a file ``path``."""
+        require(actor, Permission.SERVE_VISITORS)
+        with self.store.unit_of_work(actor) as uow:
+            job = self._find(uow.session, job_id)
+            uow.audit("save print as file", detail=f"{job.summary} ({job.id}) to {path}"[:200])
 
     def due(self) -> list[uuid.UUID]:
         """The queued jobs whose retry time has come, oldest first."""
@@ -195,7 +241,7 @@ class PrintSpool:
         chunks = split_chunks(job.data, json.loads(job.chunk_ends))
         try:
             target = parse_uri(job.printer_uri)
-            send(
+            delivery = send(
                 target,
                 chunks,
                 profile=job.profile,
@@ -203,6 +249,7 @@ class PrintSpool:
                 timeout=self.policy.timeout_s,
                 pause_s=job.pause_ms / 1000,
                 before_first_byte=lambda: self._mark_started(job.id),
+                name=f"{job.created_at:%Y-%m-%d_%H%M%S}_{job.summary}_{str(job.id)[-6:]}",
             )
         except NothingSent as error:
             delay = self.policy.backoff(job.attempts)
@@ -215,6 +262,13 @@ class PrintSpool:
             log.exception("print job %s failed unexpectedly", job.id)
             state = self._unexpected_state(job.id)
             return self._finish(job.id, state, f"printing to {job.printer_uri} failed: {error}")
+        if not delivery.confirmed:
+            return self._finish(
+                job.id,
+                PrintJobState.SENT_UNCONFIRMED,
+                f"the printer {job.printer_uri} took the job but did not confirm it "
+                f"({delivery.detail}): check whether it printed",
+            )
         return self._finish(job.id, PrintJobState.PRINTED, "")
 
     def _claim(self, job_id: uuid.UUID) -> PrintJob | None:
@@ -224,7 +278,8 @@ class PrintSpool:
             if job is None or job.state is not PrintJobState.QUEUED:
                 return None
             chunks = len(json.loads(job.chunk_ends))
-            lease = self.policy.timeout_s * (chunks + 2) + job.pause_ms / 1000 * chunks
+            # connecting, each chunk, the wait until taken and the printer's answer
+            lease = self.policy.timeout_s * (chunks + 3) + job.pause_ms / 1000 * chunks
             claimed = session.execute(
                 update(PrintJob)
                 .where(PrintJob.id == job_id, PrintJob.state == PrintJobState.QUEUED)

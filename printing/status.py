@@ -42,13 +42,20 @@ class PrinterStatus:
         }
 
 
-def _ask(printer: Any, request: bytes) -> int | None:
+def ask(printer: Any, request: bytes) -> int | None:
+    """Send a status ``request`` on an open connection; the answer's byte, or ``None`` when
+    the printer says nothing within the connection's timeout."""
     printer._raw(request)  # python-escpos has no public call for raw bytes
     try:
         answer = printer._read()
     except (NotImplementedError, TimeoutError, EscposError, OSError):
         return None
     return answer[-1] if answer else None
+
+
+def is_status_byte(answer: int) -> bool:
+    """Whether ``answer`` reads as an ESC/POS status byte (bits 1 and 4 set, 0 and 7 clear)."""
+    return answer & 0x93 == 0x12
 
 
 def printer_status(
@@ -60,8 +67,8 @@ def printer_status(
     except (OSError, EscposError, RuntimeError) as error:
         return PrinterStatus(target.uri, False, None, "unknown", f"cannot reach it: {error}")
     try:
-        state = _ask(printer, PRINTER_STATUS)
-        paper_state = _ask(printer, PAPER_STATUS) if state is not None else None
+        state = ask(printer, PRINTER_STATUS)
+        paper_state = ask(printer, PAPER_STATUS) if state is not None else None
     except (OSError, EscposError) as error:
         return PrinterStatus(target.uri, True, None, "unknown", f"it stopped answering: {error}")
     finally:

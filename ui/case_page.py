@@ -34,10 +34,11 @@ from kiosk.cases import work as case_work
 from kiosk.clock import office_time
 from kiosk.forms.countries import country_name
 from kiosk.office import OfficeContext
-from printing.jobs import print_slip_message
+from printing.jobs import SlipQueued, print_slip_message
 from ui.case_dialogs import CloseCaseDialog, OutcomeDialog, office_date
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState
+from ui.print_fallback import show_slip_not_printed
 from ui.styles import named
 from ui.tasks import Follow, Tasks
 
@@ -126,6 +127,7 @@ class CasePage(QWidget):
         self.case_id: str | None = None
         self.detail: dict[str, Any] | None = None
         self.referral_dialog: QWidget | None = None
+        self.not_printed: QWidget | None = None  # the slip no printer could take
         self._message: tuple[str, dict[str, Any]] | None = None
         self._build()
         language.language_changed.connect(self.retranslate)
@@ -430,7 +432,22 @@ class CasePage(QWidget):
             self._set_message("desk.case.choose_referral")
             return
         code = str(item.data(Qt.ItemDataRole.UserRole))
-        self._write(partial(print_slip_message, self._context, self._actor, code))
+        case_id = self.case_id
+        work = partial(print_slip_message, self._context, self._actor, code)
+        self._tasks.run(
+            work, partial(self.on_slip_queued, case_id), partial(self.on_failed, case_id)
+        )
+
+    def on_slip_queued(self, case_id: str | None, queued: SlipQueued) -> None:
+        """Say that the slip went to the printer; when no printer could take it, say why and
+        offer it on A4 or as a PDF."""
+        if case_id != self.case_id:
+            return
+        self._set_message(queued.message)
+        if queued.unprintable:
+            self.not_printed = show_slip_not_printed(
+                self._context, self._language, self._actor, self._tasks, queued, self
+            )
 
     def on_refer_clicked(self) -> None:
         """Open the referral dialog for this case."""

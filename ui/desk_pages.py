@@ -2,7 +2,7 @@
 
 Later issues fill the sections; until then each says plainly that it is not available yet.
 The home page (follow-up, ``ui.desk_home``) comes first after login; the queue, cases,
-directory, referrals, reports, printing and sync (review) pages are real, and so is the
+directory, referrals, reports, printing, printer and sync (review) pages are real, and so is the
 settings page: it lists the settings registry with the current values. Pages ask for each
 other through signals (open a case, resume a draft, start an intake), wired here.
 """
@@ -48,16 +48,21 @@ SECTIONS = (
     "referrals",
     "reports",
     "printing",
+    "printer",
     "sync",
     "settings",
 )
-RESTRICTED = {"reports": Permission.VIEW_REPORTS, "sync": Permission.REVIEW_SYNC}
+RESTRICTED = {
+    "reports": Permission.VIEW_REPORTS,
+    "sync": Permission.REVIEW_SYNC,
+    "printer": Permission.CHANGE_OFFICE_SETTINGS,
+}
 """The sections shown only to the roles that may use them."""
 
 
 def visible_sections(actor: Actor) -> tuple[str, ...]:
-    """The sections shown to ``actor`` (hiding Reports and Sync is cosmetic: the core
-    enforces roles)."""
+    """The sections shown to ``actor`` (hiding Reports, Sync and Printer is cosmetic: the
+    core enforces roles)."""
     return tuple(
         section
         for section in SECTIONS
@@ -224,6 +229,10 @@ class MainPage(QWidget):
                 from ui.desk_spool import SpoolPage
 
                 page = SpoolPage(context, language, actor, tasks)
+            elif section == "printer":
+                from ui.desk_printer import PrinterPage
+
+                page = PrinterPage(context, language, actor, tasks)
             elif section == "sync":
                 from ui.desk_sync_review import SyncReviewPage
 

@@ -5,7 +5,11 @@ not print, why in plain words (the printer's own message as a tooltip). The offi
 a job again (on its printer, or on another one chosen among the printers used lately or
 typed as a URI), cancel it, or mark a doubtful one printed after looking at the paper; the spool
 (``printing.spool``) decides what is allowed and who may do it. A job's exact picture is
-read back from its bytes for a preview. Everything runs on the worker thread.
+read back from its bytes for a preview. Any job can also be printed on A4 through the
+computer's printers or saved as a PDF (``ui.print_fallback``), which is how a slip reaches
+the visitor when no slip printer is set up: the page then says so. With the demo's picture
+printer (``image:FOLDER``) it says where the pictures are and opens the folder. Everything
+runs on the worker thread (A4 and PDF on the outside workers).
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ import uuid
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QAction, QKeySequence, QPixmap
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,6 +47,7 @@ from printing.preview import raster_of_job
 from printing.raster import Raster
 from printing.spool_views import JobView
 from ui.language import LanguageState
+from ui.print_fallback import JobOutputs
 from ui.styles import named
 from ui.tasks import Follow, Tasks
 
@@ -56,11 +61,25 @@ ACTIONS: dict[str, tuple[str, frozenset[PrintJobState]]] = {
     "reprint": ("Ctrl+R", frozenset(PrintJobState) - {PrintJobState.SENDING}),
     "cancel": (
         "Ctrl+Shift+X",
-        frozenset({PrintJobState.QUEUED, PrintJobState.FAILED, PrintJobState.MAY_HAVE_PRINTED}),
+        frozenset(
+            {
+                PrintJobState.QUEUED,
+                PrintJobState.FAILED,
+                PrintJobState.MAY_HAVE_PRINTED,
+                PrintJobState.SENT_UNCONFIRMED,
+            }
+        ),
     ),
     "mark_printed": (
         "Ctrl+Shift+P",
-        frozenset({PrintJobState.MAY_HAVE_PRINTED, PrintJobState.FAILED, PrintJobState.QUEUED}),
+        frozenset(
+            {
+                PrintJobState.MAY_HAVE_PRINTED,
+                PrintJobState.SENT_UNCONFIRMED,
+                PrintJobState.FAILED,
+                PrintJobState.QUEUED,
+            }
+        ),
     ),
 }
 
@@ -77,8 +96,12 @@ def document_text(tr: Translator, job: JobView) -> str:
 
 def problem_text(tr: Translator, job: JobView) -> str:
     """Why the job did not print yet, in the officer's words ("" when all is well)."""
+    if job.state is PrintJobState.FAILED and not job.printer.strip():
+        return tr("desk.spool.problem.no_printer")
     if job.state is PrintJobState.MAY_HAVE_PRINTED:
         return tr("desk.spool.problem.may_have_printed")
+    if job.state is PrintJobState.SENT_UNCONFIRMED:
+        return tr("desk.spool.problem.sent_unconfirmed")
     if job.state is PrintJobState.FAILED:
         return tr("desk.spool.problem.failed")
     if job.state is PrintJobState.QUEUED and job.error:
@@ -114,7 +137,8 @@ class SpoolPage(QWidget):
         self._build()
         language.language_changed.connect(self.retranslate)
         self.retranslate()
-        self.follow = Follow(self, tasks, {"print_job", "setting"}, self.refresh)
+        # every show: the printer is a machine setting, in a file (the Printer page changes it)
+        self.follow = Follow(self, tasks, {"print_job", "setting"}, self.refresh, every_show=True)
 
     def _build(self) -> None:
         self.title_label = named(QLabel(), "pageTitle")
@@ -150,7 +174,24 @@ class SpoolPage(QWidget):
             row.addWidget(button)
             self.buttons[name] = button
             self.shortcut_actions[name] = action
+        self.outputs = JobOutputs(
+            self._context, self._language, self._actor, self._tasks, self, self._say
+        )
+        self.a4_button = named(QPushButton(), "printA4")
+        self.pdf_button = named(QPushButton(), "printPdf")
+        for button, output in (
+            (self.a4_button, self.outputs.print_a4),
+            (self.pdf_button, self.outputs.save_pdf),
+        ):
+            button.setMinimumHeight(40)
+            button.clicked.connect(partial(self.on_output, output))
         row.addStretch(1)
+        self.hint_label = named(QLabel(wordWrap=True), "spoolPrinterHint")
+        self.open_folder_button = named(QPushButton(), "spoolOpenFolder")
+        self.open_folder_button.clicked.connect(self.on_open_folder)
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(self.hint_label, 1)
+        hint_row.addWidget(self.open_folder_button)
         self.printer_label = QLabel()
         self.printer_box = named(QComboBox(), "spoolPrinter")
         self.printer_box.setEditable(True)
@@ -174,10 +215,13 @@ class SpoolPage(QWidget):
         left.addWidget(self.table, 1)
         left.addLayout(row)
         left.addLayout(printer_row)
+        left.addLayout(hint_row)
         left.addWidget(self.message_label)
         right = QVBoxLayout()
         right.addWidget(self.preview_title)
         right.addWidget(scroll, 1)
+        right.addWidget(self.a4_button)  # under the picture they print
+        right.addWidget(self.pdf_button)
         body = QHBoxLayout()
         body.addLayout(left, 1)
         body.addLayout(right)
@@ -207,6 +251,25 @@ class SpoolPage(QWidget):
         self.jobs = jobs
         self._fill_printers()
         self._fill()
+        self._show_hint()
+
+    @property
+    def picture_folder(self) -> str:
+        """The folder of the picture printer set up (the demo's), or ""."""
+        kind, _, folder = self._configured_printer.strip().partition(":")
+        return folder if kind == "image" else ""
+
+    def _show_hint(self) -> None:
+        tr = self._language.translator
+        if self.jobs is not None and not self._configured_printer.strip():
+            hint = tr("desk.spool.no_printer_hint")
+        elif self.picture_folder:
+            hint = tr("desk.spool.demo_printer_hint", folder=f"\u2066{self.picture_folder}\u2069")
+        else:
+            hint = ""
+        self.hint_label.setText(hint)
+        self.hint_label.setVisible(bool(hint))
+        self.open_folder_button.setVisible(bool(self.picture_folder))
 
     @property
     def selected_job(self) -> JobView | None:
@@ -238,6 +301,13 @@ class SpoolPage(QWidget):
             self.buttons[name].setText(f"{text}  [{shortcut}]")
             self.shortcut_actions[name].setText(text)
         self.printer_label.setText(tr("desk.spool.column.printer"))
+        line = self.printer_box.lineEdit()
+        if line is not None:
+            line.setPlaceholderText(tr("desk.spool.printer_placeholder"))
+        self.a4_button.setText(tr("desk.print.a4"))
+        self.pdf_button.setText(tr("desk.print.pdf"))
+        self.open_folder_button.setText(tr("desk.spool.open_folder"))
+        self._show_hint()
         self.preview_title.setText(tr("desk.spool.preview"))
         if self.preview_label.pixmap().isNull():
             self.preview_label.setText(tr("desk.spool.no_preview"))
@@ -312,6 +382,12 @@ class SpoolPage(QWidget):
             allowed = job is not None and job.state in states and not self.busy
             self.buttons[name].setEnabled(allowed)
             self.shortcut_actions[name].setEnabled(allowed)
+        printable = job is not None and job.state is not PrintJobState.SENDING
+        self.a4_button.setEnabled(printable)
+        self.pdf_button.setEnabled(printable)
+
+    def _say(self, key: str, params: dict[str, object]) -> None:
+        self._show_message(key, **params)
 
     def _show_message(self, key: str, **params: object) -> None:
         self._message = lambda tr: tr(key, **params)
@@ -355,6 +431,18 @@ class SpoolPage(QWidget):
         self.preview_label.setText(self._language.translator("desk.spool.no_preview"))
 
     # --- acting ----------------------------------------------------------------------
+
+    def on_output(self, output: Callable[[uuid.UUID, str], None]) -> None:
+        """Print the selected job on A4, or save it as a PDF (``ui.print_fallback``)."""
+        job = self.selected_job
+        if job is None:
+            self._show_message("desk.spool.select_job")
+            return
+        output(job.id, document_text(self._language.translator, job))
+
+    def on_open_folder(self) -> None:
+        """Open the picture printer's folder in the computer's file manager."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(self.picture_folder))
 
     def on_action(self, name: str) -> None:
         """Reprint, cancel or mark printed the selected job (on the worker thread)."""

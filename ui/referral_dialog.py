@@ -32,10 +32,11 @@ from db.uow import Actor
 from kiosk.accounts import Permission, has_permission
 from kiosk.cases import work as case_work
 from kiosk.office import OfficeContext
-from printing.jobs import print_slip_message
+from printing.jobs import SlipQueued, print_slip_message
 from protocol.directory.profile import NEED_CATEGORIES
 from ui.desk_directory import DirectoryPage
 from ui.language import LanguageState
+from ui.print_fallback import show_slip_not_printed
 from ui.styles import named
 from ui.tasks import Tasks
 
@@ -48,8 +49,8 @@ class ReferralDialog(QDialog):
 
     Signals:
         referral_created(str): the referral exists; carries its code.
-        slip_printed(str): the slip was queued for the printer; carries the key of the
-            message that says so.
+        slip_printed(str): the slip was queued for the printer, or listed as not printed
+            when no printer can take it; carries the key of the message that says so.
     """
 
     referral_created = Signal(str)
@@ -73,6 +74,7 @@ class ReferralDialog(QDialog):
         self._tasks = tasks
         self.detail = detail
         self.code: str | None = None
+        self.not_printed: QDialog | None = None  # the slip no printer could take
         tr = language.translator
         self.setWindowTitle(tr("desk.referral.title"))
         self.setLayoutDirection(language.direction)
@@ -208,10 +210,16 @@ class ReferralDialog(QDialog):
         work = partial(print_slip_message, self._context, self._actor, self.code)
         self._tasks.run(work, self.on_printed, self.on_print_failed)
 
-    def on_printed(self, said: str) -> None:
-        """Say that the slip went to the printer (and if it went without a QR code)."""
-        self.message_label.setText(self._language.translator(said))
-        self.slip_printed.emit(said)
+    def on_printed(self, queued: SlipQueued) -> None:
+        """Say that the slip went to the printer (and if it went without a QR code); when no
+        printer could take it, say why and offer it on A4 or as a PDF."""
+        self.message_label.setText(self._language.translator(queued.message))
+        if queued.unprintable:
+            self.print_button.setEnabled(True)
+            self.not_printed = show_slip_not_printed(
+                self._context, self._language, self._actor, self._tasks, queued, self
+            )
+        self.slip_printed.emit(queued.message)
 
     def on_print_failed(self, error: BaseException) -> None:
         """Say why the slip was not printed."""

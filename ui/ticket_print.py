@@ -106,20 +106,24 @@ class TicketNotPrinted(Exception):
 
 def kiosk_printer(
     context: OfficeContext, config: QueueConfig
-) -> Callable[[TakenTicket, str], None] | None:
-    """The kiosk's printing function, or ``None`` when no printer is configured.
+) -> Callable[[TakenTicket, str], None]:
+    """The kiosk's printing function.
 
-    A kiosk ticket that did not print is taken out of the spool (cancelled) when nothing
-    left for the printer: the visitor was told to remember the number, and a ticket coming
-    out of the printer minutes later would only confuse the next visitor.
+    It reads the machine's printer at every ticket (on the outside worker), so a printer
+    chosen or changed while the kiosk runs, from the desk's Printer page or ``baom config
+    set``, in this process or another, is used from the next ticket on. With no printer
+    set up the ticket is not printed and nothing is queued: the visitor is told to remember
+    the number. A kiosk ticket that did not print is taken out of the spool (cancelled)
+    when nothing left for the printer: a ticket coming out of the printer minutes later
+    would only confuse the next visitor.
     """
-    if not str(context.settings.get("printer.uri")).strip():
-        return None
 
     def print_at_kiosk(taken: TakenTicket, _language: str) -> None:
         from db.print_spool import PrintJobState
         from printing.jobs import spool_for
 
+        if not str(context.settings.get("printer.uri")).strip():
+            raise TicketNotPrinted(f"ticket {taken.ticket.number}: no printer is set up")
         job = print_ticket(context, config, taken)
         if job.state is PrintJobState.PRINTED:
             return

@@ -8,8 +8,11 @@ slip's link. Errors name the printer: no such printer, no printer at all.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +102,44 @@ def test_a_computer_without_printers_says_so(
     assert "no system printer at all" in refused.stderr and "Traceback" not in refused.stderr
     named = baom(tmp_path, "print", "a4", "--demo", "--system-printer", "Bureau", check=False)
     assert "no system printer named 'Bureau'" in named.stderr
+
+
+DESK_SLIP_ON_A4 = """
+import json, sys
+from kiosk.office import open_office
+from kiosk.paths import Paths
+from printing.jobs import print_job_on_a4, print_slip_message, spool_for
+
+context = open_office(Paths.resolve(sys.argv[1]))
+queued = print_slip_message(context, context.system, sys.argv[2])
+listed = spool_for(context).job(queued.job.id).state.value
+done = print_job_on_a4(context, context.system, queued.job.id)
+after = spool_for(context).job(queued.job.id).state.value
+print(json.dumps({"message": queued.message, "listed": listed, "printer": done.printer,
+                  "after": after}))
+"""
+
+
+def test_a_slip_no_printer_could_take_prints_on_a4_from_the_desk(
+    through_cups: CupsServer, tmp_path: Path
+) -> None:
+    """Issue #13, item 3: what the desk's "Print on A4" runs, through a real CUPS queue."""
+    data_dir = tmp_path / "office"
+    referral = demo_referral(data_dir)
+    baom(data_dir, "config", "set", "printer.uri", "")  # no printer on this computer
+    desk = subprocess.run(
+        [sys.executable, "-c", DESK_SLIP_ON_A4, str(data_dir), referral["code"]],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert json.loads(desk.stdout) == {
+        "message": "desk.print.no_printer",
+        "listed": "failed",
+        "printer": through_cups.queue,
+        "after": "printed",
+    }
+    (page,) = _pdf_pages(through_cups.wait_for_pdf(), tmp_path)
+    assert qr_codes(page) == [f"{REGIONAL_URL}/r/{referral['token']}"]

@@ -28,7 +28,6 @@ START_UP = frozenset(
         "DeskWindow.__init__",
         "KioskWindow.__init__",
         "DisplayWindow.__init__",
-        "kiosk_printer",
     }
 )
 """Where the windows may read the database on the GUI thread: while being built."""

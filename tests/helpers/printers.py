@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from typing import Any
 
 RECEIVE_BUFFER = 4096
+ONLINE = {b"\x10\x04\x01": b"\x12"}
+"""A good printer's answer to DLE EOT 1 (printer status): online, nothing wrong."""
 
 
 def free_port() -> int:
@@ -29,7 +31,9 @@ class LoopbackPrinter:
 
     ``mode`` is ``"ok"`` (reads everything), ``"hang"`` (accepts, never reads) or
     ``"close"`` (reads ``close_after`` bytes, then closes the connection). ``answers``
-    maps a request (a status query) to the bytes the printer sends back.
+    maps a request (a status query) to the bytes the printer sends back (by default a good
+    printer's "online"; ``{}`` for a printer that never answers). ``receive_buffer`` is its
+    TCP receive buffer: a large one takes a whole job without the printer reading it.
     ``jobs`` holds the bytes of each connection once it has ended.
     """
 
@@ -39,15 +43,16 @@ class LoopbackPrinter:
         port: int | None = None,
         close_after: int = 2000,
         answers: dict[bytes, bytes] | None = None,
+        receive_buffer: int = RECEIVE_BUFFER,
     ) -> None:
         self.mode = mode
         self.close_after = close_after
-        self.answers = answers or {}
+        self.answers = ONLINE if answers is None else answers
         self.jobs: list[bytes] = []
         self.connections = 0
         self._server = socket.socket()
         self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+        self._server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
         self._server.bind(("127.0.0.1", port or 0))
         self._server.listen(4)
         self._server.settimeout(0.1)

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from db.models import OutboxEnvelope
+from db.models import AuditEntry, OutboxEnvelope
 from kiosk.accounts import PermissionDenied
 from kiosk.i18n import default_catalog
 from kiosk.office import OfficeContext
@@ -84,3 +84,18 @@ def test_every_setting_has_a_label_and_a_valid_default() -> None:
         assert setting.label_key in catalog.keys(), setting.key
         assert setting.validate(setting.default) == setting.default
         assert setting.scope in (Scope.MACHINE, Scope.OFFICE)
+
+
+def test_a_machine_setting_changed_is_audited_and_needs_a_supervisor(
+    office: OfficeContext,
+) -> None:
+    officer, _ = office.accounts.login("amina", "demo-password")
+    with pytest.raises(PermissionDenied):  # this computer's printer is the office's too
+        office.settings.set(officer, "printer.uri", "tcp://192.0.2.9")
+    assert office.settings.get("printer.uri") == ""
+    office.settings.set(office.system, "printer.uri", "tcp://192.0.2.9")
+    with office.store.session() as session:
+        audited = session.scalars(
+            select(AuditEntry.detail).where(AuditEntry.action == "change machine setting")
+        ).all()
+    assert audited == ["printer.uri = tcp://192.0.2.9"]

@@ -13,6 +13,7 @@ from printing.escpos_out import FRAGMENT_HEIGHT, escpos_chunks, send
 from printing.printer import parse_uri
 from printing.raster import rasterize
 from printing.slip import slip_document
+from printing.status import PRINTER_STATUS
 from tests.helpers.escpos import decode
 from tests.helpers.printers import loopback_printer
 
@@ -43,9 +44,10 @@ def test_a_slip_sent_over_the_network_reads_back_with_its_qr_code() -> None:
     raster = _slip_raster("ar")
     chunks = escpos_chunks(raster, "")
     with loopback_printer() as printer:
-        send(parse_uri(printer.uri), chunks, profile="", width=576, timeout=2)
+        delivery = send(parse_uri(printer.uri), chunks, profile="", width=576, timeout=2)
         (received,) = printer.wait_for_jobs(1)
-    assert received == b"".join(chunks)
+    assert delivery.confirmed  # it answered the status request that follows the job
+    assert received == b"".join(chunks) + PRINTER_STATUS
     image = decode(received).image
     assert image.width == 576
     assert [found.text for found in zxingcpp.read_barcodes(image.convert("L"))] == [demo_url()]

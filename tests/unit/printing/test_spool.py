@@ -18,12 +18,14 @@ from printing.errors import SpoolError
 from printing.printer import PrinterConfig
 from printing.spool import PrintSpool
 from printing.spool_views import JobView, SpoolPolicy, current_owner
+from printing.status import PRINTER_STATUS
 from printing.worker import SpoolWorker
 from tests.helpers.printers import LoopbackPrinter, free_port, loopback_printer
 
 FAST = SpoolPolicy(timeout_s=0.5, first_retry_s=0.1, max_retry_s=0.3, lease_margin_s=0.2)
 CHUNKS = (b"\x1b@" + bytes(range(256)) * 120, b"\x1dv0" + b"\x00" * 30000, b"\x1bd\x06\x1dV\x00")
 JOB_BYTES = b"".join(CHUNKS)
+SENT = JOB_BYTES + PRINTER_STATUS  # the job, then "are you there?" (its answer confirms it)
 
 
 def _spool(office: OfficeContext) -> PrintSpool:
@@ -55,7 +57,34 @@ def test_a_job_prints_exactly_once_on_a_good_printer(office: OfficeContext) -> N
         jobs = printer.wait_for_jobs(1)
     assert done is not None and done.state is PrintJobState.PRINTED
     assert done.printed_at is not None and done.error == ""
-    assert jobs == [JOB_BYTES]
+    assert jobs == [SENT]
+
+
+def test_a_printer_that_takes_the_job_into_its_window_but_never_reads_is_not_printed(
+    office: OfficeContext,
+) -> None:
+    # Issue #13, item 4: its TCP window takes the whole job, so every byte is acknowledged,
+    # yet the printer read none of it and never answers: sent, not confirmed.
+    spool = _spool(office)
+    with loopback_printer("hang", receive_buffer=4 * 1024 * 1024) as printer:
+        job = _submit(spool, office, printer.uri)
+        tried = spool.attempt(job.id)
+    assert tried is not None and tried.state.value == "sent_unconfirmed"
+    assert tried.printed_at is None
+    assert printer.uri in tried.error and "did not confirm" in tried.error
+    assert spool.due() == []  # never sent again without an officer deciding
+
+
+def test_a_printer_that_reads_but_never_answers_is_sent_not_confirmed(
+    office: OfficeContext,
+) -> None:
+    spool = _spool(office)
+    with loopback_printer(answers={}) as printer:
+        job = _submit(spool, office, printer.uri)
+        tried = spool.attempt(job.id)
+        jobs = printer.wait_for_jobs(1)
+    assert tried is not None and tried.state.value == "sent_unconfirmed"
+    assert jobs[0].startswith(JOB_BYTES)  # it all went out; only the answer is missing
 
 
 def test_a_printer_that_refuses_connections_keeps_the_job_queued(office: OfficeContext) -> None:
@@ -102,7 +131,7 @@ def test_a_printer_that_comes_back_gets_the_job_once(office: OfficeContext) -> N
     finally:
         worker.stop(2)
     assert done.state is PrintJobState.PRINTED
-    assert jobs == [JOB_BYTES]
+    assert jobs == [SENT]
 
 
 def test_submitting_never_waits_for_a_hanging_printer(office: OfficeContext) -> None:
@@ -192,7 +221,7 @@ def test_an_officer_resolves_a_doubtful_job(office: OfficeContext) -> None:
         again = spool.retry(office.system, reprinted.id, printer.uri)
         assert again.state is PrintJobState.QUEUED and again.printer == printer.uri
         done = spool.attempt(reprinted.id)
-        assert printer.wait_for_jobs(1) == [JOB_BYTES]
+        assert printer.wait_for_jobs(1) == [SENT]
     assert done is not None and done.state is PrintJobState.PRINTED
     marked = spool.mark_printed(office.system, seen.id)
     assert marked.state is PrintJobState.PRINTED and spool.due() == []
@@ -215,8 +244,8 @@ def test_cancelled_jobs_are_never_sent_and_unknown_jobs_are_named(office: Office
 
 def test_a_wrong_configuration_fails_without_retrying(office: OfficeContext) -> None:
     spool = _spool(office)
-    job = _submit(spool, office, "usb:04b8:0202")
+    job = _submit(spool, office, "usb:04b8")  # no product id
     tried = spool.attempt(job.id)
     assert tried is not None and tried.state is PrintJobState.FAILED
-    assert "usb:04b8:0202" in tried.error
+    assert "usb:04b8" in tried.error and "usb:VID:PID" in tried.error
     assert [listed.id for listed in spool.jobs()] == [job.id]

@@ -15,7 +15,7 @@ def test_a_printer_that_answers_tells_its_state_and_paper() -> None:
 
 
 def test_a_silent_printer_is_unknown_not_full_of_paper() -> None:
-    with loopback_printer() as printer:
+    with loopback_printer(answers={}) as printer:
         status = printer_status(parse_uri(printer.uri), "", 576, timeout=0.2)
     assert (status.reachable, status.online, status.paper) == (True, None, "unknown")
 

@@ -12,6 +12,7 @@ from db.models import PriorityKind
 from kiosk.office import OfficeContext
 from kiosk.queue.service import QueueService, TicketRequest
 from kiosk.queue.views import TakenTicket
+from printing.jobs import spool_for
 from tests.helpers.escpos import decode
 from tests.helpers.printers import loopback_printer
 from ui.kiosk_window import UNPRINTED_IDLE_FACTOR, KioskWindow
@@ -190,5 +191,26 @@ def test_a_working_printer_gets_the_ticket_in_the_visitors_language(
     kiosk.close()
 
 
-def test_no_printer_configured_means_no_printing(office: OfficeContext) -> None:
-    assert kiosk_printer(office, QueueService.for_office(office).config) is None
+def test_the_kiosk_picks_up_a_printer_chosen_while_it_runs(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    """Issue #13, item 3: the kiosk read the printer once, at start-up."""
+    print_ticket = kiosk_printer(office, QueueService.for_office(office).config)
+    kiosk = KioskWindow(office, tasks, idle_after_ms=10_000, print_ticket=print_ticket)
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    with qtbot.waitSignal(kiosk.print_finished, timeout=15_000) as finished:
+        take_through_the_screens(qtbot, kiosk, "fr", "health", "none")
+    assert finished.args == [False]  # no printer yet: the visitor remembers the number
+    assert kiosk.ticket_screen.warning_label.isVisible()
+    assert spool_for(office).jobs() == []  # and nothing waits to come out later
+    kiosk.ticket_screen.finish_button.click()
+
+    with loopback_printer() as printer:
+        office.settings.set(office.system, "printer.uri", printer.uri)  # chosen meanwhile
+        with qtbot.waitSignal(kiosk.print_finished, timeout=15_000) as finished:
+            take_through_the_screens(qtbot, kiosk, "fr", "health", "none")
+        (received,) = printer.wait_for_jobs(1)
+    kiosk.allow_close = True
+    assert finished.args == [True]
+    assert decode(received).cut
