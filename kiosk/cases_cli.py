@@ -172,13 +172,13 @@ def _case(args: argparse.Namespace, context: OfficeContext) -> int:
 
 
 def _person(args: argparse.Namespace, context: OfficeContext) -> int:
-    from kiosk.cases.persons import search_persons
+    from kiosk.cases.persons import name_line, search_persons
     from kiosk.cases.work import merge
 
     if args.action == "search":
         with context.store.session() as session:
             hits = [hit.as_json() for hit in search_persons(session, args.query)]
-        lines = [f"{h['given_name']} {h['family_name']} ({h['birth_year']})" for h in hits]
+        lines = [f"{name_line(hit)} ({hit['birth_year']})" for hit in hits]
         show(args, hits, "\n".join(lines) or "nobody found")
         return 0
     moved = merge(context, context.system, str(args.keep), str(args.duplicate))

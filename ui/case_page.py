@@ -37,7 +37,7 @@ from kiosk.office import OfficeContext
 from printing.jobs import print_slip_message
 from ui.case_dialogs import CloseCaseDialog, OutcomeDialog, office_date
 from ui.intake_duplicates import display_name
-from ui.language import LanguageState
+from ui.language import LanguageState, isolate
 from ui.styles import named
 from ui.tasks import Follow, Tasks
 
@@ -52,11 +52,6 @@ def local_time(stamp: str | None) -> str:
     if not stamp:
         return ""
     return "\u2066" + office_time(datetime.fromisoformat(stamp), "%Y-%m-%d %H:%M") + "\u2069"
-
-
-def isolate(text: str) -> str:
-    """``text`` isolated (FSI … PDI): a name or a code in another script keeps its own order."""
-    return f"\u2068{text}\u2069" if text else text
 
 
 def timeline_text(item: dict[str, Any], tr: Callable[..., str]) -> str:

@@ -35,6 +35,8 @@ from kiosk.office import OfficeContext
 PERSON_FIELDS = {
     "person.given_name": "given_name",
     "person.family_name": "family_name",
+    "person.given_name_ar": "given_name_ar",
+    "person.family_name_ar": "family_name_ar",
     "person.sex": "sex",
     "person.birth_year": "birth_year",
     "person.nationality": "nationality",
@@ -218,6 +220,7 @@ def find_duplicates(
     """Known persons who may be the one the answers are about to create (five at most)."""
     values = validate_answers(form, answers).values
     year = values.get("person.birth_year")
+    arabic = (values.get("person.given_name_ar"), values.get("person.family_name_ar"))
     with context.store.session() as session:
         hits = likely_duplicates(
             session,
@@ -225,6 +228,7 @@ def find_duplicates(
             str(values.get("person.family_name") or ""),
             year if isinstance(year, int) else None,
             str(values.get("person.phone") or ""),
+            " ".join(str(part) for part in arabic if part),
         )
         return [hit.as_json() for hit in hits[:5]]
 

@@ -231,3 +231,29 @@ def test_a_write_that_ends_after_another_case_is_opened_says_nothing_there(
     qtbot.waitUntil(lambda: tasks.pending == 0)
     assert page.case_id == str(second.case_id) and "Moussa" in page.header_label.text()
     assert page.message == ""  # "added" belongs to the first case, not this one
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("fr", "\u2068Mohamed Amine Alaoui\u2069 · \u2068محمد أمين العلوي\u2069"),
+        ("ar", "\u2068محمد أمين العلوي\u2069 · \u2068Mohamed Amine Alaoui\u2069"),
+    ],
+)
+def test_the_desk_shows_the_name_in_latin_and_in_arabic_letters_side_by_side(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str, shown: str
+) -> None:
+    names = {
+        "person.given_name": "Mohamed Amine",
+        "person.family_name": "Alaoui",
+        "person.given_name_ar": "محمد أمين",
+        "person.family_name_ar": "العلوي",
+    }
+    saved = core_intake(office, {**AICHA, **names})
+    page = make_cases(qtbot, office, tasks, language)
+    with qtbot.waitSignal(page.search.results_shown, timeout=5000):
+        page.search.search_edit.setText("العلوي")
+    qtbot.waitUntil(lambda: not page.search.searching)
+    assert page.search.table.item(0, 0).text() == shown
+    case = open_case(qtbot, page, str(saved.case_id))
+    assert f"\u2068{shown}\u2069" in case.header_label.text()

@@ -44,6 +44,8 @@ def test_collects_what_the_domain_lists(form: FormDefinition) -> None:
         "consent.method",
         "person.given_name",
         "person.family_name",
+        "person.given_name_ar",
+        "person.family_name_ar",
         "person.sex",
         "person.birth_year",
         "person.age_band",
