@@ -92,6 +92,22 @@ class Person(SyncedRecord, Base):
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
 
 
+class PersonChange(SyncedRecord, Base):
+    """A correction of a person's record: which fields changed, by whom, when.
+
+    Never the values: the new ones are in the person, the old ones are gone (a correction
+    is the person's right, DOMAIN.md). Shown on the timeline of the person's cases
+    (``kiosk.cases.corrections``). ``fields`` holds the columns, separated by spaces.
+    """
+
+    __tablename__ = "person_change"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    fields: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    author: Mapped[str] = mapped_column(String(64), default="")
+
+
 class Case(SyncedRecord, Base):
     """One person's path through the office: visits, needs, referrals, follow-up steps."""
 

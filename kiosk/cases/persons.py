@@ -19,6 +19,7 @@ from db.cases import Case, CaseStatus, Person, PersonKey
 from db.uow import UnitOfWork
 from kiosk.accounts import Permission, require
 from kiosk.cases.codes import CodeError, normalise_code
+from kiosk.cases.corrections import correct_person
 from kiosk.cases.errors import CaseWorkError
 from kiosk.persons.matching import name_keys, name_similarity, search_terms
 from kiosk.persons.phones import national_significant_number, phone_search_key
@@ -352,14 +353,29 @@ def merge_persons(uow: UnitOfWork, keep_id: uuid.UUID, merged_id: uuid.UUID) -> 
     for case in cases:
         case.person_id = keep.id
         uow.add(case)
-    for field in ("phone", "nationality", "commune", "language", "sex", "category"):
-        if not getattr(keep, field) and getattr(merged, field):
-            setattr(keep, field, getattr(merged, field))
-    if keep.birth_year is None:
-        keep.birth_year = merged.birth_year
+    correct_person(uow, keep, _completion(keep, merged), update=MERGE_COMPLETES)
     merged.merged_into_id = keep.id
     uow.add(keep)
     uow.add(merged)
-    session.execute(delete(PersonKey).where(PersonKey.person_id == merged.id))
+    index_persons(session, [keep, merged])
     uow.audit("merge", merged, detail=f"merged into {keep.id}")
     return len(cases)
+
+
+MERGE_COMPLETES = frozenset(
+    {*NAME_FIELDS, "phone", "nationality", "commune", "language", "sex", "category", "birth_year"}
+)
+"""The fields a merge takes from the merged person when the kept one has none."""
+
+
+def _completion(keep: Person, merged: Person) -> dict[str, object]:
+    """What the merged person knows and the kept one does not: a field the kept person
+    lacks, or a name in a script the kept person has none in (given and family together)."""
+    values: dict[str, object] = {}
+    for pair in (NAME_FIELDS[:2], NAME_FIELDS[2:]):
+        if not any(getattr(keep, field) for field in pair):
+            values.update({field: getattr(merged, field) for field in pair})
+    for field in sorted(MERGE_COMPLETES - set(NAME_FIELDS)):
+        if getattr(keep, field) in (None, "") and getattr(merged, field) not in (None, ""):
+            values[field] = getattr(merged, field)
+    return values

@@ -24,11 +24,13 @@ from db.cases import (
     Intake,
     IntakeDraft,
     Person,
+    PersonChange,
     Referral,
     ReferralEvent,
     ReferralState,
     Visit,
 )
+from kiosk.cases.corrections import CORRECTED
 from kiosk.cases.persons import NAME_FIELDS, full_name, name_line, person_view
 from kiosk.cases.referrals import OPEN_STATES, referral_view
 from kiosk.clock import office_day
@@ -65,6 +67,18 @@ def _timeline(session: Session, case: Case, referrals: list[Referral]) -> list[d
                     "detail": event.detail,
                 }
             )
+    for change in session.scalars(
+        select(PersonChange).where(PersonChange.person_id == case.person_id)
+    ):
+        items.append(
+            {
+                "at": _stamp(change.at),
+                "kind": CORRECTED,
+                "text": "",
+                "fields": change.fields.split(),
+                "author": change.author,
+            }
+        )
     for step in session.scalars(
         select(AccompanimentStep).where(AccompanimentStep.case_id == case.id)
     ):
