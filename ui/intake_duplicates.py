@@ -34,8 +34,9 @@ def display_name(person: dict[str, Any], tr: Translator) -> str:
 
 
 def person_line(person: dict[str, Any], tr: Translator, language: str) -> str:
-    """A known person on one line: name, birth year, nationality, phone."""
-    parts = [display_name(person, tr)]
+    """A known person on one line: name (isolated: it may be in another script), birth
+    year, nationality, phone."""
+    parts = [isolate(display_name(person, tr))]
     if person.get("birth_year"):
         parts.append(tr("desk.cases.born", year=person["birth_year"]))
     if person.get("nationality"):

@@ -27,7 +27,7 @@ from db.models import Ticket
 from db.store import Store
 from db.uow import Actor, UnitOfWork
 from kiosk.cases.codes import new_case_code
-from kiosk.cases.corrections import Correction, correct_person
+from kiosk.cases.corrections import Correction, correct_person, differences
 from kiosk.cases.drafts import DraftState, discard_draft
 from kiosk.cases.persons import index_person, likely_duplicates, person_view
 from kiosk.forms import FieldError, FormDefinition, load_form, validate_answers
@@ -251,20 +251,37 @@ def submit_intake(store: Store, actor: Actor, request: IntakeRequest) -> SavedIn
 
 
 def save_intake(
-    context: OfficeContext, actor: Actor, state: DraftState, language: str
+    context: OfficeContext,
+    actor: Actor,
+    state: DraftState,
+    language: str,
+    update: frozenset[str] = frozenset(),
 ) -> SavedIntake:
     """Save the intake of the wizard's ``state`` (empty answers left out), then forget its
-    draft; :class:`IntakeInvalid` when an answer is wrong (the draft is kept)."""
+    draft; :class:`IntakeInvalid` when an answer is wrong (the draft is kept). ``update``
+    names the fields of a known person that the officer chose to change."""
     answers = {key: value for key, value in state.answers.items() if value not in (None, "", [])}
     request = IntakeRequest(
         answers=answers,
         language=language,
         ticket_id=state.ticket_id,
         person_id=state.person_id,
+        update=update,
     )
     saved = submit_intake(context.store, actor, request)
     discard_draft(context.store, state.draft_id)
     return saved
+
+
+DUPLICATE_KEYS = (
+    "person.given_name",
+    "person.family_name",
+    "person.given_name_ar",
+    "person.family_name_ar",
+    "person.birth_year",
+    "person.phone",
+)
+"""The answers :func:`find_duplicates` looks for a person by."""
 
 
 def find_duplicates(
@@ -284,6 +301,21 @@ def find_duplicates(
             " ".join(str(part) for part in arabic if part),
         )
         return [hit.as_json() for hit in hits[:5]]
+
+
+def person_differences(
+    context: OfficeContext, form: FormDefinition, answers: Mapping[str, object], person_id: str
+) -> dict[str, Any]:
+    """A known person as JSON (``person``) and the fields whose answer differs from the
+    record (``differences``: field, existing and new value; an empty answer is none), for
+    the officer to pick, field by field, what the record keeps."""
+    values = validate_answers(form, answers).values
+    with context.store.session() as session:
+        person = session.get(Person, uuid.UUID(person_id))
+        if person is None:
+            raise IntakeInvalid([FieldError("person", f"no person {person_id}")])
+        found = differences(person, person_values(values))
+        return {"person": person_view(person), "differences": [item.as_json() for item in found]}
 
 
 def person_answers(context: OfficeContext, person_id: str) -> dict[str, object]:
