@@ -6,8 +6,11 @@ record is still served: only an anonymous statistical contact is kept (category,
 band and needs, no personal field).
 
 Before saving, the desk's wizard pre-fills answers from a known person or the kiosk's ticket
-(``person_answers``, ``ticket_answers``) and looks for a person already known
-(``find_duplicates``); ``save_intake`` saves the wizard's draft state.
+(``person_answers``, ``ticket_answers``), looks for a person already known
+(``find_duplicates``) and compares a known person with the answers
+(``person_differences``); ``save_intake`` saves the wizard's draft state. A known person
+keeps every value but those of the fields the request names (``IntakeRequest.update``,
+``kiosk.cases.corrections``).
 """
 
 from __future__ import annotations
