@@ -65,6 +65,10 @@ DECLINE_REASONS = ("ineligible", "full", "declined_by_person", "wrong_service", 
 class Person(SyncedRecord, Base):
     """A visitor who consented to a local record. Only DOMAIN.md's "collect" list.
 
+    The name is kept in two scripts side by side: ``given_name`` and ``family_name`` in
+    Latin letters (as documents write it), ``given_name_ar`` and ``family_name_ar`` in
+    Arabic letters (as many visitors read it); one given name at least. Records made
+    before the Arabic columns may hold an Arabic name in the Latin ones.
     ``merged_into_id`` is set when a supervisor merged this person into another one: the
     record stays (for the audit trail) but searches and lists skip it.
     """
@@ -73,6 +77,8 @@ class Person(SyncedRecord, Base):
 
     given_name: Mapped[str] = mapped_column(String(100), default="")
     family_name: Mapped[str] = mapped_column(String(100), default="")
+    given_name_ar: Mapped[str] = mapped_column(String(100), default="")
+    family_name_ar: Mapped[str] = mapped_column(String(100), default="")
     sex: Mapped[str] = mapped_column(String(1), default="")
     birth_year: Mapped[int | None] = mapped_column(default=None, index=True)
     nationality: Mapped[str] = mapped_column(String(2), default="")
@@ -84,6 +90,22 @@ class Person(SyncedRecord, Base):
     minor_caregiver: Mapped[bool | None] = mapped_column(default=None)
     disability: Mapped[bool | None] = mapped_column(default=None)
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+
+
+class PersonChange(SyncedRecord, Base):
+    """A correction of a person's record: which fields changed, by whom, when.
+
+    Never the values: the new ones are in the person, the old ones are gone (a correction
+    is the person's right, DOMAIN.md). Shown on the timeline of the person's cases
+    (``kiosk.cases.corrections``). ``fields`` holds the columns, separated by spaces.
+    """
+
+    __tablename__ = "person_change"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    fields: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    author: Mapped[str] = mapped_column(String(64), default="")
 
 
 class Case(SyncedRecord, Base):

@@ -39,6 +39,14 @@ def add_commands(commands: Any) -> None:
     submit.add_argument("--lang", default="fr", choices=LANGUAGE_CODES, help="error language")
     submit.add_argument("--ticket", help="the queue ticket that brought the visitor")
     submit.add_argument("--person", type=uuid.UUID, help="the id of a person already known")
+    submit.add_argument(
+        "--update",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="a field of the known person that the answers change (given_name, phone…, as "
+        "'person search --json' names them; repeat it); every other field keeps its value",
+    )
 
     case = commands.add_parser("case", help="cases: show, list, notes, steps, closing, reopening")
     case_commands = case.add_subparsers(dest="action", required=True)
@@ -124,7 +132,10 @@ def _intake(args: argparse.Namespace, context: OfficeContext) -> int:
         ticket_id = None
         if args.ticket:
             ticket_id = QueueService.for_office(context).find(args.ticket).id
-        request = IntakeRequest(answers, args.lang, ticket_id=ticket_id, person_id=args.person)
+        update = frozenset(part for item in args.update for part in item.split(",") if part)
+        request = IntakeRequest(
+            answers, args.lang, ticket_id=ticket_id, person_id=args.person, update=update
+        )
         saved = submit_intake(context.store, context.system, request)
     except IntakeInvalid as invalid:
         errors = [error.as_json() for error in invalid.errors]
@@ -133,7 +144,12 @@ def _intake(args: argparse.Namespace, context: OfficeContext) -> int:
         for error in errors:
             print(f"baom: {error['field']}: {error['message']}", file=sys.stderr)
         return 1
-    show(args, saved.as_json(), f"saved: case {saved.case_code or '(anonymous contact)'}")
+    said = f"saved: case {saved.case_code or '(anonymous contact)'}"
+    if saved.updated:
+        said += f"; updated the person's {', '.join(saved.updated)}"
+    if saved.kept:
+        said += f"; kept the person's {', '.join(saved.kept)} (--update FIELD changes one)"
+    show(args, saved.as_json(), said)
     return 0
 
 
@@ -172,13 +188,13 @@ def _case(args: argparse.Namespace, context: OfficeContext) -> int:
 
 
 def _person(args: argparse.Namespace, context: OfficeContext) -> int:
-    from kiosk.cases.persons import search_persons
+    from kiosk.cases.persons import name_line, search_persons
     from kiosk.cases.work import merge
 
     if args.action == "search":
         with context.store.session() as session:
             hits = [hit.as_json() for hit in search_persons(session, args.query)]
-        lines = [f"{h['given_name']} {h['family_name']} ({h['birth_year']})" for h in hits]
+        lines = [f"{name_line(hit)} ({hit['birth_year']})" for hit in hits]
         show(args, hits, "\n".join(lines) or "nobody found")
         return 0
     moved = merge(context, context.system, str(args.keep), str(args.duplicate))

@@ -33,11 +33,12 @@ from db.uow import Actor
 from kiosk.cases import work as case_work
 from kiosk.clock import office_time
 from kiosk.forms.countries import country_name
+from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
 from printing.jobs import SlipQueued, print_slip_message
 from ui.case_dialogs import CloseCaseDialog, OutcomeDialog, office_date
 from ui.intake_duplicates import display_name
-from ui.language import LanguageState
+from ui.language import LanguageState, isolate
 from ui.print_fallback import show_slip_not_printed
 from ui.styles import named
 from ui.tasks import Follow, Tasks
@@ -55,14 +56,23 @@ def local_time(stamp: str | None) -> str:
     return "\u2066" + office_time(datetime.fromisoformat(stamp), "%Y-%m-%d %H:%M") + "\u2069"
 
 
-def isolate(text: str) -> str:
-    """``text`` isolated (FSI … PDI): a name or a code in another script keeps its own order."""
-    return f"\u2068{text}\u2069" if text else text
+def field_names(fields: list[str], tr: Translator) -> str:
+    """The names of a person's fields, listed in the officer's language."""
+    comma = "\u060c " if tr.language == "ar" else ", "
+    return comma.join(tr(f"desk.person_field.{field}") for field in fields)
 
 
-def timeline_text(item: dict[str, Any], tr: Callable[..., str]) -> str:
+def timeline_text(item: dict[str, Any], tr: Translator) -> str:
     """The detail of one timeline line in the officer's language."""
     kind, text = item["kind"], item.get("text") or ""
+    if kind == "person_corrected":
+        when = "\u2066" + office_time(datetime.fromisoformat(item["at"]), "%H:%M") + "\u2069"
+        return tr(
+            "desk.timeline.corrected",
+            author=isolate(item["author"]),
+            time=when,
+            fields=field_names(item["fields"], tr),
+        )
     if kind == "intake":
         return tr(f"desk.timeline.consent_{text}")
     if kind == "closed":
@@ -80,6 +90,7 @@ def timeline_text(item: dict[str, Any], tr: Callable[..., str]) -> str:
 CASE_TABLES = frozenset(
     {
         "person",
+        "person_change",
         "case",
         "case_entry",
         "case_need",

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.cases import work as case_work
 from kiosk.office import OfficeContext
-from ui.case_page import isolate, local_time
-from ui.language import LanguageState
+from ui.case_page import local_time
+from ui.language import LanguageState, isolate
 from ui.styles import named
 from ui.tasks import Follow, Tasks
 

@@ -15,20 +15,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.cases.persons import written_names
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
+from ui.language import isolate
 from ui.styles import named
 
 
 def display_name(person: dict[str, Any], tr: Translator) -> str:
-    """Given then family name, or "(no name)"."""
-    name = " ".join(p for p in (person.get("given_name"), person.get("family_name")) if p)
-    return name or tr("desk.cases.unnamed")
+    """The person's names in Latin and in Arabic letters, the one in the officer's script
+    first, each isolated so that it keeps its own order beside the other; or "(no name)"."""
+    written = list(written_names(person))
+    if len(written) < 2:
+        return written[0] if written else tr("desk.cases.unnamed")
+    if tr.right_to_left:
+        written.reverse()
+    return " · ".join(isolate(name) for name in written)
 
 
 def person_line(person: dict[str, Any], tr: Translator, language: str) -> str:
-    """A known person on one line: name, birth year, nationality, phone."""
-    parts = [display_name(person, tr)]
+    """A known person on one line: name (isolated: it may be in another script), birth
+    year, nationality, phone."""
+    parts = [isolate(display_name(person, tr))]
     if person.get("birth_year"):
         parts.append(tr("desk.cases.born", year=person["birth_year"]))
     if person.get("nationality"):

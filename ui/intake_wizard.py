@@ -7,6 +7,11 @@ fields); a field is checked when the officer leaves it, and the whole page on Ne
 stays blocked while the page has errors. The answers are saved as a draft a second after
 the last keystroke (on the worker), so a lock, a crash or a restart loses nothing.
 
+Leaving the person's page with Next looks for the person among those known (and Save does
+again if the person's answers changed since): a likely same person is offered to use or
+not; using a known person shows its record and the answers side by side
+(``ui.person_reuse``), and only the fields the officer picks change.
+
 Keyboard: Enter, Page Down or Alt+→ go on; Page Up or Alt+← go back (mirrored in Arabic);
 Ctrl+S saves on the last page.
 """
@@ -14,6 +19,7 @@ Ctrl+S saves on the last page.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
@@ -34,7 +40,15 @@ from PySide6.QtWidgets import (
 
 from db.uow import Actor
 from kiosk.cases.drafts import DraftState, discard_draft, store_draft
-from kiosk.cases.intake import IntakeInvalid, SavedIntake, find_duplicates, save_intake
+from kiosk.cases.intake import (
+    DUPLICATE_KEYS,
+    PERSON_FIELDS,
+    IntakeInvalid,
+    SavedIntake,
+    find_duplicates,
+    person_differences,
+    save_intake,
+)
 from kiosk.clock import office_time
 from kiosk.forms import FormDefinition, load_form, validate_answers
 from kiosk.forms.validate import relevant_keys, validate_one
@@ -44,6 +58,7 @@ from ui.intake_duplicates import DuplicatesPanel
 from ui.intake_fields import FieldWidget
 from ui.intake_pages import ConsentTools, SectionPage
 from ui.language import LanguageState
+from ui.person_reuse import PersonReuseDialog
 from ui.styles import named
 from ui.tasks import Tasks
 
@@ -84,6 +99,10 @@ class IntakeWizard(QWidget):
         self.draft_id = self.state.draft_id
         self.busy = False
         self.finished = False
+        self.picked: dict[str, object] = {}  # a known person's field -> the value chosen
+        self._checked: object = None  # the person's answers when last looked up
+        self._checking: object = None
+        self._then: Callable[[], object] | None = None
         self._message_key: tuple[str, dict[str, Any]] | None = None
         self._build()
         for widget in self.fields.values():
@@ -125,7 +144,7 @@ class IntakeWizard(QWidget):
         self.duplicates = DuplicatesPanel()
         self.duplicates.hide()
         self.duplicates.person_chosen.connect(self.on_duplicate_chosen)
-        self.duplicates.new_chosen.connect(lambda: self._submit(None))
+        self.duplicates.new_chosen.connect(self.on_new_chosen)
         self.discard_button = named(QPushButton(), "discardDraft")
         self.back_button = named(QPushButton(), "wizardBack")
         self.next_button = named(QPushButton(), "wizardNext")
@@ -317,14 +336,31 @@ class IntakeWizard(QWidget):
         visible = self.visible_sections()
         return bool(visible) and self.current_section >= visible[-1]
 
+    @property
+    def person_section(self) -> int:
+        """The index of the section asking the person's name."""
+        return next(
+            index
+            for index, section in enumerate(self.form.sections)
+            if any(item.key == "person.given_name" for item in section.fields)
+        )
+
     def go_next(self) -> bool:
-        """Check the page; go to the next section if it holds no error."""
+        """Check the page; go to the next section if it holds no error. Leaving the person's
+        page first looks the person up (on the worker): then the page changes later, once
+        the officer has chosen, and this returns False."""
         if self.busy:
             return False
         if self.check_section(self.current_section):
             self._set_message("desk.intake.fix_errors")
             self._focus_first_error()
             return False
+        if self.current_section == self.person_section and self._person_unchecked():
+            self._check_person(self._advance)
+            return False
+        return self._advance()
+
+    def _advance(self) -> bool:
         later = [index for index in self.visible_sections() if index > self.current_section]
         if not later:
             return False
@@ -469,44 +505,116 @@ class IntakeWizard(QWidget):
     # --- saving --------------------------------------------------------------------------
 
     def save(self) -> None:
-        """Check everything; look for duplicates of a new person; then save."""
+        """Check everything; look the person up if their answers changed since; then save."""
         if self.busy or not self.on_last_section:
             return
         result = validate_answers(self.form, self.answers, self._language.code)
         if not result.ok:
             self._show_errors({error.field: error.message for error in result.errors})
             return
-        if result.anonymous or self.state.person_id is not None:
-            self._submit(self.state.person_id)
+        if not result.anonymous and self._person_unchecked():
+            self._check_person(self._submit)
             return
+        self._submit()
+
+    # --- the person: known already? ------------------------------------------------------
+
+    def _person_key(self) -> object:
+        """What the person lookup depends on: the person chosen and the answers it reads
+        (every field of a known person; the name, year and phone of a new one)."""
+        keys = PERSON_FIELDS if self.state.person_id else DUPLICATE_KEYS
+        answers = self.answers
+        return self.state.person_id, tuple(answers.get(key) for key in keys)
+
+    def _person_unchecked(self) -> bool:
+        return self.answers.get("consent.record") is True and self._person_key() != self._checked
+
+    def _check_person(self, then: Callable[[], object]) -> None:
+        """Look the person up on the worker, then ``then`` once the officer has chosen: a
+        new person among likely same ones, or a known one against their record."""
+        self._then, self._checking = then, self._person_key()
         self._set_busy(True, "desk.intake.checking")
-        self._tasks.run(
-            partial(find_duplicates, self._context, self.form, self.answers),
-            self.on_duplicates_found,
-            self.on_save_failed,
-        )
+        if self.state.person_id is None:
+            work = partial(find_duplicates, self._context, self.form, self.answers)
+            self._tasks.run(work, self.on_duplicates_found, self.on_save_failed)
+        else:
+            self._compare(str(self.state.person_id))
+
+    def _compare(self, person_id: str) -> None:
+        work = partial(person_differences, self._context, self.form, self.answers, person_id)
+        self._tasks.run(work, partial(self.on_compared, person_id), self.on_save_failed)
+
+    def _go_on(self) -> None:
+        """The person is settled: carry on with what was asked (the next page, saving)."""
+        self._checked = self._person_key()
+        then, self._then = self._then, None
+        if then is not None:
+            then()
 
     def on_duplicates_found(self, hits: list[dict[str, Any]]) -> None:
-        """Show the likely same persons, or save when there is none."""
+        """Show the likely same persons, or go on when there is none."""
         self._set_busy(False)
+        if self._person_key() != self._checking:  # typed while looking: look again
+            self._check_person(self._then or self._advance)
+            return
         if not hits:
-            self._submit(None)
+            self._go_on()
             return
         self.duplicates.show_hits(hits, self._language.translator, self._language.code)
         self._set_message("desk.duplicates.title")
         self.duplicates_shown.emit(len(hits))
 
-    def on_duplicate_chosen(self, person_id: str) -> None:
-        """Save the intake on the known person chosen."""
-        self._submit(uuid.UUID(person_id))
+    def on_new_chosen(self) -> None:
+        """A new person after all: go on."""
+        self.duplicates.hide()
+        self._set_message(None)
+        self._go_on()
 
-    def _submit(self, person_id: uuid.UUID | None) -> None:
+    def on_duplicate_chosen(self, person_id: str) -> None:
+        """Compare the known person chosen with the answers (on the worker)."""
+        self._set_busy(True, "desk.intake.checking")
+        self._compare(person_id)
+
+    def on_compared(self, person_id: str, found: dict[str, Any]) -> None:
+        """Ask, field by field, what the record keeps (when anything differs that was not
+        picked already); confirmed, the intake is the known person's and shows the values
+        the record will hold."""
+        self._set_busy(False)
+        differences = [
+            row
+            for row in found["differences"]
+            if row["field"] not in self.picked or self.picked[row["field"]] != row["new"]
+        ]
+        picked: set[str] | None = set()
+        if differences:
+            person = found["person"]
+            picked = PersonReuseDialog.ask(self, self._language, self.form, person, differences)
+        if picked is None:
+            self._set_message("desk.intake.reuse_cancelled")
+            return
+        self.duplicates.hide()
+        self._set_message(None)
+        self.state = replace(self.state, person_id=uuid.UUID(person_id))
+        keys = {column: key for key, column in PERSON_FIELDS.items()}
+        for difference in differences:
+            field = difference["field"]
+            self.picked.pop(field, None)
+            if field in picked:
+                self.picked[field] = difference["new"]
+            else:
+                self.fields[keys[field]].set_value(difference["existing"])
+        self.retranslate()
+        self._schedule_draft()
+        self._go_on()
+
+    def _submit(self) -> None:
         self.duplicates.hide()
         self._draft_timer.stop()
-        state = replace(self._draft_state(), person_id=person_id)
+        state = self._draft_state()
+        update = frozenset(self.picked)
         self._set_busy(True, "desk.intake.saving")
         self._tasks.run(
-            partial(save_intake, self._context, self._actor, state, self._language.code),
+            partial(save_intake, self._context, self._actor, state, self._language.code, update),
             self.on_intake_saved,
             self.on_save_failed,
         )

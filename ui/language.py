@@ -14,6 +14,11 @@ from PySide6.QtWidgets import QWidget
 from kiosk.i18n import Catalog, Translator
 
 
+def isolate(text: str) -> str:
+    """``text`` isolated (FSI … PDI): a name or a code in another script keeps its own order."""
+    return f"\u2068{text}\u2069" if text else text
+
+
 def direction_of(right_to_left: bool) -> Qt.LayoutDirection:
     """The layout direction of a language written right to left or not."""
     return Qt.LayoutDirection.RightToLeft if right_to_left else Qt.LayoutDirection.LeftToRight

@@ -6,8 +6,11 @@ record is still served: only an anonymous statistical contact is kept (category,
 band and needs, no personal field).
 
 Before saving, the desk's wizard pre-fills answers from a known person or the kiosk's ticket
-(``person_answers``, ``ticket_answers``) and looks for a person already known
-(``find_duplicates``); ``save_intake`` saves the wizard's draft state.
+(``person_answers``, ``ticket_answers``), looks for a person already known
+(``find_duplicates``) and compares a known person with the answers
+(``person_differences``); ``save_intake`` saves the wizard's draft state. A known person
+keeps every value but those of the fields the request names (``IntakeRequest.update``,
+``kiosk.cases.corrections``).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from db.models import Ticket
 from db.store import Store
 from db.uow import Actor, UnitOfWork
 from kiosk.cases.codes import new_case_code
+from kiosk.cases.corrections import Correction, correct_person, differences
 from kiosk.cases.drafts import DraftState, discard_draft
 from kiosk.cases.persons import index_person, likely_duplicates, person_view
 from kiosk.forms import FieldError, FormDefinition, load_form, validate_answers
@@ -35,6 +39,8 @@ from kiosk.office import OfficeContext
 PERSON_FIELDS = {
     "person.given_name": "given_name",
     "person.family_name": "family_name",
+    "person.given_name_ar": "given_name_ar",
+    "person.family_name_ar": "family_name_ar",
     "person.sex": "sex",
     "person.birth_year": "birth_year",
     "person.nationality": "nationality",
@@ -58,34 +64,47 @@ class IntakeInvalid(Exception):
 
 @dataclass(frozen=True)
 class SavedIntake:
-    """What an intake wrote. ``case_id`` and ``person_id`` are None for an anonymous contact."""
+    """What an intake wrote. ``case_id`` and ``person_id`` are None for an anonymous contact.
+
+    For a known person, ``updated`` names the fields the answers changed and ``kept`` those
+    whose answer differed but which kept the person's value (not named to be updated).
+    """
 
     intake_id: uuid.UUID
     case_id: uuid.UUID | None
     person_id: uuid.UUID | None
     case_code: str | None
     form_version: int
+    updated: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        """The ids as JSON (``baom intake submit``)."""
+        """The ids as JSON (``baom intake submit``), with the fields updated and kept."""
         return {
             "intake_id": str(self.intake_id),
             "case_id": str(self.case_id) if self.case_id else None,
             "person_id": str(self.person_id) if self.person_id else None,
             "case_code": self.case_code,
             "anonymous": self.case_id is None,
+            "updated": list(self.updated),
+            "kept": list(self.kept),
         }
 
 
 @dataclass(frozen=True)
 class IntakeRequest:
-    """An intake to save: the answers, the officer's language, and what it belongs to."""
+    """An intake to save: the answers, the officer's language, and what it belongs to.
+
+    ``update`` names the fields (columns of ``PERSON_FIELDS``) of a known person that the
+    answers may change; every other field keeps the person's value.
+    """
 
     answers: Mapping[str, object]
     language: str = "fr"
     ticket_id: uuid.UUID | None = None
     person_id: uuid.UUID | None = None
     form_id: str = "intake"
+    update: frozenset[str] = frozenset()
 
 
 def _stored(values: Mapping[str, object]) -> dict[str, object]:
@@ -104,16 +123,48 @@ def _unused_case_code(uow: UnitOfWork) -> str:
             return code
 
 
-def _person(uow: UnitOfWork, values: Mapping[str, object], person_id: uuid.UUID | None) -> Person:
-    person = Person(id=new_id()) if person_id is None else uow.session.get(Person, person_id)
-    if person is None:
-        raise IntakeInvalid([FieldError("person", f"no person {person_id}")])
-    for key, column in PERSON_FIELDS.items():
-        if key in values:
-            setattr(person, column, values[key])
-    uow.add(person)
+def person_values(values: Mapping[str, object]) -> dict[str, object]:
+    """The person's fields (column → value) among checked answers."""
+    return {column: values[key] for key, column in PERSON_FIELDS.items() if key in values}
+
+
+def _person(
+    uow: UnitOfWork, values: Mapping[str, object], request: IntakeRequest
+) -> tuple[Person, Correction]:
+    """The new person of the answers, or the known one corrected as ``request`` says."""
+    if request.person_id is None:
+        person = uow.add(Person(id=new_id(), **person_values(values)))
+        correction = Correction()
+    else:
+        known = uow.session.get(Person, request.person_id)
+        if known is None:
+            raise IntakeInvalid([FieldError("person", f"no person {request.person_id}")])
+        person = known
+        correction = correct_person(uow, person, person_values(values), request.update)
     index_person(uow.session, person)
-    return person
+    return person, correction
+
+
+def _as_kept(values: Mapping[str, object], person: Person) -> dict[str, object]:
+    """The answers with the person's fields as the person has them now (a value kept
+    rather than the one answered), for the intake to say what the record holds."""
+    kept = dict(values)
+    for key, column in PERSON_FIELDS.items():
+        if key in kept:
+            value = getattr(person, column)
+            if value is None or value == "":
+                del kept[key]
+            else:
+                kept[key] = value
+    return kept
+
+
+def _check_update(request: IntakeRequest) -> None:
+    unknown = sorted(request.update - set(PERSON_FIELDS.values()))
+    if unknown:
+        fields = ", ".join(sorted(PERSON_FIELDS.values()))
+        message = f"{', '.join(unknown)}: not a field of the person (one of {fields})"
+        raise IntakeInvalid([FieldError("update", message)])
 
 
 def _open_case(uow: UnitOfWork, person: Person) -> Case:
@@ -147,9 +198,12 @@ def _add_needs(uow: UnitOfWork, case: Case, needs: list[str]) -> None:
 def submit_intake(store: Store, actor: Actor, request: IntakeRequest) -> SavedIntake:
     """Check the answers and save them in one transaction, or raise :class:`IntakeInvalid`.
 
-    A known person (``person_id``) is updated with the answers; a person with an open case
-    gets a new visit on it; otherwise a new case is opened.
+    A known person (``person_id``) keeps every value but those of the fields named in
+    ``request.update`` (``kiosk.cases.corrections``); the intake then records the person's
+    values. A person with an open case gets a new visit on it; otherwise a new case is
+    opened.
     """
+    _check_update(request)
     form = load_form(request.form_id)
     result = validate_answers(form, request.answers, request.language)
     if not result.ok:
@@ -158,8 +212,10 @@ def submit_intake(store: Store, actor: Actor, request: IntakeRequest) -> SavedIn
     with store.unit_of_work(actor) as uow:
         case: Case | None = None
         person: Person | None = None
+        correction = Correction()
         if not result.anonymous:
-            person = _person(uow, values, request.person_id)
+            person, correction = _person(uow, values, request)
+            values = _as_kept(values, person)
             case = _open_case(uow, person)
             uow.add(Visit(case_id=case.id, ticket_id=request.ticket_id, officer_id=actor.user_id))
             needs = values.get("needs", [])
@@ -192,24 +248,43 @@ def submit_intake(store: Store, actor: Actor, request: IntakeRequest) -> SavedIn
             person_id=person.id if person else None,
             case_code=case.code if case else None,
             form_version=form.version,
+            updated=correction.changed,
+            kept=correction.kept,
         )
 
 
 def save_intake(
-    context: OfficeContext, actor: Actor, state: DraftState, language: str
+    context: OfficeContext,
+    actor: Actor,
+    state: DraftState,
+    language: str,
+    update: frozenset[str] = frozenset(),
 ) -> SavedIntake:
     """Save the intake of the wizard's ``state`` (empty answers left out), then forget its
-    draft; :class:`IntakeInvalid` when an answer is wrong (the draft is kept)."""
+    draft; :class:`IntakeInvalid` when an answer is wrong (the draft is kept). ``update``
+    names the fields of a known person that the officer chose to change."""
     answers = {key: value for key, value in state.answers.items() if value not in (None, "", [])}
     request = IntakeRequest(
         answers=answers,
         language=language,
         ticket_id=state.ticket_id,
         person_id=state.person_id,
+        update=update,
     )
     saved = submit_intake(context.store, actor, request)
     discard_draft(context.store, state.draft_id)
     return saved
+
+
+DUPLICATE_KEYS = (
+    "person.given_name",
+    "person.family_name",
+    "person.given_name_ar",
+    "person.family_name_ar",
+    "person.birth_year",
+    "person.phone",
+)
+"""The answers :func:`find_duplicates` looks for a person by."""
 
 
 def find_duplicates(
@@ -218,6 +293,7 @@ def find_duplicates(
     """Known persons who may be the one the answers are about to create (five at most)."""
     values = validate_answers(form, answers).values
     year = values.get("person.birth_year")
+    arabic = (values.get("person.given_name_ar"), values.get("person.family_name_ar"))
     with context.store.session() as session:
         hits = likely_duplicates(
             session,
@@ -225,8 +301,24 @@ def find_duplicates(
             str(values.get("person.family_name") or ""),
             year if isinstance(year, int) else None,
             str(values.get("person.phone") or ""),
+            " ".join(str(part) for part in arabic if part),
         )
         return [hit.as_json() for hit in hits[:5]]
+
+
+def person_differences(
+    context: OfficeContext, form: FormDefinition, answers: Mapping[str, object], person_id: str
+) -> dict[str, Any]:
+    """A known person as JSON (``person``) and the fields whose answer differs from the
+    record (``differences``: field, existing and new value; an empty answer is none), for
+    the officer to pick, field by field, what the record keeps."""
+    values = validate_answers(form, answers).values
+    with context.store.session() as session:
+        person = session.get(Person, uuid.UUID(person_id))
+        if person is None:
+            raise IntakeInvalid([FieldError("person", f"no person {person_id}")])
+        found = differences(person, person_values(values))
+        return {"person": person_view(person), "differences": [item.as_json() for item in found]}
 
 
 def person_answers(context: OfficeContext, person_id: str) -> dict[str, object]:

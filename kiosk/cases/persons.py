@@ -8,7 +8,7 @@ candidates by name similarity. Merged persons are never found.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from db.cases import Case, CaseStatus, Person, PersonKey
 from db.uow import UnitOfWork
 from kiosk.accounts import Permission, require
 from kiosk.cases.codes import CodeError, normalise_code
+from kiosk.cases.corrections import correct_person
 from kiosk.cases.errors import CaseWorkError
 from kiosk.persons.matching import name_keys, name_similarity, search_terms
 from kiosk.persons.phones import national_significant_number, phone_search_key
@@ -40,9 +41,36 @@ class PersonHit:
         return {**self.person, "score": round(self.score, 3), "matched": list(self.matched)}
 
 
+NAME_FIELDS = ("given_name", "family_name", "given_name_ar", "family_name_ar")
+"""The columns of a person's name: in Latin letters, then in Arabic letters."""
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
+def written_names(fields: Mapping[str, Any]) -> tuple[str, ...]:
+    """The names in ``fields`` (a person's view, or answers keyed by column), given then
+    family: in Latin letters, then in Arabic letters (only those known)."""
+    latin, arabic = NAME_FIELDS[:2], NAME_FIELDS[2:]
+    written = (_joined(*(str(fields.get(key) or "") for key in pair)) for pair in (latin, arabic))
+    return tuple(name for name in written if name)
+
+
+def names(person: Person) -> tuple[str, ...]:
+    """The person's names (see :func:`written_names`)."""
+    return written_names({key: getattr(person, key) for key in NAME_FIELDS})
+
+
+def name_line(fields: Mapping[str, Any]) -> str:
+    """The names of ``fields`` as one line of text, the Latin one first ("Mohamed Amine ·
+    محمد أمين"): a list of the command line, a draft's title."""
+    return " · ".join(written_names(fields))
+
+
 def full_name(person: Person) -> str:
-    """Given name then family name, as the officer reads them."""
-    return " ".join(part for part in (person.given_name, person.family_name) if part)
+    """The person's names as one line of text (see :func:`name_line`)."""
+    return " · ".join(names(person))
 
 
 def person_view(person: Person, cases: list[Case] | None = None) -> dict[str, Any]:
@@ -51,6 +79,8 @@ def person_view(person: Person, cases: list[Case] | None = None) -> dict[str, An
         "person_id": str(person.id),
         "given_name": person.given_name,
         "family_name": person.family_name,
+        "given_name_ar": person.given_name_ar,
+        "family_name_ar": person.family_name_ar,
         "sex": person.sex,
         "birth_year": person.birth_year,
         "nationality": person.nationality,
@@ -82,12 +112,16 @@ def _year_word(year: int) -> str:
     return f"@{year}"
 
 
-def search_keys(name: str, phone: str = "", birth_year: int | None = None) -> set[str]:
-    """The keys a person is found by: each word of the name, each pair of words (the birth
-    year counting as a word of the pairs), the phone's digits."""
-    words = name_keys(name)
-    paired = (*words, _year_word(birth_year)) if birth_year is not None else words
-    keys = set(words) | {_pair(a, b) for a in paired for b in paired if a != b}
+def search_keys(
+    name: str | Sequence[str], phone: str = "", birth_year: int | None = None
+) -> set[str]:
+    """The keys a person is found by: each word of each of their names, each pair of words
+    of one name (the birth year counting as a word of the pairs), the phone's digits."""
+    keys: set[str] = set()
+    for one in (name,) if isinstance(name, str) else name:
+        words = name_keys(one)
+        paired = (*words, _year_word(birth_year)) if birth_year is not None else words
+        keys |= set(words) | {_pair(a, b) for a in paired for b in paired if a != b}
     if phone:
         keys.add(PHONE_KEY + national_significant_number(phone))
     return keys
@@ -105,7 +139,7 @@ def index_persons(session: Session, persons: Sequence[Person]) -> None:
         {"person_id": person.id, "key": key}
         for person in persons
         if person.merged_into_id is None
-        for key in search_keys(full_name(person), person.phone, person.birth_year)
+        for key in search_keys(names(person), person.phone, person.birth_year)
     ]
     if keys:
         session.execute(insert(PersonKey), keys)
@@ -196,6 +230,11 @@ def _with_keys(statement: Select[Any], keyed: list[tuple[str, bool]]) -> Select[
     return statement
 
 
+def _similarity(name: str, person: Person) -> float:
+    """How alike ``name`` reads to the closest of the person's names."""
+    return max((name_similarity(name, known) for known in names(person)), default=0.0)
+
+
 def search_persons(session: Session, query: str, limit: int = 20) -> list[PersonHit]:
     """Persons matching ``query``: name words (any script), a phone, a birth year, a case code.
 
@@ -219,7 +258,7 @@ def search_persons(session: Session, query: str, limit: int = 20) -> list[Person
     hits = [
         PersonHit(
             person_view(person),
-            name_similarity(name_query, full_name(person)) if name_query else 1.0,
+            _similarity(name_query, person) if name_query else 1.0,
             matched,
         )
         for person in session.scalars(statement)
@@ -249,16 +288,26 @@ def likely_duplicates(
     family_name: str,
     birth_year: int | None = None,
     phone: str = "",
+    arabic_name: str = "",
 ) -> list[PersonHit]:
-    """Persons who are probably the one about to be created: same phone, or a name that
-    reads the same with a birth year within a year (or unknown)."""
+    """Persons who are probably the one about to be created: same phone, or a name (in
+    Latin letters, or ``arabic_name`` in Arabic letters) that reads the same as one of
+    theirs, with a birth year within a year (or unknown)."""
     hits: dict[uuid.UUID, PersonHit] = {}
     if phone:
         for person in session.scalars(
             select(Person).where(Person.phone == phone, Person.merged_into_id.is_(None))
         ):
             hits[person.id] = PersonHit(person_view(person), 1.0, ("phone",))
-    name = f"{given_name} {family_name}".strip()
+    for name in {_joined(given_name, family_name), arabic_name.strip()} - {""}:
+        _add_same_names(session, hits, name, birth_year)
+    return sorted(hits.values(), key=lambda hit: -hit.score)
+
+
+def _add_same_names(
+    session: Session, hits: dict[uuid.UUID, PersonHit], name: str, birth_year: int | None
+) -> None:
+    """Add to ``hits`` the persons whose name reads as ``name`` (see ``likely_duplicates``)."""
     keys = name_keys(name)
     if keys:
         statement = _with_keys(
@@ -269,9 +318,10 @@ def likely_duplicates(
             near = Person.birth_year.between(birth_year - 1, birth_year + 1)
             statement = statement.where(or_(Person.birth_year.is_(None), near))
         for person in session.scalars(statement.limit(CANDIDATES)):
-            if person.id in hits:
+            known = hits.get(person.id)
+            score = _similarity(name, person)
+            if known is not None and (known.matched != ("name",) or known.score >= score):
                 continue
-            score = name_similarity(name, full_name(person))
             close_year = (
                 birth_year is None
                 or person.birth_year is None
@@ -279,7 +329,6 @@ def likely_duplicates(
             )
             if score >= LIKELY_SAME_NAME and close_year:
                 hits[person.id] = PersonHit(person_view(person), score, ("name",))
-    return sorted(hits.values(), key=lambda hit: -hit.score)
 
 
 class MergeError(CaseWorkError):
@@ -304,14 +353,29 @@ def merge_persons(uow: UnitOfWork, keep_id: uuid.UUID, merged_id: uuid.UUID) -> 
     for case in cases:
         case.person_id = keep.id
         uow.add(case)
-    for field in ("phone", "nationality", "commune", "language", "sex", "category"):
-        if not getattr(keep, field) and getattr(merged, field):
-            setattr(keep, field, getattr(merged, field))
-    if keep.birth_year is None:
-        keep.birth_year = merged.birth_year
+    correct_person(uow, keep, _completion(keep, merged), update=MERGE_COMPLETES)
     merged.merged_into_id = keep.id
     uow.add(keep)
     uow.add(merged)
-    session.execute(delete(PersonKey).where(PersonKey.person_id == merged.id))
+    index_persons(session, [keep, merged])
     uow.audit("merge", merged, detail=f"merged into {keep.id}")
     return len(cases)
+
+
+MERGE_COMPLETES = frozenset(
+    {*NAME_FIELDS, "phone", "nationality", "commune", "language", "sex", "category", "birth_year"}
+)
+"""The fields a merge takes from the merged person when the kept one has none."""
+
+
+def _completion(keep: Person, merged: Person) -> dict[str, object]:
+    """What the merged person knows and the kept one does not: a field the kept person
+    lacks, or a name in a script the kept person has none in (given and family together)."""
+    values: dict[str, object] = {}
+    for pair in (NAME_FIELDS[:2], NAME_FIELDS[2:]):
+        if not any(getattr(keep, field) for field in pair):
+            values.update({field: getattr(merged, field) for field in pair})
+    for field in sorted(MERGE_COMPLETES - set(NAME_FIELDS)):
+        if getattr(keep, field) in (None, "") and getattr(merged, field) not in (None, ""):
+            values[field] = getattr(merged, field)
+    return values

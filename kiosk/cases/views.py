@@ -24,12 +24,14 @@ from db.cases import (
     Intake,
     IntakeDraft,
     Person,
+    PersonChange,
     Referral,
     ReferralEvent,
     ReferralState,
     Visit,
 )
-from kiosk.cases.persons import full_name, person_view
+from kiosk.cases.corrections import CORRECTED
+from kiosk.cases.persons import NAME_FIELDS, full_name, name_line, person_view
 from kiosk.cases.referrals import OPEN_STATES, referral_view
 from kiosk.clock import office_day
 
@@ -65,6 +67,18 @@ def _timeline(session: Session, case: Case, referrals: list[Referral]) -> list[d
                     "detail": event.detail,
                 }
             )
+    for change in session.scalars(
+        select(PersonChange).where(PersonChange.person_id == case.person_id)
+    ):
+        items.append(
+            {
+                "at": _stamp(change.at),
+                "kind": CORRECTED,
+                "text": "",
+                "fields": change.fields.split(),
+                "author": change.author,
+            }
+        )
     for step in session.scalars(
         select(AccompanimentStep).where(AccompanimentStep.case_id == case.id)
     ):
@@ -132,6 +146,7 @@ def list_cases(
             "opened_at": _stamp(case.opened_at),
             "person": full_name(person),
             "person_id": str(person.id),
+            **{key: getattr(person, key) for key in NAME_FIELDS},
         }
         for case, person in session.execute(statement)
     ]
@@ -193,9 +208,7 @@ def list_drafts(session: Session, user_id: uuid.UUID | None = None) -> list[dict
     drafts = []
     for draft in session.scalars(statement):
         answers = json.loads(draft.answers or "{}")
-        name = " ".join(
-            str(answers.get(key, "")) for key in ("person.given_name", "person.family_name")
-        ).strip()
+        name = name_line({key: answers.get(f"person.{key}") for key in NAME_FIELDS})
         drafts.append(
             {
                 "draft_id": str(draft.id),

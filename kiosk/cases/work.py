@@ -18,7 +18,7 @@ from db.base import utcnow
 from db.cases import Case, CaseEntryKind, ReferralPriority, ReferralState
 from db.uow import Actor
 from kiosk.cases import casework, referrals
-from kiosk.cases.persons import merge_persons, search_persons
+from kiosk.cases.persons import NAME_FIELDS, merge_persons, search_persons
 from kiosk.cases.views import case_detail, follow_up, list_cases, list_drafts, list_referrals
 from kiosk.directory.profile import localised
 from kiosk.directory.rows import rows_of
@@ -57,8 +57,7 @@ def find_people(context: OfficeContext, query: str) -> list[dict[str, Any]]:
             return [
                 {
                     "person_id": row["person_id"],
-                    "given_name": row["person"],
-                    "family_name": "",
+                    **{key: row[key] for key in NAME_FIELDS},
                     "cases": [{k: row[k] for k in ("case_id", "code", "status")}],
                 }
                 for row in list_cases(session, limit=30)

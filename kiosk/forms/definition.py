@@ -60,7 +60,9 @@ class Field:
 
     ``choices`` are those of the YAML for select_one, select_many and language; the desk's
     short list for country and commune (any region code / any text is still valid); empty
-    for the other types (yes_no included).
+    for the other types (yes_no included). ``required_if`` makes the field required while
+    it holds (XLSForm's ``required`` as an expression: "a name in one script or the
+    other"); ``required_messages`` then say what is missing instead of the generic message.
     """
 
     key: str
@@ -74,10 +76,16 @@ class Field:
     minimum: int | None = None
     maximum: int | None = None
     max_length: int | None = None
+    required_if: Expression | None = None
+    required_messages: Texts = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         """The label in ``language``, falling back to French."""
         return _pick(self.labels, language)
+
+    def is_required(self, values: Mapping[str, object]) -> bool:
+        """Whether an answer is needed, given the (coerced) answers ``values``."""
+        return self.required or (self.required_if is not None and self.required_if.holds(values))
 
     def hint(self, language: str) -> str:
         """The hint in ``language`` (French as fallback), or ``""`` when there is none."""

@@ -43,7 +43,7 @@ DEFAULT_MAX_LENGTH = {"text": 200, "commune": 100}
 PLACEHOLDERS = frozenset({"label", "message", "key", "min", "max", "max_length", "today_year"})
 _FIELD_OPTIONS = frozenset(
     {"key", "type", "required", "label", "hint", "choices", "relevant", "constraints"}
-    | {"min", "max", "max_length"}
+    | {"min", "max", "max_length", "required_message"}
 )
 _KEY = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*")
 
@@ -171,8 +171,18 @@ class _Loader:
         if kind not in TYPES:
             raise self.fail(f"unknown type {kind!r}; one of {sorted(TYPES)}", key)
         required = data.get("required", False)
-        if not isinstance(required, bool):
-            raise self.fail("'required' must be true or false", key)
+        required_if = None
+        if isinstance(required, str):
+            required_if, required = self.expression(required, key), False
+            if required_if.uses_current:
+                raise self.fail("'required' cannot use '.' (it reads the other answers)", key)
+        elif not isinstance(required, bool):
+            raise self.fail("'required' must be true, false or an expression", key)
+        required_messages = (
+            self.texts(data["required_message"], "the required message", key)
+            if "required_message" in data
+            else {}
+        )
         minimum, maximum = self.bound(data, "min", key), self.bound(data, "max", key)
         max_length = self.bound(data, "max_length", key)
         if (minimum is not None or maximum is not None) and kind not in NUMBER_TYPES:
@@ -196,6 +206,8 @@ class _Loader:
             minimum=minimum,
             maximum=maximum,
             max_length=max_length if max_length is not None else DEFAULT_MAX_LENGTH.get(kind),
+            required_if=required_if,
+            required_messages=required_messages,
         )
 
     def bound(self, data: Mapping[str, Any], option: str, key: str) -> int | None:
@@ -250,7 +262,8 @@ class _Loader:
         return tuple(result)
 
     def check_expressions(self, sections: tuple[Section, ...]) -> None:
-        """Every name an expression reads is a field; a relevance reads earlier fields only."""
+        """Every name an expression reads is a field; a relevance reads earlier fields only
+        (a condition of ``required`` is judged once every answer is in: any field)."""
         keys = [item.key for section in sections for item in section.fields]
         for index, item in enumerate(item for section in sections for item in section.fields):
             if item.relevance is not None:
@@ -262,6 +275,9 @@ class _Loader:
             for constraint in item.constraints:
                 for name in sorted(constraint.check.names - set(keys)):
                     raise self.fail(f"a constraint reads an unknown field {name!r}", item.key)
+            if item.required_if is not None:
+                for name in sorted(item.required_if.names - set(keys)):
+                    raise self.fail(f"'required' reads an unknown field {name!r}", item.key)
 
 
 @cache

@@ -105,8 +105,9 @@ def _field_error(
         )
     value = walk.values.get(item.key)
     if value is None:
-        if item.required:
-            return _error(form, item, form.message("required", language), language)
+        if item.is_required(walk.values):
+            message = item.required_messages.get(language) or item.required_messages.get("fr")
+            return _error(form, item, message or form.message("required", language), language)
         return None
     for constraint in item.constraints:
         if not constraint.check.holds(walk.values, value):

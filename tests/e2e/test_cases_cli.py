@@ -181,3 +181,34 @@ def test_an_outcome_heard_on_a_referral_not_sent_yet_marks_it_sent_by_phone_as_t
         ("referral_sent", "phone"),
         ("referral_accepted", "phone"),
     ]
+
+
+def test_a_known_person_is_changed_only_in_the_fields_named_with_update(tmp_path: Path) -> None:
+    data = tmp_path / "office"
+    baom(data, "office", "init", "BAOM Ammeln")
+    first = _json(data, "intake", "submit", _answers_file(tmp_path, "a.json", answers()))
+    again = _answers_file(
+        tmp_path,
+        "b.json",
+        answers(person__given_name="Aminatou", person__phone="0700000000", needs=["housing"]),
+    )
+    known = ("intake", "submit", again, "--person", first["person_id"])
+
+    kept = _json(data, *known)
+    assert set(kept) >= set(first)  # the keys of before are all there
+    assert (kept["updated"], kept["kept"]) == ([], ["given_name", "phone"])
+    text = baom(data, *known).stdout
+    assert "kept the person's given_name, phone (--update FIELD changes one)" in text
+    person = _json(data, "case", "show", first["case_id"])["person"]
+    assert (person["given_name"], person["phone"]) == ("Aminata", "+212612345678")
+
+    updated = _json(data, *known, "--update", "phone")
+    assert (updated["updated"], updated["kept"]) == (["phone"], ["given_name"])
+    case = _json(data, "case", "show", first["case_id"])
+    assert (case["person"]["given_name"], case["person"]["phone"]) == ("Aminata", "+212700000000")
+    (corrected,) = [item for item in case["timeline"] if item["kind"] == "person_corrected"]
+    assert (corrected["fields"], corrected["author"]) == (["phone"], "system")
+
+    refused = baom(data, *known, "--update", "needs", "--json", check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert [error["field"] for error in json.loads(refused.stdout)["errors"]] == ["update"]

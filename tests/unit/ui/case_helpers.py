@@ -62,13 +62,29 @@ def fill_section(wizard: IntakeWizard, answers: dict[str, object]) -> None:
             set_answer(wizard, widget.key, answers[widget.key])
 
 
-def fill_all(wizard: IntakeWizard, answers: dict[str, object]) -> None:
+def next_page(qtbot: QtBot, wizard: IntakeWizard) -> None:
+    """Press Next and wait for the next page (leaving the person's page looks them up)."""
+    section = wizard.current_section
+    if not wizard.go_next():
+        qtbot.waitUntil(lambda: not wizard.busy, timeout=5000)
+    assert wizard.current_section != section, wizard.message
+
+
+def fill_all(qtbot: QtBot, wizard: IntakeWizard, answers: dict[str, object]) -> None:
     """Fill every page, pressing Next on each until the last one."""
     for _ in range(len(wizard.form.sections)):
         fill_section(wizard, answers)
         if wizard.on_last_section:
             return
-        assert wizard.go_next(), wizard.message
+        next_page(qtbot, wizard)
+
+
+def fill_person(qtbot: QtBot, wizard: IntakeWizard, answers: dict[str, object]) -> None:
+    """Fill the pages up to the person's, and answer it (without leaving it)."""
+    while wizard.current_section < wizard.person_section:
+        fill_section(wizard, answers)
+        next_page(qtbot, wizard)
+    fill_section(wizard, answers)
 
 
 def save(qtbot: QtBot, wizard: IntakeWizard) -> SavedIntake:

@@ -10,9 +10,11 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from db.cases import Referral, ReferralState
+from db.cases import PersonChange, Referral, ReferralState
 from kiosk.cases import work
+from kiosk.cases.intake import IntakeRequest, submit_intake
 from kiosk.cases.referrals import ReferralError
+from kiosk.clock import office_time
 from kiosk.directory.importer import import_directory
 from kiosk.directory_cli import demo_directory
 from kiosk.office import OfficeContext
@@ -231,3 +233,52 @@ def test_a_write_that_ends_after_another_case_is_opened_says_nothing_there(
     qtbot.waitUntil(lambda: tasks.pending == 0)
     assert page.case_id == str(second.case_id) and "Moussa" in page.header_label.text()
     assert page.message == ""  # "added" belongs to the first case, not this one
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("fr", "\u2068Mohamed Amine Alaoui\u2069 · \u2068محمد أمين العلوي\u2069"),
+        ("ar", "\u2068محمد أمين العلوي\u2069 · \u2068Mohamed Amine Alaoui\u2069"),
+    ],
+)
+def test_the_desk_shows_the_name_in_latin_and_in_arabic_letters_side_by_side(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str, shown: str
+) -> None:
+    names = {
+        "person.given_name": "Mohamed Amine",
+        "person.family_name": "Alaoui",
+        "person.given_name_ar": "محمد أمين",
+        "person.family_name_ar": "العلوي",
+    }
+    saved = core_intake(office, {**AICHA, **names})
+    page = make_cases(qtbot, office, tasks, language)
+    with qtbot.waitSignal(page.search.results_shown, timeout=5000):
+        page.search.search_edit.setText("العلوي")
+    qtbot.waitUntil(lambda: not page.search.searching)
+    assert page.search.table.item(0, 0).text() == shown
+    case = open_case(qtbot, page, str(saved.case_id))
+    assert f"\u2068{shown}\u2069" in case.header_label.text()
+
+
+@pytest.mark.parametrize(
+    ("language", "what", "detail"),
+    [
+        ("fr", "Fiche corrigée", "Corrigé par amina, {time} : Prénom (lettres arabes), Téléphone"),
+        ("ar", "تصحيح البطاقة", "صححها amina، {time}: الاسم الشخصي (بالحروف العربية)، الهاتف"),
+    ],
+)
+def test_a_correction_of_the_person_shows_on_the_timeline_with_who_and_when(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str, what: str, detail: str
+) -> None:
+    saved = core_intake(office)
+    again = {**AICHA, "person.given_name_ar": "عائشة", "person.phone": "0700000000"}
+    update = frozenset({"given_name_ar", "phone"})
+    request = IntakeRequest(again, person_id=saved.person_id, update=update)
+    submit_intake(office.store, officer(office), request)
+    with office.store.session() as session:
+        at = session.scalars(select(PersonChange.at)).one()
+    page = open_case(qtbot, make_cases(qtbot, office, tasks, language), str(saved.case_id))
+    marks = str.maketrans("", "", "\u2066\u2068\u2069")
+    shown = [(w, d.translate(marks)) for w, d in timeline(page)]
+    assert (what, detail.format(time=office_time(at, "%H:%M"))) in shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -13,8 +14,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 import ui.intake_wizard
-from db.cases import Case, Intake, IntakeDraft, Person
-from kiosk.cases.drafts import load_draft
+from db.cases import Case, Intake, IntakeDraft, Person, PersonChange
+from kiosk.cases.drafts import DraftState, load_draft
+from kiosk.cases.intake import person_answers
 from kiosk.office import OfficeContext
 from kiosk.queue.service import QueueService, TicketRequest
 from ui.consent_notice import ConsentNoticeDialog, notice_html
@@ -22,9 +24,20 @@ from ui.desk_home import HomePage
 from ui.desk_pages import MainPage
 from ui.intake_wizard import IntakeWizard
 from ui.language import LanguageState
+from ui.person_reuse import PersonReuseDialog
 from ui.tasks import Tasks
 
-from .case_helpers import AICHA, core_intake, fill_all, fill_section, officer, save, set_answer
+from .case_helpers import (
+    AICHA,
+    core_intake,
+    fill_all,
+    fill_person,
+    fill_section,
+    next_page,
+    officer,
+    save,
+    set_answer,
+)
 
 MakeWizard = Callable[..., IntakeWizard]
 
@@ -56,7 +69,7 @@ def test_a_full_intake_saves_a_case_with_the_person(
     wizard = make_wizard()
     assert wizard.progress_label.text().startswith("Étape 1 sur")
     assert not wizard.back_button.isEnabled() and not wizard.save_button.isVisible()
-    fill_all(wizard, AICHA)
+    fill_all(qtbot, wizard, AICHA)
     assert wizard.progress_label.text() == "Étape 4 sur 4 : Besoins"
     assert wizard.progress_bar.value() == wizard.progress_bar.maximum() == 4
 
@@ -100,7 +113,7 @@ def test_next_is_blocked_and_the_message_names_the_field_in_french_and_arabic(
 
     set_answer(wizard, "person.given_name", "Aïcha")  # fixing the field clears its error
     assert wizard.fields["person.given_name"].error == ""
-    assert wizard.go_next()
+    next_page(qtbot, wizard)
 
 
 def test_a_field_is_checked_when_the_officer_leaves_it(make_wizard: MakeWizard) -> None:
@@ -126,7 +139,7 @@ def test_a_refusal_asks_only_the_anonymous_fields_and_saves_no_person(
     assert wizard.go_next()
     shown = [w.key for w in wizard.pages[wizard.current_section].fields if not w.isHidden()]
     assert shown == ["person.category", "person.sex", "person.age_band"]
-    fill_all(wizard, {**AICHA, "person.age_band": "30-44"})
+    fill_all(qtbot, wizard, {**AICHA, "person.age_band": "30-44"})
     assert wizard.progress_label.text().startswith("Étape 3 sur 3")  # no household page
 
     saved = save(qtbot, wizard)
@@ -204,22 +217,120 @@ def test_a_draft_survives_the_wizard_and_resumes_from_home(
     assert fresh.sections[fresh.navigation.currentRow()] == "cases"
 
 
-def test_a_likely_duplicate_is_shown_and_can_be_used(
+AICHA_AGAIN = {**AICHA, "person.given_name": "Aicha", "person.phone": ""}
+
+
+def test_the_likely_same_persons_show_when_the_officer_leaves_the_person_page(
     qtbot: QtBot, office: OfficeContext, make_wizard: MakeWizard
 ) -> None:
     first = core_intake(office)
     wizard = make_wizard()
-    fill_all(wizard, {**AICHA, "person.given_name": "Aicha", "person.phone": ""})
+    fill_person(qtbot, wizard, AICHA_AGAIN)
     with qtbot.waitSignal(wizard.duplicates_shown, timeout=5000):
-        wizard.save_button.click()
+        wizard.next_button.click()
+    assert wizard.current_section == wizard.person_section  # not at the final Save
     assert wizard.duplicates.isVisible()
     assert "Diallo" in wizard.duplicates.list.item(0).text()
     assert wizard.duplicates.use_button.text() == "Utiliser cette personne"
 
-    with qtbot.waitSignal(wizard.intake_saved, timeout=5000) as blocker:
-        wizard.duplicates.use_button.click()
-    assert blocker.args[0].person_id == first.person_id
-    assert count(office, Person) == 1
+    wizard.duplicates.new_button.click()
+    assert wizard.current_section == wizard.person_section + 1
+    shown: list[int] = []
+    wizard.duplicates_shown.connect(shown.append)
+    fill_all(qtbot, wizard, AICHA_AGAIN)
+    saved = save(qtbot, wizard)
+    assert not shown  # Save does not ask again about the same answers
+    assert saved.person_id not in (None, first.person_id) and count(office, Person) == 2
+
+
+Asked = list[tuple[dict[str, Any], list[dict[str, Any]]]]
+
+
+def _answer_reuse(monkeypatch: pytest.MonkeyPatch, picked: set[str] | None) -> Asked:
+    """Replace the reuse dialog by an officer who picks ``picked``; returns what it showed."""
+    asked: Asked = []
+
+    def ask(cls: type, _parent: object, _language: object, _form: object, *shown: Any) -> Any:
+        person, rows = shown
+        asked.append((person, rows))
+        return picked
+
+    monkeypatch.setattr(PersonReuseDialog, "ask", classmethod(ask))
+    return asked
+
+
+def test_using_a_known_person_changes_only_the_fields_picked_side_by_side(
+    qtbot: QtBot, office: OfficeContext, make_wizard: MakeWizard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = core_intake(office)
+    asked = _answer_reuse(monkeypatch, {"given_name_ar", "commune"})
+    answers = {**AICHA_AGAIN, "person.given_name_ar": "عائشة", "person.commune": "Ouijjane"}
+    wizard = make_wizard()
+    fill_person(qtbot, wizard, answers)
+    with qtbot.waitSignal(wizard.duplicates_shown, timeout=5000):
+        wizard.next_button.click()
+    wizard.duplicates.use_button.click()
+    qtbot.waitUntil(lambda: wizard.current_section == wizard.person_section + 1, timeout=5000)
+
+    ((person, rows),) = asked
+    assert person["person_id"] == str(first.person_id)
+    assert rows == [  # the phone left empty is no difference: it never erases
+        {"field": "given_name", "existing": "Aïcha", "new": "Aicha"},
+        {"field": "given_name_ar", "existing": "", "new": "عائشة"},
+        {"field": "commune", "existing": "Taliouine", "new": "Ouijjane"},
+    ]
+    assert wizard.fields["person.given_name"].value() == "Aïcha"  # the record's, kept
+    assert wizard.title_label.text() == "Nouvel entretien : personne déjà connue"
+    assert count(office, PersonChange) == 0  # nothing is written before Save
+
+    fill_all(qtbot, wizard, answers)
+    saved = save(qtbot, wizard)
+    assert len(asked) == 1  # what was picked is not asked again at Save
+    assert saved.person_id == first.person_id and count(office, Person) == 1
+    with office.store.session() as session:
+        kept = session.get(Person, first.person_id)
+        change = session.scalars(select(PersonChange)).one()
+    assert (kept.given_name, kept.given_name_ar) == ("Aïcha", "عائشة")
+    assert (kept.commune, kept.phone) == ("Ouijjane", "+212612345678")
+    assert (change.fields, change.author) == ("given_name_ar commune", "amina")
+
+
+def test_cancelling_the_reuse_changes_nothing_and_stays_on_the_person_page(
+    qtbot: QtBot, office: OfficeContext, make_wizard: MakeWizard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    core_intake(office)
+    _answer_reuse(monkeypatch, None)
+    wizard = make_wizard()
+    fill_person(qtbot, wizard, AICHA_AGAIN)
+    with qtbot.waitSignal(wizard.duplicates_shown, timeout=5000):
+        wizard.next_button.click()
+    wizard.duplicates.use_button.click()
+    qtbot.waitUntil(lambda: not wizard.busy, timeout=5000)
+    assert wizard.current_section == wizard.person_section
+    assert wizard.state.person_id is None and wizard.duplicates.isVisible()
+    assert wizard.message.startswith("Rien n'a changé dans la fiche.")
+    assert wizard.fields["person.given_name"].value() == "Aicha"
+
+
+def test_a_known_persons_answer_changed_on_a_new_visit_is_asked_about_too(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = core_intake(office)
+    assert first.person_id is not None
+    asked = _answer_reuse(monkeypatch, {"phone"})
+    state = LanguageState(office.catalog, "fr")
+    draft = DraftState(uuid.uuid4(), {}, 0, person_id=first.person_id)
+    wizard = IntakeWizard(office, state, officer(office), tasks, draft)
+    qtbot.addWidget(wizard)
+    wizard.prefill(person_answers(office, str(first.person_id)))
+    fill_person(qtbot, wizard, {**AICHA, "person.phone": "0700000000"})
+    next_page(qtbot, wizard)
+    assert [row["field"] for _, rows in asked for row in rows] == ["phone"]
+    fill_all(qtbot, wizard, AICHA)
+    save(qtbot, wizard)
+    with office.store.session() as session:
+        assert session.get(Person, first.person_id).phone == "+212700000000"
+        assert session.scalars(select(PersonChange.fields)).all() == ["phone"]
 
 
 def test_an_intake_from_the_served_ticket_records_it_and_opens_the_case(
@@ -230,7 +341,7 @@ def test_an_intake_from_the_served_ticket_records_it_and_opens_the_case(
     qtbot.addWidget(main)
     wizard = main.start_intake(ticket_id=ticket.ticket.id)
     assert main.sections[main.navigation.currentRow()] == "cases"
-    fill_all(wizard, AICHA)
+    fill_all(qtbot, wizard, AICHA)
     case_page = main.cases_page.case_page
     with qtbot.waitSignal(case_page.case_loaded, timeout=5000):
         wizard.save_button.click()
@@ -257,30 +368,33 @@ def test_the_kiosks_language_and_reason_come_with_the_ticket(
 
 
 def test_enter_on_the_duplicates_uses_the_person_chosen_or_creates_a_new_one(
-    qtbot: QtBot, office: OfficeContext, make_wizard: MakeWizard
+    qtbot: QtBot, office: OfficeContext, make_wizard: MakeWizard, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = core_intake(office)
+    _answer_reuse(monkeypatch, set())  # the record keeps all it has
     wizard = make_wizard()
     with qtbot.waitActive(wizard):
         wizard.activateWindow()
-    fill_all(wizard, {**AICHA, "person.given_name": "Aicha", "person.phone": ""})
+    fill_person(qtbot, wizard, AICHA_AGAIN)
     with qtbot.waitSignal(wizard.duplicates_shown, timeout=5000):
-        wizard.save_button.click()
+        wizard.next_button.click()
     assert QApplication.focusWidget() is wizard.duplicates.list
-    with qtbot.waitSignal(wizard.intake_saved, timeout=5000) as blocker:
-        qtbot.keyClick(wizard.duplicates.list, Qt.Key.Key_Return)
-    assert blocker.args[0].person_id == first.person_id
+    qtbot.keyClick(wizard.duplicates.list, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wizard.current_section == wizard.person_section + 1, timeout=5000)
+    fill_all(qtbot, wizard, AICHA_AGAIN)
+    assert save(qtbot, wizard).person_id == first.person_id
 
     other = make_wizard()
     with qtbot.waitActive(other):
         other.activateWindow()
-    fill_all(other, {**AICHA, "person.given_name": "Aicha", "person.phone": ""})
+    fill_person(qtbot, other, AICHA_AGAIN)
     with qtbot.waitSignal(other.duplicates_shown, timeout=5000):
-        other.save_button.click()
+        other.next_button.click()
     other.duplicates.new_button.setFocus()
-    with qtbot.waitSignal(other.intake_saved, timeout=5000) as blocker:
-        qtbot.keyClick(other.duplicates.new_button, Qt.Key.Key_Return)
-    assert blocker.args[0].person_id not in (None, first.person_id)
+    qtbot.keyClick(other.duplicates.new_button, Qt.Key.Key_Return)
+    assert other.current_section == other.person_section + 1
+    fill_all(qtbot, other, AICHA_AGAIN)
+    assert save(qtbot, other).person_id not in (None, first.person_id)
 
 
 def test_typing_while_the_intake_saves_leaves_no_draft_behind(
@@ -298,7 +412,7 @@ def test_typing_while_the_intake_saves_leaves_no_draft_behind(
     state = LanguageState(office.catalog, "fr")
     wizard = IntakeWizard(office, state, officer(office), tasks)
     qtbot.addWidget(wizard)
-    fill_all(wizard, {**AICHA, "person.given_name": "Unique", "person.family_name": "Nom"})
+    fill_all(qtbot, wizard, {**AICHA, "person.given_name": "Unique", "person.family_name": "Nom"})
     qtbot.waitUntil(lambda: tasks.pending == 0)
     wizard.save_button.click()  # no duplicate: the intake goes to the worker
     qtbot.waitUntil(lambda: wizard.message == state.translator("desk.intake.saving"))
@@ -344,7 +458,7 @@ def test_the_draft_cannot_be_discarded_while_the_intake_saves(
     state = LanguageState(office.catalog, "fr")
     wizard = IntakeWizard(office, state, officer(office), tasks)
     qtbot.addWidget(wizard)
-    fill_all(wizard, {**AICHA, "person.given_name": "Unique", "person.family_name": "Nom"})
+    fill_all(qtbot, wizard, {**AICHA, "person.given_name": "Unique", "person.family_name": "Nom"})
     abandoned: list[bool] = []
     wizard.intake_abandoned.connect(lambda: abandoned.append(True))
     wizard.save_button.click()

@@ -112,3 +112,39 @@ def test_a_person_found_comes_with_the_codes_of_their_cases(
         (hit,) = search_persons(session, "Ahmed Benali")
     assert [case["code"] for case in hit.person["cases"]] == [people["ahmed"].case_code]
     assert hit.person["cases"][0]["status"] == "open"
+
+
+def test_a_person_keeps_a_latin_and_an_arabic_name_and_is_found_by_either(
+    office: OfficeContext,
+) -> None:
+    saved = _person(
+        office,
+        "Mohamed Amine",
+        "",
+        person__given_name_ar="محمد أمين",
+        person__family_name_ar="العلوي",
+        person__phone=None,
+    )
+    with office.store.session() as session:
+        person = session.get(Person, saved.person_id)
+        assert person is not None
+        assert (person.given_name, person.family_name) == ("Mohamed Amine", "")
+        assert (person.given_name_ar, person.family_name_ar) == ("محمد أمين", "العلوي")
+        by_arabic_family = search_persons(session, "Alaoui")
+        by_arabic = search_persons(session, "محمد أمين العلوي")
+    for hits in (by_arabic_family, by_arabic):
+        assert [hit.person["person_id"] for hit in hits] == [str(saved.person_id)]
+        assert hits[0].person["given_name_ar"] == "محمد أمين"
+        assert hits[0].person["family_name_ar"] == "العلوي"
+    assert by_arabic[0].score == 1.0
+
+
+def test_a_name_in_arabic_letters_alone_is_enough_and_finds_its_likely_duplicates(
+    office: OfficeContext, people: dict[str, SavedIntake]
+) -> None:
+    saved = _person(office, "", "", person__given_name_ar="أمينة", person__phone=None)
+    with office.store.session() as session:
+        person = session.get(Person, saved.person_id)
+        assert person is not None and person.given_name_ar == "أمينة"
+        twins = likely_duplicates(session, "", "", 1959, arabic_name="محمد العلوي")
+    assert [hit.person["family_name"] for hit in twins] == ["العلوي"]

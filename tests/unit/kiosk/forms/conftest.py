@@ -25,6 +25,8 @@ def answers() -> dict[str, object]:
         "person.sex": "f",
         "person.given_name": "Awa",
         "person.family_name": "Diop",
+        "person.given_name_ar": "عوا",
+        "person.family_name_ar": "ديوب",
         "person.birth_year": 1990,
         "person.nationality": "SN",
         "person.commune": "Taliouine",

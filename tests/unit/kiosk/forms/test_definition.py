@@ -11,12 +11,14 @@ import pytest
 import yaml
 
 from kiosk.forms import (
+    FieldError,
     FormDefinition,
     FormDefinitionError,
     load_form,
     load_form_file,
     parse_form,
     validate_answers,
+    validate_one,
 )
 from protocol.directory.profile import NEED_CATEGORIES
 
@@ -42,6 +44,8 @@ def test_collects_what_the_domain_lists(form: FormDefinition) -> None:
         "consent.method",
         "person.given_name",
         "person.family_name",
+        "person.given_name_ar",
+        "person.family_name_ar",
         "person.sex",
         "person.birth_year",
         "person.age_band",
@@ -98,6 +102,8 @@ def test_every_text_exists_in_the_four_languages(form: FormDefinition) -> None:
                 texts.append((f"{item.key} hint", item.hints))
             texts += [(f"{item.key}={choice.value}", choice.labels) for choice in item.choices]
             texts += [(f"{item.key} constraint", rule.messages) for rule in item.constraints]
+            if item.required_messages:
+                texts.append((f"{item.key} required", item.required_messages))
     texts += list(form.messages.items())
     for where, labels in texts:
         assert sorted(labels) == sorted(LANGUAGES), where
@@ -260,3 +266,43 @@ def test_a_definition_with_odd_yaml_keys_is_refused() -> None:
         parse_form(MINIMAL + "        1: 2\n", "probe.yaml")
     with pytest.raises(FormDefinitionError, match="must be a mapping"):
         parse_form("- a\n- b\n", "probe.yaml")
+
+
+TWO_NAMES = MINIMAL + (
+    "      - key: b\n"
+    "        type: text\n"
+    "        label: {fr: B}\n"
+    "        required: ${c} = null\n"
+    "        required_message: {fr: B ou C, en: B or C}\n"
+    "      - key: c\n"
+    "        type: text\n"
+    "        label: {fr: C}\n"
+    "        required: ${b} = null\n"
+)
+
+
+def test_a_field_is_required_while_its_expression_holds_and_says_what_is_missing() -> None:
+    form = parse_form(TWO_NAMES, "probe.yaml")
+    assert validate_answers(form, {"c": "x"}).ok
+    assert validate_answers(form, {"b": "x"}).ok
+    missing = validate_answers(form, {}, "en").errors
+    assert [(error.field, error.message) for error in missing] == [
+        ("b", "B: B or C"),
+        ("c", "C: this field is required"),
+    ]
+    assert validate_one(form, "b", "", {"c": ""}, "fr") == FieldError("b", "B : B ou C")
+    assert validate_one(form, "b", "", {"c": "x"}, "fr") is None
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (("required: ${c} = null", "required: ${nowhere} = null"), "unknown field 'nowhere'"),
+        (("required: ${c} = null", "required: . = null"), "cannot use '.'"),
+        (("required: ${c} = null", "required: ${c} ="), "end"),
+    ],
+)
+def test_a_bad_condition_of_required_is_refused(change: tuple[str, str], problem: str) -> None:
+    with pytest.raises(FormDefinitionError, match=re.escape(problem)) as caught:
+        parse_form(TWO_NAMES.replace(*change), "probe.yaml")
+    assert caught.value.key == "b"

@@ -11,6 +11,8 @@ from kiosk.forms import FormDefinition, is_relevant, validate_answers, validate_
 PERSONAL = (
     "person.given_name",
     "person.family_name",
+    "person.given_name_ar",
+    "person.family_name_ar",
     "person.birth_year",
     "person.nationality",
     "person.commune",
@@ -104,7 +106,6 @@ def test_statistical_fields_are_always_asked(form: FormDefinition, key: str) -> 
         "consent.method",
         "person.category",
         "person.sex",
-        "person.given_name",
         "person.nationality",
         "person.commune",
         "person.language",
@@ -360,7 +361,8 @@ def test_validate_field_as_the_officer_types(form: FormDefinition, answers: Answ
         "field": "household.size",
         "message": "People in the household: must be between 1 and 30",
     }
-    assert validate_one(form, "person.given_name", "", answers) is not None
+    nameless = {**answers, "person.given_name_ar": ""}
+    assert validate_one(form, "person.given_name", "", nameless) is not None
     assert validate_one(form, "household.size", "40", {"consent.record": False}) is None
     assert validate_one(form, "nope", 1, answers) is not None
 
@@ -424,3 +426,19 @@ def test_ordinary_names_in_every_script_are_kept(
 ) -> None:
     answers["person.given_name"] = text
     assert validate_answers(form, answers).values["person.given_name"] == text.strip()
+
+
+def test_one_given_name_is_needed_in_latin_or_in_arabic_letters(
+    form: FormDefinition, answers: Answers
+) -> None:
+    arabic_only = {**answers, "person.given_name": "", "person.given_name_ar": "عوا"}
+    assert validate_answers(form, arabic_only).ok
+    assert validate_answers(form, answers).ok
+    nameless = {**answers, "person.given_name": "", "person.given_name_ar": " "}
+    assert errors(form, nameless) == {
+        "person.given_name": "Prénom ou nom d'usage, en lettres latines : "
+        "un prénom au moins, en lettres latines ou arabes",
+        "person.given_name_ar": "Prénom ou nom d'usage, en lettres arabes : "
+        "un prénom au moins, en lettres latines ou arabes",
+    }
+    assert set(errors(form, nameless, "ar")) == {"person.given_name", "person.given_name_ar"}
