@@ -20,9 +20,11 @@ from db.cases import (
     CaseEntry,
     CaseEntryKind,
     CaseNeed,
+    CaseNeedEvent,
     CaseStatus,
     Intake,
     IntakeDraft,
+    NeedState,
     Person,
     Referral,
     ReferralEvent,
@@ -65,6 +67,19 @@ def _timeline(session: Session, case: Case, referrals: list[Referral]) -> list[d
                     "detail": event.detail,
                 }
             )
+    need_events = select(CaseNeedEvent, CaseNeed.need_key).join(
+        CaseNeed, CaseNeed.id == CaseNeedEvent.need_id
+    )
+    for change, need_key in session.execute(need_events.where(CaseNeed.case_id == case.id)):
+        items.append(
+            {
+                "at": _stamp(change.at),
+                "kind": f"need_{NeedState(change.state).value}",
+                "text": need_key,
+                "reason": change.reason,
+                "author": change.author,
+            }
+        )
     for step in session.scalars(
         select(AccompanimentStep).where(AccompanimentStep.case_id == case.id)
     ):
@@ -76,6 +91,25 @@ def _timeline(session: Session, case: Case, referrals: list[Referral]) -> list[d
         items.append({"at": _stamp(case.closed_at), "kind": "closed", "text": case.close_reason})
     items.sort(key=lambda item: item["at"] or "")
     return items
+
+
+def _need_view(need: CaseNeed, referrals: list[Referral]) -> dict[str, Any]:
+    """A need with its state, and while it is open the code of the latest referral for it
+    that the service reported done: the officer is asked whether the need was met."""
+    state = NeedState(need.state)
+    done = [
+        referral
+        for referral in referrals
+        if referral.need_key == need.need_key
+        and ReferralState(referral.state) is ReferralState.DONE
+    ]
+    latest = max(done, key=lambda referral: referral.created_at, default=None)
+    return {
+        "need": need.need_key,
+        "state": state.value,
+        "reason": need.reason,
+        "suggest_met": latest.code if latest is not None and state is NeedState.OPEN else None,
+    }
 
 
 def case_detail(session: Session, case: Case, regional_url: str, now: datetime) -> dict[str, Any]:
@@ -96,7 +130,7 @@ def case_detail(session: Session, case: Case, regional_url: str, now: datetime) 
         "closed_at": _stamp(case.closed_at),
         "close_reason": case.close_reason,
         "person": person_view(person) if person else None,
-        "needs": [{"need": need.need_key, "met": need.met} for need in needs],
+        "needs": [_need_view(need, referrals) for need in needs],
         "steps": [
             {
                 "step_id": str(step.id),
