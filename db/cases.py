@@ -300,7 +300,9 @@ class StatRecord(SyncedRecord, Base):
     once the month is over: the month, never a date; no name, phone, birth year or free
     text. The region reads its dimensions in clear and computes every figure from these
     records alone; ``intake_id`` stays at the office (sealed), so the region cannot link
-    a record to the person's sealed records. ``needs`` and ``outcomes`` are JSON lists.
+    a record to the person's sealed records. ``needs``, ``outcomes`` and ``resolutions``
+    are JSON lists (``resolutions``: ``[need_key, state]`` of the case's needs among
+    ``needs``, as they stood when the record was made).
     """
 
     __tablename__ = "stat_record"
@@ -314,3 +316,4 @@ class StatRecord(SyncedRecord, Base):
     commune: Mapped[str] = mapped_column(String(100))
     needs: Mapped[str] = mapped_column(Text, default="[]")
     outcomes: Mapped[str] = mapped_column(Text, default="[]")
+    resolutions: Mapped[str] = mapped_column(Text, default="[]")

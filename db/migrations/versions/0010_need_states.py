@@ -5,8 +5,9 @@ Revises: 0009
 
 ``case_need.met`` (a flag nothing set before) becomes ``state`` (``open``, ``met`` or
 ``not_met``) with ``reason`` (a key of ``db.cases.NEED_NOT_MET_REASONS``); a need marked met
-stays met. ``case_need_event`` keeps each change for the case's timeline. The downgrade
-keeps ``met`` for the needs met and drops the reasons and the events.
+stays met. ``case_need_event`` keeps each change for the case's timeline. ``stat_record``
+gets ``resolutions`` (empty for the months made before). The downgrade keeps ``met`` for
+the needs met and drops the reasons, the events and the resolutions.
 """
 
 from collections.abc import Sequence
@@ -38,6 +39,13 @@ def upgrade() -> None:
         batch_op.alter_column("reason", server_default=None)
         batch_op.drop_column("met")
 
+    with op.batch_alter_table("stat_record", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("resolutions", sa.Text(), nullable=False, server_default="[]")
+        )
+    with op.batch_alter_table("stat_record", schema=None) as batch_op:
+        batch_op.alter_column("resolutions", server_default=None)
+
     op.create_table(
         "case_need_event",
         sa.Column("need_id", sa.Uuid(), nullable=False),
@@ -63,6 +71,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("stat_record", schema=None) as batch_op:
+        batch_op.drop_column("resolutions")
     with op.batch_alter_table("case_need_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_case_need_event_office_id"))
         batch_op.drop_index(batch_op.f("ix_case_need_event_need_id"))
