@@ -78,3 +78,32 @@ def test_every_desk_page_fits_a_1280_by_800_screen(
         QApplication.processEvents()
         assert desk.grab().save(str(Path(folder) / f"directory_{language}.png"))
         assert desk.statusBar().grab().save(str(Path(folder) / f"status_{language}.png"))
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "zgh"])
+def test_a_case_with_five_needs_and_a_suggestion_fits_a_1280_by_800_screen(
+    qtbot: QtBot, office: OfficeContext, desk: DeskWindow, log_in: LogIn, language: str
+) -> None:
+    from kiosk.cases import work
+    from tests.unit.kiosk.cases.conftest import service_for
+
+    from .case_helpers import AICHA, core_intake, officer
+
+    import_directory(office.store, office.system, demo_directory())
+    needs = ["civil_registration", "health", "housing", "employment", "legal_aid"]
+    case_id = str(core_intake(office, {**AICHA, "needs": needs}).case_id)
+    service = service_for(office, "état civil")
+    code = work.make_referral(office, officer(office), case_id, service, "health", "normal")
+    work.set_referral_state(office, officer(office), code, "done")  # a banner asks
+    log_in(desk, "amina", "demo-password")
+    main = desk.main_page
+    assert main is not None
+    desk.language.set_language(language)
+    desk.resize(*SCREEN)
+    case_page = main.cases_page.case_page
+    with qtbot.waitSignal(case_page.case_loaded, timeout=5000):
+        main.open_case(case_id)
+    QApplication.processEvents()
+    assert case_page.suggestion.isVisibleTo(case_page)
+    assert fits(desk), desk.minimumSizeHint()
+    assert case_page.timeline.height() >= 90  # the history keeps room for a few lines
