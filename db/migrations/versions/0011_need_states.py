@@ -1,7 +1,7 @@
 """need states: a need is open, met or not met (with a reason), and each change is an event
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 
 ``case_need.met`` (a flag nothing set before) becomes ``state`` (``open``, ``met`` or
 ``not_met``) with ``reason`` (a key of ``db.cases.NEED_NOT_MET_REASONS``); a need marked met
@@ -17,8 +17,8 @@ from alembic import op
 
 from db.base import UTCDateTime
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
