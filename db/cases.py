@@ -62,6 +62,25 @@ DECLINE_REASONS = ("ineligible", "full", "declined_by_person", "wrong_service", 
 """Why a service declines a referral (DOMAIN.md)."""
 
 
+class NeedState(enum.StrEnum):
+    """Where a need of a case is: open until the officer says it was met or not met."""
+
+    OPEN = "open"
+    MET = "met"
+    NOT_MET = "not_met"
+
+
+NEED_NOT_MET_REASONS = (
+    "no_service",
+    "ineligible",
+    "declined_by_person",
+    "lost_contact",
+    "moved_away",
+    "other",
+)
+"""Why a need was not met: fixed keys, never free text (a note on the case says more)."""
+
+
 class Person(SyncedRecord, Base):
     """A visitor who consented to a local record. Only DOMAIN.md's "collect" list.
 
@@ -162,14 +181,32 @@ class Visit(SyncedRecord, Base):
 
 
 class CaseNeed(SyncedRecord, Base):
-    """One need of a case, by its stable key (DOMAIN.md's first level of the taxonomy)."""
+    """One need of a case, by its stable key (DOMAIN.md's first level of the taxonomy).
+
+    ``state`` is open until the officer marks the need met, or not met with a ``reason`` among
+    :data:`NEED_NOT_MET_REASONS` (``kiosk.cases.casework.set_need_state``); each change is a
+    :class:`CaseNeedEvent`.
+    """
 
     __tablename__ = "case_need"
     __table_args__ = (UniqueConstraint("case_id", "need_key"),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
     need_key: Mapped[str] = mapped_column(String(64))
-    met: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[NeedState] = mapped_column(_enum(NeedState), default=NeedState.OPEN)
+    reason: Mapped[str] = mapped_column(String(32), default="")
+
+
+class CaseNeedEvent(SyncedRecord, Base):
+    """One change of a need's state, for the case's timeline. Append-only."""
+
+    __tablename__ = "case_need_event"
+
+    need_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_need.id"), index=True)
+    state: Mapped[NeedState] = mapped_column(_enum(NeedState))
+    reason: Mapped[str] = mapped_column(String(32), default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    author: Mapped[str] = mapped_column(String(64), default="")
 
 
 class CaseEntry(SyncedRecord, Base):
@@ -285,7 +322,9 @@ class StatRecord(SyncedRecord, Base):
     once the month is over: the month, never a date; no name, phone, birth year or free
     text. The region reads its dimensions in clear and computes every figure from these
     records alone; ``intake_id`` stays at the office (sealed), so the region cannot link
-    a record to the person's sealed records. ``needs`` and ``outcomes`` are JSON lists.
+    a record to the person's sealed records. ``needs``, ``outcomes`` and ``resolutions``
+    are JSON lists (``resolutions``: ``[need_key, state]`` of the case's needs among
+    ``needs``, as they stood when the record was made).
     """
 
     __tablename__ = "stat_record"
@@ -299,3 +338,4 @@ class StatRecord(SyncedRecord, Base):
     commune: Mapped[str] = mapped_column(String(100))
     needs: Mapped[str] = mapped_column(Text, default="[]")
     outcomes: Mapped[str] = mapped_column(Text, default="[]")
+    resolutions: Mapped[str] = mapped_column(Text, default="[]")

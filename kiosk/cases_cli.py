@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from db.cases import DECLINE_REASONS, CaseEntryKind, ReferralPriority
+from db.cases import DECLINE_REASONS, NEED_NOT_MET_REASONS, CaseEntryKind, ReferralPriority
 from kiosk.cases.casework import CLOSE_REASONS, CaseError
 from kiosk.cases.errors import CaseWorkError
 from kiosk.cli_output import show, with_json
@@ -48,7 +48,9 @@ def add_commands(commands: Any) -> None:
         "'person search --json' names them; repeat it); every other field keeps its value",
     )
 
-    case = commands.add_parser("case", help="cases: show, list, notes, steps, closing, reopening")
+    case = commands.add_parser(
+        "case", help="cases: show, list, notes, steps, needs, closing, reopening"
+    )
     case_commands = case.add_subparsers(dest="action", required=True)
     with_json(case_commands.add_parser("show", help="one case with its timeline")).add_argument(
         "case", help="a case code (C-XXXXXX) or id"
@@ -70,6 +72,15 @@ def add_commands(commands: Any) -> None:
     close.add_argument("--reason", choices=CLOSE_REASONS, required=True)
     with_json(case_commands.add_parser("reopen", help="open a closed case again")).add_argument(
         "case"
+    )
+    need = with_json(case_commands.add_parser("need", help="mark a need met or not met"))
+    need.add_argument("case")
+    need.add_argument("need", help="the need's key, as `case show` lists it")
+    states = need.add_mutually_exclusive_group(required=True)
+    for flag, state in (("--met", "met"), ("--not-met", "not_met"), ("--open", "open")):
+        states.add_argument(flag, dest="state", action="store_const", const=state)
+    need.add_argument(
+        "--reason", default="", choices=NEED_NOT_MET_REASONS, help="why it was not met"
     )
 
     person = commands.add_parser("person", help="find and merge persons")
@@ -180,6 +191,11 @@ def _case(args: argparse.Namespace, context: OfficeContext) -> int:
         keys = work.write_step(context, actor, args.case, args.text, args.due)
     elif args.action == "close":
         keys = work.close_case(context, actor, args.case, args.reason)
+    elif args.action == "need":
+        changed = work.set_need_state(context, actor, args.case, args.need, args.state, args.reason)
+        text = f"case {changed['code']}: need {changed['need']} {changed['state']}"
+        show(args, changed, text)
+        return 0
     else:
         keys = work.reopen_case(context, actor, args.case)
     answer = {**keys, "action": args.action}

@@ -36,7 +36,7 @@ from kiosk.recovery import (
 )
 from kiosk.security import load_key
 from kiosk.settings import MachineSettingsFile, SettingError, lookup
-from kiosk.windows import WINDOWS, WindowOpener, WindowRequest
+from kiosk.windows import WINDOWS, WindowOpener, add_run_options, run_request
 
 RECOVERY_SHEET_FILE = "recovery-sheet.pdf"
 """The recovery sheet ``baom office init`` writes in the configuration folder."""
@@ -83,7 +83,7 @@ def _parser(groups: Sequence[CommandGroup]) -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="open the desk, kiosk and/or waiting-room display")
     for window in WINDOWS:
         run.add_argument(f"--{window}", action="store_true", help=f"open the {window} window")
-    run.add_argument("--screen", type=int, help="put the windows on screen N (0 is the first)")
+    add_run_options(run)
     run.add_argument("--smoke", action="store_true", help="print start-up figures and exit")
 
     demo = commands.add_parser("demo", help="prepare a demo office and open its windows")
@@ -365,7 +365,7 @@ def _dispatch(
         windows = tuple(window for window in WINDOWS if getattr(args, window)) or ("desk",)
         context = open_office(paths)
         try:
-            return open_windows(WindowRequest(context, windows, args.screen, args.smoke))
+            return open_windows(run_request(args, context, windows))
         finally:
             context.close()
     return _run_office_command(args, paths, groups)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -64,6 +65,12 @@ def prepare_demo(paths: Paths) -> None:
         context.close()
 
 
+def invoked_as() -> str:
+    """The command as it was typed (``.venv/bin/baom`` from ``make demo``), else ``baom``."""
+    typed = sys.argv[0] if sys.argv else ""
+    return shlex.quote(typed) if Path(typed).name == "baom" else "baom"
+
+
 def has_display() -> bool:
     """Whether windows can be shown here (a screen, or Qt told to draw off screen)."""
     if os.environ.get("QT_QPA_PLATFORM") or sys.platform in ("win32", "darwin"):
@@ -72,14 +79,17 @@ def has_display() -> bool:
 
 
 def run_demo(args: argparse.Namespace, open_windows: WindowOpener | None) -> int:
-    """Prepare the demo, print where it is and how to log in, then open the three windows."""
+    """Prepare the demo, print where it is, how to log in and how to open its windows again,
+    then open the three windows side by side on one screen (the kiosk is then an ordinary
+    window, not full screen: a trial, not for visitors)."""
     paths = demo_paths(args.data_dir, args.config_dir)
     prepare_demo(paths)
     print(f"Demo office ready in {paths.data_dir}")
     for name, password, role in DEMO_ACCOUNTS:
         print(f"  {role.value:<11} name: {name}  password: {password}")
     print(f"  kiosk exit  hold the kiosk's top-left corner for 3 s, then the PIN {DEMO_KIOSK_PIN}")
-    print(f"Open it again with: baom --data-dir {paths.data_dir} run --desk --kiosk --display")
+    again = f"{invoked_as()} --data-dir {shlex.quote(str(paths.data_dir))} run"
+    print(f"Open its windows again with: {again} --desk --kiosk --display --side-by-side")
     if args.no_gui:
         return 0
     if open_windows is None or not has_display():
@@ -88,9 +98,8 @@ def run_demo(args: argparse.Namespace, open_windows: WindowOpener | None) -> int
     name, password, _ = DEMO_ACCOUNTS[0]
     context = open_office(paths)
     try:
-        request = WindowRequest(
-            context, ("desk", "kiosk", "display"), None, False, (name, password)
-        )
+        windows = ("desk", "kiosk", "display")
+        request = WindowRequest(context, windows, {}, False, (name, password), side_by_side=True)
         return open_windows(request)
     finally:
         context.close()

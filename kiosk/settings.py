@@ -97,6 +97,10 @@ REGISTRY: dict[str, Setting] = {
         Setting("accounts.lockout_minutes", int, 5, minimum=1, maximum=1440),
         Setting("kiosk.idle_seconds", int, 20, minimum=5, maximum=600),
         Setting("display.clock_24h", bool, True, Scope.MACHINE),
+        *(
+            Setting(f"screen.{window}", int, -1, Scope.MACHINE, minimum=-1, maximum=15)
+            for window in ("desk", "kiosk", "display")
+        ),
         Setting("sync.interval_minutes", int, 5, minimum=1, maximum=1440),
         Setting("sync.server_url", str, "", Scope.MACHINE),
         Setting("printer.uri", str, "", Scope.MACHINE),

@@ -3,11 +3,14 @@
 For each contact of a month whose visitor agreed to be counted (or who refused a record:
 an anonymous contact), the office makes one :class:`~db.cases.StatRecord` once the month
 is over by :data:`DELAY` (so that most referral outcomes are known): the month, category,
-sex, age band, nationality, commune of residence, needs, and the outcomes of the referrals
-made that month, as (kind of service, state) pairs. Never a name, a phone number, a date or
-free text; a random id, records of a month made together in a random order, so the region
-cannot tie one to the sealed records of the same visit. A visitor who refused statistics
-gets none. The region computes every figure from these records alone (``regional.stats``).
+sex, age band, nationality, commune of residence, needs, the outcomes of the referrals
+made that month, as (kind of service, state) pairs, and where the case's needs stood when
+the record was made, as (need, open|met|not_met) pairs, never why one was not met. Never a
+name, a phone number, a date or free text; a random id, records of a month made together
+in a random order, so the region cannot tie one to the sealed records of the same visit.
+A record is made once and never changed: a need met after that still counts as open in
+it. A visitor who refused statistics gets none. The region computes every figure from
+these records alone (``regional.stats``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from db.cases import Intake, Referral, StatRecord
+from db.cases import CaseNeed, Intake, NeedState, Referral, StatRecord
 from db.store import Store
 from db.uow import Actor, UnitOfWork
 from kiosk.clock import OFFICE_ZONE, office_time
@@ -60,8 +63,13 @@ def _choice(value: object, allowed: frozenset[str] | tuple[str, ...]) -> str:
     return value if isinstance(value, str) and value in allowed else UNKNOWN
 
 
-def dimensions(intake: Intake, outcomes: list[tuple[str, str]]) -> dict[str, Any]:
-    """The de-identified dimensions of one contact, from its intake's answers."""
+def dimensions(
+    intake: Intake,
+    outcomes: list[tuple[str, str]],
+    need_states: dict[str, str],
+) -> dict[str, Any]:
+    """The de-identified dimensions of one contact, from its intake's answers; with the
+    state of each need of its case (``need_states``) that the intake names."""
     answers: dict[str, Any] = json.loads(intake.answers)
     band = answers.get("person.age_band")
     birth_year = answers.get("person.birth_year")
@@ -70,7 +78,12 @@ def dimensions(intake: Intake, outcomes: list[tuple[str, str]]) -> dict[str, Any
         band = age_band(age) if 0 <= age <= 130 else None
     nationality = answers.get("person.nationality")
     commune = answers.get("person.commune")
-    needs = answers.get("needs")
+    raw_needs = answers.get("needs")
+    needs = (
+        sorted({n for n in raw_needs if isinstance(n, str) and _KEY.match(n)})
+        if isinstance(raw_needs, list)
+        else []
+    )
     return {
         "month": month_of(intake.at),
         "category": _choice(
@@ -86,12 +99,11 @@ def dimensions(intake: Intake, outcomes: list[tuple[str, str]]) -> dict[str, Any
         "commune": commune.strip()[:100]
         if isinstance(commune, str) and commune.strip()
         else UNKNOWN,
-        "needs": json.dumps(
-            sorted({n for n in needs if isinstance(n, str) and _KEY.match(n)})
-            if isinstance(needs, list)
-            else []
-        ),
+        "needs": json.dumps(needs),
         "outcomes": json.dumps(sorted([need, state] for need, state in outcomes)),
+        "resolutions": json.dumps(
+            [[need, need_states[need]] for need in needs if need in need_states]
+        ),
     }
 
 
@@ -118,6 +130,15 @@ def _outcomes(
     return [(need, str(state.value)) for need, state in rows]
 
 
+def _need_states(uow: UnitOfWork, intake: Intake) -> dict[str, str]:
+    if intake.case_id is None:
+        return {}
+    rows = uow.session.execute(
+        select(CaseNeed.need_key, CaseNeed.state).where(CaseNeed.case_id == intake.case_id)
+    )
+    return {need: NeedState(state).value for need, state in rows}
+
+
 def make_month(uow: UnitOfWork, month: str) -> int:
     """Make the statistics records of ``month`` not made yet (in ``uow``); returns how many."""
     start, end = _month_bounds(month)
@@ -134,7 +155,7 @@ def make_month(uow: UnitOfWork, month: str) -> int:
         StatRecord(
             id=uuid.uuid4(),
             intake_id=intake.id,
-            **dimensions(intake, _outcomes(uow, intake, start, end)),
+            **dimensions(intake, _outcomes(uow, intake, start, end), _need_states(uow, intake)),
         )
         for intake in intakes
     ]

@@ -189,6 +189,7 @@ class StatFact(Base):
     commune: Mapped[str] = mapped_column(String(100))
     needs: Mapped[str] = mapped_column(Text, default="[]")
     outcomes: Mapped[str] = mapped_column(Text, default="[]")
+    resolutions: Mapped[str] = mapped_column(Text, default="[]")
 
 
 class PublishedStats(Base):

@@ -94,7 +94,9 @@ class StatPayload(RecordPayload):
     """A de-identified statistics record (``db.cases.StatRecord``).
 
     ``needs`` is the JSON text of a list of need keys, ``outcomes`` of a list of
-    ``[need_key, state]`` pairs (a referral's kind of service and where it ended).
+    ``[need_key, state]`` pairs (a referral's kind of service and where it ended), and
+    ``resolutions`` of a list of ``[need_key, open|met|not_met]`` pairs (where the case's
+    needs stood; an office of an earlier version sends none).
     """
 
     month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -105,6 +107,7 @@ class StatPayload(RecordPayload):
     commune: str = Field(max_length=100)
     needs: str = Field(max_length=4000)
     outcomes: str = Field(max_length=8000)
+    resolutions: str = Field(default="[]", max_length=4000)
 
     def need_keys(self) -> list[str]:
         """The needs, as a list of keys (validated by :func:`validate`)."""
@@ -114,6 +117,10 @@ class StatPayload(RecordPayload):
     def outcome_pairs(self) -> list[tuple[str, str]]:
         """The referral outcomes, as (need key, state) pairs (validated by :func:`validate`)."""
         return [(str(need), str(state)) for need, state in json.loads(self.outcomes)]
+
+    def resolution_pairs(self) -> list[tuple[str, str]]:
+        """Where the needs stood, as (need key, state) pairs (validated by :func:`validate`)."""
+        return [(str(need), str(state)) for need, state in json.loads(self.resolutions)]
 
 
 class DeletePayload(BaseModel):
@@ -181,19 +188,31 @@ def validate(envelope: Envelope, office_id: uuid.UUID) -> BaseModel:
     return parsed
 
 
+NEED_STATES = frozenset({"open", "met", "not_met"})
+
+
+def _pairs(value: object, second: frozenset[str] | None = None) -> bool:
+    """Whether ``value`` is a list of ``[key, key]`` pairs (the second among ``second``)."""
+    return isinstance(value, list) and all(
+        isinstance(pair, list)
+        and len(pair) == 2
+        and all(isinstance(part, str) and _KEY.match(part) for part in pair)
+        and (second is None or pair[1] in second)
+        for pair in value
+    )
+
+
 def _check_stat_lists(parsed: StatPayload) -> None:
     try:
         needs, outcomes = json.loads(parsed.needs), json.loads(parsed.outcomes)
+        resolutions = json.loads(parsed.resolutions)
     except (ValueError, RecursionError):
-        raise InvalidPayload("needs and outcomes are JSON lists") from None
+        raise InvalidPayload("needs, outcomes and resolutions are JSON lists") from None
     if not isinstance(needs, list) or not all(
         isinstance(need, str) and _KEY.match(need) for need in needs
     ):
         raise InvalidPayload("needs: a list of need keys")
-    if not isinstance(outcomes, list) or not all(
-        isinstance(pair, list)
-        and len(pair) == 2
-        and all(isinstance(part, str) and _KEY.match(part) for part in pair)
-        for pair in outcomes
-    ):
+    if not _pairs(outcomes):
         raise InvalidPayload("outcomes: a list of [need key, state] pairs")
+    if not _pairs(resolutions, NEED_STATES):
+        raise InvalidPayload("resolutions: a list of [need key, open|met|not_met] pairs")

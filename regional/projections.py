@@ -43,6 +43,7 @@ def _stat_values(payload: StatPayload) -> dict[str, Any]:
         "commune": payload.commune,
         "needs": payload.needs,
         "outcomes": payload.outcomes,
+        "resolutions": payload.resolutions,
     }
 
 

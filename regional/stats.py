@@ -64,6 +64,7 @@ def compute(session: Session, month: str) -> dict[str, Any]:
     office_category: Counter[tuple[str, str]] = Counter()
     needs: Counter[str] = Counter()
     outcomes: Counter[tuple[str, str]] = Counter()
+    resolutions: Counter[tuple[str, str]] = Counter()
     for fact in facts:
         office = names.get(fact.office_id, "?")
         for table, key in zip(
@@ -75,6 +76,7 @@ def compute(session: Session, month: str) -> dict[str, Any]:
         office_category[(office, fact.category)] += 1
         needs.update(json.loads(fact.needs))
         outcomes.update((str(need), str(state)) for need, state in json.loads(fact.outcomes))
+        resolutions.update((str(n), str(state)) for n, state in json.loads(fact.resolutions))
     publication = Publication(THRESHOLD)
     publication.total("total", len(facts))
     for table in ONE_WAY:
@@ -82,6 +84,9 @@ def compute(session: Session, month: str) -> dict[str, Any]:
     publication.two_way("by_office_category", office_category, rows="by_office", cols="by_category")
     publication.independent("by_need", needs)
     publication.cross("by_referral_outcome", outcomes)
+    # Needs open, met and not met, with margins of their own: a row is not by_need's count
+    # (an anonymous contact names needs but has no case to follow them).
+    publication.cross("by_need_resolution", resolutions)
     return publication.publish()
 
 

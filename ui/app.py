@@ -11,7 +11,7 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QRect, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -20,7 +20,7 @@ from ui.tasks import Tasks
 
 if TYPE_CHECKING:
     from kiosk.office import OfficeContext
-    from kiosk.windows import WindowRequest
+    from kiosk.windows import Placement, WindowRequest
     from printing.worker import SpoolWorker
     from ui.sync import SyncRunner
 
@@ -29,20 +29,23 @@ PRINTING_WINDOWS = frozenset({"desk", "kiosk"})
 SPOOL_STOP_WAIT_S = 3.0
 
 
-def choose_screen(index: int | None) -> QScreen:
-    """Screen ``index`` if it exists, else the primary screen (with a warning)."""
-    primary = QGuiApplication.primaryScreen()
-    if index is None:
-        return primary
-    screens = QGuiApplication.screens()
-    if 0 <= index < len(screens):
-        return screens[index]
-    print(
-        f"baom: there is no screen {index} (screens 0 to {len(screens) - 1}); "
-        "using the primary screen",
-        file=sys.stderr,
-    )
-    return primary
+def side_by_side(area: QRect, minimum_widths: list[int]) -> list[QRect]:
+    """Columns of ``area``, left to right, one per window: each at least its minimum width,
+    with the width left over shared equally; when the minimums do not fit, the columns
+    overlap evenly, each still starting right of the one before and the last ending at the
+    right edge."""
+    count = len(minimum_widths)
+    spare = area.width() - sum(minimum_widths)
+    if spare >= 0:
+        widths = [width + spare // count for width in minimum_widths]
+        starts = [area.x() + sum(widths[:i]) for i in range(count)]
+    else:
+        widths = [min(width, area.width()) for width in minimum_widths]
+        step = (area.width() - widths[-1]) / max(count - 1, 1)
+        starts = [area.x() + round(i * step) for i in range(count)]
+    return [
+        QRect(x, area.y(), width, area.height()) for x, width in zip(starts, widths, strict=True)
+    ]
 
 
 def place(window: QWidget, screen: QScreen, *, full_screen: bool) -> None:
@@ -56,6 +59,27 @@ def place(window: QWidget, screen: QScreen, *, full_screen: bool) -> None:
     frame.moveCenter(screen.availableGeometry().center())
     window.move(frame.topLeft())
     window.show()
+
+
+def show_windows(windows: dict[str, QWidget], placement: Placement) -> None:
+    """Show each window where ``placement`` says. Shown last is on top: the desk, first in a
+    request, is shown last."""
+    screens = QGuiApplication.screens()
+    names = list(windows)
+    if placement.side_by_side:
+        screen = screens[placement.screens[names[0]]]
+        minimums = [windows[name].minimumSizeHint().width() for name in names]
+        for name, area in zip(
+            names, side_by_side(screen.availableGeometry(), minimums), strict=True
+        ):
+            windows[name].setScreen(screen)
+            windows[name].setGeometry(area)
+        for name in reversed(names):
+            windows[name].show()
+        return
+    for name in reversed(names):
+        screen = screens[placement.screens[name]]
+        place(windows[name], screen, full_screen=name in placement.full_screen)
 
 
 def start_spool_worker(context: OfficeContext, tasks: Tasks | None = None) -> SpoolWorker:
@@ -130,8 +154,19 @@ def build_windows(
     return windows
 
 
+def placed(window: QWidget) -> dict[str, object]:
+    """Where a window is: its screen's name, whether full screen, its geometry."""
+    area = window.geometry()
+    return {
+        "screen": window.screen().name(),
+        "full_screen": window.isFullScreen(),
+        "geometry": [area.x(), area.y(), area.width(), area.height()],
+    }
+
+
 def start_smoke_check(app: QApplication, windows: dict[str, QWidget]) -> None:
-    """Print the start-up JSON line and quit once every window is painted (or fail)."""
+    """Print the start-up JSON line (with where each window is) and quit once every window
+    is painted (or fail)."""
     from ui.smoke import PaintProbe, process_age_seconds, resident_mb
 
     probe = PaintProbe(windows, app)
@@ -144,6 +179,7 @@ def start_smoke_check(app: QApplication, windows: dict[str, QWidget]) -> None:
             "startup_ms": round(process_age_seconds() * 1000),
             "rss_mb": None if rss is None else round(rss, 1),
             "windows": list(windows),
+            "placed": {name: placed(window) for name, window in windows.items()},
         }
         print(json.dumps(line), flush=True)
         app.exit(0)
@@ -170,12 +206,28 @@ def let_windows_close(windows: dict[str, QWidget]) -> None:
             window.allow_close = True
 
 
+def place_request(request: WindowRequest) -> Placement:
+    """Where the requested windows go on this PC's screens (``kiosk.windows.place_windows``:
+    a ``ScreenError`` when one would share the kiosk's screen); what is off is said."""
+    from kiosk.windows import place_windows
+
+    screens = QGuiApplication.screens()
+    primary = screens.index(QGuiApplication.primaryScreen())
+    placement = place_windows(
+        request.windows, request.screens, len(screens), primary, request.side_by_side
+    )
+    for warning in placement.warnings:
+        print(f"baom: {warning}", file=sys.stderr)
+    return placement
+
+
 def run_windows(request: WindowRequest) -> int:
     """Open the requested windows, run the event loop, return the exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setStyle("Fusion")
     install_fonts(app)
+    placement = place_request(request)
     tasks = Tasks(request.context.store)
     spool_worker = None
     if PRINTING_WINDOWS.intersection(request.windows):
@@ -186,12 +238,7 @@ def run_windows(request: WindowRequest) -> int:
 
         sync = SyncRunner(request.context, tasks)
     windows = build_windows(request, tasks, sync)
-    screen = choose_screen(request.screen)
-    display_alone = request.windows == ("display",)
-    # Shown last means on top: the desk, if any, ends in front of a full-screen kiosk.
-    for name in reversed(request.windows):
-        full_screen = name == "kiosk" or (name == "display" and display_alone)
-        place(windows[name], screen, full_screen=full_screen)
+    show_windows(windows, placement)
     if request.smoke:
         start_smoke_check(app, windows)
     elif sync is not None:

@@ -1,4 +1,4 @@
-"""Small dialogs of the case page: closing a case, recording an outcome heard by phone.
+"""Small dialogs of the case page: closing a case, a need not met, an outcome heard by phone.
 
 Each has an ``ask()`` classmethod that shows it and returns the answer (or None when
 cancelled); tests replace ``ask``.
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.cases import DECLINE_REASONS
+from db.cases import DECLINE_REASONS, NEED_NOT_MET_REASONS
 from kiosk.cases.casework import CLOSE_REASONS
 from kiosk.clock import office_today
 from ui.language import LanguageState
@@ -61,6 +61,28 @@ class CloseCaseDialog(QDialog):
             self.reason_combo.addItem(tr(f"desk.close_reason.{reason}"), reason)
         form = QFormLayout(self)
         form.addRow(tr("desk.case.close_reason"), self.reason_combo)
+        form.addRow(_buttons(self, language))
+
+    @classmethod
+    def ask(cls, parent: QWidget, language: LanguageState) -> str | None:
+        """The reason chosen, or None."""
+        dialog = cls(language, parent)
+        return str(dialog.reason_combo.currentData()) if dialog.exec() else None
+
+
+class NeedNotMetDialog(QDialog):
+    """Why a need was not met: one of the fixed reasons (no free text)."""
+
+    def __init__(self, language: LanguageState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        tr = language.translator
+        self.setWindowTitle(tr("desk.case.need_not_met_title"))
+        self.setLayoutDirection(language.direction)
+        self.reason_combo = named(QComboBox(), "needReason")
+        for reason in NEED_NOT_MET_REASONS:
+            self.reason_combo.addItem(tr(f"desk.need_reason.{reason}"), reason)
+        form = QFormLayout(self)
+        form.addRow(tr("desk.case.need_reason"), self.reason_combo)
         form.addRow(_buttons(self, language))
 
     @classmethod

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -36,7 +37,7 @@ from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
 from printing.jobs import SlipQueued, print_slip_message
-from ui.case_dialogs import CloseCaseDialog, OutcomeDialog, office_date
+from ui.case_dialogs import CloseCaseDialog, NeedNotMetDialog, OutcomeDialog, office_date
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState, isolate
 from ui.print_fallback import show_slip_not_printed
@@ -62,6 +63,16 @@ def field_names(fields: list[str], tr: Translator) -> str:
     return comma.join(tr(f"desk.person_field.{field}") for field in fields)
 
 
+def need_text(need: dict[str, Any], tr: Translator) -> str:
+    """One need with its state (and why it was not met) in the officer's language."""
+    name = tr(f"directory.category.{need['need']}")
+    state = tr(f"desk.need_state.{need['state']}")
+    if need.get("reason"):
+        reason = tr(f"desk.need_reason.{need['reason']}")
+        return tr("desk.case.need_line_reason", need=name, state=state, reason=reason)
+    return tr("desk.case.need_line", need=name, state=state)
+
+
 def timeline_text(item: dict[str, Any], tr: Translator) -> str:
     """The detail of one timeline line in the officer's language."""
     kind, text = item["kind"], item.get("text") or ""
@@ -77,6 +88,10 @@ def timeline_text(item: dict[str, Any], tr: Translator) -> str:
         return tr(f"desk.timeline.consent_{text}")
     if kind == "closed":
         return tr(f"desk.close_reason.{text}") if text else ""
+    if kind.startswith("need_"):
+        reason = item.get("reason")
+        need = tr(f"directory.category.{text}")
+        return " — ".join([need, tr(f"desk.need_reason.{reason}")]) if reason else need
     if kind.startswith("referral_"):
         extra = [part for part in (item.get("reason"), item.get("detail")) if part]
         if item.get("reason") and kind == "referral_declined":
@@ -94,6 +109,7 @@ CASE_TABLES = frozenset(
         "case",
         "case_entry",
         "case_need",
+        "case_need_event",
         "accompaniment_step",
         "referral",
         "referral_event",
@@ -150,10 +166,27 @@ class CasePage(QWidget):
         self.back_button = named(QPushButton(), "caseBack")
         self.header_label = named(QLabel(), "pageTitle")
         self.person_label = named(QLabel(wordWrap=True), "casePerson")
-        self.needs_label = named(QLabel(wordWrap=True), "caseNeeds")
+        self.suggestion = named(QFrame(), "needSuggestion")
+        self.suggestion_label = named(QLabel(wordWrap=True), "needSuggestionText")
+        self.suggestion_button = named(QPushButton(), "confirmNeedMet")
+        suggestion_layout = QHBoxLayout(self.suggestion)
+        suggestion_layout.addWidget(self.suggestion_label, 1)
+        suggestion_layout.addWidget(self.suggestion_button)
+        self.suggestion.hide()
+        self._suggested: str | None = None
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.header_label, 1)
+        self.needs_title = named(QLabel(), "caseHeading")
+        self.needs = named(QListWidget(), "caseNeeds")
+        self.needs.setWordWrap(True)
+        self.needs.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.need_met_button = named(QPushButton(), "needMet")
+        self.need_not_met_button = named(QPushButton(), "needNotMet")
+        self.need_open_button = named(QPushButton(), "needOpen")
+        need_actions = QHBoxLayout()
+        for button in (self.need_met_button, self.need_not_met_button, self.need_open_button):
+            need_actions.addWidget(button)
         self.timeline_title = named(QLabel(), "caseHeading")
         self.timeline = named(QTreeWidget(), "caseTimeline")
         self.timeline.setColumnCount(3)
@@ -164,6 +197,9 @@ class CasePage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.needs_title)
+        left_layout.addWidget(self.needs)
+        left_layout.addLayout(need_actions)
         left_layout.addWidget(self.timeline_title)
         left_layout.addWidget(self.timeline, 1)
         self.steps_title = named(QLabel(), "caseHeading")
@@ -237,7 +273,7 @@ class CasePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.person_label)
-        layout.addWidget(self.needs_label)
+        layout.addWidget(self.suggestion)
         layout.addWidget(splitter, 1)
         layout.addLayout(grid)
         layout.addLayout(actions)
@@ -255,6 +291,11 @@ class CasePage(QWidget):
         self.close_button.clicked.connect(self.on_close_clicked)
         self.reopen_button.clicked.connect(self.on_reopen_clicked)
         self.intake_button.clicked.connect(self.on_intake_clicked)
+        self.needs.currentRowChanged.connect(lambda _row: self._enable_need_buttons())
+        self.need_met_button.clicked.connect(lambda: self.on_need_clicked("met"))
+        self.need_not_met_button.clicked.connect(lambda: self.on_need_clicked("not_met"))
+        self.need_open_button.clicked.connect(lambda: self.on_need_clicked("open"))
+        self.suggestion_button.clicked.connect(self.on_suggestion_confirmed)
 
     def retranslate(self) -> None:
         """Re-read every text in the officer's language."""
@@ -268,6 +309,11 @@ class CasePage(QWidget):
                 tr("desk.case.column_detail"),
             ]
         )
+        self.needs_title.setText(tr("desk.case.needs_title"))
+        self.need_met_button.setText(tr("desk.case.need_met"))
+        self.need_not_met_button.setText(tr("desk.case.need_not_met"))
+        self.need_open_button.setText(tr("desk.case.need_open"))
+        self.suggestion_button.setText(tr("desk.case.confirm_met"))
         self.steps_title.setText(tr("desk.case.steps"))
         self.step_done_button.setText(tr("desk.case.step_done"))
         self.referrals_title.setText(tr("desk.case.referrals"))
@@ -342,8 +388,7 @@ class CasePage(QWidget):
             facts.append(country_name(person["nationality"], code))
         facts += [person.get("commune") or "", "\u2066" + (person.get("phone") or "") + "\u2069"]
         self.person_label.setText(" · ".join(f for f in facts if f.strip("\u2066\u2069")))
-        needs = [tr(f"directory.category.{n['need']}") for n in detail["needs"]]
-        self.needs_label.setText(tr("desk.case.needs", needs=", ".join(needs) or "—"))
+        self._show_needs(detail["needs"])
         self.timeline.clear()
         for item in detail["timeline"]:
             row = QTreeWidgetItem(
@@ -382,6 +427,53 @@ class CasePage(QWidget):
         )
         self.reopen_button.setVisible(not is_open)
         self.close_button.setVisible(is_open)
+        self._enable_need_buttons()
+
+    def _show_needs(self, needs: list[dict[str, Any]]) -> None:
+        """The needs with their states, the one chosen kept chosen, and the first open need
+        a service reported done as a suggestion the officer confirms."""
+        tr = self._language.translator
+        chosen = self._chosen_need()
+        self.needs.clear()
+        for need in needs:
+            item = QListWidgetItem(need_text(need, tr))
+            item.setData(Qt.ItemDataRole.UserRole, need)
+            self.needs.addItem(item)
+            if need["need"] == chosen:
+                self.needs.setCurrentItem(item)
+        # Up to three needs seen without scrolling where there is room, two at least: the
+        # timeline keeps the height left (an Arabic case page at 1280x800 is tight).
+        row, frame = max(self.needs.sizeHintForRow(0), 20), 2 * self.needs.frameWidth()
+        self.needs.setMaximumHeight(max(1, min(len(needs), 3)) * row + frame)
+        self.needs.setMinimumHeight(max(1, min(len(needs), 2)) * row + frame)
+        suggested = next((need for need in needs if need.get("suggest_met")), None)
+        self._suggested = suggested["need"] if suggested else None
+        if suggested is not None:
+            self.suggestion_label.setText(
+                tr(
+                    "desk.case.suggest_met",
+                    code=isolate(suggested["suggest_met"]),
+                    need=tr(f"directory.category.{suggested['need']}"),
+                )
+            )
+        self.suggestion.setVisible(suggested is not None)
+
+    def _chosen_need(self) -> str | None:
+        item = self.needs.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)["need"]) if item is not None else None
+
+    def _enable_need_buttons(self) -> None:
+        """A need's state can change only on an open case, to another state than its own."""
+        item = self.needs.currentItem()
+        is_open = self.detail is not None and self.detail["status"] == "open"
+        state = item.data(Qt.ItemDataRole.UserRole)["state"] if item is not None else None
+        for button, target in (
+            (self.need_met_button, "met"),
+            (self.need_not_met_button, "not_met"),
+            (self.need_open_button, "open"),
+        ):
+            button.setEnabled(is_open and state is not None and state != target)
+        self.suggestion_button.setEnabled(is_open)
 
     # --- writing -------------------------------------------------------------------------
 
@@ -435,6 +527,38 @@ class CasePage(QWidget):
             partial(case_work.finish_step, self._context, self._actor, step_id),
             "desk.case.step_marked",
         )
+
+    def on_need_clicked(self, state: str) -> None:
+        """Mark the chosen need ``state``; not met asks why."""
+        need = self._chosen_need()
+        if need is None or self.case_id is None:
+            self._set_message("desk.case.choose_need")
+            return
+        reason = ""
+        if state == "not_met":
+            reason = NeedNotMetDialog.ask(self, self._language) or ""
+            if not reason:
+                return
+        self._mark_need(need, state, reason)
+
+    def on_suggestion_confirmed(self) -> None:
+        """The officer confirms the suggestion: the need a service reported done was met."""
+        if self._suggested is not None:
+            self._mark_need(self._suggested, "met")
+
+    def _mark_need(self, need: str, state: str, reason: str = "") -> None:
+        if self.case_id is None:
+            return
+        work = partial(
+            case_work.set_need_state,
+            self._context,
+            self._actor,
+            self.case_id,
+            need,
+            state,
+            reason,
+        )
+        self._write(work, "desk.case.need_marked")
 
     def on_slip_clicked(self) -> None:
         """Print the slip of the chosen referral again (or for the first time)."""

@@ -9,7 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
-from db.cases import AccompanimentStep, Case, CaseEntry, CaseEntryKind, CaseNeed, CaseStatus
+from db.cases import (
+    NEED_NOT_MET_REASONS,
+    AccompanimentStep,
+    Case,
+    CaseEntry,
+    CaseEntryKind,
+    CaseNeed,
+    CaseNeedEvent,
+    CaseStatus,
+    NeedState,
+)
 from db.uow import UnitOfWork
 from kiosk.cases.codes import CodeError, id_or_code
 from kiosk.cases.errors import CaseWorkError, readable
@@ -82,15 +92,34 @@ def complete_step(uow: UnitOfWork, step_id: uuid.UUID) -> AccompanimentStep:
     return step
 
 
-def set_need_met(uow: UnitOfWork, case: Case, need_key: str, met: bool = True) -> None:
-    """Mark one need of the case met (or not)."""
+def set_need_state(
+    uow: UnitOfWork, case: Case, need_key: str, state: str, reason: str = ""
+) -> CaseNeed:
+    """Mark one need of the open case met, not met (with one of
+    :data:`~db.cases.NEED_NOT_MET_REASONS`) or open again; each change is an event of the
+    case's timeline. Asking for the state the need is in already changes nothing."""
+    try:
+        wanted = NeedState(state)
+    except ValueError:
+        raise CaseError(f"a need is open, met or not_met, not {state!r}", "need_state") from None
+    if wanted is NeedState.NOT_MET and reason not in NEED_NOT_MET_REASONS:
+        raise CaseError(
+            f"a need not met needs a reason among: {', '.join(NEED_NOT_MET_REASONS)}",
+            "need_reason",
+        )
+    if wanted is not NeedState.NOT_MET and reason:
+        raise CaseError(f"a {wanted.value} need has no reason", "need_no_reason")
     need = uow.session.scalar(
-        select(CaseNeed).where(CaseNeed.case_id == case.id, CaseNeed.need_key == need_key)
+        select(CaseNeed).where(CaseNeed.case_id == _open(case).id, CaseNeed.need_key == need_key)
     )
     if need is None:
         raise CaseError(f"case {case.code} has no need {need_key}", "no_need", need=need_key)
-    need.met = met
+    if NeedState(need.state) is wanted and need.reason == reason:
+        return need
+    need.state, need.reason = wanted, reason
     uow.add(need)
+    uow.add(CaseNeedEvent(need_id=need.id, state=wanted, reason=reason, author=uow.actor.name))
+    return need
 
 
 def close_case(uow: UnitOfWork, case: Case, reason: str) -> Case:

@@ -20,9 +20,11 @@ from db.cases import (
     CaseEntry,
     CaseEntryKind,
     CaseNeed,
+    CaseNeedEvent,
     CaseStatus,
     Intake,
     IntakeDraft,
+    NeedState,
     Person,
     PersonChange,
     Referral,
@@ -79,6 +81,19 @@ def _timeline(session: Session, case: Case, referrals: list[Referral]) -> list[d
                 "author": change.author,
             }
         )
+    need_events = select(CaseNeedEvent, CaseNeed.need_key).join(
+        CaseNeed, CaseNeed.id == CaseNeedEvent.need_id
+    )
+    for event, need_key in session.execute(need_events.where(CaseNeed.case_id == case.id)):
+        items.append(
+            {
+                "at": _stamp(event.at),
+                "kind": f"need_{NeedState(event.state).value}",
+                "text": need_key,
+                "reason": event.reason,
+                "author": event.author,
+            }
+        )
     for step in session.scalars(
         select(AccompanimentStep).where(AccompanimentStep.case_id == case.id)
     ):
@@ -90,6 +105,25 @@ def _timeline(session: Session, case: Case, referrals: list[Referral]) -> list[d
         items.append({"at": _stamp(case.closed_at), "kind": "closed", "text": case.close_reason})
     items.sort(key=lambda item: item["at"] or "")
     return items
+
+
+def _need_view(need: CaseNeed, referrals: list[Referral]) -> dict[str, Any]:
+    """A need with its state, and while it is open the code of the latest referral for it
+    that the service reported done: the officer is asked whether the need was met."""
+    state = NeedState(need.state)
+    done = [
+        referral
+        for referral in referrals
+        if referral.need_key == need.need_key
+        and ReferralState(referral.state) is ReferralState.DONE
+    ]
+    latest = max(done, key=lambda referral: referral.created_at, default=None)
+    return {
+        "need": need.need_key,
+        "state": state.value,
+        "reason": need.reason,
+        "suggest_met": latest.code if latest is not None and state is NeedState.OPEN else None,
+    }
 
 
 def case_detail(session: Session, case: Case, regional_url: str, now: datetime) -> dict[str, Any]:
@@ -110,7 +144,7 @@ def case_detail(session: Session, case: Case, regional_url: str, now: datetime) 
         "closed_at": _stamp(case.closed_at),
         "close_reason": case.close_reason,
         "person": person_view(person) if person else None,
-        "needs": [{"need": need.need_key, "met": need.met} for need in needs],
+        "needs": [_need_view(need, referrals) for need in needs],
         "steps": [
             {
                 "step_id": str(step.id),

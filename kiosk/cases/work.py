@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db import directory as d
 from db.base import utcnow
-from db.cases import Case, CaseEntryKind, ReferralPriority, ReferralState
+from db.cases import Case, CaseEntryKind, NeedState, ReferralPriority, ReferralState
 from db.uow import Actor
 from kiosk.cases import casework, referrals
 from kiosk.cases.persons import NAME_FIELDS, merge_persons, search_persons
@@ -128,6 +128,18 @@ def finish_step(context: OfficeContext, actor: Actor, step_id: str) -> None:
     """Mark a step done."""
     with context.store.unit_of_work(actor) as uow:
         casework.complete_step(uow, uuid.UUID(step_id))
+
+
+def set_need_state(
+    context: OfficeContext, actor: Actor, case_id: str, need: str, state: str, reason: str = ""
+) -> dict[str, str]:
+    """Mark the need ``need`` of a case met, not met (with a reason) or open again; returns
+    the case's id and code with the need, its state and reason."""
+    with context.store.unit_of_work(actor) as uow:
+        case = casework.find_case(uow.session, case_id)
+        changed = casework.set_need_state(uow, case, need, state, reason)
+        state_now = NeedState(changed.state).value
+        return {**_case_keys(case), "need": need, "state": state_now, "reason": changed.reason}
 
 
 def close_case(context: OfficeContext, actor: Actor, case_id: str, reason: str) -> dict[str, str]:

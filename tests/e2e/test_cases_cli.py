@@ -212,3 +212,38 @@ def test_a_known_person_is_changed_only_in_the_fields_named_with_update(tmp_path
     refused = baom(data, *known, "--update", "needs", "--json", check=False)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert [error["field"] for error in json.loads(refused.stdout)["errors"]] == ["update"]
+
+
+def test_a_need_marked_met_or_not_met_at_the_command_line_shows_on_the_case(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "office"
+    baom(data, "demo", "--no-gui")
+    code = _json(data, "intake", "submit", _answers_file(tmp_path, "a.json", answers()))[
+        "case_code"
+    ]
+    shown = _json(data, "case", "show", code)["needs"]
+    assert [(n["need"], n["state"], n["suggest_met"]) for n in shown] == [
+        ("civil_registration", "open", None),
+        ("health", "open", None),
+    ]
+    met = _json(data, "case", "need", code, "health", "--met")
+    assert (met["code"], met["need"], met["state"], met["reason"]) == (code, "health", "met", "")
+
+    refused = baom(data, "case", "need", code, "civil_registration", "--not-met", check=False)
+    assert refused.returncode == 1 and "needs a reason among" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    wrong = baom(data, "case", "need", code, "health", "--met", "--not-met", check=False)
+    assert wrong.returncode == 2
+    args = ("civil_registration", "--not-met", "--reason", "lost_contact")
+    assert _json(data, "case", "need", code, *args)["state"] == "not_met"
+
+    case = _json(data, "case", "show", code)
+    assert {n["need"]: (n["state"], n["reason"]) for n in case["needs"]} == {
+        "civil_registration": ("not_met", "lost_contact"),
+        "health": ("met", ""),
+    }
+    changes = [(i["kind"], i["text"]) for i in case["timeline"] if i["kind"].startswith("need_")]
+    assert changes == [("need_met", "health"), ("need_not_met", "civil_registration")]
+    plain = baom(data, "case", "need", code, "health", "--open").stdout
+    assert plain.strip() == f"case {code}: need health open"

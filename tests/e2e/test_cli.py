@@ -109,6 +109,22 @@ def test_demo_without_gui_prints_where_it_is_and_the_credentials(tmp_path: Path)
     assert sorted(account["name"] for account in listed) == ["agent", "superviseur"]
 
 
+def test_demo_prints_how_to_open_its_windows_again_as_it_was_typed(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "baom"  # .venv/bin/baom, as make demo runs it
+    result = subprocess.run(
+        [str(script), "--data-dir", str(tmp_path), "demo", "--no-gui"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    again = f"{script} --data-dir {tmp_path} run --desk --kiosk --display --side-by-side"
+    assert f"Open its windows again with: {again}\n" in result.stdout
+    assert (
+        "Open its windows again with: baom --data-dir" in baom(tmp_path, "demo", "--no-gui").stdout
+    )
+
+
 def test_the_regional_server_command_answers_help() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "regional.cli", "--help"],

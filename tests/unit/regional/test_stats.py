@@ -33,9 +33,11 @@ def stat(office: Enrolled, month: str = "2026-10", **dims: Any) -> dict[str, Any
         "commune": "Taliouine",
         "needs": json.dumps(["health"]),
         "outcomes": json.dumps([["health", "done"]]),
+        "resolutions": json.dumps([["health", "met"]]),
         **dims,
     }
-    return envelope("stat_record", record(office.office_id, **values))
+    kept = {key: value for key, value in values.items() if value is not None}
+    return envelope("stat_record", record(office.office_id, **kept))
 
 
 def test_figures_come_from_statistics_records_only_with_small_cells_hidden(
@@ -61,6 +63,7 @@ def test_figures_come_from_statistics_records_only_with_small_cells_hidden(
     assert figures["by_sex"] == {"f": 11, "m": 7}
     assert figures["by_need"] == {"health": 18}
     assert figures["by_referral_outcome"]["total"] == 18
+    assert figures["by_need_resolution"]["cells"] == {"health": {"met": 18}}
     text = json.dumps(figures)
     assert "0193c3d5" not in text
 
@@ -102,3 +105,23 @@ def test_the_stats_command_prints_the_published_month(
     piped(monkeypatch, login[1] + "\n")
     code, out, err = run(capsys, "stats", "--month", "2099-01", "--db", db_url, "--user", login[0])
     assert code == 1 and out == "" and "published on 2099-02-21" in err
+
+
+def test_needs_met_are_counted_from_records_that_say_so_and_small_cells_hidden(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    office = enrolled(client, db_url, "BAOM Agadir", clock())
+    met, not_met = json.dumps([["health", "met"]]), json.dumps([["health", "not_met"]])
+    records = [stat(office, resolutions=met) for _ in range(7)]
+    records += [stat(office, resolutions=not_met) for _ in range(2)]
+    older = stat(office, resolutions=None)  # an office of an earlier version sends none
+    assert set(push(client, office, *records, older)) == {"accepted"}
+    bad = stat(office, resolutions=json.dumps([["health", "met", "lost_contact"]]))
+    assert push(client, office, bad) == ["invalid"]
+
+    figures = client.get("/stats?month=2026-10", auth=login).json()
+    table = figures["by_need_resolution"]
+    assert figures["total"] == 10 and table["total"] == 9 and table["rows"] == {"health": 9}
+    # 2 not met is under 5: hidden, and the 7 met with it, else 9 - 7 gives them away
+    assert table["cells"] == {} and "not_met" not in table["cols"]

@@ -81,7 +81,8 @@ def test_the_case_page_shows_the_timeline_and_a_note_added(
     page = open_case(qtbot, make_cases(qtbot, office, tasks), str(saved.case_id))
     header = page.header_label.text().replace("\u2068", "").replace("\u2069", "")
     assert header == f"Dossier {saved.case_code} — Aïcha Diallo (ouvert)"
-    assert page.needs_label.text() == "Besoins : État civil, Santé"
+    needs = [page.needs.item(i).text() for i in range(page.needs.count())]
+    assert needs == ["État civil — ouvert", "Santé — ouvert"]
     assert [what for what, _ in timeline(page)] == ["Dossier ouvert", "Visite", "Entretien"]
     assert "Rien de sensible" in page.reminder_label.text()
 

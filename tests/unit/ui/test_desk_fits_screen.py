@@ -93,3 +93,32 @@ def test_the_waiting_list_has_room_at_the_desks_default_size(
     page = main.section_pages["queue"]  # at the size the desk opens
     tree = page.tree  # type: ignore[attr-defined]
     assert tree.width() >= 300  # a reason and its tickets, not a 126 px sliver
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "zgh"])
+def test_a_case_with_five_needs_and_a_suggestion_fits_a_1280_by_800_screen(
+    qtbot: QtBot, office: OfficeContext, desk: DeskWindow, log_in: LogIn, language: str
+) -> None:
+    from kiosk.cases import work
+    from tests.unit.kiosk.cases.conftest import service_for
+
+    from .case_helpers import AICHA, core_intake, officer
+
+    import_directory(office.store, office.system, demo_directory())
+    needs = ["civil_registration", "health", "housing", "employment", "legal_aid"]
+    case_id = str(core_intake(office, {**AICHA, "needs": needs}).case_id)
+    service = service_for(office, "état civil")
+    code = work.make_referral(office, officer(office), case_id, service, "health", "normal")
+    work.set_referral_state(office, officer(office), code, "done")  # a banner asks
+    log_in(desk, "amina", "demo-password")
+    main = desk.main_page
+    assert main is not None
+    desk.language.set_language(language)
+    desk.resize(*SCREEN)
+    case_page = main.cases_page.case_page
+    with qtbot.waitSignal(case_page.case_loaded, timeout=5000):
+        main.open_case(case_id)
+    QApplication.processEvents()
+    assert case_page.suggestion.isVisibleTo(case_page)
+    assert fits(desk), desk.minimumSizeHint()
+    assert case_page.timeline.height() >= 90  # the history keeps room for a few lines

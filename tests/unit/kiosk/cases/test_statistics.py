@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from db.cases import Intake, Referral, StatRecord
 from db.models import OutboxEnvelope
+from kiosk.cases import work
 from kiosk.cases.intake import IntakeRequest, submit_intake
 from kiosk.cases.referrals import NewReferral, create_referral
 from kiosk.office import OfficeContext
@@ -79,7 +80,8 @@ def test_what_the_region_reads_of_a_record_is_its_dimensions(desk: OfficeContext
     assert sent is not None
     clear = json.loads(sent)
     dimensions = {"month", "category", "sex", "age_band", "nationality", "commune"}
-    assert set(clear) == {"id", "office_id", "version", "needs", "outcomes"} | dimensions
+    lists = {"needs", "outcomes", "resolutions"}
+    assert set(clear) == {"id", "office_id", "version"} | lists | dimensions
     assert set(clear) == set(inventory().record("stat_record").clear_fields.values())
     assert clear["month"] == "2026-10"
 
@@ -87,3 +89,22 @@ def test_what_the_region_reads_of_a_record_is_its_dimensions(desk: OfficeContext
 def test_an_office_without_intakes_makes_nothing(desk: OfficeContext) -> None:
     assert make_closed_months(desk.store, desk.office_id, datetime.now(UTC)) == 0
     assert _records(desk) == []
+
+
+def test_a_record_says_which_of_its_needs_were_met_when_the_month_was_made(
+    desk: OfficeContext,
+) -> None:
+    saved = submit_intake(desk.store, desk.system, IntakeRequest(answers()))
+    anonymous = {"consent.record": False, "person.category": "mre", "person.sex": "m"}
+    anonymous |= {"person.age_band": "60+", "needs": ["health"]}
+    submit_intake(desk.store, desk.system, IntakeRequest(anonymous))
+    assert saved.case_code
+    work.set_need_state(desk, desk.system, saved.case_code, "health", "not_met", "lost_contact")
+    work.set_need_state(desk, desk.system, saved.case_code, "civil_registration", "met")
+    _in_october(desk)
+    make_closed_months(desk.store, desk.office_id, datetime(2026, 12, 1, tzinfo=UTC))
+    resolutions = {record.category: json.loads(record.resolutions) for record in _records(desk)}
+    assert resolutions == {
+        "rpt": [["civil_registration", "met"], ["health", "not_met"]],  # never the reason
+        "mre": [],  # an anonymous contact has no case, so no need followed
+    }
