@@ -84,14 +84,14 @@ def _timeline(session: Session, case: Case, referrals: list[Referral]) -> list[d
     need_events = select(CaseNeedEvent, CaseNeed.need_key).join(
         CaseNeed, CaseNeed.id == CaseNeedEvent.need_id
     )
-    for event, need_key in session.execute(need_events.where(CaseNeed.case_id == case.id)):
+    for need_event, need_key in session.execute(need_events.where(CaseNeed.case_id == case.id)):
         items.append(
             {
-                "at": _stamp(event.at),
-                "kind": f"need_{NeedState(event.state).value}",
+                "at": _stamp(need_event.at),
+                "kind": f"need_{NeedState(need_event.state).value}",
                 "text": need_key,
-                "reason": event.reason,
-                "author": event.author,
+                "reason": need_event.reason,
+                "author": need_event.author,
             }
         )
     for step in session.scalars(
