@@ -42,7 +42,7 @@ from ui.intake_duplicates import display_name
 from ui.language import LanguageState, isolate
 from ui.print_fallback import show_slip_not_printed
 from ui.styles import named
-from ui.tasks import Follow, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks
 
 OPEN_REFERRAL_STATES = ("created", "sent", "accepted")
 
@@ -120,7 +120,7 @@ CASE_TABLES = frozenset(
 """The tables a case page shows."""
 
 
-class CasePage(QWidget):
+class CasePage(FollowingWidget):
     """The case: header, needs, timeline, steps and referrals, and the officer's actions.
 
     Signals:

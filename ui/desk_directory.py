@@ -49,7 +49,7 @@ from kiosk.office import OfficeContext
 from protocol.directory.profile import NEED_CATEGORIES, VISITOR_CATEGORIES
 from ui.language import LanguageState
 from ui.styles import named
-from ui.tasks import Follow, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks
 
 SPOKEN = ("ar", "fr", "zgh", "en", "es")
 ELIGIBLE = tuple(key for key in VISITOR_CATEGORIES if key != "everyone")
@@ -59,7 +59,7 @@ DIRECTORY_TABLES = frozenset({"hsds_service", "hsds_search_document", "hsds_sche
 COMBO_MIN_CHARS = 12
 
 
-class DirectoryPage(QWidget):
+class DirectoryPage(FollowingWidget):
     """Search box, filters, results list and the card of the chosen service.
 
     Signals:

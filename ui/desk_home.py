@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from kiosk.cases import work as case_work
@@ -30,7 +29,7 @@ from kiosk.office import OfficeContext
 from ui.case_page import local_time
 from ui.language import LanguageState, isolate
 from ui.styles import named
-from ui.tasks import Follow, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks
 
 LISTS = ("steps", "referrals", "drafts")
 
@@ -54,7 +53,7 @@ SHOWN_TABLES = frozenset({"case", "accompaniment_step", "referral", "intake_draf
 """The tables the home page's lists come from."""
 
 
-class HomePage(QWidget):
+class HomePage(FollowingWidget):
     """Steps due, referrals overdue and drafts, each one Enter away from its case or draft.
 
     ``user_id`` is the officer logged in: only their own drafts are listed (none without).

@@ -34,7 +34,7 @@ from kiosk.office import OfficeContext
 from kiosk.settings import REGISTRY
 from ui.language import LanguageState
 from ui.styles import named
-from ui.tasks import Follow, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks
 
 if TYPE_CHECKING:
     from ui.desk_cases import CasesPage
@@ -93,7 +93,7 @@ class PlaceholderPage(QWidget):
         self.message_label.setText(tr("desk.not_available"))
 
 
-class SettingsPage(QWidget):
+class SettingsPage(FollowingWidget):
     """Every declared setting with its current value, read only."""
 
     def __init__(

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from db.print_spool import PrintJobState
@@ -37,7 +36,7 @@ from printing.printer import KINDS
 from printing.spool_views import JobView
 from ui.language import LanguageState
 from ui.styles import named
-from ui.tasks import Follow, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +58,7 @@ def printer_uri(text: str) -> str:
     return f"tcp://{value}"
 
 
-class PrinterPage(QWidget):
+class PrinterPage(FollowingWidget):
     """Find, test and choose this computer's printer."""
 
     def __init__(

@@ -47,7 +47,7 @@ from kiosk.queue.states import (
 from kiosk.queue.views import Outcome, QueueStatus, TicketView
 from ui.language import LanguageState
 from ui.styles import named
-from ui.tasks import Follow, Tasks, ignore_result
+from ui.tasks import Follow, FollowingWidget, Tasks, ignore_result
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def current_ticket(status: QueueStatus, counter: int | None) -> TicketView | Non
     return max(mine, key=lambda t: (t.first_called_at or t.arrived_at, t.number))
 
 
-class QueuePage(QWidget):
+class QueuePage(FollowingWidget):
     """The officer's queue: counter, waiting tickets by reason, current ticket, actions.
 
     Signals:

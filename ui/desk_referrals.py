@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from kiosk.cases import work as case_work
@@ -25,12 +24,12 @@ from kiosk.office import OfficeContext
 from ui.case_page import local_time
 from ui.language import LanguageState
 from ui.styles import named
-from ui.tasks import Follow, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks
 
 COLUMNS = ("code", "case", "need", "service", "priority", "state", "due")
 
 
-class ReferralsPage(QWidget):
+class ReferralsPage(FollowingWidget):
     """The referrals as a table, with an "overdue only" filter.
 
     Signals:

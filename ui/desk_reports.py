@@ -38,7 +38,7 @@ from kiosk.queue.numbering import system_clock
 from kiosk.queue.stats import DayStatistics, Figures, day_statistics
 from ui.language import LanguageState
 from ui.styles import named
-from ui.tasks import Follow, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def figure_cells(tr: Translator, figures: Figures) -> list[str]:
     ]
 
 
-class ReportsPage(QWidget):
+class ReportsPage(FollowingWidget):
     """Queue statistics of one day: overall, per reason, per counter."""
 
     def __init__(

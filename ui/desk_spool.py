@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from db.print_spool import PrintJobState
@@ -49,7 +48,7 @@ from printing.spool_views import JobView
 from ui.language import LanguageState
 from ui.print_fallback import JobOutputs
 from ui.styles import named
-from ui.tasks import Follow, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +110,7 @@ def problem_text(tr: Translator, job: JobView) -> str:
     return ""
 
 
-class SpoolPage(QWidget):
+class SpoolPage(FollowingWidget):
     """The print jobs of the office, with reprint, cancel and mark printed, and a preview."""
 
     def __init__(

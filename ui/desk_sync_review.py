@@ -42,7 +42,7 @@ from kiosk.settings import REGISTRY
 from kiosk.sync import review, state
 from ui.language import LanguageState
 from ui.styles import named
-from ui.tasks import Follow, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ class NoteDialog(QDialog):
         return dialog.note_edit.text().strip() if dialog.exec() else None
 
 
-class SyncReviewPage(QWidget):
+class SyncReviewPage(FollowingWidget):
     """The quarantined envelopes and the open conflicts, with their four actions."""
 
     def __init__(

@@ -35,7 +35,7 @@ from kiosk.queue.service import QueueService
 from ui.announcer import Announcement, Announcer, probe_speech
 from ui.language import LanguageState, direction_of
 from ui.styles import named, style_sheet
-from ui.tasks import Follow, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class CallRow(QWidget):
             self.lines[code] = label
 
 
-class DisplayWindow(QWidget):
+class DisplayWindow(FollowingWidget):
     """The calls, office name, clock and date. F11 toggles full screen.
 
     ``now`` gives the current time (tests pass a fake clock), shown on the office's clock

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from db.uow import Actor
@@ -34,12 +33,12 @@ from ui.intake_duplicates import display_name
 from ui.language import LanguageState
 from ui.merge_dialog import MergeDialog
 from ui.styles import named
-from ui.tasks import Follow, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks
 
 COLUMNS = ("name", "birth_year", "nationality", "phone", "cases")
 
 
-class PersonSearchPage(QWidget):
+class PersonSearchPage(FollowingWidget):
     """The search box, the persons found, and the ways on: their case, a new intake.
 
     Signals:

@@ -33,7 +33,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from db.changes import ChangeMarks, Changes, Recorded
@@ -70,6 +71,7 @@ class _Task:
     latest: str | None = None
     initiator: object = None
     watched: bool = True
+    counted: bool = True  # asked for by a window (the looks for changes are not)
     changes: Changes = field(default_factory=Changes)
 
 
@@ -112,8 +114,8 @@ class Tasks(QObject):
 
     @property
     def pending(self) -> int:
-        """How many tasks were asked for and have not delivered their result yet."""
-        return self._pending + len(self._waiting)
+        """How many tasks the windows asked for have not delivered their result yet."""
+        return self._pending + sum(task.counted for task in self._waiting.values())
 
     def run(
         self,
@@ -148,7 +150,7 @@ class Tasks(QObject):
     def look_for_changes(self) -> None:
         """Announce what other processes and background work wrote (the timer calls this)."""
         task = _Task(self._marks.since_last_look, self._announce, log_failure, self._database)
-        task.latest, task.watched = "changes made elsewhere", False
+        task.latest, task.watched, task.counted = "changes made elsewhere", False, False
         self._start(task)
 
     def forget(self, latest: str) -> None:
@@ -175,7 +177,7 @@ class Tasks(QObject):
         self._submit(task)
 
     def _submit(self, task: _Task) -> None:
-        self._pending += 1
+        self._pending += task.counted
         future = task.executor.submit(self._execute, task)
         future.add_done_callback(lambda done: self._deliver(done, task))
 
@@ -197,7 +199,7 @@ class Tasks(QObject):
 
     def on_task_finished(self, future: Future[Any], task: _Task) -> None:
         """Deliver one result on the GUI thread, announce what it wrote, start what waited."""
-        self._pending -= 1
+        self._pending -= task.counted
         try:
             if not future.cancelled():  # cancelled by shutdown(): nobody waits any more
                 self._hand_over(future, task)
@@ -245,12 +247,14 @@ class Follow(QObject):
     A visible widget refreshes at once; a hidden one (a page not chosen, a locked desk)
     only marks itself stale and refreshes when it is shown again. The first read is done
     when the widget is first shown; ``every_show`` reads at every show (what it shows
-    depends on the clock too). It belongs to the widget, and ends with it.
+    depends on the clock too). It belongs to the widget, and ends with it; the widget is a
+    :class:`FollowingWidget`, which tells it when it is shown (no event filter: PySide may
+    call one while the widget is being destroyed).
     """
 
     def __init__(
         self,
-        widget: QWidget,
+        widget: FollowingWidget,
         tasks: Tasks,
         tables: Collection[str],
         refresh: Callable[[], object],
@@ -263,7 +267,6 @@ class Follow(QObject):
         self._refresh = refresh
         self._every_show = every_show
         self.stale = True
-        widget.installEventFilter(self)
         tasks.executed.connect(self.on_executed)
         if widget.isVisible():
             self.changed()
@@ -281,10 +284,20 @@ class Follow(QObject):
         else:
             self.stale = True
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Read again on being shown if something changed while hidden."""
-        showing = watched is self._widget and event.type() == QEvent.Type.Show
-        if showing and (self.stale or self._every_show):
+    def shown(self) -> None:
+        """The widget was shown: read again if something changed while it was hidden."""
+        if self.stale or self._every_show:
             self.stale = False
             self._refresh()
-        return False
+
+
+class FollowingWidget(QWidget):
+    """A widget whose data a :class:`Follow` keeps fresh (``self.follow``, made in its
+    ``__init__``): it tells the Follow when it is shown."""
+
+    follow: Follow
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown: the Follow reads again if it must."""
+        super().showEvent(event)
+        self.follow.shown()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from typing import Any
 
@@ -148,13 +149,21 @@ def test_a_refusal_of_the_core_is_shown_in_the_officers_language(
     actor = supervisor(office)
     page = make_search(qtbot, office, tasks, actor, "ar")
     search(qtbot, page, "aicha diallo")
-    work.merge(office, actor, keep, merged)  # on another desk, meanwhile
     page.table.selectAll()
-    monkeypatch.setattr(MergeDialog, "ask", classmethod(lambda cls, *_: (keep, merged)))
+
+    def ask_while_another_desk_merges(*_: object) -> tuple[str, str]:
+        other_desk = threading.Thread(target=work.merge, args=(office, actor, keep, merged))
+        other_desk.start()  # another desk merges them while this one asks
+        other_desk.join()
+        return keep, merged
+
+    monkeypatch.setattr(MergeDialog, "ask", classmethod(ask_while_another_desk_merges))
     page.merge_button.click()
     qtbot.waitUntil(lambda: not page.merging)
     assert page.message_label.text() == "رُفض الدمج: أحد الشخصين دُمج من قبل."
-    assert page.merge_button.isEnabled()  # the results are as they were: it may be tried again
+    # the list follows the merge made elsewhere: one person is left, nothing to merge
+    qtbot.waitUntil(lambda: len(page.people) == 1, timeout=10_000)
+    assert not page.merge_button.isEnabled()
 
 
 def test_the_dialog_shows_both_persons_and_asks_which_one_is_kept(

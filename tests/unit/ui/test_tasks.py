@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 import pytest
 from PySide6.QtWidgets import QStackedWidget, QWidget
@@ -11,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from db.changes import Changes
 from db.models import Role, Setting
 from kiosk.office import OfficeContext
-from ui.tasks import Follow, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks
 
 
 def _write_setting(office: OfficeContext, key: str) -> str:
@@ -98,28 +99,29 @@ def test_a_hidden_page_reads_again_only_when_shown(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks
 ) -> None:
     stack = QStackedWidget()
-    shown, hidden = QWidget(), QWidget()
-    stack.addWidget(shown)
-    stack.addWidget(hidden)
+    pages = {name: FollowingWidget() for name in ("settings", "hidden", "queue")}
+    for page in pages.values():
+        stack.addWidget(page)
     qtbot.addWidget(stack)
-    stack.show()
-    reads = {"shown": 0, "hidden": 0, "queue": 0}
+    reads = dict.fromkeys(pages, 0)
 
     def count(name: str) -> None:
         reads[name] += 1
 
-    Follow(shown, tasks, {"setting"}, lambda: count("shown"))
-    hidden_follow = Follow(hidden, tasks, {"setting"}, lambda: count("hidden"))
-    Follow(shown, tasks, {"ticket"}, lambda: count("queue"))
-    assert reads == {"shown": 1, "hidden": 0, "queue": 1}  # first reads: the visible ones
+    for name, tables in (("settings", {"setting"}), ("hidden", {"setting"}), ("queue", {"ticket"})):
+        pages[name].follow = Follow(pages[name], tasks, tables, partial(count, name))
+    stack.show()  # the first page is shown: its first read
+    assert reads == {"settings": 1, "hidden": 0, "queue": 0}
 
     tasks.run(lambda: _write_setting(office, "b"), lambda _: None, pytest.fail)
-    qtbot.waitUntil(lambda: reads["shown"] == 2)
-    assert reads["hidden"] == 0 and hidden_follow.stale
-    assert reads["queue"] == 1  # another table: no read
+    qtbot.waitUntil(lambda: reads["settings"] == 2)
+    assert reads["hidden"] == 0 and pages["hidden"].follow.stale
+    assert reads["queue"] == 0  # another table, and hidden: nothing read
 
-    stack.setCurrentWidget(hidden)
-    assert reads["hidden"] == 1 and not hidden_follow.stale
+    stack.setCurrentWidget(pages["hidden"])
+    assert reads["hidden"] == 1 and not pages["hidden"].follow.stale
+    stack.setCurrentWidget(pages["settings"])
+    assert reads["settings"] == 2  # shown again, nothing changed meanwhile: no read
 
 
 @pytest.mark.database_on_gui_thread
