@@ -10,6 +10,7 @@ import sys
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from kiosk.office import OfficeContext
 from ui.smoke import PaintProbe, process_age_seconds, resident_mb
 
 
@@ -45,3 +46,55 @@ def test_the_floor_paints_three_empty_windows_and_reports_like_the_smoke_check()
     assert figures["windows"] == ["desk", "kiosk", "display"]
     assert 0 < figures["startup_ms"] < 60_000
     assert figures["rss_mb"] > 10
+
+
+NOT_FOR_THE_FIRST_PAINT = (
+    "alembic",  # no migration is due
+    "kiosk.cases_cli",  # the command groups: only when one of their commands runs
+    "kiosk.directory_cli",
+    "kiosk.kiosk_cli",
+    "kiosk.queue_cli",
+    "kiosk.sync_cli",
+    "printing.cli",
+    "kiosk.demo",
+    "db.cases",  # the desk's pages, the kiosk's "where can I…?": when first shown
+    "db.directory",
+    "kiosk.forms",
+    "yaml",  # the data inventory and sealing: at the first write
+    "cryptography",
+    "argon2",  # at the first login
+    "tomlkit",  # writes the settings file only
+    "escpos",  # printing: in the spool worker, after the windows are up
+    "qrcode",
+    "PIL",
+    "PySide6.QtMultimedia",  # the display's chime and voice: at the first call
+    "PySide6.QtTextToSpeech",
+)
+
+
+def test_the_start_imports_only_what_the_first_paint_needs(office: OfficeContext) -> None:
+    program = (
+        "import sys\n"
+        "from ui.main import main\n"
+        f"code = main(['--data-dir', {str(office.paths.data_dir)!r}, 'run', '--desk', "
+        "'--kiosk', '--display', '--smoke'])\n"
+        "print('modules:', *sorted(sys.modules))\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 0, result.stderr
+    modules = result.stdout.splitlines()[-1].split()[1:]
+    assert "ui.desk" in modules and "sqlalchemy.orm" in modules  # the list is the real one
+    imported = {
+        name
+        for name in NOT_FOR_THE_FIRST_PAINT
+        for module in modules
+        if module == name or module.startswith(f"{name}.")
+    }
+    assert imported == set()
