@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QPaintEvent
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
 from db.uow import Actor
 from kiosk.office import OfficeContext
 from ui.changes import ChangeWatcher
-from ui.desk_pages import MainPage
 from ui.idle import IdleWatcher
 from ui.language import LanguageState
 from ui.login import LoginPage
@@ -27,6 +27,9 @@ from ui.qt_words import QtWords
 from ui.styles import named, style_sheet
 from ui.sync import SyncRunner, status_text
 from ui.tasks import Tasks
+
+if TYPE_CHECKING:
+    from ui.desk_pages import MainPage
 
 
 def save_language(context: OfficeContext, actor: Actor, code: str) -> None:
@@ -187,6 +190,8 @@ class DeskWindow(QMainWindow):
         same_officer = self.actor is not None and self.actor.user_id == actor.user_id
         if not same_officer or self.main_page is None:
             self._discard_main_page()
+            from ui.desk_pages import MainPage  # at the first login, not at start-up
+
             self.main_page = MainPage(
                 self._context,
                 self.language,

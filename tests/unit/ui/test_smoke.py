@@ -57,7 +57,8 @@ NOT_FOR_THE_FIRST_PAINT = (
     "kiosk.sync_cli",
     "printing.cli",
     "kiosk.demo",
-    "db.cases",  # the desk's pages, the kiosk's "where can I…?": when first shown
+    "ui.desk_pages",  # the desk's pages: at the first login
+    "db.cases",  # what the desk's pages and the kiosk's "where can I…?" need
     "db.directory",
     "kiosk.forms",
     "yaml",  # the data inventory and sealing: at the first write
