@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-if TYPE_CHECKING:
-    from db.uow import Actor, UnitOfWork
+from db.uow import Actor, UnitOfWork
 
 _KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
 
@@ -101,8 +100,6 @@ class Store:
 
     def unit_of_work(self, actor: Actor) -> UnitOfWork:
         """A unit of work on behalf of ``actor``: the one way to write."""
-        from db.uow import UnitOfWork
-
         return UnitOfWork(self, actor)
 
     def connect_dedicated(self) -> Any:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
@@ -24,8 +24,14 @@ from db.models import AuditEntry, OutboxEnvelope
 from db.office_key import ensure_recovery_key, read_recovery_key
 from protocol.privacy import content_hash, data_key, leaving_parts
 
-if TYPE_CHECKING:
-    from db.store import Store
+
+class Sessions(Protocol):
+    """What a unit of work needs of the store (``db.store.Store``): sessions, and a place to
+    keep the office data key once read."""
+
+    data_key: bytes | None
+
+    def session(self) -> Session: ...
 
 
 class WriteOutsideUnitOfWork(RuntimeError):
@@ -116,7 +122,7 @@ class UnitOfWork:
     the region holds the record as the office has it (a restored PC gets it back).
     """
 
-    def __init__(self, store: Store, actor: Actor, *, from_server: bool = False) -> None:
+    def __init__(self, store: Sessions, actor: Actor, *, from_server: bool = False) -> None:
         self.actor = actor
         self.from_server = from_server
         self._store = store

@@ -7,9 +7,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from db.base import utcnow
@@ -17,7 +17,32 @@ from db.models import Role, UserAccount
 from db.store import Store
 from db.uow import Actor
 
-_hasher = PasswordHasher()
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    """Argon2id with its default parameters (imported at the first use, not at start-up)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def argon2_hash(secret: str) -> str:
+    """An Argon2id hash of ``secret`` (a password, the kiosk's PIN)."""
+    return _hasher().hash(secret)
+
+
+def argon2_matches(secret_hash: str, secret: str) -> bool:
+    """Whether ``secret`` is the one hashed in ``secret_hash`` (False for a damaged hash)."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return _hasher().verify(secret_hash, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
 
 MINIMUM_PASSWORD_LENGTH = 8
 
@@ -105,7 +130,7 @@ def hash_password(password: str) -> str:
             "error.password_too_short",
             f"a password needs at least {MINIMUM_PASSWORD_LENGTH} characters",
         )
-    return _hasher.hash(password)
+    return argon2_hash(password)
 
 
 class Accounts:
@@ -189,7 +214,7 @@ class Accounts:
             if account.locked_until is not None and account.locked_until > now:
                 uow.audit("login_locked", account)
                 outcome: LoginRefused | None = LoginRefused("login.locked", "account locked")
-            elif self._verify(account, password):
+            elif argon2_matches(account.password_hash, password):
                 account.failed_logins = 0
                 account.locked_until = None
                 uow.audit("login", account)
@@ -216,10 +241,3 @@ class Accounts:
         except LoginRefused:
             return False
         return True
-
-    @staticmethod
-    def _verify(account: UserAccount, password: str) -> bool:
-        try:
-            return _hasher.verify(account.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False

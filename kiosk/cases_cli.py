@@ -21,7 +21,6 @@ from kiosk.cli_output import show, with_json
 from kiosk.office import OfficeContext
 from kiosk.settings import LANGUAGE_CODES
 
-COMMANDS: tuple[str, ...] = ("intake", "case", "person", "referral")
 ERRORS: tuple[type[Exception], ...] = (CaseWorkError,)
 SETTABLE_STATES = ("sent", "accepted", "declined", "done", "withdrawn", "expired")
 

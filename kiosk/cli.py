@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from db import migrate
 from db.models import Role
 from db.store import Store, StoreError
-from kiosk import cases_cli, directory_cli, kiosk_cli, queue_cli, sync_cli
 from kiosk.accounts import AccountError
 from kiosk.clock import office_day
-from kiosk.demo import run_demo
 from kiosk.office import OfficeContext, create_office, local_office, open_office, open_store
 from kiosk.paths import Paths
 from kiosk.recovery import (
@@ -38,6 +38,9 @@ from kiosk.security import load_key
 from kiosk.settings import MachineSettingsFile, SettingError, lookup
 from kiosk.windows import WINDOWS, WindowOpener, add_run_options, run_request
 
+if TYPE_CHECKING:
+    from kiosk.queue_cli import TicketPrinter
+
 RECOVERY_SHEET_FILE = "recovery-sheet.pdf"
 """The recovery sheet ``baom office init`` writes in the configuration folder."""
 KEEP_THE_SHEET = (
@@ -46,12 +49,11 @@ KEEP_THE_SHEET = (
 )
 
 
-class CommandGroup(Protocol):
-    """Commands that a package adds to ``baom`` (a module: ``kiosk.queue_cli``,
-    ``printing.cli``…): the top-level names it owns, the errors it reports as messages,
-    how to register its subparsers, and how to run one of its commands for an office."""
+class GroupModule(Protocol):
+    """The module of a command group (``kiosk.queue_cli``, ``printing.cli``…): the errors
+    it reports as messages, how to register its subparsers, and how to run one of its
+    commands for an office."""
 
-    COMMANDS: tuple[str, ...]
     ERRORS: tuple[type[Exception], ...]
 
     def add_commands(self, commands: Any) -> None: ...
@@ -59,20 +61,59 @@ class CommandGroup(Protocol):
     def run(self, args: argparse.Namespace, context: OfficeContext) -> int: ...
 
 
+@dataclass(frozen=True)
+class CommandGroup:
+    """Commands that a package adds to ``baom``: the top-level names they own, and the
+    module that registers and runs them. The module is imported only when one of its
+    commands is asked for (or the whole help is), so that ``baom run`` does not pay for
+    every command's imports."""
+
+    commands: tuple[str, ...]
+    module: str
+
+    def load(self) -> GroupModule:
+        """The group's module, imported now."""
+        return cast(GroupModule, importlib.import_module(self.module))
+
+
 CORE_GROUPS: tuple[CommandGroup, ...] = (
-    queue_cli,
-    directory_cli,
-    kiosk_cli,
-    cases_cli,
-    sync_cli,
+    CommandGroup(("queue", "ticket"), "kiosk.queue_cli"),
+    CommandGroup(("directory",), "kiosk.directory_cli"),
+    CommandGroup(("kiosk",), "kiosk.kiosk_cli"),
+    CommandGroup(("intake", "case", "person", "referral"), "kiosk.cases_cli"),
+    CommandGroup(("enrol", "sync"), "kiosk.sync_cli"),
 )
+GLOBAL_OPTIONS = ("--data-dir", "--config-dir")
+"""The options of ``baom`` itself that take a value (before the command)."""
 
 
 class CommandError(Exception):
     """A command cannot do what was asked; the message is shown as it is."""
 
 
-def _parser(groups: Sequence[CommandGroup]) -> argparse.ArgumentParser:
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, read as the parser reads it (options of ``baom`` itself,
+    abbreviated or not, come first); ``None`` when it names none before anything else
+    (``--help``, a mistake): the parser then needs every group."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "-" or not token.startswith("-"):
+            return token
+        option, has_value, _ = token.partition("=")
+        if token == "--" or not any(
+            len(option) > 2 and known.startswith(option) for known in GLOBAL_OPTIONS
+        ):
+            return None
+        if not has_value:
+            next(tokens, None)
+    return None
+
+
+def _parser(
+    groups: Sequence[CommandGroup], command: str | None
+) -> tuple[argparse.ArgumentParser, dict[str, GroupModule]]:
+    """The parser of ``baom``, with the groups that ``command`` needs (all of them when it
+    is none of the core's nor a group's), and their modules by command name."""
     parser = argparse.ArgumentParser(
         prog="baom", description="BAOM Desk: the front desk of a migrant welcome office."
     )
@@ -140,13 +181,19 @@ def _parser(groups: Sequence[CommandGroup]) -> argparse.ArgumentParser:
     disable = user_commands.add_parser("disable", help="stop an account from logging in")
     disable.add_argument("name")
 
-    for group in groups:
-        group.add_commands(commands)
+    owners = [group for group in groups if command in group.commands]
+    if not owners and command not in commands.choices:
+        owners = list(groups)
+    modules: dict[str, GroupModule] = {}
+    for group in owners:
+        module = group.load()
+        module.add_commands(commands)
+        modules.update(dict.fromkeys(group.commands, module))
 
     bench = commands.add_parser("bench", help="run the benchmark suite")
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--only", action="append", help="run only this benchmark (repeatable)")
-    return parser
+    return parser, modules
 
 
 def _read_password(name: str) -> str:
@@ -163,13 +210,12 @@ def _print_json(value: object) -> None:
 
 
 def _run_office_command(
-    args: argparse.Namespace, paths: Paths, groups: Sequence[CommandGroup]
+    args: argparse.Namespace, paths: Paths, modules: dict[str, GroupModule]
 ) -> int:
     context = open_office(paths)
     try:
-        for group in groups:
-            if args.command in group.COMMANDS:
-                return group.run(args, context)
+        if args.command in modules:
+            return modules[args.command].run(args, context)
         if args.command == "config" and args.action == "show":
             values = context.settings.all()
             if args.json:
@@ -334,9 +380,11 @@ def _office_restore(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def _dispatch(
-    args: argparse.Namespace, open_windows: WindowOpener | None, groups: Sequence[CommandGroup]
+    args: argparse.Namespace, open_windows: WindowOpener | None, modules: dict[str, GroupModule]
 ) -> int:
     if args.command == "demo":
+        from kiosk.demo import run_demo
+
         return run_demo(args, open_windows)
     if args.command == "bench":
         from kiosk.bench import run_benchmarks
@@ -368,7 +416,7 @@ def _dispatch(
             return open_windows(run_request(args, context, windows))
         finally:
             context.close()
-    return _run_office_command(args, paths, groups)
+    return _run_office_command(args, paths, modules)
 
 
 def _leave_quietly() -> None:
@@ -385,7 +433,7 @@ def main(
     argv: Sequence[str] | None = None,
     open_windows: WindowOpener | None = None,
     groups: Sequence[CommandGroup] = (),
-    ticket_printer: queue_cli.TicketPrinter | None = None,
+    ticket_printer: TicketPrinter | None = None,
     sheet_writer: SheetWriter | None = None,
 ) -> int:
     """Run one ``baom`` command; returns the exit code.
@@ -396,25 +444,30 @@ def main(
     recovery sheet for ``baom office init`` and ``baom office recovery-sheet``.
     """
     groups = (*CORE_GROUPS, *groups)
-    args = _parser(groups).parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    parser, modules = _parser(groups, _command_named(arguments))
+    args = parser.parse_args(arguments)
     args.ticket_printer = ticket_printer
     args.sheet_writer = sheet_writer
-    reported: tuple[type[Exception], ...] = (
-        StoreError,
-        SettingError,
-        CommandError,
-        AccountError,
-        RecoveryKeyError,
-    )
-    reported += tuple(error for group in groups for error in group.ERRORS)
     try:
-        code = _dispatch(args, open_windows, groups)
+        code = _dispatch(args, open_windows, modules)
         sys.stdout.flush()  # here, so that a reader gone early is noticed below
         return code
     except BrokenPipeError:
         _leave_quietly()
-    except reported as error:
+    except Exception as error:
+        if not isinstance(error, tuple(_reported_errors(groups))):
+            raise
         print(f"baom: {error}", file=sys.stderr)
     except KeyboardInterrupt:
         print("baom: interrupted", file=sys.stderr)
     return 1
+
+
+def _reported_errors(groups: Sequence[CommandGroup]) -> Iterator[type[Exception]]:
+    """The errors shown as one line rather than a traceback: the core's and every group's
+    (each group's module imported now: one of its errors can come from another command, a
+    reasons file read by ``baom run``)."""
+    yield from (StoreError, SettingError, CommandError, AccountError, RecoveryKeyError)
+    for group in groups:
+        yield from group.load().ERRORS

@@ -25,7 +25,6 @@ from kiosk.settings import LANGUAGE_CODES
 from protocol.directory.profile import NEED_CATEGORIES, VISITOR_CATEGORIES
 from protocol.directory.reader import FORMATS, PackageError
 
-COMMANDS: tuple[str, ...] = ("directory",)
 ERRORS: tuple[type[Exception], ...] = (PackageError, UnknownService)
 DEMO_DIRECTORY = "souss-massa-demo.json"
 

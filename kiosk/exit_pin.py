@@ -16,21 +16,24 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from db.base import utcnow
 from db.models import Setting
 from db.store import Store
 from db.uow import Actor
-from kiosk.accounts import AccountError, LoginPolicy, Permission, require
+from kiosk.accounts import (
+    AccountError,
+    LoginPolicy,
+    Permission,
+    argon2_hash,
+    argon2_matches,
+    require,
+)
 
 PIN_KEY = "kiosk.exit_pin"
 MINIMUM_DIGITS = 4
 MAXIMUM_DIGITS = 8
-
-_hasher = PasswordHasher()
 
 
 class PinError(AccountError):
@@ -71,7 +74,7 @@ class ExitPin:
     def set(self, actor: Actor, pin: str) -> None:
         """Store the hash of a new PIN (supervisors and administrators); clears a lock-out."""
         require(actor, Permission.CHANGE_OFFICE_SETTINGS)
-        state = {"hash": _hasher.hash(validate_pin(pin)), "failures": 0, "locked_until": None}
+        state = {"hash": argon2_hash(validate_pin(pin)), "failures": 0, "locked_until": None}
         with self.store.unit_of_work(actor) as uow:
             row = uow.session.scalar(select(Setting).where(Setting.key == PIN_KEY))
             if row is None:
@@ -93,7 +96,7 @@ class ExitPin:
             elif state.get("locked_until") and datetime.fromisoformat(state["locked_until"]) > now:
                 uow.audit("kiosk_exit", detail="refused: locked after too many wrong PINs")
                 outcome = PinError("kiosk.pin.locked", "too many wrong PINs, try again later")
-            elif self._verify(state["hash"], pin):
+            elif argon2_matches(state["hash"], pin):
                 state.update(failures=0, locked_until=None)
                 uow.audit("kiosk_exit", detail="right PIN: the kiosk closes")
                 outcome = None
@@ -114,10 +117,3 @@ class ExitPin:
                     row.value = new_value
         if outcome is not None:
             raise outcome
-
-    @staticmethod
-    def _verify(pin_hash: str, pin: str) -> bool:
-        try:
-            return _hasher.verify(pin_hash, pin)
-        except (VerificationError, InvalidHashError):
-            return False

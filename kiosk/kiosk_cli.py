@@ -14,7 +14,6 @@ from typing import Any
 from kiosk.exit_pin import MAXIMUM_DIGITS, MINIMUM_DIGITS, PinError, validate_pin
 from kiosk.office import OfficeContext
 
-COMMANDS: tuple[str, ...] = ("kiosk",)
 ERRORS: tuple[type[Exception], ...] = (PinError,)
 
 

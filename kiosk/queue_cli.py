@@ -23,7 +23,6 @@ from kiosk.queue.stats import day_statistics
 from kiosk.queue.views import Outcome, TakenTicket
 from kiosk.settings import LANGUAGE_CODES
 
-COMMANDS: tuple[str, ...] = ("queue", "ticket")
 TRANSITIONS = ("recall", "start", "done", "no-show", "hold", "cancel", "reactivate")
 ERRORS: tuple[type[Exception], ...] = (QueueError, ReasonsError)
 

@@ -8,12 +8,11 @@ with the regional server. Both are read and written through :class:`Settings`.
 from __future__ import annotations
 
 import enum
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomlkit
 
 from kiosk.tables import flatten
 
@@ -134,7 +133,10 @@ def lookup(key: str) -> Setting:
 
 
 class MachineSettingsFile:
-    """The TOML file of machine settings; unknown or invalid entries are reported, not used."""
+    """The TOML file of machine settings; unknown or invalid entries are reported, not used.
+
+    It is read with the standard library's parser (fast, at every start) and written with
+    tomlkit, which keeps the file's comments and layout (imported only to write)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -144,11 +146,11 @@ class MachineSettingsFile:
         if not self.path.exists():
             return {}
         try:
-            document = tomlkit.parse(self.path.read_text(encoding="utf-8"))
-        except tomlkit.exceptions.TOMLKitError as error:
+            document = tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
             raise SettingError(f"{self.path}: not a valid settings file ({error})") from None
         values: dict[str, bool | int | str] = {}
-        for key, value in flatten(document.unwrap()):
+        for key, value in flatten(document):
             setting = REGISTRY.get(key)
             if setting is not None and setting.scope is Scope.MACHINE:
                 values[key] = setting.validate(value)
@@ -156,6 +158,8 @@ class MachineSettingsFile:
 
     def write(self, key: str, value: bool | int | str) -> None:
         """Store one value, keeping the rest of the file (and its comments) as it was."""
+        import tomlkit
+
         document = (
             tomlkit.parse(self.path.read_text(encoding="utf-8"))
             if self.path.exists()

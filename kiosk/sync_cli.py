@@ -24,7 +24,6 @@ from kiosk.office import OfficeContext
 from kiosk.sync.errors import NotEnrolled, ReviewError, SyncError
 from protocol.errors import BundleError
 
-COMMANDS: tuple[str, ...] = ("enrol", "sync")
 ERRORS: tuple[type[Exception], ...] = (SyncError, BundleError, ReviewError)
 
 

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from printing.printer import PrinterConfig
     from printing.spool_views import JobView
 
-COMMANDS: tuple[str, ...] = ("slip", "print")
 ERRORS: tuple[type[Exception], ...] = (PrinterError, SpoolError, SlipError, FontsMissing)
 
 

@@ -12,6 +12,10 @@ holds"):
   key, which the region never holds. The key is derived from the office's recovery key
   (``db.office_key``, printed on the recovery sheet), so the office, and only the office,
   can get its records back from the region (``kiosk.restore``).
+
+YAML and the ciphers are imported by the functions that use them: the office's start-up
+imports this module (through the unit of work) but reads the inventory and seals a record
+only at its first write.
 """
 
 from __future__ import annotations
@@ -26,12 +30,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 RECOVERY_KEY_BYTES = 16
 """128 bits: 12 words on the recovery sheet (``kiosk.recovery``)."""
 _DATA_KEY_INFO = b"baom office data key v1"
@@ -44,6 +42,9 @@ class SealError(Exception):
 
 def data_key(recovery_key: bytes) -> bytes:
     """The office data key (AES-256) derived from its recovery key (HKDF-SHA256)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     if len(recovery_key) != RECOVERY_KEY_BYTES:
         raise SealError("a recovery key has 16 bytes")
     kdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_DATA_KEY_INFO)
@@ -57,6 +58,8 @@ def _aad(entity_type: str, entity_id: uuid.UUID | str, version: int) -> bytes:
 
 def seal(key: bytes, entity_type: str, entity_id: uuid.UUID, version: int, body: str) -> str:
     """The sealed copy of a record's JSON ``body``: base64 of nonce and ciphertext."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = os.urandom(_NONCE_BYTES)
     cipher = AESGCM(key).encrypt(nonce, body.encode(), _aad(entity_type, entity_id, version))
     return base64.b64encode(nonce + cipher).decode("ascii")
@@ -66,6 +69,9 @@ def open_sealed(
     key: bytes, entity_type: str, entity_id: uuid.UUID | str, version: int, sealed: str
 ) -> dict[str, Any]:
     """The record sealed in ``sealed``; :class:`SealError` when it does not open."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         raw = base64.b64decode(sealed, validate=True)
         plain = AESGCM(key).decrypt(
@@ -181,6 +187,8 @@ def _record(name: str, raw: dict[str, Any], synced_columns: dict[str, Any]) -> R
 @cache
 def inventory() -> Inventory:
     """The data inventory shipped with the application (read once)."""
+    import yaml
+
     text = (resources.files("resources") / "privacy" / "inventory.yaml").read_text("utf-8")
     raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     synced = raw["synced_columns"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QPaintEvent
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
 from db.changes import Changes
 from db.uow import Actor
 from kiosk.office import OfficeContext
-from ui.desk_pages import MainPage
 from ui.idle import IdleWatcher
 from ui.language import LanguageState
 from ui.login import LoginPage
@@ -26,6 +26,9 @@ from ui.qt_words import QtWords
 from ui.styles import named, style_sheet
 from ui.sync import SyncRunner, status_text
 from ui.tasks import Tasks, ignore_result, log_failure
+
+if TYPE_CHECKING:
+    from ui.desk_pages import MainPage
 
 
 def save_language(context: OfficeContext, actor: Actor, code: str) -> None:
@@ -180,6 +183,8 @@ class DeskWindow(QMainWindow):
         same_officer = self.actor is not None and self.actor.user_id == actor.user_id
         if not same_officer or self.main_page is None:
             self._discard_main_page()
+            from ui.desk_pages import MainPage  # at the first login, not at start-up
+
             self.main_page = MainPage(
                 self._context,
                 self.language,

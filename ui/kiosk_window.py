@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -26,12 +27,14 @@ from kiosk.office import OfficeContext
 from kiosk.queue.service import QueueService, TicketRequest
 from kiosk.queue.views import TakenTicket
 from ui.idle import IdleWatcher
-from ui.kiosk_browse import BrowseScreen
 from ui.kiosk_exit import HOLD_MS, CornerHold, ExitScreen
 from ui.kiosk_screens import BUTTON_HEIGHT_PX, PriorityScreen, ReasonScreen, TicketScreen
 from ui.language import LanguageState, direction_of
 from ui.styles import named, style_sheet
 from ui.tasks import Tasks, log_failure
+
+if TYPE_CHECKING:
+    from ui.kiosk_browse import BrowseScreen
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +137,7 @@ class KioskWindow(QWidget):
         self.reason_screen = ReasonScreen(self.queue.config, self.language)
         self.priority_screen = PriorityScreen(self.language)
         self.ticket_screen = TicketScreen(self.queue.config, self.language)
-        self.browse_screen = BrowseScreen(context, self.queue.config, self.language, tasks)
+        self._browse_screen: BrowseScreen | None = None
         self.exit_screen = ExitScreen(context, self.language, tasks)
         self.stack = QStackedWidget()
         for screen in (
@@ -142,7 +145,6 @@ class KioskWindow(QWidget):
             self.reason_screen,
             self.priority_screen,
             self.ticket_screen,
-            self.browse_screen,
             self.exit_screen,
         ):
             self.stack.addWidget(screen)
@@ -156,7 +158,6 @@ class KioskWindow(QWidget):
         self.reason_screen.reason_chosen.connect(self.on_reason_chosen)
         self.reason_screen.back_button.clicked.connect(self.on_back_requested)
         self.reason_screen.browse_button.clicked.connect(self.on_browse_requested)
-        self.browse_screen.closed.connect(self.on_browse_closed)
         self.corner.held.connect(self.on_exit_requested)
         self.exit_screen.cancelled.connect(self.on_back_requested)
         self.exit_screen.confirmed.connect(self.on_exit_confirmed)
@@ -167,6 +168,19 @@ class KioskWindow(QWidget):
         self.language.language_changed.connect(self.retranslate)
         tasks.executed.connect(self.on_executed)
         self.retranslate()
+
+    @property
+    def browse_screen(self) -> BrowseScreen:
+        """The "where can I…?" screen, made when first asked for: it brings the directory's
+        models, which the kiosk's first paint need not wait for."""
+        if self._browse_screen is None:
+            from ui.kiosk_browse import BrowseScreen
+
+            screen = BrowseScreen(self._context, self.queue.config, self.language, self._tasks)
+            screen.closed.connect(self.on_browse_closed)
+            self.stack.addWidget(screen)
+            self._browse_screen = screen
+        return self._browse_screen
 
     def retranslate(self) -> None:
         """Title and direction follow the visitor's language."""
@@ -270,7 +284,8 @@ class KioskWindow(QWidget):
         self.idle.timeout_ms = self._idle_ms
         self.language.set_language(REFERENCE_LANGUAGE)
         self.ticket_screen.show_taking()
-        self.browse_screen.reset()
+        if self._browse_screen is not None:
+            self._browse_screen.reset()
         self.exit_screen.reset()
         self.stack.setCurrentWidget(self.language_screen)
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kiosk.cli import CommandGroup
 from kiosk.cli import main as cli_main
-from kiosk.office import OfficeContext
-from kiosk.queue.config import QueueConfig
-from kiosk.queue.views import TakenTicket
-from kiosk.recovery import RecoverySheet
-from kiosk.windows import WindowRequest
-from printing import cli as printing_cli
+
+if TYPE_CHECKING:
+    from kiosk.office import OfficeContext
+    from kiosk.queue.config import QueueConfig
+    from kiosk.queue.views import TakenTicket
+    from kiosk.recovery import RecoverySheet
+    from kiosk.windows import WindowRequest
+
+GROUPS = (CommandGroup(("slip", "print"), "printing.cli"),)
+"""The command groups of the layers above the core (imported when one of their commands runs)."""
 
 
 def open_windows(request: WindowRequest) -> int:
@@ -43,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return cli_main(
         argv,
         open_windows=open_windows,
-        groups=(printing_cli,),
+        groups=GROUPS,
         ticket_printer=print_ticket,
         sheet_writer=write_recovery_sheet,
     )

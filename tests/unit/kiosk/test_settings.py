@@ -60,6 +60,13 @@ def test_a_hand_edited_bad_value_in_the_file_is_reported(paths: Paths) -> None:
         MachineSettingsFile(paths.settings_file).read()
 
 
+def test_a_settings_file_that_is_not_toml_is_reported_with_where_it_breaks(paths: Paths) -> None:
+    paths.settings_file.parent.mkdir(parents=True)
+    paths.settings_file.write_text("[printer]\nwidth_dots = 512\nuri = tcp://printer\n")
+    with pytest.raises(SettingError, match=r"not a valid settings file \(.*line 3"):
+        MachineSettingsFile(paths.settings_file).read()
+
+
 def test_office_settings_are_stored_in_the_database_and_synced(office: OfficeContext) -> None:
     office.settings.set(office.system, "desk.auto_lock_minutes", "9")
     assert office.settings.get("desk.auto_lock_minutes") == 9

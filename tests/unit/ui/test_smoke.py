@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from kiosk.office import OfficeContext
 from ui.smoke import PaintProbe, process_age_seconds, resident_mb
 
 
@@ -25,3 +31,71 @@ def test_the_figures_are_plausible() -> None:
     assert 0 < process_age_seconds() < 24 * 3600
     rss = resident_mb()
     assert rss is not None and 10 < rss < 4000
+
+
+def test_the_floor_paints_three_empty_windows_and_reports_like_the_smoke_check() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.startup_floor"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        check=True,
+    )
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["windows"] == ["desk", "kiosk", "display"]
+    assert 0 < figures["startup_ms"] < 60_000
+    assert figures["rss_mb"] > 10
+
+
+NOT_FOR_THE_FIRST_PAINT = (
+    "alembic",  # no migration is due
+    "kiosk.cases_cli",  # the command groups: only when one of their commands runs
+    "kiosk.directory_cli",
+    "kiosk.kiosk_cli",
+    "kiosk.queue_cli",
+    "kiosk.sync_cli",
+    "printing.cli",
+    "kiosk.demo",
+    "ui.desk_pages",  # the desk's pages: at the first login
+    "db.cases",  # what the desk's pages and the kiosk's "where can I…?" need
+    "db.directory",
+    "kiosk.forms",
+    "yaml",  # the data inventory and sealing: at the first write
+    "cryptography",
+    "argon2",  # at the first login
+    "tomlkit",  # writes the settings file only
+    "escpos",  # printing: in the spool worker, after the windows are up
+    "qrcode",
+    "PIL",
+    "PySide6.QtMultimedia",  # the display's chime and voice: at the first call
+    "PySide6.QtTextToSpeech",
+)
+
+
+def test_the_start_imports_only_what_the_first_paint_needs(office: OfficeContext) -> None:
+    program = (
+        "import sys\n"
+        "from ui.main import main\n"
+        f"code = main(['--data-dir', {str(office.paths.data_dir)!r}, 'run', '--desk', "
+        "'--kiosk', '--display', '--smoke'])\n"
+        "print('modules:', *sorted(sys.modules))\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 0, result.stderr
+    modules = result.stdout.splitlines()[-1].split()[1:]
+    assert "ui.desk" in modules and "sqlalchemy.orm" in modules  # the list is the real one
+    imported = {
+        name
+        for name in NOT_FOR_THE_FIRST_PAINT
+        for module in modules
+        if module == name or module.startswith(f"{name}.")
+    }
+    assert imported == set()
