@@ -288,6 +288,19 @@ def test_the_desk_shows_the_name_in_latin_and_in_arabic_letters_side_by_side(
 
 
 @pytest.mark.parametrize(
+    ("language", "commune"), [("fr", "Taliouine"), ("ar", "تالوين"), ("zgh", "ⵜⴰⵍⵉⵡⵉⵏ")]
+)
+def test_the_case_page_names_the_commune_in_the_officers_script(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str, commune: str
+) -> None:
+    saved = core_intake(office)  # Aïcha lives in Taliouine
+    page = open_case(qtbot, make_cases(qtbot, office, tasks, language), str(saved.case_id))
+    facts = page.person_label.text()
+    assert commune in facts
+    assert language == "fr" or "Taliouine" not in facts
+
+
+@pytest.mark.parametrize(
     ("language", "what", "detail"),
     [
         ("fr", "Fiche corrigée", "Corrigé par amina, {time} : Prénom (lettres arabes), Téléphone"),
