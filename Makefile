@@ -2,13 +2,15 @@
 #   make demo   install into .venv and start the demo office
 #   make test   install the test tools and run the quality gates and the whole test suite
 #   make test-fast   the unit tests without outside servers and browser (a few minutes)
+#   make screenshots [SHOTS=folder]   every window in fr, ar and zgh through one day (PNGs)
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-fast install install-test system-deps test-system-deps lint unit bench
+.PHONY: demo test test-fast install install-test system-deps test-system-deps lint unit bench \
+  screenshots
 
 demo: install system-deps
 	$(BIN)/baom demo
@@ -82,3 +84,11 @@ test-fast: install-test
 
 bench: install
 	$(BIN)/baom bench --json
+
+# Screenshots of the kiosk, the desk and the display in French, Arabic and Tamazight, through
+# the day of tests/unit/ui/test_whole_day.py, in demo offices made in temporary folders; off
+# screen (no X server needed), into SHOTS (screenshots/ by default, ignored by git).
+SHOTS ?= screenshots
+
+screenshots: install
+	$(BIN)/python -m tests.helpers.screenshots $(SHOTS)

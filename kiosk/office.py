@@ -61,12 +61,17 @@ class Settings:
         """Parse, validate and store ``raw`` for ``key``; returns the stored value.
 
         Every setting needs a supervisor (a machine's printer or screen serves the whole
-        office). A machine setting goes to the file and, when the office database is open,
-        its change is audited there; an office setting is a synced record (audited too).
+        office), but the few an officer sets (``Setting.officer_sets``: the counter of the
+        PC they work at). A machine setting goes to the file and, when the office database
+        is open, its change is audited there; an office setting is a synced record (audited
+        too).
         """
         setting = lookup(key)
         value = setting.parse(raw)
-        require(actor, Permission.CHANGE_OFFICE_SETTINGS)
+        if setting.officer_sets:
+            require(actor, Permission.SERVE_VISITORS)
+        else:
+            require(actor, Permission.CHANGE_OFFICE_SETTINGS)
         if setting.scope is Scope.MACHINE:
             self._machine.write(key, value)
             if self._store is not None:

@@ -30,7 +30,11 @@ class SettingError(ValueError):
 
 @dataclass(frozen=True)
 class Setting:
-    """One declared setting. Its label is the catalog string ``setting.<key>``."""
+    """One declared setting. Its label is the catalog string ``setting.<key>``.
+
+    Changing a setting needs a supervisor, but for one that ``officer_sets``: the officer
+    working at the PC chooses it (the counter they sit at, on the desk's Queue page).
+    """
 
     key: str
     type: type[bool] | type[int] | type[str]
@@ -40,6 +44,7 @@ class Setting:
     maximum: int | None = None
     choices: tuple[str, ...] = ()
     check: Callable[[str], str | None] | None = field(default=None, compare=False)
+    officer_sets: bool = False
 
     @property
     def label_key(self) -> str:
@@ -91,7 +96,7 @@ REGISTRY: dict[str, Setting] = {
     for setting in (
         Setting("desk.language", str, "fr", Scope.MACHINE, choices=LANGUAGE_CODES),
         Setting("desk.auto_lock_minutes", int, 5, minimum=1, maximum=120),
-        Setting("desk.counter", int, 0, Scope.MACHINE, minimum=0, maximum=99),
+        Setting("desk.counter", int, 0, Scope.MACHINE, minimum=0, maximum=99, officer_sets=True),
         Setting("accounts.max_failed_logins", int, 5, minimum=3, maximum=20),
         Setting("accounts.lockout_minutes", int, 5, minimum=1, maximum=1440),
         Setting("kiosk.idle_seconds", int, 20, minimum=5, maximum=600),

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from db.uow import Actor
 from kiosk.cases import work as case_work
 from kiosk.clock import office_time
+from kiosk.directory.view import commune_label
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
@@ -386,7 +387,11 @@ class CasePage(FollowingWidget):
             facts.append(tr("desk.cases.born", year=person["birth_year"]))
         if person.get("nationality"):
             facts.append(country_name(person["nationality"], code))
-        facts += [person.get("commune") or "", "\u2066" + (person.get("phone") or "") + "\u2069"]
+        commune = person.get("commune") or ""
+        facts += [
+            commune_label(commune, code) if commune else "",
+            "\u2066" + (person.get("phone") or "") + "\u2069",
+        ]
         self.person_label.setText(" · ".join(f for f in facts if f.strip("\u2066\u2069")))
         self._show_needs(detail["needs"])
         self.timeline.clear()

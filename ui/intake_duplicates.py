@@ -24,12 +24,19 @@ from ui.styles import named
 
 def display_name(person: dict[str, Any], tr: Translator) -> str:
     """The person's names in Latin and in Arabic letters, the one in the officer's script
-    first, each isolated so that it keeps its own order beside the other; or "(no name)"."""
+    first, each isolated so that it keeps its own order beside the other; or "(no name)".
+
+    For a right-to-left officer the pair is held in a right-to-left isolate: put inside
+    another isolate (a header, a sentence), the pair would otherwise be laid out left to
+    right (an isolate takes its direction from its first letter outside nested isolates,
+    and there is none), and an Arabic reader would read the Latin name first.
+    """
     written = list(written_names(person))
     if len(written) < 2:
         return written[0] if written else tr("desk.cases.unnamed")
     if tr.right_to_left:
-        written.reverse()
+        arabic_first = " · ".join(isolate(name) for name in reversed(written))
+        return f"\u2067{arabic_first}\u2069"
     return " · ".join(isolate(name) for name in written)
 
 

@@ -85,6 +85,19 @@ def test_an_officer_cannot_change_office_settings(office: OfficeContext) -> None
     assert office.settings.get("accounts.max_failed_logins") == 5
 
 
+def test_an_officer_chooses_the_counter_of_the_pc_they_work_at(office: OfficeContext) -> None:
+    """The Queue page remembers the counter an officer picks (the whole-day scenario found
+    every officer's choice refused); it is audited like any machine setting."""
+    officer, _ = office.accounts.login("amina", "demo-password")
+    assert office.settings.set(officer, "desk.counter", "2") == 2
+    assert office.settings.get("desk.counter") == 2
+    with office.store.session() as session:
+        audited = session.scalars(
+            select(AuditEntry.detail).where(AuditEntry.action == "change machine setting")
+        ).all()
+    assert audited == ["desk.counter = 2"]
+
+
 def test_every_setting_has_a_label_and_a_valid_default() -> None:
     catalog = default_catalog()
     for setting in REGISTRY.values():

@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextLayout, QTextOption
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -236,11 +239,27 @@ def test_a_write_that_ends_after_another_case_is_opened_says_nothing_there(
     assert page.message == ""  # "added" belongs to the first case, not this one
 
 
+def reading_position(label: QLabel, part: str) -> float:
+    """Where ``part`` of a label's text is painted, from where its reader starts: from the
+    left in a left-to-right label, from the right in a right-to-left one."""
+    text = label.text()
+    layout = QTextLayout(text, label.font())
+    option = QTextOption()
+    option.setTextDirection(label.layoutDirection())
+    layout.setTextOption(option)
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(100_000)
+    layout.endLayout()
+    x, _ = line.cursorToX(text.index(part) + len(part) // 2)
+    return -x if label.layoutDirection() == Qt.LayoutDirection.RightToLeft else x
+
+
 @pytest.mark.parametrize(
     ("language", "shown"),
     [
         ("fr", "\u2068Mohamed Amine Alaoui\u2069 · \u2068محمد أمين العلوي\u2069"),
-        ("ar", "\u2068محمد أمين العلوي\u2069 · \u2068Mohamed Amine Alaoui\u2069"),
+        ("ar", "\u2067\u2068محمد أمين العلوي\u2069 · \u2068Mohamed Amine Alaoui\u2069\u2069"),
     ],
 )
 def test_the_desk_shows_the_name_in_latin_and_in_arabic_letters_side_by_side(
@@ -254,12 +273,31 @@ def test_the_desk_shows_the_name_in_latin_and_in_arabic_letters_side_by_side(
     }
     saved = core_intake(office, {**AICHA, **names})
     page = make_cases(qtbot, office, tasks, language)
+    page.language_state.apply_direction(page)  # type: ignore[attr-defined]  # as the desk does
     with qtbot.waitSignal(page.search.results_shown, timeout=5000):
         page.search.search_edit.setText("العلوي")
     qtbot.waitUntil(lambda: not page.search.searching)
     assert page.search.table.item(0, 0).text() == shown
     case = open_case(qtbot, page, str(saved.case_id))
     assert f"\u2068{shown}\u2069" in case.header_label.text()
+    # The name in the officer's script is read first, though the header isolates the whole
+    # name (the whole-day scenario saw an Arabic header read the Latin name first).
+    first, then = ("Mohamed", "محمد") if language == "fr" else ("محمد", "Mohamed")
+    header = case.header_label
+    assert reading_position(header, first) < reading_position(header, then)
+
+
+@pytest.mark.parametrize(
+    ("language", "commune"), [("fr", "Taliouine"), ("ar", "تالوين"), ("zgh", "ⵜⴰⵍⵉⵡⵉⵏ")]
+)
+def test_the_case_page_names_the_commune_in_the_officers_script(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str, commune: str
+) -> None:
+    saved = core_intake(office)  # Aïcha lives in Taliouine
+    page = open_case(qtbot, make_cases(qtbot, office, tasks, language), str(saved.case_id))
+    facts = page.person_label.text()
+    assert commune in facts
+    assert language == "fr" or "Taliouine" not in facts
 
 
 @pytest.mark.parametrize(

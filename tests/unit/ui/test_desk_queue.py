@@ -67,6 +67,22 @@ def test_the_counter_is_chosen_once_and_remembered_for_the_machine(
     assert again.counter_combo.currentText() == "Guichet 2"
 
 
+def test_an_officer_choosing_the_counter_has_it_remembered_without_a_refusal(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    officer, _ = office.accounts.login(*OFFICER)
+    page = QueuePage(office, LanguageState(office.catalog, "fr"), officer, tasks)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.status is not None)
+
+    page.counter_combo.setCurrentIndex(1)
+
+    qtbot.waitUntil(lambda: tasks.pending == 0)
+    assert office.settings.get("desk.counter") == 1
+    assert page.message_label.text() == ""  # no "your role does not allow this"
+
+
 def test_every_button_shows_its_shortcut(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> None:
     page = make_page(qtbot, office, tasks)
     shortcuts = [command.shortcut for command in COMMANDS]
