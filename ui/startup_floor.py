@@ -1,10 +1,12 @@
-"""The floor of start-up: what ``baom run --desk --kiosk --display --smoke`` cannot go below.
+"""The floor of start-up: what ``baom run --desk --kiosk --display --side-by-side --smoke``
+cannot go below.
 
 ``python -m ui.startup_floor`` imports what the start cannot do without (PySide6's
 QtWidgets, SQLAlchemy, Alembic, the SQLCipher driver), shows three empty top-level windows
-(one full screen, as the kiosk is) and prints the same JSON line as ``--smoke`` once the
-three are painted, timed the same way (:mod:`ui.smoke`). ``baom bench startup`` runs it
-beside the real start and reports the ratio of the two.
+(none full screen, as ``--side-by-side`` lays the real ones on one screen) and prints the
+same JSON line as ``--smoke`` once the three are painted, timed the same way
+(:mod:`ui.smoke`). ``baom bench startup`` runs it beside the real start and reports the
+ratio of the two.
 """
 
 from __future__ import annotations
@@ -40,10 +42,7 @@ def main() -> int:
 
     probe.all_painted.connect(report)
     for name in reversed(WINDOWS):
-        if name == "kiosk":
-            windows[name].showFullScreen()
-        else:
-            windows[name].show()
+        windows[name].show()
     return app.exec()
 
 

@@ -97,6 +97,7 @@ def test_a_partner_s_done_suggests_the_need_met_and_the_officer_confirms_it(
     text = page.suggestion_label.text().replace("\u2068", "").replace("\u2069", "")
     assert text == f"Le service a rendu l'orientation {code} (Santé) : le besoin est-il satisfait ?"
     assert needs(page)[1] == "Santé — ouvert"  # suggested, never marked by itself
+    qtbot.waitUntil(lambda: tasks.pending == 0)  # no reading of the pull still on its way
 
     with qtbot.waitSignal(page.case_loaded, timeout=5000):
         page.suggestion_button.click()

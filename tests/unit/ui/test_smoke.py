@@ -78,7 +78,7 @@ def test_the_start_imports_only_what_the_first_paint_needs(office: OfficeContext
         "import sys\n"
         "from ui.main import main\n"
         f"code = main(['--data-dir', {str(office.paths.data_dir)!r}, 'run', '--desk', "
-        "'--kiosk', '--display', '--smoke'])\n"
+        "'--kiosk', '--display', '--side-by-side', '--smoke'])\n"
         "print('modules:', *sorted(sys.modules))\n"
         "sys.exit(code)\n"
     )
