@@ -57,6 +57,7 @@ class Permission(enum.StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"
     MERGE_PERSONS = "merge_persons"
     OVERRIDE_CONSENT = "override_consent"
+    CLOSE_DAY = "close_day"
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -69,6 +70,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REVIEW_SYNC,
             Permission.MERGE_PERSONS,
             Permission.OVERRIDE_CONSENT,
+            Permission.CLOSE_DAY,
         }
     ),
     Role.ADMIN: frozenset(Permission),

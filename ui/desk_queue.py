@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from db.models import TicketState
 from db.uow import Actor
+from kiosk.accounts import Permission, has_permission
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
 from kiosk.queue.config import ReasonsError
@@ -213,6 +214,9 @@ class QueuePage(FollowingWidget):
         transfer.addWidget(self.transfer_combo, 1)
         self.message_label = named(QLabel(wordWrap=True), "queueMessage")
         self.intake_button = named(QPushButton(), "startIntake")
+        self.close_day_button = named(QPushButton(), "closeDay")
+        self.close_day_button.setVisible(has_permission(self._actor, Permission.CLOSE_DAY))
+        self.close_day_button.clicked.connect(self.on_close_day_clicked)
         self.intake_button.setMinimumHeight(44)
         self.intake_button.clicked.connect(self.on_intake_clicked)
 
@@ -228,6 +232,7 @@ class QueuePage(FollowingWidget):
         right = QVBoxLayout()
         right.addWidget(self.waiting_title)
         right.addWidget(self.tree, 1)
+        right.addWidget(self.close_day_button)
         self.tree.setMinimumWidth(WAITING_MIN_WIDTH)
         body = QHBoxLayout()
         body.addLayout(left, 3)
@@ -294,6 +299,7 @@ class QueuePage(FollowingWidget):
             self.transfer_combo.setItemText(index, counter.labels[code])
         self.transfer_label.setText(tr("desk.queue.transfer_to"))
         self.intake_button.setText(tr("desk.queue.start_intake"))
+        self.close_day_button.setText(tr("desk.queue.close_day"))
         self.current_title.setText(tr("desk.queue.current"))
         self.waiting_title.setText(tr("desk.queue.waiting"))
         self.tree.setHeaderLabels(
@@ -397,6 +403,35 @@ class QueuePage(FollowingWidget):
             self.buttons[command.name].setEnabled(allowed)
         serving = self.current is not None and self.current.state is TicketState.SERVING
         self.intake_button.setEnabled(serving)
+        self.close_day_button.setEnabled(not self.busy)
+
+    def on_close_day_clicked(self) -> None:
+        """Close every ticket still open, once the supervisor confirms (the office closes)."""
+        if self.busy or self.status is None:
+            return
+        tr = self._language.translator
+        status = self.status
+        still_open = len(status.waiting + status.called + status.serving + status.on_hold)
+        answer = QMessageBox.question(
+            self,
+            tr("desk.queue.close_day"),
+            tr("desk.queue.close_day_confirm", count=still_open),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.busy = True
+        self._update_enabled()
+        work = partial(self.queue.close_day, self._actor)
+        self._tasks.run(work, self.on_day_closed, self.on_refused)
+
+    def on_day_closed(self, outcome: Outcome) -> None:
+        """Say how many tickets were closed (the list follows the change)."""
+        self.busy = False
+        self.current = None
+        self._show_message("desk.queue.day_closed", count=len(outcome.tickets))
+        self._fill()
 
     def on_intake_clicked(self) -> None:
         """Start the intake of the visitor whose ticket is being served."""

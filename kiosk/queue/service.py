@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from db.models import PriorityKind, QueueEvent, QueueEventKind, Ticket, TicketState
 from db.store import Store
 from db.uow import Actor, UnitOfWork
+from kiosk.accounts import Permission, require
 from kiosk.clock import OFFICE_ZONE, office_day
 from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig, load_config
@@ -219,7 +220,9 @@ class QueueService:
         return self._act(actor, ref, Action.TRANSFER, change=move)
 
     def close_day(self, actor: Actor, detail: str = "day closed") -> Outcome:
-        """Close every ticket still open (of today and earlier days), recording why."""
+        """Close every ticket still open (of today and earlier days), recording why
+        (supervisors: the desk's "Close the day", ``baom queue close-day``)."""
+        require(actor, Permission.CLOSE_DAY)
 
         def close_all(uow: UnitOfWork) -> tuple[Ticket, ...]:
             tickets = uow.session.scalars(

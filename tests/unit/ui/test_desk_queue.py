@@ -373,3 +373,47 @@ def test_the_page_says_to_pick_a_counter_offers_only_what_the_ticket_allows_and_
     assert enabled == ["done", "no_show", "transfer", "hold"]
     page.on_refused(RuntimeError("disk full"))
     assert page.message_label.property("kind") == "refusal"
+
+
+def test_a_supervisor_closes_the_day_from_the_desk_and_an_officer_cannot(
+    qtbot: QtBot,
+    office: OfficeContext,
+    tasks: Tasks,
+    queue: QueueService,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from db.models import Role
+    from kiosk.accounts import AccountError
+    from tests.unit.ui.case_helpers import officer
+
+    for reason in ("housing", "health"):
+        queue.take(office.system, TicketRequest(reason=reason))
+    office.accounts.add(office.system, "hassan", Role.SUPERVISOR, "long-password-1")
+    boss = office.accounts.login("hassan", "long-password-1")[0]
+    state = LanguageState(office.catalog, "fr")
+    page = QueuePage(office, state, boss, tasks)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.status is not None and page.tree.topLevelItemCount() == 2)
+    assert page.close_day_button.isVisibleTo(page) and page.close_day_button.isEnabled()
+    asked: list[str] = []
+
+    def answer(parent: object, title: str, text: str, *_: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    page.close_day_button.click()
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 0)
+    assert asked == ["Clore la journée ? Tickets encore ouverts, qui seront clos : 2."]
+    assert page.message_label.text() == "Journée close. Tickets clos : 2."
+    assert [queue.find(number).state for number in ("G001", "D001")] == [TicketState.CLOSED] * 2
+
+    officer_page = QueuePage(office, state, officer(office), tasks)
+    qtbot.addWidget(officer_page)
+    officer_page.show()
+    assert not officer_page.close_day_button.isVisibleTo(officer_page)
+    with pytest.raises(AccountError):
+        queue.close_day(officer(office))
