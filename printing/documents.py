@@ -40,6 +40,7 @@ class TicketContent:
     language: str
     issued_at: datetime
     people_before: int
+    priority: bool = False  # printed as "priority ticket", never why (it is the visitor's own)
 
 
 def ticket_document(ticket: TicketContent) -> Document:
@@ -55,6 +56,11 @@ def ticket_document(ticket: TicketContent) -> Document:
         Text(pick(ticket.reason, lang), lang, LARGE, bold=True, align=Align.CENTER)
         for lang in languages
     ]
+    if ticket.priority:
+        blocks += [
+            Text(words.text(lang, "ticket.priority"), lang, bold=True, align=Align.CENTER)
+            for lang in languages
+        ]
     blocks += [
         Text(
             words.text(lang, "ticket.before", count=ticket.people_before), lang, align=Align.CENTER

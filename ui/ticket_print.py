@@ -35,6 +35,7 @@ def ticket_content(office_name: str, config: QueueConfig, taken: TakenTicket) ->
         language=ticket.language,
         issued_at=ticket.arrived_at,
         people_before=taken.position,
+        priority=ticket.priority,
     )
 
 

@@ -206,3 +206,14 @@ def test_a_job_preview_is_the_exact_raster_read_back_from_its_bytes() -> None:
     top = back.image.crop((0, 0, raster.width, raster.height))
     assert top.tobytes() == raster.image.tobytes()
     assert raster_of_job(b"\x1b@no image") is None
+
+
+def test_a_priority_ticket_says_so_on_paper_but_never_why() -> None:
+    plain = TicketContent("BAOM Taliouine", "D001", NEED, "ar", AT, 0)
+    priority = TicketContent("BAOM Taliouine", "D002", NEED, "ar", AT, 0, priority=True)
+    plain_texts = " ".join(_texts(ticket_document(plain)))
+    assert "أولوية" not in plain_texts and "prioritaire" not in plain_texts
+    printed = _texts(ticket_document(priority))
+    assert "تذكرة ذات أولوية" in printed and "Ticket prioritaire" in printed
+    # a pregnancy or a disability is the visitor's own: a dropped ticket never tells it
+    assert not any(word in " ".join(printed) for word in ("enceinte", "Handicap", "حامل"))
