@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -110,6 +112,18 @@ def problem_text(tr: Translator, job: JobView) -> str:
     return ""
 
 
+class OneLineDelegate(QStyledItemDelegate):
+    """A cell on one line, shortened with "…" where short of room (its tooltip holds the
+    whole text): a printer's address must not make a row five lines tall."""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        """The default look, without wrapping."""
+        super().initStyleOption(option, index)
+        option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
+
+
 class SpoolPage(FollowingWidget):
     """The print jobs of the office, with reprint, cancel and mark printed, and a preview."""
 
@@ -151,7 +165,9 @@ class SpoolPage(FollowingWidget):
         header = self.table.horizontalHeader()
         for column in (0, 3):  # time and state: short
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        one_line = OneLineDelegate(self.table)
         for column, width in ((1, 160), (2, 120)):  # document and printer: elided, tooltip
+            self.table.setItemDelegateForColumn(column, one_line)
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)

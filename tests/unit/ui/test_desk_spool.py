@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
@@ -109,3 +110,16 @@ def test_cancel_and_mark_printed_act_on_the_selected_job(
     _act(qtbot, page, "cancel")
     assert spool.job(waiting.id).state is PrintJobState.CANCELLED
     assert spool.due() == []
+
+
+def test_a_long_printer_address_keeps_its_row_one_line_tall(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, tmp_path: Path
+) -> None:
+    address = f"image:{tmp_path}/a/folder/with/a/long/name/for/the/demo-printer"
+    _queue(office, address)
+    page = _page(qtbot, office, tasks, _officer(office))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1)
+    cell = page.table.item(0, 2)
+    assert cell.toolTip() == address  # the whole address, on hovering
+    line = page.table.fontMetrics().height()
+    assert page.table.rowHeight(0) < 3 * line  # not five lines of address
