@@ -268,6 +268,8 @@ class QueuePage(FollowingWidget):
 
     def _restore_counter(self, saved: int) -> None:
         self._counter_restored = True
+        if self.counter is not None:  # chosen before the first reading came: the officer's
+            return
         numbers = [counter.number for counter in self.queue.config.counters]
         self.counter_combo.blockSignals(True)  # shown, not chosen again
         self.counter_combo.setCurrentIndex(numbers.index(saved) + 1 if saved in numbers else 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -417,3 +418,19 @@ def test_a_supervisor_closes_the_day_from_the_desk_and_an_officer_cannot(
     assert not officer_page.close_day_button.isVisibleTo(officer_page)
     with pytest.raises(AccountError):
         queue.close_day(officer(office))
+
+
+def test_a_counter_chosen_before_the_first_reading_is_kept(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    office.settings.set(office.system, "desk.counter", "1")  # this PC's counter until now
+    gate = threading.Event()
+    tasks.run(gate.wait, lambda _: None, pytest.fail)  # the worker is busy a moment
+    state = LanguageState(office.catalog, "fr")
+    page = QueuePage(office, state, office.system, tasks)
+    qtbot.addWidget(page)
+    page.show()  # its first reading waits behind the busy worker
+    page.counter_combo.setCurrentIndex(2)  # the officer picks counter 2 at once
+    gate.set()
+    qtbot.waitUntil(lambda: page.status is not None)
+    assert page.counter == 2
