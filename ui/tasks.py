@@ -25,7 +25,10 @@ key by key and a sync round each use one.
 
 from __future__ import annotations
 
+import gc
+import inspect
 import logging
+import weakref
 from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -33,7 +36,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
@@ -48,6 +51,41 @@ T = TypeVar("T")
 POLL_INTERVAL_MS = 500
 OUTSIDE_THREADS = 3
 """Threads for outside I/O: a stuck printer, a slow network and speech each get one."""
+
+
+class GuiThreadGarbageCollector(QObject):
+    """Python's cyclic garbage collector, run on the GUI thread only.
+
+    Left automatic, it runs on whichever thread allocates at that moment — a worker — and
+    may destroy a Qt object there, which deadlocks on Qt's locks (seen: the suite hung in a
+    window test) or crashes. As Anki, pyqtgraph and Spyder do, automatic collection is
+    turned off and a timer collects, generation by generation, on the GUI thread.
+    """
+
+    INTERVAL_MS = 500
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._thresholds = gc.get_threshold()
+        self._timer = QTimer(self, interval=self.INTERVAL_MS)
+        self._timer.timeout.connect(self.collect)
+        self._timer.start()
+
+    def collect(self) -> None:
+        """Collect the generations whose counts passed their thresholds."""
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if counts[generation] > self._thresholds[generation]:
+                gc.collect(generation)
+                return
+
+
+def collect_garbage_on_gui_thread() -> None:
+    """Collect garbage on the GUI thread only, from now on (``GuiThreadGarbageCollector``)."""
+    gc.disable()
+    app = QCoreApplication.instance()
+    if app is not None and app.findChild(GuiThreadGarbageCollector) is None:
+        GuiThreadGarbageCollector(app)
 
 
 def log_failure(error: BaseException) -> None:
@@ -96,6 +134,7 @@ class Tasks(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        collect_garbage_on_gui_thread()
         self._database = ThreadPoolExecutor(max_workers=1, thread_name_prefix="baom-db")
         self._outside = ThreadPoolExecutor(OUTSIDE_THREADS, thread_name_prefix="baom-io")
         self._marks = ChangeMarks(store)
@@ -262,9 +301,11 @@ class Follow(QObject):
         every_show: bool = False,
     ) -> None:
         super().__init__(widget)
-        self._widget = widget
+        # No strong reference back to the widget (it owns this object): no cycle for the
+        # garbage collector to break.
+        self._widget = weakref.ref(widget)
+        self._refresh = _weak(refresh)
         self._tables = frozenset(tables)
-        self._refresh = refresh
         self._every_show = every_show
         self.stale = True
         tasks.executed.connect(self.on_executed)
@@ -278,9 +319,10 @@ class Follow(QObject):
 
     def changed(self) -> None:
         """What the widget shows changed: read it again now, or when next shown."""
-        if self._widget.isVisible():
+        widget = self._widget()
+        if widget is not None and widget.isVisible():
             self.stale = False
-            self._refresh()
+            self._read()
         else:
             self.stale = True
 
@@ -288,7 +330,19 @@ class Follow(QObject):
         """The widget was shown: read again if something changed while it was hidden."""
         if self.stale or self._every_show:
             self.stale = False
-            self._refresh()
+            self._read()
+
+    def _read(self) -> None:
+        refresh = self._refresh()
+        if refresh is not None:
+            refresh()
+
+
+def _weak(function: Callable[[], object]) -> Callable[[], Callable[[], object] | None]:
+    """A weak reference to a bound method (strong to any other callable)."""
+    if inspect.ismethod(function):
+        return weakref.WeakMethod(function)
+    return lambda: function
 
 
 class FollowingWidget(QWidget):

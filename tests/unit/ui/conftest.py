@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -47,6 +48,8 @@ def tasks(office: OfficeContext) -> Iterator[Tasks]:
     runner = Tasks(office.store, poll_interval_ms=50)
     yield runner
     runner.shutdown()
+    gc.collect()  # the workers are stopped: collect here, and let the next tests do as usual
+    gc.enable()
 
 
 @pytest.fixture

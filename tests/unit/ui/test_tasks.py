@@ -136,3 +136,24 @@ def test_a_desk_function_using_the_database_on_the_gui_thread_is_caught(
         assert faults == []
         save_language(office, office.accounts.login("amina", "demo-password")[0], "ar")
     assert faults and faults[0].startswith("desk.py: save_language")
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qtbot: QtBot, tasks: Tasks) -> None:
+    import gc
+
+    assert not gc.isenabled()  # a worker never starts a collection
+    collected_on: list[str] = []
+
+    def note(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            collected_on.append(threading.current_thread().name)
+
+    gc.callbacks.append(note)
+    try:
+        for _ in range(5000):  # cycles enough to pass the first threshold
+            cycle: list[object] = []
+            cycle.append(cycle)
+        qtbot.waitUntil(lambda: bool(collected_on), timeout=3000)
+    finally:
+        gc.callbacks.remove(note)
+    assert set(collected_on) == {threading.main_thread().name}
