@@ -93,12 +93,12 @@ def test_a_server_that_stored_a_batch_but_never_answered_gets_it_again_as_duplic
         fill_outbox(office, 30)
         proxy.cut_responses = True
         assert baom(office, "sync", "--once", check=False).returncode == 1
-        assert server_count(server, office_id) == 33  # the office, 2 audit entries, 30
+        assert server_count(server, office_id) == 34  # the office, 3 audit entries, 30
         assert {status for _, status in local_envelopes(office).values()} == {"pending"}
         proxy.cut_responses = False
         done = baom_json(office, "sync", "--once")
         assert done["push"]["accepted"] == 0
-        assert done["push"]["duplicate"] + done["push"]["invalid"] == 33
+        assert done["push"]["duplicate"] + done["push"]["invalid"] == 34
     _exactly_once(server, office)
 
 
