@@ -22,12 +22,16 @@ INPUT_EVENTS = frozenset(
 )
 
 
-class IdleWatcher(QObject):
+class IdleWatcher(QTimer):
     """Watches keyboard, mouse and touch input for one window, from an application filter.
 
-    Any input event for a widget of the watched window restarts a single-shot timer; when it
-    runs out, :attr:`went_idle` is emitted once. Call :meth:`start` to watch, :meth:`stop` to
-    pause (a locked desk does not lock twice).
+    It is a single-shot timer, child of the watched window, that any input event for a widget
+    of that window restarts; when it runs out, :attr:`went_idle` is emitted once. Call
+    :meth:`start` to watch, :meth:`stop` to pause (a locked desk does not lock twice).
+
+    The filter reads only Qt's side of the watcher (its timer state, its parent): the garbage
+    collector may empty the Python side of a window and its watcher while Qt, destroying the
+    window, still passes the filter events.
 
     Signals:
         went_idle(): no input reached the window for ``timeout_ms``.
@@ -37,11 +41,9 @@ class IdleWatcher(QObject):
 
     def __init__(self, window: QWidget, timeout_ms: int) -> None:
         super().__init__(window)
-        self._window = window
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(timeout_ms)
-        self._timer.timeout.connect(self.went_idle)
+        self.setSingleShot(True)
+        self.setInterval(timeout_ms)
+        self.timeout.connect(self.went_idle)
         app = QApplication.instance()
         assert app is not None, "an IdleWatcher needs the QApplication"
         app.installEventFilter(self)
@@ -49,51 +51,45 @@ class IdleWatcher(QObject):
     @property
     def timeout_ms(self) -> int:
         """How long without input counts as idle."""
-        return self._timer.interval()
+        return self.interval()
 
     @timeout_ms.setter
     def timeout_ms(self, value: int) -> None:
-        if value == self._timer.interval():
+        if value == self.interval():
             return
-        self._timer.setInterval(value)
-        if self._timer.isActive():
-            self._timer.start()
+        self.setInterval(value)
+        if self.isActive():
+            self.start()
 
     @property
     def remaining_ms(self) -> int:
         """Milliseconds left before :attr:`went_idle` (-1 when not counting)."""
-        return self._timer.remainingTime()
+        return self.remainingTime()
 
     @property
     def active(self) -> bool:
         """Whether the watcher is counting (between :meth:`start` and :meth:`stop`)."""
-        return self._timer.isActive()
-
-    def start(self) -> None:
-        """Start (or restart) counting from now."""
-        self._timer.start()
-
-    def stop(self) -> None:
-        """Stop counting until the next :meth:`start`."""
-        self._timer.stop()
+        return self.isActive()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Restart the count on input for the watched window or a dialog it opened; never
         consumes the event."""
         if (
-            self._timer.isActive()
-            and event.type() in INPUT_EVENTS
+            event.type() in INPUT_EVENTS
+            and self.isActive()
             and isinstance(watched, QWidget)
             and self._belongs(watched)
         ):
-            self._timer.start()
+            self.start()
         return False
 
     def _belongs(self, widget: QWidget) -> bool:
-        """Whether ``widget`` is in the watched window or in a window opened from it."""
+        """Whether ``widget`` is in the watched window (the watcher's parent) or in a window
+        opened from it."""
+        watched_window = self.parent()
         window: QWidget | None = widget.window()
         while window is not None:
-            if window is self._window:
+            if window is watched_window:
                 return True
             parent = window.parentWidget()
             window = parent.window() if parent is not None else None

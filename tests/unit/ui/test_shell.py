@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
@@ -124,3 +125,19 @@ def test_a_stopped_watcher_never_fires(qtbot: QtBot) -> None:
     assert not idle.active
     with qtbot.assertNotEmitted(idle.went_idle, wait=100):
         pass
+
+
+def test_a_watcher_collected_with_its_window_never_fails_on_an_event(qtbot: QtBot) -> None:
+    """The garbage collector may empty the watcher's Python side while Qt, destroying the
+    window, still passes it events (seen in the suite: AttributeError in eventFilter)."""
+    window = QWidget()
+    window.idle = IdleWatcher(window, 60_000)  # type: ignore[attr-defined]  # a cycle, as in the windows
+    window.idle.start()  # type: ignore[attr-defined]
+    window.show()
+    del window
+    gc.collect()
+    other = QLineEdit()
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.keyClick(other, Qt.Key.Key_A)
+    assert other.text() == "a"
