@@ -3,17 +3,27 @@
 Each language is one TOML file; nested tables give dotted keys (``[desk.nav] queue = "…"``
 is ``desk.nav.queue``). French is the reference: every other language must hold every key
 French has. Placeholders use ``{name}`` and are filled with :meth:`Catalog.text`.
+
+Parsing the four files costs tens of milliseconds at every start, so the parsed strings are
+kept as JSON in the user's cache folder (``~/.cache/baom/catalog.json`` on Linux) with the
+size and time of each file they came from; a file changed since is read again.
 """
 
 from __future__ import annotations
 
 import errno
+import json
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
+import platformdirs
+
+from kiosk.paths import APP_NAME
 from kiosk.tables import flatten
 
 REFERENCE_LANGUAGE = "fr"
@@ -96,15 +106,7 @@ class Catalog:
     @classmethod
     def from_resources(cls) -> Catalog:
         """The catalog shipped in ``resources/translations``."""
-        folder = resources.files("resources") / "translations"
-        strings = {}
-        for entry in folder.iterdir():
-            if entry.name.endswith(".toml"):
-                table = tomllib.loads(entry.read_text(encoding="utf-8"))
-                strings[entry.name.removesuffix(".toml")] = {
-                    key: str(value) for key, value in flatten(table)
-                }
-        return cls(strings)
+        return cls(read_strings(Path(str(resources.files("resources") / "translations"))))
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -172,6 +174,46 @@ class Translator:
     def right_to_left(self) -> bool:
         """Whether this language is written right to left (the layout mirrors)."""
         return self.catalog.language(self.language).right_to_left
+
+
+def read_strings(folder: Path) -> dict[str, dict[str, str]]:
+    """The strings of each ``*.toml`` file of ``folder`` by language code, from the cache
+    when it was made from these very files (same folder, names, sizes and times)."""
+    files = sorted(folder.glob("*.toml"))
+    made_from = [str(folder.absolute()), *([file.name, *_size_and_time(file)] for file in files)]
+    cache_file = platformdirs.user_cache_path(APP_NAME, appauthor=False) / "catalog.json"
+    try:
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        if cached["made_from"] == made_from:
+            return dict(cached["strings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no cache yet, or one made from other files: parse them
+    strings = {
+        file.name.removesuffix(".toml"): {
+            key: str(value)
+            for key, value in flatten(tomllib.loads(file.read_text(encoding="utf-8")))
+        }
+        for file in files
+    }
+    _write_quietly(cache_file, json.dumps({"made_from": made_from, "strings": strings}))
+    return strings
+
+
+def _size_and_time(file: Path) -> tuple[int, int]:
+    status = file.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def _write_quietly(path: Path, text: str) -> None:
+    """Write ``path`` whole (another process never reads half of it); a folder that cannot
+    be written only means the next start parses again."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:
+        pass
 
 
 @cache

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import inspect
 import logging
 import os
 import shutil
+import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import CodeType
@@ -17,6 +19,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from db.models import Role
 from kiosk.office import OfficeContext, create_office, open_office, open_store
 from kiosk.paths import Paths
+
+# The parsed catalog's cache (kiosk.i18n) goes to a folder of the run, not the user's own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="baom-tests-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 
 OFFICER = ("amina", "demo-password")
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import partial
-from typing import TYPE_CHECKING
+from functools import cached_property, partial
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 PrintTicket = Callable[[TakenTicket, str], object]
 """Prints a ticket just taken in the visitor's language; raises when it cannot (the layer
 above the core hands it in, so that the kiosk needs no printing code of its own)."""
+
+S = TypeVar("S", bound=QWidget)
 
 UNPRINTED_IDLE_FACTOR = 3
 TAKING = "kiosk ticket"
@@ -135,19 +137,10 @@ class KioskWindow(QWidget):
         self.language = LanguageState(context.catalog, REFERENCE_LANGUAGE, self)
         self.language_screen = LanguageScreen(context.catalog)
         self.reason_screen = ReasonScreen(self.queue.config, self.language)
-        self.priority_screen = PriorityScreen(self.language)
-        self.ticket_screen = TicketScreen(self.queue.config, self.language)
-        self._browse_screen: BrowseScreen | None = None
-        self.exit_screen = ExitScreen(context, self.language, tasks)
+        self._resets: list[Callable[[], object]] = []
         self.stack = QStackedWidget()
-        for screen in (
-            self.language_screen,
-            self.reason_screen,
-            self.priority_screen,
-            self.ticket_screen,
-            self.exit_screen,
-        ):
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.language_screen)
+        self.stack.addWidget(self.reason_screen)  # the largest screen: the window's size
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
@@ -159,28 +152,51 @@ class KioskWindow(QWidget):
         self.reason_screen.back_button.clicked.connect(self.on_back_requested)
         self.reason_screen.browse_button.clicked.connect(self.on_browse_requested)
         self.corner.held.connect(self.on_exit_requested)
-        self.exit_screen.cancelled.connect(self.on_back_requested)
-        self.exit_screen.confirmed.connect(self.on_exit_confirmed)
-        self.priority_screen.priority_chosen.connect(self.on_priority_chosen)
-        self.priority_screen.back_button.clicked.connect(self.on_priority_back)
-        self.ticket_screen.finish_button.clicked.connect(self.on_back_requested)
         self.idle.went_idle.connect(self.on_back_requested)
         self.language.language_changed.connect(self.retranslate)
         tasks.executed.connect(self.on_executed)
         self.retranslate()
 
-    @property
+    def _made(self, screen: S, reset: Callable[[], object] | None = None) -> S:
+        """A screen made when first shown (the first paint need not wait for it): put on the
+        stack, and ``reset`` whenever the kiosk goes back to the languages."""
+        self.stack.addWidget(screen)
+        if reset is not None:
+            self._resets.append(reset)
+        return screen
+
+    @cached_property
+    def priority_screen(self) -> PriorityScreen:
+        """ "Do you need priority?", made when first asked."""
+        screen = self._made(PriorityScreen(self.language))
+        screen.priority_chosen.connect(self.on_priority_chosen)
+        screen.back_button.clicked.connect(self.on_priority_back)
+        return screen
+
+    @cached_property
+    def ticket_screen(self) -> TicketScreen:
+        """The ticket taken, made at the first ticket."""
+        screen = TicketScreen(self.queue.config, self.language)
+        screen.finish_button.clicked.connect(self.on_back_requested)
+        return self._made(screen, screen.show_taking)
+
+    @cached_property
+    def exit_screen(self) -> ExitScreen:
+        """The supervisor's PIN pad, made when the corner is first held."""
+        screen = ExitScreen(self._context, self.language, self._tasks)
+        screen.cancelled.connect(self.on_back_requested)
+        screen.confirmed.connect(self.on_exit_confirmed)
+        return self._made(screen, screen.reset)
+
+    @cached_property
     def browse_screen(self) -> BrowseScreen:
         """The "where can I…?" screen, made when first asked for: it brings the directory's
         models, which the kiosk's first paint need not wait for."""
-        if self._browse_screen is None:
-            from ui.kiosk_browse import BrowseScreen
+        from ui.kiosk_browse import BrowseScreen
 
-            screen = BrowseScreen(self._context, self.queue.config, self.language, self._tasks)
-            screen.closed.connect(self.on_browse_closed)
-            self.stack.addWidget(screen)
-            self._browse_screen = screen
-        return self._browse_screen
+        screen = BrowseScreen(self._context, self.queue.config, self.language, self._tasks)
+        screen.closed.connect(self.on_browse_closed)
+        return self._made(screen, screen.reset)
 
     def retranslate(self) -> None:
         """Title and direction follow the visitor's language."""
@@ -283,10 +299,8 @@ class KioskWindow(QWidget):
         self.idle.stop()
         self.idle.timeout_ms = self._idle_ms
         self.language.set_language(REFERENCE_LANGUAGE)
-        self.ticket_screen.show_taking()
-        if self._browse_screen is not None:
-            self._browse_screen.reset()
-        self.exit_screen.reset()
+        for reset in self._resets:
+            reset()
         self.stack.setCurrentWidget(self.language_screen)
 
     def on_executed(self, changes: Changes, _initiator: object) -> None:
@@ -298,7 +312,8 @@ class KioskWindow(QWidget):
     def on_idle_delay_read(self, delay_ms: int) -> None:
         """Use the delay just read (not while an unprinted ticket number stays up longer)."""
         self._idle_ms = delay_ms
-        if self.stack.currentWidget() is not self.ticket_screen or self.ticket_screen.printed:
+        current = self.stack.currentWidget()
+        if not isinstance(current, TicketScreen) or current.printed:
             self.idle.timeout_ms = delay_ms
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -20,7 +20,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
-from kiosk.sync import state
 from ui.tasks import Tasks
 
 log = logging.getLogger(__name__)
@@ -87,9 +86,10 @@ def status_text(
 def _round_if_due(context: OfficeContext, force: bool) -> dict[str, Any]:
     """On the worker: run a round when due (or forced), then read the status.
 
-    The HTTP client loads here, on the worker, the first time: not at start-up.
+    The HTTP client and the sync's tables load here, on the worker, the first time: not at
+    start-up.
     """
-    from kiosk.sync import rounds
+    from kiosk.sync import rounds, state
 
     if force or rounds.due(context.store):
         interval = context.settings.minutes("sync.interval_minutes")

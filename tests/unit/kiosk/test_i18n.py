@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.i18n import Catalog, default_catalog
+from kiosk.i18n import Catalog, default_catalog, read_strings
 from kiosk.settings import REGISTRY
 
 CATALOG = default_catalog()
@@ -168,3 +168,28 @@ def test_a_database_error_is_said_without_its_statement_and_values() -> None:
         said = default_catalog().text("fr", "desk.case.failed", detail=error)
     assert said.endswith("no such table: person")
     assert "Aïcha" not in said and "INSERT" not in said
+
+
+def test_the_shipped_catalog_read_from_its_cache_is_the_same() -> None:
+    again = Catalog.from_resources()  # the first reading (CATALOG) made the cache
+
+    for language in CATALOG.codes:
+        assert again.keys(language) == CATALOG.keys(language)
+        assert all(again.text(language, k) == CATALOG.text(language, k) for k in CATALOG.keys())
+
+
+def test_a_translation_file_changed_since_the_cache_was_made_is_read_again(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "translations"
+    folder.mkdir()
+    (folder / "fr.toml").write_text('[desk]\ntitle = "Accueil"\n', encoding="utf-8")
+    assert read_strings(folder) == {"fr": {"desk.title": "Accueil"}}
+
+    (folder / "fr.toml").write_text('[desk]\ntitle = "Bureau d\'accueil"\n', encoding="utf-8")
+    (folder / "en.toml").write_text('[desk]\ntitle = "Front desk"\n', encoding="utf-8")
+
+    assert read_strings(folder) == {
+        "en": {"desk.title": "Front desk"},
+        "fr": {"desk.title": "Bureau d'accueil"},
+    }

@@ -61,6 +61,7 @@ NOT_FOR_THE_FIRST_PAINT = (
     "db.cases",  # what the desk's pages and the kiosk's "where can I…?" need
     "db.directory",
     "kiosk.forms",
+    "db.sync",  # the sync's tables: at the first round, on the sync's worker
     "yaml",  # the data inventory and sealing: at the first write
     "cryptography",
     "argon2",  # at the first login
