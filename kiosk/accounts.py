@@ -58,6 +58,7 @@ class Permission(enum.StrEnum):
     MERGE_PERSONS = "merge_persons"
     OVERRIDE_CONSENT = "override_consent"
     CLOSE_DAY = "close_day"
+    WRITE_RECOVERY_SHEET = "write_recovery_sheet"
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {

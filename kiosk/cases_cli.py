@@ -146,7 +146,7 @@ def _intake(args: argparse.Namespace, context: OfficeContext) -> int:
         request = IntakeRequest(
             answers, args.lang, ticket_id=ticket_id, person_id=args.person, update=update
         )
-        saved = submit_intake(context.store, context.system, request)
+        saved = submit_intake(context.store, args.actor, request)
     except IntakeInvalid as invalid:
         errors = [error.as_json() for error in invalid.errors]
         if args.json:
@@ -183,7 +183,7 @@ def _case(args: argparse.Namespace, context: OfficeContext) -> int:
         detail = work.read_case(context, args.case)
         show(args, detail, json.dumps(detail, ensure_ascii=False, indent=2))
         return 0
-    actor = context.system
+    actor = args.actor
     if args.action == "note":
         keys = work.write_entry(context, actor, args.case, args.kind, args.text)
     elif args.action == "step":
@@ -212,7 +212,7 @@ def _person(args: argparse.Namespace, context: OfficeContext) -> int:
         lines = [f"{name_line(hit)} ({hit['birth_year']})" for hit in hits]
         show(args, hits, "\n".join(lines) or "nobody found")
         return 0
-    moved = merge(context, context.system, str(args.keep), str(args.duplicate))
+    moved = merge(context, args.actor, str(args.keep), str(args.duplicate))
     show(args, {"kept": str(args.keep), "cases_moved": moved}, f"{moved} case(s) moved")
     return 0
 
@@ -236,10 +236,10 @@ def _referral(args: argparse.Namespace, context: OfficeContext) -> int:
         return 0
     if args.action == "set":
         answer = set_referral_state(
-            context, context.system, args.code, args.state, args.reason, args.provided, args.date
+            context, args.actor, args.code, args.state, args.reason, args.provided, args.date
         )
     else:
-        with context.store.unit_of_work(context.system) as uow:
+        with context.store.unit_of_work(args.actor) as uow:
             case = find_case(uow.session, args.case)
             request = NewReferral(
                 case.id,

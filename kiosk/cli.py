@@ -22,7 +22,15 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from db import migrate
 from db.models import Role
 from db.store import Store, StoreError
-from kiosk.accounts import AccountError
+from db.uow import Actor
+from kiosk.accounts import AccountError, Permission, require
+from kiosk.cli_login import (
+    PASSWORD_VARIABLE,
+    USER_VARIABLE,
+    NamedAccountNeeded,
+    TerminalSessions,
+    command_actor,
+)
 from kiosk.clock import office_day
 from kiosk.office import OfficeContext, create_office, local_office, open_office, open_store
 from kiosk.paths import Paths
@@ -70,6 +78,9 @@ class CommandGroup:
 
     commands: tuple[str, ...]
     module: str
+    named_account: tuple[str, ...] = ()
+    """Its commands (``case``) or actions (``sync resolve``) that read or change personal
+    data, and so run as a named account."""
 
     def load(self) -> GroupModule:
         """The group's module, imported now."""
@@ -80,10 +91,16 @@ CORE_GROUPS: tuple[CommandGroup, ...] = (
     CommandGroup(("queue", "ticket"), "kiosk.queue_cli"),
     CommandGroup(("directory",), "kiosk.directory_cli"),
     CommandGroup(("kiosk",), "kiosk.kiosk_cli"),
-    CommandGroup(("intake", "case", "person", "referral"), "kiosk.cases_cli"),
-    CommandGroup(("enrol", "sync"), "kiosk.sync_cli"),
+    CommandGroup(
+        ("intake", "case", "person", "referral"),
+        "kiosk.cases_cli",
+        named_account=("intake", "case", "person", "referral"),
+    ),
+    CommandGroup(
+        ("enrol", "sync"), "kiosk.sync_cli", named_account=("sync conflicts", "sync resolve")
+    ),
 )
-GLOBAL_OPTIONS = ("--data-dir", "--config-dir")
+GLOBAL_OPTIONS = ("--data-dir", "--config-dir", "--user")
 """The options of ``baom`` itself that take a value (before the command)."""
 
 
@@ -119,6 +136,13 @@ def _parser(
     )
     parser.add_argument("--data-dir", help="data folder (default: BAOM_DATA_DIR or the platform's)")
     parser.add_argument("--config-dir", help="configuration folder (default: DATA_DIR/config)")
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help=f"the account a command runs as ({USER_VARIABLE} names it for the commands that "
+        f"need one; the password in {PASSWORD_VARIABLE}, else asked); on a terminal the "
+        "account is asked once and kept for a few minutes",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="open the desk, kiosk and/or waiting-room display")
@@ -136,6 +160,12 @@ def _parser(
     init.add_argument("name")
     init.add_argument("--commune", default="")
     init.add_argument("--json", action="store_true")
+    init.add_argument(
+        "--admin",
+        metavar="NAME",
+        help=f"create the first administrator account (password from {PASSWORD_VARIABLE}, "
+        "else asked)",
+    )
     init.add_argument(
         "--sheet",
         type=Path,
@@ -180,6 +210,7 @@ def _parser(
     listing.add_argument("--json", action="store_true")
     disable = user_commands.add_parser("disable", help="stop an account from logging in")
     disable.add_argument("name")
+    commands.add_parser("logout", help="end this terminal's login now")
 
     owners = [group for group in groups if command in group.commands]
     if not owners and command not in commands.choices:
@@ -205,15 +236,49 @@ def _read_password(name: str) -> str:
     return first
 
 
+def _new_password(name: str) -> str:
+    """The password of a new account ``name``: ``BAOM_PASSWORD``, else asked twice, else
+    standard input's first line."""
+    return os.environ.get(PASSWORD_VARIABLE) or _read_password(name)
+
+
 def _print_json(value: object) -> None:
     print(json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
+NAMED_CORE_COMMANDS = frozenset({"user add", "user disable"})
+"""The core's actions that run as a named account: changing the accounts (the recovery
+sheet asks for an administrator itself)."""
+
+
+def _command_actor(args: argparse.Namespace, context: OfficeContext, named: bool) -> Actor:
+    """Who runs the command: a named account when it needs one or one is given, else the
+    system. While the office has no administrator, the first one is added by the system."""
+    if named and _adds_the_first_administrator(args, context):
+        return context.system
+    if args.user:
+        return command_actor(context, args.user)
+    if named:
+        return command_actor(context, os.environ.get(USER_VARIABLE) or None)
+    return context.system
+
+
+def _adds_the_first_administrator(args: argparse.Namespace, context: OfficeContext) -> bool:
+    if (args.command, args.action, args.user) != ("user", "add", None) or args.role != "admin":
+        return False
+    return not any(account.role == Role.ADMIN.value for account in context.accounts.list())
+
+
 def _run_office_command(
-    args: argparse.Namespace, paths: Paths, modules: dict[str, GroupModule]
+    args: argparse.Namespace,
+    paths: Paths,
+    modules: dict[str, GroupModule],
+    named: frozenset[str],
 ) -> int:
     context = open_office(paths)
     try:
+        action = f"{args.command} {getattr(args, 'action', '')}"
+        args.actor = _command_actor(args, context, bool({args.command, action} & named))
         if args.command in modules:
             return modules[args.command].run(args, context)
         if args.command == "config" and args.action == "show":
@@ -224,13 +289,12 @@ def _run_office_command(
                 for key, value in values.items():
                     print(f"{key} = {json.dumps(value)}  ({lookup(key).scope})")
         elif args.command == "config":
-            value = context.settings.set(context.system, args.key, args.value)
+            value = context.settings.set(args.actor, args.key, args.value)
             print(f"{args.key} = {json.dumps(value)}")
         elif args.command == "user" and args.action == "add":
+            require(args.actor, Permission.MANAGE_ACCOUNTS)
             password = _read_password(args.name)
-            context.accounts.add(
-                context.system, args.name, Role(args.role), password, args.language
-            )
+            context.accounts.add(args.actor, args.name, Role(args.role), password, args.language)
             print(f"account {args.name} ({args.role}) created")
         elif args.command == "user" and args.action == "list":
             accounts = [vars(account) for account in context.accounts.list()]
@@ -241,7 +305,7 @@ def _run_office_command(
                     flags = " disabled" if account["disabled"] else ""
                     print(f"{account['name']}\t{account['role']}{flags}")
         elif args.command == "user":
-            context.accounts.disable(context.system, args.name)
+            context.accounts.disable(args.actor, args.name)
             print(f"account {args.name} disabled")
     finally:
         context.close()
@@ -287,8 +351,11 @@ def _sheet_writer(args: argparse.Namespace) -> SheetWriter:
     return writer
 
 
-def _write_sheet(args: argparse.Namespace, context: OfficeContext, path: Path) -> list[str]:
-    """Write the office's recovery sheet to ``path``, audited; returns the key's words."""
+def _write_sheet(
+    args: argparse.Namespace, context: OfficeContext, actor: Actor, path: Path
+) -> list[str]:
+    """Write the office's recovery sheet to ``path``, audited under ``actor``; returns the
+    key's words."""
     key_words = words(office_recovery_key(context.store))
     today = office_day(datetime.now(UTC))
     sheet = RecoverySheet(context.office_name, context.office_commune, today, tuple(key_words))
@@ -298,7 +365,7 @@ def _write_sheet(args: argparse.Namespace, context: OfficeContext, path: Path) -
         raise CommandError(
             f"the recovery sheet could not be written to {path}: {error.strerror or error}"
         ) from None
-    with context.store.unit_of_work(context.system) as uow:
+    with context.store.unit_of_work(actor) as uow:
         uow.audit("recovery_sheet", detail=f"written to {path}"[:200])  # the column's size
     return key_words
 
@@ -316,7 +383,9 @@ def _office_init(args: argparse.Namespace, paths: Paths) -> int:
         store.close()
     context = open_office(paths)
     try:
-        key_words = _write_sheet(args, context, path)
+        if args.admin is not None:
+            context.accounts.add(context.system, args.admin, Role.ADMIN, _new_password(args.admin))
+        key_words = _write_sheet(args, context, context.system, path)
     except CommandError as error:
         raise CommandError(
             f"office {args.name!r} was created ({office_id}), but {error}; "
@@ -343,7 +412,9 @@ def _office_recovery_sheet(args: argparse.Namespace, paths: Paths) -> int:
     path = _free_sheet_path(args.out)
     context = open_office(paths)
     try:
-        _write_sheet(args, context, path)
+        actor = _command_actor(args, context, named=True)
+        require(actor, Permission.WRITE_RECOVERY_SHEET)
+        _write_sheet(args, context, actor, path)
     finally:
         context.close()
     print(f"the recovery sheet of {context.office_name!r} is {path}")
@@ -379,8 +450,21 @@ def _office_restore(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def _logout(paths: Paths) -> int:
+    context = open_office(paths)
+    try:
+        ended = TerminalSessions(context).end()
+    finally:
+        context.close()
+    print("logged out" if ended else "no account was kept for this terminal")
+    return 0
+
+
 def _dispatch(
-    args: argparse.Namespace, open_windows: WindowOpener | None, modules: dict[str, GroupModule]
+    args: argparse.Namespace,
+    open_windows: WindowOpener | None,
+    modules: dict[str, GroupModule],
+    named: frozenset[str],
 ) -> int:
     if args.command == "demo":
         from kiosk.demo import run_demo
@@ -397,6 +481,8 @@ def _dispatch(
         return _office_restore(args, paths)
     if args.command == "office":
         return _office_recovery_sheet(args, paths)
+    if args.command == "logout":
+        return _logout(paths)
     if args.command == "db" and args.action == "check":
         return _database_check(paths)
     if args.command == "db":
@@ -416,7 +502,7 @@ def _dispatch(
             return open_windows(run_request(args, context, windows))
         finally:
             context.close()
-    return _run_office_command(args, paths, modules)
+    return _run_office_command(args, paths, modules, named)
 
 
 def _leave_quietly() -> None:
@@ -450,7 +536,8 @@ def main(
     args.ticket_printer = ticket_printer
     args.sheet_writer = sheet_writer
     try:
-        code = _dispatch(args, open_windows, modules)
+        named = NAMED_CORE_COMMANDS.union(*(group.named_account for group in groups))
+        code = _dispatch(args, open_windows, modules, named)
         sys.stdout.flush()  # here, so that a reader gone early is noticed below
         return code
     except BrokenPipeError:
@@ -468,6 +555,13 @@ def _reported_errors(groups: Sequence[CommandGroup]) -> Iterator[type[Exception]
     """The errors shown as one line rather than a traceback: the core's and every group's
     (each group's module imported now: one of its errors can come from another command, a
     reasons file read by ``baom run``)."""
-    yield from (StoreError, SettingError, CommandError, AccountError, RecoveryKeyError)
+    yield from (
+        StoreError,
+        SettingError,
+        CommandError,
+        AccountError,
+        RecoveryKeyError,
+        NamedAccountNeeded,
+    )
     for group in groups:
         yield from group.load().ERRORS

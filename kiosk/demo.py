@@ -25,6 +25,7 @@ DEMO_PRINTER_FOLDER = "demo-printer"
 DEMO_ACCOUNTS = (
     ("agent", "baom-demo", Role.OFFICER),
     ("superviseur", "baom-demo-sup", Role.SUPERVISOR),
+    ("admin", "baom-demo-admin", Role.ADMIN),
 )
 
 

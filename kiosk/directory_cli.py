@@ -76,7 +76,7 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
     """Run one ``baom directory`` command for the opened office."""
     if args.action == "import":
         path = demo_directory() if args.demo else args.path
-        report = import_directory(context.store, context.system, path, args.format).as_json()
+        report = import_directory(context.store, args.actor, path, args.format).as_json()
         counts = ", ".join(
             f"{report[key]} {key}" for key in ("created", "updated", "unchanged", "skipped")
         )

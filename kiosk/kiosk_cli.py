@@ -42,6 +42,6 @@ def _read_pin() -> str:
 def run(args: argparse.Namespace, context: OfficeContext) -> int:
     """Run one ``baom kiosk`` command for the opened office."""
     if args.action == "set-pin":
-        context.exit_pin.set(context.system, _read_pin())
+        context.exit_pin.set(args.actor, _read_pin())
         print("the kiosk exit PIN is set: hold the top-left corner of the kiosk 3 s to use it")
     return 0

@@ -98,7 +98,7 @@ def _take_and_print(
 def run(args: argparse.Namespace, context: OfficeContext) -> int:
     """Run one ``baom queue``/``baom ticket`` command for the opened office."""
     queue = QueueService.for_office(context)
-    actor = context.system
+    actor = args.actor
     if args.command == "ticket":
         request = TicketRequest(
             reason=args.reason,

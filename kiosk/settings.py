@@ -99,6 +99,7 @@ REGISTRY: dict[str, Setting] = {
         Setting("desk.counter", int, 0, Scope.MACHINE, minimum=0, maximum=99, officer_sets=True),
         Setting("accounts.max_failed_logins", int, 5, minimum=3, maximum=20),
         Setting("accounts.lockout_minutes", int, 5, minimum=1, maximum=1440),
+        Setting("accounts.cli_session_minutes", int, 5, minimum=1, maximum=60),
         Setting("kiosk.idle_seconds", int, 20, minimum=5, maximum=600),
         Setting("display.clock_24h", bool, True, Scope.MACHINE),
         *(

@@ -124,10 +124,10 @@ def _forever(args: argparse.Namespace, context: OfficeContext) -> int:
 
 
 def _review(args: argparse.Namespace, context: OfficeContext) -> int:
-    """``baom sync resolve|resend|dismiss``, as the administrator at the command line."""
+    """``baom sync resolve|resend|dismiss``, as the command's account (``args.actor``)."""
     from kiosk.sync import review
 
-    store, actor = context.store, context.system
+    store, actor = context.store, args.actor
     if args.action == "resolve" and args.apply:
         done = review.apply_conflict(store, actor, args.conflict, args.note)
         text = f"conflict {done.id}: the change was applied"
@@ -159,7 +159,7 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
         if not server:
             raise NotEnrolled("give the regional server's address: baom enrol --server URL")
         answer = rounds.enrol(context.store, context.office_id, server, args.code)
-        context.settings.set(context.system, "sync.server_url", server)
+        context.settings.set(args.actor, "sync.server_url", server)
         value = {"office_id": str(answer.office_id), "name": answer.name, "server": server}
         show(args, value, f"enrolled as {answer.name} ({answer.office_id}) with {server}")
         return 0

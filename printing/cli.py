@@ -102,11 +102,11 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
         return 0
     if args.action in ("cancel", "mark-printed"):
         change = spool.cancel if args.action == "cancel" else spool.mark_printed
-        job = change(context.system, args.job)
+        job = change(args.actor, args.job)
         show(args, job.as_json(), _line(job))
         return 0
     if args.action == "retry":
-        job = spool.retry(context.system, args.job, args.printer)
+        job = spool.retry(args.actor, args.job, args.printer)
     elif args.action == "slip" and args.referral is not None:
         job = _print_referral_slip(args, context)
     else:
@@ -144,9 +144,7 @@ def _print_referral_slip(args: argparse.Namespace, context: OfficeContext) -> Jo
     from printing.printer import PrinterConfig
 
     printer = PrinterConfig.from_settings(context.settings, args.printer)
-    return print_referral_slip(
-        context, context.system, args.referral, args.lang, printer, args.counter
-    )
+    return print_referral_slip(context, args.actor, args.referral, args.lang, printer, args.counter)
 
 
 def _print_a4(args: argparse.Namespace, context: OfficeContext) -> int:
@@ -154,7 +152,7 @@ def _print_a4(args: argparse.Namespace, context: OfficeContext) -> int:
 
     done = print_a4(
         context,
-        context.system,
+        args.actor,
         args.referral,
         args.lang,
         args.system_printer,

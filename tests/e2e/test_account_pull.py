@@ -24,7 +24,7 @@ from kiosk.accounts import LoginRefused
 from kiosk.office import open_office
 from kiosk.paths import Paths
 from tests.helpers import regional
-from tests.helpers.sync_office import baom, baom_json
+from tests.helpers.sync_office import ACCOUNT, baom, baom_json
 
 NAME = "amina"
 PASSWORD = "correct horse 42"
@@ -55,7 +55,7 @@ def _office_with_officer(
     folder: Path, server: regional.Server, monkeypatch: pytest.MonkeyPatch
 ) -> str:
     """An office with the officer account, enrolled and synced once; returns its server id."""
-    baom(folder, "office", "init", "BAOM Taroudant")
+    baom(folder, "office", "init", "BAOM Taroudant", "--admin", ACCOUNT[0])
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     baom(folder, "user", "add", NAME, "--role", "officer")
     office_id, code = regional.add_office(server.db_url, "BAOM Taroudant")

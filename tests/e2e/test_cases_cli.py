@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.e2e.test_cli import baom
 from tests.helpers.intake import answers
+from tests.helpers.sync_office import ACCOUNT
 
 
 def _json(data_dir: Path, *args: str) -> Any:
@@ -85,7 +86,7 @@ def test_invalid_answers_exit_1_with_field_errors_in_the_language_and_save_nothi
     tmp_path: Path,
 ) -> None:
     data = tmp_path / "office"
-    baom(data, "office", "init", "BAOM Ammeln")
+    baom(data, "office", "init", "BAOM Ammeln", "--admin", ACCOUNT[0])
     bad = answers(person__birth_year=3000, person__sex="x")
     result = baom(
         data,
@@ -120,7 +121,7 @@ def _submit_text(data: Path, folder: Path, text: str) -> Any:
 
 def test_answers_built_to_break_the_reader_are_field_errors(tmp_path: Path) -> None:
     data = tmp_path / "office"
-    baom(data, "office", "init", "BAOM Ammeln")
+    baom(data, "office", "init", "BAOM Ammeln", "--admin", ACCOUNT[0])
     valid = json.dumps(answers())[1:-1]
     deep = "[" * 100_000 + "]" * 100_000
     errors = _submit_text(data, tmp_path, f'{{{valid}, "notes": {deep}}}')
@@ -136,7 +137,7 @@ def test_answers_built_to_break_the_reader_are_field_errors(tmp_path: Path) -> N
 
 def test_a_name_that_shows_reversed_is_refused_in_the_officers_language(tmp_path: Path) -> None:
     data = tmp_path / "office"
-    baom(data, "office", "init", "BAOM Ammeln")
+    baom(data, "office", "init", "BAOM Ammeln", "--admin", ACCOUNT[0])
     hidden = answers(person__family_name="\u202eollaiD", notes="RDV\x00 lundi")
     errors = _submit_text(data, tmp_path, json.dumps(hidden))
     assert errors.keys() == {"person.family_name", "notes"}
@@ -185,7 +186,7 @@ def test_an_outcome_heard_on_a_referral_not_sent_yet_marks_it_sent_by_phone_as_t
 
 def test_a_known_person_is_changed_only_in_the_fields_named_with_update(tmp_path: Path) -> None:
     data = tmp_path / "office"
-    baom(data, "office", "init", "BAOM Ammeln")
+    baom(data, "office", "init", "BAOM Ammeln", "--admin", ACCOUNT[0])
     first = _json(data, "intake", "submit", _answers_file(tmp_path, "a.json", answers()))
     again = _answers_file(
         tmp_path,
@@ -207,7 +208,7 @@ def test_a_known_person_is_changed_only_in_the_fields_named_with_update(tmp_path
     case = _json(data, "case", "show", first["case_id"])
     assert (case["person"]["given_name"], case["person"]["phone"]) == ("Aminata", "+212700000000")
     (corrected,) = [item for item in case["timeline"] if item["kind"] == "person_corrected"]
-    assert (corrected["fields"], corrected["author"]) == (["phone"], "system")
+    assert (corrected["fields"], corrected["author"]) == (["phone"], ACCOUNT[0])
 
     refused = baom(data, *known, "--update", "needs", "--json", check=False)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.sync_office import ACCOUNT, ACCOUNT_ENVIRONMENT
+
 BAOM = [sys.executable, "-m", "ui.main"]
 
 
@@ -23,7 +25,7 @@ def baom(
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        env={**os.environ, **ACCOUNT_ENVIRONMENT, "QT_QPA_PLATFORM": "offscreen"},
     )
     if check:
         assert result.returncode == 0, result.stderr
@@ -31,13 +33,16 @@ def baom(
 
 
 def test_an_administrator_sets_up_an_office_and_its_accounts(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Ouijjane", "--commune", "Ouijjane")
+    baom(
+        tmp_path, "office", "init", "BAOM Ouijjane", "--admin", ACCOUNT[0], "--commune", "Ouijjane"
+    )
     baom(tmp_path, "user", "add", "hassan", "--role", "supervisor", stdin="long-password-1\n")
     baom(tmp_path, "user", "add", "awa", "--role", "officer", stdin="long-password-2\n")
     baom(tmp_path, "user", "disable", "awa")
 
     listed = json.loads(baom(tmp_path, "user", "list", "--json").stdout)
     assert [(a["name"], a["role"], a["disabled"]) for a in listed] == [
+        (ACCOUNT[0], "admin", False),
         ("awa", "officer", True),
         ("hassan", "supervisor", False),
     ]
@@ -45,7 +50,7 @@ def test_an_administrator_sets_up_an_office_and_its_accounts(tmp_path: Path) -> 
 
 
 def test_settings_are_shown_and_changed_with_validation(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Ammeln")
+    baom(tmp_path, "office", "init", "BAOM Ammeln", "--admin", ACCOUNT[0])
     baom(tmp_path, "config", "set", "desk.auto_lock_minutes", "10")
     refused = baom(tmp_path, "config", "set", "desk.auto_lock_minutes", "ten", check=False)
     assert refused.returncode == 1
@@ -76,7 +81,7 @@ def test_db_check_fails_on_a_database_behind_and_upgrade_mends_it(tmp_path: Path
 def test_a_wrong_key_or_damaged_file_gives_a_message_not_a_traceback(
     tmp_path: Path, damage: str
 ) -> None:
-    baom(tmp_path, "office", "init", "BAOM Taliouine")
+    baom(tmp_path, "office", "init", "BAOM Taliouine", "--admin", ACCOUNT[0])
     database = tmp_path / "baom.db"
     if damage == "key":
         (tmp_path / "config" / "database.key").write_text("0" * 64)
@@ -106,7 +111,7 @@ def test_demo_without_gui_prints_where_it_is_and_the_credentials(tmp_path: Path)
     again = baom(tmp_path, "demo", "--no-gui").stdout
     assert "name: agent" in again
     listed = json.loads(baom(tmp_path, "user", "list", "--json").stdout)
-    assert sorted(account["name"] for account in listed) == ["agent", "superviseur"]
+    assert sorted(account["name"] for account in listed) == ["admin", "agent", "superviseur"]
 
 
 def test_demo_prints_how_to_open_its_windows_again_as_it_was_typed(tmp_path: Path) -> None:
@@ -137,7 +142,7 @@ def test_the_regional_server_command_answers_help() -> None:
 
 
 def test_a_supervisor_sets_the_kiosk_pin_of_4_to_8_digits(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Tata")
+    baom(tmp_path, "office", "init", "BAOM Tata", "--admin", ACCOUNT[0])
     for wrong in ("123", "123456789", "12ab"):
         refused = baom(tmp_path, "kiosk", "set-pin", stdin=f"{wrong}\n", check=False)
         assert refused.returncode == 1
@@ -153,12 +158,12 @@ def test_a_supervisor_sets_the_kiosk_pin_of_4_to_8_digits(tmp_path: Path) -> Non
 @pytest.mark.parametrize("command", [("queue", "reasons", "--json"), ("config", "show")])
 def test_a_pipe_closed_early_ends_the_command_quietly(tmp_path: Path, command: tuple[str]) -> None:
     """``baom queue reasons --json | head -1``: the reader has gone before baom writes."""
-    baom(tmp_path, "office", "init", "BAOM Tiznit", "--commune", "Tiznit")
+    baom(tmp_path, "office", "init", "BAOM Tiznit", "--admin", ACCOUNT[0], "--commune", "Tiznit")
     with subprocess.Popen(
         [*BAOM, "--data-dir", str(tmp_path), *command],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        env={**os.environ, **ACCOUNT_ENVIRONMENT, "QT_QPA_PLATFORM": "offscreen"},
     ) as process:
         assert process.stdout is not None and process.stderr is not None
         process.stdout.close()  # before the command has written anything

@@ -12,6 +12,7 @@ from typing import Any
 from tests.bench.bench_sync import MEASURED
 from tests.e2e.test_cli import baom
 from tests.helpers.hsds import HSDS
+from tests.helpers.sync_office import ACCOUNT
 
 SAMPLE_11 = HSDS / "sample-data-1.1" / "all_resources"
 
@@ -21,7 +22,7 @@ def _json(data_dir: Path, *args: str) -> Any:
 
 
 def test_import_search_show_and_export_the_demo_directory(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Tiznit", "--commune", "Tiznit")
+    baom(tmp_path, "office", "init", "BAOM Tiznit", "--admin", ACCOUNT[0], "--commune", "Tiznit")
     report = _json(tmp_path, "directory", "import", "--demo")
     assert set(report) == {"created", "updated", "unchanged", "skipped", "warnings"}
     assert report["created"] > 80 and report["skipped"] == 0 and report["warnings"] == []
@@ -72,7 +73,7 @@ def test_import_search_show_and_export_the_demo_directory(tmp_path: Path) -> Non
 
 
 def test_a_zipped_1_1_package_and_the_errors(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Taliouine")
+    baom(tmp_path, "office", "init", "BAOM Taliouine", "--admin", ACCOUNT[0])
     archive = tmp_path / "sample.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         for path in SAMPLE_11.iterdir():
@@ -90,7 +91,7 @@ def test_a_zipped_1_1_package_and_the_errors(tmp_path: Path) -> None:
 
 
 def test_an_empty_search_in_an_office_without_a_commune(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM sans commune")
+    baom(tmp_path, "office", "init", "BAOM sans commune", "--admin", ACCOUNT[0])
     assert _json(tmp_path, "directory", "search", "") == []
     baom(tmp_path, "directory", "import", "--demo")
     for typed in ("", " ", "*", '"'):
@@ -116,7 +117,7 @@ def _zip_of_zeros(path: Path, size: int, declared: int | None = None) -> Path:
 
 def test_hostile_packages_are_one_line_refusals_in_bounded_memory(tmp_path: Path) -> None:
     data = tmp_path / "office"
-    baom(data, "office", "init", "BAOM Tiznit", "--commune", "Tiznit")
+    baom(data, "office", "init", "BAOM Tiznit", "--admin", ACCOUNT[0], "--commune", "Tiznit")
     csv_folder = tmp_path / "csv"
     csv_folder.mkdir()
     (csv_folder / "services.csv").write_text(f'id,name,status\n1,"{"x" * 10_000_000}",active\n')

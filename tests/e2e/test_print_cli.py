@@ -21,6 +21,7 @@ from printing.demo import demo_url
 from tests.e2e.test_cli import BAOM, baom
 from tests.helpers.escpos import decode
 from tests.helpers.printers import free_port, loopback_printer
+from tests.helpers.sync_office import ACCOUNT
 
 
 def _json(data_dir: Path, *args: str, check: bool = True) -> Any:
@@ -32,7 +33,16 @@ def _qr(image: Image.Image) -> list[str]:
 
 
 def test_a_test_page_and_a_slip_print_on_a_network_printer_and_read_back(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Taliouine", "--commune", "Taliouine")
+    baom(
+        tmp_path,
+        "office",
+        "init",
+        "BAOM Taliouine",
+        "--admin",
+        ACCOUNT[0],
+        "--commune",
+        "Taliouine",
+    )
     with loopback_printer() as printer:
         test = _json(tmp_path, "print", "test", "--printer", printer.uri)
         baom(tmp_path, "config", "set", "printer.uri", printer.uri)
@@ -53,7 +63,7 @@ def test_a_test_page_and_a_slip_print_on_a_network_printer_and_read_back(tmp_pat
 
 
 def test_a_slip_renders_to_png_and_to_a4_pdf(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Ammeln")
+    baom(tmp_path, "office", "init", "BAOM Ammeln", "--admin", ACCOUNT[0])
     png, narrow, pdf = tmp_path / "slip.png", tmp_path / "narrow.png", tmp_path / "slip.pdf"
     baom(tmp_path, "slip", "render", "--demo", "--lang", "zgh", "--out", str(png))
     baom(tmp_path, "slip", "render", "--demo", "--width", "384", "--out", str(narrow))
@@ -77,7 +87,7 @@ def test_a_slip_renders_to_png_and_to_a4_pdf(tmp_path: Path) -> None:
 
 
 def test_a_ticket_prints_and_a_refusing_printer_keeps_its_job(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Ouijjane")
+    baom(tmp_path, "office", "init", "BAOM Ouijjane", "--admin", ACCOUNT[0])
     baom(tmp_path, "ticket", "take", "--reason", "health", "--lang", "ar")
     with loopback_printer() as printer:
         ticket = _json(tmp_path, "print", "ticket", "--ticket", "D001", "--printer", printer.uri)
@@ -111,7 +121,7 @@ def _bytes_left(context: OfficeContext) -> bool:
 
 
 def test_the_spool_survives_a_process_killed_while_sending(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Taliouine")
+    baom(tmp_path, "office", "init", "BAOM Taliouine", "--admin", ACCOUNT[0])
     baom(tmp_path, "config", "set", "printer.timeout_seconds", "60")
     with loopback_printer("hang") as stuck:
         sending = subprocess.Popen(

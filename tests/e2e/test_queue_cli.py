@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.test_cli import baom
+from tests.helpers.sync_office import ACCOUNT
 
 
 def _json(data_dir: Path, *args: str) -> Any:
@@ -14,7 +15,7 @@ def _json(data_dir: Path, *args: str) -> Any:
 
 
 def test_a_visitor_takes_a_ticket_and_an_officer_serves_it(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Taliouine")
+    baom(tmp_path, "office", "init", "BAOM Taliouine", "--admin", ACCOUNT[0])
     reasons = _json(tmp_path, "queue", "reasons")
     health = next(reason for reason in reasons if reason["key"] == "health")
     assert set(health["labels"]) == {"ar", "fr", "en", "zgh"}
@@ -50,7 +51,7 @@ def test_a_visitor_takes_a_ticket_and_an_officer_serves_it(tmp_path: Path) -> No
 
 
 def test_a_refused_transition_exits_1_with_the_ticket_state_and_action(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Ammeln")
+    baom(tmp_path, "office", "init", "BAOM Ammeln", "--admin", ACCOUNT[0])
     baom(tmp_path, "ticket", "take", "--reason", "civil_registration")
     refused = baom(tmp_path, "queue", "done", "B001", "--json", check=False)
     assert refused.returncode == 1
@@ -65,7 +66,7 @@ def test_a_refused_transition_exits_1_with_the_ticket_state_and_action(tmp_path:
 
 
 def test_an_office_reasons_file_with_a_mistake_is_reported(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Ouijjane")
+    baom(tmp_path, "office", "init", "BAOM Ouijjane", "--admin", ACCOUNT[0])
     (tmp_path / "config" / "reasons.toml").write_text("[[counter]]\nnumber = 0\n")
     result = baom(tmp_path, "queue", "reasons", check=False)
     assert result.returncode == 1
@@ -76,7 +77,7 @@ def test_an_office_reasons_file_with_a_mistake_is_reported(tmp_path: Path) -> No
 def test_call_next_names_the_ticket_in_service_unless_told_what_becomes_of_it(
     tmp_path: Path,
 ) -> None:
-    baom(tmp_path, "office", "init", "BAOM Tata")
+    baom(tmp_path, "office", "init", "BAOM Tata", "--admin", ACCOUNT[0])
     for _ in range(2):
         baom(tmp_path, "ticket", "take", "--reason", "health")
     baom(tmp_path, "queue", "call-next", "--counter", "1")

@@ -16,6 +16,7 @@ from kiosk.office import open_office
 from kiosk.paths import Paths
 from kiosk.recovery import office_recovery_key, parse_words
 from tests.e2e.test_cli import baom
+from tests.helpers.sync_office import ACCOUNT
 
 
 def _sheet_words(sheet: Path) -> list[str]:
@@ -33,7 +34,9 @@ def _one_line_error(result: subprocess.CompletedProcess[str], words: str) -> Non
 
 
 def test_init_gives_the_key_its_sheet_and_says_where_it_is(tmp_path: Path) -> None:
-    answer = json.loads(baom(tmp_path, "office", "init", "BAOM Tata", "--json").stdout)
+    answer = json.loads(
+        baom(tmp_path, "office", "init", "BAOM Tata", "--admin", ACCOUNT[0], "--json").stdout
+    )
     assert set(answer) == {"office_id", "recovery_key", "recovery_sheet"}
     key_words = answer["recovery_key"].split(" ")
     assert len(key_words) == 12
@@ -72,7 +75,9 @@ def test_init_without_json_tells_the_administrator_what_to_do(tmp_path: Path) ->
 
 
 def test_a_sheet_is_written_again_with_the_same_key_and_audited(tmp_path: Path) -> None:
-    answer = json.loads(baom(tmp_path, "office", "init", "BAOM Irherm", "--json").stdout)
+    answer = json.loads(
+        baom(tmp_path, "office", "init", "BAOM Irherm", "--admin", ACCOUNT[0], "--json").stdout
+    )
     again = tmp_path / "again.pdf"
     said = baom(tmp_path, "office", "recovery-sheet", "--out", str(again)).stdout
     assert str(again) in said
@@ -90,7 +95,7 @@ def test_a_sheet_is_written_again_with_the_same_key_and_audited(tmp_path: Path) 
             ).all()
             assert [(entry.user_name, entry.detail) for entry in audited] == [
                 ("system", f"written to {answer['recovery_sheet']}"),
-                ("system", f"written to {again}"),
+                (ACCOUNT[0], f"written to {again}"),
             ]
     finally:
         context.close()
@@ -100,10 +105,29 @@ def test_init_refuses_a_sheet_file_that_exists_and_changes_nothing(tmp_path: Pat
     taken = tmp_path / "taken.pdf"
     taken.write_bytes(b"a letter")
     data = tmp_path / "office"
-    refused = baom(data, "office", "init", "BAOM Tata", "--sheet", str(taken), check=False)
+    refused = baom(
+        data,
+        "office",
+        "init",
+        "BAOM Tata",
+        "--admin",
+        ACCOUNT[0],
+        "--sheet",
+        str(taken),
+        check=False,
+    )
     _one_line_error(refused, "exists already")
     assert taken.read_bytes() == b"a letter"
-    baom(data, "office", "init", "BAOM Tata", "--sheet", str(tmp_path / "free.pdf"))
+    baom(
+        data,
+        "office",
+        "init",
+        "BAOM Tata",
+        "--admin",
+        ACCOUNT[0],
+        "--sheet",
+        str(tmp_path / "free.pdf"),
+    )
 
 
 def test_errors_are_one_line(tmp_path: Path) -> None:
@@ -111,7 +135,7 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
         baom(tmp_path, "office", "recovery-sheet", "--out", str(tmp_path / "x.pdf"), check=False),
         "no office is set up",
     )
-    baom(tmp_path, "office", "init", "BAOM Foum Zguid")
+    baom(tmp_path, "office", "init", "BAOM Foum Zguid", "--admin", ACCOUNT[0])
     _one_line_error(
         baom(
             tmp_path, "office", "recovery-sheet", "--out", str(tmp_path / "no/x.pdf"), check=False

@@ -19,6 +19,7 @@ from tests.e2e.test_cli import baom
 from tests.helpers.escpos import decode
 from tests.helpers.intake import answers
 from tests.helpers.printers import loopback_printer
+from tests.helpers.sync_office import ACCOUNT
 
 REGIONAL_URL = "https://regional.souss-massa.example"
 ANSWERS = answers(person__language="ar")
@@ -116,7 +117,7 @@ def test_a_referrals_slip_renders_in_the_four_languages(tmp_path: Path) -> None:
 
 
 def test_an_unknown_referral_is_named_in_a_plain_error(tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Ammeln")
+    baom(tmp_path, "office", "init", "BAOM Ammeln", "--admin", ACCOUNT[0])
     png = tmp_path / "slip.png"
     refused = baom(
         tmp_path, "slip", "render", "--referral", "ZZZZ-9999", "--out", str(png), check=False

@@ -54,7 +54,7 @@ from kiosk.recovery import words
 from protocol.privacy import inventory
 from tests.helpers import regional
 from tests.helpers.intake import answers
-from tests.helpers.sync_office import baom, baom_json, server_count
+from tests.helpers.sync_office import ACCOUNT, baom, baom_json, server_count
 
 pytestmark = pytest.mark.slow
 
@@ -247,7 +247,9 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SyncedOffice]:
     root = tmp_path_factory.mktemp("restore")
     with regional.running_server(root / "regional") as server:
         data_dir = root / "office"
-        made = baom_json(data_dir, "office", "init", "BAOM Tiznit", "--commune", "Tiznit")
+        made = baom_json(
+            data_dir, "office", "init", "BAOM Tiznit", "--admin", ACCOUNT[0], "--commune", "Tiznit"
+        )
         office_id, code = regional.add_office(server.db_url, "BAOM Tiznit")
         baom(data_dir, "enrol", "--server", server.url, "--code", code)
         context = open_office(Paths.resolve(data_dir))
@@ -311,16 +313,16 @@ def test_a_deleted_office_comes_back_exactly(synced: SyncedOffice) -> None:
     for table in synced_tables():
         assert after[table] == before[table], table
 
-    hits = baom_json(synced.data_dir, "person", "search", " ".join(UNIQUE_NAME))
-    assert [(hit["given_name"], hit["family_name"]) for hit in hits][:1] == [UNIQUE_NAME], hits
-    assert baom_json(synced.data_dir, "person", "search", "Camara")
-
     assert _pending(synced.data_dir) == [("audit_entry", str(uuid.UUID(added[0]["id"])))]
     answer = baom_json(synced.data_dir, "sync", "--once")
     assert answer["ok"], answer
     assert answer["push"]["sent"] == answer["push"]["accepted"] == 1, answer
     assert server_count(synced.server, synced.office_id) == pushed + 1
     assert _pending(synced.data_dir) == []
+
+    hits = baom_json(synced.data_dir, "person", "search", " ".join(UNIQUE_NAME))
+    assert [(hit["given_name"], hit["family_name"]) for hit in hits][:1] == [UNIQUE_NAME], hits
+    assert baom_json(synced.data_dir, "person", "search", "Camara")
 
 
 def test_a_wrong_recovery_key_is_refused_and_leaves_no_database(
@@ -341,7 +343,7 @@ def test_restoring_into_a_folder_with_a_database_is_refused(
     synced: SyncedOffice, tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "occupied"
-    baom(data_dir, "office", "init", "BAOM Tata", "--json")
+    baom(data_dir, "office", "init", "BAOM Tata", "--admin", ACCOUNT[0], "--json")
     database = Paths.resolve(data_dir).database
     content = database.read_bytes()
     done = restore(

@@ -27,7 +27,7 @@ from kiosk.paths import Paths
 from tests.e2e.test_restore import restore
 from tests.helpers import regional
 from tests.helpers.intake import answers
-from tests.helpers.sync_office import baom, baom_json
+from tests.helpers.sync_office import ACCOUNT, baom, baom_json
 
 pytestmark = pytest.mark.slow
 PASSWORD = "demo-password-1"
@@ -84,7 +84,9 @@ def _tickets(data_dir: Path) -> set[uuid.UUID]:
 def test_a_second_pc_joins_and_both_sync(tmp_path: Path) -> None:
     with regional.running_server(tmp_path / "regional") as server:
         first, second = tmp_path / "counter-1", tmp_path / "counter-2"
-        made = baom_json(first, "office", "init", "BAOM Tiznit", "--commune", "Tiznit")
+        made = baom_json(
+            first, "office", "init", "BAOM Tiznit", "--admin", ACCOUNT[0], "--commune", "Tiznit"
+        )
         office_id, code = regional.add_office(server.db_url, "BAOM Tiznit")
         baom(first, "enrol", "--server", server.url, "--code", code)
         context = open_office(Paths.resolve(first))

@@ -18,6 +18,7 @@ from kiosk.paths import Paths
 from tests.helpers import regional
 from tests.helpers.flaky_proxy import flaky_proxy
 from tests.helpers.sync_office import (
+    ACCOUNT,
     baom,
     baom_json,
     baom_process,
@@ -67,25 +68,25 @@ def test_an_office_enrols_pushes_each_envelope_once_and_reports_its_status(
     before = baom_json(office, "sync", "status")
     assert before["enrolled"] and before["last_success"] is None
     assert (
-        before["pending"] == 44 and before["sent"] == 0
-    )  # the office, its audit, the recovery sheet's, the audited server address, 40
+        before["pending"] == 46 and before["sent"] == 0
+    )  # the office, the administrator, their audit, the recovery sheet's, the server address, 40
 
     done = baom_json(office, "sync", "--once")
     assert done["ok"] is True
-    assert done["push"]["sent"] == done["push"]["accepted"] == 44  # none refused as invalid
+    assert done["push"]["sent"] == done["push"]["accepted"] == 46  # none refused as invalid
     local = local_envelopes(office)
     assert {status for _, status in local.values()} == {"sent"}
     assert _on_server(server, office) == {key: digest for key, (digest, _) in local.items()}
 
     _set_status(office, EnvelopeStatus.PENDING)  # as if the office never heard the answers
     again = baom_json(office, "sync", "--once")
-    assert again["push"]["duplicate"] == 44
+    assert again["push"]["duplicate"] == 46
     assert again["push"]["accepted"] == again["push"]["conflict"] == 0
-    assert len(_on_server(server, office)) == 44
+    assert len(_on_server(server, office)) == 46
 
     status = baom_json(office, "sync", "status")
     assert {"last_success", "pending", "sent", "last_error", "quarantined"} <= set(status)
-    assert (status["pending"], status["sent"], status["quarantined"]) == (0, 44, 0)
+    assert (status["pending"], status["sent"], status["quarantined"]) == (0, 46, 0)
     assert status["last_error"] == "" and status["last_success"] is not None
     assert status["server"] == server.url
     assert baom_json(office, "config", "show")["sync.server_url"] == server.url
@@ -157,7 +158,7 @@ def test_a_server_out_of_reach_or_in_maintenance_changes_nothing_and_is_retried(
 ) -> None:
     office = tmp_path / "office"
     with flaky_proxy(server.url) as proxy:
-        baom(office, "office", "init", "BAOM Tata")
+        baom(office, "office", "init", "BAOM Tata", "--admin", ACCOUNT[0])
         _, code = regional.add_office(server.db_url, "BAOM Tata")
         baom(office, "enrol", "--server", proxy.url, "--code", code)
         fill_outbox(office, 10)
@@ -166,7 +167,7 @@ def test_a_server_out_of_reach_or_in_maintenance_changes_nothing_and_is_retried(
         assert down.returncode == 1
         assert "cannot be reached" in down.stderr
         status = baom_json(office, "sync", "status")
-        assert (status["pending"], status["error_kind"]) == (14, "unavailable")
+        assert (status["pending"], status["error_kind"]) == (16, "unavailable")
         planned = datetime.fromisoformat(status["next_attempt_at"])
         assert planned > datetime.now(UTC)
 
@@ -180,18 +181,18 @@ def test_a_server_out_of_reach_or_in_maintenance_changes_nothing_and_is_retried(
         assert busy.returncode == 1
         assert "maintenance" in busy.stdout
         status = baom_json(office, "sync", "status")
-        assert status["pending"] == 14
+        assert status["pending"] == 16
         planned = datetime.fromisoformat(status["next_attempt_at"])
         assert planned >= datetime.now(UTC) + timedelta(seconds=100)  # Retry-After: 120
 
-        assert baom_json(office, "sync", "--once")["push"]["sent"] == 14
+        assert baom_json(office, "sync", "--once")["push"]["sent"] == 16
         status = baom_json(office, "sync", "status")
         assert (status["pending"], status["last_error"]) == (0, "")
 
 
 def test_without_enrolment_sync_says_what_to_do(tmp_path: Path) -> None:
     office = tmp_path / "office"
-    baom(office, "office", "init", "BAOM Tafraout")
+    baom(office, "office", "init", "BAOM Tafraout", "--admin", ACCOUNT[0])
     refused = baom(office, "sync", "--once", check=False)
     assert refused.returncode == 1
     assert "baom enrol" in refused.stderr
@@ -203,12 +204,12 @@ def test_bundles_travel_both_ways_and_apply_once(tmp_path: Path, server: regiona
     office_id = enrolled_office(office, server)
     fill_outbox(office, 8)
     out = tmp_path / "office.bundle"
-    assert baom_json(office, "sync", "export-bundle", str(out))["envelopes"] == 12
+    assert baom_json(office, "sync", "export-bundle", str(out))["envelopes"] == 14
     _regional(server, "import-bundle", str(out))
-    assert len(_on_server(server, office)) == 12
-    assert baom_json(office, "sync", "status")["pending"] == 12  # not acknowledged yet
+    assert len(_on_server(server, office)) == 14
+    assert baom_json(office, "sync", "status")["pending"] == 14  # not acknowledged yet
     pushed = baom_json(office, "sync", "--once")["push"]
-    assert pushed["accepted"] == 0 and pushed["sent"] == 12
+    assert pushed["accepted"] == 0 and pushed["sent"] == 14
 
     baom(office, "config", "set", "desk.auto_lock_minutes", "7")  # not pushed yet
     _regional(server, "office", "set-setting", office_id, "desk.auto_lock_minutes", "30")

@@ -35,6 +35,7 @@ from regional.offices import set_setting
 from tests.helpers import regional
 from tests.helpers.flaky_proxy import FlakyProxy, flaky_proxy, point_at
 from tests.helpers.sync_office import (
+    ACCOUNT,
     baom,
     baom_json,
     command,
@@ -87,25 +88,25 @@ def test_a_server_that_stored_a_batch_but_never_answered_gets_it_again_as_duplic
 ) -> None:
     office = tmp_path / "office"
     with flaky_proxy(server.url) as proxy:
-        baom(office, "office", "init", "BAOM Akka")
+        baom(office, "office", "init", "BAOM Akka", "--admin", ACCOUNT[0])
         office_id, code = regional.add_office(server.db_url, "BAOM Akka")
         baom(office, "enrol", "--server", proxy.url, "--code", code)
         fill_outbox(office, 30)
         proxy.cut_responses = True
         assert baom(office, "sync", "--once", check=False).returncode == 1
-        assert server_count(server, office_id) == 34  # the office, 3 audit entries, 30
+        assert server_count(server, office_id) == 36  # office, administrator, 4 audit entries, 30
         assert {status for _, status in local_envelopes(office).values()} == {"pending"}
         proxy.cut_responses = False
         done = baom_json(office, "sync", "--once")
         assert done["push"]["accepted"] == 0
-        assert done["push"]["duplicate"] + done["push"]["invalid"] == 34
+        assert done["push"]["duplicate"] + done["push"]["invalid"] == 36
     _exactly_once(server, office)
 
 
 def test_a_server_killed_mid_push_and_restarted_loses_nothing(tmp_path: Path) -> None:
     office = tmp_path / "office"
     with regional.running_server(tmp_path / "first") as first, flaky_proxy(first.url) as proxy:
-        baom(office, "office", "init", "BAOM Irherm")
+        baom(office, "office", "init", "BAOM Irherm", "--admin", ACCOUNT[0])
         office_id, code = regional.add_office(first.db_url, "BAOM Irherm")
         baom(office, "enrol", "--server", proxy.url, "--code", code)
         fill_outbox(office, 5_000)
@@ -130,7 +131,7 @@ def test_connections_cut_at_random_end_in_exactly_once(
 ) -> None:
     office = tmp_path / "office"
     with flaky_proxy(server.url, cut_rate=0.15, seed=3) as proxy:
-        baom(office, "office", "init", "BAOM Foum Zguid")
+        baom(office, "office", "init", "BAOM Foum Zguid", "--admin", ACCOUNT[0])
         _, code = regional.add_office(server.db_url, "BAOM Foum Zguid")
         baom(office, "enrol", "--server", proxy.url, "--code", code)
         fill_outbox(office, 2_000)

@@ -18,6 +18,7 @@ from kiosk.sync.apply import apply_page
 from protocol import wire
 from tests.helpers import regional
 from tests.helpers.sync_office import (
+    ACCOUNT,
     baom,
     baom_process,
     enrolled_office,
@@ -78,7 +79,7 @@ def _all_sent(data_dir: Path) -> None:
 
 def test_a_supervisor_applies_or_dismisses_a_conflict(tmp_path: Path) -> None:
     office = tmp_path / "office"
-    baom(office, "office", "init", "BAOM Tafraout")
+    baom(office, "office", "init", "BAOM Tafraout", "--admin", ACCOUNT[0])
     _pull_while_changed_locally(office)
     conflicts = {row["payload"]["key"]: row["id"] for row in _json(office, "sync", "conflicts")}
     lock, interval = conflicts["desk.auto_lock_minutes"], conflicts["sync.interval_minutes"]
@@ -93,7 +94,7 @@ def test_a_supervisor_applies_or_dismisses_a_conflict(tmp_path: Path) -> None:
     assert both.returncode == 2 and "not allowed with" in both.stderr
 
     kept = _json(office, "sync", "resolve", interval, "--dismiss", "--note", "8 min is right")
-    assert (kept["id"], kept["outcome"], kept["by"]) == (interval, "dismissed", "system")
+    assert (kept["id"], kept["outcome"], kept["by"]) == (interval, "dismissed", ACCOUNT[0])
     _all_sent(office)  # the office's own changes reached the region
     applied = _json(office, "sync", "resolve", lock, "--apply")
     assert (applied["id"], applied["outcome"]) == (lock, "applied")

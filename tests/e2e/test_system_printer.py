@@ -23,6 +23,7 @@ from tests.e2e.test_cli import baom
 from tests.e2e.test_referral_slip import REGIONAL_URL, answer, demo_referral, qr_codes
 from tests.helpers import cups
 from tests.helpers.cups import CupsServer
+from tests.helpers.sync_office import ACCOUNT
 
 cups_server = cups.cups_server  # the session fixture
 A4_POINTS = "595.276 x 841.89 pts (A4)"
@@ -54,7 +55,16 @@ def through_cups(cups_server: CupsServer, monkeypatch: pytest.MonkeyPatch) -> Cu
 def test_a_demo_slip_prints_on_a_named_system_printer(
     through_cups: CupsServer, tmp_path: Path
 ) -> None:
-    baom(tmp_path, "office", "init", "BAOM Taliouine", "--commune", "Taliouine")
+    baom(
+        tmp_path,
+        "office",
+        "init",
+        "BAOM Taliouine",
+        "--admin",
+        ACCOUNT[0],
+        "--commune",
+        "Taliouine",
+    )
     printed = answer(tmp_path, "print", "a4", "--demo", "--system-printer", through_cups.queue)
     assert printed["printer"] == through_cups.queue and printed["pages"] == 1
     assert printed["referral"] is None and printed["sent"] is False
@@ -85,7 +95,7 @@ def test_a_referrals_slip_prints_twice_on_a4_on_the_default_printer_and_sends_it
 
 
 def test_an_unknown_system_printer_is_named(through_cups: CupsServer, tmp_path: Path) -> None:
-    baom(tmp_path, "office", "init", "BAOM Ammeln")
+    baom(tmp_path, "office", "init", "BAOM Ammeln", "--admin", ACCOUNT[0])
     refused = baom(tmp_path, "print", "a4", "--demo", "--system-printer", "Bureau", check=False)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "no system printer named 'Bureau'" in refused.stderr
@@ -96,7 +106,7 @@ def test_a_computer_without_printers_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CUPS_SERVER", str(tmp_path / "no-cups-here.sock"))
-    baom(tmp_path, "office", "init", "BAOM Ouijjane")
+    baom(tmp_path, "office", "init", "BAOM Ouijjane", "--admin", ACCOUNT[0])
     refused = baom(tmp_path, "print", "a4", "--demo", "--json", check=False)
     assert refused.returncode == 1 and refused.stdout == ""
     assert "no system printer at all" in refused.stderr and "Traceback" not in refused.stderr

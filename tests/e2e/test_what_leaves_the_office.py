@@ -26,7 +26,7 @@ from kiosk.statistics import make_closed_months, month_of
 from tests.helpers import regional
 from tests.helpers.intake import answers
 from tests.helpers.postgres import PostgresServer, bin_dir, postgresql_server
-from tests.helpers.sync_office import baom, baom_json, enrolled_office
+from tests.helpers.sync_office import ACCOUNT, baom, baom_json, enrolled_office
 
 __all__ = ["postgresql_server"]
 PASSWORD = "region-password-1"
@@ -122,7 +122,7 @@ def test_the_region_reads_no_person_and_counts_only_who_agreed(
 
 def test_enrolment_refuses_plain_http_to_another_host(tmp_path: Path) -> None:
     office = tmp_path / "office"
-    baom(office, "office", "init", "BAOM Tiznit")
+    baom(office, "office", "init", "BAOM Tiznit", "--admin", ACCOUNT[0])
     refused = baom(
         office, "enrol", "--server", "http://regional.example.ma", "--code", "K7MP-4XQ9-RT2W",
         check=False,

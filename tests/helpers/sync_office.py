@@ -13,16 +13,24 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from db.models import AuditEntry, OutboxEnvelope
+from db.models import AuditEntry, OutboxEnvelope, Role
+from kiosk.demo import DEMO_ACCOUNTS
 from kiosk.office import open_office
 from kiosk.paths import Paths
 from tests.helpers import regional
+
+ACCOUNT: tuple[str, str] = DEMO_ACCOUNTS[2][:2]
+"""The administrator of the offices these tests make (``office init --admin``), the demo's
+own: the commands that need a named account run as it (``BAOM_USER``, ``BAOM_PASSWORD``)."""
+assert DEMO_ACCOUNTS[2][2] == Role.ADMIN
+ACCOUNT_ENVIRONMENT = {"BAOM_USER": ACCOUNT[0], "BAOM_PASSWORD": ACCOUNT[1]}
 
 _RUN = "import sys\nfrom ui.main import main\nsys.exit(main(sys.argv[1:]))\n"
 
@@ -40,7 +48,7 @@ def baom(
 
     argv = ["--data-dir", str(data_dir), *args]
     out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
+    with redirect_stdout(out), redirect_stderr(err), environment(ACCOUNT_ENVIRONMENT):
         code = main(argv)
     result = subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
     if check:
@@ -57,11 +65,26 @@ def baom_process(
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        env={**os.environ, **ACCOUNT_ENVIRONMENT, "QT_QPA_PLATFORM": "offscreen"},
     )
     if check:
         assert result.returncode == 0, result.stderr
     return result
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """``os.environ`` with ``values`` for the time of the block."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def baom_json(data_dir: Path, *args: str) -> Any:
@@ -71,7 +94,7 @@ def baom_json(data_dir: Path, *args: str) -> Any:
 
 def enrolled_office(data_dir: Path, server: regional.Server, name: str = "BAOM Tiznit") -> str:
     """Set up an office in ``data_dir`` and enrol it with ``server``; returns its server id."""
-    baom(data_dir, "office", "init", name)
+    baom(data_dir, "office", "init", name, "--admin", ACCOUNT[0])
     office_id, code = regional.add_office(server.db_url, name)
     answer = baom_json(data_dir, "enrol", "--server", server.url, "--code", code)
     assert answer["office_id"] == office_id
