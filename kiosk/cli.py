@@ -52,13 +52,20 @@ KEEP_THE_SHEET = (
 class GroupModule(Protocol):
     """The module of a command group (``kiosk.queue_cli``, ``printing.cli``…): the errors
     it reports as messages, how to register its subparsers, and how to run one of its
-    commands for an office."""
+    commands for an office (a module with ``OPENS_OFFICE = False`` is given the folders,
+    ``Paths``, instead: its commands work when the database cannot be opened)."""
 
     ERRORS: tuple[type[Exception], ...]
 
     def add_commands(self, commands: Any) -> None: ...
 
     def run(self, args: argparse.Namespace, context: OfficeContext) -> int: ...
+
+
+class FolderGroupModule(Protocol):
+    """A group module with ``OPENS_OFFICE = False``: its commands get the folders."""
+
+    def run(self, args: argparse.Namespace, paths: Paths) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,7 @@ CORE_GROUPS: tuple[CommandGroup, ...] = (
     CommandGroup(("kiosk",), "kiosk.kiosk_cli"),
     CommandGroup(("intake", "case", "person", "referral"), "kiosk.cases_cli"),
     CommandGroup(("enrol", "sync"), "kiosk.sync_cli"),
+    CommandGroup(("backup",), "kiosk.backup_cli"),
 )
 GLOBAL_OPTIONS = ("--data-dir", "--config-dir")
 """The options of ``baom`` itself that take a value (before the command)."""
@@ -212,6 +220,9 @@ def _print_json(value: object) -> None:
 def _run_office_command(
     args: argparse.Namespace, paths: Paths, modules: dict[str, GroupModule]
 ) -> int:
+    module = modules.get(args.command)
+    if module is not None and not getattr(module, "OPENS_OFFICE", True):
+        return cast(FolderGroupModule, module).run(args, paths)
     context = open_office(paths)
     try:
         if args.command in modules:
