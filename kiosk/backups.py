@@ -196,6 +196,18 @@ def take_backup(context: OfficeContext, actor: ActorFor, reason: str = "manual")
     return BackupReport(path, second, second_error or None, removed)
 
 
+def backup_problem(paths: Paths) -> dict[str, str] | None:
+    """What a supervisor should hear about the backups (the desk's home page): the last one
+    failed (``failed``, with when), or its copy to the second folder was not made
+    (``second_folder``); ``None`` when all is well."""
+    status = read_status(paths)
+    if status.get("last_error"):
+        return {"kind": "failed", "when": str(status.get("last_failure", ""))}
+    if status.get("second_error"):
+        return {"kind": "second_folder", "when": str(status.get("last_success", ""))}
+    return None
+
+
 def backup_due(context: OfficeContext, now: datetime | None = None) -> bool:
     """Whether today's backup is still to take: no copy in ``backups/`` from this office
     day."""
