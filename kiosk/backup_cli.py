@@ -94,12 +94,9 @@ def run(args: argparse.Namespace, paths: Paths) -> int:
         return 0
     if args.action == "restore":
         restored = backups.restore_backup(paths, args.file, ACTOR)
-        show(
-            args,
-            restored.as_json(),
-            f"the database is restored from {restored.source}; "
-            f"it was as it is now in {restored.safety_copy}",
-        )
+        safety = restored.safety_copy
+        before = "" if safety is None else f"; the database as it was is kept in {safety}"
+        show(args, restored.as_json(), f"the database is restored from {restored.source}{before}")
         return 0
     context = open_office(paths)
     try:

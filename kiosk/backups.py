@@ -37,9 +37,9 @@ from db.base import utcnow
 from db.store import Store, StoreError, open_read_only
 from db.uow import Actor
 from kiosk.clock import office_day
-from kiosk.office import OfficeContext, local_office, open_office
+from kiosk.office import OfficeContext, open_office
 from kiosk.paths import Paths
-from kiosk.security import load_key
+from kiosk.security import KEY_ENVIRONMENT_VARIABLE, load_key
 from kiosk.settings import MachineSettingsFile, lookup
 
 log = logging.getLogger(__name__)
@@ -277,7 +277,7 @@ def check_backup(path: Path, key: str, office_id: uuid.UUID | None) -> Verified:
 def verify_backup(paths: Paths, path: Path, actor: ActorFor) -> Verified:
     """Check the backup ``path`` (against this office's id when its database opens), and
     record the check in the audit trail."""
-    key = load_key(paths.key_file, paths.database)
+    key = existing_key(paths)
     with _office_if_readable(paths) as context:
         verified = check_backup(path, key, None if context is None else context.office_id)
         if context is not None:
@@ -305,53 +305,67 @@ class Restored:
     """A restore done: from which backup, and where the database as it was went."""
 
     source: Path
-    safety_copy: Path
+    safety_copy: Path | None
 
     def as_json(self) -> dict[str, Any]:
         """As ``baom backup restore --json`` prints it."""
-        return {"restored_from": str(self.source), "safety_copy": str(self.safety_copy)}
+        safety = None if self.safety_copy is None else str(self.safety_copy)
+        return {"restored_from": str(self.source), "safety_copy": safety}
 
 
-def _safety_copy(paths: Paths, context: OfficeContext | None, actor: ActorFor) -> Path:
+def _safety_copy(paths: Paths, context: OfficeContext | None, actor: ActorFor) -> Path | None:
     """The database as it is now, in ``backups/``: an online copy when it opens, else its
-    files as they are (a damaged database is kept for whoever looks into it)."""
-    paths.backups_dir.mkdir(parents=True, exist_ok=True)
+    files as they are (a damaged database is kept for whoever looks into it); ``None`` when
+    there is no database yet (a new PC)."""
     if context is not None:
         return take_backup(context, actor, "before-restore").path
+    if not paths.database.exists():
+        return None
+    paths.backups_dir.mkdir(parents=True, exist_ok=True)
     target = paths.backups_dir / _name("before-restore-unreadable")
-    if paths.database.exists():
-        shutil.copyfile(paths.database, target)
+    shutil.copyfile(paths.database, target)
     wal = paths.database.with_name(paths.database.name + "-wal")
     if wal.exists():
         shutil.copyfile(wal, target.with_name(target.name + "-wal"))
     return target
 
 
+def existing_key(paths: Paths) -> str:
+    """The office's database key, never a new one: a backup is read with the key it was
+    made with (on a new PC, the office's key file copied into the configuration folder)."""
+    if not os.environ.get(KEY_ENVIRONMENT_VARIABLE) and not paths.key_file.exists():
+        raise BackupError(
+            f"there is no database key at {paths.key_file}: copy the office's key file "
+            f"there (or set {KEY_ENVIRONMENT_VARIABLE}); a backup opens only with its key"
+        )
+    return load_key(paths.key_file, paths.database)
+
+
 def restore_backup(paths: Paths, path: Path, actor: ActorFor) -> Restored:
     """Replace the office database with the backup ``path``: checked first, refused while
     windows or ``baom sync`` work on this PC, after a safety copy of the current database;
     then brought to this version's schema and the restore written to its audit trail."""
-    key = load_key(paths.key_file, paths.database)
+    key = existing_key(paths)
     path = path.absolute()
+    paths.ensure()
+    incoming = paths.database.with_name(paths.database.name + ".restoring")
     with _office_if_readable(paths) as context:
-        office_id = None if context is None else context.office_id
-        verified = check_backup(path, key, office_id)
+        verified = check_backup(path, key, None if context is None else context.office_id)
         refuse_while_working(paths)
+        # Copied before the safety copy, whose rotation may delete the oldest backup.
+        shutil.copyfile(path, incoming)
+        with incoming.open("rb+") as handle:
+            os.fsync(handle.fileno())
         safety = _safety_copy(paths, context, actor)
-    partial = paths.database.with_name(paths.database.name + ".restoring")
-    shutil.copyfile(path, partial)
-    with partial.open("rb+") as handle:
-        os.fsync(handle.fileno())
     for suffix in ("-wal", "-shm"):
         paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
-    partial.replace(paths.database)
+    incoming.replace(paths.database)
     store = Store.open(paths.database, key)
     try:
         migrate.upgrade_if_behind(store, paths.backups_dir, keep(paths))
-        office = local_office(store)
-        assert office is not None and office.id == verified.office_id
-        with store.unit_of_work(actor(office.id)) as uow:
-            uow.audit("backup_restore", detail=f"from {path.name}; safety {safety.name}"[:200])
+        with store.unit_of_work(actor(verified.office_id)) as uow:
+            kept = "none" if safety is None else safety.name
+            uow.audit("backup_restore", detail=f"from {path.name}; safety copy {kept}"[:200])
     finally:
         store.close()
     _write_status(paths, last_restore=utcnow().isoformat(), last_restore_from=path.name)

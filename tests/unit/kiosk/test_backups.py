@@ -319,3 +319,38 @@ def test_the_daily_backup_is_taken_once_a_day(office: OfficeContext) -> None:
     assert not backups.backup_due(office)
     assert backups.daily_backup(office) is None
     assert _audited(office.paths)[-1] == "backup"
+
+
+def test_the_oldest_backup_kept_can_be_restored(
+    office: OfficeContext, capsys: pytest.CaptureFixture[str]
+) -> None:
+    office.settings.set(office.system, "backups.keep", "2")
+    oldest = backups.take_backup(office, Actor.system).path
+    backups.take_backup(office, Actor.system)
+    office.close()
+
+    code, out, err = baom(office.paths, capsys, "backup", "restore", str(oldest))
+
+    assert (code, err) == (0, ""), "the safety copy's rotation removed it only after reading"
+    assert "the database as it was is kept in" in out
+
+
+def test_a_backup_restores_on_a_new_pc_given_the_key_file_and_not_without(
+    office: OfficeContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _with_people(office)
+    copy = backups.take_backup(office, Actor.system).path
+    office.close()
+    new_pc = Paths.resolve(data_dir=tmp_path / "new-pc")
+
+    code, _, err = baom(new_pc, capsys, "backup", "restore", str(copy))
+    assert code == 1 and f"there is no database key at {new_pc.key_file}" in err
+    assert not new_pc.key_file.exists() and not new_pc.database.exists()
+
+    new_pc.config_dir.mkdir(parents=True)
+    new_pc.key_file.write_bytes(office.paths.key_file.read_bytes())
+    code, out, err = baom(new_pc, capsys, "backup", "restore", str(copy), "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["safety_copy"] is None
+    code, out, _ = baom(new_pc, capsys, "person", "search", NAME[0], "--json")
+    assert code == 0 and NAME[1] in out
