@@ -37,10 +37,10 @@ from db.base import utcnow
 from db.store import Store, StoreError, open_read_only
 from db.uow import Actor
 from kiosk.clock import office_day
-from kiosk.office import OfficeContext, open_office
+from kiosk.office import OfficeContext, Settings, open_office
 from kiosk.paths import Paths
 from kiosk.security import KEY_ENVIRONMENT_VARIABLE, load_key
-from kiosk.settings import MachineSettingsFile, lookup
+from kiosk.settings import MachineSettingsFile
 
 log = logging.getLogger(__name__)
 
@@ -89,16 +89,21 @@ def list_backups(folder: Path) -> list[Backup]:
     return sorted(found, key=lambda backup: backup.taken_at, reverse=True)
 
 
+def _machine_setting(paths: Paths, key: str) -> bool | int | str:
+    """A machine setting's value (the settings file's, else the default), without the
+    database: it may be the one that cannot be opened."""
+    return Settings(MachineSettingsFile(paths.settings_file), None).get(key)
+
+
 def second_folder(paths: Paths) -> Path | None:
     """The second folder backups are copied to (``backups.second_folder``), if any."""
-    value = MachineSettingsFile(paths.settings_file).read().get("backups.second_folder", "")
-    return Path(str(value)) if str(value).strip() else None
+    value = str(_machine_setting(paths, "backups.second_folder")).strip()
+    return Path(value) if value else None
 
 
 def keep(paths: Paths) -> int:
     """How many backups each folder keeps (``backups.keep``)."""
-    setting = lookup("backups.keep")
-    return int(MachineSettingsFile(paths.settings_file).read().get(setting.key, setting.default))
+    return int(_machine_setting(paths, "backups.keep"))
 
 
 @dataclass
