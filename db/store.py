@@ -137,21 +137,23 @@ class Store:
         if target.exists():
             raise StoreError(f"{target} exists already; not overwriting it")
         partial = target.with_name(target.name + ".partial")
-        partial.unlink(missing_ok=True)
-        with self.engine.connect() as connection:
-            source = connection.connection.dbapi_connection
-            assert source is not None
-            destination = sqlcipher3.connect(str(partial))
-            try:
-                destination.execute(f"PRAGMA key = \"x'{self._key}'\"")
-                source.backup(destination)
-                # A file on its own (no -wal beside it), readable read-only.
-                destination.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                destination.close()
-        with partial.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        partial.replace(target)
+        try:
+            with self.engine.connect() as connection:
+                source = connection.connection.dbapi_connection
+                assert source is not None
+                destination = sqlcipher3.connect(str(partial))
+                try:
+                    destination.execute(f"PRAGMA key = \"x'{self._key}'\"")
+                    source.backup(destination)
+                    # A file on its own (no -wal beside it), readable read-only.
+                    destination.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    destination.close()
+            with partial.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)  # left only by a copy that failed
 
     def close(self) -> None:
         """Release every connection."""

@@ -142,9 +142,13 @@ def _write_status(paths: Paths, **changes: Any) -> None:
 
 
 def _prune(folder: Path, keep_count: int) -> list[str]:
+    """Keep the newest ``keep_count`` backups of ``folder``; returns the names removed."""
     before = {backup.path.name for backup in list_backups(folder)}
     migrate.prune_backups(folder, keep_count)
-    return sorted(before - {backup.path.name for backup in list_backups(folder)})
+    removed = sorted(before - {backup.path.name for backup in list_backups(folder)})
+    for name in removed:  # the WAL kept beside an unreadable database's safety copy
+        (folder / f"{name}-wal").unlink(missing_ok=True)
+    return removed
 
 
 def _copy_to_second(path: Path, folder: Path | None, keep_count: int) -> tuple[Path | None, str]:

@@ -104,11 +104,12 @@ def test_the_restore_drill_gives_back_every_row_of_every_table(
         paths.database.with_name(paths.database.name + suffix).unlink(missing_ok=True)
     code, _, err = baom(paths, capsys, "user", "list")
     assert code == 1 and "key is wrong or the file is damaged" in err
+    damaged = paths.database.read_bytes()
 
     code, out, err = baom(paths, capsys, "backup", "restore", str(backup), "--json")
     assert (code, err) == (0, "")
     restored = json.loads(out)
-    assert Path(restored["safety_copy"]).exists(), "the damaged database was kept"
+    assert Path(restored["safety_copy"]).read_bytes() == damaged, "the damaged file is kept"
 
     after = canonical_dump(paths.database, key)
     new_audit = set(after["audit_entry"]) - set(before["audit_entry"])
