@@ -199,9 +199,12 @@ def take_backup(context: OfficeContext, actor: ActorFor, reason: str = "manual")
         last_error=None,
         second_error=second_error or None,
     )
-    with context.store.unit_of_work(actor(context.office_id)) as uow:
-        note = f"; second folder: {'copied' if second else second_error or 'none'}"
-        uow.audit("backup", detail=f"{reason}: {path.name}{note}"[:200])
+    note = f"; second folder: {'copied' if second else second_error or 'none'}"
+    try:
+        with context.store.unit_of_work(actor(context.office_id)) as uow:
+            uow.audit("backup", detail=f"{reason}: {path.name}{note}"[:200])
+    except SQLAlchemyError as error:
+        raise BackupError(f"{path} was written, but not its audit entry: {error}") from error
     return BackupReport(path, second, second_error or None, removed)
 
 
@@ -226,11 +229,20 @@ def backup_due(context: OfficeContext, now: datetime | None = None) -> bool:
     )
 
 
+DAILY_LOCK = "daily-backup.lock"
+
+
 def daily_backup(context: OfficeContext) -> BackupReport | None:
-    """Today's backup, if it was not taken yet (the windows call this now and then)."""
-    if not backup_due(context):
-        return None
-    return take_backup(context, Actor.system, "daily")
+    """Today's backup, if it was not taken yet (the windows call this now and then); one
+    process at a time: windows opened by several processes of the PC take one, not each."""
+    with (context.paths.data_dir / DAILY_LOCK).open("a+") as handle:
+        try:
+            lock(handle)
+        except OSError:
+            return None  # another process is taking it
+        if not backup_due(context):
+            return None
+        return take_backup(context, Actor.system, "daily")
 
 
 @dataclass(frozen=True)
@@ -395,7 +407,7 @@ def working(paths: Paths, what: str) -> Iterator[None]:
     marker = folder / f"{what}-{os.getpid()}.lock"
     handle = marker.open("a+")
     try:
-        _lock(handle)
+        lock(handle)
         yield
     finally:
         handle.close()
@@ -409,7 +421,7 @@ def refuse_while_working(paths: Paths) -> None:
     for marker in sorted((paths.data_dir / RUNNING_DIR).glob("*.lock")):
         with marker.open("a+") as handle:
             try:
-                _lock(handle)
+                lock(handle)
             except OSError:
                 busy.append(marker.stem.rsplit("-", 1)[0])
                 continue
@@ -421,7 +433,7 @@ def refuse_while_working(paths: Paths) -> None:
         )
 
 
-def _lock(handle: IO[str]) -> None:
+def lock(handle: IO[str]) -> None:
     """Lock ``handle``'s file for this process, or :class:`OSError` when another holds it."""
     if sys.platform == "win32":
         import msvcrt

@@ -355,3 +355,29 @@ def test_a_backup_restores_on_a_new_pc_given_the_key_file_and_not_without(
     assert json.loads(out)["safety_copy"] is None
     code, out, _ = baom(new_pc, capsys, "person", "search", NAME[0], "--json")
     assert code == 0 and NAME[1] in out
+
+
+def test_one_process_at_a_time_takes_the_daily_backup(office: OfficeContext) -> None:
+    with (office.paths.data_dir / backups.DAILY_LOCK).open("a+") as other_process:
+        backups.lock(other_process)
+        assert backups.daily_backup(office) is None
+    assert backups.list_backups(office.paths.backups_dir) == []
+    assert backups.daily_backup(office) is not None
+
+
+@pytest.mark.slow
+def test_a_backup_whose_audit_entry_cannot_be_written_says_so_and_is_kept(
+    office: OfficeContext,
+) -> None:
+    key = load_key(office.paths.key_file, office.paths.database)
+    writer = sqlcipher3.connect(str(office.paths.database), isolation_level=None)
+    writer.execute(f"PRAGMA key = \"x'{key}'\"")
+    writer.execute("BEGIN IMMEDIATE")  # holds the write lock past the busy timeout
+    try:
+        with pytest.raises(backups.BackupError, match="was written, but not its audit entry"):
+            backups.take_backup(office, Actor.system)
+    finally:
+        writer.rollback()
+        writer.close()
+    (kept,) = backups.list_backups(office.paths.backups_dir)
+    assert backups.check_backup(kept.path, key, office.office_id).office_name == "BAOM Taliouine"
