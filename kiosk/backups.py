@@ -368,6 +368,8 @@ def restore_backup(paths: Paths, path: Path, actor: ActorFor) -> Restored:
     then brought to this version's schema and the restore written to its audit trail."""
     key = existing_key(paths)
     path = path.absolute()
+    if paths.database.exists() and path.exists() and path.samefile(paths.database):
+        raise BackupError(f"{path} is the office database itself, not a backup of it")
     paths.ensure()
     incoming = paths.database.with_name(paths.database.name + ".restoring")
     with _office_if_readable(paths) as context:

@@ -296,6 +296,15 @@ def test_a_backup_of_another_office_is_refused(office: OfficeContext) -> None:
         backups.check_backup(copy, key, other)
 
 
+def test_the_database_itself_is_not_restored_over_itself(
+    office: OfficeContext, capsys: pytest.CaptureFixture[str]
+) -> None:
+    office.close()
+    code, _, err = baom(office.paths, capsys, "backup", "restore", str(office.paths.database))
+    assert code == 1 and "is the office database itself, not a backup" in err
+    assert backups.list_backups(office.paths.backups_dir) == []
+
+
 def test_restore_is_refused_while_windows_work_on_the_office(
     office: OfficeContext, capsys: pytest.CaptureFixture[str]
 ) -> None:
