@@ -82,7 +82,7 @@ def backup(store: Store, backups_dir: Path, reason: str) -> Path:
     backups_dir.mkdir(parents=True, exist_ok=True)
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
     target = backups_dir / f"baom-{stamp}-{reason}.db"
-    store.attach_copy(target)
+    store.copy_to(target)
     return target
 
 

@@ -7,11 +7,13 @@ as :class:`StoreUnreadable` before anything is written to the file.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
 from sqlalchemy import URL, Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -50,6 +52,25 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
+
+
+def open_read_only(path: Path, key: str) -> Any:
+    """A read-only DBAPI connection to an encrypted database file (a backup copy), which
+    is never written to; :class:`StoreUnreadable` when the key is wrong or it is damaged."""
+    if not path.is_file():
+        raise StoreError(f"there is no file {path}")
+    connection = sqlcipher3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        # Not SQLCipher's own lines on stderr for a wrong key: the error below says it.
+        connection.execute("PRAGMA cipher_log_level = NONE")
+        connection.execute(f"PRAGMA key = \"x'{check_key(key)}'\"")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as error:
+        connection.close()
+        raise StoreUnreadable(
+            f"{path} cannot be read: the key is wrong or the file is damaged"
+        ) from error
+    return connection
 
 
 def make_engine(path: Path, key: str, **options: Any) -> Engine:
@@ -106,21 +127,33 @@ class Store:
         """A DBAPI connection of its own, outside the pool (for watching other writers)."""
         return self.engine.pool.recreate().connect()
 
-    def attach_copy(self, target: Path) -> None:
-        """Write an encrypted copy of the whole database to ``target`` (same key)."""
+    def copy_to(self, target: Path) -> None:
+        """Write an encrypted copy of the whole database to ``target`` (same key).
+
+        SQLite's online backup API copies every page in one read transaction: the copy is
+        the database as it stood at one moment, while other connections go on writing. It
+        is written to ``target.partial`` first, so ``target`` is whole or absent.
+        """
         if target.exists():
             raise StoreError(f"{target} exists already; not overwriting it")
-        with self.engine.connect() as connection:
-            raw = connection.connection.dbapi_connection
-            assert raw is not None
-            cursor = raw.cursor()
-            try:
-                quoted = str(target).replace("'", "''")
-                cursor.execute(f"ATTACH DATABASE '{quoted}' AS backup KEY \"x'{self._key}'\"")
-                cursor.execute("SELECT sqlcipher_export('backup')")
-                cursor.execute("DETACH DATABASE backup")
-            finally:
-                cursor.close()
+        partial = target.with_name(target.name + ".partial")
+        try:
+            with self.engine.connect() as connection:
+                source = connection.connection.dbapi_connection
+                assert source is not None
+                destination = sqlcipher3.connect(str(partial))
+                try:
+                    destination.execute(f"PRAGMA key = \"x'{self._key}'\"")
+                    source.backup(destination)
+                    # A file on its own (no -wal beside it), readable read-only.
+                    destination.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    destination.close()
+            with partial.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)  # left only by a copy that failed
 
     def close(self) -> None:
         """Release every connection."""

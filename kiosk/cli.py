@@ -60,13 +60,20 @@ KEEP_THE_SHEET = (
 class GroupModule(Protocol):
     """The module of a command group (``kiosk.queue_cli``, ``printing.cli``…): the errors
     it reports as messages, how to register its subparsers, and how to run one of its
-    commands for an office."""
+    commands for an office (a module with ``OPENS_OFFICE = False`` is given the folders,
+    ``Paths``, instead: its commands work when the database cannot be opened)."""
 
     ERRORS: tuple[type[Exception], ...]
 
     def add_commands(self, commands: Any) -> None: ...
 
     def run(self, args: argparse.Namespace, context: OfficeContext) -> int: ...
+
+
+class FolderGroupModule(Protocol):
+    """A group module with ``OPENS_OFFICE = False``: its commands get the folders."""
+
+    def run(self, args: argparse.Namespace, paths: Paths) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,7 @@ CORE_GROUPS: tuple[CommandGroup, ...] = (
     CommandGroup(
         ("enrol", "sync"), "kiosk.sync_cli", named_account=("sync conflicts", "sync resolve")
     ),
+    CommandGroup(("backup",), "kiosk.backup_cli"),
 )
 GLOBAL_OPTIONS = ("--data-dir", "--config-dir", "--user")
 """The options of ``baom`` itself that take a value (before the command)."""
@@ -275,6 +283,9 @@ def _run_office_command(
     modules: dict[str, GroupModule],
     named: frozenset[str],
 ) -> int:
+    module = modules.get(args.command)
+    if module is not None and not getattr(module, "OPENS_OFFICE", True):
+        return cast(FolderGroupModule, module).run(args, paths)
     context = open_office(paths)
     try:
         action = f"{args.command} {getattr(args, 'action', '')}"

@@ -91,6 +91,14 @@ class Setting:
 
 LANGUAGE_CODES = ("fr", "ar", "zgh", "en")
 
+
+def _absolute_folder(value: str) -> str | None:
+    """Why ``value`` cannot be a folder setting (empty for none is fine), or ``None``."""
+    if value and not Path(value).is_absolute():
+        return f"must be a full path (such as /media/usb/baom or E:\\baom), got {value!r}"
+    return None
+
+
 REGISTRY: dict[str, Setting] = {
     setting.key: setting
     for setting in (
@@ -121,6 +129,7 @@ REGISTRY: dict[str, Setting] = {
         ),
         Setting("slip.print_first_name", bool, False),
         Setting("backups.keep", int, 10, Scope.MACHINE, minimum=1, maximum=1000),
+        Setting("backups.second_folder", str, "", Scope.MACHINE, check=_absolute_folder),
         Setting("queue.max_calls", int, 3, minimum=1, maximum=10),
         Setting(
             "queue.priority_mode", str, "priority_first", choices=("priority_first", "alternate")

@@ -108,19 +108,22 @@ def _once(args: argparse.Namespace, context: OfficeContext) -> int:
 
 
 def _forever(args: argparse.Namespace, context: OfficeContext) -> int:
-    """Rounds on the schedule until interrupted (the desk does the same in the background)."""
+    """Rounds on the schedule until interrupted (the desk does the same in the background);
+    the office is marked as worked on meanwhile (a restore waits for it to stop)."""
     from db.base import utcnow
+    from kiosk.backups import working
     from kiosk.sync import rounds, state
 
     if not state.read_state(context.store).token:
         raise NotEnrolled(rounds.NOT_ENROLLED)
-    while True:
-        if rounds.due(context.store):
-            _once(args, context)
-            sys.stdout.flush()
-        planned = state.read_state(context.store).next_attempt_at
-        wait = (planned - utcnow()) if planned is not None else timedelta(minutes=1)
-        time.sleep(min(max(wait.total_seconds(), 1.0), 60.0))
+    with working(context.paths, "sync"):
+        while True:
+            if rounds.due(context.store):
+                _once(args, context)
+                sys.stdout.flush()
+            planned = state.read_state(context.store).next_attempt_at
+            wait = (planned - utcnow()) if planned is not None else timedelta(minutes=1)
+            time.sleep(min(max(wait.total_seconds(), 1.0), 60.0))
 
 
 def _review(args: argparse.Namespace, context: OfficeContext) -> int:

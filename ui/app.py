@@ -7,22 +7,26 @@ imported only when that window is opened, so a display-only PC starts lighter.
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sys
+from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QTimer
+from PySide6.QtCore import QObject, QRect, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.fonts import install_fonts
-from ui.tasks import Tasks
+from ui.tasks import Tasks, ignore_result
 
 if TYPE_CHECKING:
     from kiosk.office import OfficeContext
     from kiosk.windows import Placement, WindowRequest
     from printing.worker import SpoolWorker
     from ui.sync import SyncRunner
+
+log = logging.getLogger(__name__)
 
 SMOKE_TIME_LIMIT_MS = 20_000
 PRINTING_WINDOWS = frozenset({"desk", "kiosk"})
@@ -119,6 +123,50 @@ class DeferredSpoolWorker:
         """Stop the worker if it was started."""
         if self._worker is not None:
             self._worker.stop(wait_seconds)
+
+
+class DailyBackup(QObject):
+    """Today's backup of the office database (``kiosk.backups.daily_backup``), taken on an
+    outside I/O thread: looked at a minute after the start, then every hour. A failure is
+    logged; the backups' status keeps it for ``baom backup list`` and the supervisor's home
+    page."""
+
+    FIRST_LOOK_MS = 60_000
+    LOOK_EVERY_MS = 3_600_000
+
+    def __init__(
+        self,
+        context: OfficeContext,
+        tasks: Tasks,
+        first_look_ms: int = FIRST_LOOK_MS,
+        look_every_ms: int = LOOK_EVERY_MS,
+    ) -> None:
+        super().__init__(tasks)
+        self._context = context
+        self._tasks = tasks
+        self._timer = QTimer(self, interval=look_every_ms)
+        self._timer.timeout.connect(self.look)
+        self._timer.start()
+        QTimer.singleShot(first_look_ms, self, self.look)
+
+    def stop(self) -> None:
+        """Look no more (at exit)."""
+        self._timer.stop()
+
+    def look(self) -> None:
+        """Take today's backup if it was not taken yet."""
+        from kiosk.backups import daily_backup
+
+        self._tasks.run_outside(
+            partial(daily_backup, self._context),
+            ignore_result,
+            self.on_failed,
+            latest="daily backup",
+        )
+
+    def on_failed(self, error: BaseException) -> None:
+        """Log the failure (the status file already says it, for whoever looks)."""
+        log.error("the daily backup failed", exc_info=error)
 
 
 def build_windows(
@@ -222,7 +270,18 @@ def place_request(request: WindowRequest) -> Placement:
 
 
 def run_windows(request: WindowRequest) -> int:
-    """Open the requested windows, run the event loop, return the exit code."""
+    """Open the requested windows, run the event loop, return the exit code.
+
+    While they are open the office is marked as worked on (``kiosk.backups.working``): a
+    restore is refused meanwhile.
+    """
+    from kiosk.backups import working
+
+    with working(request.context.paths, "windows"):
+        return _run_windows(request)
+
+
+def _run_windows(request: WindowRequest) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setStyle("Fusion")
@@ -239,10 +298,13 @@ def run_windows(request: WindowRequest) -> int:
         sync = SyncRunner(request.context, tasks)
     windows = build_windows(request, tasks, sync)
     show_windows(windows, placement)
+    daily_backup = None
     if request.smoke:
         start_smoke_check(app, windows)
-    elif sync is not None:
-        sync.start()
+    else:
+        daily_backup = DailyBackup(request.context, tasks)
+        if sync is not None:
+            sync.start()
 
     def quit_app(*_: object) -> None:
         # QGuiApplication.quit() first asks every window to close; the kiosk must agree.
@@ -259,6 +321,8 @@ def run_windows(request: WindowRequest) -> int:
             window.close()
         if sync is not None:
             sync.stop()
+        if daily_backup is not None:
+            daily_backup.stop()
         tasks.shutdown()
         if spool_worker is not None:
             spool_worker.stop(SPOOL_STOP_WAIT_S)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from kiosk.backups import backup_problem
 from kiosk.cases import work as case_work
 from kiosk.office import OfficeContext
 from ui.case_page import local_time
@@ -57,6 +58,8 @@ class HomePage(FollowingWidget):
     """Steps due, referrals overdue and drafts, each one Enter away from its case or draft.
 
     ``user_id`` is the officer logged in: only their own drafts are listed (none without).
+    A supervisor (``show_backups``) also reads, at every visit, a line saying that the last
+    backup failed or missed its second folder.
 
     Signals:
         lists_shown(): the lists were painted.
@@ -77,10 +80,13 @@ class HomePage(FollowingWidget):
         tasks: Tasks,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         user_id: uuid.UUID | None = None,
+        show_backups: bool = False,
     ) -> None:
         super().__init__()
         self.section = "home"
         self._user_id = user_id
+        self._show_backups = show_backups
+        self.backup_problem: dict[str, str] | None = None
         self._context = context
         self._language = language
         self._tasks = tasks
@@ -89,6 +95,8 @@ class HomePage(FollowingWidget):
         self.title_label = named(QLabel(), "pageTitle")
         self.new_button = named(QPushButton(), "newIntake")
         self.hint_label = named(QLabel(wordWrap=True), "homeHint")
+        self.backup_label = named(QLabel(wordWrap=True), "homeBackup")
+        self.backup_label.hide()
         self.headings: dict[str, QLabel] = {}
         self.lists: dict[str, QListWidget] = {}
         grid = QGridLayout()
@@ -107,6 +115,7 @@ class HomePage(FollowingWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.hint_label)
+        layout.addWidget(self.backup_label)
         layout.addLayout(grid, 1)
         self.new_button.clicked.connect(self.intake_requested)
         language.language_changed.connect(self.retranslate)
@@ -122,6 +131,18 @@ class HomePage(FollowingWidget):
             case_work.read_follow_up, self._context, self._user_id, self._now(), language
         )
         self._tasks.run(work, self.on_read, self.on_read_failed, latest="home")
+        if self._show_backups:
+            self._tasks.run_outside(
+                partial(backup_problem, self._context.paths),
+                self.on_backup_read,
+                self.on_read_failed,
+                latest="home backups",
+            )
+
+    def on_backup_read(self, problem: dict[str, str] | None) -> None:
+        """Show (or hide) the line about the backups."""
+        self.backup_problem = problem
+        self._say_backup()
 
     def on_read(self, data: dict[str, list[dict[str, Any]]]) -> None:
         """Show the lists just read."""
@@ -145,7 +166,16 @@ class HomePage(FollowingWidget):
         self.title_label.setText(tr("desk.home.title"))
         self.new_button.setText(tr("desk.cases.new_intake"))
         self.hint_label.setText(tr("desk.home.open_hint"))
+        self._say_backup()
         self._fill()
+
+    def _say_backup(self) -> None:
+        problem = self.backup_problem
+        self.backup_label.setVisible(problem is not None)
+        if problem is not None:
+            when = local_time(problem["when"]) or "?"
+            tr = self._language.translator
+            self.backup_label.setText(tr(f"desk.home.backup_{problem['kind']}", when=when))
 
     def _fill(self) -> None:
         tr = self._language.translator

@@ -201,7 +201,13 @@ class MainPage(QWidget):
             if section == "home":
                 from ui.desk_home import HomePage
 
-                page = HomePage(context, language, tasks, user_id=actor.user_id)
+                page = HomePage(
+                    context,
+                    language,
+                    tasks,
+                    user_id=actor.user_id,
+                    show_backups=has_permission(actor, Permission.CHANGE_OFFICE_SETTINGS),
+                )
             elif section == "cases":
                 from ui.desk_cases import CasesPage
 
