@@ -28,6 +28,7 @@ from kiosk.office import OfficeContext, open_office
 from kiosk.paths import Paths
 from kiosk.security import load_key
 from kiosk.settings import SettingError
+from tests.conftest import OFFICER
 from tests.helpers.bytes import files_containing
 from tests.helpers.intake import answers
 
@@ -349,7 +350,10 @@ def test_the_oldest_backup_kept_can_be_restored(
 
 
 def test_a_backup_restores_on_a_new_pc_given_the_key_file_and_not_without(
-    office: OfficeContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    office: OfficeContext,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _with_people(office)
     copy = backups.take_backup(office, Actor.system).path
@@ -365,7 +369,8 @@ def test_a_backup_restores_on_a_new_pc_given_the_key_file_and_not_without(
     code, out, err = baom(new_pc, capsys, "backup", "restore", str(copy), "--json")
     assert (code, err) == (0, "")
     assert json.loads(out)["safety_copy"] is None
-    code, out, _ = baom(new_pc, capsys, "person", "search", NAME[0], "--json")
+    monkeypatch.setenv("BAOM_PASSWORD", OFFICER[1])
+    code, out, _ = baom(new_pc, capsys, "--user", OFFICER[0], "person", "search", NAME[0], "--json")
     assert code == 0 and NAME[1] in out
 
 
