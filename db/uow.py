@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
-from enum import Enum
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
-from db.base import SyncedRecord, utcnow
+from db.audit_chain import link_entries
+from db.base import SyncedRecord, json_value, utcnow
 from db.changes import Changes
 from db.models import AuditEntry, OutboxEnvelope
 from db.office_key import ensure_recovery_key, read_recovery_key
@@ -63,17 +62,6 @@ class _Pending:
 
 _UOW_KEY = "baom.unit_of_work"
 _R = TypeVar("_R")
-
-
-def json_value(value: Any) -> Any:
-    """A column value as a record's JSON carries it (ids and times as text, enums by value)."""
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, date):  # a datetime is a date too
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
 
 
 def record_payload(record: SyncedRecord) -> dict[str, Any]:
@@ -195,6 +183,9 @@ class UnitOfWork:
             if isinstance(record, SyncedRecord):
                 payload = {"id": str(record.id)}
                 self._pending.append(_Pending(record, "delete", record.version, payload))
+        entries = [record for record in session.new if isinstance(record, AuditEntry)]
+        if entries:
+            link_entries(session.connection(), entries)
 
     def _record(self, item: _Pending) -> None:
         record = item.record
