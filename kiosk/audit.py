@@ -42,6 +42,7 @@ from db.cases import (
 )
 from db.models import AuditEntry
 from db.uow import Actor
+from kiosk.accounts import Permission, require
 from kiosk.cases.codes import CodeError, id_or_code
 from kiosk.clock import OFFICE_ZONE, office_day
 from kiosk.i18n import Refusal
@@ -173,9 +174,11 @@ def entry_row(entry: AuditEntry) -> dict[str, Any]:
 
 
 def list_entries(
-    context: OfficeContext, wanted: AuditFilter, limit: int | None = 500
+    context: OfficeContext, actor: Actor, wanted: AuditFilter, limit: int | None = 500
 ) -> list[dict[str, Any]]:
-    """The entries ``wanted`` asks for, the newest first (``limit`` of them; None: all)."""
+    """The entries ``wanted`` asks for, the newest first (``limit`` of them; None: all), if
+    ``actor`` may read the audit (supervisors, administrators)."""
+    require(actor, Permission.VIEW_AUDIT)
     with context.store.session() as session:
         statement = _statement(session, wanted)
         if limit is not None:
@@ -190,10 +193,14 @@ def _rows(context: OfficeContext, wanted: AuditFilter) -> Iterator[dict[str, Any
             yield entry_row(entry)
 
 
-def export_entries(context: OfficeContext, wanted: AuditFilter, target: Path) -> int:
+def export_entries(
+    context: OfficeContext, actor: Actor, wanted: AuditFilter, target: Path, replace: bool = False
+) -> int:
     """Write the entries ``wanted`` asks for to ``target`` as CSV (UTF-8, a header line,
-    the oldest first) for an inspection; returns how many. An existing file is refused."""
-    if target.exists():
+    the oldest first) for an inspection, if ``actor`` may read the audit; returns how
+    many. An existing file is refused unless ``replace`` (the desk's file dialog asked)."""
+    require(actor, Permission.VIEW_AUDIT)
+    if target.exists() and not replace:
         raise AuditQueryError(f"out: {target} exists already", "file_exists", path=target)
     rows = list(_rows(context, wanted))
     rows.reverse()

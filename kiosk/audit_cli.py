@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kiosk.accounts import AccountError
 from kiosk.audit import (
     AuditFilter,
     AuditQueryError,
@@ -17,7 +18,7 @@ from kiosk.audit import (
 from kiosk.cli_output import show, with_json
 from kiosk.office import OfficeContext
 
-ERRORS: tuple[type[Exception], ...] = (AuditQueryError,)
+ERRORS: tuple[type[Exception], ...] = (AuditQueryError, AccountError)
 
 
 def _filters(command: argparse.ArgumentParser) -> None:
@@ -78,14 +79,15 @@ def _table(rows: list[dict[str, Any]]) -> str:
 
 def run(args: argparse.Namespace, context: OfficeContext) -> int:
     """Run one of the commands for the opened office."""
+    actor = context.system
     if args.action_name == "verify":
         return _verify(args, context)
     if args.action_name == "list":
         wanted = AuditFilter(args.person, args.user, args.day, args.action)
-        rows = list_entries(context, wanted, limit=args.limit)
+        rows = list_entries(context, actor, wanted, limit=args.limit)
         show(args, rows, _table(rows))
         return 0
     wanted = AuditFilter(args.person, args.user, None, args.action, args.since, args.until)
-    count = export_entries(context, wanted, args.out)
+    count = export_entries(context, actor, wanted, args.out)
     show(args, {"entries": count, "out": str(args.out)}, f"{count} entries written to {args.out}")
     return 0

@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from db.models import AuditEntry
+from kiosk.accounts import PermissionDenied
 from kiosk.audit import (
     CASE_READ,
     PERSON_READ,
@@ -34,6 +35,7 @@ from kiosk.cases.intake import (
 from kiosk.clock import office_today
 from kiosk.forms import load_form
 from kiosk.office import OfficeContext
+from tests.conftest import OFFICER
 from tests.helpers.intake import answers
 from tests.helpers.sync_office import baom
 
@@ -95,23 +97,23 @@ def test_the_list_filters_by_person_user_day_and_action(office: OfficeContext) -
     work.write_entry(office, office.system, str(first.case_code), "note", "appel prévu")
     work.read_case(office, str(other.case_code), reader=office.system)
 
-    mine = list_entries(office, AuditFilter(person=str(first.person_id)))
+    mine = list_entries(office, office.system, AuditFilter(person=str(first.person_id)))
     ids = {row["entity_id"] for row in mine}
     assert str(first.case_id) in ids and str(first.person_id) in ids
     assert str(other.case_id) not in ids and str(other.person_id) not in ids
     assert {"case_entry", "intake", "visit", "case_need"} <= {row["entity_type"] for row in mine}
-    by_code = list_entries(office, AuditFilter(person=str(first.case_code)))
+    by_code = list_entries(office, office.system, AuditFilter(person=str(first.case_code)))
     assert by_code == mine
 
-    reads = list_entries(office, AuditFilter(action=CASE_READ))
+    reads = list_entries(office, office.system, AuditFilter(action=CASE_READ))
     assert [row["entity_id"] for row in reads] == [str(other.case_id), str(first.case_id)]
-    assert list_entries(office, AuditFilter(user="nobody")) == []
-    assert len(list_entries(office, AuditFilter(user="system"))) == len(_all(office))
+    assert list_entries(office, office.system, AuditFilter(user="nobody")) == []
+    assert len(list_entries(office, office.system, AuditFilter(user="system"))) == len(_all(office))
     today = office_today()
-    assert len(list_entries(office, AuditFilter(day=today))) == len(_all(office))
-    assert list_entries(office, AuditFilter(day=today - timedelta(days=1))) == []
+    assert len(list_entries(office, office.system, AuditFilter(day=today))) == len(_all(office))
+    assert list_entries(office, office.system, AuditFilter(day=today - timedelta(days=1))) == []
     with pytest.raises(AuditQueryError, match="person: no person or case 'C-ZZZZZZ'"):
-        list_entries(office, AuditFilter(person="C-ZZZZZZ"))
+        list_entries(office, office.system, AuditFilter(person="C-ZZZZZZ"))
 
 
 def test_the_command_lists_as_json_and_as_a_table(office: OfficeContext) -> None:
@@ -174,7 +176,18 @@ def test_the_export_for_an_inspection_is_a_csv_of_the_days_asked(
     assert list(rows[0]) == ["seq", "day", "at", "user_name", "action", "entity_type",
                              "entity_id", "detail"]  # fmt: skip
     assert CASE_READ in {row["action"] for row in rows}
-    everything = export_entries(office, AuditFilter(until=date(2025, 1, 5)), tmp_path / "o.csv")
+    everything = export_entries(
+        office, office.system, AuditFilter(until=date(2025, 1, 5)), tmp_path / "o.csv"
+    )
     assert everything == 1
     with pytest.raises(AuditQueryError, match="exists already"):
-        export_entries(office, AuditFilter(), target)
+        export_entries(office, office.system, AuditFilter(), target)
+
+
+def test_an_officer_may_not_read_the_audit(office: OfficeContext, tmp_path: Path) -> None:
+    amina = office.accounts.login(*OFFICER)[0]
+    with pytest.raises(PermissionDenied):
+        list_entries(office, amina, AuditFilter())
+    with pytest.raises(PermissionDenied):
+        export_entries(office, amina, AuditFilter(), tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
