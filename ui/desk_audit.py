@@ -35,7 +35,14 @@ from PySide6.QtWidgets import (
 
 from db.uow import Actor
 from kiosk.accounts import AccountError
-from kiosk.audit import READ_ACTIONS, AuditFilter, AuditQueryError, export_entries, list_entries
+from kiosk.audit import (
+    PERSON_SEARCH,
+    READ_ACTIONS,
+    AuditFilter,
+    AuditQueryError,
+    export_entries,
+    list_entries,
+)
 from kiosk.clock import office_time, office_today
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
@@ -65,6 +72,14 @@ def read_page(
 def action_text(action: str, tr: Translator) -> str:
     """An action in the officer's words where it has some, else as recorded."""
     return tr(f"desk.audit.action.{action}") if action in ACTIONS else action
+
+
+def detail_text(entry: dict[str, Any], tr: Translator) -> str:
+    """An entry's detail; a search's count (``results=N``) in the officer's words."""
+    detail = str(entry["detail"])
+    if entry["action"] == PERSON_SEARCH and detail.startswith("results="):
+        return tr("desk.audit.results", count=detail.removeprefix("results="))
+    return isolate(detail)
 
 
 class AuditPage(FollowingWidget):
@@ -166,12 +181,15 @@ class AuditPage(FollowingWidget):
     def on_read(self, read: tuple[list[dict[str, Any]], list[str]]) -> None:
         """Show the entries just read, and offer the accounts in the officer filter."""
         self.entries, users = read
-        chosen = self.user_box.currentData()
-        self.user_box.clear()
-        self.user_box.addItem(self._language.translator("desk.audit.everyone"), "")
-        for name in ["system", *users]:
-            self.user_box.addItem(name, name)
-        self.user_box.setCurrentIndex(max(0, self.user_box.findData(chosen or "")))
+        names = ["", "system", *users]
+        if [self.user_box.itemData(i) for i in range(self.user_box.count())] != names:
+            chosen = self.user_box.currentData()
+            self.user_box.clear()
+            for name in names:
+                self.user_box.addItem(
+                    name or self._language.translator("desk.audit.everyone"), name
+                )
+            self.user_box.setCurrentIndex(max(0, self.user_box.findData(chosen or "")))
         self._message = None
         self._fill()
 
@@ -248,7 +266,7 @@ class AuditPage(FollowingWidget):
                 isolate(entry["user_name"]),
                 action_text(entry["action"], tr),
                 record,
-                isolate(entry["detail"]),
+                detail_text(entry, tr),
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

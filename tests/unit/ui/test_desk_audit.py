@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from db.models import Role
 from db.uow import Actor
-from kiosk.audit import CASE_READ
+from kiosk.audit import CASE_READ, record_search
 from kiosk.cases import work
 from kiosk.clock import office_today
 from kiosk.office import OfficeContext
@@ -72,9 +72,12 @@ def test_the_filters_keep_an_officer_s_person_s_day_s_and_action_s_entries(
     other = core_intake(office, {**AICHA, "person.given_name": "Awa", "person.phone": "0600000001"})
     work.read_case(office, str(first.case_code), reader=officer(office))
     work.read_case(office, str(other.case_code), reader=office.system)
+    record_search(office, officer(office), 2)
     page = _page(qtbot, office, tasks, _supervisor(office))
     _read(qtbot, page)
     assert "Dossier ouvert" in _actions(page) and "Création" in _actions(page)
+    search = _actions(page).index("Recherche par nom")
+    assert page.table.item(search, 4).text() == "2 personnes trouvées"
     everything = page.table.rowCount()
 
     page.action_box.setCurrentIndex(page.action_box.findData(CASE_READ))
