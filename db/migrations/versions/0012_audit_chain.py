@@ -3,10 +3,11 @@
 Revision ID: 0012
 Revises: 0011
 
-``audit_entry`` gets ``seq``, ``prev_hash`` and ``entry_hash`` (``db.audit_chain``): the
-entries already there are chained in the order they were made (``at``, then their id, a
-UUIDv7), and triggers refuse every UPDATE and DELETE of an entry from now on. The
-downgrade drops the triggers and the three columns.
+``audit_entry`` gets ``seq``, ``prev_hash`` and ``entry_hash`` (``db.audit_chain``), and an
+index on ``entity_id`` (a person's entries, ``kiosk.audit``): the entries already there are
+chained in the order they were made (``at``, then their id, a UUIDv7), and triggers refuse
+every UPDATE and DELETE of an entry from now on. The downgrade drops the triggers, the index
+and the three columns.
 """
 
 import uuid
@@ -89,12 +90,14 @@ def upgrade() -> None:
         batch_op.alter_column("prev_hash", existing_type=sa.String(length=64), nullable=False)
         batch_op.alter_column("entry_hash", existing_type=sa.String(length=64), nullable=False)
         batch_op.create_unique_constraint(batch_op.f("uq_audit_entry_seq"), ["seq"])
+        batch_op.create_index(batch_op.f("ix_audit_entry_entity_id"), ["entity_id"], unique=False)
     install_append_only(op.get_bind())
 
 
 def downgrade() -> None:
     drop_append_only(op.get_bind())
     with op.batch_alter_table("audit_entry", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audit_entry_entity_id"))
         batch_op.drop_constraint(batch_op.f("uq_audit_entry_seq"), type_="unique")
         batch_op.drop_column("entry_hash")
         batch_op.drop_column("prev_hash")
