@@ -205,11 +205,14 @@ def export_entries(
     rows = list(_rows(context, wanted))
     rows.reverse()
     partial = target.with_name(target.name + ".part")
-    with partial.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["seq", "day", *COLUMNS[1:]])
-        writer.writeheader()
-        writer.writerows(rows)
-    partial.replace(target)
+    try:
+        with partial.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=["seq", "day", *COLUMNS[1:]])
+            writer.writeheader()
+            writer.writerows(rows)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)  # nothing half written is left behind
     return len(rows)
 
 

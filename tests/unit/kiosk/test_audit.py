@@ -182,6 +182,7 @@ def test_the_export_for_an_inspection_is_a_csv_of_the_days_asked(
     assert everything == 1
     with pytest.raises(AuditQueryError, match="exists already"):
         export_entries(office, office.system, AuditFilter(), target)
+    assert not list(tmp_path.glob("*.part"))  # nothing half written left
 
 
 def test_an_officer_may_not_read_the_audit(office: OfficeContext, tmp_path: Path) -> None:
