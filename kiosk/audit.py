@@ -216,7 +216,9 @@ def export_entries(
     return len(rows)
 
 
-def check_trail(context: OfficeContext) -> Verdict:
-    """Whether the audit trail is whole (``db.audit_chain.verify``)."""
+def check_trail(context: OfficeContext, actor: Actor) -> Verdict:
+    """Whether the audit trail is whole (``db.audit_chain.verify``), for an ``actor`` who
+    may read the audit."""
+    require(actor, Permission.VIEW_AUDIT)
     with context.store.engine.connect() as connection:
         return verify(connection)

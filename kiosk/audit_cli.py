@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from db.uow import Actor
 from kiosk.accounts import AccountError
 from kiosk.audit import (
     AuditFilter,
@@ -43,8 +44,8 @@ def add_commands(commands: Any) -> None:
     export.add_argument("--until", type=date.fromisoformat, help="last office day, YYYY-MM-DD")
 
 
-def _verify(args: argparse.Namespace, context: OfficeContext) -> int:
-    verdict = check_trail(context)
+def _verify(args: argparse.Namespace, context: OfficeContext, actor: Actor) -> int:
+    verdict = check_trail(context, actor)
     answer = {
         "intact": verdict.intact,
         "entries": verdict.entries,
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
     """Run one of the commands for the opened office."""
     actor = context.system
     if args.action_name == "verify":
-        return _verify(args, context)
+        return _verify(args, context, actor)
     if args.action_name == "list":
         wanted = AuditFilter(args.person, args.user, args.day, args.action)
         rows = list_entries(context, actor, wanted, limit=args.limit)

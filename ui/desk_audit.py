@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from db.audit_chain import Verdict
 from db.uow import Actor
 from kiosk.accounts import AccountError
 from kiosk.audit import (
@@ -40,6 +41,7 @@ from kiosk.audit import (
     READ_ACTIONS,
     AuditFilter,
     AuditQueryError,
+    check_trail,
     export_entries,
     list_entries,
 )
@@ -123,6 +125,7 @@ class AuditPage(FollowingWidget):
         self.day_edit.setEnabled(False)
         self.filter_button = named(QPushButton(), "auditFilter")
         self.export_button = named(QPushButton(), "auditExport")
+        self.verify_button = named(QPushButton(), "auditVerify")
         filters = QHBoxLayout()
         for label, widget in (
             (self.user_label, self.user_box),
@@ -144,6 +147,7 @@ class AuditPage(FollowingWidget):
         self.count_label = named(QLabel(wordWrap=True), "auditCount")
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.verify_button)
         bottom.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_label)
@@ -158,6 +162,7 @@ class AuditPage(FollowingWidget):
         self.person_edit.returnPressed.connect(self.refresh)
         self.filter_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self.on_export_clicked)
+        self.verify_button.clicked.connect(self.on_verify_clicked)
 
     @property
     def wanted(self) -> AuditFilter:
@@ -222,6 +227,28 @@ class AuditPage(FollowingWidget):
         self._message = _refusal(error, "desk.audit.export_failed")
         self._show_message()
 
+    def on_verify_clicked(self) -> None:
+        """Check the whole trail's chain (on the worker), as ``baom audit verify`` does."""
+        self.verify_button.setEnabled(False)
+        work = partial(check_trail, self._context, self._actor)
+        self._tasks.run(work, self.on_verified, self.on_verify_failed)
+
+    def on_verified(self, verdict: Verdict) -> None:
+        """Say whether the trail is intact, or which entry breaks it."""
+        self.verify_button.setEnabled(True)
+        if verdict.intact:
+            self._message = lambda tr: tr("desk.audit.intact", count=verdict.entries)
+        else:
+            seq = verdict.broken_seq if verdict.broken_seq is not None else verdict.entries + 1
+            self._message = lambda tr: tr("desk.audit.broken", seq=seq, count=verdict.entries)
+        self._show_message()
+
+    def on_verify_failed(self, error: BaseException) -> None:
+        """Say why the trail could not be checked."""
+        self.verify_button.setEnabled(True)
+        self._message = _refusal(error, "desk.audit.failed")
+        self._show_message()
+
     def _ask_file(self) -> str:
         tr = self._language.translator
         suggested = f"audit-{office_today().isoformat()}.csv"
@@ -248,6 +275,7 @@ class AuditPage(FollowingWidget):
         self.day_edit.setDisplayFormat("dd/MM/yyyy")
         self.filter_button.setText(tr("desk.audit.apply"))
         self.export_button.setText(tr("desk.audit.export"))
+        self.verify_button.setText(tr("desk.audit.verify"))
         self.table.setHorizontalHeaderLabels([tr(f"desk.audit.column.{c}") for c in COLUMNS])
         self._fill()
 

@@ -56,10 +56,10 @@ def _seq_of(office: OfficeContext, detail: str) -> int:
 
 
 def test_a_trail_written_through_units_of_work_is_intact(office: OfficeContext) -> None:
-    before = check_trail(office)
+    before = check_trail(office, office.system)
     _write(office, 5)
 
-    verdict = check_trail(office)
+    verdict = check_trail(office, office.system)
     assert verdict.intact, verdict.problem
     assert verdict.entries == before.entries + 5
     with office.store.session() as session:
@@ -80,7 +80,7 @@ def test_the_database_refuses_to_change_or_delete_an_entry(office: OfficeContext
         for statement in ("UPDATE audit_entry SET detail = 'x'", "DELETE FROM audit_entry"):
             with pytest.raises(sqlcipher3.IntegrityError, match="append-only"):
                 raw.execute(statement)
-    assert check_trail(office).intact
+    assert check_trail(office, office.system).intact
 
 
 def test_an_entry_edited_by_hand_is_named(office: OfficeContext) -> None:
@@ -90,7 +90,7 @@ def test_an_entry_edited_by_hand_is_named(office: OfficeContext) -> None:
         _drop_triggers(raw)
         raw.execute("UPDATE audit_entry SET user_name = 'nobody' WHERE detail = 'entry 2'")
 
-    verdict = check_trail(office)
+    verdict = check_trail(office, office.system)
     assert not verdict.intact
     assert verdict.broken_seq == seq and verdict.entries == seq - 1
     assert f"entry {seq} was changed" in verdict.problem
@@ -107,7 +107,7 @@ def test_an_entry_edited_with_its_hash_made_again_breaks_the_next_link(
             "UPDATE audit_entry SET detail = 'quiet', entry_hash = ? WHERE detail = 'entry 1'",
             ("f" * 64,),
         )
-    verdict = check_trail(office)
+    verdict = check_trail(office, office.system)
     assert verdict.broken_seq == seq  # its own hash no longer matches its content
 
 
@@ -118,14 +118,14 @@ def test_an_entry_deleted_by_hand_is_found(office: OfficeContext) -> None:
         _drop_triggers(raw)
         raw.execute("DELETE FROM audit_entry WHERE detail = 'entry 1'")
 
-    verdict = check_trail(office)
+    verdict = check_trail(office, office.system)
     assert not verdict.intact
     assert verdict.problem.startswith(f"entry {seq} is missing")
 
 
 def test_an_entry_inserted_by_hand_is_found(office: OfficeContext) -> None:
     _write(office, 2)
-    head = check_trail(office)
+    head = check_trail(office, office.system)
     with _raw(office) as raw:
         raw.execute(
             "INSERT INTO audit_entry (id, office_id, created_at, updated_at, version, at, "
@@ -135,7 +135,7 @@ def test_an_entry_inserted_by_hand_is_found(office: OfficeContext) -> None:
             "FROM audit_entry ORDER BY seq DESC LIMIT 1",
             ("e" * 64,),
         )
-    verdict = check_trail(office)
+    verdict = check_trail(office, office.system)
     assert verdict.broken_seq == head.entries + 1
     assert "inserted by hand" in verdict.problem
 
@@ -143,7 +143,7 @@ def test_an_entry_inserted_by_hand_is_found(office: OfficeContext) -> None:
 def test_missing_triggers_are_reported_even_when_the_chain_holds(office: OfficeContext) -> None:
     with _raw(office) as raw:
         _drop_triggers(raw)
-    verdict = check_trail(office)
+    verdict = check_trail(office, office.system)
     assert not verdict.intact and "triggers" in verdict.problem
 
 
@@ -170,13 +170,13 @@ def test_the_migration_chains_the_entries_already_there_in_their_order(
 
     migrate.upgrade(office.store)
 
-    verdict = check_trail(office)
+    verdict = check_trail(office, office.system)
     assert verdict.intact and verdict.entries == 3, verdict
     with office.store.session() as session:
         details = session.scalars(sa.select(AuditEntry.detail).order_by(AuditEntry.seq)).all()
     assert details == ["at 10", "at 20", "at 30"]
     _write(office, 1)
-    assert check_trail(office).entries == 4
+    assert check_trail(office, office.system).entries == 4
 
 
 _WRITER = """
@@ -192,7 +192,7 @@ context.close()
 
 
 def test_two_processes_writing_at_once_make_one_chain(office: OfficeContext) -> None:
-    before = check_trail(office).entries
+    before = check_trail(office, office.system).entries
     writers = [
         subprocess.Popen(
             [
@@ -216,6 +216,6 @@ def test_two_processes_writing_at_once_make_one_chain(office: OfficeContext) -> 
         _, error = writer.communicate(timeout=120)
         assert writer.returncode == 0, error
 
-    verdict = check_trail(office)
+    verdict = check_trail(office, office.system)
     assert verdict.intact, verdict.problem
     assert verdict.entries == before + 100

@@ -156,3 +156,22 @@ def test_the_page_in_french_and_arabic(
     folder = os.environ.get("BAOM_SHOTS_DIR")
     if folder:
         page.grab().save(str(Path(folder) / f"desk-audit-{language}.png"))
+
+
+def test_checking_the_trail_names_the_entry_edited(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    page = _page(qtbot, office, tasks, _supervisor(office))
+    _read(qtbot, page)
+    page.verify_button.click()
+    qtbot.waitUntil(lambda: page.verify_button.isEnabled() and page._tasks.pending == 0)
+    assert page.count_label.text().startswith("Le journal est intact : ")
+
+    with office.store.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TRIGGER audit_entry_no_update")
+        connection.exec_driver_sql("UPDATE audit_entry SET user_name = 'x' WHERE seq = 2")
+    page.verify_button.click()
+    qtbot.waitUntil(lambda: page.verify_button.isEnabled() and page._tasks.pending == 0)
+    assert page.count_label.text() == (
+        "Le journal est altéré à partir de l'entrée 2 : les 1 entrées d'avant sont intactes."
+    )
