@@ -2,7 +2,8 @@
 
 Every synced record that a unit of work creates, changes or deletes gets, in the same
 transaction, an outbox envelope (what to push to the regional server) and an audit entry
-(who did it, when). A session that tries to flush outside a unit of work is refused, so
+(who did it, when), linked into the audit trail's hash chain as it is flushed
+(``db.audit_chain``). A session that tries to flush outside a unit of work is refused, so
 nothing can write around it.
 """
 
