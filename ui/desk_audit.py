@@ -101,7 +101,10 @@ class AuditPage(FollowingWidget):
         self._actor = actor
         self._tasks = tasks
         self.entries: list[dict[str, Any]] = []
-        self._message: Callable[[Translator], str] | None = None
+        self._error: Callable[[Translator], str] | None = None
+        """Why the entries could not be read (shown instead of their count)."""
+        self._result: Callable[[Translator], str] | None = None
+        """What the last export or check found (kept while the entries refresh)."""
         self.choose_file: Callable[[], str] = self._ask_file
         """Asks where to write the export ("" when the officer cancels); tests replace it."""
         self._build()
@@ -145,6 +148,7 @@ class AuditPage(FollowingWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.count_label = named(QLabel(wordWrap=True), "auditCount")
+        self.result_label = named(QLabel(wordWrap=True), "auditResult")
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(self.verify_button)
@@ -153,6 +157,7 @@ class AuditPage(FollowingWidget):
         layout.addWidget(self.title_label)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.result_label)
         layout.addLayout(bottom)
         self.day_check.toggled.connect(self.day_edit.setEnabled)
         self.day_check.toggled.connect(lambda _on: self.refresh())
@@ -195,12 +200,12 @@ class AuditPage(FollowingWidget):
                     name or self._language.translator("desk.audit.everyone"), name
                 )
             self.user_box.setCurrentIndex(max(0, self.user_box.findData(chosen or "")))
-        self._message = None
+        self._error = None
         self._fill()
 
     def on_failed(self, error: BaseException) -> None:
         """Say why nothing could be read (a filter naming nobody, a refused role)."""
-        self._message = _refusal(error, "desk.audit.failed")
+        self._error = _refusal(error, "desk.audit.failed")
         self.entries = []
         self._fill()
 
@@ -218,13 +223,13 @@ class AuditPage(FollowingWidget):
         """Say what was written."""
         self.export_button.setEnabled(True)
         name = isolate(target.name)
-        self._message = lambda tr: tr("desk.audit.exported", count=count, file=name)
+        self._result = lambda tr: tr("desk.audit.exported", count=count, file=name)
         self._show_message()
 
     def on_export_failed(self, error: BaseException) -> None:
         """Say why nothing was written."""
         self.export_button.setEnabled(True)
-        self._message = _refusal(error, "desk.audit.export_failed")
+        self._result = _refusal(error, "desk.audit.export_failed")
         self._show_message()
 
     def on_verify_clicked(self) -> None:
@@ -237,16 +242,16 @@ class AuditPage(FollowingWidget):
         """Say whether the trail is intact, or which entry breaks it."""
         self.verify_button.setEnabled(True)
         if verdict.intact:
-            self._message = lambda tr: tr("desk.audit.intact", count=verdict.entries)
+            self._result = lambda tr: tr("desk.audit.intact", count=verdict.entries)
         else:
             seq = verdict.broken_seq if verdict.broken_seq is not None else verdict.entries + 1
-            self._message = lambda tr: tr("desk.audit.broken", seq=seq, count=verdict.entries)
+            self._result = lambda tr: tr("desk.audit.broken", seq=seq, count=verdict.entries)
         self._show_message()
 
     def on_verify_failed(self, error: BaseException) -> None:
         """Say why the trail could not be checked."""
         self.verify_button.setEnabled(True)
-        self._message = _refusal(error, "desk.audit.failed")
+        self._result = _refusal(error, "desk.audit.failed")
         self._show_message()
 
     def _ask_file(self) -> str:
@@ -304,8 +309,11 @@ class AuditPage(FollowingWidget):
 
     def _show_message(self) -> None:
         tr = self._language.translator
-        if self._message is not None:
-            self.count_label.setText(self._message(tr))
+        self.result_label.setVisible(self._result is not None)
+        if self._result is not None:
+            self.result_label.setText(self._result(tr))
+        if self._error is not None:
+            self.count_label.setText(self._error(tr))
         elif not self.entries:
             self.count_label.setText(tr("desk.audit.none"))
         else:

@@ -136,7 +136,7 @@ def test_the_export_writes_the_entries_kept_as_csv(
     with target.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [(row["action"], row["entity_id"]) for row in rows] == [(CASE_READ, str(saved.case_id))]
-    assert page.count_label.text() == "1 entrées écrites dans \u2068inspection.csv\u2069."
+    assert page.result_label.text() == "1 entrées écrites dans \u2068inspection.csv\u2069."
     page.choose_file = lambda: ""  # cancelled: nothing happens
     page.export_button.click()
     assert page._tasks.pending == 0
@@ -165,13 +165,17 @@ def test_checking_the_trail_names_the_entry_edited(
     _read(qtbot, page)
     page.verify_button.click()
     qtbot.waitUntil(lambda: page.verify_button.isEnabled() and page._tasks.pending == 0)
-    assert page.count_label.text().startswith("Le journal est intact : ")
+    assert page.result_label.text().startswith("Le journal est intact : ")
+    shown = len(page.entries)
+    record_search(office, office.system, 0)  # an entry written meanwhile: the list refreshes
+    qtbot.waitUntil(lambda: len(page.entries) == shown + 1)
+    assert page.result_label.text().startswith("Le journal est intact : ")  # still said
 
     with office.store.engine.begin() as connection:
         connection.exec_driver_sql("DROP TRIGGER audit_entry_no_update")
         connection.exec_driver_sql("UPDATE audit_entry SET user_name = 'x' WHERE seq = 2")
     page.verify_button.click()
     qtbot.waitUntil(lambda: page.verify_button.isEnabled() and page._tasks.pending == 0)
-    assert page.count_label.text() == (
+    assert page.result_label.text() == (
         "Le journal est altéré à partir de l'entrée 2 : les 1 entrées d'avant sont intactes."
     )
