@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 import uuid6
@@ -33,6 +33,17 @@ def enum_values(kind: type[enum.Enum]) -> list[str]:
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def json_value(value: Any) -> Any:
+    """A column value as a record's JSON carries it (ids and times as text, enums by value)."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, date):  # a datetime is a date too
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 
+from db.audit_chain import install_append_only
 from db.base import utcnow
 from db.changes import install_change_marks
 from db.store import Store
@@ -61,13 +62,16 @@ def is_behind(store: Store) -> bool:
 
 
 def upgrade(store: Store, revision: str = "head") -> None:
-    """Upgrade the database to ``revision``; every table then has its change marks."""
+    """Upgrade the database to ``revision``; every table then has its change marks, and the
+    audit trail its append-only triggers (a migration that rebuilds a table drops them)."""
     from alembic import command
 
     command.upgrade(alembic_config(store), revision)
     with store.engine.begin() as connection:
         if inspect(connection).has_table("change_mark"):
             install_change_marks(connection)
+        if inspect(connection).has_table("audit_entry"):
+            install_append_only(connection)
 
 
 def downgrade(store: Store, revision: str) -> None:

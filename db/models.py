@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from db.base import Base, SyncedRecord, enum_values, new_id, utcnow
@@ -70,17 +70,39 @@ class UserAccount(SyncedRecord, Base):
 
 
 class AuditEntry(SyncedRecord, Base):
-    """Who did what to which record, and when. Never holds personal data itself."""
+    """Who did what to which record, and when. Never holds personal data itself.
+
+    Append-only (triggers refuse an update or a delete) and chained: ``seq`` is its place
+    in this database's trail, ``entry_hash`` the SHA-256 of its content with
+    ``prev_hash``, the hash of the entry before (``db.audit_chain``). The chain is this
+    PC's own: it is not synced, and an entry another PC of the office made is chained here
+    when it arrives.
+    """
 
     __tablename__ = "audit_entry"
+    __sync_exclude__: ClassVar[frozenset[str]] = frozenset({"seq", "prev_hash", "entry_hash"})
 
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     user_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     user_name: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
     entity_type: Mapped[str] = mapped_column(String(64), default="")
-    entity_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    entity_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
     detail: Mapped[str] = mapped_column(String(200), default="")
+    seq: Mapped[int] = mapped_column(unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+@event.listens_for(AuditEntry, "init")
+def _whole_at_creation(_entry: AuditEntry, _args: Any, kwargs: dict[str, Any]) -> None:
+    """An audit entry has every value its hash covers as soon as it is made, so that it is
+    chained before it is written (``db.audit_chain``)."""
+    kwargs.setdefault("at", utcnow())
+    kwargs.setdefault("user_id", None)
+    kwargs.setdefault("entity_type", "")
+    kwargs.setdefault("entity_id", None)
+    kwargs.setdefault("detail", "")
 
 
 class OutboxEnvelope(Base):

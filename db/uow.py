@@ -2,7 +2,8 @@
 
 Every synced record that a unit of work creates, changes or deletes gets, in the same
 transaction, an outbox envelope (what to push to the regional server) and an audit entry
-(who did it, when). A session that tries to flush outside a unit of work is refused, so
+(who did it, when), linked into the audit trail's hash chain as it is flushed
+(``db.audit_chain``). A session that tries to flush outside a unit of work is refused, so
 nothing can write around it.
 """
 
@@ -10,15 +11,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
-from enum import Enum
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
-from db.base import SyncedRecord, utcnow
+from db.audit_chain import link_entries
+from db.base import SyncedRecord, json_value, utcnow
 from db.changes import Changes
 from db.models import AuditEntry, OutboxEnvelope
 from db.office_key import ensure_recovery_key, read_recovery_key
@@ -63,17 +63,6 @@ class _Pending:
 
 _UOW_KEY = "baom.unit_of_work"
 _R = TypeVar("_R")
-
-
-def json_value(value: Any) -> Any:
-    """A column value as a record's JSON carries it (ids and times as text, enums by value)."""
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, date):  # a datetime is a date too
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
 
 
 def record_payload(record: SyncedRecord) -> dict[str, Any]:
@@ -195,6 +184,9 @@ class UnitOfWork:
             if isinstance(record, SyncedRecord):
                 payload = {"id": str(record.id)}
                 self._pending.append(_Pending(record, "delete", record.version, payload))
+        entries = [record for record in session.new if isinstance(record, AuditEntry)]
+        if entries:
+            link_entries(session.connection(), entries)
 
     def _record(self, item: _Pending) -> None:
         record = item.record

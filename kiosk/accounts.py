@@ -59,6 +59,7 @@ class Permission(enum.StrEnum):
     OVERRIDE_CONSENT = "override_consent"
     CLOSE_DAY = "close_day"
     WRITE_RECOVERY_SHEET = "write_recovery_sheet"
+    VIEW_AUDIT = "view_audit"
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -72,6 +73,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MERGE_PERSONS,
             Permission.OVERRIDE_CONSENT,
             Permission.CLOSE_DAY,
+            Permission.VIEW_AUDIT,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -179,11 +179,11 @@ def _case(args: argparse.Namespace, context: OfficeContext) -> int:
         counts = {name: len(items) for name, items in lists.items()}
         show(args, lists, ", ".join(f"{count} {name}" for name, count in counts.items()))
         return 0
+    actor = args.actor
     if args.action == "show":
-        detail = work.read_case(context, args.case)
+        detail = work.read_case(context, args.case, reader=actor)
         show(args, detail, json.dumps(detail, ensure_ascii=False, indent=2))
         return 0
-    actor = args.actor
     if args.action == "note":
         keys = work.write_entry(context, actor, args.case, args.kind, args.text)
     elif args.action == "step":
@@ -203,16 +203,19 @@ def _case(args: argparse.Namespace, context: OfficeContext) -> int:
 
 
 def _person(args: argparse.Namespace, context: OfficeContext) -> int:
+    from kiosk.audit import record_search
     from kiosk.cases.persons import name_line, search_persons
     from kiosk.cases.work import merge
 
+    actor = args.actor
     if args.action == "search":
         with context.store.session() as session:
             hits = [hit.as_json() for hit in search_persons(session, args.query)]
+        record_search(context, actor, len(hits))
         lines = [f"{name_line(hit)} ({hit['birth_year']})" for hit in hits]
         show(args, hits, "\n".join(lines) or "nobody found")
         return 0
-    moved = merge(context, args.actor, str(args.keep), str(args.duplicate))
+    moved = merge(context, actor, str(args.keep), str(args.duplicate))
     show(args, {"kept": str(args.keep), "cases_moved": moved}, f"{moved} case(s) moved")
     return 0
 

@@ -107,6 +107,7 @@ CORE_GROUPS: tuple[CommandGroup, ...] = (
         ("enrol", "sync"), "kiosk.sync_cli", named_account=("sync conflicts", "sync resolve")
     ),
     CommandGroup(("backup",), "kiosk.backup_cli"),
+    CommandGroup(("audit",), "kiosk.audit_cli", named_account=("audit list", "audit export")),
 )
 GLOBAL_OPTIONS = ("--data-dir", "--config-dir", "--user")
 """The options of ``baom`` itself that take a value (before the command)."""

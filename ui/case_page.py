@@ -346,14 +346,20 @@ class CasePage(FollowingWidget):
         self.case_id = case_id
         self.due_edit.setDate(office_date(7))
         self.follow.stale = False  # read now, not again when the page is shown
-        self.refresh()
+        self._read(self._actor)
 
     def refresh(self) -> None:
-        """Read the case shown again."""
+        """Read the case shown again (not audited: the officer opened it already)."""
+        self._read(None)
+
+    def _read(self, reader: Actor | None) -> None:
+        """Read the case on the worker; a ``reader`` opening it is audited."""
         if self.case_id is None:
             return
         language = self._language.code
-        work = partial(case_work.read_case, self._context, self.case_id, self._now(), language)
+        work = partial(
+            case_work.read_case, self._context, self.case_id, self._now(), language, reader
+        )
         case_id = self.case_id
         self._tasks.run(
             work,

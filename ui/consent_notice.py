@@ -7,7 +7,9 @@ the officer's screen may be in French while the notice is in Arabic or Tamazight
 
 from __future__ import annotations
 
-from PySide6.QtGui import QTextDocument
+from collections.abc import Callable
+
+from PySide6.QtGui import QPagedPaintDevice, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,8 +38,10 @@ class ConsentNoticeDialog(QDialog):
         visitor_language: str,
         officer_language: str,
         parent: QWidget | None = None,
+        printed: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._printed = printed
         tr = catalog.translator(officer_language)
         self.setWindowTitle(tr("desk.notice.title"))
         self.setLayoutDirection(direction_of(catalog.language(officer_language).right_to_left))
@@ -67,9 +71,23 @@ class ConsentNoticeDialog(QDialog):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.document.print_(printer)
+            self.print_on(printer)
+
+    def print_on(self, printer: QPagedPaintDevice) -> None:
+        """Print the notice on ``printer``, then say so to ``printed`` (which audits it)."""
+        self.document.print_(printer)
+        if self._printed is not None:
+            self._printed()
 
     @classmethod
-    def ask(cls, parent: QWidget, catalog: Catalog, visitor: str, officer: str) -> None:
-        """Show the notice until the officer closes it (tests replace this)."""
-        cls(catalog, visitor, officer, parent).exec()
+    def ask(
+        cls,
+        parent: QWidget,
+        catalog: Catalog,
+        visitor: str,
+        officer: str,
+        printed: Callable[[], None] | None = None,
+    ) -> None:
+        """Show the notice until the officer closes it (tests replace this); ``printed`` is
+        called once it was printed."""
+        cls(catalog, visitor, officer, parent, printed).exec()

@@ -113,7 +113,7 @@ class CasesPage(QWidget):
             work = partial(ticket_answers, self._context, str(state.ticket_id))
             self._tasks.run(work, wizard.prefill, self.on_read_failed)
         if state.person_id is not None:
-            work = partial(person_answers, self._context, str(state.person_id))
+            work = partial(person_answers, self._context, str(state.person_id), self._actor)
             self._tasks.run(work, wizard.prefill, self.on_read_failed)
         return wizard
 

@@ -2,9 +2,9 @@
 
 Later issues fill the sections; until then each says plainly that it is not available yet.
 The home page (follow-up, ``ui.desk_home``) comes first after login; the queue, cases,
-directory, referrals, reports, printing, printer and sync (review) pages are real, and so is the
-settings page: it lists the settings registry with the current values. Pages ask for each
-other through signals (open a case, resume a draft, start an intake), wired here.
+directory, referrals, reports, printing, printer, sync (review) and audit pages are real,
+and so is the settings page: it lists the settings registry with the current values. Pages
+ask for each other through signals (open a case, resume a draft, start an intake), wired here.
 """
 
 from __future__ import annotations
@@ -50,10 +50,12 @@ SECTIONS = (
     "printing",
     "printer",
     "sync",
+    "audit",
     "settings",
 )
 RESTRICTED = {
     "reports": Permission.VIEW_REPORTS,
+    "audit": Permission.VIEW_AUDIT,
     "sync": Permission.REVIEW_SYNC,
     "printer": Permission.CHANGE_OFFICE_SETTINGS,
 }
@@ -61,8 +63,8 @@ RESTRICTED = {
 
 
 def visible_sections(actor: Actor) -> tuple[str, ...]:
-    """The sections shown to ``actor`` (hiding Reports, Sync and Printer is cosmetic: the
-    core enforces roles)."""
+    """The sections shown to ``actor`` (hiding Reports, Sync, Printer and Audit is cosmetic:
+    the core enforces roles)."""
     return tuple(
         section
         for section in SECTIONS
@@ -243,6 +245,10 @@ class MainPage(QWidget):
                 from ui.desk_sync_review import SyncReviewPage
 
                 page = SyncReviewPage(context, language, actor, tasks)
+            elif section == "audit":
+                from ui.desk_audit import AuditPage
+
+                page = AuditPage(context, language, actor, tasks)
             else:
                 page = PlaceholderPage(section, language)
             self.pages.addWidget(page)

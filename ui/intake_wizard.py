@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Actor
+from kiosk.audit import CONSENT_NOTICE_PRINT, record_read
 from kiosk.cases.drafts import DraftState, discard_draft, store_draft
 from kiosk.cases.intake import (
     DUPLICATE_KEYS,
@@ -60,7 +61,7 @@ from ui.intake_pages import ConsentTools, SectionPage
 from ui.language import LanguageState
 from ui.person_reuse import PersonReuseDialog
 from ui.styles import named
-from ui.tasks import Tasks
+from ui.tasks import Tasks, ignore_result, log_failure
 
 DRAFT_DELAY_MS = 1000
 
@@ -411,12 +412,21 @@ class IntakeWizard(QWidget):
 
     def on_notice_clicked(self) -> None:
         """Show (and let print) the consent notice in the visitor's language."""
+        visitor = self.consent_tools.visitor_language
         ConsentNoticeDialog.ask(
             self,
             self._language.catalog,
-            self.consent_tools.visitor_language,
+            visitor,
             self._language.code,
+            printed=partial(self.on_notice_printed, visitor),
         )
+
+    def on_notice_printed(self, language: str) -> None:
+        """Audit the notice printed (``consent_notice.print``), on the worker."""
+        work = partial(
+            record_read, self._context, self._actor, CONSENT_NOTICE_PRINT, detail=f"lang={language}"
+        )
+        self._tasks.run(work, ignore_result, log_failure)
 
     # --- drafts --------------------------------------------------------------------------
 
@@ -535,13 +545,15 @@ class IntakeWizard(QWidget):
         self._then, self._checking = then, self._person_key()
         self._set_busy(True, "desk.intake.checking")
         if self.state.person_id is None:
-            work = partial(find_duplicates, self._context, self.form, self.answers)
+            work = partial(find_duplicates, self._context, self.form, self.answers, self._actor)
             self._tasks.run(work, self.on_duplicates_found, self.on_save_failed)
         else:
             self._compare(str(self.state.person_id))
 
     def _compare(self, person_id: str) -> None:
-        work = partial(person_differences, self._context, self.form, self.answers, person_id)
+        work = partial(
+            person_differences, self._context, self.form, self.answers, person_id, self._actor
+        )
         self._tasks.run(work, partial(self.on_compared, person_id), self.on_save_failed)
 
     def _go_on(self) -> None:

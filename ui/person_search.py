@@ -11,7 +11,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from db.uow import Actor
 from kiosk.accounts import Permission, has_permission
+from kiosk.audit import record_search
 from kiosk.cases import work as case_work
 from kiosk.forms.countries import country_name
 from kiosk.office import OfficeContext
@@ -33,9 +35,11 @@ from ui.intake_duplicates import display_name
 from ui.language import LanguageState
 from ui.merge_dialog import MergeDialog
 from ui.styles import named
-from ui.tasks import Follow, FollowingWidget, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks, ignore_result, log_failure
 
 COLUMNS = ("name", "birth_year", "nationality", "phone", "cases")
+AUDIT_PAUSE_MS = 2000
+"""How long the officer stops typing before the search is audited."""
 
 
 class PersonSearchPage(FollowingWidget):
@@ -109,7 +113,7 @@ class PersonSearchPage(FollowingWidget):
         layout.addWidget(self.message_label)
         layout.addLayout(actions)
         self.search_edit.textChanged.connect(lambda _text: self._set_message(None))
-        self.search_edit.textChanged.connect(self.request_search)
+        self.search_edit.textChanged.connect(self.on_typed)
         self.table.itemSelectionChanged.connect(self._update_merge_button)
         self.merge_button.clicked.connect(self.on_merge_clicked)
         self.search_edit.returnPressed.connect(self.on_open_clicked)
@@ -120,6 +124,12 @@ class PersonSearchPage(FollowingWidget):
         self.new_button.clicked.connect(lambda: self.intake_requested.emit(""))
         language.language_changed.connect(self.retranslate)
         self.retranslate()
+        self.typed: str | None = None
+        """What the officer typed, until its results are shown."""
+        self.unaudited: int | None = None
+        """How many persons the officer's last search found, until it is audited."""
+        self.audit_timer = QTimer(self, singleShot=True, interval=AUDIT_PAUSE_MS)
+        self.audit_timer.timeout.connect(self.audit_search)
         self.follow = Follow(self, tasks, {"person", "case"}, self.request_search)
 
     def retranslate(self) -> None:
@@ -136,6 +146,11 @@ class PersonSearchPage(FollowingWidget):
         self._show_people()
         self._show_message()
 
+    def on_typed(self, text: str) -> None:
+        """The officer changed the text: search it (and audit it once shown)."""
+        self.typed = text if text.strip() else None
+        self.request_search()
+
     def request_search(self) -> None:
         """Search what the box holds now (an answer to an older text is dropped)."""
         self.searching = True
@@ -143,18 +158,40 @@ class PersonSearchPage(FollowingWidget):
         work = partial(case_work.find_people, self._context, query)
         self._tasks.run(
             work,
-            partial(self.on_found, not query.strip()),
+            partial(self.on_found, query),
             self.on_failed,
             latest="person search",
         )
 
-    def on_found(self, recent: bool, people: list[dict[str, Any]]) -> None:
-        """Show the persons found for the text in the box."""
+    def on_found(self, query: str, people: list[dict[str, Any]]) -> None:
+        """Show the persons found for the text in the box; the officer's search is audited
+        once they stop typing (:meth:`audit_search`), a search read again after a change
+        is not."""
         self.searching = False
-        self.recent = recent
+        self.recent = not query.strip()
         self.people = people
         self._show_people()
         self.results_shown.emit(len(people))
+        if self.typed is not None and query == self.typed:
+            self.typed = None
+            self.unaudited = len(people)
+            self.audit_timer.start()
+
+    def audit_search(self) -> None:
+        """Audit the officer's last search (``person.search``: how many found, never the
+        text), on the worker; the search is typed key by key, so this waits for a pause,
+        or for the officer to open a result or leave the page."""
+        self.audit_timer.stop()
+        found, self.unaudited = self.unaudited, None
+        if found is None or self._actor is None:
+            return
+        work = partial(record_search, self._context, self._actor, found)
+        self._tasks.run(work, ignore_result, log_failure)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Leaving the page (another page, the desk locked) audits the search shown."""
+        super().hideEvent(event)
+        self.audit_search()
 
     def on_failed(self, error: BaseException) -> None:
         """Say that the search failed."""
@@ -193,6 +230,7 @@ class PersonSearchPage(FollowingWidget):
         person = self._chosen()
         if person is None:
             return
+        self.audit_search()
         cases = person.get("cases") or []
         if cases:
             self.case_requested.emit(cases[0]["case_id"])
@@ -203,6 +241,7 @@ class PersonSearchPage(FollowingWidget):
         """A new intake for the chosen person."""
         person = self._chosen()
         if person is not None:
+            self.audit_search()
             self.intake_requested.emit(person["person_id"])
 
     def selected_people(self) -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ from db.cases import Case, CaseEntry, CaseEntryKind, CaseNeed, CaseStatus, Intak
 from db.models import Ticket
 from db.store import Store
 from db.uow import Actor, UnitOfWork
+from kiosk.audit import PERSON_READ, record_read, record_search
 from kiosk.cases.codes import new_case_code
 from kiosk.cases.corrections import Correction, correct_person, differences
 from kiosk.cases.drafts import DraftState, discard_draft
@@ -288,9 +289,13 @@ DUPLICATE_KEYS = (
 
 
 def find_duplicates(
-    context: OfficeContext, form: FormDefinition, answers: Mapping[str, object]
+    context: OfficeContext,
+    form: FormDefinition,
+    answers: Mapping[str, object],
+    searcher: Actor | None = None,
 ) -> list[dict[str, Any]]:
-    """Known persons who may be the one the answers are about to create (five at most)."""
+    """Known persons who may be the one the answers are about to create (five at most);
+    a ``searcher``'s search is audited (how many found, never the name)."""
     values = validate_answers(form, answers).values
     year = values.get("person.birth_year")
     arabic = (values.get("person.given_name_ar"), values.get("person.family_name_ar"))
@@ -303,29 +308,45 @@ def find_duplicates(
             str(values.get("person.phone") or ""),
             " ".join(str(part) for part in arabic if part),
         )
-        return [hit.as_json() for hit in hits[:5]]
+        found = [hit.as_json() for hit in hits[:5]]
+    if searcher is not None:
+        record_search(context, searcher, len(found))
+    return found
 
 
 def person_differences(
-    context: OfficeContext, form: FormDefinition, answers: Mapping[str, object], person_id: str
+    context: OfficeContext,
+    form: FormDefinition,
+    answers: Mapping[str, object],
+    person_id: str,
+    reader: Actor | None = None,
 ) -> dict[str, Any]:
     """A known person as JSON (``person``) and the fields whose answer differs from the
     record (``differences``: field, existing and new value; an empty answer is none), for
-    the officer to pick, field by field, what the record keeps."""
+    the officer to pick, field by field, what the record keeps; audited for a ``reader``
+    (``person.read``)."""
     values = validate_answers(form, answers).values
     with context.store.session() as session:
         person = session.get(Person, uuid.UUID(person_id))
         if person is None:
             raise IntakeInvalid([FieldError("person", f"no person {person_id}")])
         found = differences(person, person_values(values))
-        return {"person": person_view(person), "differences": [item.as_json() for item in found]}
+        answer = {"person": person_view(person), "differences": [item.as_json() for item in found]}
+    if reader is not None:
+        record_read(context, reader, PERSON_READ, person)
+    return answer
 
 
-def person_answers(context: OfficeContext, person_id: str) -> dict[str, object]:
-    """What the intake form already knows of a person, as answers (to pre-fill a new visit)."""
+def person_answers(
+    context: OfficeContext, person_id: str, reader: Actor | None = None
+) -> dict[str, object]:
+    """What the intake form already knows of a person, as answers (to pre-fill a new
+    visit); audited for a ``reader`` (``person.read``)."""
     with context.store.session() as session:
         person = session.get(Person, uuid.UUID(person_id))
         view = person_view(person) if person is not None else {}
+    if reader is not None and person is not None:
+        record_read(context, reader, PERSON_READ, person)
     answers: dict[str, object] = {}
     for key, column in PERSON_FIELDS.items():
         value = view.get(column)

@@ -17,6 +17,7 @@ from db import directory as d
 from db.base import utcnow
 from db.cases import Case, CaseEntryKind, NeedState, ReferralPriority, ReferralState
 from db.uow import Actor
+from kiosk.audit import CASE_READ, record_read
 from kiosk.cases import casework, referrals
 from kiosk.cases.persons import NAME_FIELDS, merge_persons, search_persons
 from kiosk.cases.views import case_detail, follow_up, list_cases, list_drafts, list_referrals
@@ -26,16 +27,23 @@ from kiosk.office import OfficeContext
 
 
 def read_case(
-    context: OfficeContext, case_id: str, now: datetime | None = None, language: str = "fr"
+    context: OfficeContext,
+    case_id: str,
+    now: datetime | None = None,
+    language: str = "fr",
+    reader: Actor | None = None,
 ) -> dict[str, Any]:
     """Everything about one case, with its timeline and whether it may be shared; services
-    named in ``language``."""
+    named in ``language``. A ``reader`` opening the case is audited (``case.read``); a page
+    reading the case again after a change gives none."""
     with context.store.session() as session:
         case = casework.find_case(session, case_id)
         detail = case_detail(session, case, context.regional_url, now or utcnow())
         detail["consent_share"] = referrals.consent_to_share(session, case.id)
         name_services(session, detail["referrals"], language)
-        return detail
+    if reader is not None:
+        record_read(context, reader, CASE_READ, case)
+    return detail
 
 
 def name_services(session: Session, rows: list[dict[str, Any]], language: str) -> None:

@@ -36,13 +36,14 @@ from sqlalchemy import Date, Row, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
-from db.base import Base, utcnow
+from db.audit_chain import link
+from db.base import Base, json_value, utcnow
 from db.cases import Person
 from db.models import EnvelopeStatus, OutboxEnvelope, Setting, UserAccount
 from db.office_key import read_recovery_key
 from db.store import Store
 from db.sync import SyncConflict
-from db.uow import Actor, UnitOfWork, json_value
+from db.uow import Actor, UnitOfWork
 from kiosk.cases.persons import index_persons
 from kiosk.settings import Scope, lookup
 from kiosk.settings import Setting as RegisteredSetting
@@ -460,6 +461,9 @@ class _Page:
                 if table.name == "person":
                     persons.append(record_id)
             for batch in inserts.values():
+                if table.name == "audit_entry":  # another PC's entries join this PC's chain
+                    batch.sort(key=lambda row: (row["at"], str(row["id"])))
+                    link(self.session.connection(), batch)
                 self.session.execute(insert(table), batch)
         for table, record_id in reversed(deleted):
             self.session.execute(delete(table).where(table.c.id == record_id))

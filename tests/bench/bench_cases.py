@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import statistics
 import tempfile
 import time
 import uuid
@@ -19,6 +20,7 @@ from kiosk.bench import Samples, benchmark
 from kiosk.cases.intake import IntakeRequest, submit_intake
 from kiosk.cases.persons import search_keys, search_persons
 from kiosk.cases.views import list_cases
+from kiosk.cases.work import read_case
 from kiosk.demo import prepare_demo
 from kiosk.office import OfficeContext, open_office
 from kiosk.paths import Paths
@@ -28,6 +30,7 @@ PEOPLE = 200_000
 SAVES = 200
 SEARCHES = 300
 PAGES = 200
+OPENINGS = 100
 GIVEN = (
     "Mohamed|محمد|Fatima|فاطمة|Fadma|Ahmed|أحمد|Khadija|خديجة|Youssef|يوسف|Aminata|"
     "Moussa|Mamadou|Awa|Ibrahima|Brahim|إبراهيم|Aicha|عائشة|Hassan|حسن|Lahcen|لحسن|"
@@ -152,3 +155,23 @@ def case_list() -> Samples:
             pages = _timed(lambda n: list_cases(session, open_only=bool(n % 2)), PAGES)
             assert len(list_cases(session)) == 50
     return Samples(pages, {"cases": PEOPLE})
+
+
+@benchmark("case_open")
+def case_open() -> Samples:
+    """An officer opening a case: the case read and its ``case.read`` audit entry written
+    (chained, with its sealed envelope); ``read_ms`` is the read alone."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = Paths.resolve(folder)
+        prepare_demo(paths)
+        context = open_office(paths)
+        codes = [
+            str(submit_intake(context.store, context.system, IntakeRequest(answers())).case_code)
+            for _ in range(10)
+        ]
+        opened = _timed(
+            lambda n: read_case(context, codes[n % 10], reader=context.system), OPENINGS
+        )
+        read = _timed(lambda n: read_case(context, codes[n % 10]), OPENINGS)
+        context.close()
+    return Samples(opened, {"read_ms": round(statistics.median(read), 3)})

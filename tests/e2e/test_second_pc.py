@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from db.cases import Person
-from db.models import Role, Ticket
+from db.models import AuditEntry, Role, Ticket
 from db.sync import SyncConflict
 from kiosk.cases.intake import IntakeRequest, submit_intake
 from kiosk.office import open_office
@@ -143,3 +143,9 @@ def test_a_second_pc_joins_and_both_sync(tmp_path: Path) -> None:
         second_new = _tickets(second) - before["second"]
         assert len(first_new) == len(second_new) == 1
         assert not first_new & _tickets(second) and not second_new & _tickets(first)
+
+        audit = select(AuditEntry.id)
+        mine, theirs = set(_read(first, audit)), set(_read(second, audit))
+        assert mine & theirs  # each PC's entries reached the other, and joined its own chain
+        for data_dir in (first, second):
+            assert baom_json(data_dir, "audit", "verify")["intact"], data_dir

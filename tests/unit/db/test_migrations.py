@@ -24,6 +24,13 @@ def _scripts() -> ScriptDirectory:
     return ScriptDirectory.from_config(migrate.alembic_config_for_scripts())
 
 
+def _unique(column: sa.Column[Any]) -> bool:
+    return any(
+        isinstance(constraint, sa.UniqueConstraint) and column.name in constraint.columns
+        for constraint in column.table.constraints
+    )
+
+
 def _sample_value(column: sa.Column[Any], row: int) -> Any:
     kind = column.type
     if isinstance(kind, sa.Enum):
@@ -33,7 +40,7 @@ def _sample_value(column: sa.Column[Any], row: int) -> Any:
     if isinstance(kind, sa.Boolean):
         return bool(row % 2)
     if isinstance(kind, sa.Integer):  # a key stays unique when a table is filled twice
-        return uuid.uuid4().int % 2**31 if column.primary_key else row
+        return uuid.uuid4().int % 2**31 if column.primary_key or _unique(column) else row
     if isinstance(kind, sa.Float):
         return row + 0.5
     if isinstance(kind, sa.JSON):

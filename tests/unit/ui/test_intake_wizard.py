@@ -153,7 +153,7 @@ def test_the_consent_notice_is_in_the_visitors_language(
 ) -> None:
     asked: list[tuple[str, str]] = []
     monkeypatch.setattr(
-        ConsentNoticeDialog, "ask", classmethod(lambda cls, p, c, v, o: asked.append((v, o)))
+        ConsentNoticeDialog, "ask", classmethod(lambda cls, p, c, v, o, **_: asked.append((v, o)))
     )
     wizard = make_wizard()
     combo = wizard.consent_tools.language_combo
