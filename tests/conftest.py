@@ -157,6 +157,16 @@ def office(paths: Paths, office_template: Paths) -> Iterator[OfficeContext]:
     context.close()
 
 
+@pytest.fixture
+def command_account(office: OfficeContext) -> tuple[str, str]:
+    """The office's administrator that ``tests.helpers.sync_office.baom`` runs the commands
+    needing a named account as (``ACCOUNT``), added to this test's office."""
+    from tests.helpers.sync_office import ACCOUNT
+
+    office.accounts.add(office.system, ACCOUNT[0], Role.ADMIN, ACCOUNT[1])
+    return ACCOUNT
+
+
 OUTSIDE_FIXTURES = frozenset({"postgresql_server", "cups_server", "browser"})
 """Fixtures that start a server or a browser outside the test's process."""
 OUTSIDE_HELPERS = frozenset({"running_server", "throwaway_cluster", "chromium"})

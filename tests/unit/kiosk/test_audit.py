@@ -39,6 +39,8 @@ from tests.conftest import OFFICER
 from tests.helpers.intake import answers
 from tests.helpers.sync_office import baom
 
+pytestmark = pytest.mark.usefixtures("command_account")
+
 
 def _intake(office: OfficeContext, **changes: Any) -> SavedIntake:
     return submit_intake(office.store, office.system, IntakeRequest(answers(**changes)))
