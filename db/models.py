@@ -79,7 +79,7 @@ class AuditEntry(SyncedRecord, Base):
     user_name: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
     entity_type: Mapped[str] = mapped_column(String(64), default="")
-    entity_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    entity_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
     detail: Mapped[str] = mapped_column(String(200), default="")
 
 

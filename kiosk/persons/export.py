@@ -269,9 +269,10 @@ def person_record(
     ).all()
     ids = [person.id, *(twin.id for twin in merged), *(change.id for change in changes)]
     case_views = [_case(session, case, language, ids) for case in cases]
+    history = _history(session, ids)
     created = {
         entry.entity_id: entry.user_name
-        for entry in _history(session, ids)
+        for entry in history
         if entry.action == "create" and entry.entity_id is not None
     }
     person_view = {
@@ -312,7 +313,7 @@ def person_record(
                 "action": entry.action,
                 "record": entry.entity_type,
             }
-            for entry in _history(session, ids)
+            for entry in history
         ],
     }
 

@@ -5,7 +5,9 @@ Revises: 0011
 
 ``person_change`` gets ``previous`` (a JSON object of each corrected field's value before
 the correction; ``{}`` for the corrections made before, whose values are gone) and
-``reason`` (empty for those). The downgrade drops both.
+``reason`` (empty for those). ``audit_entry.entity_id`` gets an index: a person's export
+lists who recorded each of the person's records, among an audit trail that only grows. The
+downgrade drops the index and both columns.
 """
 
 from collections.abc import Sequence
@@ -28,9 +30,11 @@ def upgrade() -> None:
     with op.batch_alter_table("person_change", schema=None) as batch_op:
         batch_op.alter_column("previous", server_default=None)
         batch_op.alter_column("reason", server_default=None)
+    op.create_index(op.f("ix_audit_entry_entity_id"), "audit_entry", ["entity_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_audit_entry_entity_id"), table_name="audit_entry")
     with op.batch_alter_table("person_change", schema=None) as batch_op:
         batch_op.drop_column("reason")
         batch_op.drop_column("previous")
