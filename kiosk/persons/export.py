@@ -84,7 +84,7 @@ RECORDED = (
 """The lists of a case whose items say who recorded them, and the key of their ids."""
 
 _T = TypeVar("_T")
-PdfWriter = Callable[[dict[str, Any], Path], None]
+PdfWriter = Callable[[dict[str, Any], Path], object]
 """Draws a :func:`person_record` as an A4 PDF at a path (``printing.person_export``)."""
 
 
