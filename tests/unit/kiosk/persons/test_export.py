@@ -15,9 +15,11 @@ from sqlalchemy import select
 from db.models import AuditEntry
 from db.uow import Actor
 from kiosk.accounts import PermissionDenied
-from kiosk.cases.persons import PersonError
+from kiosk.cases.intake import IntakeRequest, submit_intake
+from kiosk.cases.persons import PersonError, merge_persons
 from kiosk.office import OfficeContext
 from kiosk.persons.export import ExportError, export_person
+from tests.helpers.intake import answers
 from tests.helpers.persons import OTHER_MARKER, TwoPersons, two_persons
 
 
@@ -200,3 +202,27 @@ def test_a_pdf_is_drawn_by_the_writer_handed_in(
     assert answer["format"] == "pdf" and drawn[0]["language"] == "zgh"
     assert (out / "a.pdf").read_bytes() == b"%PDF-1.4 drawn"
     assert [entry.detail for entry in _exports(office)] == ["pdf"]
+
+
+def test_a_record_merged_into_the_person_is_theirs_and_the_merged_id_points_to_it(
+    office: OfficeContext, officer: Actor, supervisor: Actor, made: TwoPersons, out: Path
+) -> None:
+    twin = submit_intake(
+        office.store,
+        officer,
+        IntakeRequest(answers(person__given_name="Aminatou", person__phone="0655555555")),
+    )
+    assert twin.person_id is not None
+    with office.store.unit_of_work(supervisor) as uow:
+        merge_persons(uow, uuid.UUID(made.person), twin.person_id)
+
+    record = _export(office, supervisor, made.person, out / "a.json")
+    assert [(r["person_id"], r["given_name"]) for r in record["merged_records"]] == [
+        (str(twin.person_id), "Aminatou")
+    ]
+    assert sorted(case["code"] for case in record["cases"]) == sorted(
+        [made.code, twin.case_code or ""]
+    )
+    with pytest.raises(PersonError) as refused:
+        export_person(office, supervisor, str(twin.person_id), out / "b.json")
+    assert made.person in str(refused.value)
