@@ -84,12 +84,15 @@ def timeline_text(item: dict[str, Any], tr: Translator) -> str:
     kind, text = item["kind"], item.get("text") or ""
     if kind == "person_corrected":
         when = "\u2066" + office_time(datetime.fromisoformat(item["at"]), "%H:%M") + "\u2069"
-        return tr(
+        line = tr(
             "desk.timeline.corrected",
             author=isolate(item["author"]),
             time=when,
             fields=field_names(item["fields"], tr),
         )
+        if item.get("reason"):
+            return tr("desk.timeline.corrected_reason", line=line, reason=isolate(item["reason"]))
+        return line
     if kind == "intake":
         return tr(f"desk.timeline.consent_{text}")
     if kind == "closed":
