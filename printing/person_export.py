@@ -135,9 +135,8 @@ def _heading(text: str, level: int = 2) -> str:
     return f"<h{level}>{html.escape(text)}</h{level}>"
 
 
-def _paragraph(text: str, small: bool = False) -> str:
-    style = f' style="font-size:{_pixels(SMALL_POINTS)}px"' if small else ""
-    return f"<p{style}>{text}</p>"
+def _paragraph(text: str) -> str:
+    return f"<p>{text}</p>"
 
 
 def _items(lines: list[str]) -> str:
