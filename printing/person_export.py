@@ -22,7 +22,6 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QTextDocument,
-    QTextOption,
 )
 
 from kiosk.clock import office_moment
@@ -31,7 +30,7 @@ from kiosk.forms import load_form
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator, default_catalog
 from kiosk.persons.export import IDENTITY
-from printing.layout import SCRIPT_FAMILY, is_right_to_left
+from printing.layout import SCRIPT_FAMILY, is_right_to_left, paragraph_option
 from printing.qtenv import LATIN, ensure_qt, font
 
 DPI = 300
@@ -359,20 +358,11 @@ def export_html(record: dict[str, Any]) -> str:
 
 def _document(record: dict[str, Any], device: QPdfWriter, width: float) -> QTextDocument:
     language = record["language"]
-    right_to_left = is_right_to_left(language)
     document = QTextDocument()
     document.documentLayout().setPaintDevice(device)
     document.setDocumentMargin(0)
     document.setDefaultFont(font(_pixels(BODY_POINTS), script=SCRIPT_FAMILY.get(language, LATIN)))
-    option = QTextOption(
-        (Qt.AlignmentFlag.AlignRight if right_to_left else Qt.AlignmentFlag.AlignLeft)
-        | Qt.AlignmentFlag.AlignAbsolute
-    )
-    option.setTextDirection(
-        Qt.LayoutDirection.RightToLeft if right_to_left else Qt.LayoutDirection.LeftToRight
-    )
-    option.setWrapMode(QTextOption.WrapMode.WordWrap)
-    document.setDefaultTextOption(option)
+    document.setDefaultTextOption(paragraph_option(language))
     document.setHtml(export_html(record))
     document.setTextWidth(width)
     return document
