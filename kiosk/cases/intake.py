@@ -340,13 +340,15 @@ def person_value(person: Person, field: str, raw: object, language: str = "fr") 
         if getattr(person, column) not in (None, "")
     }
     answers["consent.record"] = True
-    error = validate_one(form, item.key, raw, answers, language)
-    if error is None and is_empty(raw):
-        required = form.message("required", language)
+    error: FieldError | None
+    if is_empty(raw):
+        never = form.message("never_erases", language)
+        label = item.label(language)
         error = FieldError(
-            item.key,
-            form.message("field_error", language, label=item.label(language), message=required),
+            item.key, form.message("field_error", language, label=label, message=never)
         )
+    else:
+        error = validate_one(form, item.key, raw, answers, language)
     if error is not None:
         raise IntakeInvalid([FieldError(field, error.message)])
     value, _ = coerce(item, raw)

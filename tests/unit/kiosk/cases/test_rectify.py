@@ -102,7 +102,8 @@ def test_the_correction_travels_to_the_region_sealed(
         ("nationality", "ZZ", "fr", "Nationalité :"),
         ("household_size", "40", "fr", "Personnes dans le foyer :"),
         ("given_name", "A\u202eB", "fr", "caractères invisibles"),
-        ("phone", " ", "fr", "ce champ est obligatoire"),
+        ("phone", " ", "fr", "Téléphone : donnez la nouvelle valeur : une correction n'efface"),
+        ("given_name", "", "ar", "لا يمحو"),
         ("merged_into_id", "x", "fr", "champ inconnu de ce formulaire (given_name,"),
     ],
 )
