@@ -340,6 +340,8 @@ def export_format(path: Path) -> str:
         raise ExportError(
             f"{path.name}: the export is a .json or a .pdf file", "export_suffix", file=path.name
         )
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder: name a file", "export_write", file=path.name)
     if not path.parent.is_dir():
         raise ExportError(
             f"there is no folder {path.parent} to write the export in",

@@ -95,6 +95,7 @@ def test_export_writes_the_json_and_the_pdf_the_suffix_names(
         ("mine", "a.txt", "baom: a.txt: the export is a .json or a .pdf file"),
         ("other", "a.json", "baom: no person 01a2"),
         ("mine", "missing/a.json", "baom: there is no folder"),
+        ("mine", "a folder.json/", "a folder.json is a folder: name a file"),
     ],
 )
 def test_a_refused_export_is_one_line_and_writes_nothing(
@@ -109,10 +110,12 @@ def test_a_refused_export_is_one_line_and_writes_nothing(
     person = made.person if target == "mine" else "01a24b92-40ae-769b-b766-c0e37a1915bb"
     folder = tmp_path / "out"
     folder.mkdir()
+    if name.endswith("/"):
+        (folder / name).mkdir()
     assert _baom(office, "person", "export", person, "--out", str(folder / name)) == 1
     err = capsys.readouterr().err
-    assert err.startswith(said) and "Traceback" not in err
-    assert list(folder.iterdir()) == []
+    assert err.startswith("baom: ") and said in err and "Traceback" not in err
+    assert [path for path in folder.rglob("*") if path.is_file()] == []
 
 
 def test_an_unknown_language_is_refused_by_name(
