@@ -143,11 +143,17 @@ def _items(lines: list[str]) -> str:
 
 
 def _identity(words: _Words, person: dict[str, Any]) -> Iterator[str]:
-    rows = "".join(
-        f"<tr><td>{words.field(field)}</td><td>{words.value(field, person.get(field))}</td></tr>"
+    """The person's fields, one line each (``label : value`` as the language writes it)."""
+    lines = [
+        words.form.message(
+            "field_error",
+            words.language,
+            label=f"<b>{words.field(field)}</b>",
+            message=words.value(field, person.get(field)),
+        )
         for field in IDENTITY
-    )
-    yield f'<table width="100%" cellpadding="{_pixels(1.5)}">{rows}</table>'
+    ]
+    yield _paragraph("<br/>".join(lines))
 
 
 def _consents(words: _Words, cases: list[dict[str, Any]]) -> Iterator[str]:
@@ -406,7 +412,7 @@ def write_person_pdf(record: dict[str, Any], path: Path) -> int:
             )
             painter.drawText(
                 QRectF(0, area.height() - band, area.width(), band),
-                side | Qt.AlignmentFlag.AlignBottom,
+                side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignBottom,
                 footer,
             )
             painter.save()
