@@ -77,41 +77,36 @@ def test_tifinagh_is_drawn_with_its_font_not_boxes(
     assert "NotoSansTifinagh" in fonts
 
 
-def _first_line_ink(path: Path, folder: Path) -> tuple[float, float]:
-    """Where the first line of text of page 1 starts and ends, as shares of the width."""
+def _line_ink(path: Path, folder: Path) -> dict[str, tuple[float, float]]:
+    """Where the first line of page 1 (the title) and its last (the footer) start and end,
+    as shares of the width."""
     subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "50",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            str(path),
-            str(folder / "page"),
-        ],
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(path),
+         str(folder / "page")],
         check=True,
         timeout=60,
-    )
+    )  # fmt: skip
     page = Image.open(folder / "page.png").convert("L")
     width, height = page.size
     pixels = page.load()
     assert pixels is not None
     rows = [y for y in range(height) if any(pixels[x, y] < 128 for x in range(width))]
     assert rows, "page 1 is blank"
-    top = rows[0]
-    line = [y for y in rows if y < top + 12]
-    columns = [x for x in range(width) for y in line if pixels[x, y] < 128]
-    return min(columns) / width, max(columns) / width
+    found = {}
+    for name, band in (
+        ("title", range(rows[0], rows[0] + 12)),
+        ("footer", range(rows[-1] - 6, rows[-1] + 1)),
+    ):
+        columns = [x for x in range(width) for y in band if pixels[x, y] < 128]
+        found[name] = (min(columns) / width, max(columns) / width)
+    return found
 
 
 def test_arabic_runs_right_to_left_and_french_left_to_right(
     export: tuple[Path, OfficeContext, str], tmp_path: Path
 ) -> None:
-    arabic = _first_line_ink(_pdf(export, "ar"), tmp_path)
-    french = _first_line_ink(_pdf(export, "fr"), tmp_path)
-    assert arabic[0] > 0.4 and arabic[1] > 0.85  # the title hugs the right margin
-    assert french[0] < 0.15 and french[1] < 0.7  # the title hugs the left margin
+    arabic = _line_ink(_pdf(export, "ar"), tmp_path)
+    french = _line_ink(_pdf(export, "fr"), tmp_path)
+    for line in ("title", "footer"):  # on the right margin in Arabic, the left one in French
+        assert arabic[line][0] > 0.4 and arabic[line][1] > 0.85, (line, arabic)
+        assert french[line][0] < 0.15 and french[line][1] < 0.7, (line, french)
