@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from db.cases import Person
@@ -67,7 +68,11 @@ def test_a_refused_rectification_is_one_line_per_field(
 
 
 def test_export_writes_the_json_and_the_pdf_the_suffix_names(
-    office: OfficeContext, made: TwoPersons, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    qapp: QApplication,  # drawing needs Qt: the session's one application, pytest-qt's
+    office: OfficeContext,
+    made: TwoPersons,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "aminata.json"
     assert _baom(office, "person", "export", made.person, "--out", str(out), "--json") == 0
