@@ -112,17 +112,22 @@ class Person(SyncedRecord, Base):
 
 
 class PersonChange(SyncedRecord, Base):
-    """A correction of a person's record: which fields changed, by whom, when.
+    """A correction of a person's record: which fields changed, their previous values, why,
+    by whom, when.
 
-    Never the values: the new ones are in the person, the old ones are gone (a correction
-    is the person's right, DOMAIN.md). Shown on the timeline of the person's cases
-    (``kiosk.cases.corrections``). ``fields`` holds the columns, separated by spaces.
+    Part of the person's record (sealed like it, exported to the person, never in the
+    audit trail, which names the fields only): ``previous`` is a JSON object of each
+    field's value before the correction, ``reason`` what the officer gave (empty for a
+    correction made during an intake or a merge). Shown on the timeline of the person's
+    cases (``kiosk.cases.corrections``). ``fields`` holds the columns, separated by spaces.
     """
 
     __tablename__ = "person_change"
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
     fields: Mapped[str] = mapped_column(String(300))
+    previous: Mapped[str] = mapped_column(Text, default="{}")
+    reason: Mapped[str] = mapped_column(String(200), default="")
     at: Mapped[datetime] = mapped_column(default=utcnow)
     author: Mapped[str] = mapped_column(String(64), default="")
 

@@ -56,6 +56,7 @@ class Permission(enum.StrEnum):
     REVIEW_SYNC = "review_sync"
     MANAGE_ACCOUNTS = "manage_accounts"
     MERGE_PERSONS = "merge_persons"
+    EXPORT_PERSONS = "export_persons"
     OVERRIDE_CONSENT = "override_consent"
     CLOSE_DAY = "close_day"
     WRITE_RECOVERY_SHEET = "write_recovery_sheet"
@@ -71,6 +72,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CHANGE_OFFICE_SETTINGS,
             Permission.REVIEW_SYNC,
             Permission.MERGE_PERSONS,
+            Permission.EXPORT_PERSONS,
             Permission.OVERRIDE_CONSENT,
             Permission.CLOSE_DAY,
             Permission.VIEW_AUDIT,

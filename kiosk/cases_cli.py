@@ -12,7 +12,7 @@ import sys
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from db.cases import DECLINE_REASONS, NEED_NOT_MET_REASONS, CaseEntryKind, ReferralPriority
 from kiosk.cases.casework import CLOSE_REASONS, CaseError
@@ -20,6 +20,9 @@ from kiosk.cases.errors import CaseWorkError
 from kiosk.cli_output import show, with_json
 from kiosk.office import OfficeContext
 from kiosk.settings import LANGUAGE_CODES
+
+if TYPE_CHECKING:
+    from kiosk.cases.intake import IntakeInvalid
 
 ERRORS: tuple[type[Exception], ...] = (CaseWorkError,)
 SETTABLE_STATES = ("sent", "accepted", "declined", "done", "withdrawn", "expired")
@@ -89,6 +92,8 @@ def add_commands(commands: Any) -> None:
     merge = with_json(person_commands.add_parser("merge", help="merge a duplicate person"))
     merge.add_argument("keep", type=uuid.UUID, help="the person to keep")
     merge.add_argument("duplicate", type=uuid.UUID, help="the person merged into it")
+    _add_rectify(person_commands)
+    _add_export(person_commands)
 
     referral = commands.add_parser("referral", help="referrals to services")
     referral_commands = referral.add_subparsers(dest="action", required=True)
@@ -113,6 +118,60 @@ def add_commands(commands: Any) -> None:
     listed.add_argument("--overdue", action="store_true", help="past due without an outcome")
 
 
+def _add_rectify(person_commands: Any) -> None:
+    """``baom person rectify PERSON FIELD VALUE --reason R``."""
+    rectify = with_json(
+        person_commands.add_parser(
+            "rectify", help="correct one field of a person at their request (kept on record)"
+        )
+    )
+    rectify.add_argument("person", help="the person's id (as 'person search --json' gives it)")
+    rectify.add_argument("field", help="given_name, phone… as 'person search --json' names them")
+    rectify.add_argument("value", help="the correct value, as the intake form takes it")
+    rectify.add_argument("--reason", required=True, help="why (the person's request, a document…)")
+    rectify.add_argument("--lang", default="fr", choices=LANGUAGE_CODES, help="error language")
+
+
+def _rectify(args: argparse.Namespace, context: OfficeContext) -> int:
+    from kiosk.cases.intake import IntakeInvalid
+    from kiosk.cases.work import rectify
+
+    try:
+        answer = rectify(
+            context, args.actor, args.person, args.field, args.value, args.reason, args.lang
+        )
+    except IntakeInvalid as invalid:
+        _say_invalid(args, invalid)
+        return 1
+    said = "corrected" if answer["changed"] else "unchanged (it has that value already)"
+    show(args, answer, f"person {answer['person_id']}: {answer['field']} {said}")
+    return 0
+
+
+def _add_export(person_commands: Any) -> None:
+    """``baom person export PERSON --out FILE.json|FILE.pdf [--lang L]``."""
+    export = with_json(
+        person_commands.add_parser(
+            "export", help="everything the office holds about a person, for the person"
+        )
+    )
+    export.add_argument("person", help="the person's id (as 'person search --json' gives it)")
+    export.add_argument("--out", type=Path, required=True, metavar="FILE.json|FILE.pdf")
+    export.add_argument(
+        "--lang", choices=LANGUAGE_CODES, help="default: the person's preferred language"
+    )
+
+
+def _export(args: argparse.Namespace, context: OfficeContext) -> int:
+    from kiosk.persons.export import export_person
+
+    answer = export_person(
+        context, args.actor, args.person, args.out.absolute(), args.lang, args.person_pdf_writer
+    )
+    show(args, answer, f"person {answer['person_id']}: written to {answer['path']}")
+    return 0
+
+
 def _read_answers(path: Path, language: str) -> dict[str, object]:
     """The answers in the JSON file ``path``; answers nested too deep to be read are a field
     error (``IntakeInvalid``), any other unreadable file an :class:`AnswersFileError`."""
@@ -133,6 +192,15 @@ def _read_answers(path: Path, language: str) -> dict[str, object]:
     return answers
 
 
+def _say_invalid(args: argparse.Namespace, invalid: IntakeInvalid) -> None:
+    """Each field's error on stderr, and ``{"errors": [{"field", "message"}]}`` with --json."""
+    errors = [error.as_json() for error in invalid.errors]
+    if args.json:
+        print(json.dumps({"errors": errors}, ensure_ascii=False, sort_keys=True))
+    for error in errors:
+        print(f"baom: {error['field']}: {error['message']}", file=sys.stderr)
+
+
 def _intake(args: argparse.Namespace, context: OfficeContext) -> int:
     from kiosk.cases.intake import IntakeInvalid, IntakeRequest, submit_intake
     from kiosk.queue.service import QueueService
@@ -148,11 +216,7 @@ def _intake(args: argparse.Namespace, context: OfficeContext) -> int:
         )
         saved = submit_intake(context.store, args.actor, request)
     except IntakeInvalid as invalid:
-        errors = [error.as_json() for error in invalid.errors]
-        if args.json:
-            print(json.dumps({"errors": errors}, ensure_ascii=False, sort_keys=True))
-        for error in errors:
-            print(f"baom: {error['field']}: {error['message']}", file=sys.stderr)
+        _say_invalid(args, invalid)
         return 1
     said = f"saved: case {saved.case_code or '(anonymous contact)'}"
     if saved.updated:
@@ -207,6 +271,10 @@ def _person(args: argparse.Namespace, context: OfficeContext) -> int:
     from kiosk.cases.persons import name_line, search_persons
     from kiosk.cases.work import merge
 
+    if args.action == "rectify":
+        return _rectify(args, context)
+    if args.action == "export":
+        return _export(args, context)
     actor = args.actor
     if args.action == "search":
         with context.store.session() as session:

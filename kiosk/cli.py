@@ -47,6 +47,7 @@ from kiosk.settings import MachineSettingsFile, SettingError, lookup
 from kiosk.windows import WINDOWS, WindowOpener, add_run_options, run_request
 
 if TYPE_CHECKING:
+    from kiosk.persons.export import PdfWriter
     from kiosk.queue_cli import TicketPrinter
 
 RECOVERY_SHEET_FILE = "recovery-sheet.pdf"
@@ -533,13 +534,15 @@ def main(
     groups: Sequence[CommandGroup] = (),
     ticket_printer: TicketPrinter | None = None,
     sheet_writer: SheetWriter | None = None,
+    person_pdf_writer: PdfWriter | None = None,
 ) -> int:
     """Run one ``baom`` command; returns the exit code.
 
-    ``open_windows``, ``groups``, ``ticket_printer`` and ``sheet_writer`` come from the
-    layers above the core (``ui.main``): the windows, command groups such as printing's,
-    the printing of a ticket for ``baom ticket take --print``, and the drawing of the
-    recovery sheet for ``baom office init`` and ``baom office recovery-sheet``.
+    ``open_windows``, ``groups``, ``ticket_printer``, ``sheet_writer`` and
+    ``person_pdf_writer`` come from the layers above the core (``ui.main``): the windows,
+    command groups such as printing's, the printing of a ticket for ``baom ticket take
+    --print``, the drawing of the recovery sheet for ``baom office init`` and ``baom
+    office recovery-sheet``, and of a person's export for ``baom person export``.
     """
     groups = (*CORE_GROUPS, *groups)
     arguments = sys.argv[1:] if argv is None else argv
@@ -547,6 +550,7 @@ def main(
     args = parser.parse_args(arguments)
     args.ticket_printer = ticket_printer
     args.sheet_writer = sheet_writer
+    args.person_pdf_writer = person_pdf_writer
     try:
         named = NAMED_CORE_COMMANDS.union(*(group.named_account for group in groups))
         code = _dispatch(args, open_windows, modules, named)

@@ -31,11 +31,10 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
-    QTextOption,
 )
 
 from kiosk.recovery import RecoverySheet
-from printing.layout import SCRIPT_FAMILY, is_right_to_left
+from printing.layout import SCRIPT_FAMILY, is_right_to_left, paragraph_option
 from printing.qr import qr_matrix
 from printing.qtenv import LATIN, ensure_qt, font
 
@@ -82,20 +81,12 @@ class _Page:
         it takes with the space after it."""
         text, points, bold, after = line
         right_to_left = is_right_to_left(language)
-        option = QTextOption(
-            (Qt.AlignmentFlag.AlignRight if right_to_left else Qt.AlignmentFlag.AlignLeft)
-            | Qt.AlignmentFlag.AlignAbsolute
-        )
-        option.setTextDirection(
-            Qt.LayoutDirection.RightToLeft if right_to_left else Qt.LayoutDirection.LeftToRight
-        )
-        option.setWrapMode(QTextOption.WrapMode.WordWrap)
         qfont = font(_size(points), bold=bold, script=SCRIPT_FAMILY.get(language, LATIN))
         document = QTextDocument()
         document.documentLayout().setPaintDevice(self.painter.device())
         document.setDocumentMargin(0)
         document.setDefaultFont(qfont)
-        document.setDefaultTextOption(option)
+        document.setDefaultTextOption(paragraph_option(language))
         document.setPlainText(text)
         if right_to_left:  # Noto Sans Arabic's own line height leaves room for stacked marks
             spacing = QTextBlockFormat()

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import partial
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -31,13 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Actor
+from kiosk.accounts import Permission, has_permission
 from kiosk.cases import work as case_work
 from kiosk.clock import office_time
 from kiosk.directory.view import commune_label
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
+from kiosk.persons.export import export_person
 from printing.jobs import SlipQueued, print_slip_message
+from printing.person_export import write_person_pdf
 from ui.case_dialogs import CloseCaseDialog, NeedNotMetDialog, OutcomeDialog, office_date
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState, isolate
@@ -79,12 +84,15 @@ def timeline_text(item: dict[str, Any], tr: Translator) -> str:
     kind, text = item["kind"], item.get("text") or ""
     if kind == "person_corrected":
         when = "\u2066" + office_time(datetime.fromisoformat(item["at"]), "%H:%M") + "\u2069"
-        return tr(
+        line = tr(
             "desk.timeline.corrected",
             author=isolate(item["author"]),
             time=when,
             fields=field_names(item["fields"], tr),
         )
+        if item.get("reason"):
+            return tr("desk.timeline.corrected_reason", line=line, reason=isolate(item["reason"]))
+        return line
     if kind == "intake":
         return tr(f"desk.timeline.consent_{text}")
     if kind == "closed":
@@ -101,6 +109,22 @@ def timeline_text(item: dict[str, Any], tr: Translator) -> str:
             extra.append(tr("desk.timeline.by_phone"))
         return " — ".join([text, *extra])
     return text
+
+
+def ask_export_path(parent: QWidget, language: LanguageState, name: str) -> str:
+    """Ask where to save a person's export (the documents folder first, a PDF unless the
+    officer picks JSON); "" when the officer cancels."""
+    tr = language.translator
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path, chosen = QFileDialog.getSaveFileName(
+        parent,
+        tr("desk.case.export_title"),
+        str(Path(folder) / f"{name}.pdf"),
+        ";;".join((tr("desk.case.export_pdf"), tr("desk.case.export_json"))),
+    )
+    if path and not Path(path).suffix:
+        path += ".json" if chosen == tr("desk.case.export_json") else ".pdf"
+    return path
 
 
 CASE_TABLES = frozenset(
@@ -152,6 +176,7 @@ class CasePage(FollowingWidget):
         self._tasks = tasks
         self._now = now
         self.sync_soon = sync_soon
+        self.choose_export_path: Callable[[QWidget, LanguageState, str], str] = ask_export_path
         self.case_id: str | None = None
         self.detail: dict[str, Any] | None = None
         self.referral_dialog: QWidget | None = None
@@ -259,6 +284,8 @@ class CasePage(FollowingWidget):
         self.close_button = named(QPushButton(), "closeCase")
         self.reopen_button = named(QPushButton(), "reopenCase")
         self.intake_button = named(QPushButton(), "newVisit")
+        self.export_button = named(QPushButton(), "exportPerson")
+        self.export_button.setVisible(has_permission(self._actor, Permission.EXPORT_PERSONS))
         actions = QHBoxLayout()
         for button in (
             self.refer_button,
@@ -266,6 +293,7 @@ class CasePage(FollowingWidget):
             self.intake_button,
             self.close_button,
             self.reopen_button,
+            self.export_button,
         ):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -292,6 +320,7 @@ class CasePage(FollowingWidget):
         self.close_button.clicked.connect(self.on_close_clicked)
         self.reopen_button.clicked.connect(self.on_reopen_clicked)
         self.intake_button.clicked.connect(self.on_intake_clicked)
+        self.export_button.clicked.connect(self.on_export_clicked)
         self.needs.currentRowChanged.connect(lambda _row: self._enable_need_buttons())
         self.need_met_button.clicked.connect(lambda: self.on_need_clicked("met"))
         self.need_not_met_button.clicked.connect(lambda: self.on_need_clicked("not_met"))
@@ -333,6 +362,7 @@ class CasePage(FollowingWidget):
         self.close_button.setText(tr("desk.case.close"))
         self.reopen_button.setText(tr("desk.case.reopen"))
         self.intake_button.setText(tr("desk.case.new_visit"))
+        self.export_button.setText(tr("desk.case.export"))
         self._show_detail()
         self._show_message()
 
@@ -643,6 +673,31 @@ class CasePage(FollowingWidget):
         person = (self.detail or {}).get("person") or {}
         if person.get("person_id"):
             self.intake_requested.emit(person["person_id"])
+
+    def on_export_clicked(self) -> None:
+        """Ask where, then write everything the office holds about the case's person there,
+        in the person's language (a supervisor's act: the core refuses anyone else)."""
+        person = (self.detail or {}).get("person") or {}
+        if not person.get("person_id") or self.detail is None:
+            return
+        path = self.choose_export_path(self, self._language, self.detail["code"])
+        if not path:
+            return
+        work = partial(
+            export_person,
+            self._context,
+            self._actor,
+            person["person_id"],
+            Path(path),
+            pdf_writer=write_person_pdf,
+        )
+        case_id = self.case_id
+        self._tasks.run(work, partial(self.on_exported, case_id), partial(self.on_failed, case_id))
+
+    def on_exported(self, case_id: str | None, answer: dict[str, str]) -> None:
+        """Say where the export is."""
+        if case_id == self.case_id:
+            self._set_message("desk.case.exported", path=f"\u2066{answer['path']}\u2069")
 
     def _set_message(self, key: str | None, **params: Any) -> None:
         self._message = (key, params) if key else None

@@ -43,6 +43,13 @@ def write_recovery_sheet(sheet: RecoverySheet, path: Path) -> None:
     write(sheet, path)
 
 
+def write_person_pdf(record: dict[str, Any], path: Path) -> None:
+    """Draw a person's export as a PDF for ``baom person export`` (imports printing now)."""
+    from printing.person_export import write_person_pdf as write
+
+    write(record, path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``baom`` console script."""
     return cli_main(
@@ -51,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         groups=GROUPS,
         ticket_printer=print_ticket,
         sheet_writer=write_recovery_sheet,
+        person_pdf_writer=write_person_pdf,
     )
 
 

@@ -34,7 +34,8 @@ from kiosk.cases.codes import new_case_code
 from kiosk.cases.corrections import Correction, correct_person, differences
 from kiosk.cases.drafts import DraftState, discard_draft
 from kiosk.cases.persons import index_person, likely_duplicates, person_view
-from kiosk.forms import FieldError, FormDefinition, load_form, validate_answers
+from kiosk.forms import FieldError, FormDefinition, load_form, validate_answers, validate_one
+from kiosk.forms.coerce import coerce, is_empty
 from kiosk.office import OfficeContext
 
 PERSON_FIELDS = {
@@ -335,6 +336,39 @@ def person_differences(
     if reader is not None:
         record_read(context, reader, PERSON_READ, person)
     return answer
+
+
+def person_value(person: Person, field: str, raw: object, language: str = "fr") -> object:
+    """``raw`` as the new value of the person's ``field`` (a column of ``PERSON_FIELDS``),
+    checked as the intake checks that answer beside the person's other values; an
+    :class:`IntakeInvalid` naming the field, in ``language``, when it is not one (an
+    empty value is one: a correction never erases)."""
+    keys = {column: key for key, column in PERSON_FIELDS.items()}
+    form = load_form(IntakeRequest({}).form_id)
+    if field not in keys:
+        message = f"{form.message('unknown_field', language)} ({', '.join(keys)})"
+        label = form.message("field_error", language, label=field, message=message)
+        raise IntakeInvalid([FieldError(field, label)])
+    item = form.field(keys[field])
+    answers: dict[str, object] = {
+        key: getattr(person, column)
+        for key, column in PERSON_FIELDS.items()
+        if getattr(person, column) not in (None, "")
+    }
+    answers["consent.record"] = True
+    error: FieldError | None
+    if is_empty(raw):
+        never = form.message("never_erases", language)
+        label = item.label(language)
+        error = FieldError(
+            item.key, form.message("field_error", language, label=label, message=never)
+        )
+    else:
+        error = validate_one(form, item.key, raw, answers, language)
+    if error is not None:
+        raise IntakeInvalid([FieldError(field, error.message)])
+    value, _ = coerce(item, raw)
+    return value
 
 
 def person_answers(

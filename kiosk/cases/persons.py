@@ -335,6 +335,30 @@ class MergeError(CaseWorkError):
     """Two persons that cannot be merged; the message says why."""
 
 
+class PersonError(CaseWorkError):
+    """A request about one person that cannot be met; the message says why."""
+
+
+def find_person(session: Session, person_id: str) -> Person:
+    """The person with this id, not merged into another, else a :class:`PersonError`."""
+    text = person_id.strip()
+    try:
+        key = uuid.UUID(text)
+    except ValueError:
+        raise PersonError(f"{text!r} is not a person id", "not_a_person", text=text) from None
+    person = session.get(Person, key)
+    if person is None:
+        raise PersonError(f"no person {text}", "no_person")
+    if person.merged_into_id is not None:
+        kept = person.merged_into_id
+        raise PersonError(
+            f"person {text} was merged into person {kept}: use that one",
+            "person_merged",
+            kept=kept,
+        )
+    return person
+
+
 def merge_persons(uow: UnitOfWork, keep_id: uuid.UUID, merged_id: uuid.UUID) -> int:
     """Merge ``merged_id`` into ``keep_id`` (a supervisor's act): its cases move over.
 

@@ -78,6 +78,7 @@ def _timeline(session: Session, case: Case, referrals: list[Referral]) -> list[d
                 "kind": CORRECTED,
                 "text": "",
                 "fields": change.fields.split(),
+                "reason": change.reason,
                 "author": change.author,
             }
         )

@@ -19,7 +19,17 @@ from db.cases import Case, CaseEntryKind, NeedState, ReferralPriority, ReferralS
 from db.uow import Actor
 from kiosk.audit import CASE_READ, record_read
 from kiosk.cases import casework, referrals
-from kiosk.cases.persons import NAME_FIELDS, merge_persons, search_persons
+from kiosk.cases.corrections import correct_person
+from kiosk.cases.errors import readable
+from kiosk.cases.intake import person_value
+from kiosk.cases.persons import (
+    NAME_FIELDS,
+    PersonError,
+    find_person,
+    index_person,
+    merge_persons,
+    search_persons,
+)
 from kiosk.cases.views import case_detail, follow_up, list_cases, list_drafts, list_referrals
 from kiosk.directory.profile import localised
 from kiosk.directory.rows import rows_of
@@ -77,6 +87,41 @@ def merge(context: OfficeContext, actor: Actor, keep_id: str, merged_id: str) ->
     """Merge person ``merged_id`` into ``keep_id`` (supervisors); returns the cases moved."""
     with context.store.unit_of_work(actor) as uow:
         return merge_persons(uow, uuid.UUID(keep_id), uuid.UUID(merged_id))
+
+
+REASON_LIMIT = 200
+"""The longest reason of a rectification (``person_change.reason``)."""
+
+
+def rectify(
+    context: OfficeContext,
+    actor: Actor,
+    person_id: str,
+    field: str,
+    value: str,
+    reason: str,
+    language: str = "fr",
+) -> dict[str, Any]:
+    """Correct one field of a person at their request, for ``reason``: the value checked as
+    the intake checks it (:class:`~kiosk.cases.intake.IntakeInvalid` naming the field, in
+    ``language``), the previous value kept on the person's corrections timeline
+    (``kiosk.cases.corrections``). Returns ``{"person_id", "field", "changed"}``."""
+    reason = readable(" ".join(reason.split()), PersonError)
+    if not reason:
+        raise PersonError("give the reason of the correction (--reason)", "rectify_reason")
+    if len(reason) > REASON_LIMIT:
+        raise PersonError(
+            f"keep the reason short: at most {REASON_LIMIT} characters ({len(reason)} given)",
+            "too_long",
+            limit=REASON_LIMIT,
+            length=len(reason),
+        )
+    with context.store.unit_of_work(actor) as uow:
+        person = find_person(uow.session, person_id)
+        new = person_value(person, field, value, language)
+        correction = correct_person(uow, person, {field: new}, {field}, reason)
+        index_person(uow.session, person)
+        return {"person_id": str(person.id), "field": field, "changed": bool(correction.changed)}
 
 
 def read_follow_up(

@@ -321,3 +321,18 @@ def test_a_correction_of_the_person_shows_on_the_timeline_with_who_and_when(
     marks = str.maketrans("", "", "\u2066\u2068\u2069")
     shown = [(w, d.translate(marks)) for w, d in timeline(page)]
     assert (what, detail.format(time=office_time(at, "%H:%M"))) in shown
+
+
+def test_a_rectification_shows_its_reason_on_the_timeline_never_the_values(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    saved = core_intake(office)
+    work.rectify(
+        office, officer(office), str(saved.person_id), "phone", "0700000000", "à sa demande"
+    )
+    page = open_case(qtbot, make_cases(qtbot, office, tasks), str(saved.case_id))
+    marks = str.maketrans("", "", "\u2066\u2068\u2069")
+    (detail,) = [d.translate(marks) for w, d in timeline(page) if w == "Fiche corrigée"]
+    assert detail.startswith("Corrigé par amina, ")
+    assert detail.endswith(" : Téléphone — raison : à sa demande")
+    assert "612345678" not in detail and "700000000" not in detail

@@ -104,6 +104,7 @@ def test_each_correction_is_one_event_on_the_timeline_audited_without_the_values
             "kind": "person_corrected",
             "text": "",
             "fields": ["given_name_ar", "phone"],
+            "reason": "",
             "author": "amina",
         }
     ]
