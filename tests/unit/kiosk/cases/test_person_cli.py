@@ -19,6 +19,15 @@ from tests.helpers.persons import TwoPersons, two_persons
 from ui.main import main
 
 
+@pytest.fixture(autouse=True)
+def _as_the_administrator(
+    command_account: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The person commands run as a named account: the office's administrator."""
+    monkeypatch.setenv("BAOM_USER", command_account[0])
+    monkeypatch.setenv("BAOM_PASSWORD", command_account[1])
+
+
 @pytest.fixture
 def made(office: OfficeContext, officer: Actor) -> TwoPersons:
     return two_persons(office, officer)
@@ -43,7 +52,7 @@ def test_rectify_corrects_one_field_with_its_reason(
                 AuditEntry.action == "person_corrected", AuditEntry.entity_id == person.id
             )
         ).all()
-    assert [(entry.user_name, entry.detail) for entry in audit][-1] == ("system", "family_name")
+    assert [(entry.user_name, entry.detail) for entry in audit][-1] == ("admin", "family_name")
 
 
 @pytest.mark.parametrize(
