@@ -58,6 +58,7 @@ class Permission(enum.StrEnum):
     MERGE_PERSONS = "merge_persons"
     OVERRIDE_CONSENT = "override_consent"
     CLOSE_DAY = "close_day"
+    ERASE_PERSONS = "erase_persons"
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -71,6 +72,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MERGE_PERSONS,
             Permission.OVERRIDE_CONSENT,
             Permission.CLOSE_DAY,
+            Permission.ERASE_PERSONS,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -33,7 +33,7 @@ from db.cases import (
     Visit,
 )
 from kiosk.cases.corrections import CORRECTED
-from kiosk.cases.persons import NAME_FIELDS, full_name, name_line, person_view
+from kiosk.cases.persons import NAME_FIELDS, full_name, listed, name_line, person_view
 from kiosk.cases.referrals import OPEN_STATES, referral_view
 from kiosk.clock import office_day
 
@@ -143,6 +143,7 @@ def case_detail(session: Session, case: Case, regional_url: str, now: datetime) 
         "opened_at": _stamp(case.opened_at),
         "closed_at": _stamp(case.closed_at),
         "close_reason": case.close_reason,
+        "held": case.held,
         "person": person_view(person) if person else None,
         "needs": [_need_view(need, referrals) for need in needs],
         "steps": [
@@ -166,6 +167,7 @@ def list_cases(
     statement = (
         select(Case, Person)
         .join(Person, Person.id == Case.person_id)
+        .where(listed())
         .order_by(Case.opened_at.desc())
         .limit(limit)
         .offset(offset)
