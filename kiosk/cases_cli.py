@@ -89,6 +89,7 @@ def add_commands(commands: Any) -> None:
     merge = with_json(person_commands.add_parser("merge", help="merge a duplicate person"))
     merge.add_argument("keep", type=uuid.UUID, help="the person to keep")
     merge.add_argument("duplicate", type=uuid.UUID, help="the person merged into it")
+    _add_erasure_commands(person_commands)
 
     referral = commands.add_parser("referral", help="referrals to services")
     referral_commands = referral.add_subparsers(dest="action", required=True)
@@ -111,6 +112,20 @@ def add_commands(commands: Any) -> None:
     with_json(referral_commands.add_parser("show", help="one referral")).add_argument("code")
     listed = with_json(referral_commands.add_parser("list", help="referrals"))
     listed.add_argument("--overdue", action="store_true", help="past due without an outcome")
+
+
+def _add_erasure_commands(person_commands: Any) -> None:
+    """``person erase``, ``restrict`` and ``unrestrict`` (supervisors; ``kiosk.erasure``)."""
+    from kiosk.erasure import ERASE_REASONS, LIFT_REASONS, RESTRICT_REASONS
+
+    for action, reasons, said in (
+        ("erase", ERASE_REASONS[:-1], "erase a person: names, phone, notes, free text"),
+        ("restrict", RESTRICT_REASONS, "keep a person's record but hide it until lifted"),
+        ("unrestrict", LIFT_REASONS, "lift a restriction"),
+    ):
+        parser = with_json(person_commands.add_parser(action, help=said))
+        parser.add_argument("person", type=uuid.UUID, help="the person's id")
+        parser.add_argument("--reason", required=True, choices=reasons)
 
 
 def _read_answers(path: Path, language: str) -> dict[str, object]:
@@ -206,6 +221,8 @@ def _person(args: argparse.Namespace, context: OfficeContext) -> int:
     from kiosk.cases.persons import name_line, search_persons
     from kiosk.cases.work import merge
 
+    if args.action in ("erase", "restrict", "unrestrict"):
+        return _erasure(args, context)
     if args.action == "search":
         with context.store.session() as session:
             hits = [hit.as_json() for hit in search_persons(session, args.query)]
@@ -214,6 +231,21 @@ def _person(args: argparse.Namespace, context: OfficeContext) -> int:
         return 0
     moved = merge(context, context.system, str(args.keep), str(args.duplicate))
     show(args, {"kept": str(args.keep), "cases_moved": moved}, f"{moved} case(s) moved")
+    return 0
+
+
+def _erasure(args: argparse.Namespace, context: OfficeContext) -> int:
+    """Erase, restrict or lift the restriction of a person, as the command's actor."""
+    from kiosk.erasure import erase, restrict
+
+    actor = context.system
+    if args.action == "erase":
+        erased = erase(context, actor, args.person, args.reason)
+        kept = "anonymous facts kept" if erased.facts_kept else "nothing kept"
+        show(args, erased.as_json(), f"person {args.person} erased ({kept})")
+        return 0
+    answer = restrict(context, actor, args.person, args.reason, lift=args.action == "unrestrict")
+    show(args, answer, f"person {args.person}: {args.action} recorded")
     return 0
 
 

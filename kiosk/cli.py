@@ -82,6 +82,7 @@ CORE_GROUPS: tuple[CommandGroup, ...] = (
     CommandGroup(("kiosk",), "kiosk.kiosk_cli"),
     CommandGroup(("intake", "case", "person", "referral"), "kiosk.cases_cli"),
     CommandGroup(("enrol", "sync"), "kiosk.sync_cli"),
+    CommandGroup(("privacy",), "kiosk.privacy_cli"),
 )
 GLOBAL_OPTIONS = ("--data-dir", "--config-dir")
 """The options of ``baom`` itself that take a value (before the command)."""
