@@ -112,7 +112,9 @@ class Person(SyncedRecord, Base):
     household_size: Mapped[int | None] = mapped_column(default=None)
     minor_caregiver: Mapped[bool | None] = mapped_column(default=None)
     disability: Mapped[bool | None] = mapped_column(default=None)
-    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("person.id"), default=None, index=True
+    )
     restricted: Mapped[str] = mapped_column(String(32), default="")
     erased_at: Mapped[datetime | None] = mapped_column(default=None)
 
@@ -274,7 +276,7 @@ class Referral(SyncedRecord, Base):
     consent_share: Mapped[bool]
     override_reason: Mapped[str] = mapped_column(String(200), default="")
     redirected_from_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("referral.id"), default=None
+        ForeignKey("referral.id"), default=None, index=True
     )
     reason: Mapped[str] = mapped_column(String(200), default="")
     provided: Mapped[str] = mapped_column(String(300), default="")

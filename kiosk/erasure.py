@@ -114,24 +114,34 @@ def anonymous_answers(answers: str, at: Any) -> str:
     return json.dumps(kept, ensure_ascii=False, sort_keys=True)
 
 
-def _persons(uow: UnitOfWork, person_id: uuid.UUID) -> list[Person]:
-    """The person and every person merged into them (the same human, merged duplicates)."""
-    person = uow.session.get(Person, person_id)
-    if person is None:
-        raise ErasureError(f"no person {person_id}", "no_person")
-    found = [person]
-    frontier = [person.id]
+def _persons(uow: UnitOfWork, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Person]]:
+    """Each person with every person merged into them (the same human, merged duplicates),
+    the person first."""
+    found = {p.id: p for p in _all(uow, Person, Person.id, person_ids)}
+    for person_id in person_ids:
+        if person_id not in found:
+            raise ErasureError(f"no person {person_id}", "no_person")
+        if found[person_id].erased_at is not None:
+            raise ErasureError(f"person {person_id} was erased already", "erased_already")
+    humans = {person_id: [found[person_id]] for person_id in person_ids}
+    root = {person_id: person_id for person_id in person_ids}
+    frontier = list(person_ids)
     while frontier:
-        merged = uow.session.scalars(
-            select(Person).where(Person.merged_into_id.in_(frontier))
-        ).all()
-        found.extend(merged)
+        merged = _all(uow, Person, Person.merged_into_id, frontier)
+        for person in merged:
+            root[person.id] = root[person.merged_into_id]
+            humans[root[person.id]].append(person)
         frontier = [p.id for p in merged]
+    return humans
+
+
+def _all(uow: UnitOfWork, kind: Any, column: Any, ids: Sequence[Any]) -> list[Any]:
+    """The records of ``kind`` whose ``column`` is one of ``ids`` (500 ids a query)."""
+    found: list[Any] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found.extend(uow.session.scalars(select(kind).where(column.in_(chunk))))
     return found
-
-
-def _all(uow: UnitOfWork, kind: Any, column: Any, ids: Sequence[uuid.UUID]) -> list[Any]:
-    return list(uow.session.scalars(select(kind).where(column.in_(ids))).all()) if ids else []
 
 
 def erase_person(uow: UnitOfWork, person_id: uuid.UUID, reason: str) -> Erased:
@@ -139,67 +149,114 @@ def erase_person(uow: UnitOfWork, person_id: uuid.UUID, reason: str) -> Erased:
 
     The caller commits and then empties the WAL (:func:`erase`, ``kiosk.retention``).
     """
+    return erase_persons(uow, [person_id], reason)[0]
+
+
+def erase_persons(uow: UnitOfWork, person_ids: Sequence[uuid.UUID], reason: str) -> list[Erased]:
+    """Erase several persons in ``uow`` at once (the retention run's batches): the same
+    erasure as :func:`erase_person`, each person's facts kept or not by their own consent."""
     require(uow.actor, Permission.ERASE_PERSONS)
     check_reason(reason, ERASE_REASONS)
-    persons = _persons(uow, person_id)
-    if persons[0].erased_at is not None:
-        raise ErasureError(f"person {person_id} was erased already", "erased_already")
-    person_ids = [p.id for p in persons]
-    cases = _all(uow, Case, Case.person_id, person_ids)
+    humans = _persons(uow, person_ids)
+    owner = {p.id: root for root, persons in humans.items() for p in persons}
+    all_persons = list(owner)
+    cases = _all(uow, Case, Case.person_id, all_persons)
+    owner.update({c.id: owner[c.person_id] for c in cases})
     case_ids = [c.id for c in cases]
     intakes = _all(uow, Intake, Intake.case_id, case_ids)
-    latest = max(intakes, key=lambda intake: intake.at, default=None)
-    keep = latest is not None and latest.consent_stats
+    owner.update({i.id: owner[i.case_id] for i in intakes if i.case_id is not None})
+    latest: dict[uuid.UUID, Intake] = {}
+    for intake in intakes:
+        root = owner[intake.case_id]
+        if root not in latest or intake.at > latest[root].at:
+            latest[root] = intake
+    keep = {root for root, intake in latest.items() if intake.consent_stats}
     referrals = _all(uow, Referral, Referral.case_id, case_ids)
-    referral_events = _all(uow, ReferralEvent, ReferralEvent.referral_id, [r.id for r in referrals])
+    owner.update({r.id: owner[r.case_id] for r in referrals})
+    events = _all(uow, ReferralEvent, ReferralEvent.referral_id, [r.id for r in referrals])
     needs = _all(uow, CaseNeed, CaseNeed.case_id, case_ids)
-    tickets = {i.ticket_id for i in intakes} | {
-        v.ticket_id for v in _all(uow, Visit, Visit.case_id, case_ids)
-    }
-    _drop_local(uow, person_ids, tickets - {None}, [r.code for r in referrals])
-    # free text, and the history of the person: always deleted
+    owner.update({n.id: owner[n.case_id] for n in needs})
+    visits = _all(uow, Visit, Visit.case_id, case_ids)
+    tickets = {i.ticket_id for i in intakes} | {v.ticket_id for v in visits}
+    _drop_local(uow, all_persons, tickets - {None}, [r.code for r in referrals])
+
+    def kept(parent: Any) -> bool:
+        return owner[parent] in keep
+
+    # free text and the history of the person are always deleted; the rest only without
+    # consent to statistics, children first: each level is flushed before its parents go
     gone: list[list[Any]] = [
         _all(uow, CaseEntry, CaseEntry.case_id, case_ids),
         _all(uow, AccompanimentStep, AccompanimentStep.case_id, case_ids),
-        _all(uow, PersonChange, PersonChange.person_id, person_ids),
+        _all(uow, PersonChange, PersonChange.person_id, all_persons),
+    ]
+    dropped_intakes = [i for i in intakes if not kept(i.case_id)]
+    gone += [
+        [e for e in events if not kept(e.referral_id)],
+        [
+            e
+            for e in _all(uow, CaseNeedEvent, CaseNeedEvent.need_id, [n.id for n in needs])
+            if not kept(e.need_id)
+        ],
+        _all(uow, StatRecord, StatRecord.intake_id, [i.id for i in dropped_intakes]),
+        sorted(
+            (r for r in referrals if not kept(r.case_id)),
+            key=lambda r: r.created_at,
+            reverse=True,  # a redirection before the referral it came from
+        ),
+        [n for n in needs if not kept(n.case_id)],
+        [v for v in visits if not kept(v.case_id)],
+        dropped_intakes,
+        [c for c in cases if not kept(c.id)],
+        [p for root, persons in humans.items() if root not in keep for p in persons[::-1]],
     ]
     changed: list[SyncedRecord] = []
-    if keep:
-        for intake in intakes:
+    for intake in intakes:
+        if kept(intake.case_id):
             intake.answers = anonymous_answers(intake.answers, intake.at)
-        for referral in referrals:
+            changed.append(intake)
+    for referral in referrals:
+        if kept(referral.case_id):
             referral.reason = referral.provided = referral.override_reason = ""
-        for event in referral_events:
+            changed.append(referral)
+    for event in events:
+        if kept(event.referral_id):
             event.reason = event.detail = ""
-        for person in persons:
+            changed.append(event)
+    for root in keep:
+        for person in humans[root]:
             _anonymise(person)
-        changed = [*intakes, *referrals, *referral_events, *persons]
-    else:  # children first: each level is flushed before its parents go
-        stats = _all(uow, StatRecord, StatRecord.intake_id, [i.id for i in intakes])
-        gone += [
-            referral_events,
-            _all(uow, CaseNeedEvent, CaseNeedEvent.need_id, [n.id for n in needs]),
-            stats,
-            sorted(referrals, key=lambda r: r.created_at, reverse=True),  # redirections first
-            needs,
-            _all(uow, Visit, Visit.case_id, case_ids),
-            intakes,
-            cases,
-            persons[::-1],  # merged persons before the one they were merged into
-        ]
+            changed.append(person)
     _destroy_copies(uow, [r.id for level in gone for r in level] + [r.id for r in changed])
     for record in changed:
         uow.erase(record)
         uow.add(record)
-    deleted = 0
     for level in gone:
         for record in level:
             uow.erase(record)
             uow.delete(record)
-            uow.session.flush()  # one by one: a referral may point at another one
-        deleted += len(level)
-    uow.audit("erase", persons[0], detail=f"{reason}; facts {'kept' if keep else 'deleted'}")
-    return Erased(persons[0].id, keep, deleted, len(changed))
+            if getattr(record, "redirected_from_id", None) or getattr(
+                record, "merged_into_id", None
+            ):
+                uow.session.flush()  # before the record of the same table it points at
+        uow.session.flush()
+    erased = []
+    for root, persons in humans.items():
+        facts = "kept" if root in keep else "deleted"
+        uow.audit("erase", persons[0], detail=f"{reason}; facts {facts}")
+        deleted = sum(1 for level in gone for r in level if owner.get(_key(r)) == root)
+        overwritten = sum(1 for r in changed if owner.get(_key(r)) == root)
+        erased.append(Erased(root, root in keep, deleted, overwritten))
+    return erased
+
+
+def _key(record: Any) -> Any:
+    """The id by which ``owner`` knows whose a record is: its own, or its parent's."""
+    for parent in ("case_id", "referral_id", "need_id", "intake_id", "person_id"):
+        value = getattr(record, parent, None)
+        if value is not None:
+            return value
+    return record.id
 
 
 def _anonymise(person: Person) -> None:

@@ -27,7 +27,7 @@ from db.cases import Case, CaseStatus, IntakeDraft, Person
 from db.uow import Actor
 from kiosk.accounts import Permission, require
 from kiosk.cases.casework import find_case
-from kiosk.erasure import ErasureError, check_reason, erase_person
+from kiosk.erasure import ErasureError, check_reason, erase_persons
 from kiosk.office import OfficeContext
 
 HOLD_REASONS = ("legal_obligation", "legal_claim", "authority_request")
@@ -107,9 +107,7 @@ def run_retention(
     anonymised = 0
     for start in range(0, len(plan.persons), BATCH):
         with context.store.unit_of_work(actor) as uow:
-            for person_id in plan.persons[start : start + BATCH]:
-                erase_person(uow, person_id, "retention")
-                anonymised += 1
+            anonymised += len(erase_persons(uow, plan.persons[start : start + BATCH], "retention"))
     with context.store.unit_of_work(actor) as uow:
         result = uow.session.execute(
             delete(IntakeDraft).where(IntakeDraft.updated_at < now - timedelta(days=draft_days))
