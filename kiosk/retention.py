@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.cases import Case, CaseStatus, IntakeDraft, Person
+from db.models import AuditEntry
 from db.uow import Actor
 from kiosk.accounts import Permission, require
 from kiosk.cases.casework import find_case
@@ -117,6 +118,23 @@ def run_retention(
         uow.audit("retention_run", detail=_detail(counts))
     context.store.checkpoint()
     return RetentionRun(counts, False)
+
+
+DAY = timedelta(days=1)
+
+
+def run_if_due(context: OfficeContext, actor: Actor, now: datetime | None = None) -> bool:
+    """Run the schedule unless a run was audited in the last day (by any process of any PC
+    of the office: the desk checks every hour); whether it ran."""
+    now = now or utcnow()
+    with context.store.session() as session:
+        last = session.scalar(
+            select(func.max(AuditEntry.at)).where(AuditEntry.action == "retention_run")
+        )
+    if last is not None and last > now - DAY:
+        return False
+    run_retention(context, actor, now=now)
+    return True
 
 
 def _detail(counts: dict[str, int]) -> str:

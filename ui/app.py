@@ -233,16 +233,21 @@ def run_windows(request: WindowRequest) -> int:
     if PRINTING_WINDOWS.intersection(request.windows):
         spool_worker = DeferredSpoolWorker(request.context, tasks)
     sync = None
+    retention = None
     if "desk" in request.windows:
+        from ui.retention import RetentionRunner
         from ui.sync import SyncRunner
 
         sync = SyncRunner(request.context, tasks)
+        retention = RetentionRunner(request.context, tasks)
     windows = build_windows(request, tasks, sync)
     show_windows(windows, placement)
     if request.smoke:
         start_smoke_check(app, windows)
     elif sync is not None:
         sync.start()
+        if retention is not None:
+            retention.start()
 
     def quit_app(*_: object) -> None:
         # QGuiApplication.quit() first asks every window to close; the kiosk must agree.
@@ -259,6 +264,8 @@ def run_windows(request: WindowRequest) -> int:
             window.close()
         if sync is not None:
             sync.stop()
+        if retention is not None:
+            retention.stop()
         tasks.shutdown()
         if spool_worker is not None:
             spool_worker.stop(SPOOL_STOP_WAIT_S)

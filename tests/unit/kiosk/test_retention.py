@@ -19,7 +19,7 @@ from kiosk.cases.intake import IntakeRequest, submit_intake
 from kiosk.erasure import ErasureError
 from kiosk.office import OfficeContext
 from kiosk.queue.service import QueueService, TicketRequest
-from kiosk.retention import hold, run_retention
+from kiosk.retention import hold, run_if_due, run_retention
 from tests.helpers.intake import answers
 
 
@@ -142,3 +142,10 @@ def test_anonymous_contacts_and_tickets_hold_no_personal_data(office: OfficeCont
         row = " ".join(str(getattr(ticket, c.key)) for c in Ticket.__table__.columns)
     assert stored == {"person.category", "person.sex", "person.age_band", "needs"}
     assert "Brahim" not in row and "0611223344" not in row
+
+
+def test_the_daily_run_runs_once_a_day(office: OfficeContext) -> None:
+    now = utcnow()
+    assert run_if_due(office, office.system, now) is True
+    assert run_if_due(office, office.system, now + timedelta(hours=23)) is False
+    assert run_if_due(office, office.system, now + timedelta(hours=25)) is True
