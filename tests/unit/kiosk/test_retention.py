@@ -20,6 +20,8 @@ from kiosk.erasure import ErasureError
 from kiosk.office import OfficeContext
 from kiosk.queue.service import QueueService, TicketRequest
 from kiosk.retention import hold, run_if_due, run_retention
+from kiosk.settings import REGISTRY
+from protocol.privacy import inventory
 from tests.helpers.intake import answers
 
 
@@ -149,3 +151,13 @@ def test_the_daily_run_runs_once_a_day(office: OfficeContext) -> None:
     assert run_if_due(office, office.system, now) is True
     assert run_if_due(office, office.system, now + timedelta(hours=23)) is False
     assert run_if_due(office, office.system, now + timedelta(hours=25)) is True
+
+
+def test_the_consent_notice_tells_the_schedules_defaults() -> None:
+    """The notice is written from the inventory: its periods are the settings' defaults."""
+    rules = inventory().retention
+    assert rules["case"] == {
+        "months": REGISTRY["retention.closed_case_months"].default,
+        "after": "case_closed",
+    }
+    assert rules["draft"] == {"days": REGISTRY["retention.draft_days"].default, "after": "updated"}
