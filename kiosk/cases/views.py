@@ -193,7 +193,12 @@ def list_referrals(
 ) -> list[dict[str, Any]]:
     """Referrals, the latest due first (only those past due without an outcome if asked),
     each with the code of its case."""
-    statement = select(Referral, Case.code).join(Case, Case.id == Referral.case_id)
+    statement = (
+        select(Referral, Case.code)
+        .join(Case, Case.id == Referral.case_id)
+        .join(Person, Person.id == Case.person_id)
+        .where(listed())
+    )
     if overdue_only:
         statement = statement.where(Referral.state.in_(list(OPEN_STATES)), Referral.due_at < now)
     rows = session.execute(statement.order_by(Referral.due_at.desc()).limit(limit))
@@ -203,12 +208,14 @@ def list_referrals(
 
 
 def follow_up(session: Session, now: datetime, regional_url: str = "") -> dict[str, Any]:
-    """The desk's home lists: steps due today and overdue, referrals overdue, drafts."""
+    """The desk's home lists: steps due today and overdue, referrals overdue, drafts (none
+    of a restricted person)."""
     today = office_day(now)
     step_rows = session.execute(
         select(AccompanimentStep, Case.code)
         .join(Case, Case.id == AccompanimentStep.case_id)
-        .where(AccompanimentStep.done_at.is_(None), AccompanimentStep.due_on <= today)
+        .join(Person, Person.id == Case.person_id)
+        .where(AccompanimentStep.done_at.is_(None), AccompanimentStep.due_on <= today, listed())
         .order_by(AccompanimentStep.due_on)
         .limit(200)
     )
@@ -225,7 +232,9 @@ def follow_up(session: Session, now: datetime, regional_url: str = "") -> dict[s
     ]
     referrals = session.scalars(
         select(Referral)
-        .where(and_(Referral.state.in_(list(OPEN_STATES)), Referral.due_at < now))
+        .join(Case, Case.id == Referral.case_id)
+        .join(Person, Person.id == Case.person_id)
+        .where(and_(Referral.state.in_(list(OPEN_STATES)), Referral.due_at < now), listed())
         .order_by(Referral.due_at)
         .limit(200)
     ).all()

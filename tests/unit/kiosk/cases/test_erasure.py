@@ -193,23 +193,24 @@ def test_a_restricted_person_is_hidden_until_the_restriction_is_lifted(
 ) -> None:
     person_id, case, _ = _erasable(desk)
 
-    def visible() -> tuple[bool, bool, bool]:
+    def visible() -> tuple[bool, bool, bool, bool]:
         with desk.store.session() as session:
             found = bool(search_persons(session, MARKER))
             listed = case in [c["code"] for c in list_cases(session)]
             duplicate = bool(likely_duplicates(session, MARKER, "Diallo", phone=PHONE))
-            return found, listed, duplicate
+        referrals = [r["case_code"] for r in work.read_referrals(desk, overdue_only=False)]
+        return found, listed, duplicate, case in referrals
 
     with pytest.raises(PermissionDenied):
         restrict(desk, officer, person_id, "objection")
     restrict(desk, supervisor, person_id, "objection")
-    assert visible() == (False, False, False)
+    assert visible() == (False, False, False, False)
     shown = work.read_case(desk, case)
     assert shown["person"]["restricted"] == "objection"  # the person's page says so
     with pytest.raises(ErasureError, match="reason: one of accuracy_checked"):
         restrict(desk, supervisor, person_id, "objection", lift=True)
     restrict(desk, supervisor, person_id, "objection_settled", lift=True)
-    assert visible() == (True, True, True)
+    assert visible() == (True, True, True, True)
     with desk.store.session() as session:
         actions = session.execute(
             select(AuditEntry.action, AuditEntry.detail, AuditEntry.user_name).where(
