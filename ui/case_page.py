@@ -380,7 +380,11 @@ class CasePage(FollowingWidget):
         self.header_label.setText(
             tr("desk.case.header", code=detail["code"], name=isolate(name), status=status)
         )
-        facts = []
+        facts = [
+            tr(f"desk.case.{kind}", reason=tr(f"desk.case.reason.{reason}"))
+            for kind, reason in (("restricted", person.get("restricted")), ("held", detail["held"]))
+            if reason
+        ]
         if person.get("category"):
             facts.append(tr(f"desk.case.category_{person['category']}"))
         if person.get("birth_year"):

@@ -321,3 +321,19 @@ def test_a_correction_of_the_person_shows_on_the_timeline_with_who_and_when(
     marks = str.maketrans("", "", "\u2066\u2068\u2069")
     shown = [(w, d.translate(marks)) for w, d in timeline(page)]
     assert (what, detail.format(time=office_time(at, "%H:%M"))) in shown
+
+
+def test_a_restricted_person_and_a_held_case_say_so_on_the_case_page(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    from kiosk.erasure import restrict
+    from kiosk.retention import hold
+
+    saved = core_intake(office)
+    assert saved.person_id is not None and saved.case_code is not None
+    restrict(office, office.system, saved.person_id, "objection")
+    hold(office, office.system, saved.case_code, "legal_claim")
+    page = open_case(qtbot, make_cases(qtbot, office, tasks, "fr"), str(saved.case_id))
+    facts = page.person_label.text()
+    assert "Fiche limitée (opposition de la personne)" in facts
+    assert "Dossier retenu (action en justice)" in facts
