@@ -50,12 +50,14 @@ SECTIONS = (
     "printing",
     "printer",
     "sync",
+    "retention",
     "settings",
 )
 RESTRICTED = {
     "reports": Permission.VIEW_REPORTS,
     "sync": Permission.REVIEW_SYNC,
     "printer": Permission.CHANGE_OFFICE_SETTINGS,
+    "retention": Permission.ERASE_PERSONS,
 }
 """The sections shown only to the roles that may use them."""
 
@@ -237,6 +239,10 @@ class MainPage(QWidget):
                 from ui.desk_sync_review import SyncReviewPage
 
                 page = SyncReviewPage(context, language, actor, tasks)
+            elif section == "retention":
+                from ui.desk_retention import RetentionPage
+
+                page = RetentionPage(context, language, actor, tasks)
             else:
                 page = PlaceholderPage(section, language)
             self.pages.addWidget(page)
