@@ -221,3 +221,18 @@ def test_a_restricted_person_is_hidden_until_the_restriction_is_lifted(
         ("restrict", "objection", "sara"),
         ("unrestrict", "objection_settled", "sara"),
     ]
+
+
+def test_a_duplicate_merged_into_the_person_is_erased_with_them(desk: OfficeContext) -> None:
+    kept, _, _ = _erasable(desk, stats=False)
+    values = answers(
+        person__given_name=f"{MARKER}bis", person__phone="0655443322", consent__stats=False
+    )
+    duplicate = submit_intake(desk.store, desk.system, IntakeRequest(values)).person_id
+    assert duplicate is not None
+    work.merge(desk, desk.system, str(kept), str(duplicate))
+    erased = erase(desk, desk.system, kept, "person_request")
+    with desk.store.session() as session:
+        assert session.get(Person, duplicate) is None and session.get(Person, kept) is None
+    assert erased.deleted > 10
+    assert _secrets(database_pages(desk.paths.database, _key(desk))) == []
