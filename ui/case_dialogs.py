@@ -1,4 +1,5 @@
-"""Small dialogs of the case page: closing a case, a need not met, an outcome heard by phone.
+"""Small dialogs of the case page: closing a case, a need not met, an outcome heard by phone,
+a supervisor's reason to restrict a person or hold a case.
 
 Each has an ``ask()`` classmethod that shows it and returns the answer (or None when
 cancelled); tests replace ``ask``.
@@ -67,6 +68,37 @@ class CloseCaseDialog(QDialog):
     def ask(cls, parent: QWidget, language: LanguageState) -> str | None:
         """The reason chosen, or None."""
         dialog = cls(language, parent)
+        return str(dialog.reason_combo.currentData()) if dialog.exec() else None
+
+
+class ReasonDialog(QDialog):
+    """A supervisor's act on the person or the case (restrict, lift, hold), for one of the
+    core's fixed reasons (``desk.case.reason.*``: never free text, it goes in the audit)."""
+
+    def __init__(
+        self,
+        language: LanguageState,
+        title_key: str,
+        reasons: tuple[str, ...],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        tr = language.translator
+        self.setWindowTitle(tr(title_key))
+        self.setLayoutDirection(language.direction)
+        self.reason_combo = named(QComboBox(), "actReason")
+        for reason in reasons:
+            self.reason_combo.addItem(tr(f"desk.case.reason.{reason}"), reason)
+        form = QFormLayout(self)
+        form.addRow(tr("desk.case.act_reason"), self.reason_combo)
+        form.addRow(_buttons(self, language))
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget, language: LanguageState, title_key: str, reasons: tuple[str, ...]
+    ) -> str | None:
+        """The reason chosen, or None."""
+        dialog = cls(language, title_key, reasons, parent)
         return str(dialog.reason_combo.currentData()) if dialog.exec() else None
 
 

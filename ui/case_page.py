@@ -6,6 +6,7 @@ after each of its own writes and whenever the database changes elsewhere.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import partial
@@ -31,14 +32,23 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Actor
+from kiosk.accounts import Permission, has_permission
 from kiosk.cases import work as case_work
 from kiosk.clock import office_time
 from kiosk.directory.view import commune_label
+from kiosk.erasure import LIFT_REASONS, RESTRICT_REASONS, restrict
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
+from kiosk.retention import HOLD_REASONS, hold
 from printing.jobs import SlipQueued, print_slip_message
-from ui.case_dialogs import CloseCaseDialog, NeedNotMetDialog, OutcomeDialog, office_date
+from ui.case_dialogs import (
+    CloseCaseDialog,
+    NeedNotMetDialog,
+    OutcomeDialog,
+    ReasonDialog,
+    office_date,
+)
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState, isolate
 from ui.print_fallback import show_slip_not_printed
@@ -259,6 +269,9 @@ class CasePage(FollowingWidget):
         self.close_button = named(QPushButton(), "closeCase")
         self.reopen_button = named(QPushButton(), "reopenCase")
         self.intake_button = named(QPushButton(), "newVisit")
+        self.restrict_button = named(QPushButton(), "restrictPerson")
+        self.hold_button = named(QPushButton(), "holdCase")
+        supervisor = has_permission(self._actor, Permission.ERASE_PERSONS)
         actions = QHBoxLayout()
         for button in (
             self.refer_button,
@@ -266,8 +279,12 @@ class CasePage(FollowingWidget):
             self.intake_button,
             self.close_button,
             self.reopen_button,
+            self.restrict_button,
+            self.hold_button,
         ):
             actions.addWidget(button)
+        for button in (self.restrict_button, self.hold_button):
+            button.setVisible(supervisor)
         actions.addStretch(1)
         self.message_label = named(QLabel(wordWrap=True), "caseMessage")
 
@@ -292,6 +309,8 @@ class CasePage(FollowingWidget):
         self.close_button.clicked.connect(self.on_close_clicked)
         self.reopen_button.clicked.connect(self.on_reopen_clicked)
         self.intake_button.clicked.connect(self.on_intake_clicked)
+        self.restrict_button.clicked.connect(self.on_restrict_clicked)
+        self.hold_button.clicked.connect(self.on_hold_clicked)
         self.needs.currentRowChanged.connect(lambda _row: self._enable_need_buttons())
         self.need_met_button.clicked.connect(lambda: self.on_need_clicked("met"))
         self.need_not_met_button.clicked.connect(lambda: self.on_need_clicked("not_met"))
@@ -436,6 +455,11 @@ class CasePage(FollowingWidget):
         )
         self.reopen_button.setVisible(not is_open)
         self.close_button.setVisible(is_open)
+        restricted = bool((detail.get("person") or {}).get("restricted"))
+        self.restrict_button.setText(
+            tr("desk.case.unrestrict" if restricted else "desk.case.restrict")
+        )
+        self.hold_button.setText(tr("desk.case.release" if detail["held"] else "desk.case.hold"))
         self._enable_need_buttons()
 
     def _show_needs(self, needs: list[dict[str, Any]]) -> None:
@@ -635,6 +659,33 @@ class CasePage(FollowingWidget):
         if self.case_id:
             work = partial(case_work.reopen_case, self._context, self._actor, self.case_id)
             self._write(work, "desk.case.reopened")
+
+    def on_restrict_clicked(self) -> None:
+        """Restrict the person (hidden from search and lists), or lift it, with a reason."""
+        person = (self.detail or {}).get("person") or {}
+        if not person.get("person_id"):
+            return
+        lift = bool(person.get("restricted"))
+        title = "desk.case.unrestrict" if lift else "desk.case.restrict"
+        reason = ReasonDialog.ask(
+            self, self._language, title, LIFT_REASONS if lift else RESTRICT_REASONS
+        )
+        if reason:
+            person_id = uuid.UUID(person["person_id"])
+            work = partial(restrict, self._context, self._actor, person_id, reason, lift=lift)
+            self._write(work, "desk.case.restriction_changed")
+
+    def on_hold_clicked(self) -> None:
+        """Hold the case from the retention schedule, with a reason, or release it."""
+        if self.case_id is None or self.detail is None:
+            return
+        reason = None
+        if not self.detail["held"]:
+            reason = ReasonDialog.ask(self, self._language, "desk.case.hold", HOLD_REASONS)
+            if reason is None:
+                return
+        work = partial(hold, self._context, self._actor, self.case_id, reason)
+        self._write(work, "desk.case.hold_changed")
 
     def on_intake_clicked(self) -> None:
         """A new visit of this person: the intake, with the person known."""

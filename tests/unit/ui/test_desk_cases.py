@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from db.cases import PersonChange, Referral, ReferralState
+from db.uow import Actor
 from kiosk.cases import work
 from kiosk.cases.intake import IntakeRequest, submit_intake
 from kiosk.cases.referrals import ReferralError
@@ -21,7 +22,7 @@ from kiosk.clock import office_time
 from kiosk.directory.importer import import_directory
 from kiosk.directory_cli import demo_directory
 from kiosk.office import OfficeContext
-from ui.case_dialogs import CloseCaseDialog, OutcomeDialog
+from ui.case_dialogs import CloseCaseDialog, OutcomeDialog, ReasonDialog
 from ui.case_page import CasePage
 from ui.desk_cases import CasesPage
 from ui.language import LanguageState
@@ -32,10 +33,14 @@ from .case_helpers import AICHA, core_intake, officer
 
 
 def make_cases(
-    qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str = "fr"
+    qtbot: QtBot,
+    office: OfficeContext,
+    tasks: Tasks,
+    language: str = "fr",
+    actor: Actor | None = None,
 ) -> CasesPage:
     state = LanguageState(office.catalog, language)
-    page = CasesPage(office, state, officer(office), tasks)
+    page = CasesPage(office, state, actor or officer(office), tasks)
     page.language_state = state  # type: ignore[attr-defined]  # keep it alive
     qtbot.addWidget(page)
     page.resize(1200, 760)
@@ -323,17 +328,29 @@ def test_a_correction_of_the_person_shows_on_the_timeline_with_who_and_when(
     assert (what, detail.format(time=office_time(at, "%H:%M"))) in shown
 
 
-def test_a_restricted_person_and_a_held_case_say_so_on_the_case_page(
+def test_a_supervisor_restricts_the_person_and_holds_the_case_from_the_case_page(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = core_intake(office)
+    cases = make_cases(qtbot, office, tasks, "fr", actor=office.system)  # an administrator
+    page = open_case(qtbot, cases, str(saved.case_id))
+    assert page.restrict_button.isVisibleTo(page)
+    answers = iter(["objection", "legal_claim"])
+    monkeypatch.setattr(ReasonDialog, "ask", classmethod(lambda *_args: next(answers)))
+    page.restrict_button.click()
+    qtbot.waitUntil(lambda: "Fiche limitée (opposition de la personne)" in page.person_label.text())
+    page.hold_button.click()
+    qtbot.waitUntil(lambda: "Dossier retenu (action en justice)" in page.person_label.text())
+    assert page.restrict_button.text() == "Lever la limitation…"
+    assert page.hold_button.text() == "Libérer le dossier"
+    page.hold_button.click()  # released at once, without a reason
+    qtbot.waitUntil(lambda: "Dossier retenu" not in page.person_label.text())
+
+
+def test_an_officer_has_no_restrict_nor_hold_button(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks
 ) -> None:
-    from kiosk.erasure import restrict
-    from kiosk.retention import hold
-
     saved = core_intake(office)
-    assert saved.person_id is not None and saved.case_code is not None
-    restrict(office, office.system, saved.person_id, "objection")
-    hold(office, office.system, saved.case_code, "legal_claim")
     page = open_case(qtbot, make_cases(qtbot, office, tasks, "fr"), str(saved.case_id))
-    facts = page.person_label.text()
-    assert "Fiche limitée (opposition de la personne)" in facts
-    assert "Dossier retenu (action en justice)" in facts
+    assert not page.restrict_button.isVisibleTo(page)
+    assert not page.hold_button.isVisibleTo(page)
