@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from db import migrate
 from db.base import new_id
-from db.cases import Case, Intake, Person, Referral
+from db.cases import Case, Intake, Person, Referral, StatRecord
 from db.models import AuditEntry, EnvelopeStatus, OutboxEnvelope
 from db.print_spool import PrintJob
 from db.uow import Actor
@@ -24,6 +24,7 @@ from kiosk.cases.persons import likely_duplicates, search_persons
 from kiosk.cases.views import list_cases
 from kiosk.erasure import ErasureError, erase, restrict
 from kiosk.office import OfficeContext
+from kiosk.statistics import make_month, month_of
 from printing.jobs import print_referral_slip
 from printing.printer import PrinterConfig
 from tests.helpers.intake import answers
@@ -236,3 +237,17 @@ def test_a_duplicate_merged_into_the_person_is_erased_with_them(desk: OfficeCont
         assert session.get(Person, duplicate) is None and session.get(Person, kept) is None
     assert erased.deleted > 10
     assert _secrets(database_pages(desk.paths.database, _key(desk))) == []
+
+
+def test_the_facts_kept_still_count_in_the_months_statistics(desk: OfficeContext) -> None:
+    person_id, _, _ = _erasable(desk, stats=True)
+    erase(desk, desk.system, person_id, "person_request")
+    with desk.store.session() as session:
+        month = month_of(session.scalars(select(Intake.at)).one())
+    with desk.store.unit_of_work(desk.system) as uow:
+        assert make_month(uow, month) == 1
+    with desk.store.session() as session:
+        record = session.scalars(select(StatRecord)).one()
+    assert (record.category, record.sex, record.age_band) == ("rpt", "f", "30-44")
+    assert json.loads(record.needs) == ["civil_registration", "health"]
+    assert (record.nationality, record.commune) == ("unknown", "unknown")  # not kept
