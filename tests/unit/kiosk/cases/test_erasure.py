@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select, update
 
 from db import migrate
@@ -84,8 +85,9 @@ def _plain_export(office: OfficeContext, path: Path) -> bytes:
 
 
 def test_an_erased_persons_marker_is_found_nowhere_at_the_office(
-    desk: OfficeContext, tmp_path: Path
+    desk: OfficeContext, tmp_path: Path, qapp: QApplication
 ) -> None:
+    """``qapp``: printing the slip draws with Qt; the session's one QApplication first."""
     person_id, case, code = _erasable(desk, stats=False)
     folder = tmp_path / "printed"
     print_referral_slip(desk, desk.system, code, "fr", PrinterConfig(f"image:{folder}"))
