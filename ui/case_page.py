@@ -36,17 +36,19 @@ from kiosk.accounts import Permission, has_permission
 from kiosk.cases import work as case_work
 from kiosk.clock import office_time
 from kiosk.directory.view import commune_label
-from kiosk.erasure import LIFT_REASONS, RESTRICT_REASONS, restrict
+from kiosk.erasure import restrict
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
-from kiosk.retention import HOLD_REASONS, hold
+from kiosk.retention import hold
 from printing.jobs import SlipQueued, print_slip_message
 from ui.case_dialogs import (
     CloseCaseDialog,
+    HoldDialog,
+    LiftDialog,
     NeedNotMetDialog,
     OutcomeDialog,
-    ReasonDialog,
+    RestrictDialog,
     office_date,
 )
 from ui.intake_duplicates import display_name
@@ -666,10 +668,7 @@ class CasePage(FollowingWidget):
         if not person.get("person_id"):
             return
         lift = bool(person.get("restricted"))
-        title = "desk.case.unrestrict" if lift else "desk.case.restrict"
-        reason = ReasonDialog.ask(
-            self, self._language, title, LIFT_REASONS if lift else RESTRICT_REASONS
-        )
+        reason = (LiftDialog if lift else RestrictDialog).ask(self, self._language)
         if reason:
             person_id = uuid.UUID(person["person_id"])
             work = partial(restrict, self._context, self._actor, person_id, reason, lift=lift)
@@ -681,7 +680,7 @@ class CasePage(FollowingWidget):
             return
         reason = None
         if not self.detail["held"]:
-            reason = ReasonDialog.ask(self, self._language, "desk.case.hold", HOLD_REASONS)
+            reason = HoldDialog.ask(self, self._language)
             if reason is None:
                 return
         work = partial(hold, self._context, self._actor, self.case_id, reason)

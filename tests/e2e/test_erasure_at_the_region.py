@@ -10,34 +10,22 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
 
 from db.office_key import read_recovery_key
 from kiosk.office import open_office
 from kiosk.paths import Paths
 from protocol.privacy import data_key, open_sealed
+from tests.e2e.test_what_leaves_the_office import server
 from tests.helpers import regional
 from tests.helpers.intake import answers
-from tests.helpers.postgres import PostgresServer, postgresql_server
+from tests.helpers.postgres import postgresql_server
 from tests.helpers.sync_office import baom, baom_json, enrolled_office
 
-__all__ = ["postgresql_server"]
+__all__ = ["postgresql_server", "server"]  # the fixtures: a server on SQLite and PostgreSQL
 NAME, NOTE = "Qzxwverased", "Noteerasedzq"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[regional.Server]:
-    """A server process on SQLite, or on a new database of the session's PostgreSQL."""
-    db_url = None
-    if request.param == "postgresql":
-        cluster: PostgresServer = request.getfixturevalue("postgresql_server")
-        db_url = cluster.url(cluster.new_database())
-    with regional.running_server(tmp_path / "regional", db_url) as running:
-        yield running
 
 
 def _office_key(office: Path) -> bytes:

@@ -22,7 +22,7 @@ from kiosk.clock import office_time
 from kiosk.directory.importer import import_directory
 from kiosk.directory_cli import demo_directory
 from kiosk.office import OfficeContext
-from ui.case_dialogs import CloseCaseDialog, OutcomeDialog, ReasonDialog
+from ui.case_dialogs import CloseCaseDialog, HoldDialog, OutcomeDialog, RestrictDialog
 from ui.case_page import CasePage
 from ui.desk_cases import CasesPage
 from ui.language import LanguageState
@@ -335,8 +335,8 @@ def test_a_supervisor_restricts_the_person_and_holds_the_case_from_the_case_page
     cases = make_cases(qtbot, office, tasks, "fr", actor=office.system)  # an administrator
     page = open_case(qtbot, cases, str(saved.case_id))
     assert page.restrict_button.isVisibleTo(page)
-    answers = iter(["objection", "legal_claim"])
-    monkeypatch.setattr(ReasonDialog, "ask", classmethod(lambda *_args: next(answers)))
+    monkeypatch.setattr(RestrictDialog, "ask", classmethod(lambda *_args: "objection"))
+    monkeypatch.setattr(HoldDialog, "ask", classmethod(lambda *_args: "legal_claim"))
     page.restrict_button.click()
     qtbot.waitUntil(lambda: "Fiche limitée (opposition de la personne)" in page.person_label.text())
     page.hold_button.click()
