@@ -89,7 +89,11 @@ class Person(SyncedRecord, Base):
     Arabic letters (as many visitors read it); one given name at least. Records made
     before the Arabic columns may hold an Arabic name in the Latin ones.
     ``merged_into_id`` is set when a supervisor merged this person into another one: the
-    record stays (for the audit trail) but searches and lists skip it.
+    record stays (for the audit trail) but searches and lists skip it. ``restricted`` holds
+    the reason (a key of ``kiosk.erasure.RESTRICT_REASONS``) while a supervisor restricts the
+    record: kept, but hidden from search, lists and the duplicate finder. ``erased_at`` is
+    set when the person was erased or anonymised (``kiosk.erasure``): only anonymous facts,
+    if any, are left.
     """
 
     __tablename__ = "person"
@@ -108,7 +112,11 @@ class Person(SyncedRecord, Base):
     household_size: Mapped[int | None] = mapped_column(default=None)
     minor_caregiver: Mapped[bool | None] = mapped_column(default=None)
     disability: Mapped[bool | None] = mapped_column(default=None)
-    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), default=None)
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("person.id"), default=None, index=True
+    )
+    restricted: Mapped[str] = mapped_column(String(32), default="")
+    erased_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class PersonChange(SyncedRecord, Base):
@@ -133,7 +141,11 @@ class PersonChange(SyncedRecord, Base):
 
 
 class Case(SyncedRecord, Base):
-    """One person's path through the office: visits, needs, referrals, follow-up steps."""
+    """One person's path through the office: visits, needs, referrals, follow-up steps.
+
+    ``held`` holds the reason (a key of ``kiosk.retention.HOLD_REASONS``) while a supervisor
+    keeps the case from the retention schedule because the law requires keeping it.
+    """
 
     __tablename__ = "case"
     __table_args__ = (
@@ -148,6 +160,7 @@ class Case(SyncedRecord, Base):
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     close_reason: Mapped[str] = mapped_column(String(200), default="")
     officer_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    held: Mapped[str] = mapped_column(String(32), default="")
 
 
 class Intake(SyncedRecord, Base):
@@ -268,7 +281,7 @@ class Referral(SyncedRecord, Base):
     consent_share: Mapped[bool]
     override_reason: Mapped[str] = mapped_column(String(200), default="")
     redirected_from_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("referral.id"), default=None
+        ForeignKey("referral.id"), default=None, index=True
     )
     reason: Mapped[str] = mapped_column(String(200), default="")
     provided: Mapped[str] = mapped_column(String(300), default="")

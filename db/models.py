@@ -126,6 +126,7 @@ class OutboxEnvelope(Base):
     payload: Mapped[str] = mapped_column(Text)  # the clear part (protocol.privacy.clear_part)
     sealed: Mapped[str] = mapped_column(Text, default="")  # the sealed copy (protocol.privacy.seal)
     from_region: Mapped[bool] = mapped_column(default=False)  # a pulled change, applied here
+    erase: Mapped[bool] = mapped_column(default=False)  # a tombstone: earlier sealed copies go
     content_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[EnvelopeStatus] = mapped_column(
         Enum(EnvelopeStatus, native_enum=False, length=16, values_callable=enum_values),

@@ -50,6 +50,7 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA secure_delete = ON")  # freed bytes are zeroed (erasure)
     finally:
         cursor.close()
 
@@ -154,6 +155,13 @@ class Store:
             partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)  # left only by a copy that failed
+
+    def checkpoint(self) -> bool:
+        """Copy the WAL into the database and empty it (``TRUNCATE``), so that no earlier
+        version of a page stays in it; False when a reader kept it from finishing."""
+        with self.engine.connect() as connection:
+            busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        return not busy
 
     def close(self) -> None:
         """Release every connection."""

@@ -120,6 +120,7 @@ class UnitOfWork:
         self.changes = Changes()
         self._written: set[str] = set()
         self._pending: list[_Pending] = []
+        self._erasing: set[uuid.UUID] = set()
 
     def __enter__(self) -> UnitOfWork:
         return self
@@ -146,6 +147,11 @@ class UnitOfWork:
     def delete(self, record: Any) -> None:
         """Stage the deletion of a record."""
         self.session.delete(record)
+
+    def erase(self, record: SyncedRecord) -> None:
+        """Mark ``record``'s envelope in this unit of work (a change or a delete) as a
+        tombstone: the region destroys the sealed copies of its earlier versions."""
+        self._erasing.add(record.id)
 
     def audit(self, action: str, entity: SyncedRecord | None = None, detail: str = "") -> None:
         """Record an action that is not itself a write (a login, a print, an export)."""
@@ -207,6 +213,7 @@ class UnitOfWork:
                 payload=body,
                 sealed=sealed,
                 from_region=self.from_server,
+                erase=record.id in self._erasing,
                 content_hash=digest,
             )
         )

@@ -61,6 +61,7 @@ class Permission(enum.StrEnum):
     CLOSE_DAY = "close_day"
     WRITE_RECOVERY_SHEET = "write_recovery_sheet"
     VIEW_AUDIT = "view_audit"
+    ERASE_PERSONS = "erase_persons"
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -76,6 +77,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.OVERRIDE_CONSENT,
             Permission.CLOSE_DAY,
             Permission.VIEW_AUDIT,
+            Permission.ERASE_PERSONS,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -94,6 +94,7 @@ def add_commands(commands: Any) -> None:
     merge.add_argument("duplicate", type=uuid.UUID, help="the person merged into it")
     _add_rectify(person_commands)
     _add_export(person_commands)
+    _add_erasure_commands(person_commands)
 
     referral = commands.add_parser("referral", help="referrals to services")
     referral_commands = referral.add_subparsers(dest="action", required=True)
@@ -170,6 +171,20 @@ def _export(args: argparse.Namespace, context: OfficeContext) -> int:
     )
     show(args, answer, f"person {answer['person_id']}: written to {answer['path']}")
     return 0
+
+
+def _add_erasure_commands(person_commands: Any) -> None:
+    """``person erase``, ``restrict`` and ``unrestrict`` (supervisors; ``kiosk.erasure``)."""
+    from kiosk.erasure import ERASE_REASONS, LIFT_REASONS, RESTRICT_REASONS
+
+    for action, reasons, said in (
+        ("erase", ERASE_REASONS[:-1], "erase a person: names, phone, notes, free text"),
+        ("restrict", RESTRICT_REASONS, "keep a person's record but hide it until lifted"),
+        ("unrestrict", LIFT_REASONS, "lift a restriction"),
+    ):
+        parser = with_json(person_commands.add_parser(action, help=said))
+        parser.add_argument("person", type=uuid.UUID, help="the person's id")
+        parser.add_argument("--reason", required=True, choices=reasons)
 
 
 def _read_answers(path: Path, language: str) -> dict[str, object]:
@@ -271,6 +286,8 @@ def _person(args: argparse.Namespace, context: OfficeContext) -> int:
     from kiosk.cases.persons import name_line, search_persons
     from kiosk.cases.work import merge
 
+    if args.action in ("erase", "restrict", "unrestrict"):
+        return _erasure(args, context)
     if args.action == "rectify":
         return _rectify(args, context)
     if args.action == "export":
@@ -285,6 +302,21 @@ def _person(args: argparse.Namespace, context: OfficeContext) -> int:
         return 0
     moved = merge(context, actor, str(args.keep), str(args.duplicate))
     show(args, {"kept": str(args.keep), "cases_moved": moved}, f"{moved} case(s) moved")
+    return 0
+
+
+def _erasure(args: argparse.Namespace, context: OfficeContext) -> int:
+    """Erase, restrict or lift the restriction of a person, as the command's actor."""
+    from kiosk.erasure import erase, restrict
+
+    actor = args.actor
+    if args.action == "erase":
+        erased = erase(context, actor, args.person, args.reason)
+        kept = "anonymous facts kept" if erased.facts_kept else "nothing kept"
+        show(args, erased.as_json(), f"person {args.person} erased ({kept})")
+        return 0
+    answer = restrict(context, actor, args.person, args.reason, lift=args.action == "unrestrict")
+    show(args, answer, f"person {args.person}: {args.action} recorded")
     return 0
 
 

@@ -109,6 +109,11 @@ CORE_GROUPS: tuple[CommandGroup, ...] = (
     ),
     CommandGroup(("backup",), "kiosk.backup_cli"),
     CommandGroup(("audit",), "kiosk.audit_cli", named_account=("audit list", "audit export")),
+    CommandGroup(
+        ("privacy",),
+        "kiosk.privacy_cli",
+        named_account=("privacy run-retention", "privacy hold", "privacy release"),
+    ),
 )
 GLOBAL_OPTIONS = ("--data-dir", "--config-dir", "--user")
 """The options of ``baom`` itself that take a value (before the command)."""

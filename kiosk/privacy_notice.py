@@ -88,12 +88,14 @@ class _Words:
     def line(self, label: str, text: str) -> str:
         return self("privacy.line", label=label, text=text)
 
-    def duration(self, months: int, after: str) -> str:
-        """``24 mois après la clôture de votre dossier``: the months and after what."""
-        plural = "one" if months == 1 else "few" if 2 <= months <= 10 else "other"
-        return self(
-            f"privacy.after.{after}", duration=self(f"privacy.months.{plural}", months=months)
-        )
+    def duration(self, rule: dict[str, object]) -> str:
+        """``24 mois après la clôture de votre dossier``: a retention rule of the inventory,
+        its ``months`` (or ``days``) and after what."""
+        unit = "days" if "days" in rule else "months"
+        count = int(str(rule[unit]))
+        plural = "one" if count == 1 else "few" if 2 <= count <= 10 else "other"
+        counted = self(f"privacy.{unit}.{plural}", **{unit: count})
+        return self(f"privacy.after.{rule['after']}", duration=counted)
 
 
 def build_notice(catalog: Catalog, language: str, source: Inventory | None = None) -> Notice:
@@ -181,7 +183,7 @@ def _keep(words: _Words, source: Inventory) -> tuple[str, ...]:
     lines = []
     for key in keys:
         rule = source.retention[key]
-        how_long = words.duration(int(rule["months"]), str(rule["after"]))
+        how_long = words.duration(rule)
         lines.append(words.line(words(f"privacy.retention.{key}"), how_long))
     return (*lines, words("consent_notice.keep_then"))
 

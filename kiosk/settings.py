@@ -135,6 +135,8 @@ REGISTRY: dict[str, Setting] = {
             "queue.priority_mode", str, "priority_first", choices=("priority_first", "alternate")
         ),
         Setting("queue.max_extra_wait_minutes", int, 15, minimum=0, maximum=240),
+        Setting("retention.closed_case_months", int, 24, minimum=1, maximum=240),
+        Setting("retention.draft_days", int, 7, minimum=1, maximum=365),
     )
 }
 

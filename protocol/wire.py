@@ -70,7 +70,10 @@ class Envelope(WireModel):
     (what the region may read: ``resources/privacy/inventory.yaml``) and ``sealed`` the
     whole record encrypted for the office alone (``protocol.privacy``); ``content_hash`` is the
     SHA-256 the office computed over ``entity_type|entity_id|operation|version|payload|sealed``
-    (``protocol.privacy.content_hash``).
+    (``protocol.privacy.content_hash``). ``erase`` makes it a tombstone: the record was
+    erased at the office, and the server destroys the sealed copies of its earlier
+    versions (the envelope itself carries the record as the erasure left it, or its delete);
+    left out of the JSON when false, so a server that predates it takes every other push.
     """
 
     id: uuid.UUID
@@ -83,6 +86,7 @@ class Envelope(WireModel):
     payload: str = Field(max_length=MAX_PAYLOAD_CHARS)
     sealed: str = Field(default="", max_length=MAX_SEALED_CHARS, pattern=r"^[A-Za-z0-9+/=]*$")
     created_at: datetime
+    erase: bool = Field(default=False, exclude_if=lambda erase: not erase)
 
 
 class PushRequest(WireModel):

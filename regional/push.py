@@ -6,6 +6,9 @@ already another referral's); the same id with the same hash from the
 same office is a ``duplicate``; anything else under a known id is a ``conflict``, counted
 against the office. Two pushes racing on the same new id: the loser's transaction fails
 on the primary key and the whole batch is retried, where it finds the winner's row.
+
+A tombstone (``erase``: the record was erased at the office) destroys what the server holds
+of the record's earlier versions once the batch is stored (:func:`erase_earlier`).
 """
 
 from __future__ import annotations
@@ -16,13 +19,13 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from protocol.wire import Envelope, PushResult, Verdict
 from regional.changes import OFFICE_RECORD, append_many
-from regional.models import Office, ReceivedEnvelope, ReferralView
+from regional.models import Office, ReceivedEnvelope, ReferralView, ServerChange
 from regional.payloads import MAX_INT, InvalidPayload, ReferralPayload, storable, validate
 from regional.projections import project
 
@@ -100,6 +103,7 @@ def push_once(
     results: list[PushResult] = []
     rows: list[dict[str, Any]] = []
     records: list[dict[str, Any]] = []
+    tombstones: list[Envelope] = []
     conflicts = 0
     for envelope in envelopes:
         if envelope.id in known:
@@ -121,6 +125,8 @@ def push_once(
         else:
             project(session, envelope, office_id, parsed)
             records.append(_office_record(office_id, envelope, now, origin))
+            if envelope.erase:
+                tombstones.append(envelope)
         rows.append(
             {
                 "id": envelope.id,
@@ -142,11 +148,52 @@ def push_once(
     if rows:
         session.execute(insert(ReceivedEnvelope), rows)
     append_many(session, office_id, records)
+    for envelope in tombstones:
+        erase_earlier(session, office_id, envelope)
     values: dict[str, Any] = {"last_sync": now}
     if conflicts:
         values["quarantined"] = Office.quarantined + conflicts
     session.execute(update(Office).where(Office.id == office_id).values(**values))
     return results
+
+
+def erase_earlier(session: Session, office_id: uuid.UUID, tombstone: Envelope) -> None:
+    """Destroy what the server holds of an erased record but the tombstone itself: the
+    sealed copies of its earlier envelopes (overwritten), the changes that would give them
+    back to a PC of the office (deleted), and a partner's words on its referral page and
+    in the outcomes not pulled yet (a partner may have written the person's name there)."""
+    earlier = select(ReceivedEnvelope.id).where(
+        ReceivedEnvelope.office_id == office_id,
+        ReceivedEnvelope.entity_type == tombstone.entity_type,
+        ReceivedEnvelope.entity_id == tombstone.entity_id,
+        ReceivedEnvelope.id != tombstone.id,
+    )
+    session.execute(
+        delete(ServerChange).where(
+            ServerChange.office_id == office_id,
+            ServerChange.entity_type == OFFICE_RECORD,
+            ServerChange.envelope_id.in_(earlier),
+        )
+    )
+    session.execute(
+        update(ReceivedEnvelope).where(ReceivedEnvelope.id.in_(earlier)).values(sealed="")
+    )
+    if tombstone.entity_type != "referral":
+        return
+    session.execute(
+        update(ReferralView)
+        .where(ReferralView.id == tombstone.entity_id, ReferralView.office_id == office_id)
+        .values(partner_reason="", partner_provided="")
+    )
+    outcomes = session.scalars(
+        select(ServerChange).where(
+            ServerChange.office_id == office_id,
+            ServerChange.entity_type == "referral_outcome",
+            ServerChange.entity_id == str(tombstone.entity_id),
+        )
+    )
+    for change in outcomes:
+        change.payload = {**(change.payload or {}), "reason": "", "provided": ""}
 
 
 def _office_record(

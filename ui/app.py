@@ -292,10 +292,13 @@ def _run_windows(request: WindowRequest) -> int:
     if PRINTING_WINDOWS.intersection(request.windows):
         spool_worker = DeferredSpoolWorker(request.context, tasks)
     sync = None
+    retention = None
     if "desk" in request.windows:
+        from ui.retention import RetentionRunner
         from ui.sync import SyncRunner
 
         sync = SyncRunner(request.context, tasks)
+        retention = RetentionRunner(request.context, tasks)
     windows = build_windows(request, tasks, sync)
     show_windows(windows, placement)
     daily_backup = None
@@ -305,6 +308,8 @@ def _run_windows(request: WindowRequest) -> int:
         daily_backup = DailyBackup(request.context, tasks)
         if sync is not None:
             sync.start()
+        if retention is not None:
+            retention.start()
 
     def quit_app(*_: object) -> None:
         # QGuiApplication.quit() first asks every window to close; the kiosk must agree.
@@ -323,6 +328,8 @@ def _run_windows(request: WindowRequest) -> int:
             sync.stop()
         if daily_backup is not None:
             daily_backup.stop()
+        if retention is not None:
+            retention.stop()
         tasks.shutdown()
         if spool_worker is not None:
             spool_worker.stop(SPOOL_STOP_WAIT_S)

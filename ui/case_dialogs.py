@@ -1,4 +1,5 @@
-"""Small dialogs of the case page: closing a case, a need not met, an outcome heard by phone.
+"""Small dialogs of the case page: closing a case, a need not met, an outcome heard by phone,
+a supervisor's reason to restrict a person or hold a case.
 
 Each has an ``ask()`` classmethod that shows it and returns the answer (or None when
 cancelled); tests replace ``ask``.
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
 from db.cases import DECLINE_REASONS, NEED_NOT_MET_REASONS
 from kiosk.cases.casework import CLOSE_REASONS
 from kiosk.clock import office_today
+from kiosk.erasure import LIFT_REASONS, RESTRICT_REASONS
+from kiosk.retention import HOLD_REASONS
 from ui.language import LanguageState
 from ui.styles import named
 
@@ -48,19 +51,26 @@ def office_date(days: int = 0) -> QDate:
     return QDate(today.year, today.month, today.day).addDays(days)
 
 
-class CloseCaseDialog(QDialog):
-    """Why the case is closed: one of the core's reasons."""
+class ReasonDialog(QDialog):
+    """Why: one of the core's fixed reasons, never free text (it goes on the timeline or in
+    the audit). Each kind of question is a subclass naming its title, label and reasons."""
+
+    title_key = ""
+    label_key = ""
+    reasons: tuple[str, ...] = ()
+    reason_prefix = ""
+    combo_name = ""
 
     def __init__(self, language: LanguageState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         tr = language.translator
-        self.setWindowTitle(tr("desk.case.close"))
+        self.setWindowTitle(tr(self.title_key))
         self.setLayoutDirection(language.direction)
-        self.reason_combo = named(QComboBox(), "closeReason")
-        for reason in CLOSE_REASONS:
-            self.reason_combo.addItem(tr(f"desk.close_reason.{reason}"), reason)
+        self.reason_combo = named(QComboBox(), self.combo_name)
+        for reason in self.reasons:
+            self.reason_combo.addItem(tr(f"{self.reason_prefix}.{reason}"), reason)
         form = QFormLayout(self)
-        form.addRow(tr("desk.case.close_reason"), self.reason_combo)
+        form.addRow(tr(self.label_key), self.reason_combo)
         form.addRow(_buttons(self, language))
 
     @classmethod
@@ -70,26 +80,39 @@ class CloseCaseDialog(QDialog):
         return str(dialog.reason_combo.currentData()) if dialog.exec() else None
 
 
-class NeedNotMetDialog(QDialog):
-    """Why a need was not met: one of the fixed reasons (no free text)."""
+class CloseCaseDialog(ReasonDialog):
+    """Why the case is closed."""
 
-    def __init__(self, language: LanguageState, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        tr = language.translator
-        self.setWindowTitle(tr("desk.case.need_not_met_title"))
-        self.setLayoutDirection(language.direction)
-        self.reason_combo = named(QComboBox(), "needReason")
-        for reason in NEED_NOT_MET_REASONS:
-            self.reason_combo.addItem(tr(f"desk.need_reason.{reason}"), reason)
-        form = QFormLayout(self)
-        form.addRow(tr("desk.case.need_reason"), self.reason_combo)
-        form.addRow(_buttons(self, language))
+    title_key, label_key, reasons = "desk.case.close", "desk.case.close_reason", CLOSE_REASONS
+    reason_prefix, combo_name = "desk.close_reason", "closeReason"
 
-    @classmethod
-    def ask(cls, parent: QWidget, language: LanguageState) -> str | None:
-        """The reason chosen, or None."""
-        dialog = cls(language, parent)
-        return str(dialog.reason_combo.currentData()) if dialog.exec() else None
+
+class NeedNotMetDialog(ReasonDialog):
+    """Why a need was not met."""
+
+    title_key, label_key = "desk.case.need_not_met_title", "desk.case.need_reason"
+    reasons, reason_prefix, combo_name = NEED_NOT_MET_REASONS, "desk.need_reason", "needReason"
+
+
+class RestrictDialog(ReasonDialog):
+    """Why a supervisor restricts the person's record."""
+
+    title_key, label_key, reasons = "desk.case.restrict", "desk.case.act_reason", RESTRICT_REASONS
+    reason_prefix, combo_name = "desk.case.reason", "restrictReason"
+
+
+class LiftDialog(ReasonDialog):
+    """Why a supervisor lifts the restriction."""
+
+    title_key, label_key, reasons = "desk.case.unrestrict", "desk.case.act_reason", LIFT_REASONS
+    reason_prefix, combo_name = "desk.case.reason", "liftReason"
+
+
+class HoldDialog(ReasonDialog):
+    """Why a supervisor holds the case from the retention schedule."""
+
+    title_key, label_key, reasons = "desk.case.hold", "desk.case.act_reason", HOLD_REASONS
+    reason_prefix, combo_name = "desk.case.reason", "holdReason"
 
 
 class OutcomeDialog(QDialog):

@@ -6,6 +6,7 @@ after each of its own writes and whenever the database changes elsewhere.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import partial
@@ -37,13 +38,23 @@ from kiosk.accounts import Permission, has_permission
 from kiosk.cases import work as case_work
 from kiosk.clock import office_time
 from kiosk.directory.view import commune_label
+from kiosk.erasure import restrict
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
 from kiosk.persons.export import export_person
+from kiosk.retention import hold
 from printing.jobs import SlipQueued, print_slip_message
 from printing.person_export import write_person_pdf
-from ui.case_dialogs import CloseCaseDialog, NeedNotMetDialog, OutcomeDialog, office_date
+from ui.case_dialogs import (
+    CloseCaseDialog,
+    HoldDialog,
+    LiftDialog,
+    NeedNotMetDialog,
+    OutcomeDialog,
+    RestrictDialog,
+    office_date,
+)
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState, isolate
 from ui.print_fallback import show_slip_not_printed
@@ -286,6 +297,9 @@ class CasePage(FollowingWidget):
         self.intake_button = named(QPushButton(), "newVisit")
         self.export_button = named(QPushButton(), "exportPerson")
         self.export_button.setVisible(has_permission(self._actor, Permission.EXPORT_PERSONS))
+        self.restrict_button = named(QPushButton(), "restrictPerson")
+        self.hold_button = named(QPushButton(), "holdCase")
+        supervisor = has_permission(self._actor, Permission.ERASE_PERSONS)
         actions = QHBoxLayout()
         for button in (
             self.refer_button,
@@ -294,8 +308,12 @@ class CasePage(FollowingWidget):
             self.close_button,
             self.reopen_button,
             self.export_button,
+            self.restrict_button,
+            self.hold_button,
         ):
             actions.addWidget(button)
+        for button in (self.restrict_button, self.hold_button):
+            button.setVisible(supervisor)
         actions.addStretch(1)
         self.message_label = named(QLabel(wordWrap=True), "caseMessage")
 
@@ -321,6 +339,8 @@ class CasePage(FollowingWidget):
         self.reopen_button.clicked.connect(self.on_reopen_clicked)
         self.intake_button.clicked.connect(self.on_intake_clicked)
         self.export_button.clicked.connect(self.on_export_clicked)
+        self.restrict_button.clicked.connect(self.on_restrict_clicked)
+        self.hold_button.clicked.connect(self.on_hold_clicked)
         self.needs.currentRowChanged.connect(lambda _row: self._enable_need_buttons())
         self.need_met_button.clicked.connect(lambda: self.on_need_clicked("met"))
         self.need_not_met_button.clicked.connect(lambda: self.on_need_clicked("not_met"))
@@ -416,7 +436,11 @@ class CasePage(FollowingWidget):
         self.header_label.setText(
             tr("desk.case.header", code=detail["code"], name=isolate(name), status=status)
         )
-        facts = []
+        facts = [
+            tr(f"desk.case.{kind}", reason=tr(f"desk.case.reason.{reason}"))
+            for kind, reason in (("restricted", person.get("restricted")), ("held", detail["held"]))
+            if reason
+        ]
         if person.get("category"):
             facts.append(tr(f"desk.case.category_{person['category']}"))
         if person.get("birth_year"):
@@ -468,6 +492,11 @@ class CasePage(FollowingWidget):
         )
         self.reopen_button.setVisible(not is_open)
         self.close_button.setVisible(is_open)
+        restricted = bool((detail.get("person") or {}).get("restricted"))
+        self.restrict_button.setText(
+            tr("desk.case.unrestrict" if restricted else "desk.case.restrict")
+        )
+        self.hold_button.setText(tr("desk.case.release" if detail["held"] else "desk.case.hold"))
         self._enable_need_buttons()
 
     def _show_needs(self, needs: list[dict[str, Any]]) -> None:
@@ -667,6 +696,30 @@ class CasePage(FollowingWidget):
         if self.case_id:
             work = partial(case_work.reopen_case, self._context, self._actor, self.case_id)
             self._write(work, "desk.case.reopened")
+
+    def on_restrict_clicked(self) -> None:
+        """Restrict the person (hidden from search and lists), or lift it, with a reason."""
+        person = (self.detail or {}).get("person") or {}
+        if not person.get("person_id"):
+            return
+        lift = bool(person.get("restricted"))
+        reason = (LiftDialog if lift else RestrictDialog).ask(self, self._language)
+        if reason:
+            person_id = uuid.UUID(person["person_id"])
+            work = partial(restrict, self._context, self._actor, person_id, reason, lift=lift)
+            self._write(work, "desk.case.restriction_changed")
+
+    def on_hold_clicked(self) -> None:
+        """Hold the case from the retention schedule, with a reason, or release it."""
+        if self.case_id is None or self.detail is None:
+            return
+        reason = None
+        if not self.detail["held"]:
+            reason = HoldDialog.ask(self, self._language)
+            if reason is None:
+                return
+        work = partial(hold, self._context, self._actor, self.case_id, reason)
+        self._write(work, "desk.case.hold_changed")
 
     def on_intake_clicked(self) -> None:
         """A new visit of this person: the intake, with the person known."""

@@ -51,6 +51,7 @@ SECTIONS = (
     "printer",
     "sync",
     "audit",
+    "retention",
     "settings",
 )
 RESTRICTED = {
@@ -58,6 +59,7 @@ RESTRICTED = {
     "audit": Permission.VIEW_AUDIT,
     "sync": Permission.REVIEW_SYNC,
     "printer": Permission.CHANGE_OFFICE_SETTINGS,
+    "retention": Permission.ERASE_PERSONS,
 }
 """The sections shown only to the roles that may use them."""
 
@@ -249,6 +251,10 @@ class MainPage(QWidget):
                 from ui.desk_audit import AuditPage
 
                 page = AuditPage(context, language, actor, tasks)
+            elif section == "retention":
+                from ui.desk_retention import RetentionPage
+
+                page = RetentionPage(context, language, actor, tasks)
             else:
                 page = PlaceholderPage(section, language)
             self.pages.addWidget(page)

@@ -2,7 +2,8 @@
 
 Names are matched on their skeleton keys (``kiosk.persons.matching``): the keys of every
 person's name are kept in ``person_key`` and a search looks them up by prefix, then ranks the
-candidates by name similarity. Merged persons are never found.
+candidates by name similarity. Merged, restricted and erased persons are never found
+(:func:`listed`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,15 @@ from kiosk.cases.corrections import correct_person
 from kiosk.cases.errors import CaseWorkError
 from kiosk.persons.matching import name_keys, name_similarity, search_terms
 from kiosk.persons.phones import national_significant_number, phone_search_key
+
+
+def listed(person: type[Person] = Person) -> ColumnElement[bool]:
+    """The persons that searches, lists and the duplicate finder show: not merged into
+    another, not restricted, not erased (``kiosk.erasure``)."""
+    return and_(
+        person.merged_into_id.is_(None), person.restricted == "", person.erased_at.is_(None)
+    )
+
 
 LIKELY_SAME_NAME = 0.85
 CANDIDATES = 100
@@ -88,6 +98,7 @@ def person_view(person: Person, cases: list[Case] | None = None) -> dict[str, An
         "commune": person.commune,
         "phone": person.phone,
         "language": person.language,
+        "restricted": person.restricted,
     }
     if cases is not None:
         view["cases"] = [
@@ -170,10 +181,9 @@ def _by_case_code(session: Session, query: str) -> list[PersonHit]:
         code = normalise_code(query)
     except CodeError:
         return []
-    case = session.scalar(select(Case).where(Case.code == code))
-    if case is None:
-        return []
-    person = session.get(Person, case.person_id)
+    person = session.scalar(
+        select(Person).join(Case, Case.person_id == Person.id).where(Case.code == code, listed())
+    )
     if person is None:
         return []
     return _with_cases(session, [PersonHit(person_view(person), 1.0, ("case_code",))])
@@ -194,7 +204,7 @@ def _candidates(
         keyed.insert(0, (_year_word(year), False))
     keyed = _paired(keyed)
     matched = ["name"] if keyed else []
-    statement = select(Person).where(Person.merged_into_id.is_(None))
+    statement = select(Person).where(listed())
     if phone and phone.startswith("+"):
         statement = statement.where(Person.phone == phone)
         matched.append("phone")
@@ -295,9 +305,7 @@ def likely_duplicates(
     theirs, with a birth year within a year (or unknown)."""
     hits: dict[uuid.UUID, PersonHit] = {}
     if phone:
-        for person in session.scalars(
-            select(Person).where(Person.phone == phone, Person.merged_into_id.is_(None))
-        ):
+        for person in session.scalars(select(Person).where(Person.phone == phone, listed())):
             hits[person.id] = PersonHit(person_view(person), 1.0, ("phone",))
     for name in {_joined(given_name, family_name), arabic_name.strip()} - {""}:
         _add_same_names(session, hits, name, birth_year)
@@ -311,7 +319,7 @@ def _add_same_names(
     keys = name_keys(name)
     if keys:
         statement = _with_keys(
-            select(Person).where(Person.merged_into_id.is_(None)),
+            select(Person).where(listed()),
             _paired([(k, False) for k in keys]),
         )
         if birth_year is not None:

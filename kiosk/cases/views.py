@@ -33,7 +33,7 @@ from db.cases import (
     Visit,
 )
 from kiosk.cases.corrections import CORRECTED
-from kiosk.cases.persons import NAME_FIELDS, full_name, name_line, person_view
+from kiosk.cases.persons import NAME_FIELDS, full_name, listed, name_line, person_view
 from kiosk.cases.referrals import OPEN_STATES, referral_view
 from kiosk.clock import office_day
 
@@ -144,6 +144,7 @@ def case_detail(session: Session, case: Case, regional_url: str, now: datetime) 
         "opened_at": _stamp(case.opened_at),
         "closed_at": _stamp(case.closed_at),
         "close_reason": case.close_reason,
+        "held": case.held,
         "person": person_view(person) if person else None,
         "needs": [_need_view(need, referrals) for need in needs],
         "steps": [
@@ -167,6 +168,7 @@ def list_cases(
     statement = (
         select(Case, Person)
         .join(Person, Person.id == Case.person_id)
+        .where(listed())
         .order_by(Case.opened_at.desc())
         .limit(limit)
         .offset(offset)
@@ -192,7 +194,12 @@ def list_referrals(
 ) -> list[dict[str, Any]]:
     """Referrals, the latest due first (only those past due without an outcome if asked),
     each with the code of its case."""
-    statement = select(Referral, Case.code).join(Case, Case.id == Referral.case_id)
+    statement = (
+        select(Referral, Case.code)
+        .join(Case, Case.id == Referral.case_id)
+        .join(Person, Person.id == Case.person_id)
+        .where(listed())
+    )
     if overdue_only:
         statement = statement.where(Referral.state.in_(list(OPEN_STATES)), Referral.due_at < now)
     rows = session.execute(statement.order_by(Referral.due_at.desc()).limit(limit))
@@ -202,12 +209,14 @@ def list_referrals(
 
 
 def follow_up(session: Session, now: datetime, regional_url: str = "") -> dict[str, Any]:
-    """The desk's home lists: steps due today and overdue, referrals overdue, drafts."""
+    """The desk's home lists: steps due today and overdue, referrals overdue, drafts (none
+    of a restricted person)."""
     today = office_day(now)
     step_rows = session.execute(
         select(AccompanimentStep, Case.code)
         .join(Case, Case.id == AccompanimentStep.case_id)
-        .where(AccompanimentStep.done_at.is_(None), AccompanimentStep.due_on <= today)
+        .join(Person, Person.id == Case.person_id)
+        .where(AccompanimentStep.done_at.is_(None), AccompanimentStep.due_on <= today, listed())
         .order_by(AccompanimentStep.due_on)
         .limit(200)
     )
@@ -224,7 +233,9 @@ def follow_up(session: Session, now: datetime, regional_url: str = "") -> dict[s
     ]
     referrals = session.scalars(
         select(Referral)
-        .where(and_(Referral.state.in_(list(OPEN_STATES)), Referral.due_at < now))
+        .join(Case, Case.id == Referral.case_id)
+        .join(Person, Person.id == Case.person_id)
+        .where(and_(Referral.state.in_(list(OPEN_STATES)), Referral.due_at < now), listed())
         .order_by(Referral.due_at)
         .limit(200)
     ).all()

@@ -30,6 +30,7 @@ _COLUMNS = (
     OutboxEnvelope.entity_type,
     OutboxEnvelope.entity_id,
     OutboxEnvelope.operation,
+    OutboxEnvelope.erase,
     OutboxEnvelope.base_version,
     OutboxEnvelope.version,
     OutboxEnvelope.content_hash,
@@ -71,6 +72,7 @@ def wire_envelope(row: Row[Any]) -> wire.Envelope:
         payload=row.payload,
         sealed=row.sealed,
         created_at=row.created_at,
+        erase=row.erase,
     )
 
 

@@ -266,6 +266,7 @@ def resend_envelope(store: Store, actor: Actor, envelope_id: uuid.UUID, note: st
             version=old.version,
             payload=old.payload,
             sealed=old.sealed,
+            erase=old.erase,
             content_hash=digest,
             status=EnvelopeStatus.PENDING,
             attempts=0,
@@ -283,6 +284,7 @@ def resend_envelope(store: Store, actor: Actor, envelope_id: uuid.UUID, note: st
                 payload=new.payload,
                 sealed=new.sealed,
                 created_at=new.created_at,
+                erase=new.erase,
             )
         except ValidationError as error:
             reason = str(error.errors()[0]["msg"])

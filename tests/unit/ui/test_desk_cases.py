@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from db.cases import PersonChange, Referral, ReferralState
+from db.uow import Actor
 from kiosk.cases import work
 from kiosk.cases.intake import IntakeRequest, submit_intake
 from kiosk.cases.referrals import ReferralError
@@ -21,7 +22,7 @@ from kiosk.clock import office_time
 from kiosk.directory.importer import import_directory
 from kiosk.directory_cli import demo_directory
 from kiosk.office import OfficeContext
-from ui.case_dialogs import CloseCaseDialog, OutcomeDialog
+from ui.case_dialogs import CloseCaseDialog, HoldDialog, OutcomeDialog, RestrictDialog
 from ui.case_page import CasePage
 from ui.desk_cases import CasesPage
 from ui.language import LanguageState
@@ -32,10 +33,14 @@ from .case_helpers import AICHA, core_intake, officer
 
 
 def make_cases(
-    qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str = "fr"
+    qtbot: QtBot,
+    office: OfficeContext,
+    tasks: Tasks,
+    language: str = "fr",
+    actor: Actor | None = None,
 ) -> CasesPage:
     state = LanguageState(office.catalog, language)
-    page = CasesPage(office, state, officer(office), tasks)
+    page = CasesPage(office, state, actor or officer(office), tasks)
     page.language_state = state  # type: ignore[attr-defined]  # keep it alive
     qtbot.addWidget(page)
     page.resize(1200, 760)
@@ -336,3 +341,31 @@ def test_a_rectification_shows_its_reason_on_the_timeline_never_the_values(
     assert detail.startswith("Corrigé par amina, ")
     assert detail.endswith(" : Téléphone — raison : à sa demande")
     assert "612345678" not in detail and "700000000" not in detail
+
+
+def test_a_supervisor_restricts_the_person_and_holds_the_case_from_the_case_page(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = core_intake(office)
+    cases = make_cases(qtbot, office, tasks, "fr", actor=office.system)  # an administrator
+    page = open_case(qtbot, cases, str(saved.case_id))
+    assert page.restrict_button.isVisibleTo(page)
+    monkeypatch.setattr(RestrictDialog, "ask", classmethod(lambda *_args: "objection"))
+    monkeypatch.setattr(HoldDialog, "ask", classmethod(lambda *_args: "legal_claim"))
+    page.restrict_button.click()
+    qtbot.waitUntil(lambda: "Fiche limitée (opposition de la personne)" in page.person_label.text())
+    page.hold_button.click()
+    qtbot.waitUntil(lambda: "Dossier retenu (action en justice)" in page.person_label.text())
+    assert page.restrict_button.text() == "Lever la limitation…"
+    assert page.hold_button.text() == "Libérer le dossier"
+    page.hold_button.click()  # released at once, without a reason
+    qtbot.waitUntil(lambda: "Dossier retenu" not in page.person_label.text())
+
+
+def test_an_officer_has_no_restrict_nor_hold_button(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    saved = core_intake(office)
+    page = open_case(qtbot, make_cases(qtbot, office, tasks, "fr"), str(saved.case_id))
+    assert not page.restrict_button.isVisibleTo(page)
+    assert not page.hold_button.isVisibleTo(page)
