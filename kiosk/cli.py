@@ -39,6 +39,7 @@ from kiosk.settings import MachineSettingsFile, SettingError, lookup
 from kiosk.windows import WINDOWS, WindowOpener, add_run_options, run_request
 
 if TYPE_CHECKING:
+    from kiosk.declaration import DeclarationWriter
     from kiosk.queue_cli import TicketPrinter
 
 RECOVERY_SHEET_FILE = "recovery-sheet.pdf"
@@ -436,13 +437,15 @@ def main(
     groups: Sequence[CommandGroup] = (),
     ticket_printer: TicketPrinter | None = None,
     sheet_writer: SheetWriter | None = None,
+    declaration_writer: DeclarationWriter | None = None,
 ) -> int:
     """Run one ``baom`` command; returns the exit code.
 
     ``open_windows``, ``groups``, ``ticket_printer`` and ``sheet_writer`` come from the
     layers above the core (``ui.main``): the windows, command groups such as printing's,
     the printing of a ticket for ``baom ticket take --print``, and the drawing of the
-    recovery sheet for ``baom office init`` and ``baom office recovery-sheet``.
+    recovery sheet for ``baom office init`` and ``baom office recovery-sheet``;
+    ``declaration_writer`` draws the office's declaration (``baom privacy declaration``).
     """
     groups = (*CORE_GROUPS, *groups)
     arguments = sys.argv[1:] if argv is None else argv
@@ -450,6 +453,7 @@ def main(
     args = parser.parse_args(arguments)
     args.ticket_printer = ticket_printer
     args.sheet_writer = sheet_writer
+    args.declaration_writer = declaration_writer
     try:
         code = _dispatch(args, open_windows, modules)
         sys.stdout.flush()  # here, so that a reader gone early is noticed below

@@ -1,20 +1,25 @@
 """The ``baom privacy`` commands: the retention schedule's run and the holds on cases.
 
 ``run-retention [--dry-run] --json`` prints the counts per kind (``kiosk.retention``);
-``hold CASE --reason R`` and ``release CASE`` keep a case from the schedule or give it back.
+``hold CASE --reason R`` and ``release CASE`` keep a case from the schedule or give it back;
+``declaration --lang fr|ar --out FILE.pdf`` writes the office's declaration to the CNDP
+(``kiosk.declaration``).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from kiosk.cli_output import show, with_json
+from kiosk.declaration import LANGUAGES, DeclarationError
 from kiosk.erasure import ErasureError
 from kiosk.office import OfficeContext
+from kiosk.privacy_notice import MissingText
 from kiosk.retention import HOLD_REASONS
 
-ERRORS: tuple[type[Exception], ...] = (ErasureError,)
+ERRORS: tuple[type[Exception], ...] = (ErasureError, DeclarationError, MissingText)
 
 
 def add_commands(commands: Any) -> None:
@@ -28,12 +33,39 @@ def add_commands(commands: Any) -> None:
     held.add_argument("--reason", required=True, choices=HOLD_REASONS)
     released = with_json(actions.add_parser("release", help="give a held case back"))
     released.add_argument("case", help="a case code (C-XXXXXX) or id")
+    _add_declaration(actions)
+
+
+def _add_declaration(actions: Any) -> None:
+    """``baom privacy declaration --lang fr|ar --out FILE.pdf [--json]``."""
+    declaration = with_json(
+        actions.add_parser(
+            "declaration", help="write the office's declaration to the CNDP (A4 PDF)"
+        )
+    )
+    declaration.add_argument("--lang", required=True, choices=LANGUAGES)
+    declaration.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+
+
+def _declaration(args: argparse.Namespace, context: OfficeContext) -> int:
+    """Write the declaration; it reads no personal data, so it runs as the system."""
+    from kiosk.declaration import write_declaration
+
+    if args.declaration_writer is None:
+        raise DeclarationError("this installation cannot draw the declaration (no printing)")
+    path = args.out.absolute()
+    facts = write_declaration(context, args.lang, path, args.declaration_writer)
+    answer = {**facts.as_json(), "language": args.lang, "path": str(path)}
+    show(args, answer, f"the declaration of {context.office_name!r} ({args.lang}) is {path}")
+    return 0
 
 
 def run(args: argparse.Namespace, context: OfficeContext) -> int:
     """Run one ``baom privacy`` command for the opened office, as the command's actor."""
     from kiosk.retention import hold, run_retention
 
+    if args.action == "declaration":
+        return _declaration(args, context)
     actor = context.system
     if args.action == "run-retention":
         done = run_retention(context, actor, dry_run=args.dry_run)

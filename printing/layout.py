@@ -111,6 +111,21 @@ def is_right_to_left(language: str) -> bool:
     return language in RIGHT_TO_LEFT
 
 
+def paragraph_option(language: str) -> QTextOption:
+    """Word-wrapped paragraphs on the language's own side, in its direction (a page's
+    ``QTextDocument``)."""
+    right_to_left = is_right_to_left(language)
+    option = QTextOption(
+        (Qt.AlignmentFlag.AlignRight if right_to_left else Qt.AlignmentFlag.AlignLeft)
+        | Qt.AlignmentFlag.AlignAbsolute
+    )
+    option.setTextDirection(
+        Qt.LayoutDirection.RightToLeft if right_to_left else Qt.LayoutDirection.LeftToRight
+    )
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    return option
+
+
 def module_dots(width: int, modules: int) -> int:
     """Dots per QR module: about half the width for the code, never under 4 nor over 8."""
     fitting = (width // 2) // (modules + 2 * QUIET_ZONE)

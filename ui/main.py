@@ -10,6 +10,7 @@ from kiosk.cli import CommandGroup
 from kiosk.cli import main as cli_main
 
 if TYPE_CHECKING:
+    from kiosk.declaration import Declaration
     from kiosk.office import OfficeContext
     from kiosk.queue.config import QueueConfig
     from kiosk.queue.views import TakenTicket
@@ -43,6 +44,13 @@ def write_recovery_sheet(sheet: RecoverySheet, path: Path) -> None:
     write(sheet, path)
 
 
+def draw_declaration(declaration: Declaration) -> bytes:
+    """Draw the office's declaration for ``baom privacy declaration`` (imports printing now)."""
+    from printing.declaration import declaration_pdf
+
+    return declaration_pdf(declaration)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``baom`` console script."""
     return cli_main(
@@ -51,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         groups=GROUPS,
         ticket_printer=print_ticket,
         sheet_writer=write_recovery_sheet,
+        declaration_writer=draw_declaration,
     )
 
 
