@@ -157,12 +157,14 @@ def gather(
         for entry in _personal(record)
         if entry.region == "clear" and entry.leaves_office == "sealed"
     ]
+    sealed = [record for record in source.records.values() if record.leaves_office == "sealed"]
+    every = set.intersection(*(set(record.clear_fields) for record in sealed))  # id, version…
     statistics = [
         name
-        for record in source.records.values()
-        if record.purpose == "statistics" and record.leaves_office == "sealed"
+        for record in sealed
+        if record.purpose == "statistics"
         for name in record.clear_fields
-        if name not in ("id", "office_id", "version")
+        if name not in every
     ]
     return Facts(
         office=context.office_name,
@@ -269,7 +271,7 @@ def build_declaration(facts: Facts, catalog: Catalog, language: str) -> Declarat
         Part(words("declaration.persons_title"), _persons(words, facts)),
         Part(words("declaration.data_title"), _data(words, facts)),
         Part(words("declaration.recipients_title"), _recipients(words, facts)),
-        Part(words("declaration.transfers_title"), _transfers(words, facts)),
+        Part(words("declaration.transfers_title"), _transfers(words)),
         Part(words("declaration.retention_title"), _retention(words, facts)),
         Part(words("declaration.rights_title"), _rights(words, facts, office)),
         Part(words("declaration.security_title"), _security(words, facts)),
@@ -365,9 +367,8 @@ def _recipients(words: _Words, facts: Facts) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def _transfers(words: _Words, facts: Facts) -> tuple[Block, ...]:
-    if facts.transfers_abroad:  # none: nothing in the software sends data abroad
-        raise MissingText("a transfer abroad has no text in the declaration")
+def _transfers(words: _Words) -> tuple[Block, ...]:
+    """None: nothing in the software sends data abroad (``Facts.transfers_abroad``)."""
     return (Block(words("declaration.no_transfer")),)
 
 
