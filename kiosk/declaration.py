@@ -41,6 +41,19 @@ SECURITY_SETTINGS = (
 )
 """The settings the security measures state with their current values."""
 RIGHTS = ("access", "rectification", "erasure", "restriction", "objection")
+"""The person's rights the declaration says how to exercise (``declaration.right.*``)."""
+MEASURES = (
+    "database",
+    "accounts",
+    "roles",
+    "audit",
+    "sealed",
+    "transport",
+    "backups",
+    "recovery_sheet",
+    "minimisation",
+)
+"""The security measures, in the order the declaration states them."""
 
 
 class DeclarationError(Exception):
@@ -414,20 +427,6 @@ def _security(words: _Words, facts: Facts) -> tuple[Block, ...]:
         )
         for measure in MEASURES
     )
-
-
-MEASURES = (
-    "database",
-    "accounts",
-    "roles",
-    "audit",
-    "sealed",
-    "transport",
-    "backups",
-    "recovery_sheet",
-    "minimisation",
-)
-"""The security measures, in the order the declaration states them."""
 
 
 DeclarationWriter = Callable[[Declaration], bytes]

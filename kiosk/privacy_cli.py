@@ -24,7 +24,9 @@ ERRORS: tuple[type[Exception], ...] = (ErasureError, DeclarationError, MissingTe
 
 def add_commands(commands: Any) -> None:
     """Register ``baom privacy`` on the top-level subparsers."""
-    privacy = commands.add_parser("privacy", help="the retention schedule, holds on cases")
+    privacy = commands.add_parser(
+        "privacy", help="the retention schedule, holds on cases, the CNDP declaration"
+    )
     actions = privacy.add_subparsers(dest="action", required=True)
     run = with_json(actions.add_parser("run-retention", help="apply the retention schedule"))
     run.add_argument("--dry-run", action="store_true", help="count what is due, change nothing")
@@ -43,7 +45,9 @@ def _add_declaration(actions: Any) -> None:
             "declaration", help="write the office's declaration to the CNDP (A4 PDF)"
         )
     )
-    declaration.add_argument("--lang", required=True, choices=LANGUAGES)
+    declaration.add_argument(
+        "--lang", required=True, choices=LANGUAGES, help="the CNDP reads French or Arabic"
+    )
     declaration.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
 
 

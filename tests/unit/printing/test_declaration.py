@@ -15,7 +15,9 @@ from PIL import Image
 from sqlalchemy import select
 
 from db.models import AuditEntry
+from kiosk.declaration import DeclarationError, write_declaration
 from kiosk.office import OfficeContext
+from printing.declaration import declaration_pdf
 from ui.main import main
 
 
@@ -139,3 +141,11 @@ def test_a_bad_language_or_an_unwritable_file_is_one_clear_line(
     assert capsys.readouterr().err == f"baom: {folder} is a folder: give the PDF file's name\n"
     assert declarations(office) == []
     assert list(folder.iterdir()) == []
+
+
+def test_the_core_refuses_a_language_the_cndp_does_not_read(
+    office: OfficeContext, tmp_path: Path
+) -> None:
+    with pytest.raises(DeclarationError, match="written in fr or ar, not 'zgh'"):
+        write_declaration(office, "zgh", tmp_path / "d.pdf", declaration_pdf)
+    assert declarations(office) == [] and not (tmp_path / "d.pdf").exists()
