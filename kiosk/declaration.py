@@ -276,7 +276,7 @@ def build_declaration(facts: Facts, catalog: Catalog, language: str) -> Declarat
     """The declaration of ``facts`` in ``language`` (French or Arabic)."""
     words = _Words(catalog, language)
     office = _isolated(facts.office)
-    commune = _isolated(facts.commune) if facts.commune else words("declaration.no_commune")
+    commune = _isolated(facts.commune) if facts.commune else ""
     day = facts.made_on.strftime("%d/%m/%Y")
     parts = (
         Part(words("declaration.controller_title"), _controller(words, office, commune)),
@@ -300,7 +300,7 @@ def build_declaration(facts: Facts, catalog: Catalog, language: str) -> Declarat
         header=(
             words("declaration.law"),
             words("declaration.office", office=office),
-            words("declaration.commune", commune=commune),
+            words("declaration.commune", commune=commune or words("declaration.no_commune")),
             words("declaration.made_on", date=day),
         ),
         parts=numbered,
@@ -309,10 +309,12 @@ def build_declaration(facts: Facts, catalog: Catalog, language: str) -> Declarat
 
 
 def _controller(words: _Words, office: str, commune: str) -> tuple[Block, ...]:
-    return (
-        Block(words("declaration.controller", office=office, commune=commune)),
-        Block(words("declaration.processing")),
+    said = (
+        words("declaration.controller", office=office, commune=commune)
+        if commune
+        else words("declaration.controller_no_commune", office=office)
     )
+    return Block(said), Block(words("declaration.processing"))
 
 
 def _purposes(words: _Words, facts: Facts) -> tuple[Block, ...]:

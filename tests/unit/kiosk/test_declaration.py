@@ -137,3 +137,11 @@ def test_every_section_is_said_in_the_language(office: OfficeContext, language: 
         assert said in text, said
     if language != "fr":  # its own words, not French left in its catalog
         assert "Responsable" not in text and "Aucun transfert" not in text
+
+
+def test_an_office_without_a_commune_says_so(office: OfficeContext) -> None:
+    facts = dataclasses.replace(gather(office), commune="")
+    text = plain(build_declaration(facts, CATALOG, "fr"))
+    assert "Commune : non renseignée" in text.replace("\u202f", " ")
+    assert "(BAOM), commune de" not in text
+    assert "BAOM Taliouine\u2069, bureau d'accueil et d'orientation des migrants (BAOM)." in text
