@@ -47,6 +47,7 @@ from kiosk.settings import MachineSettingsFile, SettingError, lookup
 from kiosk.windows import WINDOWS, WindowOpener, add_run_options, run_request
 
 if TYPE_CHECKING:
+    from kiosk.declaration import DeclarationWriter
     from kiosk.persons.export import PdfWriter
     from kiosk.queue_cli import TicketPrinter
 
@@ -540,14 +541,16 @@ def main(
     ticket_printer: TicketPrinter | None = None,
     sheet_writer: SheetWriter | None = None,
     person_pdf_writer: PdfWriter | None = None,
+    declaration_writer: DeclarationWriter | None = None,
 ) -> int:
     """Run one ``baom`` command; returns the exit code.
 
-    ``open_windows``, ``groups``, ``ticket_printer``, ``sheet_writer`` and
-    ``person_pdf_writer`` come from the layers above the core (``ui.main``): the windows,
-    command groups such as printing's, the printing of a ticket for ``baom ticket take
-    --print``, the drawing of the recovery sheet for ``baom office init`` and ``baom
-    office recovery-sheet``, and of a person's export for ``baom person export``.
+    ``open_windows``, ``groups``, ``ticket_printer``, ``sheet_writer``,
+    ``person_pdf_writer`` and ``declaration_writer`` come from the layers above the core
+    (``ui.main``): the windows, command groups such as printing's, the printing of a ticket
+    for ``baom ticket take --print``, the drawing of the recovery sheet for ``baom office
+    init`` and ``baom office recovery-sheet``, of a person's export for ``baom person
+    export`` and of the office's declaration for ``baom privacy declaration``.
     """
     groups = (*CORE_GROUPS, *groups)
     arguments = sys.argv[1:] if argv is None else argv
@@ -556,6 +559,7 @@ def main(
     args.ticket_printer = ticket_printer
     args.sheet_writer = sheet_writer
     args.person_pdf_writer = person_pdf_writer
+    args.declaration_writer = declaration_writer
     try:
         named = NAMED_CORE_COMMANDS.union(*(group.named_account for group in groups))
         code = _dispatch(args, open_windows, modules, named)

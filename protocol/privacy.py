@@ -103,6 +103,7 @@ class FieldEntry:
     retention: str
     leaves_office: str
     clear_as: str = ""
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from kiosk.cli import CommandGroup
 from kiosk.cli import main as cli_main
 
 if TYPE_CHECKING:
+    from kiosk.declaration import Declaration
     from kiosk.office import OfficeContext
     from kiosk.queue.config import QueueConfig
     from kiosk.queue.views import TakenTicket
@@ -50,6 +51,13 @@ def write_person_pdf(record: dict[str, Any], path: Path) -> None:
     write(record, path)
 
 
+def draw_declaration(declaration: Declaration) -> bytes:
+    """Draw the office's declaration for ``baom privacy declaration`` (imports printing now)."""
+    from printing.declaration import declaration_pdf
+
+    return declaration_pdf(declaration)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``baom`` console script."""
     return cli_main(
@@ -59,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ticket_printer=print_ticket,
         sheet_writer=write_recovery_sheet,
         person_pdf_writer=write_person_pdf,
+        declaration_writer=draw_declaration,
     )
 
 
