@@ -307,14 +307,15 @@ class CasePage(FollowingWidget):
             self.intake_button,
             self.close_button,
             self.reopen_button,
-            self.export_button,
-            self.restrict_button,
-            self.hold_button,
         ):
             actions.addWidget(button)
+        actions.addStretch(1)
+        rights = QHBoxLayout()  # the person's rights, a supervisor's: a row of their own
+        for button in (self.export_button, self.restrict_button, self.hold_button):
+            rights.addWidget(button)
         for button in (self.restrict_button, self.hold_button):
             button.setVisible(supervisor)
-        actions.addStretch(1)
+        rights.addStretch(1)
         self.message_label = named(QLabel(wordWrap=True), "caseMessage")
 
         layout = QVBoxLayout(self)
@@ -324,6 +325,7 @@ class CasePage(FollowingWidget):
         layout.addWidget(splitter, 1)
         layout.addLayout(grid)
         layout.addLayout(actions)
+        layout.addLayout(rights)
         layout.addWidget(self.message_label)
 
         self.back_button.clicked.connect(self.done)
