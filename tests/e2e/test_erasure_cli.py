@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.e2e.test_cli import baom
 from tests.helpers.intake import answers
+from tests.helpers.sync_office import ACCOUNT
 
 
 def _json(data_dir: Path, *args: str) -> Any:
@@ -23,7 +24,7 @@ def _intake(data: Path, folder: Path, name: str) -> dict[str, Any]:
 
 def test_a_person_is_restricted_lifted_and_erased_at_the_command_line(tmp_path: Path) -> None:
     data = tmp_path / "office"
-    baom(data, "office", "init", "BAOM Ouijjane")
+    baom(data, "office", "init", "BAOM Ouijjane", "--admin", ACCOUNT[0])
     saved = _intake(data, tmp_path, "Zorglub")
     person = saved["person_id"]
 
@@ -49,7 +50,7 @@ def test_a_person_is_restricted_lifted_and_erased_at_the_command_line(tmp_path: 
 
 def test_the_retention_run_counts_and_a_held_case(tmp_path: Path) -> None:
     data = tmp_path / "office"
-    baom(data, "office", "init", "BAOM Ouijjane")
+    baom(data, "office", "init", "BAOM Ouijjane", "--admin", ACCOUNT[0])
     code = _intake(data, tmp_path, "Recent")["case_code"]
     baom(data, "case", "close", code, "--reason", "need_met")
     held = _json(data, "privacy", "hold", code, "--reason", "legal_claim")

@@ -13,7 +13,7 @@ from pathlib import Path
 from tests.e2e.test_restore import restore
 from tests.helpers import regional
 from tests.helpers.intake import answers
-from tests.helpers.sync_office import baom, baom_json
+from tests.helpers.sync_office import ACCOUNT, baom, baom_json
 
 OLD, NEW, REASON = "Qzoldmarker", "Qznewmarker", "Reasonmarkerzq"
 
@@ -21,7 +21,7 @@ OLD, NEW, REASON = "Qzoldmarker", "Qznewmarker", "Reasonmarkerzq"
 def test_a_rectification_travels_to_the_region_sealed_and_back_whole(tmp_path: Path) -> None:
     first, second = tmp_path / "counter-1", tmp_path / "counter-2"
     with regional.running_server(tmp_path / "regional") as server:
-        made = baom_json(first, "office", "init", "BAOM Tiznit")
+        made = baom_json(first, "office", "init", "BAOM Tiznit", "--admin", ACCOUNT[0])
         office_id, code = regional.add_office(server.db_url, "BAOM Tiznit")
         baom(first, "enrol", "--server", server.url, "--code", code)
         path = tmp_path / "answers.json"
