@@ -33,8 +33,8 @@ def test_a_rectification_travels_to_the_region_sealed_and_back_whole(tmp_path: P
             first, "person", "rectify", person, "family_name", NEW, "--reason", REASON
         )
         assert rectified["changed"] is True
-        # the person, its correction, and three audit entries (of each, and of the act)
-        assert baom_json(first, "sync", "status")["pending"] == 5
+        # the person, its correction, and four audit entries (the login, of each, of the act)
+        assert baom_json(first, "sync", "status")["pending"] == 6
         assert baom_json(first, "sync", "--once")["ok"] is True
         assert baom_json(first, "sync", "status")["pending"] == 0
         assert baom_json(first, "sync", "quarantined") == []
