@@ -1,5 +1,5 @@
 """Small dialogs of the case page: closing a case, a need not met, an outcome heard by phone,
-a supervisor's reason to restrict a person or hold a case.
+a supervisor's reason to restrict a person, hold a case or erase a person.
 
 Each has an ``ask()`` classmethod that shows it and returns the answer (or None when
 cancelled); tests replace ``ask``.
@@ -13,12 +13,14 @@ from typing import Any
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QRadioButton,
     QWidget,
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
 from db.cases import DECLINE_REASONS, NEED_NOT_MET_REASONS
 from kiosk.cases.casework import CLOSE_REASONS
 from kiosk.clock import office_today
-from kiosk.erasure import LIFT_REASONS, RESTRICT_REASONS
+from kiosk.erasure import ERASE_REASONS, LIFT_REASONS, RESTRICT_REASONS
 from kiosk.retention import HOLD_REASONS
 from ui.language import LanguageState
 from ui.styles import named
@@ -69,9 +71,10 @@ class ReasonDialog(QDialog):
         self.reason_combo = named(QComboBox(), self.combo_name)
         for reason in self.reasons:
             self.reason_combo.addItem(tr(f"{self.reason_prefix}.{reason}"), reason)
-        form = QFormLayout(self)
-        form.addRow(tr(self.label_key), self.reason_combo)
-        form.addRow(_buttons(self, language))
+        self.form = QFormLayout(self)
+        self.form.addRow(tr(self.label_key), self.reason_combo)
+        self.buttons = _buttons(self, language)
+        self.form.addRow(self.buttons)
 
     @classmethod
     def ask(cls, parent: QWidget, language: LanguageState) -> str | None:
@@ -113,6 +116,48 @@ class HoldDialog(ReasonDialog):
 
     title_key, label_key, reasons = "desk.case.hold", "desk.case.act_reason", HOLD_REASONS
     reason_prefix, combo_name = "desk.case.reason", "holdReason"
+
+
+class EraseDialog(ReasonDialog):
+    """Why a supervisor erases the person, after saying in plain words what goes and what
+    stays. Its button stays disabled until the supervisor ticks that erasing cannot be
+    undone: a tick box reads the same in every script and on every keyboard (typing a Latin
+    case code on an Arabic or Tifinagh layout is a chore, not a check), and Enter or a
+    double click carried over from the case page cannot press a disabled button."""
+
+    title_key, label_key = "desk.case.erase_title", "desk.case.act_reason"
+    reasons = tuple(r for r in ERASE_REASONS if r != "retention")  # the schedule's, not ours
+    reason_prefix, combo_name = "desk.case.reason", "eraseReason"
+
+    def __init__(
+        self, language: LanguageState, parent: QWidget | None = None, name: str = "", code: str = ""
+    ) -> None:
+        super().__init__(language, parent)
+        tr = language.translator
+        explanation = named(
+            QLabel(tr("desk.case.erase_explained", name=name, code=code)), "eraseExplained"
+        )
+        explanation.setWordWrap(True)
+        explanation.setMinimumWidth(480)
+        self.form.insertRow(0, explanation)
+        self.understood = named(QCheckBox(tr("desk.case.erase_understood")), "eraseUnderstood")
+        self.form.insertRow(self.form.rowCount() - 1, self.understood)
+        accept = QDialogButtonBox.ButtonRole.AcceptRole
+        (self.erase_button,) = [
+            b for b in self.buttons.buttons() if self.buttons.buttonRole(b) == accept
+        ]
+        self.erase_button.setText(tr("desk.case.erase_confirm"))
+        self.erase_button.setEnabled(False)
+        self.understood.toggled.connect(self.erase_button.setEnabled)
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget, language: LanguageState, name: str = "", code: str = ""
+    ) -> str | None:
+        """The reason chosen once the supervisor confirmed, or None (``name`` and the case's
+        ``code`` say whom it erases)."""
+        dialog = cls(language, parent, name, code)
+        return str(dialog.reason_combo.currentData()) if dialog.exec() else None
 
 
 class OutcomeDialog(QDialog):

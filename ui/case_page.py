@@ -38,7 +38,7 @@ from kiosk.accounts import Permission, has_permission
 from kiosk.cases import work as case_work
 from kiosk.clock import office_time
 from kiosk.directory.view import commune_label
-from kiosk.erasure import restrict
+from kiosk.erasure import Erased, erase, restrict
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
@@ -48,6 +48,7 @@ from printing.jobs import SlipQueued, print_slip_message
 from printing.person_export import write_person_pdf
 from ui.case_dialogs import (
     CloseCaseDialog,
+    EraseDialog,
     HoldDialog,
     LiftDialog,
     NeedNotMetDialog,
@@ -163,6 +164,8 @@ class CasePage(FollowingWidget):
         case_loaded(str): the case was read and shown; carries its id.
         intake_requested(str): a new intake for this case's person; carries the person id.
         done(): the officer goes back to the search.
+        erased(str, bool): the case's person was erased; carries the case's code and whether
+            anonymous facts were kept (the case is then anonymous, else gone).
 
     ``sync_soon`` (None when the desk does not sync) is called once a referral is saved.
     """
@@ -170,6 +173,7 @@ class CasePage(FollowingWidget):
     case_loaded = Signal(str)
     intake_requested = Signal(str)
     done = Signal()
+    erased = Signal(str, bool)
 
     def __init__(
         self,
@@ -299,6 +303,7 @@ class CasePage(FollowingWidget):
         self.export_button.setVisible(has_permission(self._actor, Permission.EXPORT_PERSONS))
         self.restrict_button = named(QPushButton(), "restrictPerson")
         self.hold_button = named(QPushButton(), "holdCase")
+        self.erase_button = named(QPushButton(), "erasePerson")
         supervisor = has_permission(self._actor, Permission.ERASE_PERSONS)
         actions = QHBoxLayout()
         for button in (
@@ -310,12 +315,19 @@ class CasePage(FollowingWidget):
         ):
             actions.addWidget(button)
         actions.addStretch(1)
-        rights = QHBoxLayout()  # the person's rights, a supervisor's: a row of their own
-        for button in (self.export_button, self.restrict_button, self.hold_button):
-            rights.addWidget(button)
-        for button in (self.restrict_button, self.hold_button):
+        # the supervisor's acts on the person's record, on a row of their own: with the
+        # officer's, they would not fit a 1280-pixel screen in Arabic or Tamazight
+        record_actions = QHBoxLayout()
+        for button in (
+            self.export_button,
+            self.restrict_button,
+            self.hold_button,
+            self.erase_button,
+        ):
+            record_actions.addWidget(button)
+        for button in (self.restrict_button, self.hold_button, self.erase_button):
             button.setVisible(supervisor)
-        rights.addStretch(1)
+        record_actions.addStretch(1)
         self.message_label = named(QLabel(wordWrap=True), "caseMessage")
 
         layout = QVBoxLayout(self)
@@ -325,7 +337,7 @@ class CasePage(FollowingWidget):
         layout.addWidget(splitter, 1)
         layout.addLayout(grid)
         layout.addLayout(actions)
-        layout.addLayout(rights)
+        layout.addLayout(record_actions)
         layout.addWidget(self.message_label)
 
         self.back_button.clicked.connect(self.done)
@@ -343,6 +355,7 @@ class CasePage(FollowingWidget):
         self.export_button.clicked.connect(self.on_export_clicked)
         self.restrict_button.clicked.connect(self.on_restrict_clicked)
         self.hold_button.clicked.connect(self.on_hold_clicked)
+        self.erase_button.clicked.connect(self.on_erase_clicked)
         self.needs.currentRowChanged.connect(lambda _row: self._enable_need_buttons())
         self.need_met_button.clicked.connect(lambda: self.on_need_clicked("met"))
         self.need_not_met_button.clicked.connect(lambda: self.on_need_clicked("not_met"))
@@ -385,6 +398,7 @@ class CasePage(FollowingWidget):
         self.reopen_button.setText(tr("desk.case.reopen"))
         self.intake_button.setText(tr("desk.case.new_visit"))
         self.export_button.setText(tr("desk.case.export"))
+        self.erase_button.setText(tr("desk.case.erase"))
         self._show_detail()
         self._show_message()
 
@@ -722,6 +736,30 @@ class CasePage(FollowingWidget):
                 return
         work = partial(hold, self._context, self._actor, self.case_id, reason)
         self._write(work, "desk.case.hold_changed")
+
+    def on_erase_clicked(self) -> None:
+        """Erase the person, once the supervisor chose a reason and confirmed."""
+        person = (self.detail or {}).get("person") or {}
+        if not person.get("person_id") or self.detail is None:
+            return
+        name, code = display_name(person, self._language.translator), self.detail["code"]
+        reason = EraseDialog.ask(self, self._language, isolate(name), isolate(code))
+        if not reason:
+            return
+        person_id = uuid.UUID(person["person_id"])
+        work = partial(erase, self._context, self._actor, person_id, reason)
+        case_id = self.case_id
+        self._tasks.run(
+            work, partial(self.on_erased, case_id, code), partial(self.on_failed, case_id)
+        )
+
+    def on_erased(self, case_id: str | None, code: str, erased: Erased) -> None:
+        """The person is gone: leave their case (deleted, or kept anonymous) for the search."""
+        if case_id != self.case_id:
+            return
+        self.case_id, self.detail = None, None
+        self._set_message(None)
+        self.erased.emit(code, erased.facts_kept)
 
     def on_intake_clicked(self) -> None:
         """A new visit of this person: the intake, with the person known."""

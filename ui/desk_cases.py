@@ -77,6 +77,7 @@ class CasesPage(QWidget):
             lambda person_id: self.start_intake(person_id=person_id or None)
         )
         self.case_page.done.connect(self.show_search)
+        self.case_page.erased.connect(self.on_person_erased)
         self.case_page.intake_requested.connect(
             lambda person_id: self.start_intake(person_id=person_id)
         )
@@ -176,6 +177,12 @@ class CasesPage(QWidget):
         else:
             self.show_search()
             self._set_notice("desk.intake.anonymous_saved")
+
+    def on_person_erased(self, code: str, facts_kept: bool) -> None:
+        """Back to the search, saying that the person of case ``code`` was erased."""
+        self.show_search()
+        key = "desk.cases.erased_facts_kept" if facts_kept else "desk.cases.erased"
+        self._set_notice(key, code=code)
 
     def on_intake_abandoned(self) -> None:
         """The officer dropped the intake: back to the search."""
