@@ -110,7 +110,7 @@ class PageReport:
     applied: int = 0
     conflicts: int = 0
     erased: int = 0
-    """Tombstones applied: the caller empties the WAL after the commit."""
+    """Tombstones applied (:func:`apply_page` then empties the WAL after its commit)."""
 
 
 def _setting_value(setting: RegisteredSetting, value: Any) -> bool | int | str:
