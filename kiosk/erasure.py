@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from db.base import SyncedRecord, utcnow
 from db.cases import (
@@ -178,7 +178,6 @@ def erase_persons(uow: UnitOfWork, person_ids: Sequence[uuid.UUID], reason: str)
     owner.update({n.id: owner[n.case_id] for n in needs})
     visits = _all(uow, Visit, Visit.case_id, case_ids)
     tickets = {i.ticket_id for i in intakes} | {v.ticket_id for v in visits}
-    _drop_local(uow, all_persons, tickets - {None}, [r.code for r in referrals])
 
     def kept(parent: Any) -> bool:
         return owner[parent] in keep
@@ -227,7 +226,13 @@ def erase_persons(uow: UnitOfWork, person_ids: Sequence[uuid.UUID], reason: str)
         for person in humans[root]:
             _anonymise(person)
             changed.append(person)
-    _destroy_copies(uow, [r.id for level in gone for r in level] + [r.id for r in changed])
+    clear_leftovers(
+        uow,
+        [r.id for level in gone for r in level] + [r.id for r in changed],
+        all_persons,
+        tickets - {None},
+        [r.code for r in referrals],
+    )
     for record in changed:
         uow.erase(record)
         uow.add(record)
@@ -269,26 +274,23 @@ def _anonymise(person: Person) -> None:
     person.erased_at = utcnow()
 
 
-def _drop_local(
-    uow: UnitOfWork, person_ids: list[uuid.UUID], tickets: set[Any], codes: list[str]
+def clear_leftovers(
+    uow: UnitOfWork,
+    record_ids: Sequence[uuid.UUID],
+    person_ids: Sequence[uuid.UUID] = (),
+    tickets: Collection[uuid.UUID] = (),
+    codes: Sequence[str] = (),
 ) -> None:
-    """The local rows about the person, never synced: search keys, drafts, print jobs of
-    their slips."""
-    session = uow.session
-    session.execute(delete(PersonKey).where(PersonKey.person_id.in_(person_ids)))
-    drafts: ColumnElement[bool] = IntakeDraft.person_id.in_(person_ids)
-    if tickets:
-        drafts = or_(drafts, IntakeDraft.ticket_id.in_(tickets))
-    session.execute(delete(IntakeDraft).where(drafts))
-    for code in codes:
-        session.execute(delete(PrintJob).where(PrintJob.summary.contains(code)))
+    """Destroy what this PC holds of erased records besides the records themselves, in
+    ``uow``: the outbox's sealed copies of their earlier versions (envelopes not sent yet
+    dropped: they would carry the data to the region), the values sync set aside for
+    review, and the local rows never synced: the persons' search keys, the drafts of the
+    persons or of the tickets, the print jobs of the slips of the referral codes.
 
-
-def _destroy_copies(uow: UnitOfWork, ids: list[uuid.UUID]) -> None:
-    """The office's own copies of the records' earlier versions: envelopes not sent yet are
-    dropped (they would carry the data to the region), the others lose their sealed copy;
-    the values set aside by sync for review go."""
+    The erasing PC (:func:`erase_persons`) and a PC applying its tombstones
+    (``kiosk.sync.apply``) both call it; the caller empties the WAL after the commit."""
     session = uow.session
+    ids = list(record_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         waiting = (EnvelopeStatus.PENDING, EnvelopeStatus.QUARANTINED)
@@ -303,6 +305,16 @@ def _destroy_copies(uow: UnitOfWork, ids: list[uuid.UUID]) -> None:
         session.execute(
             delete(SyncConflict).where(SyncConflict.entity_id.in_([str(i) for i in chunk]))
         )
+    if person_ids:
+        session.execute(delete(PersonKey).where(PersonKey.person_id.in_(person_ids)))
+    if person_ids or tickets:
+        session.execute(
+            delete(IntakeDraft).where(
+                or_(IntakeDraft.person_id.in_(person_ids), IntakeDraft.ticket_id.in_(tickets))
+            )
+        )
+    for code in codes:
+        session.execute(delete(PrintJob).where(PrintJob.summary.contains(code)))
 
 
 def erase(context: OfficeContext, actor: Actor, person_id: uuid.UUID, reason: str) -> Erased:

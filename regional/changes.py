@@ -91,14 +91,18 @@ def _visible(office_id: uuid.UUID, origin: str | None) -> ColumnElement[bool]:
 
 
 def _record_payload(envelope: ReceivedEnvelope) -> dict[str, Any]:
-    """An ``office_record`` change's payload: which record, and its sealed copy."""
-    return {
+    """An ``office_record`` change's payload: which record, and its sealed copy; ``erase``
+    (only when true) for a tombstone."""
+    payload: dict[str, Any] = {
         "entity_type": envelope.entity_type,
         "entity_id": str(envelope.entity_id),
         "operation": envelope.operation,
         "version": envelope.version,
         "sealed": envelope.sealed,
     }
+    if envelope.erase:
+        payload["erase"] = True
+    return payload
 
 
 def pull(

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -102,7 +103,8 @@ class ReceivedEnvelope(Base):
     ``payload`` is the record's clear part (what the data inventory lets the region read)
     and ``sealed`` its sealed copy, which only the office can open (``protocol.privacy``).
     An envelope received before records were sealed has an empty ``sealed`` until
-    ``baom-regional privacy migrate`` reduces its payload to the clear part.
+    ``baom-regional privacy migrate`` reduces its payload to the clear part. ``erase``: a
+    tombstone (``docs/sync.md``), which the office's other PCs get as one too.
     """
 
     __tablename__ = "envelope"
@@ -117,6 +119,7 @@ class ReceivedEnvelope(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
     sealed: Mapped[str] = mapped_column(Text, default="")
+    erase: Mapped[bool] = mapped_column(default=False, server_default=false())
     received_at: Mapped[datetime]
     error: Mapped[str | None] = mapped_column(Text, default=None)
 

@@ -139,6 +139,7 @@ def push_once(
                 "content_hash": envelope.content_hash,
                 "payload": envelope.payload,
                 "sealed": envelope.sealed,
+                "erase": envelope.erase,
                 "received_at": now,
                 "error": error,
             }

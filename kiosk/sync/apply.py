@@ -20,6 +20,11 @@ change that cannot be applied (unknown type, invalid value, a reference that doe
 hold) becomes one too (reason ``not_applicable``), and the rest of the page goes on.
 A supervisor may apply such a change later (``kiosk.sync.review``): :func:`apply_change`
 runs it through the same code as the pull.
+
+An ``office_record`` with ``erase`` is a tombstone: another PC erased the record
+(``kiosk.erasure``). It is written whatever this PC's version and unsynced changes, and
+then :func:`kiosk.erasure.clear_leftovers` destroys what this PC holds of it, as on the
+erasing PC (see :meth:`_Page._leftovers`); the WAL is emptied after the page's commit.
 """
 
 from __future__ import annotations
@@ -38,13 +43,14 @@ from sqlalchemy.orm import Session
 
 from db.audit_chain import link
 from db.base import Base, json_value, utcnow
-from db.cases import Person
+from db.cases import Case, Intake, Person, Referral, Visit
 from db.models import EnvelopeStatus, OutboxEnvelope, Setting, UserAccount
 from db.office_key import read_recovery_key
 from db.store import Store
 from db.sync import SyncConflict
 from db.uow import Actor, UnitOfWork
 from kiosk.cases.persons import index_persons
+from kiosk.erasure import clear_leftovers
 from kiosk.settings import Scope, lookup
 from kiosk.settings import Setting as RegisteredSetting
 from kiosk.sync.directory import PREFIX, DirectoryChanges, NotApplicable, column_value
@@ -77,6 +83,7 @@ class OfficeRecord(wire.WireModel):
     operation: str
     version: int
     sealed: str
+    erase: bool = False
 
 
 def _order(record: dict[str, Any]) -> tuple[str, str]:
@@ -102,6 +109,8 @@ class PageReport:
 
     applied: int = 0
     conflicts: int = 0
+    erased: int = 0
+    """Tombstones applied (:func:`apply_page` then empties the WAL after its commit)."""
 
 
 def _setting_value(setting: RegisteredSetting, value: Any) -> bool | int | str:
@@ -158,7 +167,7 @@ class _Page:
             if self.restoring and change.entity_type in APPLIED_BY_THE_OLD_PC:
                 continue
             target = self._local_entity(change)
-            if target is not None and target in pending:
+            if target is not None and target in pending and not _tombstone(change):
                 self._conflict(change, "local_changes", LOCAL_CHANGES)
                 continue
             reason = self.attempt(change)
@@ -355,7 +364,44 @@ class _Page:
             self.data_key(), sealed.entity_type, record_id, sealed.version, sealed.sealed
         )
         with self.session.begin_nested():
+            leftovers = self._leftovers(table, record_id) if sealed.erase else None
             self._write_records({(sealed.entity_type, record_id): (sealed, whole)})
+            if leftovers is not None:
+                clear_leftovers(self.uow, [record_id], *leftovers)
+                self.report.erased += 1
+                for kind in (OFFICE_RECORD, sealed.entity_type):
+                    self._open_conflicts().pop((kind, sealed.entity_id), None)
+
+    def _leftovers(
+        self, table: Table, record_id: uuid.UUID
+    ) -> tuple[list[uuid.UUID], set[uuid.UUID], list[str]]:
+        """What identifies this PC's local rows about a tombstoned record, read before it is
+        written: a person's id (their search keys and drafts) and, through their cases, the
+        tickets of their intakes and visits (the drafts of those tickets) and the codes of
+        their referrals (the print jobs of the slips); an intake's or a visit's ticket; a
+        referral's code. A person's cases and referrals may be kept (anonymous facts) and
+        then send no tombstone of their own."""
+        found = self.session.execute(select(table).where(table.c.id == record_id)).first()
+        if found is None:
+            return [], set(), []
+        row = found._mapping
+        if table.name == "person":
+            cases = select(Case.id).where(Case.person_id == record_id).scalar_subquery()
+            tickets = {
+                ticket
+                for kind in (Intake, Visit)
+                for ticket in self.session.scalars(
+                    select(kind.ticket_id).where(kind.case_id.in_(cases))
+                )
+                if ticket is not None
+            }
+            codes = self.session.scalars(select(Referral.code).where(Referral.case_id.in_(cases)))
+            return [record_id], tickets, list(codes)
+        if table.name in ("intake", "visit"):
+            return [], {row["ticket_id"]} - {None}, []
+        if table.name == "referral":
+            return [], set(), [row["code"]]
+        return [], set(), []
 
     def _restore_records(
         self, changes: list[wire.ServerChange], pending: set[uuid.UUID]
@@ -442,11 +488,15 @@ class _Page:
                 mine = local.get(record_id)
                 version = None if mine is None else mine.version
                 if sealed.operation == "delete":
-                    if version is not None and version <= sealed.version:
+                    if version is not None and (sealed.erase or version <= sealed.version):
                         deleted.append((table, record_id))
                     continue
-                if mine is not None and not self._replaces(table, mine, sealed.version, whole):
-                    continue
+                if (
+                    mine is not None
+                    and not sealed.erase
+                    and not self._replaces(table, mine, sealed.version, whole)
+                ):
+                    continue  # a tombstone replaces this PC's version, whatever its number
                 values = {
                     column.name: _record_value(column, whole[column.name])
                     for column in table.columns
@@ -543,7 +593,14 @@ def apply_page(
         if not restoring and (applying.report.applied or applying.report.conflicts):
             # a restore writes the office back as it was: its one audit entry says so
             uow.audit("sync_pull", detail=f"cursor {page.cursor}: {len(page.changes)} changes")
+    if applying.report.erased:
+        store.checkpoint()  # no earlier version of an erased record stays in the WAL
     return applying.report
+
+
+def _tombstone(change: wire.ServerChange) -> bool:
+    """Whether ``change`` gives back a record erased by another PC of the office."""
+    return change.entity_type == OFFICE_RECORD and (change.payload or {}).get("erase") is True
 
 
 def apply_change(

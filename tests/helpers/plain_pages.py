@@ -7,6 +7,7 @@ its IV in the page's reserved tail), so a test can grep what is left in free spa
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -46,3 +47,22 @@ def wal_pages(path: Path, key: str) -> bytes:
         pages.append(_page(raw, secret, number == 1))
         offset += FRAME_HEADER + PAGE
     return b"".join(pages)
+
+
+def plain_export(path: Path, key: str) -> bytes:
+    """The bytes of a plain (unencrypted) database that ``sqlcipher_export`` made of the
+    database at ``path`` (``key``: 64 hex digits)."""
+    import sqlcipher3
+
+    plain = path.with_name(f"{path.stem}-plain-{uuid.uuid4().hex}.db")
+    connection = sqlcipher3.connect(str(path))
+    try:
+        connection.execute(f"PRAGMA key = \"x'{key}'\"")
+        connection.execute(f"ATTACH DATABASE '{plain}' AS plain KEY ''")
+        connection.execute("SELECT sqlcipher_export('plain')")
+        connection.execute("DETACH DATABASE plain")
+    finally:
+        connection.close()
+    exported = plain.read_bytes()
+    plain.unlink()
+    return exported

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
 from datetime import date
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select, update
 
 from db.base import new_id
-from db.cases import Case, Intake, Person, Referral, StatRecord
+from db.cases import Case, Intake, IntakeDraft, Person, Referral, StatRecord
 from db.models import AuditEntry, EnvelopeStatus, OutboxEnvelope
 from db.print_spool import PrintJob
+from db.sync import SyncConflict
 from db.uow import Actor
 from kiosk import backups
 from kiosk.accounts import PermissionDenied
@@ -24,17 +27,17 @@ from kiosk.cases.intake import IntakeRequest, submit_intake
 from kiosk.cases.persons import likely_duplicates, search_persons
 from kiosk.cases.views import list_cases
 from kiosk.erasure import ErasureError, erase, restrict
-from kiosk.office import OfficeContext
+from kiosk.office import OfficeContext, open_office
+from kiosk.paths import Paths
 from kiosk.statistics import make_month, month_of
+from kiosk.sync.apply import OFFICE_RECORD, apply_page
 from printing.jobs import print_referral_slip
 from printing.printer import PrinterConfig
+from protocol import wire
+from tests.helpers.erased import MARKER, MARKER_AR, PHONE, database_key, secrets
 from tests.helpers.intake import answers
-from tests.helpers.plain_pages import database_pages, wal_pages
+from tests.helpers.plain_pages import database_pages, plain_export, wal_pages
 from tests.unit.kiosk.cases.conftest import service_for
-
-MARKER = "Zorglubmarker"
-MARKER_AR = "زرغلوبمركر"
-PHONE = "0698765432"
 
 
 def _erasable(desk: OfficeContext, stats: bool = True) -> tuple[uuid.UUID, str, str]:
@@ -57,33 +60,6 @@ def _erasable(desk: OfficeContext, stats: bool = True) -> tuple[uuid.UUID, str, 
     return saved.person_id, case, code
 
 
-def _secrets(blob: bytes) -> list[str]:
-    """The secrets found in ``blob``: the marker in both scripts, the phone's digits."""
-    return [s for s in (MARKER, MARKER_AR, PHONE[1:]) if s.encode() in blob]
-
-
-def _key(office: OfficeContext) -> str:
-    return office.paths.key_file.read_text().strip()
-
-
-def _plain_export(office: OfficeContext, path: Path) -> bytes:
-    """The bytes of a plain (unencrypted) database that ``sqlcipher_export`` made of ``path``."""
-    import sqlcipher3
-
-    plain = path.with_name(f"{path.stem}-plain-{uuid.uuid4().hex}.db")
-    connection = sqlcipher3.connect(str(path))
-    try:
-        connection.execute(f"PRAGMA key = \"x'{_key(office)}'\"")
-        connection.execute(f"ATTACH DATABASE '{plain}' AS plain KEY ''")
-        connection.execute("SELECT sqlcipher_export('plain')")
-        connection.execute("DETACH DATABASE plain")
-    finally:
-        connection.close()
-    exported = plain.read_bytes()
-    plain.unlink()
-    return exported
-
-
 def test_an_erased_persons_marker_is_found_nowhere_at_the_office(
     desk: OfficeContext, tmp_path: Path, qapp: QApplication
 ) -> None:
@@ -91,19 +67,19 @@ def test_an_erased_persons_marker_is_found_nowhere_at_the_office(
     person_id, case, code = _erasable(desk, stats=False)
     folder = tmp_path / "printed"
     print_referral_slip(desk, desk.system, code, "fr", PrinterConfig(f"image:{folder}"))
-    database, key = desk.paths.database, _key(desk)
+    database, key = desk.paths.database, database_key(desk.paths)
     desk.store.checkpoint()
-    assert _secrets(database_pages(database, key)) == [MARKER, MARKER_AR, PHONE[1:]]
+    assert secrets(database_pages(database, key)) == [MARKER, MARKER_AR, PHONE[1:]]
 
     erased = erase(desk, desk.system, person_id, "person_request")
 
     assert not erased.facts_kept and erased.checkpointed
-    assert b"CREATE TABLE" in _plain_export(desk, database)  # a readable dump
-    assert _secrets(database_pages(database, key)) == []  # free pages included
-    assert _secrets(wal_pages(database.with_name("baom.db-wal"), key)) == []
-    assert _secrets(_plain_export(desk, database)) == []
+    assert b"CREATE TABLE" in plain_export(database, key)  # a readable dump
+    assert secrets(database_pages(database, key)) == []  # free pages included
+    assert secrets(wal_pages(database.with_name("baom.db-wal"), key)) == []
+    assert secrets(plain_export(database, key)) == []
     copy = backups.take_backup(desk, Actor.system).path  # as the daily backup takes one
-    assert _secrets(database_pages(copy, key)) == [] and _secrets(_plain_export(desk, copy)) == []
+    assert secrets(database_pages(copy, key)) == [] and secrets(plain_export(copy, key)) == []
     with desk.store.session() as session:
         assert session.get(Person, person_id) is None
         assert session.scalar(select(Case).where(Case.code == case)) is None
@@ -167,7 +143,7 @@ def test_a_person_who_agreed_to_statistics_leaves_only_anonymous_facts(
         assert (referral.state.value, referral.provided) == ("done", "")
         assert search_persons(session, case) == []
         assert case not in [c["code"] for c in list_cases(session)]
-    assert _secrets(database_pages(desk.paths.database, _key(desk))) == []
+    assert secrets(database_pages(desk.paths.database, database_key(desk.paths))) == []
 
 
 def _code(office: OfficeContext, case: str) -> str:
@@ -238,7 +214,7 @@ def test_a_duplicate_merged_into_the_person_is_erased_with_them(desk: OfficeCont
     with desk.store.session() as session:
         assert session.get(Person, duplicate) is None and session.get(Person, kept) is None
     assert erased.deleted > 10
-    assert _secrets(database_pages(desk.paths.database, _key(desk))) == []
+    assert secrets(database_pages(desk.paths.database, database_key(desk.paths))) == []
 
 
 def test_the_facts_kept_still_count_in_the_months_statistics(desk: OfficeContext) -> None:
@@ -253,3 +229,87 @@ def test_the_facts_kept_still_count_in_the_months_statistics(desk: OfficeContext
     assert (record.category, record.sex, record.age_band) == ("rpt", "f", "30-44")
     assert json.loads(record.needs) == ["civil_registration", "health"]
     assert (record.nationality, record.commune) == ("unknown", "unknown")  # not kept
+
+
+def _tombstones(office: OfficeContext) -> wire.PullResponse:
+    """The tombstones in ``office``'s outbox, as the region gives them to its other PCs."""
+    with office.store.session() as session:
+        envelopes = session.scalars(
+            select(OutboxEnvelope)
+            .where(OutboxEnvelope.erase.is_(True))
+            .order_by(OutboxEnvelope.created_at, OutboxEnvelope.id)
+        ).all()
+    changes = [
+        wire.ServerChange(
+            seq=seq,
+            entity_type=OFFICE_RECORD,
+            entity_id=str(e.entity_id),
+            operation=e.operation,
+            payload={
+                "entity_type": e.entity_type,
+                "entity_id": str(e.entity_id),
+                "operation": e.operation,
+                "version": e.version,
+                "sealed": e.sealed,
+                "erase": True,
+            },
+        )
+        for seq, e in enumerate(envelopes, start=1)
+    ]
+    return wire.PullResponse(changes=changes, cursor=len(changes), more=False)
+
+
+def test_a_pc_applying_another_pcs_tombstones_keeps_nothing_of_the_person(
+    desk: OfficeContext, tmp_path: Path, qapp: QApplication
+) -> None:
+    """``desk`` is the second PC: it has the person, its own draft and printed slip, sent
+    and pending sealed copies and a set-aside value; the first PC (a copy) erases them."""
+    person_id, case, code = _erasable(desk, stats=False)
+    print_referral_slip(desk, desk.system, code, "fr", PrinterConfig(f"image:{tmp_path / 'p'}"))
+    with desk.store.unit_of_work(desk.system) as uow:
+        uow.session.execute(update(OutboxEnvelope).values(status=EnvelopeStatus.SENT))
+        uow.add(
+            SyncConflict(
+                entity_type="person",
+                entity_id=str(person_id),
+                operation="upsert",
+                payload=f'{{"given_name": "{MARKER}"}}',
+                reason="concurrent_edit",
+                detail="",
+                resolved=False,
+            )
+        )
+    desk.store.checkpoint()
+    first = Paths.resolve(data_dir=tmp_path / "first", config_dir=tmp_path / "first-config")
+    shutil.copytree(desk.paths.data_dir, first.data_dir)
+    shutil.copytree(desk.paths.config_dir, first.config_dir)
+    with desk.store.unit_of_work(desk.system) as uow:  # a change not sent yet on this PC
+        person = uow.session.get(Person, person_id)
+        assert person is not None
+        person.family_name = f"{MARKER} bis"
+    pc1 = open_office(first)
+    try:
+        erase(pc1, pc1.system, person_id, "person_request")
+        page = _tombstones(pc1)
+    finally:
+        pc1.close()
+
+    report = apply_page(desk.store, desk.system, desk.office_id, page)
+
+    assert (report.erased, report.conflicts) == (len(page.changes), 0)
+    database, key = desk.paths.database, database_key(desk.paths)
+    assert secrets(database_pages(database, key)) == []
+    assert secrets(wal_pages(database.with_name("baom.db-wal"), key)) == []
+    assert secrets(plain_export(database, key)) == []
+    with desk.store.session() as session:
+        assert session.get(Person, person_id) is None
+        assert session.scalar(select(Case).where(Case.code == case)) is None
+        assert session.scalars(select(IntakeDraft)).all() == []
+        assert session.scalars(select(PrintJob)).all() == []
+        assert session.scalars(select(SyncConflict)).all() == []
+        erased = {UUID(c.entity_id) for c in page.changes}
+        copies = session.scalars(
+            select(OutboxEnvelope).where(OutboxEnvelope.entity_id.in_(erased))
+        ).all()
+        assert copies and all(e.sealed == "" for e in copies)
+        assert all(e.status is EnvelopeStatus.SENT for e in copies)  # the pending one went
