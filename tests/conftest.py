@@ -27,6 +27,13 @@ atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 OFFICER = ("amina", "demo-password")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_application_first(qapp: object) -> None:
+    """The run's QApplication, made before any test: a command run in this process may draw
+    with Qt (printing makes a QGuiApplication when none exists, as the console's ``baom``
+    does), and a window test after it could then have no QApplication of its own."""
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads or writes the real data folders or a real key."""
