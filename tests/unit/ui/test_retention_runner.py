@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -17,6 +18,7 @@ def _runs(office: OfficeContext) -> int:
         return session.scalar(counted) or 0
 
 
+@pytest.mark.slow  # about 10 s: it waits for several of the runner's checks
 def test_the_schedule_runs_once_a_day_whatever_the_checks(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks
 ) -> None:
