@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from db.audit_chain import link
 from db.base import new_id, utcnow
 from db.models import AuditEntry
 from db.uow import Actor
@@ -48,26 +49,26 @@ def person_export() -> Samples:
         officer = Actor(name="amina", role="officer", office_id=context.office_id)
         made = two_persons(context, officer, visits=VISITS)
         now = utcnow()
+        others = [
+            {
+                "id": new_id(),
+                "office_id": context.office_id,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+                "at": now,
+                "user_id": None,
+                "user_name": "amina",
+                "action": "create",
+                "entity_type": "ticket",
+                "entity_id": uuid.uuid4(),
+                "detail": "",
+            }
+            for _ in range(OTHER_AUDIT)
+        ]
         with context.store.session() as session, session.begin():
-            session.execute(
-                insert(AuditEntry),
-                [
-                    {
-                        "id": new_id(),
-                        "office_id": context.office_id,
-                        "created_at": now,
-                        "updated_at": now,
-                        "version": 1,
-                        "at": now,
-                        "user_name": "amina",
-                        "action": "create",
-                        "entity_type": "ticket",
-                        "entity_id": uuid.uuid4(),
-                        "detail": "",
-                    }
-                    for _ in range(OTHER_AUDIT)
-                ],
-            )
+            link(session.connection(), others)  # the trail is a chain: each entry its link
+            session.execute(insert(AuditEntry), others)
         out = Path(folder)
         system = context.system
 
