@@ -242,9 +242,11 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(self.reason_screen)
 
     def on_priority_chosen(self, kind: PriorityKind | None) -> None:
-        """Take the ticket on the worker thread; the screen says "one moment" meanwhile."""
+        """Take the ticket on the worker thread; the screen says "one moment" meanwhile and
+        the idle count waits too (a busy database is not the visitor walking away)."""
         if self._reason is None:
             return
+        self.idle.stop()
         request = TicketRequest(
             reason=self._reason, priority_kind=kind, language=self.language.code
         )
@@ -291,6 +293,8 @@ class KioskWindow(QWidget):
         """No ticket: say so and send the visitor to the front desk."""
         log.error("the kiosk could not take a ticket", exc_info=error)
         self.ticket_screen.show_failure()
+        self.idle.timeout_ms = self._idle_ms
+        self.idle.start()
 
     def on_back_requested(self) -> None:
         """Back to the language choice, ready for the next visitor."""

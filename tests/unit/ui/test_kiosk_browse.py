@@ -94,7 +94,7 @@ def test_back_and_idle_return_to_the_start(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks
 ) -> None:
     import_directory(office.store, office.system, demo_directory())
-    kiosk = KioskWindow(office, tasks, idle_after_ms=300)
+    kiosk = KioskWindow(office, tasks, idle_after_ms=60_000)
     qtbot.addWidget(kiosk)
     kiosk.show()
     browse = kiosk.browse_screen
@@ -107,6 +107,8 @@ def test_back_and_idle_return_to_the_start(
 
     qtbot.mouseClick(kiosk.reason_screen.browse_button, Qt.MouseButton.LeftButton)
     choose(qtbot, kiosk, browse.category_buttons["health"])
+    # shortened only once the services are shown: a slow machine must not go idle mid-read
+    kiosk.idle.timeout_ms = 300
     qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.language_screen, timeout=5000)
     assert kiosk.language.code == "fr"
     assert browse.services == [] and browse.stack.currentWidget() is browse.categories_page

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from functools import partial
 
 import pytest
 from PySide6.QtCore import Qt
@@ -110,6 +112,23 @@ def test_the_ticket_screen_goes_back_to_the_languages(
     qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.language_screen, timeout=5000)
     assert kiosk.language.code == "fr"
     assert kiosk.ticket_screen.number_label.text() == ""
+    kiosk.allow_close = True
+
+
+def test_a_slow_ticket_is_still_shown_to_the_visitor_who_waits_for_it(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    """The kiosk does not count the wait for its own database as the visitor's idleness."""
+    kiosk = KioskWindow(office, tasks, idle_after_ms=100)
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    qtbot.mouseClick(kiosk.language_screen.buttons["fr"], CLICK)
+    qtbot.mouseClick(kiosk.reason_screen.buttons["other"], CLICK)
+    tasks.run(partial(time.sleep, 0.6), lambda _: None, lambda _: None)  # the worker is busy
+    with qtbot.waitSignal(kiosk.ticket_shown, timeout=5000):
+        qtbot.mouseClick(kiosk.priority_screen.buttons["none"], CLICK)
+    assert kiosk.stack.currentWidget() is kiosk.ticket_screen
+    assert kiosk.ticket_screen.number_label.text() != ""
     kiosk.allow_close = True
 
 
