@@ -53,6 +53,10 @@ OUTSIDE_THREADS = 3
 """Threads for outside I/O: a stuck printer, a slow network and speech each get one."""
 
 
+LOOKING = "changes made elsewhere"
+"""The kind of the looks for changes made by other processes (one at a time)."""
+
+
 class GuiThreadGarbageCollector(QObject):
     """Python's cyclic garbage collector, run on the GUI thread only.
 
@@ -187,9 +191,14 @@ class Tasks(QObject):
         self._start(_Task(work, on_success, on_failure, self._outside, latest, watched=False))
 
     def look_for_changes(self) -> None:
-        """Announce what other processes and background work wrote (the timer calls this)."""
+        """Announce what other processes and background work wrote (the timer calls this).
+
+        Not while a look is on its way: a look takes what it finds as seen, so it must never
+        be dropped for a newer one (a slow worker would lose a kiosk's ticket)."""
+        if LOOKING in self._running:
+            return
         task = _Task(self._marks.since_last_look, self._announce, log_failure, self._database)
-        task.latest, task.watched, task.counted = "changes made elsewhere", False, False
+        task.latest, task.watched, task.counted = LOOKING, False, False
         self._start(task)
 
     def forget(self, latest: str) -> None:

@@ -67,6 +67,20 @@ def test_a_write_by_another_connection_is_announced_without_initiator(
     assert "user_account" in changes.tables and initiator is None
 
 
+def test_a_look_for_changes_asked_again_meanwhile_loses_nothing(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    """The poll's timer fires again while a look is still on its way (a slow machine, long
+    work ahead of it on the worker): what the first look found is still announced."""
+    qtbot.waitUntil(lambda: tasks.pending == 0)
+    seen: list[Changes] = []
+    tasks.executed.connect(lambda changes, _initiator: seen.append(changes))
+    office.accounts.add(office.system, "driss", Role.OFFICER, "long-password-4")
+    tasks.look_for_changes()
+    tasks.look_for_changes()  # before the first look's result reached the GUI thread
+    qtbot.waitUntil(lambda: any("user_account" in changes.tables for changes in seen), timeout=3000)
+
+
 def test_outside_work_does_not_hold_up_the_database(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks
 ) -> None:
