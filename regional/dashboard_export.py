@@ -1,0 +1,51 @@
+"""The dashboard's exports: CSV (UTF-8 with a BOM, so that Excel reads Arabic right) and XLSX.
+
+Both hold the page's tables, row for row (:func:`regional.dashboard.values`), with a hidden
+count written "fewer than 5" in the page's language, never as a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from regional.dashboard import HIDDEN, TEXTS, Dashboard, Value, values
+
+
+def _text(value: Value, lang: str) -> str | int:
+    return TEXTS[lang]["hidden"] if value is HIDDEN else value
+
+
+def to_csv(dashboard: Dashboard) -> bytes:
+    """The tables one under the other, a blank line between two."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in values(dashboard.tables()):
+        writer.writerow([_text(value, dashboard.lang) for value in row])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def to_xlsx(dashboard: Dashboard) -> bytes:
+    """One sheet, right to left in Arabic; counts are numbers, titles bold."""
+    from openpyxl import Workbook  # only for an export
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = dashboard.month
+    sheet.sheet_view.rightToLeft = dashboard.lang == "ar"
+    bold = Font(bold=True)
+    previous: list[Value] = []
+    for n, row in enumerate(values(dashboard.tables())):
+        sheet.append([_text(value, dashboard.lang) for value in row])
+        if row and (n == 0 or not previous or len(previous) == 1):  # a title or a header
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+        previous = row
+    sheet.column_dimensions["A"].width = 42
+    for column in "BCDEFGHIJ":
+        sheet.column_dimensions[column].width = 16
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
