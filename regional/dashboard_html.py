@@ -30,6 +30,7 @@ _STYLE = (
     "table{border-collapse:collapse;width:100%}th,td{padding:.3rem .5rem;text-align:start;"
     "border-bottom:1px solid #e8eaee;vertical-align:middle}thead th{background:#eef1f5}"
     "tbody th{font-weight:600}#table-trend tbody th{white-space:nowrap}"
+    "table:not(#table-offices) thead th+th{text-align:end}"
     "td.n{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}"
     ".hidden{color:#6b7380;font-style:italic}.bar{width:110px;padding:0}"
     ".scroll{overflow-x:auto}.note{color:#4a5260;font-size:.9rem}"
@@ -96,38 +97,45 @@ def _trend_chart(dashboard: Dashboard) -> str:
     """Monthly totals as vertical bars, oldest on the left; a hidden total has no bar."""
     t = TEXTS[dashboard.lang]
     totals = [(month, cells[0]) for month, cells in dashboard.trend.rows]
-    width, height, base = 960, 240, 200
-    step = width / max(len(totals), 1)
+    width, height, base, left = 960, 240, 200, 56
+    step = (width - left - 8) / max(len(totals), 1)
     top = max((v for _, v in totals if isinstance(v, int)), default=0)
     every = max(1, -(-len(totals) // 12))
     parts = [
         f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" direction="ltr" '
         f'aria-label="{escape(t["trend"])}">',
-        f'<line x1="0" y1="{base}" x2="{width}" y2="{base}" stroke="#8a96a8"/>',
+        f'<line x1="{left}" y1="{base}" x2="{width}" y2="{base}" stroke="#8a96a8"/>',
     ]
+    if top:  # the scale: the largest published total at the height of its bar
+        parts.append(
+            f'<line x1="{left}" y1="{base - 180}" x2="{width}" y2="{base - 180}" '
+            f'stroke="#d5d9e0" stroke-dasharray="4 4"/><text x="{left - 6}" y="{base - 176}" '
+            f'font-size="12" text-anchor="end">{top}</text><text x="{left - 6}" y="{base + 4}" '
+            'font-size="12" text-anchor="end">0</text>'
+        )
+    bar = min(step * 0.7, 48.0)
     for i, (month, value) in enumerate(totals):
-        x = i * step + step * 0.15
+        middle = left + (i + 0.5) * step
         label = escape(month_name(month, dashboard.lang))
         if isinstance(value, int) and top:
             h = max(1.0, 180 * value / top)
             parts.append(
-                f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{step * 0.7:.1f}" height="{h:.1f}" '
-                f'fill="#3a6ea5"><title>{label} : {value}</title></rect>'
+                f'<rect x="{middle - bar / 2:.1f}" y="{base - h:.1f}" width="{bar:.1f}" '
+                f'height="{h:.1f}" fill="#3a6ea5"><title>{label} : {value}</title></rect>'
             )
             if len(totals) <= 12:
                 parts.append(
-                    f'<text x="{x + step * 0.35:.1f}" y="{base - h - 4:.1f}" font-size="12" '
+                    f'<text x="{middle:.1f}" y="{base - h - 4:.1f}" font-size="12" '
                     f'text-anchor="middle">{value}</text>'
                 )
         else:
             parts.append(
-                f'<text x="{x + step * 0.35:.1f}" y="{base - 4}" font-size="10" '
-                f'text-anchor="middle" fill="#6b7380">&lt;5<title>{label} : '
-                f"{escape(t['hidden'])}</title></text>"
+                f'<text x="{middle:.1f}" y="{base - 4}" font-size="10" text-anchor="middle" '
+                f'fill="#6b7380">&lt;5<title>{label} : {escape(t["hidden"])}</title></text>'
             )
         if i % every == 0:
             parts.append(
-                f'<text x="{x + step * 0.35:.1f}" y="{base + 18}" font-size="12" '
+                f'<text x="{middle:.1f}" y="{base + 18}" font-size="12" '
                 f'text-anchor="middle">{escape(month)}</text>'
             )
     parts.append("</svg>")

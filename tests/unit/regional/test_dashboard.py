@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from regional.region_accounts import MAX_FAILURES
 from tests.unit.regional.factories import Clock, enrolled, push
+from tests.unit.regional.test_cli import run
 from tests.unit.regional.test_disclosure import Relations, determined
 from tests.unit.regional.test_region_accounts import (
     CHALLENGE,
@@ -24,6 +25,7 @@ from tests.unit.regional.test_region_accounts import (
 from tests.unit.regional.test_stats import stat
 
 PATHS = ("/dashboard", "/dashboard.csv", "/dashboard.xlsx")
+QUERIES = ("", "?lang=ar&month=2026-10", "?month=2026-13")
 FR_HIDDEN, AR_HIDDEN = "moins de 5", "أقل من 5"
 CATEGORIES = (
     "Marocain(e) résidant à l'étranger",
@@ -131,13 +133,14 @@ def test_a_visitor_without_login_gets_the_challenge_and_nothing_else(
 ) -> None:
     add_region_account(monkeypatch, db_url)
     fill(client, db_url, clock)
-    for path in PATHS:
-        for query in ("", "?lang=ar&month=2026-10", "?month=2026-13"):
-            for auth in (None, ("amina", "wrong password"), ("nobody", "correct horse")):
-                answer = client.get(path + query, auth=auth)
-                assert answer.status_code == 401
-                assert answer.headers["WWW-Authenticate"] == CHALLENGE
-                assert "Agadir" not in answer.text and "18" not in answer.text
+    tries = [(path + query, None) for path in PATHS for query in QUERIES]
+    tries += [(path, ("amina", "wrong password")) for path in PATHS]
+    tries += [(path, ("nobody", "correct horse")) for path in PATHS]
+    for url, auth in tries:
+        answer = client.get(url, auth=auth)
+        assert answer.status_code == 401
+        assert answer.headers["WWW-Authenticate"] == CHALLENGE
+        assert "Agadir" not in answer.text and "18" not in answer.text
 
 
 def test_the_page_shows_the_published_figures_in_french(
@@ -327,6 +330,7 @@ def test_bad_months_and_languages_are_typed_refusals(
     assert client.get("/dashboard?month=2026-11", auth=login).status_code == 200
 
 
+@pytest.mark.slow  # a dozen Argon2 checks
 def test_a_remembered_login_still_obeys_the_lock_out_and_a_disabled_account(
     client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -343,8 +347,6 @@ def test_a_remembered_login_still_obeys_the_lock_out_and_a_disabled_account(
     assert client.get("/dashboard", auth=login).status_code == 200
     refused(client, "/dashboard", auth=("amina", "wrong password"))
     assert client.get("/dashboard", auth=login).status_code == 200
-    from tests.unit.regional.test_cli import run
-
     assert run(None, "user", "disable", "amina", "--db", db_url)[0] == 0
     refused(client, "/dashboard", auth=login)
 
