@@ -1,7 +1,10 @@
 """The dashboard's exports: CSV (UTF-8 with a BOM, so that Excel reads Arabic right) and XLSX.
 
 Both hold the page's tables, row for row (:func:`regional.dashboard.values`), with a hidden
-count written "fewer than 5" in the page's language, never as a number.
+count written "fewer than 5" in the page's language, never as a number. Names come from the
+offices (a commune is free text): none is ever read as a formula — a CSV text starting with
+``=``, ``+``, ``-``, ``@`` or a control character gets a leading ``'``, and a workbook's
+texts are stored as texts.
 """
 
 from __future__ import annotations
@@ -11,9 +14,16 @@ import io
 
 from regional.dashboard import HIDDEN, TEXTS, Dashboard, Value, values
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 def _text(value: Value, lang: str) -> str | int:
     return TEXTS[lang]["hidden"] if value is HIDDEN else value
+
+
+def _csv_text(value: Value, lang: str) -> str | int:
+    text = _text(value, lang)
+    return f"'{text}" if isinstance(text, str) and text.startswith(FORMULA_STARTS) else text
 
 
 def to_csv(dashboard: Dashboard) -> bytes:
@@ -21,7 +31,7 @@ def to_csv(dashboard: Dashboard) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for row in values(dashboard.tables()):
-        writer.writerow([_text(value, dashboard.lang) for value in row])
+        writer.writerow([_csv_text(value, dashboard.lang) for value in row])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
@@ -39,6 +49,9 @@ def to_xlsx(dashboard: Dashboard) -> bytes:
     previous: list[Value] = []
     for n, row in enumerate(values(dashboard.tables())):
         sheet.append([_text(value, dashboard.lang) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl takes a text starting with "=" for a formula
         if row and (n == 0 or not previous or len(previous) == 1):  # a title or a header
             for cell in sheet[sheet.max_row]:
                 cell.font = bold

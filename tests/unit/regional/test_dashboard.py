@@ -7,12 +7,14 @@ import io
 from collections import Counter
 from datetime import timedelta
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Literal
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from regional import region_accounts
 from regional.region_accounts import MAX_FAILURES
 from tests.unit.regional.factories import Clock, enrolled, push
 from tests.unit.regional.test_cli import run
@@ -361,3 +363,47 @@ def test_trend_totals_are_each_months_published_total(
         published = client.get(f"/stats?month={month}", auth=login).json()["total"]
         assert total == (FR_HIDDEN if published is None else published)
     assert Counter(row[0][:4] for row in trend) == {"2026": 3}
+
+
+def test_an_office_text_is_never_read_as_a_formula_by_a_spreadsheet(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    office = enrolled(client, db_url, "@BAOM Agadir", clock())
+    commune = '=HYPERLINK("http://evil.example","Agadir")'
+    push(client, office, *[stat(office, commune=commune) for _ in range(6)])
+    text = client.get("/dashboard.csv", auth=login).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert ["'" + commune, "6"] in rows and ["'@BAOM Agadir", "6"] in rows
+    sheet = load_workbook(io.BytesIO(client.get("/dashboard.xlsx", auth=login).content)).active
+    texts = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row}
+    assert texts[commune] == "s" and texts["@BAOM Agadir"] == "s"  # texts, not formulas
+    page = client.get("/dashboard", auth=login).text
+    assert (
+        "=HYPERLINK(&quot;http://evil.example&quot;" in page and '<a href="http://evil' not in page
+    )
+
+
+def test_a_browser_sending_its_login_with_every_page_is_checked_by_argon2_once(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    checks: list[str] = []
+
+    class Counted(PasswordHasher):
+        """The real Argon2 check, counted."""
+
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+            checks.append(str(password))
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(region_accounts, "_hasher", Counted())
+    for path in (*PATHS, "/dashboard?lang=ar", "/stats"):
+        assert client.get(path, auth=login).status_code == 200
+    assert checks == [login[1]]
+    refused(client, "/dashboard", auth=("amina", "wrong password"))  # never remembered
+    refused(client, "/dashboard", auth=("amina", "wrong password"))
+    assert len(checks) == 3
+    clock.advance(timedelta(minutes=5))  # forgotten after five minutes
+    assert client.get("/dashboard", auth=login).status_code == 200
+    assert len(checks) == 4
