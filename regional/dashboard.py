@@ -36,7 +36,6 @@ STATES = ("sent", "accepted", "declined", "done", "expired")
 UNKNOWN = "unknown"
 PROFILE = ("by_category", "by_sex", "by_age_band", "by_nationality", "by_need", "by_office")
 """The one-way tables of the migratory profile, in the order of the page."""
-STATE_TABLES = frozenset({"outcome_state"})
 
 Value = int | str | None
 """A cell: a published count, a text (a date, a name), or :data:`HIDDEN`."""
@@ -221,8 +220,6 @@ def _label(table: str, key: str, lang: str) -> str:
         return TEXTS[lang]["unknown"]
     if table == "by_nationality":
         return _countries(lang).get(key, key)
-    if table in STATE_TABLES:
-        return TEXTS[lang].get(key, key)
     label = _choices().get(table, {}).get(key)
     return label[lang] if label else key
 
@@ -271,7 +268,7 @@ def _outcomes(body: Mapping[str, Any], lang: str) -> Table:
         for service in services
     ]
     rows.append((t["total"], (*(col_totals.get(s) for s in states), table.get("total"))))
-    header = (t["service"], *(_label("outcome_state", s, lang) for s in states), t["total"])
+    header = (t["service"], *(t.get(s, s) for s in states), t["total"])
     return Table("by_referral_outcome", t["outcomes"], header, tuple(rows))
 
 
@@ -337,7 +334,7 @@ def load_dashboard(
     for missing in (m for m in months if m not in bodies):
         bodies[missing] = regional_stats(reader, writer, missing, now)
     chosen = month or latest
-    if chosen not in bodies:  # before the first month with records: published, and empty
+    if chosen not in bodies:  # older than the months shown, or than the first records
         bodies[chosen] = regional_stats(reader, writer, chosen, now)
     body = bodies[chosen]
     trend = {m: bodies[m] for m in months}
