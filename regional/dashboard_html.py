@@ -185,6 +185,7 @@ def dashboard_page(dashboard: Dashboard) -> str:
         f'<section id="profile"><h2>{escape(t["profile"])} — {named}</h2>'
         f'<div class="grid">{cards}</div></section>'
         f'<section id="communes"><h2>{escape(t["map"])} — {named}</h2>'
+        f"<!-- {MAP_SLOT}: the SVG map of the communes (protocol's renderer) goes here -->"
         f'<div class="map" id="{MAP_SLOT}">{escape(t["map_note"])}</div>'
         f"{_table(dashboard.communes, lang, bars=True)}</section>"
         f'<section id="outcomes"><h2>{escape(t["outcomes"])} — {named}</h2>'
