@@ -12,6 +12,7 @@ published by the first reading that needs it (``regional_stats``), then read as 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -224,6 +225,13 @@ def _label(table: str, key: str, lang: str) -> str:
     return label[lang] if label else key
 
 
+def _collation(label: str) -> str:
+    """A label's sort key: without case or accents (so that "Éducation" comes before "Logement")."""
+    return "".join(
+        c for c in unicodedata.normalize("NFD", label.casefold()) if not unicodedata.combining(c)
+    )
+
+
 def _domain(table: str) -> list[str]:
     """The keys a table always lists (a key not published is shown hidden)."""
     if table in ("by_category", "by_sex", "by_age_band"):
@@ -257,7 +265,7 @@ def _outcomes(body: Mapping[str, Any], lang: str) -> Table:
     cells: Mapping[str, Mapping[str, int]] = table.get("cells", {})
     row_totals: Mapping[str, int] = table.get("rows", {})
     col_totals: Mapping[str, int] = table.get("cols", {})
-    services = sorted({*row_totals, *cells}, key=lambda k: _label("by_need", k, lang))
+    services = sorted({*row_totals, *cells}, key=lambda k: _collation(_label("by_need", k, lang)))
     seen = {*col_totals, *(col for row in cells.values() for col in row)}
     states = [*STATES, *sorted(seen - set(STATES))]
     rows: list[tuple[str, tuple[Value, ...]]] = [
