@@ -251,7 +251,9 @@ def region_staff(
     if not server.limiter.allow(f"stats:{client}"):
         raise ApiError(429, "rate_limited", "Too many login attempts; wait a minute.")
     try:
-        login(server.factory, credentials.username, credentials.password, server.now())
+        login(
+            server.factory, credentials.username, credentials.password, server.now(), server.logins
+        )
     except AccountRefused as refusal:
         raise HTTPException(401, f"Region account refused: {refusal}.", challenge) from None
 

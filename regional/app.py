@@ -28,6 +28,7 @@ from regional import page_html
 from regional.api import ApiError
 from regional.api import router as api_router
 from regional.config import Settings
+from regional.dashboard_routes import router as dashboard_router
 from regional.limits import PAGE_PREFIX, BodyLimitMiddleware, BodyTooLarge
 from regional.page import router as page_router
 from regional.runtime import Runtime
@@ -174,6 +175,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(page_router)
+    app.include_router(dashboard_router)
     app.add_exception_handler(ApiError, _on_api_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import secrets
 import socket
 import subprocess
@@ -25,10 +26,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
 import httpx
+from sqlalchemy import insert, update
 
 from protocol.privacy import content_hash, data_key, leaving_parts
 from regional.clock import utcnow
 from regional.database import make_engine, session_factory, upgrade_if_behind
+from regional.models import Office, StatFact
 from regional.offices import add_office
 
 
@@ -188,3 +191,62 @@ def measure_throughput(
 if __name__ == "__main__":
     url = sys.argv[1] if len(sys.argv) > 1 else "sqlite:///bench-regional.db"
     print(f"{measure_throughput(url):.0f} envelopes/s")
+
+
+COMMUNES = (
+    "Agadir", "Inezgane", "Aït Melloul", "Dcheira El Jihadia", "Tiznit", "Taroudant",
+    "Oulad Teima", "Biougra", "Aït Baha", "Tata", "Taliouine", "Tafraout", "Sidi Ifni",
+    "Massa", "Drargua", "Temsia", "Lqliaa", "Tamri", "Aourir", "Igherm",
+)  # fmt: skip
+NATIONALITIES = ("SN", "CI", "GN", "ML", "CM", "NG", "SD", "CD", "MA", "FR", "ES", "SY", "YE")
+NEEDS = (
+    "health", "residence_papers", "employment", "housing", "legal_aid", "education",
+    "civil_registration", "emergency_relief", "psychosocial_support", "consular",
+)  # fmt: skip
+REFERRAL_STATES = ("sent", "accepted", "done", "done", "declined", "expired")
+
+
+def statistics_record(rng: random.Random, office_id: uuid.UUID, month: str) -> dict[str, Any]:
+    """One made-up statistics record (a ``stat_fact`` row) of an office and month."""
+    needs = sorted(set(rng.choices(NEEDS[:6] * 3 + NEEDS, k=rng.randint(1, 2))))
+    referred = [need for need in needs if rng.random() < 0.6]
+    return {
+        "id": uuid.uuid4(),
+        "office_id": office_id,
+        "version": 1,
+        "month": month,
+        "category": rng.choices(("rpt", "mre", "mre_returnee", "other", "unknown"),
+                                (50, 25, 15, 8, 2))[0],
+        "sex": rng.choices(("f", "m", "unknown"), (45, 54, 1))[0],
+        "age_band": rng.choices(("0-17", "18-29", "30-44", "45-59", "60+"), (8, 40, 32, 14, 6))[0],
+        "nationality": rng.choices(NATIONALITIES, range(len(NATIONALITIES), 0, -1))[0],
+        "commune": rng.choices(COMMUNES, range(len(COMMUNES), 0, -1))[0],
+        "needs": json.dumps(needs),
+        "outcomes": json.dumps(sorted([n, rng.choice(REFERRAL_STATES)] for n in referred)),
+        "resolutions": json.dumps([[n, rng.choice(("open", "met", "not_met"))] for n in needs]),
+    }  # fmt: skip
+
+
+def fill_statistics(
+    db_url: str, offices: int, months: Sequence[str], per_month: int, seed: int = 7
+) -> None:
+    """Register ``offices`` offices and give each ``per_month`` statistics records a month."""
+    rng = random.Random(seed)
+    engine = make_engine(db_url)
+    try:
+        upgrade_if_behind(engine)
+        with session_factory(engine)() as session, session.begin():
+            ids = [
+                add_office(session, f"BAOM office {n + 1:02d}", utcnow())[0] for n in range(offices)
+            ]
+        with session_factory(engine)() as session, session.begin():
+            session.execute(update(Office).where(Office.id.in_(ids)).values(last_sync=utcnow()))
+            for month in months:
+                rows = [
+                    statistics_record(rng, office, month)
+                    for office in ids
+                    for _ in range(per_month)
+                ]
+                session.execute(insert(StatFact), rows)
+    finally:
+        engine.dispose()

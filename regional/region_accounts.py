@@ -4,11 +4,19 @@
 with its password (an Argon2id hash is kept). Five wrong passwords in a row lock the
 account for five minutes, even for the right password. HTTP Basic as FastAPI reads it
 carries ASCII only, so names and passwords are printable ASCII, and a name has no ``:``.
+A browser sends the login with every request (the dashboard's pages and exports): a login
+checked with Argon2 is remembered by the process for :data:`REMEMBERED` (:class:`LoginCache`),
+while the account is read at every request, so that a lock or a disabled account holds at once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +33,8 @@ MAX_NAME = 64
 MIN_PASSWORD = 10
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
+REMEMBERED = timedelta(minutes=5)
+"""How long a process trusts a login it checked with Argon2 (same name, password and hash)."""
 
 _hasher = PasswordHasher()  # argon2-cffi's default type is Argon2id
 _REFUSED = "wrong name or password, or a disabled region account"
@@ -53,6 +63,34 @@ class AccountSummary:
             "locked": self.locked,
             "created_at": self.created_at.isoformat(timespec="seconds"),
         }
+
+
+class LoginCache:
+    """The logins one server process checked lately: a keyed digest of name and password, with
+    the account's password hash then and until when it is trusted (never the password)."""
+
+    SIZE = 256
+
+    def __init__(self) -> None:
+        self._key = secrets.token_bytes(32)
+        self._lock = threading.Lock()
+        self._seen: OrderedDict[bytes, tuple[str, datetime]] = OrderedDict()
+
+    def _digest(self, name: str, password: str) -> bytes:
+        return hmac.new(self._key, f"{name}\0{password}".encode(), hashlib.sha256).digest()
+
+    def knows(self, name: str, password: str, password_hash: str, now: datetime) -> bool:
+        """Whether this login was checked against ``password_hash`` less than REMEMBERED ago."""
+        with self._lock:
+            found = self._seen.get(self._digest(name, password))
+        return found is not None and found[0] == password_hash and now < found[1]
+
+    def remember(self, name: str, password: str, password_hash: str, now: datetime) -> None:
+        """Trust this login for :data:`REMEMBERED` (the oldest is forgotten past SIZE)."""
+        with self._lock:
+            self._seen[self._digest(name, password)] = (password_hash, now + REMEMBERED)
+            while len(self._seen) > self.SIZE:
+                self._seen.popitem(last=False)
 
 
 def _printable(text: str) -> bool:
@@ -118,12 +156,19 @@ def _usable(account: RegionAccount | None, name: str, now: datetime) -> RegionAc
     return account
 
 
-def login(factory: sessionmaker[Session], name: str, password: str, now: datetime) -> None:
+def login(
+    factory: sessionmaker[Session],
+    name: str,
+    password: str,
+    now: datetime,
+    cache: LoginCache | None = None,
+) -> None:
     """Let an enabled, unlocked account in with its password, or raise :class:`AccountRefused`.
 
     The hash is checked outside any transaction (Argon2 takes a while); the account is then
     read again under a row lock to count a failure, so parallel wrong guesses all count and
-    a lock set meanwhile holds.
+    a lock set meanwhile holds. A login ``cache`` knows is let in without Argon2 when the
+    account is still usable, and clears the account's failures as any right login does.
     """
     if not _valid_name(name):
         raise AccountRefused(_REFUSED)
@@ -131,15 +176,22 @@ def login(factory: sessionmaker[Session], name: str, password: str, now: datetim
         found = session.scalar(select(RegionAccount).where(RegionAccount.name == name))
         account = _usable(found, name, now)
         account_id, password_hash = account.id, account.password_hash
-    try:
-        right: bool = _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        right = False
+        known = cache is not None and cache.knows(name, password, password_hash, now)
+        if known and not account.failed_logins:
+            return
+    right: bool = known
+    if not known:
+        try:
+            right = _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            right = False
     with factory() as session, session.begin():
         account = _usable(session.get(RegionAccount, account_id, with_for_update=True), name, now)
         if right:
             account.failed_logins = 0
             account.locked_until = None
+            if cache is not None:
+                cache.remember(name, password, account.password_hash, now)
             return
         account.failed_logins += 1
         if account.failed_logins >= MAX_FAILURES:

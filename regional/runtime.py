@@ -22,6 +22,7 @@ from regional.database import make_engine, reader_factory, session_factory
 from regional.models import ServerMeta
 from regional.offices import OfficeError, authenticate
 from regional.ratelimit import RateLimiter
+from regional.region_accounts import LoginCache
 
 _SECRET_KEY = "page_secret"
 
@@ -36,6 +37,7 @@ class Runtime:
         self.reader: sessionmaker[Session] = reader_factory(self.engine)
         self.limiter = RateLimiter(self.factory, settings.clock, settings.page_rate_per_minute)
         self.bundle_keys = KeyFile(settings.secret_path)
+        self.logins = LoginCache()
         self._secret: bytes | None = None
         self._lock = threading.Lock()
 

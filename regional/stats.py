@@ -47,7 +47,7 @@ def latest_published_month(now: datetime) -> str:
     return day.strftime("%Y-%m")
 
 
-def _office_names(session: Session) -> dict[Any, str]:
+def office_names(session: Session) -> dict[Any, str]:
     """Each office's name, made unique (two offices of one name keep their id's start)."""
     rows = session.execute(select(Office.id, Office.name)).all()
     seen = Counter(name for _, name in rows)
@@ -56,7 +56,7 @@ def _office_names(session: Session) -> dict[Any, str]:
 
 def compute(session: Session, month: str) -> dict[str, Any]:
     """The protected figures of one month, from its statistics records."""
-    names = _office_names(session)
+    names = office_names(session)
     facts = session.scalars(
         select(StatFact).where(StatFact.month == month, StatFact.deleted.is_(False))
     ).all()

@@ -1,0 +1,200 @@
+"""The HTML of the region's dashboard, in French and Arabic: tables, inline SVG charts, no script.
+
+Nothing is loaded from elsewhere (an office may be off the internet): one ``<style>``, allowed
+by its hash in :data:`HEADERS`, and charts drawn in SVG. A bar is drawn for a published count
+only; a hidden one is written "fewer than 5" and has no bar, so no length gives it away.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from html import escape
+from urllib.parse import urlencode
+
+from regional.dashboard import HIDDEN, TEXTS, Dashboard, Table, Value, month_name
+
+MAP_SLOT = "map-by-commune"
+"""The id of the place kept for the map of the communes (drawn by ``protocol``'s renderer)."""
+_STYLE = (
+    "body{font-family:'Noto Sans','Noto Sans Arabic','DejaVu Sans',sans-serif;margin:0;"
+    "background:#f4f5f7;color:#1d2430;font-size:15px;line-height:1.45}"
+    "header{background:#17365d;color:#fff;padding:1rem 1.5rem}"
+    "header h1{margin:0;font-size:1.5rem}header p{margin:.2rem 0 0;opacity:.85}"
+    "header a{color:#fff}nav{display:flex;flex-wrap:wrap;gap:1rem;margin-top:.6rem}"
+    "main{max-width:78rem;margin:0 auto;padding:1rem 1.5rem 2rem}"
+    "section{background:#fff;border:1px solid #d5d9e0;border-radius:6px;padding:1rem 1.2rem;"
+    "margin:1rem 0}h2{font-size:1.2rem;margin:0 0 .7rem}h3{font-size:1rem;margin:0 0 .4rem}"
+    ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(25rem,1fr));gap:1rem}"
+    ".card{border:1px solid #e2e5ea;border-radius:4px;padding:.7rem}"
+    "table{border-collapse:collapse;width:100%}th,td{padding:.3rem .5rem;text-align:start;"
+    "border-bottom:1px solid #e8eaee;vertical-align:middle}thead th{background:#eef1f5}"
+    "tbody th{font-weight:600}#table-trend tbody th{white-space:nowrap}"
+    "table:not(#table-offices) thead th+th{text-align:end}"
+    "td.n{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".hidden{color:#6b7380;font-style:italic}.bar{width:110px;padding:0}"
+    ".scroll{overflow-x:auto}.note{color:#4a5260;font-size:.9rem}"
+    "form{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center}"
+    "select,button{font-size:1rem;padding:.3rem .6rem}"
+    ".map{border:2px dashed #8a96a8;border-radius:6px;min-height:12rem;display:flex;"
+    "align-items:center;justify-content:center;color:#4a5260;text-align:center;padding:1rem;"
+    "margin-bottom:1rem;background:#fafbfc}"
+    "svg text{font-family:sans-serif}"
+)
+_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
+HEADERS = {
+    "Content-Security-Policy": (
+        f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+"""The headers of the page and its exports: nothing but the page's own style, no caching."""
+
+
+def _cell(value: Value, lang: str) -> str:
+    if value is HIDDEN:
+        return f'<td class="n"><span class="hidden">{escape(TEXTS[lang]["hidden"])}</span></td>'
+    if isinstance(value, int):
+        return f'<td class="n">{value}</td>'
+    return f"<td><bdi>{escape(value)}</bdi></td>"
+
+
+def _bar(value: Value, top: int, rtl: bool) -> str:
+    """A horizontal bar for a published count (nothing for a hidden one)."""
+    if not isinstance(value, int) or top <= 0:
+        return '<td class="bar"></td>'
+    width = max(1.0, 100 * value / top)
+    x = 100 - width if rtl else 0
+    return (
+        '<td class="bar"><svg width="100" height="12" aria-hidden="true">'
+        f'<rect x="{x:.1f}" y="1" width="{width:.1f}" height="10" fill="#3a6ea5"/></svg></td>'
+    )
+
+
+def _table(table: Table, lang: str, bars: bool = False) -> str:
+    top = max((v for _, cells in table.rows for v in cells if isinstance(v, int)), default=0)
+    head = "".join(f"<th>{escape(h)}</th>" for h in table.header)
+    if bars:
+        head += '<th class="bar"></th>'
+    body = "".join(
+        f'<tr><th scope="row"><bdi>{escape(label)}</bdi></th>'
+        + "".join(_cell(v, lang) for v in cells)
+        + (_bar(cells[0], top, lang == "ar") if bars else "")
+        + "</tr>"
+        for label, cells in table.rows
+    )
+    return (
+        f'<div class="scroll"><table id="table-{table.key}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _trend_chart(dashboard: Dashboard) -> str:
+    """Monthly totals as vertical bars, oldest on the left; a hidden total has no bar."""
+    t = TEXTS[dashboard.lang]
+    totals = [(month, cells[0]) for month, cells in dashboard.trend.rows]
+    width, height, base, left = 960, 240, 200, 56
+    step = (width - left - 8) / max(len(totals), 1)
+    top = max((v for _, v in totals if isinstance(v, int)), default=0)
+    every = max(1, -(-len(totals) // 12))
+    parts = [
+        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" direction="ltr" '
+        f'aria-label="{escape(t["trend"])}">',
+        f'<line x1="{left}" y1="{base}" x2="{width}" y2="{base}" stroke="#8a96a8"/>',
+    ]
+    if top:  # the scale: the largest published total at the height of its bar
+        parts.append(
+            f'<line x1="{left}" y1="{base - 180}" x2="{width}" y2="{base - 180}" '
+            f'stroke="#d5d9e0" stroke-dasharray="4 4"/><text x="{left - 6}" y="{base - 176}" '
+            f'font-size="12" text-anchor="end">{top}</text><text x="{left - 6}" y="{base + 4}" '
+            'font-size="12" text-anchor="end">0</text>'
+        )
+    bar = min(step * 0.7, 48.0)
+    for i, (month, value) in enumerate(totals):
+        middle = left + (i + 0.5) * step
+        label = escape(month_name(month, dashboard.lang))
+        if isinstance(value, int) and top:
+            h = max(1.0, 180 * value / top)
+            parts.append(
+                f'<rect x="{middle - bar / 2:.1f}" y="{base - h:.1f}" width="{bar:.1f}" '
+                f'height="{h:.1f}" fill="#3a6ea5"><title>{label} : {value}</title></rect>'
+            )
+            if len(totals) <= 12:
+                parts.append(
+                    f'<text x="{middle:.1f}" y="{base - h - 4:.1f}" font-size="12" '
+                    f'text-anchor="middle">{value}</text>'
+                )
+        else:
+            parts.append(
+                f'<text x="{middle:.1f}" y="{base - 4}" font-size="10" text-anchor="middle" '
+                f'fill="#6b7380">&lt;5<title>{label} : {escape(t["hidden"])}</title></text>'
+            )
+        if i % every == 0:
+            parts.append(
+                f'<text x="{middle:.1f}" y="{base + 18}" font-size="12" '
+                f'text-anchor="middle">{escape(month)}</text>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _link(lang: str, month: str, path: str = "/dashboard") -> str:
+    return f"{path}?{urlencode({'lang': lang, 'month': month})}"
+
+
+def dashboard_page(dashboard: Dashboard) -> str:
+    """The whole page."""
+    lang, month = dashboard.lang, dashboard.month
+    t = TEXTS[lang]
+    other = "ar" if lang == "fr" else "fr"
+    options = "".join(
+        f'<option value="{m}"{" selected" if m == month else ""}>'
+        f"{escape(month_name(m, lang))}</option>"
+        for m in reversed(dashboard.months)
+    )
+    nav = (
+        f'<nav><a href="{escape(_link(other, month))}" lang="{other}" id="switch">'
+        f"{escape(t['switch'])}</a>"
+        f'<a href="{escape(_link(lang, month, "/dashboard.csv"))}" id="export-csv">'
+        f"{escape(t['export'])} {escape(t['csv'])}</a>"
+        f'<a href="{escape(_link(lang, month, "/dashboard.xlsx"))}" id="export-xlsx">'
+        f"{escape(t['export'])} {escape(t['xlsx'])}</a></nav>"
+    )
+    chooser = (
+        '<form method="get" action="/dashboard">'
+        f'<input type="hidden" name="lang" value="{lang}">'
+        f'<label>{escape(t["choose"])} <select name="month">{options}</select></label>'
+        f'<button type="submit">{escape(t["show"])}</button></form>'
+    )
+    cards = "".join(
+        f'<div class="card"><h3>{escape(table.title)}</h3>{_table(table, lang, bars=True)}</div>'
+        for table in dashboard.profile
+    )
+    named = escape(month_name(month, lang))
+    body = (
+        f"<header><h1>{escape(t['title'])}</h1><p>{escape(t['subtitle'])}</p>{nav}</header>"
+        f'<main>{chooser}<p class="note">{escape(t["hidden_note"])}</p>'
+        f'<section id="offices"><h2>{escape(t["offices"])}</h2>'
+        f"{_table(dashboard.offices, lang)}</section>"
+        f'<section id="trend"><h2>{escape(t["trend"])}</h2>{_trend_chart(dashboard)}'
+        f"<h3>{escape(t['trend_table'])}</h3>{_table(dashboard.trend, lang)}</section>"
+        f'<section id="profile"><h2>{escape(t["profile"])} — {named}</h2>'
+        f'<div class="grid">{cards}</div></section>'
+        f'<section id="communes"><h2>{escape(t["map"])} — {named}</h2>'
+        f"<!-- {MAP_SLOT}: the SVG map of the communes (protocol's renderer) goes here -->"
+        f'<div class="map" id="{MAP_SLOT}">{escape(t["map_note"])}</div>'
+        f"{_table(dashboard.communes, lang, bars=True)}</section>"
+        f'<section id="outcomes"><h2>{escape(t["outcomes"])} — {named}</h2>'
+        f"{_table(dashboard.outcomes, lang)}</section></main>"
+    )
+    direction = "rtl" if lang == "ar" else "ltr"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="robots" content="noindex"><title>{escape(t["title"])}</title>'
+        f"<style>{_STYLE}</style></head><body>{body}</body></html>\n"
+    )

@@ -1,0 +1,166 @@
+"""The region's dashboard in headless Chromium: region staff see it in French and Arabic.
+
+A real server process on SQLite holding two offices' statistics records of its last two
+published months (by the real clock). Set ``BAOM_SHOTS_DIR`` to keep the whole page in both
+languages.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.wait import WebDriverWait
+
+from regional.clock import utcnow
+from regional.database import make_engine, session_factory
+from regional.models import StatFact
+from regional.offices import add_office
+from regional.region_accounts import add_account
+from regional.stats import latest_published_month
+from tests.helpers import regional
+from tests.helpers.browser import chromium
+
+LOGIN = ("amina", "correct horse battery")
+
+
+def _previous(month: str) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
+
+
+LATEST = latest_published_month(utcnow())
+EARLIER = _previous(LATEST)
+
+
+def _fact(office: uuid.UUID, month: str, sex: str) -> StatFact:
+    return StatFact(
+        id=uuid.uuid4(), office_id=office, version=1, month=month, category="rpt", sex=sex,
+        age_band="18-29", nationality="SN", commune="Taliouine", needs='["health"]',
+        outcomes='[["health", "done"]]', resolutions="[]",
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[regional.Server]:
+    """Agadir: 8 women and 4 men in the latest month, 7 women before; Tiznit: 6 men."""
+    with regional.running_server(tmp_path_factory.mktemp("regional")) as running:
+        engine = make_engine(running.db_url)
+        with session_factory(engine)() as session, session.begin():
+            agadir = add_office(session, "BAOM Agadir", utcnow())[0]
+            tiznit = add_office(session, "BAOM Tiznit", utcnow())[0]
+            facts = [_fact(agadir, LATEST, "f") for _ in range(8)]
+            facts += [_fact(agadir, LATEST, "m") for _ in range(4)]
+            facts += [_fact(tiznit, LATEST, "m") for _ in range(6)]
+            facts += [_fact(agadir, EARLIER, "f") for _ in range(7)]
+            session.add_all(facts)
+            add_account(session, LOGIN[0], "region", LOGIN[1], utcnow())
+        engine.dispose()
+        yield running
+
+
+def _log_in(driver: WebDriver) -> None:
+    """Send the region account's HTTP Basic login with every request, as a browser would
+    once its login prompt is filled in."""
+    token = base64.b64encode(":".join(LOGIN).encode()).decode()
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd(
+        "Network.setExtraHTTPHeaders", {"headers": {"Authorization": f"Basic {token}"}}
+    )
+
+
+def _shot(driver: WebDriver, name: str) -> None:
+    folder = os.environ.get("BAOM_SHOTS_DIR")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1366, int(height) + 140)  # the whole page in one picture
+    driver.save_screenshot(str(Path(folder) / name))
+    driver.set_window_size(1366, 900)
+
+
+def _row(driver: WebDriver, table: str, label: str) -> list[str]:
+    """The texts of a table's row (its label first)."""
+    for row in driver.find_elements(By.CSS_SELECTOR, f"#table-{table} tbody tr"):
+        cells = [cell.text for cell in row.find_elements(By.CSS_SELECTOR, "th, td")]
+        if cells[0] == label:
+            return [text for text in cells if text]
+    raise AssertionError(f"no row {label!r} in {table}")
+
+
+def _wait_for_lang(driver: WebDriver, lang: str) -> None:
+    """Wait for the page in ``lang`` (the old page may go while it is asked)."""
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+    )
+
+
+def test_region_staff_see_the_dashboard_in_french_then_arabic(server: regional.Server) -> None:
+    with chromium(1366, 900) as driver:
+        _log_in(driver)
+        driver.get(f"{server.url}/dashboard")
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Tableau de bord régional"
+        assert _row(driver, "by_sex", "Femme") == ["Femme", "8"]
+        assert _row(driver, "by_sex", "Homme") == ["Homme", "10"]
+        assert _row(driver, "by_office", "BAOM Agadir") == ["BAOM Agadir", "12"]
+        assert _row(driver, "trend", LATEST)[:2] == [LATEST, "18"]
+        assert _row(driver, "trend", EARLIER)[:2] == [EARLIER, "7"]
+        assert _row(driver, "by_category", "Autre") == ["Autre", "moins de 5"]
+        assert driver.find_element(By.ID, "map-by-commune").is_displayed()
+        assert driver.find_elements(By.CSS_SELECTOR, "#trend svg rect")  # the chart's bars
+        # the page's own style applies (a policy refusing it would leave the header white)
+        header = driver.find_element(By.TAG_NAME, "header")
+        assert header.value_of_css_property("background-color") == "rgba(23, 54, 93, 1)"
+        assert not [e for e in driver.get_log("browser") if "Content Security" in e["message"]]
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= driver.execute_script("return window.innerWidth")
+        _shot(driver, "dashboard-fr.png")
+
+        driver.find_element(By.ID, "switch").click()
+        _wait_for_lang(driver, "ar")
+        html = driver.find_element(By.TAG_NAME, "html")
+        assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
+        assert driver.find_element(By.TAG_NAME, "h1").text == "لوحة القيادة الجهوية"
+        assert _row(driver, "by_sex", "امرأة") == ["امرأة", "8"]
+        assert _row(driver, "by_category", "أخرى") == ["أخرى", "أقل من 5"]
+        # right to left: a row's label is at the right of its count
+        first = driver.find_element(By.CSS_SELECTOR, "#table-by_office tbody tr")
+        label, count = first.find_elements(By.CSS_SELECTOR, "th, td")[:2]
+        assert label.location["x"] > count.location["x"]
+        _shot(driver, "dashboard-ar.png")
+
+        Select(driver.find_element(By.NAME, "month")).select_by_value(EARLIER)
+        driver.find_element(By.CSS_SELECTOR, "form button").click()
+        WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: (
+                d.find_element(
+                    By.CSS_SELECTOR, "select[name=month] option[selected]"
+                ).get_attribute("value")
+                == EARLIER
+            )
+        )
+        assert _row(driver, "by_sex", "امرأة") == ["امرأة", "7"]
+        assert _row(driver, "by_office", "BAOM Tiznit") == ["BAOM Tiznit", "أقل من 5"]
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ar"
+
+
+def test_a_visitor_without_login_gets_no_figure_and_no_office(server: regional.Server) -> None:
+    with chromium(1366, 900) as driver:
+        for path in ("/dashboard", "/dashboard?lang=ar", "/dashboard.csv", "/dashboard.xlsx"):
+            driver.get(server.url + path)
+            # the browser asks for a login (headless Chromium cancels it): nothing is shown
+            assert driver.find_element(By.TAG_NAME, "body").text == ""
+            assert "Agadir" not in driver.page_source and "Tiznit" not in driver.page_source
+            answer = httpx.get(server.url + path)
+            assert answer.status_code == 401 and "Basic" in answer.headers["WWW-Authenticate"]
+            assert "Agadir" not in answer.text

@@ -1,0 +1,409 @@
+"""The region's dashboard: region staff only, published figures only, hidden counts never given."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from datetime import timedelta
+from html.parser import HTMLParser
+from typing import Any, Literal
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from regional import region_accounts
+from regional.region_accounts import MAX_FAILURES
+from tests.unit.regional.factories import Clock, enrolled, push
+from tests.unit.regional.test_cli import run
+from tests.unit.regional.test_disclosure import Relations, determined
+from tests.unit.regional.test_region_accounts import (
+    CHALLENGE,
+    add_region_account,
+    refused,
+)
+from tests.unit.regional.test_stats import stat
+
+PATHS = ("/dashboard", "/dashboard.csv", "/dashboard.xlsx")
+QUERIES = ("", "?lang=ar&month=2026-10", "?month=2026-13")
+FR_HIDDEN, AR_HIDDEN = "moins de 5", "أقل من 5"
+CATEGORIES = (
+    "Marocain(e) résidant à l'étranger",
+    "Marocain(e) revenu(e) de l'étranger",
+    "Ressortissant(e) d'un pays tiers",
+    "Autre",
+    "Non renseigné",
+)
+STATES = ("remise", "acceptée", "refusée", "service rendu", "expirée")
+Rows = list[list[Any]]
+
+
+class Tables(HTMLParser):
+    """The page's tables by id: rows of cell texts (the bars' cells left out)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, Rows] = {}
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+        self._skip = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "table":
+            self._table = found["id"]
+            self.tables[self._table or ""] = []
+        elif tag == "tr" and self._table:
+            self.tables[self._table].append([])
+        elif tag in ("td", "th") and self._table:
+            self._skip = found.get("class") == "bar"
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._table = None
+        elif tag in ("td", "th") and self._table and self._cell is not None:
+            if not self._skip:
+                self.tables[self._table][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def page_tables(html: str) -> dict[str, Rows]:
+    parser = Tables()
+    parser.feed(html)
+    return {key: [typed(row) for row in rows] for key, rows in parser.tables.items()}
+
+
+def typed(row: list[Any]) -> list[Any]:
+    """Counts as numbers (a label or a text stays as it is)."""
+    return [row[0], *(int(v) if isinstance(v, str) and v.isdigit() else v for v in row[1:])]
+
+
+def csv_sections(body: bytes) -> list[Rows]:
+    """The CSV's tables (title, header, rows), split at blank lines."""
+    assert body.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads the text as UTF-8
+    sections: list[Rows] = [[]]
+    for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))):
+        if row:
+            sections[-1].append(typed(row))
+        elif sections[-1]:
+            sections.append([])
+    return [s for s in sections if s]
+
+
+def xlsx_sections(body: bytes) -> tuple[list[Rows], bool]:
+    """The workbook's tables (title, header, rows) and whether its sheet is right to left."""
+    sheet = load_workbook(io.BytesIO(body)).active
+    sections: list[Rows] = [[]]
+    for row in sheet.iter_rows(values_only=True):
+        cells = [v for v in row if v is not None]
+        if cells:
+            sections[-1].append(cells)
+        elif sections[-1]:
+            sections.append([])
+    return [s for s in sections if s], bool(sheet.sheet_view.rightToLeft)
+
+
+def fill(client: TestClient, db_url: str, clock: Clock) -> None:
+    """October 2026 (18 records), September (7), August (3) at two offices.
+
+    October: Agadir 9 rpt women, 1 rpt man, 2 mre women (Moroccan); Tiznit 6 rpt men, 3 of
+    whose referrals are still sent. All 18 are 18-29, in Taliouine, needing health.
+    """
+    agadir = enrolled(client, db_url, "BAOM Agadir", clock())
+    tiznit = enrolled(client, db_url, "BAOM Tiznit", clock())
+    october = [stat(agadir) for _ in range(9)] + [stat(agadir, sex="m")]
+    october += [stat(agadir, category="mre", nationality="MA") for _ in range(2)]
+    sent = '[["health", "sent"]]'
+    tiznit_october = [stat(tiznit, sex="m") for _ in range(3)]
+    tiznit_october += [stat(tiznit, sex="m", outcomes=sent) for _ in range(3)]
+    assert set(push(client, agadir, *october)) == {"accepted"}
+    assert set(push(client, tiznit, *tiznit_october)) == {"accepted"}
+    earlier = [stat(agadir, month="2026-09") for _ in range(7)]
+    earlier += [stat(agadir, month="2026-08") for _ in range(3)]
+    assert set(push(client, agadir, *earlier)) == {"accepted"}
+
+
+def test_a_visitor_without_login_gets_the_challenge_and_nothing_else(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_region_account(monkeypatch, db_url)
+    fill(client, db_url, clock)
+    tries = [(path + query, None) for path in PATHS for query in QUERIES]
+    tries += [(path, ("amina", "wrong password")) for path in PATHS]
+    tries += [(path, ("nobody", "correct horse")) for path in PATHS]
+    for url, auth in tries:
+        answer = client.get(url, auth=auth)
+        assert answer.status_code == 401
+        assert answer.headers["WWW-Authenticate"] == CHALLENGE
+        assert "Agadir" not in answer.text and "18" not in answer.text
+
+
+def test_the_page_shows_the_published_figures_in_french(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    fill(client, db_url, clock)
+    answer = client.get("/dashboard", auth=login)
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert "default-src 'none'" in answer.headers["Content-Security-Policy"]
+    page = answer.text
+    assert '<html lang="fr" dir="ltr">' in page and "<script" not in page
+    assert "http://" not in page and "https://" not in page  # nothing from elsewhere
+    assert 'id="map-by-commune"' in page  # the place kept for the map
+    tables = page_tables(page)
+    assert tables["table-offices"][1:] == [
+        ["BAOM Agadir", "2026-11-29 10:00", "actif"],
+        ["BAOM Tiznit", "2026-11-29 10:00", "actif"],
+    ]
+    h = FR_HIDDEN
+    # August's 3 records hide its total; September's 7 are all rpt; October's 2 mre hide
+    # themselves and the 16 rpt, else 18 - 16 would give them away
+    assert tables["table-trend"][1:] == [
+        ["2026-08", h, h, h, h, h, h],
+        ["2026-09", 7, h, h, 7, h, h],
+        ["2026-10", 18, h, h, h, h, h],
+    ]
+    assert tables["table-by_category"][1:] == [[c, h] for c in CATEGORIES]
+    assert tables["table-by_sex"][1:] == [["Femme", 11], ["Homme", 7], ["Non renseigné", h]]
+    assert ["18 à 29 ans", 18] in tables["table-by_age_band"]
+    assert ["0 à 17 ans", h] in tables["table-by_age_band"]
+    assert tables["table-by_nationality"][1:] == [["Autres (masquées)", h]]  # 16 SN, 2 MA
+    assert ["Santé", 18] in tables["table-by_need"] and ["Logement", h] in tables["table-by_need"]
+    assert tables["table-by_office"][1:] == [["BAOM Agadir", 12], ["BAOM Tiznit", 6]]
+    assert tables["table-by_commune"][1:] == [["Taliouine", 18]]
+    # 15 done, 3 sent: the 3 hide themselves and the 15 (the row's 18 would give them away)
+    assert tables["table-by_referral_outcome"] == [
+        ["Catégorie de service", *STATES, "Total"],
+        ["Santé", h, h, h, h, h, 18],
+        ["Total", h, h, h, h, h, 18],
+    ]
+    assert "octobre 2026" in page
+
+
+def test_the_page_in_arabic_is_right_to_left(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    fill(client, db_url, clock)
+    page = client.get("/dashboard?lang=ar&month=2026-09", auth=login).text
+    assert '<html lang="ar" dir="rtl">' in page
+    for text in ("لوحة القيادة الجهوية", "ملامح الهجرة", "أكتوبر 2026", "شتنبر 2026", AR_HIDDEN):
+        assert text in page
+    assert FR_HIDDEN not in page and "Santé" not in page
+    tables = page_tables(page)
+    assert tables["table-by_category"][3] == ["مواطن من بلد آخر", 7]
+    assert tables["table-by_sex"][1:] == [["امرأة", 7], ["رجل", AR_HIDDEN], ["غير محدد", AR_HIDDEN]]
+    assert tables["table-by_office"][1:] == [["BAOM Agadir", 7], ["BAOM Tiznit", AR_HIDDEN]]
+
+
+def test_the_exports_hold_the_page_figures_with_the_same_hidden_cells(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    fill(client, db_url, clock)
+    for lang, hidden in (("fr", FR_HIDDEN), ("ar", AR_HIDDEN)):
+        query = f"?lang={lang}&month=2026-10"
+        page = list(page_tables(client.get("/dashboard" + query, auth=login).text).values())
+        answer = client.get("/dashboard.csv" + query, auth=login)
+        assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"
+        assert "attachment" in answer.headers["Content-Disposition"]
+        from_csv = csv_sections(answer.content)
+        from_xlsx, rtl = xlsx_sections(client.get("/dashboard.xlsx" + query, auth=login).content)
+        assert rtl == (lang == "ar")
+        assert [section[1:] for section in from_csv] == page  # header and rows, as shown
+        assert [section[1:] for section in from_xlsx] == page
+        assert [s[0] for s in from_csv] == [s[0] for s in from_xlsx]  # the same titles
+        assert any(hidden in row for table in page for row in table)
+
+
+def _shown(pairs: list[tuple[str, Any]]) -> dict[str, int]:
+    """The counts among (label, value) pairs: what the attacker reads (hidden ones left out)."""
+    return {label: value for label, value in pairs if isinstance(value, int)}
+
+
+def _attack(tables: list[Rows]) -> tuple[list[Any], int]:
+    """What an attacker works out of October's hidden counts from one copy of its figures
+    (tables as header then rows): the hidden cells the shown ones determine, and how many
+    nonzero cells are hidden."""
+    by_name = {rows[0][0]: rows[1:] for rows in tables if rows[0][-1] != "État"}
+    published: dict[str, Any] = {}
+    for name, rows in by_name.items():
+        published[name] = _shown([(row[0], row[1]) for row in rows])
+    october = next(row for row in by_name["Mois"] if row[0] == "2026-10")
+    published["total"] = october[1] if isinstance(october[1], int) else None
+    from_trend = _shown(list(zip(CATEGORIES, october[2:], strict=True)))
+    assert from_trend.items() <= {**published["Catégorie"], **from_trend}.items()
+    published["Catégorie"] |= from_trend  # the same cells, shown twice
+    truth: dict[tuple[str, ...], int] = {("total",): 18}
+    relations: Relations = []
+    counts = {
+        "Catégorie": {CATEGORIES[2]: 16, CATEGORIES[0]: 2},
+        "Sexe": {"Femme": 11, "Homme": 7},
+        "Tranche d'âge": {"18 à 29 ans": 18},
+        "Nationalité": {"Sénégal": 16, "Maroc": 2},
+        "Bureau": {"BAOM Agadir": 12, "BAOM Tiznit": 6},
+        "Commune de résidence": {"Taliouine": 18},
+    }
+    for table, cells in counts.items():
+        truth |= {(table, key): n for key, n in cells.items()}
+        relations.append((("total",), [(table, key) for key in cells]))
+    header, row, total = tables_named(tables, "Catégorie de service")
+    states = header[1:-1]
+    cells = {"service rendu": 15, "remise": 3}
+    truth |= {("out", "cells", "Santé", s): n for s, n in cells.items()}
+    truth |= {("out", "rows", "Santé"): 18, ("out", "total"): 18}
+    truth |= {("out", "cols", s): n for s, n in cells.items()}
+    relations.append((("out", "rows", "Santé"), [("out", "cells", "Santé", s) for s in cells]))
+    relations += [(("out", "cols", s), [("out", "cells", "Santé", s)]) for s in cells]
+    relations.append((("out", "total"), [("out", "cols", s) for s in cells]))
+    published["out"] = {
+        "cells": {"Santé": _shown(list(zip(states, row[1:-1], strict=True)))},
+        "cols": _shown(list(zip(states, total[1:-1], strict=True))),
+        "rows": _shown([("Santé", row[-1])]),
+        "total": total[-1] if isinstance(total[-1], int) else None,
+    }
+    hidden = [path for path, n in truth.items() if n and _lookup(published, path) is None]
+    return determined(truth, relations, published), len(hidden)
+
+
+def tables_named(tables: list[Rows], name: str) -> Rows:
+    """The table whose header starts with ``name``."""
+    return next(rows for rows in tables if rows[0][0] == name)
+
+
+def _lookup(published: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = published
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def test_no_hidden_count_can_be_worked_out_from_the_page_or_an_export(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    fill(client, db_url, clock)
+    csv_copy = csv_sections(client.get("/dashboard.csv?month=2026-10", auth=login).content)
+    copies = {
+        "page": list(page_tables(client.get("/dashboard?month=2026-10", auth=login).text).values()),
+        "csv": [section[1:] for section in csv_copy],
+        "xlsx": [
+            section[1:]
+            for section in xlsx_sections(
+                client.get("/dashboard.xlsx?month=2026-10", auth=login).content
+            )[0]
+        ],
+    }
+    for name, tables in copies.items():
+        found, hidden = _attack(tables)
+        # 2 categories, 2 nationalities, 2 outcome cells and their 2 columns are hidden
+        assert hidden == 8, name
+        assert found == [], f"the {name} gives away {found}"
+    # the check is no formality: were the 16 rpt shown, the 2 mre would be worked out
+    tables_named(copies["csv"], "Catégorie")[3][1] = 16
+    assert _attack(copies["csv"])[0] == [("Catégorie", CATEGORIES[0])]
+
+
+def test_bad_months_and_languages_are_typed_refusals(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    fill(client, db_url, clock)
+    for path in PATHS:
+        for query, status, error in [
+            ("?month=2026-13", 422, "invalid_request"),
+            ("?month=october", 422, "invalid_request"),
+            ("?lang=en", 422, "invalid_request"),
+            ("?month=2026-11", 404, "not_published"),  # published on 2026-12-21
+        ]:
+            answer = client.get(path + query, auth=login)
+            assert answer.status_code == status and answer.json()["error"] == error
+    clock.advance(timedelta(days=30))
+    assert client.get("/dashboard?month=2026-11", auth=login).status_code == 200
+
+
+@pytest.mark.slow  # a dozen Argon2 checks
+def test_a_remembered_login_still_obeys_the_lock_out_and_a_disabled_account(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    assert client.get("/dashboard", auth=login).status_code == 200  # checked, remembered
+    for _attempt in range(MAX_FAILURES):
+        refused(client, "/dashboard", auth=("amina", "wrong password"))
+    assert "locked" in refused(client, "/dashboard", auth=login)
+    clock.advance(timedelta(minutes=5))
+    assert client.get("/dashboard.csv", auth=login).status_code == 200
+    # a right login clears the failures, remembered or not: four more wrong ones do not lock
+    for _attempt in range(MAX_FAILURES - 1):
+        refused(client, "/dashboard", auth=("amina", "wrong password"))
+    assert client.get("/dashboard", auth=login).status_code == 200
+    refused(client, "/dashboard", auth=("amina", "wrong password"))
+    assert client.get("/dashboard", auth=login).status_code == 200
+    assert run(None, "user", "disable", "amina", "--db", db_url)[0] == 0
+    refused(client, "/dashboard", auth=login)
+
+
+def test_trend_totals_are_each_months_published_total(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    fill(client, db_url, clock)
+    trend = page_tables(client.get("/dashboard", auth=login).text)["table-trend"][1:]
+    for month, total, *_ in trend:
+        published = client.get(f"/stats?month={month}", auth=login).json()["total"]
+        assert total == (FR_HIDDEN if published is None else published)
+    assert Counter(row[0][:4] for row in trend) == {"2026": 3}
+
+
+def test_an_office_text_is_never_read_as_a_formula_by_a_spreadsheet(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    office = enrolled(client, db_url, "@BAOM Agadir", clock())
+    commune = '=HYPERLINK("http://evil.example","Agadir")'
+    push(client, office, *[stat(office, commune=commune) for _ in range(6)])
+    text = client.get("/dashboard.csv", auth=login).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert ["'" + commune, "6"] in rows and ["'@BAOM Agadir", "6"] in rows
+    sheet = load_workbook(io.BytesIO(client.get("/dashboard.xlsx", auth=login).content)).active
+    texts = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row}
+    assert texts[commune] == "s" and texts["@BAOM Agadir"] == "s"  # texts, not formulas
+    page = client.get("/dashboard", auth=login).text
+    assert (
+        "=HYPERLINK(&quot;http://evil.example&quot;" in page and '<a href="http://evil' not in page
+    )
+
+
+def test_a_browser_sending_its_login_with_every_page_is_checked_by_argon2_once(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    checks: list[str] = []
+
+    class Counted(PasswordHasher):
+        """The real Argon2 check, counted."""
+
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+            checks.append(str(password))
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(region_accounts, "_hasher", Counted())
+    for path in (*PATHS, "/dashboard?lang=ar", "/stats"):
+        assert client.get(path, auth=login).status_code == 200
+    assert checks == [login[1]]
+    refused(client, "/dashboard", auth=("amina", "wrong password"))  # never remembered
+    refused(client, "/dashboard", auth=("amina", "wrong password"))
+    assert len(checks) == 3
+    clock.advance(timedelta(minutes=5))  # forgotten after five minutes
+    assert client.get("/dashboard", auth=login).status_code == 200
+    assert len(checks) == 4
