@@ -45,7 +45,7 @@ CHARTS = ("visitors_by_category", "visitors_by_age_band", "needs", "referrals_by
 """The tables the PDF also draws as bar charts."""
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
-PdfWriter = Callable[[Document, Path], None]
+PdfWriter = Callable[[Document, Path], object]
 """Draws a document as an A4 PDF at a path (``printing.report``, handed in by ``ui.main``)."""
 
 
