@@ -17,6 +17,7 @@ the office.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -108,7 +109,8 @@ class QueueFigures:
 class ReferralFigures:
     """The referrals made in the period: by service category (the need referred) and by
     state now; the partner's response time in days (made → first outcome); overdue at the
-    end of the period."""
+    end of the period (due, and not closed by then: a referral never goes back to an open
+    state)."""
 
     made: int
     by_category: Counts
@@ -355,17 +357,18 @@ def _visitors(session: Session, bounds: _Bounds) -> dict[str, Any]:
         "age_band": _age_band(answers, contacts.c.at, bounds),
         "nationality": _nationality(answers),
     }
-    breakdowns = {
-        f"visitors_by_{name}": _counts(
-            session.execute(
-                select(value, func.count())
-                .select_from(contacts)
-                .where(contacts.c.latest == 1)
-                .group_by(value)
-            ).all()
-        )
-        for name, value in dimensions.items()
-    }
+    combinations = session.execute(
+        select(*dimensions.values(), func.count())
+        .select_from(contacts)
+        .where(contacts.c.latest == 1)
+        .group_by(*dimensions.values())
+    ).all()
+    breakdowns = {}
+    for index, name in enumerate(dimensions):  # one query, summed per dimension
+        totals: Counter[str] = Counter()
+        for *keys, count in combinations:
+            totals[keys[index]] += int(count)
+        breakdowns[f"visitors_by_{name}"] = _counts(totals.items())
     need = func.json_each(answers, "$.needs").table_valued("value").alias("need")
     needs = session.execute(
         select(need.c.value, func.count(distinct(contacts.c.visitor)))
@@ -395,33 +398,26 @@ def _referrals(session: Session, bounds: _Bounds) -> ReferralFigures:
         select(Referral.state, func.count()).where(made).group_by(Referral.state)
     ).all()
     first_outcome = (
-        select(ReferralEvent.referral_id, func.min(ReferralEvent.at).label("at"))
-        .where(ReferralEvent.state.in_(OUTCOME_STATES))
-        .group_by(ReferralEvent.referral_id)
-        .subquery()
-    )
-    response = _minutes(Referral.created_at, first_outcome.c.at) / MINUTES_PER_DAY
-    state_then = (
-        select(ReferralEvent.state)
-        .where(ReferralEvent.referral_id == Referral.id, ReferralEvent.at < bounds.cutoff)
-        .order_by(ReferralEvent.at.desc())
-        .limit(1)
+        select(func.min(ReferralEvent.at))
+        .where(ReferralEvent.referral_id == Referral.id, ReferralEvent.state.in_(OUTCOME_STATES))
         .scalar_subquery()
+    )
+    response = _minutes(Referral.created_at, first_outcome) / MINUTES_PER_DAY
+    closed_before = select(ReferralEvent.referral_id).where(
+        ReferralEvent.state.not_in(OPEN_STATES), ReferralEvent.at < bounds.cutoff
     )
     overdue = session.scalar(
         select(func.count()).where(
             Referral.created_at < bounds.cutoff,
             Referral.due_at < bounds.cutoff,
-            func.coalesce(state_then, Referral.state).in_(sorted(OPEN_STATES)),
+            Referral.id.not_in(closed_before),
         )
     )
     return ReferralFigures(
         made=sum(count for _, count in by_category),
         by_category=_counts(by_category),
         by_state=_counts((ReferralState(state).value, count) for state, count in by_state),
-        response_days=_durations(
-            session, response, [made, first_outcome.c.referral_id == Referral.id]
-        ),
+        response_days=_durations(session, response, [made]),
         overdue=overdue or 0,
     )
 

@@ -61,7 +61,8 @@ def _year(activity: Activity, rng: random.Random) -> int:
         activity.visit(visitor, at, needs, **answers)
         if number % 3 == 0:
             answered = at + timedelta(days=rng.uniform(0.5, 20))
-            activity.referral(visitor, at, needs[0], [("accepted", answered)])
+            done = answered + timedelta(days=rng.uniform(1, 10))
+            activity.referral(visitor, at, needs[0], [("accepted", answered), ("done", done)])
         if number % 5 == 0:
             activity.step(visitor, at, day + timedelta(days=rng.randint(3, 30)))
         if number % 4 == 0:
