@@ -45,7 +45,9 @@ h3 { font-size: 10.5pt; margin-top: 10pt; margin-bottom: 4pt; }
 p { margin-top: 2pt; margin-bottom: 4pt; }
 .provisional { color: #a33; font-weight: bold; }
 .big { font-size: 18pt; font-weight: bold; color: #1d4e66; }
+table.figures { border-collapse: collapse; border-color: #8fa3ad; margin-bottom: 6pt; }
 th { background-color: #e6eef2; }
+td.title { font-size: 10.5pt; font-weight: bold; background-color: #1d4e66; color: white; }
 """
 
 
@@ -123,25 +125,34 @@ def _cell(document: Document, value: Value, kind: str) -> str:
     return f'<td align="{"left" if document.right_to_left else "right"}">{text}</td>'
 
 
+def _in_order(document: Document, cells: list[str]) -> str:
+    """A row's cells, the first on the language's side: Qt lays a table's columns left to
+    right whatever the direction of the text, so a right-to-left row is given reversed."""
+    return "".join(cells[::-1] if document.right_to_left else cells)
+
+
 def _table(document: Document, table: Table) -> str:
-    head = "".join(f"<th>{html.escape(column.header)}</th>" for column in table.columns)
+    widths = ["68%", "32%"] if len(table.columns) == 2 else [""] * len(table.columns)
+    head = [
+        f'<th width="{width}">{html.escape(column.header)}</th>'
+        for column, width in zip(table.columns, widths, strict=True)
+    ]
     rows = []
     for number, row in enumerate(table.rows):
         kinds = [
             table.row_kinds[number] if column.kind == "mixed" else column.kind
             for column in table.columns
         ]
-        rows.append(
-            "<tr>"
-            + "".join(_cell(document, value, kind) for value, kind in zip(row, kinds, strict=True))
-            + "</tr>"
-        )
+        cells = [_cell(document, value, kind) for value, kind in zip(row, kinds, strict=True)]
+        rows.append(f"<tr>{_in_order(document, cells)}</tr>")
     if not rows:
         rows.append(f'<tr><td colspan="{len(table.columns)}">{document.none}</td></tr>')
+    title = (  # in the table's head, so that it never stays alone at a page's foot
+        f'<tr><td class="title" colspan="{len(table.columns)}">{html.escape(table.title)}</td></tr>'
+    )
     return (
-        f"<h3>{html.escape(table.title)}</h3>"
-        '<table border="1" cellspacing="0" cellpadding="5" width="100%">'
-        f"<tr>{head}</tr>{''.join(rows)}</table>"
+        '<table class="figures" border="1" cellspacing="0" cellpadding="4" width="100%">'
+        f"<thead>{title}<tr>{_in_order(document, head)}</tr></thead>{''.join(rows)}</table><p></p>"
     )
 
 
@@ -153,10 +164,10 @@ def _headline(document: Document) -> str:
             f'<td width="33%" align="center">{html.escape(label)}<br/>'
             f'<span class="big">{figure}</span></td>'
         )
-    rows = [cells[start : start + 3] for start in range(0, len(cells), 3)]
-    if document.right_to_left:  # Qt lays this borderless table left to right: the first
-        rows = [row[::-1] for row in rows]  # figure goes on the right by hand
-    html_rows = ["<tr>" + "".join(row) + "</tr>" for row in rows]
+    html_rows = [
+        f"<tr>{_in_order(document, cells[start : start + 3])}</tr>"
+        for start in range(0, len(cells), 3)
+    ]
     return f'<table cellspacing="0" cellpadding="8" width="100%">{"".join(html_rows)}</table>'
 
 
