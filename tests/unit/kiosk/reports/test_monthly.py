@@ -167,6 +167,9 @@ def test_the_three_formats_give_the_same_numbers(
         ), sheet.title
         assert all(isinstance(row[1].value, int) for row in sheet.iter_rows(min_row=3))
     assert all(sheet.freeze_panes == "A3" for sheet in workbook.worksheets)
+    for sheet in tables:  # each column as wide as its longest text
+        longest = max(len(str(row[0].value)) for row in sheet.iter_rows(min_row=2))
+        assert sheet.column_dimensions["A"].width >= longest, sheet.title
     assert ("Autres nationalités (moins de 5 visiteurs chacune)", 4) in list(
         tables[4].iter_rows(min_row=3, values_only=True)
     )

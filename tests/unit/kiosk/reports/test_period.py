@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.office import OfficeContext
 from kiosk.reports.period import Durations, PeriodReport, ReportError, period_report
-from tests.helpers.activity import known_month
+from tests.helpers.activity import Activity, known_month, local
 
 AFTER = datetime(2026, 12, 15, tzinfo=UTC)
 
@@ -134,3 +134,16 @@ def test_an_empty_office_has_zeros_and_no_times(office: OfficeContext) -> None:
     assert report.queue.wait_min == Durations(0, None, None)
     assert report.queue.served_within_target is None
     assert dict(report.needs) == {}
+
+
+def test_the_age_is_counted_in_the_year_of_the_office_clock(office: OfficeContext) -> None:
+    activity = Activity(office.office_id)
+    for moment in (local("2026-12-31", 23, 30), local("2027-01-01", 0, 30)):  # both 2026 in UTC
+        person = activity.person(moment, birth_year=2009)
+        activity.visit(person, moment, ["health"], sex="f", birth_year=2009, category="rpt")
+    activity.insert(office.store)
+    now = datetime(2027, 2, 1, tzinfo=UTC)
+    report = period_report(office, date(2026, 12, 15), date(2027, 1, 15), now=now)
+    assert dict(report.visitors_by_age_band) == {"0-17": 1, "18-29": 1}
+    january = period_report(office, date(2027, 1, 1), date(2027, 1, 31), now=now)
+    assert (january.visits, dict(january.visitors_by_age_band)) == (1, {"18-29": 1})
