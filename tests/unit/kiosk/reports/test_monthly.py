@@ -255,3 +255,16 @@ def test_a_report_that_fails_midway_leaves_nothing(office: OfficeContext, tmp_pa
         write_monthly_report(office, "2026-11", "fr", "pdf", out, failing, now)
     assert out.read_bytes() == b"last month's report"
     assert [path.name for path in folder.iterdir()] == ["report.pdf"]
+
+
+def test_a_report_into_a_missing_folder_is_refused_in_one_line(
+    office: OfficeContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "nowhere" / "report.json"
+    code = _baom(office, "report", "monthly", "--month", "2026-11", "--lang", "fr",
+                 "--format", "json", "--out", str(out))  # fmt: skip
+    assert code == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"baom: --out: there is no folder {out.parent} to write the report in"
+    ]
+    assert not out.parent.exists()
