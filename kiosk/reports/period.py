@@ -68,7 +68,7 @@ OTHER = "other"
 """The key of the grouped small counts of a breakdown (``other nationalities``)."""
 RESOLVED = "need_met"
 """The close reason of a resolved case (``desk.close_reason``)."""
-MINUTES_PER_DAY = 1440
+SECONDS_PER_DAY = 86_400
 
 Counts = Mapping[str, int]
 
@@ -208,8 +208,14 @@ def _bounds(start: date, end: date, now: datetime, zone: ZoneInfo) -> _Bounds:
     return _Bounds(first, after, cutoff, cutoff.astimezone(zone).date(), zone)
 
 
+def _seconds(begin: Any, finish: Any) -> ColumnElement[float]:
+    """Seconds between two stored times, to the millisecond (a Julian day's floating point
+    would make a wait of exactly 15 minutes a hair longer)."""
+    return func.round((func.julianday(finish) - func.julianday(begin)) * SECONDS_PER_DAY, 3)
+
+
 def _minutes(begin: Any, finish: Any) -> ColumnElement[float]:
-    return (func.julianday(finish) - func.julianday(begin)) * MINUTES_PER_DAY
+    return _seconds(begin, finish) / 60
 
 
 def _durations(session: Session, value: ColumnElement[float], where: list[Any]) -> Durations:
@@ -251,10 +257,11 @@ def _queue(
         ).all()
     )
     wait = _minutes(Ticket.arrived_at, Ticket.first_called_at)
-    targets = {reason.key: reason.target_wait_min for reason in config.reasons}
+    targets = {reason.key: reason.target_wait_min * 60 for reason in config.reasons}
     target = case(targets, value=Ticket.reason_key, else_=0) if targets else literal(0)
+    waited = _seconds(Ticket.arrived_at, Ticket.first_called_at)
     served, within = session.execute(
-        select(func.count(), func.count(case((wait <= target, 1)))).where(
+        select(func.count(), func.count(case((waited <= target, 1)))).where(
             *where, Ticket.state == TicketState.DONE
         )
     ).one()
@@ -402,7 +409,7 @@ def _referrals(session: Session, bounds: _Bounds) -> ReferralFigures:
         .where(ReferralEvent.referral_id == Referral.id, ReferralEvent.state.in_(OUTCOME_STATES))
         .scalar_subquery()
     )
-    response = _minutes(Referral.created_at, first_outcome) / MINUTES_PER_DAY
+    response = _seconds(Referral.created_at, first_outcome) / SECONDS_PER_DAY
     closed_before = select(ReferralEvent.referral_id).where(
         ReferralEvent.state.not_in(OPEN_STATES), ReferralEvent.at < bounds.cutoff
     )

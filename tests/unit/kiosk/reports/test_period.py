@@ -4,7 +4,7 @@ computed by hand (``tests.helpers.activity.known_month``)."""
 from __future__ import annotations
 
 from dataclasses import FrozenInstanceError
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -147,3 +147,14 @@ def test_the_age_is_counted_in_the_year_of_the_office_clock(office: OfficeContex
     assert dict(report.visitors_by_age_band) == {"0-17": 1, "18-29": 1}
     january = period_report(office, date(2027, 1, 1), date(2027, 1, 31), now=now)
     assert (january.visits, dict(january.visitors_by_age_band)) == (1, {"18-29": 1})
+
+
+def test_a_wait_of_exactly_the_target_is_within_it(office: OfficeContext) -> None:
+    activity = Activity(office.office_id)
+    for minute in range(0, 60, 7):  # arrival times whose julian days round differently
+        arrived = local("2026-11-02", 9, minute) + timedelta(seconds=13, microseconds=minute)
+        activity.ticket(arrived, "pensions_social_security", "done", 15, 10)  # target 15 min
+    activity.insert(office.store)
+    report = period_report(office, date(2026, 11, 1), date(2026, 11, 30), now=AFTER)
+    assert report.queue.served_within_target == 1.0
+    assert report.queue.wait_min == Durations(9, 15.0, 15.0)
