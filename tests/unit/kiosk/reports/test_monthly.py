@@ -206,13 +206,22 @@ def test_the_arabic_report_runs_right_to_left(
             assert re.search(line, text, re.MULTILINE), label.value
 
 
-def test_a_month_not_over_is_provisional(office: OfficeContext, tmp_path: Path) -> None:
+def test_a_month_not_over_is_provisional(
+    office: OfficeContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     month = office_today().strftime("%Y-%m")
     out = tmp_path / "now.json"
     code = _baom(office, "report", "monthly", "--month", month, "--lang", "en",
                  "--format", "json", "--out", str(out), "--json")  # fmt: skip
     assert code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["provisional"] is True
+    assert json.loads(capsys.readouterr().out) == {
+        "month": month,
+        "language": "en",
+        "format": "json",
+        "path": str(out),
+        "provisional": True,
+    }
 
 
 @pytest.mark.parametrize(
