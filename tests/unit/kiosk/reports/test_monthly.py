@@ -83,9 +83,11 @@ def _baom(office: OfficeContext, *args: str) -> int:
     return main(["--data-dir", str(office.paths.data_dir), *args])
 
 
-def _report(office: OfficeContext, folder: Path, kind: str, lang: str = "fr") -> Path:
+def _report(
+    office: OfficeContext, folder: Path, kind: str, lang: str = "fr", month: str = "2026-11"
+) -> Path:
     out = folder / f"report-{lang}.{kind}"
-    code = _baom(office, "report", "monthly", "--month", "2026-11", "--lang", lang,
+    code = _baom(office, "report", "monthly", "--month", month, "--lang", lang,
                  "--format", kind, "--out", str(out))  # fmt: skip
     assert code == 0
     return out
@@ -222,6 +224,8 @@ def test_a_month_not_over_is_provisional(
         "path": str(out),
         "provisional": True,
     }
+    sheet = openpyxl.load_workbook(_report(office, tmp_path, "xlsx", "en", month)).worksheets[0]
+    assert "Provisional: the month is not over" in str(sheet["A1"].value)
 
 
 @pytest.mark.parametrize(
