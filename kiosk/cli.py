@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from kiosk.declaration import DeclarationWriter
     from kiosk.persons.export import PdfWriter
     from kiosk.queue_cli import TicketPrinter
+    from kiosk.reports.monthly import PdfWriter as ReportPdfWriter
 
 RECOVERY_SHEET_FILE = "recovery-sheet.pdf"
 """The recovery sheet ``baom office init`` writes in the configuration folder."""
@@ -115,6 +116,7 @@ CORE_GROUPS: tuple[CommandGroup, ...] = (
         "kiosk.privacy_cli",
         named_account=("privacy run-retention", "privacy hold", "privacy release"),
     ),
+    CommandGroup(("report",), "kiosk.report_cli"),
 )
 GLOBAL_OPTIONS = ("--data-dir", "--config-dir", "--user")
 """The options of ``baom`` itself that take a value (before the command)."""
@@ -542,15 +544,17 @@ def main(
     sheet_writer: SheetWriter | None = None,
     person_pdf_writer: PdfWriter | None = None,
     declaration_writer: DeclarationWriter | None = None,
+    report_pdf_writer: ReportPdfWriter | None = None,
 ) -> int:
     """Run one ``baom`` command; returns the exit code.
 
     ``open_windows``, ``groups``, ``ticket_printer``, ``sheet_writer``,
-    ``person_pdf_writer`` and ``declaration_writer`` come from the layers above the core
-    (``ui.main``): the windows, command groups such as printing's, the printing of a ticket
-    for ``baom ticket take --print``, the drawing of the recovery sheet for ``baom office
-    init`` and ``baom office recovery-sheet``, of a person's export for ``baom person
-    export`` and of the office's declaration for ``baom privacy declaration``.
+    ``person_pdf_writer``, ``declaration_writer`` and ``report_pdf_writer`` come from the
+    layers above the core (``ui.main``): the windows, command groups such as printing's,
+    the printing of a ticket for ``baom ticket take --print``, the drawing of the recovery
+    sheet for ``baom office init`` and ``baom office recovery-sheet``, of a person's export
+    for ``baom person export``, of the office's declaration for ``baom privacy
+    declaration`` and of the monthly report for ``baom report monthly``.
     """
     groups = (*CORE_GROUPS, *groups)
     arguments = sys.argv[1:] if argv is None else argv
@@ -560,6 +564,7 @@ def main(
     args.sheet_writer = sheet_writer
     args.person_pdf_writer = person_pdf_writer
     args.declaration_writer = declaration_writer
+    args.report_pdf_writer = report_pdf_writer
     try:
         named = NAMED_CORE_COMMANDS.union(*(group.named_account for group in groups))
         code = _dispatch(args, open_windows, modules, named)

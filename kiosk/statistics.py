@@ -33,7 +33,12 @@ from kiosk.sync.state import state_of
 DELAY = timedelta(days=10)
 """How long after a month ends its records are made: most referrals have an outcome by then."""
 AGE_BANDS = ("0-17", "18-29", "30-44", "45-59", "60+")
+AGE_LIMITS = (17, 29, 44, 59)
+"""The oldest age of each band but the last."""
+MAX_AGE = 130
+"""An age above this (or below 0) is a wrong birth year: the band is unknown."""
 CATEGORIES = ("mre", "mre_returnee", "rpt", "other")
+SEXES = ("f", "m")
 UNKNOWN = "unknown"
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -41,7 +46,7 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 def age_band(age: int) -> str:
     """The statistics age band of an age in years."""
-    for band, upper in zip(AGE_BANDS, (17, 29, 44, 59), strict=False):
+    for band, upper in zip(AGE_BANDS, AGE_LIMITS, strict=False):
         if age <= upper:
             return band
     return AGE_BANDS[-1]
@@ -75,7 +80,7 @@ def dimensions(
     birth_year = answers.get("person.birth_year")
     if isinstance(birth_year, int) and not isinstance(birth_year, bool):
         age = intake.at.astimezone(OFFICE_ZONE).year - birth_year
-        band = age_band(age) if 0 <= age <= 130 else None
+        band = age_band(age) if 0 <= age <= MAX_AGE else None
     nationality = answers.get("person.nationality")
     commune = answers.get("person.commune")
     raw_needs = answers.get("needs")
@@ -86,10 +91,8 @@ def dimensions(
     )
     return {
         "month": month_of(intake.at),
-        "category": _choice(
-            answers.get("person.category"), ("mre", "mre_returnee", "rpt", "other")
-        ),
-        "sex": _choice(answers.get("person.sex"), ("f", "m")),
+        "category": _choice(answers.get("person.category"), CATEGORIES),
+        "sex": _choice(answers.get("person.sex"), SEXES),
         "age_band": _choice(band, AGE_BANDS),
         "nationality": (
             nationality.upper()

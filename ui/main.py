@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from kiosk.queue.config import QueueConfig
     from kiosk.queue.views import TakenTicket
     from kiosk.recovery import RecoverySheet
+    from kiosk.reports.document import Document as ReportDocument
     from kiosk.windows import WindowRequest
 
 GROUPS = (CommandGroup(("slip", "print"), "printing.cli"),)
@@ -58,6 +59,13 @@ def draw_declaration(declaration: Declaration) -> bytes:
     return declaration_pdf(declaration)
 
 
+def write_report_pdf(document: ReportDocument, path: Path) -> None:
+    """Draw the monthly report as a PDF for ``baom report monthly`` (imports printing now)."""
+    from printing.report import write_report_pdf as write
+
+    write(document, path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``baom`` console script."""
     return cli_main(
@@ -68,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sheet_writer=write_recovery_sheet,
         person_pdf_writer=write_person_pdf,
         declaration_writer=draw_declaration,
+        report_pdf_writer=write_report_pdf,
     )
 
 
