@@ -150,3 +150,14 @@ def commune_name(value: str, language: str) -> str:
     else the text as it was stored."""
     found = commune(value) if CODE.match(value.strip()) else None
     return found.name(language) if found is not None else value
+
+
+def statistics_commune(value: object) -> str:
+    """The commune a statistics record counts: the HCP code of a commune of Souss-Massa
+    (from its code or any name of it), ``other`` for a commune elsewhere or a name not
+    known, ``unknown`` when none was given. The office makes its records with it, and
+    the region reads with it the records of offices that sent names."""
+    if not isinstance(value, str) or value.strip() in ("", "unknown"):
+        return "unknown"
+    found = find_commune(value)
+    return found.code if found is not None else "other"
