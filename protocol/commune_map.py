@@ -4,9 +4,10 @@
 the publication hid, fewer than 5; None or absent for no data) and draws the région's
 communes, or one province's, in up to five classes with a legend, in fr, ar, en or zgh
 (the legend right to left in Arabic). A suppressed commune is hatched and said "fewer
-than 5", never given a number. Every commune is one ``<path>`` with a ``<title>`` (its
-name and value) that a browser shows on hover. With ``per_10000`` the values are divided
-by the commune's 2024 population. The words are the ``[map]`` section of
+than 5", never given a number; so is a count from 1 to 4 given as a number. Every commune
+is one ``<path>`` with a ``<title>`` (its name and value) that a browser shows on hover;
+each province's outline is drawn over them. With ``per_10000`` the values are divided by
+the commune's 2024 population. The words are the ``[map]`` section of
 ``resources/translations``.
 """
 
@@ -219,6 +220,8 @@ def render_map(
     shown: dict[str, float | Suppressed | None] = {}
     for commune in communes:
         value = values.get(commune.code)
+        if isinstance(value, int | float) and 0 < value < threshold:
+            value = SUPPRESSED  # a small count given by mistake is never drawn either
         if isinstance(value, int | float) and per_10000:
             value = value * 10_000 / commune.population
         shown[commune.code] = value if isinstance(value, Suppressed | int | float) else None

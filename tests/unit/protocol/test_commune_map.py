@@ -66,9 +66,17 @@ def test_suppressed_communes_are_hatched_and_carry_no_number(language: str, said
     assert legend.count(said) == 1
 
 
+def test_a_small_count_given_as_a_number_is_drawn_as_suppressed_too() -> None:
+    svg = render_map({"09.581.01.07": 3, "09.581.01.05": 0}, "en", per_10000=True)
+    shapes = _shapes(svg)
+    assert shapes["09.581.01.07"].get("fill") == "url(#suppressed)"
+    assert _title(shapes["09.581.01.07"]) == "Tiznit: fewer than 5"
+    assert _title(shapes["09.581.01.05"]) == "Tafraout: 0.0"
+
+
 def test_classes_follow_the_values() -> None:
     codes = [c.code for c in load().communes][:50]
-    values: dict[str, MapValue] = {code: index + 1 for index, code in enumerate(codes)}
+    values: dict[str, MapValue] = {code: index + 5 for index, code in enumerate(codes)}
     shapes = _shapes(render_map(values, "en"))
     fills = [shapes[code].get("fill") for code in codes]
     palette = list(dict.fromkeys(fills))
