@@ -7,8 +7,9 @@ boundaries. Shared by the office (the commune of the office and of a person, the
 statistics) and the regional server (``by_commune``, the map, :mod:`protocol.commune_map`).
 
 A commune is found by its code or by a name in any of its spellings: accents, case,
-hyphens and apostrophes aside, and the forms of Arabic letters folded (``Aït Melloul``,
-``ait-melloul`` and ``أيت ملول`` are one).
+hyphens and apostrophes aside, the forms of Arabic letters folded and Tifinagh read in
+Latin letters (``Aït Melloul``, ``ait-melloul`` and ``أيت ملول`` are one; so are ``ⵜⵉⵣⵏⵉⵜ``
+and ``Tiznit``).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def fold(text: str) -> str:
     folded = normalise(" ".join(text.split()))
     if any("\u0600" <= letter <= "\u06ff" for letter in folded):
         return re.sub(r"[^\w]|_", "", folded)
-    return re.sub(r"[^a-z0-9\u2d30-\u2d7f]", "", anyascii(folded).lower())
+    return re.sub(r"[^a-z0-9]", "", anyascii(folded).lower())
 
 
 @cache

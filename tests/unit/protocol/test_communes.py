@@ -59,6 +59,7 @@ def test_a_code_is_shown_as_the_name_in_the_language_asked() -> None:
     assert commune_name("09.581.01.07", "fr") == "Tiznit"
     assert commune_name("09.581.01.07", "ar") == "تيزنيت"
     assert commune_name("09.581.01.07", "zgh") == "ⵜⵉⵣⵏⵉⵜ"
+    assert find_commune("ⵜⵉⵣⵏⵉⵜ") is find_commune("tiznit") is commune("09.581.01.07")
     assert commune_name("09.999.01.01", "fr") == "09.999.01.01"
 
 
