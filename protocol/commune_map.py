@@ -206,7 +206,11 @@ def render_map(
     width: int = 900,
 ) -> str:
     """The SVG map of ``values`` (by HCP code) over the région, or one province's
-    communes; ``title`` (else the default one) is followed by the area's name."""
+    communes; ``title`` (else the default one) is followed by the area's name.
+
+    The region's ``by_commune`` lists published counts only: a commune it leaves out (no
+    visitor, or a count hidden by primary or secondary suppression) is drawn as no data.
+    """
     said = words(language)
     rtl = language == "ar"
     if province_code is None:
