@@ -238,6 +238,8 @@ def render_map(
     legend_top = top + map_height + 24
     height = legend_top + rows * 26 + 44
     heading = f"{title or said['title']} — {region}"
+    # A rate's legend says the hidden count is of people, not a rate under 5.
+    hidden = said["suppressed_people" if per_10000 else "suppressed"].format(threshold=threshold)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0f}" '
         f'viewBox="0 0 {width} {height:.0f}" role="img" xml:lang="{language}" '
@@ -255,7 +257,7 @@ def render_map(
     for commune in sorted(communes, key=_extent, reverse=True):
         value = shown[commune.code]
         if isinstance(value, Suppressed):
-            fill, said_value = "url(#suppressed)", said["suppressed"].format(threshold=threshold)
+            fill, said_value = "url(#suppressed)", hidden
         elif value is None:
             fill, said_value = NO_DATA, said["no_data"]
         else:
@@ -269,7 +271,7 @@ def render_map(
     out.append("</g>")
     out += _province_borders(communes, place, margin, top)
     entries = [(c.colour, _range(c, language, per_10000)) for c in map_classes] + [
-        ("url(#suppressed)", said["suppressed"].format(threshold=threshold)),
+        ("url(#suppressed)", hidden),
         (NO_DATA, said["no_data"]),
     ]
     for row, (fill, text) in enumerate(entries):

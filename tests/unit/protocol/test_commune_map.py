@@ -70,7 +70,7 @@ def test_a_small_count_given_as_a_number_is_drawn_as_suppressed_too() -> None:
     svg = render_map({"09.581.01.07": 3, "09.581.01.05": 0}, "en", per_10000=True)
     shapes = _shapes(svg)
     assert shapes["09.581.01.07"].get("fill") == "url(#suppressed)"
-    assert _title(shapes["09.581.01.07"]) == "Tiznit: fewer than 5"
+    assert _title(shapes["09.581.01.07"]) == "Tiznit: fewer than 5 people"  # not a rate
     assert _title(shapes["09.581.01.05"]) == "Tafraout: 0.0"
 
 
