@@ -45,6 +45,7 @@ from kiosk.recovery import (
 from kiosk.security import load_key
 from kiosk.settings import MachineSettingsFile, SettingError, lookup
 from kiosk.windows import WINDOWS, WindowOpener, add_run_options, run_request
+from protocol.communes import commune_name, find_commune
 
 if TYPE_CHECKING:
     from kiosk.declaration import DeclarationWriter
@@ -379,7 +380,8 @@ def _write_sheet(
     key's words."""
     key_words = words(office_recovery_key(context.store))
     today = office_day(datetime.now(UTC))
-    sheet = RecoverySheet(context.office_name, context.office_commune, today, tuple(key_words))
+    commune = commune_name(context.office_commune, "fr")
+    sheet = RecoverySheet(context.office_name, commune, today, tuple(key_words))
     try:
         _sheet_writer(args)(sheet, path)
     except OSError as error:
@@ -392,6 +394,11 @@ def _write_sheet(
 
 
 def _office_init(args: argparse.Namespace, paths: Paths) -> int:
+    if args.commune.strip() and find_commune(args.commune) is None:
+        raise CommandError(
+            f"--commune: {args.commune.strip()!r} is not a commune of Souss-Massa; give its "
+            "name in French or Arabic, or its HCP code (09.541.01.11 is Taliouine)"
+        )
     _sheet_writer(args)
     store, _ = open_store(paths, create=True)
     try:

@@ -24,6 +24,7 @@ from kiosk.forms import load_form
 from kiosk.i18n import REFERENCE_LANGUAGE, Catalog
 from kiosk.office import OfficeContext
 from kiosk.privacy_notice import MissingText
+from protocol.communes import commune_name
 from protocol.privacy import FieldEntry, Inventory, RecordEntry, inventory
 
 LANGUAGES = ("fr", "ar")
@@ -276,7 +277,7 @@ def build_declaration(facts: Facts, catalog: Catalog, language: str) -> Declarat
     """The declaration of ``facts`` in ``language`` (French or Arabic)."""
     words = _Words(catalog, language)
     office = _isolated(facts.office)
-    commune = _isolated(facts.commune) if facts.commune else ""
+    commune = _isolated(commune_name(facts.commune, language)) if facts.commune else ""
     day = facts.made_on.strftime("%d/%m/%Y")
     parts = (
         Part(words("declaration.controller_title"), _controller(words, office, commune)),

@@ -21,6 +21,7 @@ from kiosk.i18n import Catalog, default_catalog
 from kiosk.paths import Paths
 from kiosk.security import load_key
 from kiosk.settings import REGISTRY, MachineSettingsFile, Scope, SettingError, lookup
+from protocol.communes import commune_code
 
 Value = bool | int | str
 
@@ -107,6 +108,7 @@ class OfficeContext:
     office_id: uuid.UUID
     office_name: str
     office_commune: str
+    """The office's commune: its HCP code (``protocol.communes.commune_name`` shows it)."""
     backup_made: Path | None = None
 
     @property
@@ -159,12 +161,12 @@ def open_store(paths: Paths, *, create: bool = False) -> tuple[Store, Path | Non
 
 
 def create_office(store: Store, name: str, commune: str = "") -> uuid.UUID:
-    """Create this installation's office record; returns its id."""
+    """Create this installation's office record, its commune by HCP code when ``commune``
+    names one of Souss-Massa; returns its id."""
     office_id = new_id()
+    code = commune_code(commune)
     with store.unit_of_work(Actor.system(office_id)) as uow:
-        uow.add(
-            Office(id=office_id, office_id=office_id, name=name, commune=commune, is_local=True)
-        )
+        uow.add(Office(id=office_id, office_id=office_id, name=name, commune=code, is_local=True))
     return office_id
 
 

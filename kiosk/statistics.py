@@ -3,7 +3,8 @@
 For each contact of a month whose visitor agreed to be counted (or who refused a record:
 an anonymous contact), the office makes one :class:`~db.cases.StatRecord` once the month
 is over by :data:`DELAY` (so that most referral outcomes are known): the month, category,
-sex, age band, nationality, commune of residence, needs, the outcomes of the referrals
+sex, age band, nationality, commune of residence (its HCP code; ``other`` for a commune
+outside Souss-Massa or a name not known), needs, the outcomes of the referrals
 made that month, as (kind of service, state) pairs, and where the case's needs stood when
 the record was made, as (need, open|met|not_met) pairs, never why one was not met. Never a
 name, a phone number, a date or free text; a random id, records of a month made together
@@ -29,6 +30,7 @@ from db.store import Store
 from db.uow import Actor, UnitOfWork
 from kiosk.clock import OFFICE_ZONE, office_time
 from kiosk.sync.state import state_of
+from protocol.communes import statistics_commune
 
 DELAY = timedelta(days=10)
 """How long after a month ends its records are made: most referrals have an outcome by then."""
@@ -99,9 +101,7 @@ def dimensions(
             if isinstance(nationality, str) and _COUNTRY.match(nationality.upper())
             else UNKNOWN
         ),
-        "commune": commune.strip()[:100]
-        if isinstance(commune, str) and commune.strip()
-        else UNKNOWN,
+        "commune": statistics_commune(commune),
         "needs": json.dumps(needs),
         "outcomes": json.dumps(sorted([need, state] for need, state in outcomes)),
         "resolutions": json.dumps(

@@ -35,6 +35,7 @@ from printing.office_labels import (
     office_config,
 )
 from printing.slip import SlipContent
+from protocol.communes import commune_name as hcp_commune_name
 
 DEFAULT_LANGUAGE = "fr"
 ARABIC_COMMA = "\u060c "
@@ -167,7 +168,7 @@ def read_referral_slip(
         first_name = person.given_name if person is not None and with_first_name else None
         content = SlipContent(
             office=context.office_name,
-            commune=context.office_commune,
+            commune=hcp_commune_name(context.office_commune, "fr"),
             issued_at=now,
             desk=desk_labels(config, machine_desk(context, counter)),
             code=referral.code,

@@ -6,7 +6,9 @@ agreed to be counted (``stat_fact``; ``kiosk.statistics`` makes them). A month i
 days), computed once and kept as it is (``published_stats``): there are no live counts, so
 comparing two readings reveals nothing about a visit. Small counts are hidden by
 :mod:`regional.disclosure` (primary and secondary suppression: no hidden count can be worked
-out from the published ones); a key appears only when its count is published.
+out from the published ones); a key appears only when its count is published. ``by_commune``
+counts HCP codes (``other`` and ``unknown`` aside), names sent by older offices read as
+their code (:func:`protocol.communes.statistics_commune`), so that the map can draw it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from protocol.communes import statistics_commune
 from regional.disclosure import Publication
 from regional.models import Office, PublishedStats, StatFact
 
@@ -69,7 +72,14 @@ def compute(session: Session, month: str) -> dict[str, Any]:
         office = names.get(fact.office_id, "?")
         for table, key in zip(
             ONE_WAY,
-            (office, fact.category, fact.sex, fact.age_band, fact.nationality, fact.commune),
+            (
+                office,
+                fact.category,
+                fact.sex,
+                fact.age_band,
+                fact.nationality,
+                statistics_commune(fact.commune),
+            ),
             strict=True,
         ):
             one_way[table][key] += 1

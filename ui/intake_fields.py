@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.directory.profile import COMMUNES
-from kiosk.directory.view import commune_label
 from kiosk.forms import Field
 from kiosk.forms.countries import common_nationalities, country_name, region_codes
 from kiosk.i18n import Translator
 from kiosk.settings import LANGUAGE_CODES
+from protocol.communes import commune
+from protocol.communes import load as load_communes
 from protocol.directory.text import normalise
 from ui.styles import named
 
@@ -361,13 +361,21 @@ class CountryField(ComboField):
 
 
 class CommuneField(ComboField):
-    """The commune of residence: the communes of Souss-Massa, or any name typed."""
+    """The commune of residence: the communes of Souss-Massa by HCP code, shown in the
+    desk's language and found by any of their names; or any other name typed."""
 
     def _items(self, language: str) -> list[tuple[str, str | None]]:
-        return [(commune_label(commune.name, language), commune.name) for commune in COMMUNES]
+        sort_key = cmp_to_key(QCollator(QLocale(language)).compare)
+        items: list[tuple[str, str | None]] = [
+            (commune.name(language), commune.code) for commune in load_communes().communes
+        ]
+        return sorted(items, key=lambda item: sort_key(item[0]))
 
     def _names(self, data: str) -> list[str]:
-        return [commune_label(data, code) for code in LANGUAGE_CODES]
+        found = commune(data)
+        if found is None:
+            return []
+        return [found.name_fr, found.name_ar, found.name_zgh, *found.aliases]
 
 
 def make_field(field: Field) -> FieldWidget:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.directory.view import commune_label
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
 from ui.intake_duplicates import display_name
@@ -48,7 +49,7 @@ def person_cells(person: dict[str, Any], tr: Translator, language: str) -> dict[
         "birth_year": str(person.get("birth_year") or ""),
         "nationality": country_name(nationality, language) if nationality else "",
         "phone": "\u2066" + person["phone"] + "\u2069" if person.get("phone") else "",
-        "commune": person.get("commune") or "",
+        "commune": commune_label(person["commune"], language) if person.get("commune") else "",
         "cases": "\n".join(cases),
     }
     return {row: value or "—" for row, value in values.items()}

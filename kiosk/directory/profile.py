@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from protocol.communes import find_commune as find_hcp_commune
 from protocol.directory.profile import BASE_LANGUAGE
 from protocol.directory.text import normalise
 
@@ -85,9 +86,13 @@ COMMUNES = (
 
 @lru_cache(maxsize=1024)
 def find_commune(name: str) -> Commune | None:
-    """The commune called ``name`` in Latin or Arabic script, accents and case aside."""
+    """The commune called ``name`` in Latin or Arabic script, accents and case aside, or
+    of HCP code ``name`` (or another spelling of its name, ``protocol.communes``)."""
     wanted = normalise(name).strip()
     for commune in COMMUNES:
         if wanted in (normalise(commune.name), normalise(commune.name_ar)):
             return commune
-    return None
+    known = find_hcp_commune(name)
+    if known is None:
+        return None
+    return next((c for c in COMMUNES if find_hcp_commune(c.name) is known), None)

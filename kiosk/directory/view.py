@@ -19,6 +19,7 @@ from kiosk.directory.profile import COMMUNES, PROVINCES_AR, Commune, find_commun
 from kiosk.directory.search import Hit, SearchQuery, distance_km, search
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
+from protocol.communes import CODE, commune_name
 
 OTHER_LANGUAGES = {"es": "Español", "ur": "اردو", "wo": "Wolof", "ff": "Pulaar", "bm": "Bamanankan"}
 
@@ -87,7 +88,10 @@ def is_demo(card: Mapping[str, Any]) -> bool:
 
 
 def commune_label(name: str, language: str) -> str:
-    """A commune or province name in the script of ``language`` (Arabic for ``ar``)."""
+    """A commune (an HCP code, or a name) or province name in the script of ``language``
+    (Arabic for ``ar``)."""
+    if CODE.match(name):
+        return commune_name(name, language)
     commune = find_commune(name)
     if commune is not None:
         if language == "ar":

@@ -18,6 +18,7 @@ import phonenumbers
 from kiosk.forms.countries import is_country
 from kiosk.forms.definition import Field
 from kiosk.forms.hidden import has_hidden_characters
+from protocol.communes import commune_code
 
 _YES = frozenset({"yes", "y", "true", "1", "oui", "o", "نعم", "ⵢⵢⵉⵀ"})
 _NO = frozenset({"no", "n", "false", "0", "non", "لا", "ⵓⵀⵓ"})
@@ -159,9 +160,16 @@ def _country(item: Field, raw: object) -> Coerced:
     return None, Problem("country")
 
 
+def _commune(item: Field, raw: object) -> Coerced:
+    """A commune of Souss-Massa named in any spelling becomes its HCP code; any other
+    name (a commune elsewhere) is kept as text."""
+    value, problem = _text(item, raw)
+    return (commune_code(value) if isinstance(value, str) and value else value), problem
+
+
 _COERCERS: Mapping[str, Callable[[Field, object], Coerced]] = {
     "text": _text,
-    "commune": _text,
+    "commune": _commune,
     "integer": _integer,
     "year": _integer,
     "date": _date,

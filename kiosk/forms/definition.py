@@ -59,7 +59,8 @@ class Field:
     """One question of a form; ``type`` is one of ``kiosk.forms.loader.TYPES``.
 
     ``choices`` are those of the YAML for select_one, select_many and language; the desk's
-    short list for country and commune (any region code / any text is still valid); empty
+    short list for country, the communes of Souss-Massa by HCP code for commune (any region
+    code / any text is still valid; a commune's name is saved as its code); empty
     for the other types (yes_no included). ``required_if`` makes the field required while
     it holds (XLSForm's ``required`` as an expression: "a name in one script or the
     other"); ``required_messages`` then say what is missing instead of the generic message.

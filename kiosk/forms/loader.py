@@ -17,7 +17,6 @@ from typing import Any
 
 import yaml
 
-from kiosk.directory.profile import COMMUNES
 from kiosk.forms.countries import common_nationalities
 from kiosk.forms.definition import (
     LANGUAGES,
@@ -31,6 +30,7 @@ from kiosk.forms.definition import (
     Texts,
 )
 from kiosk.forms.expressions import Expression, ExpressionError
+from protocol.communes import load as load_communes
 
 TYPES = frozenset(
     {"text", "integer", "date", "year", "yes_no", "select_one", "select_many", "phone"}
@@ -282,15 +282,8 @@ class _Loader:
 
 @cache
 def _commune_choices() -> tuple[Choice, ...]:
+    """The communes of Souss-Massa, by HCP code."""
     return tuple(
-        Choice(
-            commune.name,
-            {
-                "fr": commune.name,
-                "en": commune.name,
-                "ar": commune.name_ar,
-                "zgh": commune.name_zgh or commune.name,
-            },
-        )
-        for commune in COMMUNES
+        Choice(commune.code, {language: commune.name(language) for language in LANGUAGES})
+        for commune in load_communes().communes
     )

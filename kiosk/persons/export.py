@@ -51,6 +51,7 @@ from kiosk.cases.persons import find_person
 from kiosk.cases.work import name_services
 from kiosk.office import OfficeContext
 from kiosk.settings import LANGUAGE_CODES
+from protocol.communes import commune_name
 
 FORMAT = "baom.person_export"
 VERSION = 1
@@ -392,7 +393,7 @@ def export_person(
     draw = _write_json if kind == "json" else pdf_writer
     if draw is None:
         raise ExportError("this installation cannot draw PDF files", "export_no_pdf")
-    office = {"name": context.office_name, "commune": context.office_commune}
+    office = {"name": context.office_name, "commune": commune_name(context.office_commune, "fr")}
     partial = _writable(path, _private_file)
     try:
         with context.store.unit_of_work(actor) as uow:

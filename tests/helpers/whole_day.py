@@ -90,7 +90,7 @@ TODAY = {
     "person.family_name": "Ait Lahcen",
     "person.birth_year": "1958",
     "person.nationality": "MA",
-    "person.commune": "Ouled Berhil",
+    "person.commune": "09.541.01.07",  # Oulad Berhil, picked in the list
     "person.phone": "0661234567",
     "household.size": "2",
 }

@@ -94,3 +94,15 @@ def test_an_unexpected_error_is_not_hidden(office: OfficeContext) -> None:
 
     with pytest.raises(RuntimeError, match="a bug"):
         main(["--data-dir", str(office.paths.data_dir), "run"], open_windows=open_windows)
+
+
+def test_office_init_refuses_a_commune_not_of_souss_massa_and_creates_nothing(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, config = tmp_path / "data", tmp_path / "config"
+    args = ["--data-dir", str(data), "--config-dir", str(config), "office", "init", "BAOM X"]
+    assert main([*args, "--commune", "Marrakech"]) == 1
+    err = capsys.readouterr().err
+    assert "--commune" in err and "'Marrakech' is not a commune of Souss-Massa" in err
+    assert "Traceback" not in err
+    assert not (data / "baom.db").exists()

@@ -44,7 +44,7 @@ def test_the_controller_is_the_office_and_the_retention_follows_the_settings(
     office: OfficeContext,
 ) -> None:
     before = gather(office)
-    assert (before.office, before.commune) == ("BAOM Taliouine", "Taliouine")
+    assert (before.office, before.commune) == ("BAOM Taliouine", "09.541.01.11")
     periods = {period.key: period for period in before.retention}
     assert (periods["case"].count, periods["case"].unit) == (24, "months")
     assert (periods["draft"].count, periods["draft"].unit) == (7, "days")
@@ -62,7 +62,9 @@ def test_the_controller_is_the_office_and_the_retention_follows_the_settings(
     assert "36 mois après la clôture du dernier dossier de la personne" in text
     assert "3 jours après leur dernière modification" in text
     assert "06/12/2026" in text and "BAOM Taliouine" in text
+    assert "\u2068Taliouine\u2069" in text  # the commune's name, not its HCP code
     arabic = plain(build_declaration(after, CATALOG, "ar"))
+    assert "\u2068" + "تالوين" + "\u2069" in arabic
     assert "36 شهرا بعد إغلاق آخر ملف للشخص" in arabic
     assert "3 أيام بعد آخر تعديل لها" in arabic
 

@@ -125,3 +125,17 @@ def test_needs_met_are_counted_from_records_that_say_so_and_small_cells_hidden(
     assert figures["total"] == 10 and table["total"] == 9 and table["rows"] == {"health": 9}
     # 2 not met is under 5: hidden, and the 7 met with it, else 9 - 7 gives them away
     assert table["cells"] == {} and "not_met" not in table["cols"]
+
+
+def test_communes_are_counted_by_hcp_code_names_of_older_offices_included(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    office = enrolled(client, db_url, "BAOM Taliouine", clock())
+    records = [stat(office, commune="09.541.01.11") for _ in range(4)]
+    records += [stat(office, commune="Taliouine"), stat(office, commune="تالوين")]  # older
+    records += [stat(office, commune=name) for name in ("Casablanca", "Rabat", "x") * 2]
+    records += [stat(office, commune="unknown") for _ in range(5)]
+    assert set(push(client, office, *records)) == {"accepted"}
+    figures = client.get("/stats?month=2026-10", auth=login).json()
+    assert figures["by_commune"] == {"09.541.01.11": 6, "other": 6, "unknown": 5}

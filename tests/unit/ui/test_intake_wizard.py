@@ -277,7 +277,7 @@ def test_using_a_known_person_changes_only_the_fields_picked_side_by_side(
     assert rows == [  # the phone left empty is no difference: it never erases
         {"field": "given_name", "existing": "Aïcha", "new": "Aicha"},
         {"field": "given_name_ar", "existing": "", "new": "عائشة"},
-        {"field": "commune", "existing": "Taliouine", "new": "Ouijjane"},
+        {"field": "commune", "existing": "09.541.01.11", "new": "09.581.11.09"},  # HCP codes
     ]
     assert wizard.fields["person.given_name"].value() == "Aïcha"  # the record's, kept
     assert wizard.title_label.text() == "Nouvel entretien : personne déjà connue"
@@ -291,7 +291,7 @@ def test_using_a_known_person_changes_only_the_fields_picked_side_by_side(
         kept = session.get(Person, first.person_id)
         change = session.scalars(select(PersonChange)).one()
     assert (kept.given_name, kept.given_name_ar) == ("Aïcha", "عائشة")
-    assert (kept.commune, kept.phone) == ("Ouijjane", "+212612345678")
+    assert (kept.commune, kept.phone) == ("09.581.11.09", "+212612345678")  # Ouijjane
     assert (change.fields, change.author) == ("given_name_ar commune", "amina")
 
 
@@ -545,3 +545,28 @@ def test_every_nationality_is_offered_in_the_officers_language(
     texts = [combo.itemText(index) for index in range(combo.count())]
     assert "Érythrée (ER)" in texts
     assert texts.index("Érythrée (ER)") < texts.index("Estonie (EE)")  # É sorts as E in French
+
+
+def test_the_commune_picker_finds_a_commune_by_any_name_and_keeps_its_hcp_code(
+    qtbot: QtBot, make_wizard: MakeWizard
+) -> None:
+    """An Arabic desk lists the 175 communes of Souss-Massa in Arabic; "Taroudant" (a
+    spelling other than HCP's "Taroudannt") and "ait melloul" find theirs; the field's value
+    is the code, shown in the desk's language, and follows a change of language."""
+    wizard = make_wizard("ar")
+    field = wizard.fields["person.commune"]
+    combo = field.combo  # type: ignore[attr-defined]
+    texts = [combo.itemText(index) for index in range(combo.count())]
+    assert len(texts) == 175 and "تارودانت" in texts and "Taroudannt" not in texts
+    completer = combo.completer()
+    found = {}
+    for typed in ("Taroudant", "ait melloul", "آيت ملول"):
+        completer.setCompletionPrefix(typed)
+        found[typed] = completer.currentCompletion() if completer.completionCount() else None
+    assert found == {"Taroudant": "تارودانت", "ait melloul": "آيت ملول", "آيت ملول": "آيت ملول"}
+    field.set_value("09.541.01.13")
+    assert combo.currentText() == "تارودانت" and field.value() == "09.541.01.13"
+    wizard.language_state.set_language("fr")  # type: ignore[attr-defined]
+    assert combo.currentText() == "Taroudannt" and field.value() == "09.541.01.13"
+    field.set_value("Marrakech")  # a commune elsewhere stays as typed
+    assert field.value() == "Marrakech"

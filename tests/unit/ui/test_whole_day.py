@@ -45,7 +45,7 @@ class Words:
     call_line: str
     language: str
     empty: str
-    communes: tuple[str, str]  # Taliouine, Ouled Berhil
+    communes: tuple[str, str]  # Taliouine, Oulad Berhil
     language_row: tuple[str, str] | None  # her language: the record's, the ticket's
     changes: str
     known_title: str
@@ -76,7 +76,7 @@ WORDS = {
         call_line="D001 → Guichet 1",
         language="Français",
         empty="(vide)",
-        communes=("Taliouine", "Ouled Berhil"),
+        communes=("Taliouine", "Oulad Berhil"),
         language_row=("Arabe ou darija", "Français"),
         changes="La fiche changera : Prénom (lettres latines), Nom de famille (lettres latines), "
         "Commune de résidence.",
@@ -138,7 +138,7 @@ WORDS = {
         call_line="D001 → ⴰⵙⵡⵉⵔ 1",
         language="ⵜⴰⵎⴰⵣⵉⵖⵜ",
         empty="(ⵢⵓⵅⵡⴰ)",
-        communes=("ⵜⴰⵍⵉⵡⵉⵏ", "Ouled Berhil"),  # no Tifinagh name for Ouled Berhil yet
+        communes=("ⵜⴰⵍⵉⵡⵉⵏ", "Oulad Berhil"),  # no Tifinagh name for Oulad Berhil yet
         language_row=("ⵜⴰⵄⵔⴰⴱⵜ", "ⵜⴰⵎⴰⵣⵉⵖⵜ"),
         changes="ⴰⴼⴰⵢⵍⵓ ⴰⴷ ⵉⵜⵜⵓⵙⵏⴼⵍ: ⵉⵙⵎ (ⵜⵉⵔⵔⴰ ⵜⴰⵍⴰⵜⵉⵏⵉⵜ), ⵉⵙⵎ ⵏ ⵜⵡⴰⵛⵓⵏⵜ (ⵜⵉⵔⵔⴰ "  # noqa: RUF001
         "ⵜⴰⵍⴰⵜⵉⵏⵉⵜ), ⵜⴰⵎⵙⵙⵓⵎⴰ ⵏ ⵓⵣⴷⴰⵖ.",  # noqa: RUF001

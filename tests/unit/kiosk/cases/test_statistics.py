@@ -6,6 +6,7 @@ import json
 import uuid
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select, update
 
 from db.cases import Intake, Referral, StatRecord
@@ -14,7 +15,7 @@ from kiosk.cases import work
 from kiosk.cases.intake import IntakeRequest, submit_intake
 from kiosk.cases.referrals import NewReferral, create_referral
 from kiosk.office import OfficeContext
-from kiosk.statistics import last_closed_month, make_closed_months
+from kiosk.statistics import dimensions, last_closed_month, make_closed_months
 from protocol.privacy import inventory
 from tests.helpers.intake import answers
 from tests.unit.kiosk.cases.conftest import service_for
@@ -63,7 +64,7 @@ def test_one_record_per_counted_contact_once_the_month_is_over(desk: OfficeConte
         "unknown",
     )
     assert (rpt.month, rpt.sex, rpt.age_band, rpt.nationality) == ("2026-10", "f", "60+", "SN")
-    assert rpt.commune == "Taliouine"
+    assert rpt.commune == "09.541.01.11"  # Taliouine, by its HCP code
     assert json.loads(rpt.needs) == ["civil_registration", "health"]
     assert json.loads(rpt.outcomes) == [["civil_registration", "created"]]
     assert all(uuid.UUID(str(record.id)).version == 4 for record in records)  # no time in it
@@ -108,3 +109,21 @@ def test_a_record_says_which_of_its_needs_were_met_when_the_month_was_made(
         "rpt": [["civil_registration", "met"], ["health", "not_met"]],  # never the reason
         "mre": [],  # an anonymous contact has no case, so no need followed
     }
+
+
+@pytest.mark.parametrize(
+    ("answer", "counted"),
+    [
+        ("09.581.01.07", "09.581.01.07"),
+        ("Tiznit", "09.581.01.07"),  # an intake saved before communes had codes
+        ("تيزنيت", "09.581.01.07"),
+        ("Marrakech", "other"),  # a commune elsewhere: never its name
+        ("", "unknown"),
+        (None, "unknown"),
+    ],
+)
+def test_a_record_counts_the_commune_by_its_hcp_code_or_as_other(
+    answer: str | None, counted: str
+) -> None:
+    saved = Intake(answers=json.dumps({"person.commune": answer}), at=OCTOBER)
+    assert dimensions(saved, [], {})["commune"] == counted

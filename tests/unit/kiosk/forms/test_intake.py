@@ -197,7 +197,14 @@ def test_names_and_commune_up_to_100_characters(
 def test_commune_may_be_outside_the_list(form: FormDefinition, answers: Answers) -> None:
     answers["person.commune"] = "  Marrakech "
     assert validate_answers(form, answers).values["person.commune"] == "Marrakech"
-    assert "Taliouine" in [choice.value for choice in form.field("person.commune").choices]
+
+
+@pytest.mark.parametrize("typed", ["09.541.01.11", "Taliouine", " taliouine ", "تالوين"])
+def test_a_commune_of_souss_massa_is_saved_as_its_hcp_code(
+    form: FormDefinition, answers: Answers, typed: str
+) -> None:
+    answers["person.commune"] = typed
+    assert validate_answers(form, answers).values["person.commune"] == "09.541.01.11"
 
 
 @pytest.mark.parametrize(
