@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from db.base import new_id, utcnow
 from db.cases import Case, Person, PersonKey
@@ -90,11 +90,13 @@ def _office_with_people() -> Iterator[OfficeContext]:
         context = open_office(paths)
         rng = random.Random(7)
         with context.store.session() as session, session.begin():
+            # setting up, not measured: a cache for the 2 million search keys' index
+            session.execute(text("PRAGMA cache_size = -262144"))
             rows = list(_people(rng))
             session.execute(insert(Person), [person for person, _ in rows])
             session.execute(insert(Case), [case for _, case in rows])
-            keys = {
-                (person["id"], key)
+            keys = {  # inserted in the index's order: twice as fast
+                (key, person["id"])
                 for person, _ in rows
                 for key in search_keys(
                     f"{person['given_name']} {person['family_name']}",
@@ -102,7 +104,9 @@ def _office_with_people() -> Iterator[OfficeContext]:
                     person["birth_year"],
                 )
             }
-            session.execute(insert(PersonKey), [{"person_id": p, "key": k} for p, k in keys])
+            session.execute(
+                insert(PersonKey), [{"person_id": p, "key": k} for k, p in sorted(keys)]
+            )
         try:
             yield context
         finally:
