@@ -34,7 +34,9 @@ from kiosk.queue.states import AFTER_SERVICE, OPEN_STATES, Action, CounterBusy, 
 from kiosk.queue.views import Outcome, QueueStatus, TakenTicket, TicketView
 from kiosk.settings import LANGUAGE_CODES
 
-WRITE_ATTEMPTS = 10
+WRITE_ATTEMPTS = 20
+"""How often a queue write starts again when other desks changed its tickets meanwhile; the
+waits between attempts grow (up to a tenth of a second), about 1.5 s in all at most."""
 
 
 @dataclass(frozen=True)
@@ -342,7 +344,8 @@ class QueueService:
                     raise QueueError(
                         "the queue was changed by another desk meanwhile; try again"
                     ) from None
-                time.sleep(random.uniform(0, 0.005 * attempt))  # let the other desk finish
+                # let the other desk finish: a loaded PC loses several times in a row
+                time.sleep(random.uniform(0, min(0.1, 0.002 * 2**attempt)))
                 attempt += 1
 
     def _apply(
