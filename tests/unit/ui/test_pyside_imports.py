@@ -16,8 +16,7 @@ def test_no_module_of_the_application_uses_a_pyside_feature() -> None:
         str(path.relative_to(ROOT))
         for package in packages
         for path in (ROOT / package).rglob("*.py")
-        if "__feature__" in path.read_text(encoding="utf-8")
-        and path.name != "pyside_imports.py"
+        if "__feature__" in path.read_text(encoding="utf-8") and path.name != "pyside_imports.py"
     ]
     assert users == []
 
