@@ -24,6 +24,9 @@ GROUPS = (CommandGroup(("slip", "print"), "printing.cli"),)
 
 def open_windows(request: WindowRequest) -> int:
     """Open the requested windows (imports Qt only now, so headless commands stay light)."""
+    from ui.pyside_imports import skip_feature_scan
+
+    skip_feature_scan()
     from ui.app import run_windows
 
     return run_windows(request)
