@@ -119,8 +119,10 @@ def test_the_slip_carries_nothing_personal_but_the_first_name_when_enabled(
 ) -> None:
     content = referral_slip_for(office, code)
     assert content.first_name is None
+    # the referral's random code and link may hold "SN" by chance: they are not the person's
+    shown = repr(content).replace(content.code, "").replace(content.counter_referral_url, "")
     for personal in ("Aminata", "Diallo", "أميناتا", "ديالو", "1990", "612 345 678", "SN", "rpt"):
-        assert personal not in repr(content)
+        assert personal not in shown
     office.settings.set(office.system, "slip.print_first_name", "true")
     named = referral_slip_for(office, code)
     assert named.first_name == "Aminata"  # the name in Arabic letters never prints
