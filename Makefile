@@ -80,7 +80,8 @@ unit:
 # CUPS, Chromium, a `baom-regional serve` process: tests/conftest.py marks them by the
 # fixtures and helpers they use) or `slow`. Needs poppler-utils (the recovery sheet's tests).
 test-fast: install-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/unit -m "not outside and not slow"
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/unit -m "not outside and not slow" \
+	  -n auto
 
 bench: install
 	$(BIN)/baom bench --json
