@@ -523,9 +523,12 @@ class ReportsPage(FollowingWidget):
 
     # --- the lists behind the figures ------------------------------------------------------
 
-    def open_list(self, figure: str, key: str = "") -> FigureListDialog:
-        """Show the cases behind ``figure`` (``key`` of a breakdown), read on the worker."""
-        start, end = self.period
+    def open_list(self, figure: str, key: str = "") -> None:
+        """Show the cases behind ``figure`` (``key`` of a breakdown) as the figures shown
+        count them (same period, same moment), read on the worker."""
+        report = self.report
+        if report is None or self._error is not None:
+            return  # no figure shown, no list
         title = self._figure_words(figure)
         if key:
             dimension = dict(CHARTS)[figure]
@@ -536,10 +539,18 @@ class ReportsPage(FollowingWidget):
         dialog = FigureListDialog(self, self._language, title)
         dialog.case_requested.connect(self.case_requested)
         self.list_dialog = dialog
-        work = partial(figure_list, self._context, self._actor, figure, start, end, key)
+        work = partial(
+            figure_list,
+            self._context,
+            self._actor,
+            figure,
+            report.start,
+            report.end,
+            key,
+            now=report.made_at,
+        )
         self._tasks.run(work, dialog.show_list, self.on_list_failed, latest="report list")
         dialog.show()
-        return dialog
 
     def on_list_failed(self, error: BaseException) -> None:
         """Say in the list's window why there is no list."""

@@ -23,6 +23,8 @@ from ui.fonts import application_font
 
 BAR_COLOR = QColor("#1f4e79")
 ROW_HEIGHT = 26
+ARABIC_ROW_HEIGHT = 34
+"""An Arabic word is taller: in less room, QtCharts leaves a category's words out."""
 FRAME_HEIGHT = 70
 
 
@@ -78,8 +80,7 @@ class BarChart(QChartView):
         top = max((count for _, _, count in rows), default=0)
         values.setRange(0, max(top, 1))
         values.setTickCount(min(max(top, 1), 4) + 1)
-        values.setLabelFormat("%d")
-        values.setLabelsFont(application_font(8))
+        values.setLabelsVisible(False)  # each bar says its count
         values.setReverse(right_to_left)  # bars grow from the right, as the text reads
         chart.addAxis(
             labels, Qt.AlignmentFlag.AlignRight if right_to_left else Qt.AlignmentFlag.AlignLeft
@@ -90,7 +91,8 @@ class BarChart(QChartView):
         old = self.chart()
         self.setChart(chart)
         old.deleteLater()
-        self.setFixedHeight(FRAME_HEIGHT + ROW_HEIGHT * max(len(rows), 1))
+        row = ARABIC_ROW_HEIGHT if right_to_left else ROW_HEIGHT
+        self.setFixedHeight(FRAME_HEIGHT + row * max(len(rows), 1))
 
     def click(self, key: str) -> None:
         """Click the bar of ``key`` (as the officer would)."""

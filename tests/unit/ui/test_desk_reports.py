@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -60,7 +60,7 @@ def _november(qtbot: QtBot, page: ReportsPage) -> PeriodReport:
     return page.report
 
 
-def _shoot(page: ReportsPage, name: str) -> None:
+def _shoot(page: QWidget, name: str) -> None:
     folder = os.environ.get("BAOM_SHOTS_DIR")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
@@ -118,6 +118,14 @@ def test_arabic_mirrors_the_page_and_its_charts(
     assert values.isReverse()  # the bars grow to the left
     assert set(labels.categories()) == {"رجل", "امرأة"}
     _shoot(page, "reports_ar")
+    page.charts["referrals_by_state"].click("sent")
+    dialog = page.list_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.listed is not None)
+    assert dialog.isRightToLeft()
+    assert dialog.table.horizontalHeaderItem(0).text() == "الملف"
+    assert [dialog.table.item(r, 2).text() for r in range(2)] == ["تم التسليم", "تم التسليم"]
+    _shoot(dialog, "reports_list_ar")
 
 
 def test_a_bar_and_a_figure_open_the_audited_list_behind_them(
@@ -233,3 +241,28 @@ def test_a_monthly_report_that_cannot_be_written_says_so(
     assert page.saved_label.text() == (
         "Le rapport mensuel n'a pas pu être écrit dans \u2068r.xlsx\u2069."
     )
+
+
+def test_a_case_of_a_list_opens_on_the_case_page(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, desk: DeskWindow, log_in: LogIn
+) -> None:
+    known_month(office.store, office.office_id)
+    _supervisor(office)
+    log_in(desk, *SUPERVISOR)
+    main = desk.main_page
+    assert main is not None
+    main.show_section("reports")
+    page = main.section_pages["reports"]
+    assert isinstance(page, ReportsPage)
+    _november(qtbot, page)
+    page.open_list("cases_resolved")
+    dialog = page.list_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.listed is not None)
+    assert [row.case_code for row in dialog.listed.rows] == ["C-000001"]
+    assert dialog.table.item(0, 3).text() == "besoin satisfait"
+    case_page = main.cases_page.case_page
+    with qtbot.waitSignal(case_page.case_loaded, timeout=5000):
+        dialog.on_double_clicked(0, 0)
+    assert main.sections[main.navigation.currentRow()] == "cases"
+    assert case_page.case_id == str(dialog.listed.rows[0].case_id)
