@@ -333,7 +333,8 @@ class FigureListDialog(QDialog):
 
 
 class MonthlyReportDialog(QDialog):
-    """Which month, language and format to write the monthly report in."""
+    """Which month (the last one over, unless the supervisor chooses another), language
+    and format to write the monthly report in."""
 
     def __init__(self, parent: QWidget, language: LanguageState) -> None:
         super().__init__(parent)
@@ -341,7 +342,8 @@ class MonthlyReportDialog(QDialog):
         self.setWindowTitle(tr("desk.reports.monthly_title"))
         self.setLayoutDirection(language.direction)
         today = office_today()
-        self.month_edit = named(QDateEdit(_qdate(today.replace(day=1))), "reportMonth")
+        last_month = today.replace(day=1) - timedelta(days=1)  # the month just over, first
+        self.month_edit = named(QDateEdit(_qdate(last_month.replace(day=1))), "reportMonth")
         self.month_edit.setDisplayFormat("MM/yyyy")
         self.month_edit.setMaximumDate(_qdate(today))
         self.language_box = QComboBox()

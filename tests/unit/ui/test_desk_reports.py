@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,11 +20,19 @@ from sqlalchemy import select
 from db.models import AuditEntry, Role
 from db.uow import Actor
 from kiosk.audit import REPORT_LIST
+from kiosk.clock import office_today
 from kiosk.office import OfficeContext
 from kiosk.reports.period import PeriodReport, period_report
 from tests.helpers.activity import known_month
 from ui.desk import DeskWindow
-from ui.desk_reports import HEADLINES, ReportsPage, headline_value, shown
+from ui.desk_reports import (
+    HEADLINES,
+    MonthlyReportDialog,
+    ReportsPage,
+    headline_value,
+    period_of,
+    shown,
+)
 from ui.language import LanguageState
 from ui.tasks import Tasks
 
@@ -266,3 +274,45 @@ def test_a_case_of_a_list_opens_on_the_case_page(
         dialog.on_double_clicked(0, 0)
     assert main.sections[main.navigation.currentRow()] == "cases"
     assert case_page.case_id == str(dialog.listed.rows[0].case_id)
+
+
+def test_the_monthly_report_as_a_pdf_is_drawn_on_the_worker(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, tmp_path: Path
+) -> None:
+    known_month(office.store, office.office_id)
+    page = _page(qtbot, office, tasks, _supervisor(office))
+    qtbot.waitUntil(lambda: page.report is not None)
+    target = tmp_path / "novembre.pdf"
+    page.choose_monthly = lambda: ("2026-11", "ar", "pdf")  # type: ignore[method-assign]
+    page.choose_file = lambda name, kind: str(target)  # type: ignore[method-assign]
+    page.monthly_button.click()
+    qtbot.waitUntil(page.monthly_button.isEnabled, timeout=20_000)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert str(target) in page.saved_label.text()
+
+
+@pytest.mark.parametrize(
+    ("kind", "first", "last"),
+    [
+        ("day", date(2026, 11, 18), date(2026, 11, 18)),
+        ("week", date(2026, 11, 16), date(2026, 11, 22)),
+        ("month", date(2026, 11, 1), date(2026, 11, 30)),
+        ("custom", date(2026, 11, 18), date(2026, 12, 2)),
+    ],
+)
+def test_the_periods_chosen(kind: str, first: date, last: date) -> None:
+    assert period_of(kind, date(2026, 11, 18), date(2026, 12, 2)) == (first, last)
+
+
+def test_the_monthly_report_dialog_offers_the_month_just_over(
+    qtbot: QtBot, office: OfficeContext
+) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = MonthlyReportDialog(parent, LanguageState(office.catalog, "ar"))
+    month, language, kind = dialog.choice
+    last = office_today().replace(day=1) - timedelta(days=1)
+    assert (month, language, kind) == (last.strftime("%Y-%m"), "ar", "pdf")
+    assert dialog.isRightToLeft()
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("xlsx"))
+    assert dialog.choice[2] == "xlsx"
