@@ -251,6 +251,7 @@ def test_a_monthly_report_that_cannot_be_written_says_so(
     )
 
 
+@pytest.mark.slow  # a login and a case page: about 3 s
 def test_a_case_of_a_list_opens_on_the_case_page(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks, desk: DeskWindow, log_in: LogIn
 ) -> None:
@@ -316,3 +317,14 @@ def test_the_monthly_report_dialog_offers_the_month_just_over(
     assert dialog.isRightToLeft()
     dialog.format_box.setCurrentIndex(dialog.format_box.findData("xlsx"))
     assert dialog.choice[2] == "xlsx"
+
+
+def test_the_figures_follow_what_is_written_while_the_page_is_shown(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    page = _page(qtbot, office, tasks, _supervisor(office))
+    report = _november(qtbot, page)
+    assert report.visits == 0 and page.tiles["visits"].value_label.text() == "0"
+    known_month(office.store, office.office_id)  # as a kiosk or another desk would
+    qtbot.waitUntil(lambda: page.report is not None and page.report.visits == 13)
+    assert page.tiles["visits"].value_label.text() == "13"
