@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QLocale, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -238,12 +238,21 @@ class FigureTile(QFrame):
         layout.addWidget(self.caption_label)
         if headline.listed:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab to it, Enter opens
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         """A click opens the list behind the figure."""
         super().mouseReleaseEvent(event)
         if self.headline.listed and event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit(self.headline.key)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter or Space opens the list, as a click does."""
+        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+        if self.headline.listed and event.key() in keys:
+            self.clicked.emit(self.headline.key)
+        else:
+            super().keyPressEvent(event)
 
 
 class FigureListDialog(QDialog):

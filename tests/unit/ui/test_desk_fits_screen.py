@@ -1,7 +1,7 @@
 """The desk fits the offices' 1280x800 screens: every page, in French, Arabic and Tamazight.
 
-Set ``BAOM_SHOTS_DIR`` to keep screenshots of the directory page and of the status bar
-after a failed sync (to look at them).
+Set ``BAOM_SHOTS_DIR`` to keep screenshots of the directory page, of the status bar after
+a failed sync and of the Reports page with a month's charts (to look at them).
 """
 
 from __future__ import annotations

@@ -152,7 +152,7 @@ def test_a_bar_and_a_figure_open_the_audited_list_behind_them(
     codes = {dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())}
     assert "\u2068C-000003\u2069" in codes
 
-    page.tiles["follow_ups_overdue"].clicked.emit("follow_ups_overdue")
+    qtbot.mouseClick(page.tiles["follow_ups_overdue"], Qt.MouseButton.LeftButton)
     dialog = page.list_dialog
     qtbot.waitUntil(lambda: dialog.listed is not None)
     assert dialog.table.rowCount() == report.follow_ups_overdue == 3
@@ -180,6 +180,8 @@ def test_a_queue_figure_has_no_list(qtbot: QtBot, office: OfficeContext, tasks: 
     with qtbot.assertNotEmitted(page.tiles["tickets"].clicked):
         qtbot.mouseClick(page.tiles["tickets"], Qt.MouseButton.LeftButton)
     assert page.list_dialog is None
+    assert page.message_label.text().startswith("Aucune activité")
+    _shoot(page, "reports_empty_fr")
 
 
 def test_officers_do_not_see_reports_and_the_core_refuses_them(
@@ -264,7 +266,7 @@ def test_a_case_of_a_list_opens_on_the_case_page(
     page = main.section_pages["reports"]
     assert isinstance(page, ReportsPage)
     _november(qtbot, page)
-    page.open_list("cases_resolved")
+    qtbot.keyClick(page.tiles["cases_resolved"], Qt.Key.Key_Return)
     dialog = page.list_dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.listed is not None)
