@@ -4,7 +4,8 @@ record; the reads worth auditing; and the check that the trail is whole.
 Reads of personal data are audited here, in the core, so that the desk and ``baom`` record
 the same: opening a case (:data:`CASE_READ`), a known person's record (:data:`PERSON_READ`),
 a search by name (:data:`PERSON_SEARCH`: how many found, never what was searched), printing
-a consent notice (:data:`CONSENT_NOTICE_PRINT`). An entry names the record by its id,
+a consent notice (:data:`CONSENT_NOTICE_PRINT`), the cases behind a report's figure
+(:data:`REPORT_LIST`). An entry names the record by its id,
 never by what it holds.
 
 A person's entries (``--person``, the page's person filter) are those about the person and
@@ -53,7 +54,15 @@ PERSON_SEARCH = "person.search"
 PERSON_EXPORT = "person.export"
 CASE_READ = "case.read"
 CONSENT_NOTICE_PRINT = "consent_notice.print"
-READ_ACTIONS = (PERSON_READ, PERSON_SEARCH, PERSON_EXPORT, CASE_READ, CONSENT_NOTICE_PRINT)
+REPORT_LIST = "report.list"
+READ_ACTIONS = (
+    PERSON_READ,
+    PERSON_SEARCH,
+    PERSON_EXPORT,
+    CASE_READ,
+    CONSENT_NOTICE_PRINT,
+    REPORT_LIST,
+)
 """The reads of personal data that are audited."""
 
 COLUMNS = ("seq", "at", "user_name", "action", "entity_type", "entity_id", "detail")

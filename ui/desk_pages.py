@@ -284,6 +284,9 @@ class MainPage(QWidget):
         referrals = self.section_pages.get("referrals")
         if referrals is not None:
             referrals.case_requested.connect(self.open_case)  # type: ignore[attr-defined]
+        reports = self.section_pages.get("reports")
+        if reports is not None:  # a case of the list behind a figure
+            reports.case_requested.connect(self.open_case)  # type: ignore[attr-defined]
 
     @property
     def cases_page(self) -> CasesPage:

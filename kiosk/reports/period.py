@@ -180,7 +180,7 @@ def _counts(pairs: Any) -> Counts:
 
 
 @dataclass(frozen=True)
-class _Bounds:
+class Bounds:
     """The period's instants in UTC: its first, the one after its last day, the cut-off
     (the end, or now when the period is not over) and the day of the cut-off."""
 
@@ -194,7 +194,7 @@ class _Bounds:
         return and_(column >= self.start, column < self.end)
 
 
-def _bounds(start: date, end: date, now: datetime, zone: ZoneInfo) -> _Bounds:
+def period_bounds(start: date, end: date, now: datetime, zone: ZoneInfo) -> Bounds:
     if end < start:
         raise ReportError(
             f"the period ends ({end}) before it starts ({start})",
@@ -205,7 +205,7 @@ def _bounds(start: date, end: date, now: datetime, zone: ZoneInfo) -> _Bounds:
     first = datetime.combine(start, time(), zone).astimezone(UTC)
     after = datetime.combine(end + timedelta(days=1), time(), zone).astimezone(UTC)
     cutoff = min(after, now)
-    return _Bounds(first, after, cutoff, cutoff.astimezone(zone).date(), zone)
+    return Bounds(first, after, cutoff, cutoff.astimezone(zone).date(), zone)
 
 
 def _seconds(begin: Any, finish: Any) -> ColumnElement[float]:
@@ -293,7 +293,7 @@ def _choice(value: ColumnElement[Any], allowed: tuple[str, ...]) -> ColumnElemen
     return case((value.in_(allowed), value), else_=literal(UNKNOWN))
 
 
-def _office_year(moment: Any, bounds: _Bounds) -> ColumnElement[int]:
+def _office_year(moment: Any, bounds: Bounds) -> ColumnElement[int]:
     """The year of ``moment`` on the office's clock, for moments within the period."""
     first = bounds.start.astimezone(bounds.zone).year
     last = (bounds.end - timedelta(microseconds=1)).astimezone(bounds.zone).year
@@ -304,7 +304,7 @@ def _office_year(moment: Any, bounds: _Bounds) -> ColumnElement[int]:
     return year
 
 
-def _age_band(answers: Any, at: Any, bounds: _Bounds) -> ColumnElement[str]:
+def _age_band(answers: Any, at: Any, bounds: Bounds) -> ColumnElement[str]:
     """The band of the age at the intake's year (birth year), else the band answered."""
     birth = _answer(answers, "person.birth_year")
     age = _office_year(at, bounds) - type_coerce(birth, Integer)
@@ -325,7 +325,7 @@ def _nationality(answers: Any) -> ColumnElement[str]:
     return case((code.op("GLOB")("[A-Z][A-Z]"), code), else_=literal(UNKNOWN))
 
 
-def _contacts(bounds: _Bounds) -> Select[Any]:
+def contacts_of(bounds: Bounds) -> Select[Any]:
     """The intakes of the period with their visitor (the person, the one a duplicate was
     merged into, or the intake itself for an anonymous contact) and their rank among the
     visitor's intakes of the period, the latest first."""
@@ -339,6 +339,7 @@ def _contacts(bounds: _Bounds) -> Select[Any]:
             Intake.answers,
             Intake.at,
             Intake.consent_record,
+            Intake.case_id,
             visitor.label("visitor"),
             func.row_number().over(partition_by=visitor, order_by=Intake.at.desc()).label("latest"),
         )
@@ -348,9 +349,24 @@ def _contacts(bounds: _Bounds) -> Select[Any]:
     )
 
 
-def _visitors(session: Session, bounds: _Bounds) -> dict[str, Any]:
-    contacts = _contacts(bounds).subquery()
+def visitor_dimensions(contacts: Any, bounds: Bounds) -> dict[str, ColumnElement[str]]:
+    """A visitor's category, sex, age band and nationality from a contact's answers."""
     answers = contacts.c.answers
+    return {
+        "category": _choice(_answer(answers, "person.category"), CATEGORIES),
+        "sex": _choice(_answer(answers, "person.sex"), SEXES),
+        "age_band": _age_band(answers, contacts.c.at, bounds),
+        "nationality": _nationality(answers),
+    }
+
+
+def needs_of(contacts: Any) -> Any:
+    """The needs a contact's answers list (``value``), to join with the contacts."""
+    return func.json_each(contacts.c.answers, "$.needs").table_valued("value").alias("need")
+
+
+def _visitors(session: Session, bounds: Bounds) -> dict[str, Any]:
+    contacts = contacts_of(bounds).subquery()
     visits, visitors, anonymous = session.execute(
         select(
             func.count(),
@@ -358,12 +374,7 @@ def _visitors(session: Session, bounds: _Bounds) -> dict[str, Any]:
             func.count(case((contacts.c.consent_record.is_(False), 1))),
         )
     ).one()
-    dimensions = {
-        "category": _choice(_answer(answers, "person.category"), CATEGORIES),
-        "sex": _choice(_answer(answers, "person.sex"), SEXES),
-        "age_band": _age_band(answers, contacts.c.at, bounds),
-        "nationality": _nationality(answers),
-    }
+    dimensions = visitor_dimensions(contacts, bounds)
     combinations = session.execute(
         select(*dimensions.values(), func.count())
         .select_from(contacts)
@@ -376,7 +387,7 @@ def _visitors(session: Session, bounds: _Bounds) -> dict[str, Any]:
         for *keys, count in combinations:
             totals[keys[index]] += int(count)
         breakdowns[f"visitors_by_{name}"] = _counts(totals.items())
-    need = func.json_each(answers, "$.needs").table_valued("value").alias("need")
+    need = needs_of(contacts)
     needs = session.execute(
         select(need.c.value, func.count(distinct(contacts.c.visitor)))
         .select_from(contacts)
@@ -396,7 +407,19 @@ def _visitors(session: Session, bounds: _Bounds) -> dict[str, Any]:
 # --- referrals, follow-ups, needs and cases -----------------------------------------------
 
 
-def _referrals(session: Session, bounds: _Bounds) -> ReferralFigures:
+def referrals_overdue(bounds: Bounds) -> list[ColumnElement[bool]]:
+    """Referrals made before the cut-off, due before it and not closed by then."""
+    closed_before = select(ReferralEvent.referral_id).where(
+        ReferralEvent.state.not_in(OPEN_STATES), ReferralEvent.at < bounds.cutoff
+    )
+    return [
+        Referral.created_at < bounds.cutoff,
+        Referral.due_at < bounds.cutoff,
+        Referral.id.not_in(closed_before),
+    ]
+
+
+def _referrals(session: Session, bounds: Bounds) -> ReferralFigures:
     made = bounds.within(Referral.created_at)
     by_category = session.execute(
         select(Referral.need_key, func.count()).where(made).group_by(Referral.need_key)
@@ -410,16 +433,7 @@ def _referrals(session: Session, bounds: _Bounds) -> ReferralFigures:
         .scalar_subquery()
     )
     response = _seconds(Referral.created_at, first_outcome) / SECONDS_PER_DAY
-    closed_before = select(ReferralEvent.referral_id).where(
-        ReferralEvent.state.not_in(OPEN_STATES), ReferralEvent.at < bounds.cutoff
-    )
-    overdue = session.scalar(
-        select(func.count()).where(
-            Referral.created_at < bounds.cutoff,
-            Referral.due_at < bounds.cutoff,
-            Referral.id.not_in(closed_before),
-        )
-    )
+    overdue = session.scalar(select(func.count()).where(*referrals_overdue(bounds)))
     return ReferralFigures(
         made=sum(count for _, count in by_category),
         by_category=_counts(by_category),
@@ -429,35 +443,34 @@ def _referrals(session: Session, bounds: _Bounds) -> ReferralFigures:
     )
 
 
-def _follow_ups_overdue(session: Session, bounds: _Bounds) -> int:
+def follow_ups_overdue(bounds: Bounds) -> list[ColumnElement[bool]]:
     """Steps due before the cut-off's day, planned before it and not done by it."""
+    return [
+        AccompanimentStep.due_on < bounds.cutoff_day,
+        AccompanimentStep.created_at < bounds.cutoff,
+        or_(AccompanimentStep.done_at.is_(None), AccompanimentStep.done_at >= bounds.cutoff),
+    ]
+
+
+def _follow_ups_overdue(session: Session, bounds: Bounds) -> int:
+    return session.scalar(select(func.count()).where(*follow_ups_overdue(bounds))) or 0
+
+
+def needs_marked(bounds: Bounds, state: NeedState) -> list[ColumnElement[bool]]:
+    """The changes of a need to ``state`` during the period (a need counts once)."""
+    return [CaseNeedEvent.state == state, bounds.within(CaseNeedEvent.at)]
+
+
+def _needs_marked(session: Session, bounds: Bounds, state: NeedState) -> int:
     return (
         session.scalar(
-            select(func.count()).where(
-                AccompanimentStep.due_on < bounds.cutoff_day,
-                AccompanimentStep.created_at < bounds.cutoff,
-                or_(
-                    AccompanimentStep.done_at.is_(None),
-                    AccompanimentStep.done_at >= bounds.cutoff,
-                ),
-            )
+            select(func.count(distinct(CaseNeedEvent.need_id))).where(*needs_marked(bounds, state))
         )
         or 0
     )
 
 
-def _needs_marked(session: Session, bounds: _Bounds, state: NeedState) -> int:
-    return (
-        session.scalar(
-            select(func.count(distinct(CaseNeedEvent.need_id))).where(
-                CaseNeedEvent.state == state, bounds.within(CaseNeedEvent.at)
-            )
-        )
-        or 0
-    )
-
-
-def _cases(session: Session, bounds: _Bounds) -> tuple[int, int]:
+def _cases(session: Session, bounds: Bounds) -> tuple[int, int]:
     closed, resolved = session.execute(
         select(func.count(), func.count(case((Case.close_reason == RESOLVED, 1)))).where(
             bounds.within(Case.closed_at)
@@ -466,15 +479,13 @@ def _cases(session: Session, bounds: _Bounds) -> tuple[int, int]:
     return closed, resolved
 
 
-def _persons_new(session: Session, bounds: _Bounds) -> int:
-    return (
-        session.scalar(
-            select(func.count()).where(
-                bounds.within(Person.created_at), Person.merged_into_id.is_(None)
-            )
-        )
-        or 0
-    )
+def persons_new(bounds: Bounds) -> list[ColumnElement[bool]]:
+    """The persons recorded during the period, merged duplicates left out."""
+    return [bounds.within(Person.created_at), Person.merged_into_id.is_(None)]
+
+
+def _persons_new(session: Session, bounds: Bounds) -> int:
+    return session.scalar(select(func.count()).where(*persons_new(bounds))) or 0
 
 
 def period_report(
@@ -491,7 +502,7 @@ def period_report(
     target waits (the office's ``reasons.toml`` by default). Raises :class:`ReportError`
     when ``end`` is before ``start``."""
     now = now or datetime.now(UTC)
-    bounds = _bounds(start, end, now, zone)
+    bounds = period_bounds(start, end, now, zone)
     config = config or load_config(context.paths.config_dir)
     with context.store.session() as session:
         visitors = _visitors(session, bounds)

@@ -1,7 +1,7 @@
 """The desk fits the offices' 1280x800 screens: every page, in French, Arabic and Tamazight.
 
-Set ``BAOM_SHOTS_DIR`` to keep screenshots of the directory page and of the status bar
-after a failed sync (to look at them).
+Set ``BAOM_SHOTS_DIR`` to keep screenshots of the directory page, of the status bar after
+a failed sync and of the Reports page with a month's charts (to look at them).
 """
 
 from __future__ import annotations
@@ -122,3 +122,34 @@ def test_a_case_with_five_needs_and_a_suggestion_fits_a_1280_by_800_screen(
     assert case_page.suggestion.isVisibleTo(case_page)
     assert fits(desk), desk.minimumSizeHint()
     assert case_page.timeline.height() >= 90  # the history keeps room for a few lines
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "zgh"])
+def test_the_reports_page_with_its_charts_fits_a_1280_by_800_screen(
+    qtbot: QtBot, office: OfficeContext, desk: DeskWindow, log_in: LogIn, language: str
+) -> None:
+    from PySide6.QtCore import QDate
+
+    from tests.helpers.activity import known_month
+    from ui.desk_reports import ReportsPage
+
+    known_month(office.store, office.office_id)
+    office.accounts.add(office.system, "hassan", Role.SUPERVISOR, "long-password-1")
+    log_in(desk, "hassan", "long-password-1")
+    main = desk.main_page
+    assert main is not None
+    desk.language.set_language(language)
+    desk.resize(*SCREEN)
+    main.show_section("reports")
+    page = main.section_pages["reports"]
+    assert isinstance(page, ReportsPage)
+    page.start_edit.setDate(QDate(2026, 11, 17))
+    qtbot.waitUntil(lambda: page.report is not None and page.report.start.month == 11)
+    QApplication.processEvents()
+    assert len(page.charts) == 7
+    assert fits(desk), desk.minimumSizeHint()
+    assert (desk.width(), desk.height()) == SCREEN
+    folder = os.environ.get("BAOM_SHOTS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        assert desk.grab().save(str(Path(folder) / f"reports_desk_{language}.png"))

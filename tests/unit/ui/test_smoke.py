@@ -69,6 +69,7 @@ NOT_FOR_THE_FIRST_PAINT = (
     "escpos",  # printing: in the spool worker, after the windows are up
     "qrcode",
     "PIL",
+    "PySide6.QtCharts",  # the Reports page's charts: when it is first shown
     "PySide6.QtMultimedia",  # the display's chime and voice: at the first call
     "PySide6.QtTextToSpeech",
 )
