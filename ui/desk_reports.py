@@ -5,7 +5,7 @@ figure is computed here): headline numbers, and bar charts of the breakdowns (Qt
 imported when the page is first shown). Every figure that counts cases opens the list
 behind it (``kiosk.reports.lists``, audited); a case of the list opens on a double click.
 "Monthly report…" writes the month's report as ``baom report monthly`` does. A framed
-place waits for the map of the office's province.
+place shows the map of the visitors of the office's province (QtSvg, imported with it).
 """
 
 from __future__ import annotations
@@ -49,12 +49,16 @@ from kiosk.i18n import Refusal, Translator
 from kiosk.office import OfficeContext
 from kiosk.reports.lists import ANONYMOUS, BREAKDOWNS, FigureList, figure_list
 from kiosk.reports.monthly import FORMATS, _Words, write_monthly_report
-from kiosk.reports.period import PeriodReport, period_report
+from kiosk.reports.period import PeriodReport, period_report, visitors_by_commune
+from protocol.commune_map import render_map
+from protocol.communes import find_commune
 from ui.language import LanguageState, isolate
 from ui.styles import named
 from ui.tasks import Follow, FollowingWidget, Tasks
 
 if TYPE_CHECKING:
+    from PySide6.QtSvgWidgets import QSvgWidget
+
     from ui.report_charts import BarChart
 
 log = logging.getLogger(__name__)
@@ -118,6 +122,8 @@ CHARTS = (
 )
 """The breakdowns drawn as bars: the table's key, the dimension of its keys."""
 HEADLINE_COLUMNS = 4
+MAP_HEIGHT = 420
+"""The province map's height in pixels (its width follows the page)."""
 
 
 def headline_value(report: PeriodReport, key: str) -> int | float | None:
@@ -174,6 +180,19 @@ def read_report(context: OfficeContext, actor: Actor, start: date, end: date) ->
     """The figures of the period, if ``actor`` may view reports (else PermissionDenied)."""
     require(actor, Permission.VIEW_REPORTS)
     return period_report(context, start, end)
+
+
+def read_province_map(
+    context: OfficeContext, actor: Actor, start: date, end: date, language: str
+) -> str | None:
+    """The SVG map of the period's visitors by commune over the office's province, if
+    ``actor`` may view reports; None when the office's commune is not one of Souss-Massa."""
+    require(actor, Permission.VIEW_REPORTS)
+    office_commune = find_commune(context.office_commune)
+    if office_commune is None:
+        return None
+    counts = visitors_by_commune(context, start, end)
+    return render_map(counts, language, province_code=office_commune.province)
 
 
 def write_report(
@@ -469,8 +488,11 @@ class ReportsPage(FollowingWidget):
         self.map_frame = named(QGroupBox(), "provinceMap")
         self.map_label = QLabel(wordWrap=True)
         self.map_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.map_label.setMinimumHeight(120)
-        QVBoxLayout(self.map_frame).addWidget(self.map_label)
+        self.map_label.hide()
+        self.map_view: QSvgWidget | None = None
+        self._map_svg: str | None = None
+        self.map_layout = QVBoxLayout(self.map_frame)
+        self.map_layout.addWidget(self.map_label)
         column.addWidget(self.map_frame)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -509,6 +531,43 @@ class ReportsPage(FollowingWidget):
         start, end = self.period
         work = partial(read_report, self._context, self._actor, start, end)
         self._tasks.run(work, self.on_report_loaded, self.on_read_failed, latest="reports")
+        self._read_map()
+
+    def _read_map(self) -> None:
+        start, end = self.period
+        language = self._language.code
+        work = partial(read_province_map, self._context, self._actor, start, end, language)
+        self._tasks.run(work, self.on_map_loaded, self.on_map_failed, latest="reports map")
+
+    def on_map_loaded(self, svg: str | None) -> None:
+        """Show the province's map just drawn (QtSvg is imported only now)."""
+        self._map_svg = svg
+        if svg is None:
+            self.map_label.setText(self._language.translator("desk.reports.map_none"))
+            self.map_label.show()
+            if self.map_view is not None:
+                self.map_view.hide()
+            return
+        if self.map_view is None:
+            from PySide6.QtSvgWidgets import QSvgWidget
+
+            self.map_view = named(QSvgWidget(), "provinceMapView")
+            self.map_view.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+            self.map_view.setMinimumHeight(MAP_HEIGHT)
+            self.map_layout.addWidget(self.map_view)
+        self.map_view.load(svg.encode())
+        self.map_view.show()
+        self.map_label.hide()
+
+    def on_map_failed(self, error: BaseException) -> None:
+        """Say why there is no map."""
+        self._map_svg = None
+        self.map_label.setText(
+            failure_text(error, "desk.reports.failed")(self._language.translator)
+        )
+        self.map_label.show()
+        if self.map_view is not None:
+            self.map_view.hide()
 
     def on_period_chosen(self, *_: object) -> None:
         """Show another period."""
@@ -676,7 +735,8 @@ class ReportsPage(FollowingWidget):
         self.headline_heading.setText(tr("report.headline_title"))
         self.charts_heading.setText(tr("report.charts_title"))
         self.map_frame.setTitle(tr("desk.reports.map_title"))
-        self.map_label.setText(tr("desk.reports.map_pending"))
+        if self._map_svg is not None and self.isVisible():
+            self._read_map()  # its words are drawn in the SVG
         for key, tile in self.tiles.items():
             tile.caption_label.setText(tr(f"report.figure.{key}"))
             tile.setToolTip(tr("desk.reports.click_for_list") if tile.headline.listed else "")

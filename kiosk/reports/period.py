@@ -60,6 +60,7 @@ from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig, load_config
 from kiosk.queue.states import OPEN_STATES as OPEN_TICKET_STATES
 from kiosk.statistics import AGE_BANDS, AGE_LIMITS, CATEGORIES, MAX_AGE, SEXES, UNKNOWN
+from protocol.communes import statistics_commune
 
 SMALL_COUNT = 5
 """A count of a breakdown below this (1 to 4) could single someone out: it is grouped
@@ -486,6 +487,28 @@ def persons_new(bounds: Bounds) -> list[ColumnElement[bool]]:
 
 def _persons_new(session: Session, bounds: Bounds) -> int:
     return session.scalar(select(func.count()).where(*persons_new(bounds))) or 0
+
+
+def visitors_by_commune(
+    context: OfficeContext, start: date, end: date, *, zone: ZoneInfo = OFFICE_ZONE
+) -> Counts:
+    """The period's visitors by commune of residence, from their latest contact's answers
+    as the other breakdowns are: the HCP code of a commune of Souss-Massa, ``other`` or
+    ``unknown`` (:func:`protocol.communes.statistics_commune`, as the statistics count)."""
+    bounds = period_bounds(start, end, datetime.now(UTC), zone)
+    contacts = contacts_of(bounds).subquery()
+    commune = _answer(contacts.c.answers, "person.commune")
+    with context.store.session() as session:
+        rows = session.execute(
+            select(commune, func.count())
+            .select_from(contacts)
+            .where(contacts.c.latest == 1)
+            .group_by(commune)
+        ).all()
+    totals: Counter[str] = Counter()
+    for value, count in rows:
+        totals[statistics_commune(value)] += int(count)
+    return _counts(totals.items())
 
 
 def period_report(

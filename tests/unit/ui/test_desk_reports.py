@@ -330,3 +330,26 @@ def test_the_figures_follow_what_is_written_while_the_page_is_shown(
     known_month(office.store, office.office_id)  # as a kiosk or another desk would
     qtbot.waitUntil(lambda: page.report is not None and page.report.visits == 13)
     assert page.tiles["visits"].value_label.text() == "13"
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_page_maps_the_visitors_of_the_office_s_province(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str
+) -> None:
+    from kiosk.cases.intake import IntakeRequest, submit_intake
+    from protocol.communes import find_commune, province_communes
+    from tests.helpers.intake import answers
+
+    for given in ("Aminata", "Fatou", "Mariam", "Awa", "Binta", "Khadija"):
+        request = IntakeRequest(answers(person__given_name=given, person__commune="Taliouine"))
+        submit_intake(office.store, office.system, request)
+    page = _page(qtbot, office, tasks, _supervisor(office), language)
+    qtbot.waitUntil(lambda: page.map_view is not None and page.map_view.isVisible())
+    svg = page._map_svg or ""
+    taliouine = find_commune("Taliouine")
+    assert taliouine is not None
+    communes = province_communes(taliouine.province)
+    assert svg.count("<path") >= len(communes)  # every commune of Taroudannt, and its outline
+    assert f"<title>{taliouine.name(language)}" in svg and "6</title>" in svg
+    assert page.map_view.renderer().isValid()
+    _shoot(page, f"reports_map_{language}")

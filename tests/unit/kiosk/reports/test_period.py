@@ -158,3 +158,22 @@ def test_a_wait_of_exactly_the_target_is_within_it(office: OfficeContext) -> Non
     report = period_report(office, date(2026, 11, 1), date(2026, 11, 30), now=AFTER)
     assert report.queue.served_within_target == 1.0
     assert report.queue.wait_min == Durations(9, 15.0, 15.0)
+
+
+def test_visitors_by_commune_count_each_visitor_once_by_hcp_code(office: OfficeContext) -> None:
+    """Communes answered by code or by name count under the code; elsewhere is ``other``."""
+    from kiosk.cases.intake import IntakeRequest, submit_intake
+    from kiosk.reports.period import visitors_by_commune
+    from tests.helpers.intake import answers
+
+    for given, commune in (
+        ("Aminata", "Taliouine"),  # a name, as older intakes have it
+        ("Fatou", "09.541.01.11"),  # the code, as the commune picker saves it
+        ("Mariam", "تالوين"),
+        ("Awa", "Casablanca"),  # not a commune of Souss-Massa
+    ):
+        request = IntakeRequest(answers(person__given_name=given, person__commune=commune))
+        submit_intake(office.store, office.system, request)
+    today = date.today()
+    counts = visitors_by_commune(office, today - timedelta(days=1), today + timedelta(days=1))
+    assert dict(counts) == {"09.541.01.11": 3, "other": 1}
