@@ -40,8 +40,8 @@ SUPPRESSED: Final = Suppressed()
 MapValue = float | Suppressed | None
 PALETTE = ("#fff7bc", "#fec44f", "#fe9929", "#d95f0e", "#993404")
 """Five classes, light to dark (ColorBrewer YlOrBr, readable in grey too)."""
-NO_DATA = "#e8e8e8"
-ZERO = "#f7f7f7"
+NO_DATA = "#d4d4d4"
+ZERO = "#f0f0f0"
 """A commune with none: lighter than no data, and apart from the classes."""
 LOCALES = {"fr": "fr_MA", "ar": "ar_MA", "en": "en", "zgh": "zgh"}
 FONT = "'Noto Sans', 'Noto Sans Arabic', 'Noto Sans Tifinagh', sans-serif"
@@ -78,9 +78,10 @@ def classes(values: list[float], count: int = 5) -> tuple[MapClass, ...]:
             groups[-1].append(value)
         else:
             groups.append([value])
-    step = (len(PALETTE) - 1) / max(len(groups) - 1, 1)
+    # Fewer than five classes take the darker colours: they stand out from 0 and no data.
+    first = len(PALETTE) - len(groups)
     return tuple(
-        MapClass(PALETTE[round(i * step)], group[0], group[-1]) for i, group in enumerate(groups)
+        MapClass(PALETTE[first + i], group[0], group[-1]) for i, group in enumerate(groups)
     )
 
 
@@ -239,6 +240,7 @@ def render_map(
     language: str,
     *,
     title: str = "",
+    subtitle: str = "",
     province_code: str | None = None,
     per_10000: bool = False,
     threshold: int = 5,
@@ -246,7 +248,8 @@ def render_map(
     hidden_legend: str = "",
 ) -> str:
     """The SVG map of ``values`` (by HCP code) over the région, or one province's
-    communes; ``title`` (else the default one) is followed by the area's name.
+    communes; ``title`` (else the default one) is followed by the area's name, and
+    ``subtitle`` (else the catalog's words for a count or a rate) says what is counted.
 
     The legend is a column beside the map (on its right, on its left in Arabic): the
     0 when a commune has none, the classes of the values above zero, the hatch of a hidden
@@ -262,7 +265,7 @@ def render_map(
         if area is None:
             raise ValueError(f"no province {province_code!r} in Souss-Massa")
         region = area.name(language)
-    margin, gap, top = 20, 24, 78
+    margin, gap, top = 20, 24, 70
     legend_width = round(width * 0.28)
     map_width = width - 2 * margin - gap - legend_width
     map_left = margin + legend_width + gap if rtl else margin
@@ -294,12 +297,13 @@ def render_map(
             f'<rect x="{box}" y="{y:.0f}" width="28" height="18" fill="{fill}" '
             'stroke="#777777" stroke-width="0.6"/>'
         )
-        for line in _wrap(text, (legend_width - 40) // 7):
-            legend.append(_text(box - 10 if rtl else box + 38, y + 14, line, 13, rtl))
+        for line in _wrap(text, (legend_width - 40) // 8):
+            legend.append(_text(box - 10 if rtl else box + 38, y + 14, line, 14, rtl))
             y += 18
         y += 10
     height = max(top + drawing.height, y) + 44
     heading = f"{title or said['title']} — {region}"
+    measure = "per_10000" if per_10000 else "count"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0f}" '
         f'viewBox="0 0 {width} {height:.0f}" role="img" xml:lang="{language}" '
@@ -309,8 +313,8 @@ def render_map(
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#555555" stroke-width="2"/></pattern></defs>',
         f'<rect width="{width}" height="{height:.0f}" fill="#ffffff"/>',
-        _text(width / 2, 32, heading, 20, rtl, anchor="middle", bold=True),
-        _text(width / 2, 56, said["per_10000" if per_10000 else "count"], 14, rtl, anchor="middle"),
+        _text(width / 2, 28, heading, 20, rtl, anchor="middle", bold=True),
+        _text(width / 2, 50, subtitle or said[measure], 14, rtl, anchor="middle"),
         '<g stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">',
     ]
     for commune, d in drawing.shapes:
