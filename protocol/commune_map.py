@@ -251,10 +251,10 @@ def render_map(
     communes; ``title`` (else the default one) is followed by the area's name, and
     ``subtitle`` (else the catalog's words for a count or a rate) says what is counted.
 
-    The legend is a column beside the map (on its right, on its left in Arabic): the
-    0 when a commune has none, the classes of the values above zero, the hatch of a hidden
-    count (``hidden_legend``, else the short "fewer than 5" of the communes' titles) and
-    no data when a commune has none (a commune absent from ``values``: give 0 for none).
+    The legend is a column beside the map (on its right, on its left in Arabic): 0 when
+    a commune has none, the classes of the values above zero, the hatch of a hidden
+    count (``hidden_legend``, else the short "fewer than 5" of the communes' titles), and
+    "no data" when a commune has no value (absent from ``values``: give 0 for none).
     """
     said = words(language)
     rtl = language == "ar"
