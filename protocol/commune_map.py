@@ -1,14 +1,16 @@
 """A map of Souss-Massa's communes as SVG, shaded by a value per commune: pure Python.
 
 :func:`render_map` takes a value per HCP code (a number; :data:`SUPPRESSED` for a count
-the publication hid, fewer than 5; None or absent for no data) and draws the région's
-communes, or one province's, in up to five classes with a legend, in fr, ar, en or zgh
-(the legend right to left in Arabic). A suppressed commune is hatched and said "fewer
-than 5", never given a number; so is a count from 1 to 4 given as a number. Every commune
-is one ``<path>`` with a ``<title>`` (its name and value) that a browser shows on hover;
-each province's outline is drawn over them. With ``per_10000`` the values are divided by
-the commune's 2024 population. The words are the ``[map]`` section of
-``resources/translations``.
+the publication hid; None or absent for no data) and draws the région's communes, or one
+province's, in up to five classes of the values above zero (zero apart) with a legend
+beside the map, in fr, ar, en or zgh (in Arabic right to left, on the map's left). A
+suppressed commune is hatched and said "fewer than 5", never given a number; so is a count
+from 1 to 4 given as a number. A count hidden by secondary suppression may be 5 or more
+(hidden so that no small one can be worked out): the caller says so in ``hidden_legend``.
+Every commune is one ``<path>`` with a ``<title>`` (its name and value) that a browser
+shows on hover; each province's outline is drawn over them. With ``per_10000`` the values
+are divided by the commune's 2024 population. The words are the ``[map]`` section of
+``resources/translations``; the outlines are worked out once per size.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ SUPPRESSED: Final = Suppressed()
 MapValue = float | Suppressed | None
 PALETTE = ("#fff7bc", "#fec44f", "#fe9929", "#d95f0e", "#993404")
 """Five classes, light to dark (ColorBrewer YlOrBr, readable in grey too)."""
-NO_DATA = "#e8e8e8"
+NO_DATA = "#d4d4d4"
+ZERO = "#f0f0f0"
+"""A commune with none: lighter than no data, and apart from the classes."""
 LOCALES = {"fr": "fr_MA", "ar": "ar_MA", "en": "en", "zgh": "zgh"}
 FONT = "'Noto Sans', 'Noto Sans Arabic', 'Noto Sans Tifinagh', sans-serif"
 Place = Callable[[float, float], tuple[float, float]]
@@ -74,9 +78,10 @@ def classes(values: list[float], count: int = 5) -> tuple[MapClass, ...]:
             groups[-1].append(value)
         else:
             groups.append([value])
-    step = (len(PALETTE) - 1) / max(len(groups) - 1, 1)
+    # Fewer than five classes take the darker colours: they stand out from 0 and no data.
+    first = len(PALETTE) - len(groups)
     return tuple(
-        MapClass(PALETTE[round(i * step)], group[0], group[-1]) for i, group in enumerate(groups)
+        MapClass(PALETTE[first + i], group[0], group[-1]) for i, group in enumerate(groups)
     )
 
 
@@ -195,51 +200,110 @@ def _path(commune: Commune, place: Place, left: float, top: float) -> str:
     return " ".join(parts)
 
 
+@dataclass(frozen=True)
+class _Drawing:
+    """What a map draws whatever its values: each commune's outline (largest first, so that
+    a commune inside another is drawn after it, on top; the outlines have no holes) and the
+    provinces' outlines."""
+
+    height: float
+    shapes: tuple[tuple[Commune, str], ...]
+    borders: tuple[str, ...]
+
+
+@cache
+def _drawing(province_code: str | None, width: float, left: float, top: float) -> _Drawing:
+    """The outlines of the région's communes, or one province's, ``width`` wide at
+    (``left``, ``top``): worked out once, as they are the same on every map."""
+    communes = load().communes if province_code is None else province_communes(province_code)
+    height, place = _project(communes, width)
+    shapes = tuple(
+        (commune, _path(commune, place, left, top))
+        for commune in sorted(communes, key=_extent, reverse=True)
+    )
+    return _Drawing(height, shapes, tuple(_province_borders(communes, place, left, top)))
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    """``text`` cut between words into lines of about ``chars`` characters."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def render_map(
     values: Mapping[str, MapValue],
     language: str,
     *,
     title: str = "",
+    subtitle: str = "",
     province_code: str | None = None,
     per_10000: bool = False,
     threshold: int = 5,
     width: int = 900,
+    hidden_legend: str = "",
 ) -> str:
     """The SVG map of ``values`` (by HCP code) over the région, or one province's
-    communes; ``title`` (else the default one) is followed by the area's name.
+    communes; ``title`` (else the default one) is followed by the area's name, and
+    ``subtitle`` (else the catalog's words for a count or a rate) says what is counted.
 
-    The region's ``by_commune`` lists published counts only: a commune it leaves out (no
-    visitor, or a count hidden by primary or secondary suppression) is drawn as no data.
+    The legend is a column beside the map (on its right, on its left in Arabic): 0 when
+    a commune has none, the classes of the values above zero, the hatch of a hidden
+    count (``hidden_legend``, else the short "fewer than 5" of the communes' titles), and
+    "no data" when a commune has no value (absent from ``values``: give 0 for none).
     """
     said = words(language)
     rtl = language == "ar"
     if province_code is None:
-        communes = load().communes
         region = "سوس ماسة" if rtl else "Souss-Massa"
     else:
         area = province(province_code)
         if area is None:
             raise ValueError(f"no province {province_code!r} in Souss-Massa")
-        communes, region = province_communes(province_code), area.name(language)
+        region = area.name(language)
+    margin, gap, top = 20, 24, 70
+    legend_width = round(width * 0.28)
+    map_width = width - 2 * margin - gap - legend_width
+    map_left = margin + legend_width + gap if rtl else margin
+    drawing = _drawing(province_code, map_width, map_left, top)
     shown: dict[str, float | Suppressed | None] = {}
-    for commune in communes:
+    for commune, _d in drawing.shapes:
         value = values.get(commune.code)
         if isinstance(value, int | float) and 0 < value < threshold:
             value = SUPPRESSED  # a small count given by mistake is never drawn either
         if isinstance(value, int | float) and per_10000:
             value = value * 10_000 / commune.population
         shown[commune.code] = value if isinstance(value, Suppressed | int | float) else None
-    numbers = [v for v in shown.values() if isinstance(v, int | float)]
+    numbers = [v for v in shown.values() if isinstance(v, int | float) and v > 0]
     map_classes = classes(numbers) if numbers else ()
-    margin, map_width = 20, width - 40
-    map_height, place = _project(communes, map_width)
-    top = 78
-    rows = len(map_classes) + 2
-    legend_top = top + map_height + 24
-    height = legend_top + rows * 26 + 44
-    heading = f"{title or said['title']} — {region}"
     # A rate's legend says the hidden count is of people, not a rate under 5.
     hidden = said["suppressed_people" if per_10000 else "suppressed"].format(threshold=threshold)
+    entries = (
+        [(ZERO, _isolated(number(0, language, per_10000), rtl))] if 0 in shown.values() else []
+    )
+    entries += [(c.colour, _range(c, language, per_10000)) for c in map_classes]
+    entries.append(("url(#suppressed)", hidden_legend or hidden))
+    if None in shown.values():
+        entries.append((NO_DATA, said["no_data"]))
+    legend: list[str] = []
+    y = top + 8
+    box = margin + legend_width - 28 if rtl else width - margin - legend_width
+    for fill, text in entries:
+        legend.append(
+            f'<rect x="{box}" y="{y:.0f}" width="28" height="18" fill="{fill}" '
+            'stroke="#777777" stroke-width="0.6"/>'
+        )
+        for line in _wrap(text, (legend_width - 40) // 8):
+            legend.append(_text(box - 10 if rtl else box + 38, y + 14, line, 14, rtl))
+            y += 18
+        y += 10
+    height = max(top + drawing.height, y) + 44
+    heading = f"{title or said['title']} — {region}"
+    measure = "per_10000" if per_10000 else "count"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0f}" '
         f'viewBox="0 0 {width} {height:.0f}" role="img" xml:lang="{language}" '
@@ -249,49 +313,41 @@ def render_map(
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#555555" stroke-width="2"/></pattern></defs>',
         f'<rect width="{width}" height="{height:.0f}" fill="#ffffff"/>',
-        _text(width / 2, 32, heading, 20, rtl, anchor="middle", bold=True),
-        _text(width / 2, 56, said["per_10000" if per_10000 else "count"], 14, rtl, anchor="middle"),
+        _text(width / 2, 28, heading, 20, rtl, anchor="middle", bold=True),
+        _text(width / 2, 50, subtitle or said[measure], 14, rtl, anchor="middle"),
         '<g stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">',
     ]
-    # The outlines have no holes: a commune inside another is drawn after it, on top.
-    for commune in sorted(communes, key=_extent, reverse=True):
+    for commune, d in drawing.shapes:
         value = shown[commune.code]
         if isinstance(value, Suppressed):
             fill, said_value = "url(#suppressed)", hidden
         elif value is None:
             fill, said_value = NO_DATA, said["no_data"]
         else:
-            fill = class_of(value, map_classes).colour
+            fill = class_of(value, map_classes).colour if value > 0 else ZERO
             said_value = number(value, language, per_10000)
-        label = f"{commune.name(language)}: {said_value}"
+        label = escape(f"{commune.name(language)}: {said_value}")
         out.append(
-            f'<path id="c{commune.code}" d="{_path(commune, place, margin, top)}" '
-            f'fill="{fill}"><title>{escape(label)}</title></path>'
+            f'<path id="c{commune.code}" d="{d}" fill="{fill}"><title>{label}</title></path>'
         )
     out.append("</g>")
-    out += _province_borders(communes, place, margin, top)
-    entries = [(c.colour, _range(c, language, per_10000)) for c in map_classes] + [
-        ("url(#suppressed)", hidden),
-        (NO_DATA, said["no_data"]),
-    ]
-    for row, (fill, text) in enumerate(entries):
-        y = legend_top + row * 26
-        box = width - margin - 28 if rtl else margin
-        out.append(
-            f'<rect x="{box}" y="{y:.0f}" width="28" height="18" fill="{fill}" '
-            'stroke="#777777" stroke-width="0.6"/>'
-        )
-        x = box - 10 if rtl else box + 38
-        out.append(_text(x, y + 14, text, 14, rtl))
+    out += drawing.borders
+    out += legend
     credit_x = width - margin if rtl else margin
     out.append(_text(credit_x, height - 14, said["credit"], 11, rtl, colour="#555555"))
     out.append("</svg>")
     return "\n".join(out)
 
 
+def _isolated(text: str, rtl: bool) -> str:
+    """A number or a range kept left to right in Arabic text (6 to 57 read as ``6 - 57``,
+    not reversed by the bidirectional algorithm into ``57 - 6``)."""
+    return f"\u2066{text}\u2069" if rtl else text
+
+
 def _range(map_class: MapClass, language: str, per_10000: bool) -> str:
     low, high = (number(v, language, per_10000) for v in (map_class.low, map_class.high))
-    return low if low == high else f"{low} \u2013 {high}"
+    return _isolated(low if low == high else f"{low} \u2013 {high}", language == "ar")
 
 
 def _text(

@@ -262,7 +262,12 @@ def region_staff(
 def statistics(
     server: Server, month: Annotated[str | None, Query(pattern=MONTH.pattern)] = None
 ) -> dict[str, Any]:
-    """The published statistics of a closed month, for region staff (small counts hidden)."""
+    """The published statistics of a closed month, for region staff (small counts hidden).
+
+    A table's key is present only when its count is published; ``hidden`` lists, table by
+    table, the keys whose count is hidden, without the count (months published before it
+    was added lack it).
+    """
     try:
         return regional_stats(server.reader, server.factory, month, server.now())
     except NotPublished as refusal:

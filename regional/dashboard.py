@@ -1,12 +1,14 @@
 """The region's dashboard: ``/dashboard`` and its exports, for region staff only.
 
 Every figure is one of the published statistics of a closed month (``regional.stats``), as
-published: the monthly trend takes each month's total and categories, the profile and the
-referral outcomes one month's tables. Nothing is added up across months or tables, so the
-page and its exports show no figure that the publications (protected together, month by
-month, by ``regional.disclosure``) do not; a hidden count is :data:`HIDDEN` and is written
-"fewer than 5", never as a number. A published month missing from ``published_stats`` is
-published by the first reading that needs it (``regional_stats``), then read as stored.
+published: the monthly trend takes each month's total and categories, the profile, the
+communes (table and map) and the referral outcomes one month's tables. Nothing is added up
+across months or tables, so the page and its exports show no figure that the publications
+(protected together, month by month, by ``regional.disclosure``) do not; a hidden count is
+:data:`HIDDEN` and is written "fewer than 5", never as a number, and a count the
+publication lists neither as published nor as hidden is 0 (:func:`count`). A published
+month missing from ``published_stats`` is published by the first reading that needs it
+(``regional_stats``), then read as stored.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from babel import Locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from protocol.communes import load, province
 from regional.models import Office, PublishedStats, StatFact
 from regional.stats import latest_published_month, office_names, regional_stats
 
@@ -38,8 +41,14 @@ UNKNOWN = "unknown"
 PROFILE = ("by_category", "by_sex", "by_age_band", "by_nationality", "by_need", "by_office")
 """The one-way tables of the migratory profile, in the order of the page."""
 
-Value = int | str | None
-"""A cell: a published count, a text (a date, a name), or :data:`HIDDEN`."""
+Value = int | float | str | None
+"""A cell: a published count, a rate, a text (a date, a name), or :data:`HIDDEN`."""
+MEASURES = ("count", "rate")
+"""What the map shows: the month's records, or records per 10,000 inhabitants (2024)."""
+OUTSIDE = ("other", "unknown")
+"""The keys of ``by_commune`` that are no commune of Souss-Massa."""
+NONE = "—"
+"""A cell that has no meaning in its row (the province or rate of a commune elsewhere)."""
 
 TEXTS: dict[str, dict[str, str]] = {
     "fr": {
@@ -48,7 +57,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "switch": "العربية",
         "hidden": "moins de 5",
         "hidden_note": "« moins de 5 » : chiffre masqué, petit effectif ou masqué pour qu'aucun "
-        "petit effectif ne puisse être déduit des autres chiffres.",
+        "petit effectif ne puisse être déduit des autres chiffres (il peut alors valoir 5 ou "
+        "plus). « 0 » : aucune fiche.",
+        "hidden_legend": "masqué : moins de 5 fiches, ou masqué pour qu'aucun petit effectif ne "
+        "puisse être déduit des autres chiffres",
+        "legacy_note": "Ce mois a été publié avant que les chiffres masqués ne soient signalés : "
+        "une commune sans chiffre n'a aucune fiche, ou un chiffre masqué.",
         "offices": "Bureaux et dernière synchronisation",
         "office": "Bureau",
         "last_sync": "Dernière synchronisation (UTC)",
@@ -67,14 +81,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "by_nationality": "Nationalité",
         "by_need": "Besoins exprimés",
         "by_office": "Bureau",
-        "by_commune": "Commune de résidence",
+        "by_commune": "Communes de résidence",
+        "code": "Code HCP",
+        "commune": "Commune",
+        "province": "Province ou préfecture",
+        "per_10000": "Pour 10 000 habitants",
+        "other": "Hors Souss-Massa ou commune non reconnue",
         "outcomes": "Suites des orientations par catégorie de service",
         "service": "Catégorie de service",
         "count": "Fiches",
         "others": "Autres (masquées)",
         "unknown": "Non renseigné",
         "map": "Carte par commune",
-        "map_note": "Emplacement réservé à la carte des communes du Souss-Massa (à venir).",
+        "map_title": "Fiches statistiques par commune de résidence, {month}",
+        "map_count": "Nombre de fiches (une par contact d'un visiteur qui accepte d'être compté)",
+        "map_rate": "Fiches pour 10 000 habitants (recensement de 2024)",
+        "measure": "Carte :",
+        "count_measure": "nombre de fiches",
+        "rate_measure": "pour 10 000 habitants",
+        "communes_table": "Tableau des communes",
         "choose": "Mois affiché",
         "show": "Afficher",
         "export": "Exporter",
@@ -96,8 +121,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "subtitle": "الإحصائيات المنشورة للأشهر المختتمة، مع إخفاء الأعداد الصغيرة",
         "switch": "Français",
         "hidden": "أقل من 5",
-        "hidden_note": "عبارة أقل من 5 تعني رقما مخفيا، لأنه عدد صغير أو لكي لا يمكن استنتاج أي "
-        "عدد صغير من الأرقام الأخرى.",
+        "hidden_note": "عبارة «أقل من 5» تعني رقما مخفيا، لأنه عدد صغير أو لكي لا يمكن استنتاج "
+        "أي عدد صغير من الأرقام الأخرى (وقد يكون حينئذ 5 أو أكثر). «0»: لا توجد أي بطاقة.",
+        "hidden_legend": "مخفي: أقل من 5 بطاقات، أو مخفي لكي لا يمكن استنتاج أي عدد صغير من "
+        "الأرقام الأخرى",
+        "legacy_note": "نُشر هذا الشهر قبل الإشارة إلى الأرقام المخفية: الجماعة التي ليس لها رقم "
+        "ليست لها أي بطاقة أو لها رقم مخفي.",
         "offices": "المكاتب وآخر مزامنة",
         "office": "المكتب",
         "last_sync": "آخر مزامنة (بالتوقيت العالمي)",
@@ -116,14 +145,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "by_nationality": "الجنسية",
         "by_need": "الاحتياجات المعبر عنها",
         "by_office": "المكتب",
-        "by_commune": "جماعة الإقامة",
+        "by_commune": "جماعات الإقامة",
+        "code": "رمز الجماعة",
+        "commune": "الجماعة",
+        "province": "الإقليم أو العمالة",
+        "per_10000": "لكل 10000 نسمة",
+        "other": "خارج سوس ماسة أو جماعة غير معروفة",
         "outcomes": "مآل التوجيهات حسب فئة الخدمة",
         "service": "فئة الخدمة",
         "count": "البطاقات",
         "others": "أخرى (مخفية)",
         "unknown": "غير محدد",
         "map": "خريطة حسب الجماعة",
-        "map_note": "مكان مخصص لخريطة جماعات جهة سوس ماسة (قريبا).",
+        "map_title": "البطاقات الإحصائية حسب جماعة الإقامة، {month}",
+        "map_count": "عدد البطاقات (بطاقة عن كل اتصال لزائر وافق على احتسابه)",
+        "map_rate": "البطاقات لكل 10000 نسمة (إحصاء 2024)",
+        "measure": "الخريطة:",
+        "count_measure": "عدد البطاقات",
+        "rate_measure": "لكل 10000 نسمة",
+        "communes_table": "جدول الجماعات",
         "choose": "الشهر المعروض",
         "show": "عرض",
         "export": "تصدير",
@@ -171,6 +211,11 @@ class Dashboard:
     profile: tuple[Table, ...]
     communes: Table
     outcomes: Table
+    commune_counts: Mapping[str, Value]
+    """The map's values by HCP code: a count, 0 or :data:`HIDDEN`; none for a commune of a
+    month published before the hidden keys whose count is not published (none, or hidden)."""
+    hidden_listed: bool
+    """Whether the month's publication lists its hidden keys (those before it do not)."""
 
     def tables(self) -> tuple[Table, ...]:
         """Every table, in the order of the page."""
@@ -241,41 +286,128 @@ def _domain(table: str) -> list[str]:
     return []
 
 
-def _one_way(key: str, body: Mapping[str, Any], lang: str, known: Iterable[str] = ()) -> Table:
-    """A one-way table of a month: its domain (or ``known`` keys) and its published keys.
+def count(body: Mapping[str, Any], table: str, *keys: str) -> Value:
+    """A cell of a month's publication: its count, :data:`HIDDEN`, or 0.
 
-    Keys outside any domain (nationalities, communes) are listed only when published, by
-    count; a last row "others" stands for what is hidden, when something is.
+    ``keys`` lead to the cell: none for the grand total, a key of a one-way table, or a
+    cross table's ``"cells", row, col``, ``"rows", row``, ``"cols", col`` or ``"total"``. A
+    cell neither published nor listed in ``hidden`` has none; a month published before the
+    hidden keys cannot tell, and every cell it leaves out is :data:`HIDDEN`.
+    """
+    value: Any = body.get(table)
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    if isinstance(value, int):
+        return value
+    if "hidden" not in body:
+        return HIDDEN
+    listed: Any = body["hidden"].get(table, [])
+    if listed == "all":
+        return HIDDEN
+    if not keys:  # the grand total
+        return HIDDEN if listed is True else 0
+    if isinstance(listed, dict):  # a cross table
+        part = listed.get(keys[0], [])
+        if keys[0] == "total":
+            return HIDDEN if part is True else 0
+        return HIDDEN if (list(keys[1:]) if keys[0] == "cells" else keys[1]) in part else 0
+    return HIDDEN if keys[0] in listed else 0
+
+
+def _listed(body: Mapping[str, Any], table: str) -> list[str]:
+    """The keys a month's one-way table publishes or lists as hidden."""
+    hidden = body.get("hidden", {}).get(table, [])
+    return [*body.get(table, {}), *(hidden if isinstance(hidden, list) else [])]
+
+
+def _one_way(key: str, body: Mapping[str, Any], lang: str, known: Iterable[str] = ()) -> Table:
+    """A one-way table of a month: its domain (or ``known`` keys) and its listed keys.
+
+    Keys outside any domain (nationalities) are listed when published or hidden, published
+    ones first, by count; a last row "others" stands for what is hidden when the month
+    does not say which keys are (published before the hidden keys, or everything hidden).
     """
     t = TEXTS[lang]
-    published: Mapping[str, int] = body.get(key, {})
     domain = _domain(key) or sorted(known)
-    extra = sorted((k for k in published if k not in domain), key=lambda k: (-published[k], k))
-    rows = [(_label(key, k, lang), (published.get(k, HIDDEN),)) for k in [*domain, *extra]]
-    total = body.get("total")
-    if not _domain(key) and not known and (total is None or sum(published.values()) < total):
+    cells = {k: count(body, key, k) for k in [*domain, *_listed(body, key)]}
+
+    def order(k: str) -> tuple[bool, int, str]:
+        n = cells[k]
+        return (
+            not isinstance(n, int),
+            -n if isinstance(n, int) else 0,
+            _collation(_label(key, k, lang)),
+        )
+
+    extra = sorted((k for k in cells if k not in domain), key=order)
+    rows = [(_label(key, k, lang), (cells[k],)) for k in [*domain, *extra]]
+    if not _domain(key) and not known and _unlisted(body, key):
         rows.append((t["others"], (HIDDEN,)))
     return Table(key, t[key], (t[key], t["count"]), tuple(rows))
+
+
+def _unlisted(body: Mapping[str, Any], key: str) -> bool:
+    """Whether a one-way table hides keys that the month does not name."""
+    hidden = body.get("hidden", {}).get(key)
+    if hidden is not None:
+        return bool(hidden == "all")
+    total = body.get("total")
+    return total is None or sum(body.get(key, {}).values()) < total
+
+
+def _communes(body: Mapping[str, Any], lang: str) -> tuple[Table, dict[str, Value]]:
+    """Every commune of Souss-Massa (by HCP code) with its count and its rate per 10,000
+    inhabitants, then the records of communes elsewhere and without one; and the map's
+    values. A month published before the hidden keys lists only its published communes."""
+    t = TEXTS[lang]
+    listed = "hidden" in body
+    values: dict[str, Value] = {}
+    rows: list[tuple[str, tuple[Value, ...]]] = []
+    for commune in load().communes:
+        n = count(body, "by_commune", commune.code)
+        if not listed and n is HIDDEN:
+            continue
+        values[commune.code] = n
+        area = province(commune.province)
+        rate = round(n * 10_000 / commune.population, 1) if isinstance(n, int) else n
+        names = (commune.name(lang), area.name(lang) if area else NONE)
+        rows.append((commune.code, (*names, n, rate)))
+    for key in OUTSIDE:
+        n = count(body, "by_commune", key)
+        if listed or n is not HIDDEN:
+            rows.append((key, (t[key], NONE, n, NONE)))
+    if not listed and _unlisted(body, "by_commune"):
+        rows.append((NONE, (t["others"], NONE, HIDDEN, NONE)))
+    header = (t["code"], t["commune"], t["province"], t["count"], t["per_10000"])
+    return Table("by_commune", t["by_commune"], header, tuple(rows)), values
 
 
 def _outcomes(body: Mapping[str, Any], lang: str) -> Table:
     """Referral outcomes by service category: published cells, margins and total."""
     t = TEXTS[lang]
-    table = body.get("by_referral_outcome", {})
+    name = "by_referral_outcome"
+    table = body.get(name, {})
+    hidden = body.get("hidden", {}).get(name)
+    hidden = hidden if isinstance(hidden, dict) else {}
     cells: Mapping[str, Mapping[str, int]] = table.get("cells", {})
-    row_totals: Mapping[str, int] = table.get("rows", {})
-    col_totals: Mapping[str, int] = table.get("cols", {})
-    services = sorted({*row_totals, *cells}, key=lambda k: _collation(_label("by_need", k, lang)))
-    seen = {*col_totals, *(col for row in cells.values() for col in row)}
+    listed = [*cells, *table.get("rows", {}), *(row for row, _ in hidden.get("cells", []))]
+    listed += hidden.get("rows", [])
+    services = sorted(set(listed), key=lambda k: _collation(_label("by_need", k, lang)))
+    seen = {*table.get("cols", {}), *(col for row in cells.values() for col in row)}
+    seen |= {*hidden.get("cols", []), *(col for _, col in hidden.get("cells", []))}
     states = [*STATES, *sorted(seen - set(STATES))]
     rows: list[tuple[str, tuple[Value, ...]]] = [
         (
             _label("by_need", service, lang),
-            (*(cells.get(service, {}).get(s, HIDDEN) for s in states), row_totals.get(service)),
+            (
+                *(count(body, name, "cells", service, s) for s in states),
+                count(body, name, "rows", service),
+            ),
         )
         for service in services
     ]
-    rows.append((t["total"], (*(col_totals.get(s) for s in states), table.get("total"))))
+    totals = (*(count(body, name, "cols", s) for s in states), count(body, name, "total"))
+    rows.append((t["total"], totals))
     header = (t["service"], *(t.get(s, s) for s in states), t["total"])
     return Table("by_referral_outcome", t["outcomes"], header, tuple(rows))
 
@@ -287,10 +419,7 @@ def _trend(bodies: Mapping[str, Mapping[str, Any]], lang: str) -> Table:
     rows = tuple(
         (
             month,
-            (
-                body.get("total"),
-                *(body.get("by_category", {}).get(key, HIDDEN) for key in categories),
-            ),
+            (count(body, "total"), *(count(body, "by_category", key) for key in categories)),
         )
         for month, body in bodies.items()
     )
@@ -349,6 +478,7 @@ def load_dashboard(
     profile = tuple(
         _one_way(key, body, lang, known=names if key == "by_office" else ()) for key in PROFILE
     )
+    communes_table, commune_counts = _communes(body, lang)
     return Dashboard(
         lang=lang,
         month=chosen,
@@ -356,8 +486,10 @@ def load_dashboard(
         offices=offices,
         trend=_trend(trend, lang),
         profile=profile,
-        communes=_one_way("by_commune", body, lang),
+        communes=communes_table,
         outcomes=_outcomes(body, lang),
+        commune_counts=commune_counts,
+        hidden_listed="hidden" in body,
     )
 
 

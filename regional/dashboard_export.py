@@ -1,7 +1,9 @@
 """The dashboard's exports: CSV (UTF-8 with a BOM, so that Excel reads Arabic right) and XLSX.
 
-Both hold the page's tables, row for row (:func:`regional.dashboard.values`), with a hidden
-count written "fewer than 5" in the page's language, never as a number. Names come from the
+Both hold the page's tables, row for row (:func:`regional.dashboard.values`), the map's
+communes among them (code, name, province, count and rate per 10,000 inhabitants), with a
+hidden count (and its rate) written "fewer than 5" in the page's language, never as a
+number. Names come from the
 offices (a commune is free text): none is ever read as a formula — a CSV text starting with
 ``=``, ``+``, ``-``, ``@`` or a control character gets a leading ``'``, and a workbook's
 texts are stored as texts.
@@ -17,11 +19,11 @@ from regional.dashboard import HIDDEN, TEXTS, Dashboard, Value, values
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _text(value: Value, lang: str) -> str | int:
+def _text(value: Value, lang: str) -> str | float:
     return TEXTS[lang]["hidden"] if value is HIDDEN else value
 
 
-def _csv_text(value: Value, lang: str) -> str | int:
+def _csv_text(value: Value, lang: str) -> str | float:
     text = _text(value, lang)
     return f"'{text}" if isinstance(text, str) and text.startswith(FORMULA_STARTS) else text
 

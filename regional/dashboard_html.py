@@ -2,7 +2,9 @@
 
 Nothing is loaded from elsewhere (an office may be off the internet): one ``<style>``, allowed
 by its hash in :data:`HEADERS`, and charts drawn in SVG. A bar is drawn for a published count
-only; a hidden one is written "fewer than 5" and has no bar, so no length gives it away.
+only; a hidden one is written "fewer than 5" and has no bar, so no length gives it away. The
+map of the communes is ``protocol.commune_map``'s SVG, inline: a hidden commune hatched, its
+``<title>`` (shown on hover) "fewer than 5", never a number.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import hashlib
 from html import escape
 from urllib.parse import urlencode
 
-from regional.dashboard import HIDDEN, TEXTS, Dashboard, Table, Value, month_name
+from protocol.commune_map import SUPPRESSED, MapValue, number, render_map
+from regional.dashboard import HIDDEN, MEASURES, TEXTS, Dashboard, Table, Value, month_name
 
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 MAP_SLOT = "map-by-commune"
-"""The id of the place kept for the map of the communes (drawn by ``protocol``'s renderer)."""
+"""The id of the map of the communes on the page."""
 _STYLE = (
     "body{font-family:'Noto Sans','Noto Sans Arabic','DejaVu Sans',sans-serif;margin:0;"
     "background:#f4f5f7;color:#1d2430;font-size:15px;line-height:1.45}"
@@ -31,14 +35,16 @@ _STYLE = (
     "border-bottom:1px solid #e8eaee;vertical-align:middle}thead th{background:#eef1f5}"
     "tbody th{font-weight:600}#table-trend tbody th{white-space:nowrap}"
     "table:not(#table-offices) thead th+th{text-align:end}"
+    "#table-by_commune thead th:nth-child(-n+3){text-align:start}"
     "td.n{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}"
     ".hidden{color:#6b7380;font-style:italic}.bar{width:110px;padding:0}"
     ".scroll{overflow-x:auto}.note{color:#4a5260;font-size:.9rem}"
     "form{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center}"
     "select,button{font-size:1rem;padding:.3rem .6rem}"
-    ".map{border:2px dashed #8a96a8;border-radius:6px;min-height:12rem;display:flex;"
-    "align-items:center;justify-content:center;color:#4a5260;text-align:center;padding:1rem;"
-    "margin-bottom:1rem;background:#fafbfc}"
+    "#map-by-commune svg{display:block;width:100%;max-width:820px;height:auto;margin:.6rem auto;"
+    "direction:ltr}.measure{display:flex;flex-wrap:wrap;gap:.8rem;align-items:baseline}"
+    ".measure [aria-current]{font-weight:700;color:#1d2430;text-decoration:none}"
+    "details{margin-top:.6rem}summary{cursor:pointer;font-weight:600}"
     "svg text{font-family:sans-serif}"
 )
 _STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
@@ -60,12 +66,14 @@ def _cell(value: Value, lang: str) -> str:
         return f'<td class="n"><span class="hidden">{escape(TEXTS[lang]["hidden"])}</span></td>'
     if isinstance(value, int):
         return f'<td class="n">{value}</td>'
+    if isinstance(value, float):
+        return f'<td class="n">{number(value, lang, per_10000=True)}</td>'
     return f"<td><bdi>{escape(value)}</bdi></td>"
 
 
 def _bar(value: Value, top: int, rtl: bool) -> str:
-    """A horizontal bar for a published count (nothing for a hidden one)."""
-    if not isinstance(value, int) or top <= 0:
+    """A horizontal bar for a published count (nothing for a hidden one, nor for none)."""
+    if not isinstance(value, int) or value <= 0 or top <= 0:
         return '<td class="bar"></td>'
     width = max(1.0, 100 * value / top)
     x = 100 - width if rtl else 0
@@ -142,12 +150,43 @@ def _trend_chart(dashboard: Dashboard) -> str:
     return "".join(parts)
 
 
-def _link(lang: str, month: str, path: str = "/dashboard") -> str:
-    return f"{path}?{urlencode({'lang': lang, 'month': month})}"
+def _link(lang: str, month: str, path: str = "/dashboard", measure: str = MEASURES[0]) -> str:
+    query = {"lang": lang, "month": month}
+    return f"{path}?{urlencode(query if measure == MEASURES[0] else {**query, 'measure': measure})}"
 
 
-def dashboard_page(dashboard: Dashboard) -> str:
-    """The whole page."""
+def _map(dashboard: Dashboard, measure: str) -> str:
+    """The map of the chosen month, with the links that choose what it shows."""
+    lang, t = dashboard.lang, TEXTS[dashboard.lang]
+    links = "".join(
+        f'<a href="{escape(_link(lang, dashboard.month, measure=m))}" id="measure-{m}"'
+        + (' aria-current="page"' if m == measure else "")
+        + f">{escape(t[f'{m}_measure'])}</a>"
+        for m in MEASURES
+    )
+    values: dict[str, MapValue] = {
+        code: SUPPRESSED if n is HIDDEN else float(n)
+        for code, n in dashboard.commune_counts.items()
+        if isinstance(n, int) or n is HIDDEN
+    }
+    svg = render_map(
+        values,
+        lang,
+        title=t["map_title"].format(month=month_name(dashboard.month, lang)),
+        subtitle=t[f"map_{measure}"],
+        per_10000=measure == "rate",
+        hidden_legend=t["hidden_legend"],
+    )
+    svg = svg.replace(f' xmlns="{SVG_NAMESPACE}"', "", 1)  # implied in HTML: no address on the page
+    legacy = "" if dashboard.hidden_listed else f'<p class="note">{escape(t["legacy_note"])}</p>'
+    return (
+        f'<p class="measure">{escape(t["measure"])} {links}</p>'
+        f'<div id="{MAP_SLOT}">{svg}</div>{legacy}'
+    )
+
+
+def dashboard_page(dashboard: Dashboard, measure: str = MEASURES[0]) -> str:
+    """The whole page; the map shows ``measure`` (one of :data:`MEASURES`)."""
     lang, month = dashboard.lang, dashboard.month
     t = TEXTS[lang]
     other = "ar" if lang == "fr" else "fr"
@@ -157,16 +196,18 @@ def dashboard_page(dashboard: Dashboard) -> str:
         for m in reversed(dashboard.months)
     )
     nav = (
-        f'<nav><a href="{escape(_link(other, month))}" lang="{other}" id="switch">'
+        f'<nav><a href="{escape(_link(other, month, measure=measure))}" lang="{other}" '
+        'id="switch">'
         f"{escape(t['switch'])}</a>"
         f'<a href="{escape(_link(lang, month, "/dashboard.csv"))}" id="export-csv">'
         f"{escape(t['export'])} {escape(t['csv'])}</a>"
         f'<a href="{escape(_link(lang, month, "/dashboard.xlsx"))}" id="export-xlsx">'
         f"{escape(t['export'])} {escape(t['xlsx'])}</a></nav>"
     )
+    kept = f'<input type="hidden" name="measure" value="{measure}">' if measure != "count" else ""
     chooser = (
         '<form method="get" action="/dashboard">'
-        f'<input type="hidden" name="lang" value="{lang}">'
+        f'<input type="hidden" name="lang" value="{lang}">{kept}'
         f'<label>{escape(t["choose"])} <select name="month">{options}</select></label>'
         f'<button type="submit">{escape(t["show"])}</button></form>'
     )
@@ -184,10 +225,9 @@ def dashboard_page(dashboard: Dashboard) -> str:
         f"<h3>{escape(t['trend_table'])}</h3>{_table(dashboard.trend, lang)}</section>"
         f'<section id="profile"><h2>{escape(t["profile"])} — {named}</h2>'
         f'<div class="grid">{cards}</div></section>'
-        f'<section id="communes"><h2>{escape(t["map"])} — {named}</h2>'
-        f"<!-- {MAP_SLOT}: the SVG map of the communes (protocol's renderer) goes here -->"
-        f'<div class="map" id="{MAP_SLOT}">{escape(t["map_note"])}</div>'
-        f"{_table(dashboard.communes, lang, bars=True)}</section>"
+        f'<section id="communes"><h2>{escape(t["map"])} — {named}</h2>{_map(dashboard, measure)}'
+        f"<details><summary>{escape(t['communes_table'])}</summary>"
+        f"{_table(dashboard.communes, lang)}</details></section>"
         f'<section id="outcomes"><h2>{escape(t["outcomes"])} — {named}</h2>'
         f"{_table(dashboard.outcomes, lang)}</section></main>"
     )

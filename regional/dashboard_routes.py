@@ -2,7 +2,9 @@
 
 Region staff only (the HTTP Basic login of ``/stats``, with its rate limit and lock-out): a
 visitor without one gets the login challenge and nothing else. ``lang`` is ``fr`` or ``ar``;
-``month`` (``YYYY-MM``) a published month, the latest by default.
+``month`` (``YYYY-MM``) a published month, the latest by default; the page's ``measure``
+what its map shows, ``count`` (the default) or ``rate`` per 10,000 inhabitants (the exports
+hold both).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import HTMLResponse
 
 from regional.api import ERRORS, ApiError, Server, region_staff
-from regional.dashboard import LANGUAGES, Dashboard, load_dashboard
+from regional.dashboard import LANGUAGES, MEASURES, Dashboard, load_dashboard
 from regional.dashboard_export import to_csv, to_xlsx
 from regional.dashboard_html import HEADERS, dashboard_page
 from regional.runtime import Runtime
@@ -22,6 +24,7 @@ from regional.stats import MONTH, NotPublished
 router = APIRouter(dependencies=[Depends(region_staff)])
 Lang = Annotated[str, Query(pattern=f"^({'|'.join(LANGUAGES)})$")]
 Month = Annotated[str | None, Query(pattern=MONTH.pattern)]
+Measure = Annotated[str, Query(pattern=f"^({'|'.join(MEASURES)})$")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -39,9 +42,12 @@ def _download(body: bytes, media_type: str, dashboard: Dashboard, suffix: str) -
 
 
 @router.get("/dashboard", response_class=HTMLResponse, responses=ERRORS)
-def dashboard(server: Server, lang: Lang = "fr", month: Month = None) -> HTMLResponse:
+def dashboard(
+    server: Server, lang: Lang = "fr", month: Month = None, measure: Measure = "count"
+) -> HTMLResponse:
     """The region's dashboard page."""
-    return HTMLResponse(dashboard_page(_dashboard(server, lang, month)), headers=HEADERS)
+    page = dashboard_page(_dashboard(server, lang, month), measure)
+    return HTMLResponse(page, headers=HEADERS)
 
 
 @router.get("/dashboard.csv", responses=ERRORS)

@@ -181,9 +181,10 @@ class Publication:
     - ``cross``: ``{"cells": {row: {col: count}}, "rows": {row: count},
       "cols": {col: count}, "total": count or None}``.
 
-    Zero and suppressed counts are absent (``None`` for a total). When the grand total is under
-    the threshold every table is empty. The builder checks every relation as tables are added and
-    raises ``ValueError``, leaving the publication unchanged, when the counts break one.
+    Zero and suppressed counts are absent (``None`` for a total); :meth:`hidden` says which
+    absent ones are suppressed. When the grand total is under the threshold every table is
+    empty. The builder checks every relation as tables are added and raises ``ValueError``,
+    leaving the publication unchanged, when the counts break one.
     """
 
     def __init__(self, threshold: int = 5) -> None:
@@ -192,6 +193,7 @@ class Publication:
         self._relations: list[Relation[Cell]] = []
         self._tables: dict[str, _Table] = {}
         self._grand: Cell | None = None
+        self._suppressed: set[Cell] | None = None
 
     def total(self, name: str, count: int) -> None:
         """The grand total, to which every one-way table sums."""
@@ -244,14 +246,24 @@ class Publication:
         cells[total] = sum(n for cell, n in cells.items() if cell[1] == "row")
         self._add(name, "cross", cells, relations)
 
-    def publish(self) -> dict[str, Any]:
-        """The protected tables, JSON-ready (see the class docstring for the shape)."""
+    def _protected(self) -> set[Cell]:
+        """The suppressed cells, worked out once (until a table is added)."""
         if self._grand is None:
             raise ValueError("the publication has no grand total")
-        if self._counts[self._grand] < self.threshold:
-            hidden = set(self._counts)
-        else:
-            hidden = protect(self._counts, self._relations, self.threshold)
+        if self._suppressed is None:
+            if self._withheld():
+                self._suppressed = set(self._counts)
+            else:
+                self._suppressed = protect(self._counts, self._relations, self.threshold)
+        return self._suppressed
+
+    def _withheld(self) -> bool:
+        """Whether the grand total is under the threshold, so that every table is hidden."""
+        return self._grand is not None and self._counts[self._grand] < self.threshold
+
+    def publish(self) -> dict[str, Any]:
+        """The protected tables, JSON-ready (see the class docstring for the shape)."""
+        hidden = self._protected()
 
         def shown(cell: Cell) -> int | None:
             count = self._counts[cell]
@@ -286,6 +298,39 @@ class Publication:
                 published[table.name] = flat([(c[1], c) for c in cells])
         return published
 
+    def hidden(self) -> dict[str, Any]:
+        """Which cells each table hides, never their counts: JSON-ready, one entry a table.
+
+        A hidden cell is a non-zero count that :meth:`publish` leaves out, so that a reader
+        can tell it from a zero (which the disclosure check already takes as known). The
+        entries follow the tables' shapes: ``total`` is ``true`` or ``false``; ``one_way``
+        and ``independent`` a sorted list of keys; ``two_way`` a sorted list of
+        ``[row, col]``; ``cross`` ``{"cells": [[row, col]], "rows": [...], "cols": [...],
+        "total": bool}``. When the grand total is under the threshold every table is
+        ``"all"``: each of its cells is hidden, and which are zero is not said either.
+        """
+        suppressed = self._protected()
+        withheld = self._withheld()
+        out: dict[str, Any] = {}
+        for table in self._tables.values():
+            cells = [c for c in table.cells if c in suppressed and self._counts[c] > 0]
+            if table.kind == "total":
+                out[table.name] = bool(cells)
+            elif withheld and cells:
+                out[table.name] = "all"
+            elif table.kind == "two_way":
+                out[table.name] = sorted([c[1], c[2]] for c in cells)
+            elif table.kind == "cross":
+                out[table.name] = {
+                    "cells": sorted([c[2], c[3]] for c in cells if c[1] == "cell"),
+                    "rows": sorted(c[2] for c in cells if c[1] == "row"),
+                    "cols": sorted(c[2] for c in cells if c[1] == "col"),
+                    "total": any(c[1] == "total" for c in cells),
+                }
+            else:
+                out[table.name] = sorted(c[1] for c in cells)
+        return out
+
     def _add(
         self, name: str, kind: Kind, cells: dict[Cell, int], relations: list[Relation[Cell]]
     ) -> None:
@@ -303,3 +348,4 @@ class Publication:
         self._counts = counts
         self._relations += relations
         self._tables[name] = _Table(name, kind, tuple(cells))
+        self._suppressed = None

@@ -6,9 +6,12 @@ agreed to be counted (``stat_fact``; ``kiosk.statistics`` makes them). A month i
 days), computed once and kept as it is (``published_stats``): there are no live counts, so
 comparing two readings reveals nothing about a visit. Small counts are hidden by
 :mod:`regional.disclosure` (primary and secondary suppression: no hidden count can be worked
-out from the published ones); a key appears only when its count is published. ``by_commune``
-counts HCP codes (``other`` and ``unknown`` aside), names sent by older offices read as
-their code (:func:`protocol.communes.statistics_commune`), so that the map can draw it.
+out from the published ones); a key appears only when its count is published, and ``hidden``
+lists, table by table, the keys whose count is hidden (never the count:
+:meth:`regional.disclosure.Publication.hidden`), so that a reader tells a hidden count from
+none. Months published before ``hidden`` was added lack it. ``by_commune`` counts HCP
+codes (``other`` and ``unknown`` aside), names sent by older offices read as their code
+(:func:`protocol.communes.statistics_commune`), so that the map can draw it.
 """
 
 from __future__ import annotations
@@ -97,7 +100,7 @@ def compute(session: Session, month: str) -> dict[str, Any]:
     # Needs open, met and not met, with margins of their own: a row is not by_need's count
     # (an anonymous contact names needs but has no case to follow them).
     publication.cross("by_need_resolution", resolutions)
-    return publication.publish()
+    return {**publication.publish(), "hidden": publication.hidden()}
 
 
 def regional_stats(

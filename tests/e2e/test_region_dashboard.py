@@ -2,7 +2,7 @@
 
 A real server process on SQLite holding two offices' statistics records of its last two
 published months (by the real clock). Set ``BAOM_SHOTS_DIR`` to keep the whole page in both
-languages.
+languages, and its map as a 1366 by 768 screen shows it.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from tests.helpers import regional
 from tests.helpers.browser import chromium
 
 LOGIN = ("amina", "correct horse battery")
+AOURIR = "09.001.07.03"
 
 
 def _previous(month: str) -> str:
@@ -42,25 +43,27 @@ LATEST = latest_published_month(utcnow())
 EARLIER = _previous(LATEST)
 
 
-def _fact(office: uuid.UUID, month: str, sex: str) -> StatFact:
+def _fact(office: uuid.UUID, month: str, sex: str, commune: str = "09.541.01.11") -> StatFact:
     return StatFact(
         id=uuid.uuid4(), office_id=office, version=1, month=month, category="rpt", sex=sex,
-        age_band="18-29", nationality="SN", commune="Taliouine", needs='["health"]',
+        age_band="18-29", nationality="SN", commune=commune, needs='["health"]',
         outcomes='[["health", "done"]]', resolutions="[]",
     )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[regional.Server]:
-    """Agadir: 8 women and 4 men in the latest month, 7 women before; Tiznit: 6 men."""
+    """Agadir: 8 women (2 of Aourir, the others of Taliouine) and 4 men of Taliouine in the
+    latest month, 7 women of Taliouine before; Tiznit: 6 men of Tiznit."""
     with regional.running_server(tmp_path_factory.mktemp("regional")) as running:
         engine = make_engine(running.db_url)
         with session_factory(engine)() as session, session.begin():
             agadir = add_office(session, "BAOM Agadir", utcnow())[0]
             tiznit = add_office(session, "BAOM Tiznit", utcnow())[0]
-            facts = [_fact(agadir, LATEST, "f") for _ in range(8)]
+            facts = [_fact(agadir, LATEST, "f") for _ in range(6)]
+            facts += [_fact(agadir, LATEST, "f", AOURIR) for _ in range(2)]
             facts += [_fact(agadir, LATEST, "m") for _ in range(4)]
-            facts += [_fact(tiznit, LATEST, "m") for _ in range(6)]
+            facts += [_fact(tiznit, LATEST, "m", "09.581.01.07") for _ in range(6)]
             facts += [_fact(agadir, EARLIER, "f") for _ in range(7)]
             session.add_all(facts)
             add_account(session, LOGIN[0], "region", LOGIN[1], utcnow())
@@ -86,7 +89,32 @@ def _shot(driver: WebDriver, name: str) -> None:
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(1366, int(height) + 140)  # the whole page in one picture
     driver.save_screenshot(str(Path(folder) / name))
+    driver.set_window_size(1366, 768)  # the map as a laptop's screen shows it
+    driver.execute_script("document.getElementById('communes').scrollIntoView()")
+    driver.save_screenshot(str(Path(folder) / name.replace(".png", "-map.png")))
     driver.set_window_size(1366, 900)
+
+
+def _map(driver: WebDriver) -> dict[str, float]:
+    """Where the map's communes and its legend are on the screen, the map's width, and the
+    height from the section's heading to the map's foot."""
+    box: dict[str, float] = driver.execute_script(
+        "const svg = document.querySelector('#map-by-commune svg');"
+        "const shapes = svg.querySelector('g').getBoundingClientRect();"
+        'const legend = svg.querySelector(\'rect[fill="url(#suppressed)"][width="28"]\')'
+        ".getBoundingClientRect();"
+        "const whole = svg.getBoundingClientRect();"
+        "const heading = document.querySelector('#communes h2').getBoundingClientRect();"
+        "return {left: shapes.left, right: shapes.right, legend_left: legend.left,"
+        " legend_right: legend.right, width: whole.width, span: whole.bottom - heading.top};"
+    )
+    return box
+
+
+def _title(driver: WebDriver, code: str) -> str:
+    """What the browser shows on hovering a commune: its shape's title."""
+    shape = driver.find_element(By.ID, f"c{code}")
+    return str(shape.find_element(By.TAG_NAME, "title").get_attribute("textContent"))
 
 
 def _row(driver: WebDriver, table: str, label: str) -> list[str]:
@@ -115,8 +143,20 @@ def test_region_staff_see_the_dashboard_in_french_then_arabic(server: regional.S
         assert _row(driver, "by_office", "BAOM Agadir") == ["BAOM Agadir", "12"]
         assert _row(driver, "trend", LATEST)[:2] == [LATEST, "18"]
         assert _row(driver, "trend", EARLIER)[:2] == [EARLIER, "7"]
-        assert _row(driver, "by_category", "Autre") == ["Autre", "moins de 5"]
+        assert _row(driver, "by_category", "Autre") == ["Autre", "0"]
+        driver.find_element(By.CSS_SELECTOR, "#communes summary").click()  # the table, opened
+        assert _row(driver, "by_commune", AOURIR)[3:] == ["moins de 5", "moins de 5"]
+        # the map: every commune of Souss-Massa, a hidden one hatched and never a number
         assert driver.find_element(By.ID, "map-by-commune").is_displayed()
+        shapes = driver.find_elements(By.CSS_SELECTOR, "#map-by-commune svg path[id^=c]")
+        assert len(shapes) == 175
+        assert _title(driver, AOURIR) == "Aourir: moins de 5"
+        assert driver.find_element(By.ID, f"c{AOURIR}").get_attribute("fill") == "url(#suppressed)"
+        assert _title(driver, "09.541.01.11") == "Taliouine: 10"
+        placed = _map(driver)
+        assert placed["legend_left"] > placed["right"]  # the legend at the map's right
+        # the heading, the choice and the map fit a 1366 by 768 laptop's browser window
+        assert placed["span"] <= 768 - 140 and placed["width"] >= 800
         assert driver.find_elements(By.CSS_SELECTOR, "#trend svg rect")  # the chart's bars
         # the page's own style applies (a policy refusing it would leave the header white)
         header = driver.find_element(By.TAG_NAME, "header")
@@ -132,7 +172,19 @@ def test_region_staff_see_the_dashboard_in_french_then_arabic(server: regional.S
         assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
         assert driver.find_element(By.TAG_NAME, "h1").text == "لوحة القيادة الجهوية"
         assert _row(driver, "by_sex", "امرأة") == ["امرأة", "8"]
-        assert _row(driver, "by_category", "أخرى") == ["أخرى", "أقل من 5"]
+        assert _row(driver, "by_category", "أخرى") == ["أخرى", "0"]
+        assert _title(driver, AOURIR) == "أورير: أقل من 5"
+        placed = _map(driver)
+        assert placed["legend_right"] < placed["left"]  # the legend at the map's left
+        driver.find_element(By.ID, "measure-rate").click()
+        WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: "measure=rate" in d.current_url
+        )
+        assert _title(driver, "09.541.01.11") == f"تالوين: {10 * 10_000 / 7040:.1f}".replace(
+            ".", ","
+        )
+        assert _title(driver, AOURIR) == "أورير: أقل من 5 أشخاص"
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ar"
         # right to left: a row's label is at the right of its count
         first = driver.find_element(By.CSS_SELECTOR, "#table-by_office tbody tr")
         label, count = first.find_elements(By.CSS_SELECTOR, "th, td")[:2]
@@ -150,17 +202,24 @@ def test_region_staff_see_the_dashboard_in_french_then_arabic(server: regional.S
             )
         )
         assert _row(driver, "by_sex", "امرأة") == ["امرأة", "7"]
-        assert _row(driver, "by_office", "BAOM Tiznit") == ["BAOM Tiznit", "أقل من 5"]
+        assert _row(driver, "by_office", "BAOM Tiznit") == ["BAOM Tiznit", "0"]
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ar"
+        assert "measure=rate" in driver.current_url  # the month changed, the map's measure kept
 
 
 def test_a_visitor_without_login_gets_no_figure_and_no_office(server: regional.Server) -> None:
     with chromium(1366, 900) as driver:
-        for path in ("/dashboard", "/dashboard?lang=ar", "/dashboard.csv", "/dashboard.xlsx"):
+        for path in (
+            "/dashboard",
+            "/dashboard?lang=ar&measure=rate",
+            "/dashboard.csv",
+            "/dashboard.xlsx",
+        ):
             driver.get(server.url + path)
             # the browser asks for a login (headless Chromium cancels it): nothing is shown
             assert driver.find_element(By.TAG_NAME, "body").text == ""
             assert "Agadir" not in driver.page_source and "Tiznit" not in driver.page_source
+            assert not driver.find_elements(By.TAG_NAME, "svg")  # no map either
             answer = httpx.get(server.url + path)
             assert answer.status_code == 401 and "Basic" in answer.headers["WWW-Authenticate"]
             assert "Agadir" not in answer.text

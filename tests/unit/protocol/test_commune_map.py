@@ -99,10 +99,67 @@ def test_per_10000_inhabitants_divides_by_the_2024_population() -> None:
     assert "Per 10,000 inhabitants" in svg
 
 
-def test_arabic_text_is_embedded_right_to_left_and_ends_at_the_right() -> None:
-    root = ET.fromstring(render_map({"09.581.01.07": 7}, "ar"))
+def _legend(svg: str) -> list[tuple[float, float, str]]:
+    """The legend's rows: each box's x, its text's x and the text (lines joined)."""
+    rows: list[tuple[float, float, str]] = []
+    root = ET.fromstring(svg)
+    height = float(root.get("height", "0"))
+    for element in root:
+        if element.tag == f"{SVG}rect" and element.get("width") == "28":
+            rows.append((float(element.get("x", "0")), 0.0, ""))
+        elif element.tag == f"{SVG}text" and rows and float(element.get("y", "0")) < height - 20:
+            box, _x, text = rows[-1]
+            line = (element.text or "").strip("\u202b\u202c")
+            rows[-1] = (box, float(element.get("x", "0")), f"{text} {line}".strip())
+    return rows
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_legend_is_beside_the_map_on_the_side_of_the_reading(language: str) -> None:
+    svg = render_map({"09.581.01.07": 7}, language)
+    root = ET.fromstring(svg)
     width = float(root.get("width", "0"))
+    legend = _legend(svg)
+    assert legend
+    xs = [float(n) for d in (p.get("d", "") for p in _shapes(svg).values()) for n in
+          re.findall(r"[ML]([\d.]+),", d)]  # fmt: skip
+    for box, text_x, _text in legend:
+        if language == "ar":  # at the map's left, each text ending at the left of its box
+            assert text_x < box < min(xs)
+        else:  # at the map's right, each text starting at the right of its box
+            assert max(xs) < box < text_x < width
+
+
+def test_arabic_text_is_embedded_right_to_left_and_ranges_read_left_to_right() -> None:
+    codes = [c.code for c in load().communes]
+    root = ET.fromstring(render_map({code: 5 + n for n, code in enumerate(codes[:10])}, "ar"))
     legend = [t for t in root.iter(f"{SVG}text") if "أقل من" in (t.text or "")]
     assert legend and (legend[0].text or "").startswith("\u202b")
-    assert legend[0].get("text-anchor") == "end" and float(legend[0].get("x", "0")) > width / 2
+    assert legend[0].get("text-anchor") == "end"
     assert re.search(r"سوس ماسة", root.findtext(f"{SVG}title") or "")
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    assert "\u202b\u20665 \u2013 6\u2069\u202c" in texts  # 5 - 6 left to right, not 6 - 5
+
+
+def test_a_commune_with_none_is_zero_apart_from_the_classes() -> None:
+    codes = [c.code for c in load().communes]
+    values: dict[str, MapValue] = {code: 0 for code in codes}
+    values |= {codes[0]: 6, codes[1]: 60, codes[2]: 600}
+    svg = render_map(values, "fr")
+    shapes = _shapes(svg)
+    assert _title(shapes[codes[3]]).endswith(": 0")
+    assert len({shapes[code].get("fill") for code in codes[:4]}) == 4  # three classes, and 0
+    assert [text for _box, _x, text in _legend(svg)] == ["0", "6", "60", "600", "moins de 5"]
+
+
+def test_no_data_is_in_the_legend_only_when_a_commune_has_none() -> None:
+    assert "aucune donnée" in [text for _b, _x, text in _legend(render_map({}, "fr"))]
+    everywhere = {c.code: 0 for c in load().communes}
+    assert "aucune donnée" not in [text for _b, _x, text in _legend(render_map(everywhere, "fr"))]
+
+
+def test_the_legend_of_a_hidden_count_can_say_more_than_the_titles() -> None:
+    said = "masqué : moins de 5, ou masqué pour qu'aucun petit effectif ne puisse être déduit"
+    svg = render_map({"09.581.01.07": SUPPRESSED}, "fr", hidden_legend=said)
+    assert said in [text for _box, _x, text in _legend(svg)]  # wrapped over lines, whole
+    assert _title(_shapes(svg)["09.581.01.07"]) == "Tiznit: moins de 5"

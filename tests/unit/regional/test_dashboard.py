@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 from collections import Counter
 from datetime import timedelta
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any, Literal
 
@@ -14,7 +17,12 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from protocol.commune_map import words
+from protocol.communes import load
 from regional import region_accounts
+from regional.dashboard import TEXTS
+from regional.database import make_engine, session_factory
+from regional.models import PublishedStats
 from regional.region_accounts import MAX_FAILURES
 from tests.unit.regional.factories import Clock, enrolled, push
 from tests.unit.regional.test_cli import run
@@ -27,6 +35,7 @@ from tests.unit.regional.test_region_accounts import (
 from tests.unit.regional.test_stats import stat
 
 PATHS = ("/dashboard", "/dashboard.csv", "/dashboard.xlsx")
+TALIOUINE, AOURIR, TIZNIT = "09.541.01.11", "09.001.07.03", "09.581.01.07"
 QUERIES = ("", "?lang=ar&month=2026-10", "?month=2026-13")
 FR_HIDDEN, AR_HIDDEN = "moins de 5", "أقل من 5"
 CATEGORIES = (
@@ -81,8 +90,21 @@ def page_tables(html: str) -> dict[str, Rows]:
 
 
 def typed(row: list[Any]) -> list[Any]:
-    """Counts as numbers (a label or a text stays as it is)."""
-    return [row[0], *(int(v) if isinstance(v, str) and v.isdigit() else v for v in row[1:])]
+    """Counts and rates as numbers (a label or a text stays as it is): ``14,2`` on the page
+    and ``14.2`` in the CSV are one rate."""
+    return [row[0], *(_number(v) for v in row[1:])]
+
+
+def _number(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"\d+([.,]\d+)?", value):
+        return value
+    return int(value) if value.isdigit() else float(value.replace(",", "."))
+
+
+def map_values(html: str) -> dict[str, Any]:
+    """The map's communes by HCP code: what each shape's title says after the name."""
+    shapes = re.findall(r'<path id="c([\d.]+)" d="[^"]*" fill="[^"]*"><title>([^<]*)</title>', html)
+    return {code: _number(unescape(title).rsplit(": ", 1)[1]) for code, title in shapes}
 
 
 def csv_sections(body: bytes) -> list[Rows]:
@@ -113,16 +135,17 @@ def xlsx_sections(body: bytes) -> tuple[list[Rows], bool]:
 def fill(client: TestClient, db_url: str, clock: Clock) -> None:
     """October 2026 (18 records), September (7), August (3) at two offices.
 
-    October: Agadir 9 rpt women, 1 rpt man, 2 mre women (Moroccan); Tiznit 6 rpt men, 3 of
-    whose referrals are still sent. All 18 are 18-29, in Taliouine, needing health.
+    October: Agadir 9 rpt women and 1 rpt man of Taliouine, 2 mre women (Moroccan) of
+    Aourir; Tiznit 6 rpt men of Tiznit, 3 of whose referrals are still sent. All 18 are
+    18-29, needing health. Earlier months: Taliouine.
     """
     agadir = enrolled(client, db_url, "BAOM Agadir", clock())
     tiznit = enrolled(client, db_url, "BAOM Tiznit", clock())
     october = [stat(agadir) for _ in range(9)] + [stat(agadir, sex="m")]
-    october += [stat(agadir, category="mre", nationality="MA") for _ in range(2)]
+    october += [stat(agadir, category="mre", nationality="MA", commune="Aourir") for _ in range(2)]
     sent = '[["health", "sent"]]'
-    tiznit_october = [stat(tiznit, sex="m") for _ in range(3)]
-    tiznit_october += [stat(tiznit, sex="m", outcomes=sent) for _ in range(3)]
+    tiznit_october = [stat(tiznit, sex="m", commune="Tiznit") for _ in range(3)]
+    tiznit_october += [stat(tiznit, sex="m", commune="Tiznit", outcomes=sent) for _ in range(3)]
     assert set(push(client, agadir, *october)) == {"accepted"}
     assert set(push(client, tiznit, *tiznit_october)) == {"accepted"}
     earlier = [stat(agadir, month="2026-09") for _ in range(7)]
@@ -157,33 +180,44 @@ def test_the_page_shows_the_published_figures_in_french(
     page = answer.text
     assert '<html lang="fr" dir="ltr">' in page and "<script" not in page
     assert "http://" not in page and "https://" not in page  # nothing from elsewhere
-    assert 'id="map-by-commune"' in page  # the place kept for the map
+    assert len(map_values(page)) == 175  # the map, every commune of Souss-Massa
     tables = page_tables(page)
     assert tables["table-offices"][1:] == [
         ["BAOM Agadir", "2026-11-29 10:00", "actif"],
         ["BAOM Tiznit", "2026-11-29 10:00", "actif"],
     ]
     h = FR_HIDDEN
-    # August's 3 records hide its total; September's 7 are all rpt; October's 2 mre hide
-    # themselves and the 16 rpt, else 18 - 16 would give them away
+    # August's 3 records hide everything; September's 7 are all rpt, none of the others;
+    # October's 2 mre hide themselves and the 16 rpt, else 18 - 16 would give them away
     assert tables["table-trend"][1:] == [
         ["2026-08", h, h, h, h, h, h],
-        ["2026-09", 7, h, h, 7, h, h],
-        ["2026-10", 18, h, h, h, h, h],
+        ["2026-09", 7, 0, 0, 7, 0, 0],
+        ["2026-10", 18, h, 0, h, 0, 0],
     ]
-    assert tables["table-by_category"][1:] == [[c, h] for c in CATEGORIES]
-    assert tables["table-by_sex"][1:] == [["Femme", 11], ["Homme", 7], ["Non renseigné", h]]
+    assert tables["table-by_category"][1:] == [
+        [c, n] for c, n in zip(CATEGORIES, [h, 0, h, 0, 0], strict=True)
+    ]
+    assert tables["table-by_sex"][1:] == [["Femme", 11], ["Homme", 7], ["Non renseigné", 0]]
     assert ["18 à 29 ans", 18] in tables["table-by_age_band"]
-    assert ["0 à 17 ans", h] in tables["table-by_age_band"]
-    assert tables["table-by_nationality"][1:] == [["Autres (masquées)", h]]  # 16 SN, 2 MA
-    assert ["Santé", 18] in tables["table-by_need"] and ["Logement", h] in tables["table-by_need"]
+    assert ["0 à 17 ans", 0] in tables["table-by_age_band"]
+    # 16 SN, 2 MA: both hidden, and named (a nationality with none is not listed)
+    assert tables["table-by_nationality"][1:] == [["Maroc", h], ["Sénégal", h]]
+    assert ["Santé", 18] in tables["table-by_need"] and ["Logement", 0] in tables["table-by_need"]
     assert tables["table-by_office"][1:] == [["BAOM Agadir", 12], ["BAOM Tiznit", 6]]
-    assert tables["table-by_commune"][1:] == [["Taliouine", 18]]
+    communes = {row[0]: row[1:] for row in tables["table-by_commune"][1:]}
+    assert len(communes) == 175 + 2
+    assert communes[TALIOUINE] == ["Taliouine", "Taroudannt", 10, 14.2]  # of 7,040 people
+    # Aourir's 2 hide themselves and Tiznit's 6, else 18 - 10 would give them away
+    assert communes[AOURIR] == ["Aourir", "Agadir-Ida-Ou-Tanane", h, h]
+    assert communes[TIZNIT] == ["Tiznit", "Tiznit", h, h]
+    assert communes["09.581.01.05"] == ["Tafraout", "Tiznit", 0, 0.0]
+    assert communes["other"] == ["Hors Souss-Massa ou commune non reconnue", "—", 0, "—"]
+    assert communes["unknown"] == ["Non renseigné", "—", 0, "—"]
     # 15 done, 3 sent: the 3 hide themselves and the 15 (the row's 18 would give them away)
     assert tables["table-by_referral_outcome"] == [
         ["Catégorie de service", *STATES, "Total"],
-        ["Santé", h, h, h, h, h, 18],
-        ["Total", h, h, h, h, h, 18],
+        ["Santé", h, 0, 0, h, 0, 18],
+        ["Total", h, 0, 0, h, 0, 18],
     ]
     assert "octobre 2026" in page
 
@@ -200,8 +234,12 @@ def test_the_page_in_arabic_is_right_to_left(
     assert FR_HIDDEN not in page and "Santé" not in page
     tables = page_tables(page)
     assert tables["table-by_category"][3] == ["مواطن من بلد آخر", 7]
-    assert tables["table-by_sex"][1:] == [["امرأة", 7], ["رجل", AR_HIDDEN], ["غير محدد", AR_HIDDEN]]
-    assert tables["table-by_office"][1:] == [["BAOM Agadir", 7], ["BAOM Tiznit", AR_HIDDEN]]
+    assert tables["table-by_sex"][1:] == [["امرأة", 7], ["رجل", 0], ["غير محدد", 0]]
+    assert tables["table-by_office"][1:] == [["BAOM Agadir", 7], ["BAOM Tiznit", 0]]
+    assert tables["table-by_commune"][1:][:1] == [
+        ["09.001.01.01", "أكادير", "أكادير-إدا وتنان", 0, 0]
+    ]
+    assert map_values(page)[TALIOUINE] == 7
 
 
 def test_the_exports_hold_the_page_figures_with_the_same_hidden_cells(
@@ -229,14 +267,20 @@ def _shown(pairs: list[tuple[str, Any]]) -> dict[str, int]:
     return {label: value for label, value in pairs if isinstance(value, int)}
 
 
-def _attack(tables: list[Rows]) -> tuple[list[Any], int]:
+def _attack(tables: list[Rows], on_map: dict[str, Any] | None = None) -> tuple[list[Any], int]:
     """What an attacker works out of October's hidden counts from one copy of its figures
-    (tables as header then rows): the hidden cells the shown ones determine, and how many
-    nonzero cells are hidden."""
+    (tables as header then rows, and the map's values when the copy has one): the hidden
+    cells the shown ones determine, and how many nonzero cells are hidden."""
     by_name = {rows[0][0]: rows[1:] for rows in tables if rows[0][-1] != "État"}
     published: dict[str, Any] = {}
     for name, rows in by_name.items():
         published[name] = _shown([(row[0], row[1]) for row in rows])
+    # the communes' table: code, name, province, count, rate; and the map's titles
+    commune_rows = by_name.pop("Code HCP")
+    # a rate is hidden with its count (the population is public: it would give the count)
+    assert all((row[3] == FR_HIDDEN) == (row[4] == FR_HIDDEN) for row in commune_rows)
+    communes = _shown([(row[0], row[3]) for row in commune_rows])
+    published["Commune de résidence"] = communes | _shown(list((on_map or {}).items()))
     october = next(row for row in by_name["Mois"] if row[0] == "2026-10")
     published["total"] = october[1] if isinstance(october[1], int) else None
     from_trend = _shown(list(zip(CATEGORIES, october[2:], strict=True)))
@@ -250,7 +294,7 @@ def _attack(tables: list[Rows]) -> tuple[list[Any], int]:
         "Tranche d'âge": {"18 à 29 ans": 18},
         "Nationalité": {"Sénégal": 16, "Maroc": 2},
         "Bureau": {"BAOM Agadir": 12, "BAOM Tiznit": 6},
-        "Commune de résidence": {"Taliouine": 18},
+        "Commune de résidence": {TALIOUINE: 10, AOURIR: 2, TIZNIT: 6},
     }
     for table, cells in counts.items():
         truth |= {(table, key): n for key, n in cells.items()}
@@ -294,8 +338,9 @@ def test_no_hidden_count_can_be_worked_out_from_the_page_or_an_export(
     login = add_region_account(monkeypatch, db_url)
     fill(client, db_url, clock)
     csv_copy = csv_sections(client.get("/dashboard.csv?month=2026-10", auth=login).content)
+    page = client.get("/dashboard?month=2026-10", auth=login).text
     copies = {
-        "page": list(page_tables(client.get("/dashboard?month=2026-10", auth=login).text).values()),
+        "page": list(page_tables(page).values()),
         "csv": [section[1:] for section in csv_copy],
         "xlsx": [
             section[1:]
@@ -304,14 +349,106 @@ def test_no_hidden_count_can_be_worked_out_from_the_page_or_an_export(
             )[0]
         ],
     }
+    on_map = map_values(page)
+    assert {code: n for code, n in on_map.items() if n} == {
+        TALIOUINE: 10,
+        AOURIR: FR_HIDDEN,
+        TIZNIT: FR_HIDDEN,
+    }
     for name, tables in copies.items():
-        found, hidden = _attack(tables)
-        # 2 categories, 2 nationalities, 2 outcome cells and their 2 columns are hidden
-        assert hidden == 8, name
+        found, hidden = _attack(tables, on_map if name == "page" else None)
+        # 2 categories, 2 nationalities, 2 communes, 2 outcome cells and their 2 columns
+        assert hidden == 10, name
         assert found == [], f"the {name} gives away {found}"
     # the check is no formality: were the 16 rpt shown, the 2 mre would be worked out
     tables_named(copies["csv"], "Catégorie")[3][1] = 16
     assert _attack(copies["csv"])[0] == [("Catégorie", CATEGORIES[0])]
+    # nor on the map: were Tiznit's 6 on it, Aourir's 2 would be
+    assert _attack(copies["page"], map_values(page) | {TIZNIT: 6})[0] == [
+        ("Commune de résidence", AOURIR)
+    ]
+
+
+class Texts(HTMLParser):
+    """Every text of a page a reader may see, the map's titles (shown on hover) included."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self._style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._style = tag == "style"
+
+    def handle_data(self, data: str) -> None:
+        if not self._style and data.strip():
+            self.texts.append(data.strip())
+
+
+def test_a_hidden_commune_shows_no_number_on_the_page_its_map_or_the_exports(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    fill(client, db_url, clock)
+    hidden = {AOURIR: 2, TIZNIT: 6}  # Tiznit's 6 hidden so that Aourir's 2 cannot be worked out
+    rates = {f"{n * 10_000 / load().by_code[c].population:.1f}" for c, n in hidden.items()}
+    rates |= {rate.replace(".", ",") for rate in rates}  # 0.4 and 0.7 in both writings
+    for lang, said in (("fr", FR_HIDDEN), ("ar", AR_HIDDEN)):
+        query = f"?lang={lang}&month=2026-10"
+        for measure in ("count", "rate"):
+            page = client.get(f"/dashboard{query}&measure={measure}", auth=login).text
+            people = words(lang)["suppressed_people"].format(threshold=5)
+            rows = {row[0]: row for row in page_tables(page)["table-by_commune"]}
+            for code in hidden:
+                shape = re.search(rf'<path id="c{code}" d="[^"]*" fill="([^"]*)"><title>', page)
+                assert shape is not None and shape.group(1) == "url(#suppressed)"
+                commune = load().by_code[code]
+                title = f"{commune.name(lang)}: {said if measure == 'count' else people}"
+                assert map_values(page)[code] == title.rsplit(": ", 1)[1]
+                assert rows[code][1] == commune.name(lang) and rows[code][3:] == [said, said]
+            texts = Texts()
+            texts.feed(page)
+            assert not [t for t in texts.texts if any(rate in t for rate in rates)]
+            assert TEXTS[lang]["hidden_legend"].split()[-1] in " ".join(texts.texts)
+        exported = csv_sections(client.get(f"/dashboard.csv{query}", auth=login).content)
+        workbook = xlsx_sections(client.get(f"/dashboard.xlsx{query}", auth=login).content)[0]
+        for sections in (exported, workbook):
+            communes = {row[0]: row for row in tables_named(
+                [section[1:] for section in sections], TEXTS[lang]["code"])}  # fmt: skip
+            for code in hidden:
+                assert communes[code][3:] == [said, said]
+
+
+def test_a_month_published_before_the_hidden_keys_says_so_and_guesses_nothing(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    fill(client, db_url, clock)
+    assert client.get("/stats?month=2026-10", auth=login).status_code == 200  # published
+    engine = make_engine(db_url)
+    with session_factory(engine)() as session, session.begin():
+        stored = session.get(PublishedStats, "2026-10")
+        assert stored is not None
+        body = json.loads(stored.body)
+        del body["hidden"]  # as a month published before it was added
+        stored.body = json.dumps(body)
+    engine.dispose()
+    page = client.get("/dashboard?month=2026-10", auth=login).text
+    assert TEXTS["fr"]["legacy_note"] in unescape(page)
+    tables = page_tables(page)
+    h = FR_HIDDEN  # none and hidden cannot be told apart: both are "fewer than 5", as before
+    assert tables["table-by_sex"][1:] == [["Femme", 11], ["Homme", 7], ["Non renseigné", h]]
+    assert tables["table-by_nationality"][1:] == [["Autres (masquées)", h]]
+    communes = [row for row in tables["table-by_commune"][1:]]
+    assert communes == [
+        [TALIOUINE, "Taliouine", "Taroudannt", 10, 14.2],
+        ["—", "Autres (masquées)", "—", h, "—"],
+    ]
+    on_map = map_values(page)
+    assert on_map[TALIOUINE] == 10 and on_map[AOURIR] == on_map[TIZNIT] == "aucune donnée"
+    assert TEXTS["fr"]["legacy_note"] not in unescape(
+        client.get("/dashboard?month=2026-09", auth=login).text
+    )
 
 
 def test_bad_months_and_languages_are_typed_refusals(
@@ -328,6 +465,9 @@ def test_bad_months_and_languages_are_typed_refusals(
         ]:
             answer = client.get(path + query, auth=login)
             assert answer.status_code == status and answer.json()["error"] == error
+    for query in ("?measure=percent", "?measure=", "?lang=ar&measure=Rate"):
+        answer = client.get("/dashboard" + query, auth=login)
+        assert answer.status_code == 422 and answer.json()["error"] == "invalid_request", query
     clock.advance(timedelta(days=30))
     assert client.get("/dashboard?month=2026-11", auth=login).status_code == 200
 
@@ -370,18 +510,20 @@ def test_an_office_text_is_never_read_as_a_formula_by_a_spreadsheet(
 ) -> None:
     login = add_region_account(monkeypatch, db_url)
     office = enrolled(client, db_url, "@BAOM Agadir", clock())
-    commune = '=HYPERLINK("http://evil.example","Agadir")'
-    push(client, office, *[stat(office, commune=commune) for _ in range(6)])
+    commune = '=HYPERLINK("http://evil.example","Agadir")'  # no commune: counted as other
+    nationality = "=1+2"
+    push(
+        client, office, *[stat(office, commune=commune, nationality=nationality) for _ in range(6)]
+    )
     text = client.get("/dashboard.csv", auth=login).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert ["'" + commune, "6"] in rows and ["'@BAOM Agadir", "6"] in rows
+    assert ["'" + nationality, "6"] in rows and ["'@BAOM Agadir", "6"] in rows
+    assert ["other", "Hors Souss-Massa ou commune non reconnue", "—", "6", "—"] in rows
     sheet = load_workbook(io.BytesIO(client.get("/dashboard.xlsx", auth=login).content)).active
     texts = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row}
-    assert texts[commune] == "s" and texts["@BAOM Agadir"] == "s"  # texts, not formulas
+    assert texts[nationality] == "s" and texts["@BAOM Agadir"] == "s"  # texts, not formulas
     page = client.get("/dashboard", auth=login).text
-    assert (
-        "=HYPERLINK(&quot;http://evil.example&quot;" in page and '<a href="http://evil' not in page
-    )
+    assert "HYPERLINK" not in text + page and "<bdi>=1+2</bdi>" in page
 
 
 def test_a_browser_sending_its_login_with_every_page_is_checked_by_argon2_once(

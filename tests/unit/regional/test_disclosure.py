@@ -29,6 +29,15 @@ def lookup(published: dict[str, Any], path: Path) -> int | None:
     return value
 
 
+def scalars(value: Any) -> list[Any]:
+    """Every value in a JSON-like structure that is neither a dict nor a list."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [inner for item in value for inner in scalars(item)]
+    return [value]
+
+
 def leaves(value: Any, path: Path = ()) -> list[tuple[Path, int]]:
     """Every published number with its path."""
     if isinstance(value, dict):
@@ -183,6 +192,52 @@ def test_cross_table_shape() -> None:
     assert json.loads(json.dumps(published)) == published
 
 
+def test_hidden_lists_the_suppressed_keys_of_each_table_and_no_count() -> None:
+    pub = Publication()
+    pub.total("total", 40)
+    pub.one_way("by_office", {"a": 20, "b": 20, "c": 0})
+    pub.one_way("by_category", {"x": 37, "y": 3})
+    interior = {("a", "x"): 17, ("a", "y"): 3, ("b", "x"): 20}
+    pub.two_way("by_office_category", interior, rows="by_office", cols="by_category")
+    pub.independent("by_need", {"health": 3, "work": 9})
+    done, sent = ("health", "done"), ("health", "sent")
+    counts = {done: 10, sent: 3, ("papers", "done"): 7, ("papers", "sent"): 8}
+    pub.cross("by_referral_outcome", counts)
+    assert pub.publish()["by_office_category"] == {"b": {"x": 20}}
+    # zero cells (the office c) are no hidden cells: a reader tells them apart
+    assert pub.hidden() == {
+        "total": False,
+        "by_office": [],
+        "by_category": ["x", "y"],
+        "by_office_category": [["a", "x"], ["a", "y"]],
+        "by_need": ["health"],
+        "by_referral_outcome": {
+            "cells": [[*done], [*sent], ["papers", "done"], ["papers", "sent"]],
+            "rows": [],
+            "cols": [],
+            "total": False,
+        },
+    }
+
+
+def test_under_the_threshold_every_table_with_a_count_is_hidden_whole() -> None:
+    pub = Publication()
+    pub.total("total", 3)
+    pub.one_way("by_sex", {"f": 3})  # which keys are zero would tell that all 3 are women
+    pub.independent("by_need", {})
+    pub.cross("by_referral_outcome", {("health", "done"): 2})
+    assert pub.hidden() == {
+        "total": True,
+        "by_sex": "all",
+        "by_need": [],
+        "by_referral_outcome": "all",
+    }
+    empty = Publication()
+    empty.total("total", 0)
+    empty.one_way("by_sex", {})
+    assert empty.hidden() == {"total": False, "by_sex": []}
+
+
 def test_inconsistent_counts_are_refused_and_leave_the_publication_unchanged() -> None:
     pub = Publication()
     pub.total("total", 10)
@@ -257,11 +312,27 @@ def test_no_hidden_cell_is_determined(
     pub.independent("by_need", Counter(needs))
 
     published = pub.publish()
+    hidden = pub.hidden()
 
     assert json.loads(json.dumps(published)) == published
     if len(visitors) < 5:
         assert leaves(published) == []
         return
+    # hidden names exactly the non-zero cells left out, and holds no number
+    said = {("total",)} if hidden["total"] else set()
+    for name, keys in hidden.items():
+        if name == "by_outcome":
+            said |= {(name, "cells", *cell) for cell in keys["cells"]}
+            said |= {(name, kind, key) for kind in ("rows", "cols") for key in keys[kind]}
+            said |= {(name, "total")} if keys["total"] else set()
+        elif name in pairs:
+            said |= {(name, *cell) for cell in keys}
+        elif name != "total":
+            said |= {(name, key) for key in keys}
+    needs_hidden = {("by_need", k) for k, n in Counter(needs).items() if 0 < n < 5}
+    left_out = {path for path, n in truth.items() if n and lookup(published, path) is None}
+    assert said == left_out | needs_hidden
+    assert set(map(type, scalars(hidden))) <= {str, bool}
     assert published["by_need"] == {k: n for k, n in Counter(needs).items() if n >= 5}
     for path, value in leaves({k: v for k, v in published.items() if k != "by_need"}):
         assert truth.get(path) == value and value >= 5, path

@@ -139,3 +139,24 @@ def test_communes_are_counted_by_hcp_code_names_of_older_offices_included(
     assert set(push(client, office, *records)) == {"accepted"}
     figures = client.get("/stats?month=2026-10", auth=login).json()
     assert figures["by_commune"] == {"09.541.01.11": 6, "other": 6, "unknown": 5}
+
+
+def test_hidden_keys_are_published_without_their_counts(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    office = enrolled(client, db_url, "BAOM Taliouine", clock())
+    records = [stat(office) for _ in range(10)]  # Taliouine
+    records += [stat(office, commune="Aourir") for _ in range(2)]
+    records += [stat(office, commune="Tiznit", sex="m") for _ in range(6)]
+    assert set(push(client, office, *records)) == {"accepted"}
+    figures = client.get("/stats?month=2026-10", auth=login).json()
+    # Aourir's 2 are under 5; Tiznit's 6 hide with them, else 18 - 10 - 6 gives them away
+    assert figures["by_commune"] == {"09.541.01.11": 10}
+    hidden = figures["hidden"]
+    assert hidden["by_commune"] == ["09.001.07.03", "09.581.01.07"]
+    assert hidden["total"] is False and hidden["by_sex"] == []  # 12 women, 6 men: published
+    assert hidden["by_referral_outcome"]["total"] is False
+    assert "2" not in json.dumps(hidden) and "6" not in json.dumps(hidden)
+    # the other keys stay as they were: a reader of the tables alone sees no change
+    assert figures["by_sex"] == {"f": 12, "m": 6} and figures["total"] == 18
