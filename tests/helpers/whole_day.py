@@ -514,7 +514,7 @@ def the_day(day: Day, language: str) -> Iterator[Step]:
     day.log_in(*SUPERVISOR, language)
     day.open_section("reports")
     reports = day.page("reports", ReportsPage)
-    hands.wait_until(lambda: reports.statistics is not None and day.tasks.pending == 0)
+    hands.wait_until(lambda: reports.report is not None and day.tasks.pending == 0)
     yield Step("desk_report", desk)
 
 
