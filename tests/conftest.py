@@ -35,14 +35,12 @@ def _one_application_first(qapp: object) -> None:
     does), and a window test after it could then have no QApplication of its own."""
 
 
-@pytest.fixture(autouse=True)
-def _garbage_collected_and_frozen() -> None:
-    """Before each test, collect what the tests before it left and freeze what survives
-    (``gc.freeze``): a later collection then scans only what later tests made. Without it,
-    each window test's collection went through the whole run's heap, a quarter of the window
-    tests' time. Window tests turn automatic collection off (``ui.tasks``); it is on again
-    for the next test."""
-    gc.enable()
+@pytest.fixture(scope="session", autouse=True)
+def _session_objects_frozen(_one_application_first: None) -> None:
+    """What the run holds before its first test (modules, the QApplication, the bundled
+    fonts) is frozen out of the garbage collector (``gc.freeze``): every window test's
+    collection then scans only what the tests made. Nothing a test makes is frozen: a
+    window or a worker frozen alive could never be collected."""
     gc.collect()
     gc.freeze()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -43,11 +44,12 @@ def _no_database_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[N
 @pytest.fixture
 def tasks(office: OfficeContext) -> Iterator[Tasks]:
     """The workers, looking for changes made elsewhere every 50 ms (tests do not wait half a
-    second for nothing); stopped after the test (the garbage is collected after that, by
-    ``tests.conftest``)."""
+    second for nothing); stopped after the test."""
     runner = Tasks(office.store, poll_interval_ms=50)
     yield runner
     runner.shutdown()
+    gc.collect()  # the workers are stopped: collect here, and let the next tests do as usual
+    gc.enable()
 
 
 @pytest.fixture
