@@ -110,11 +110,9 @@ def _place_tokens(place: str) -> list[str]:
     if CODE.match(place.strip()):
         return tokens
     province = find_province(place)
-    return [
-        *tokens,
-        *([facet("province", province.code)] if province else []),
-        facet("province", place),
-    ]
+    if province is not None:
+        tokens.append(facet("province", province.code))
+    return list(dict.fromkeys([*tokens, facet("province", place)]))
 
 
 def tier_expressions(query: SearchQuery) -> list[str]:
