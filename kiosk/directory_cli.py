@@ -56,7 +56,9 @@ def add_commands(commands: Any) -> None:
     find.add_argument("query", help="words, as typed (the last one may be unfinished)")
     find.add_argument("--lang", choices=LANGUAGE_CODES, help="language of the results")
     find.add_argument("--category", choices=NEED_CATEGORIES, help="need category key")
-    find.add_argument("--commune", help="commune or province")
+    find.add_argument(
+        "--commune", help="a commune (HCP code or any name) or a province (code or name)"
+    )
     find.add_argument("--eligible", choices=VISITOR_CATEGORIES, help="visitor category")
     find.add_argument("--spoken", help="a language spoken at the service (ISO code)")
     find.add_argument("--open-now", action="store_true", help="open now (Africa/Casablanca)")

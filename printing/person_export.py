@@ -25,7 +25,7 @@ from PySide6.QtGui import (
 )
 
 from kiosk.clock import office_moment
-from kiosk.directory.view import commune_label
+from kiosk.directory.profile import commune_label
 from kiosk.forms import load_form
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator, default_catalog

@@ -134,6 +134,20 @@ def province(code: str) -> Province | None:
     return next((p for p in load().provinces if p.code == code), None)
 
 
+def find_province(text: str) -> Province | None:
+    """The province or préfecture ``text`` names: its code, its French or Arabic name in
+    any spelling, or the name of the commune it is named after (``Taroudant``)."""
+    folded = fold(text)
+    for found in load().provinces:
+        if text.strip() == found.code or folded in (fold(found.name_fr), fold(found.name_ar)):
+            return found
+    namesake = find_commune(text)
+    seat = province(namesake.province) if namesake is not None else None
+    if namesake is not None and seat is not None and fold(seat.name_fr) == fold(namesake.name_fr):
+        return seat
+    return None
+
+
 def province_communes(code: str) -> tuple[Commune, ...]:
     """The communes of a province or préfecture, by code."""
     return tuple(c for c in load().communes if c.province == code)
@@ -144,6 +158,16 @@ def commune_code(value: str) -> str:
     outside Souss-Massa, a spelling not known: kept readable, never lost)."""
     found = find_commune(value) if value.strip() else None
     return found.code if found is not None else value
+
+
+def address_commune(commune: str | None, city: str | None) -> str | None:
+    """What a directory address keeps as its commune: the HCP code of the commune it gives,
+    else of its city when that names a commune of Souss-Massa; a commune not known is kept
+    as given (elsewhere, a spelling not known: readable, never lost)."""
+    if commune and commune.strip():
+        return commune_code(commune)
+    known = find_commune(city) if city else None
+    return known.code if known is not None else commune
 
 
 def commune_name(value: str, language: str) -> str:

@@ -37,7 +37,7 @@ from db.uow import Actor
 from kiosk.accounts import Permission, has_permission
 from kiosk.cases import work as case_work
 from kiosk.clock import office_time
-from kiosk.directory.view import commune_label
+from kiosk.directory.profile import commune_label
 from kiosk.erasure import Erased, erase, restrict
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator

@@ -38,11 +38,11 @@ from PySide6.QtWidgets import (
 from kiosk.directory.search import Hit, SearchQuery
 from kiosk.directory.view import (
     card_html,
-    commune_label,
     find_services,
     km_text,
     language_name,
     load_card,
+    place_label,
     places,
 )
 from kiosk.office import OfficeContext
@@ -227,7 +227,7 @@ class DirectoryPage(FollowingWidget):
         self.refer_hint.setText(tr("desk.directory.refer_later"))
         texts: dict[QComboBox, Callable[[str], str]] = {
             self.category_combo: lambda key: tr(f"directory.category.{key}"),
-            self.commune_combo: lambda key: commune_label(key, code),
+            self.commune_combo: lambda key: place_label(key, tr, code),
             self.spoken_combo: lambda key: language_name(key, names),
             self.eligible_combo: lambda key: tr(f"directory.visitor.{key}"),
         }

@@ -3,7 +3,8 @@
 Reached from the reasons screen (the visitor has chosen a language by then). The need
 categories are the office's reasons of visit, with the same pictograms and labels; then
 the services of the chosen category, nearest to the office first, narrowed to a commune
-by large buttons. Each service shows its name, hours and address in the visitor's
+by large buttons (a commune by its HCP code, named in the visitor's language: Arabic,
+Tifinagh where known, else French). Each service shows its name, hours and address in the visitor's
 language, and the demo marking when the data says so. Nothing personal is asked or shown.
 """
 
@@ -27,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.directory.profile import COMMUNES
-from kiosk.directory.view import address_line, browse, commune_label, hours_lines
+from kiosk.directory.profile import COMMUNES, commune_label
+from kiosk.directory.view import address_line, browse, hours_lines
 from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig
 from ui.kiosk_screens import REASON_COLUMNS, REASON_ICON_PX, back_button
@@ -109,7 +110,7 @@ class BrowseScreen(QWidget):
         communes = QGridLayout()
         communes.setSpacing(8)
         self.commune_buttons: dict[str | None, QPushButton] = {}
-        for index, name in enumerate((None, *(commune.name for commune in COMMUNES))):
+        for index, name in enumerate((None, *(commune.code for commune in COMMUNES))):
             button = named(QPushButton(), "communeButton")
             button.setCheckable(True)
             button.setAutoExclusive(True)
@@ -196,7 +197,7 @@ class BrowseScreen(QWidget):
         self._load()
 
     def on_commune_chosen(self, name: str | None) -> None:
-        """Narrow the services to one commune (None: everywhere)."""
+        """Narrow the services to one commune, by HCP code (None: everywhere)."""
         self.commune = name
         self.commune_buttons[name].setChecked(True)
         self._load()

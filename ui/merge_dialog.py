@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.directory.view import commune_label
+from kiosk.directory.profile import commune_label
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
 from ui.intake_duplicates import display_name

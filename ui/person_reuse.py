@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.cases.intake import PERSON_FIELDS
-from kiosk.directory.view import commune_label
+from kiosk.directory.profile import commune_label
 from kiosk.forms import FormDefinition
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator

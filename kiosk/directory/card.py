@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from db import directory as d
 from kiosk.directory.hours import open_now
-from kiosk.directory.profile import localised
+from kiosk.directory.profile import commune_label, localised
 from kiosk.directory.rows import rows_of
 from kiosk.directory.search import service_communes, service_schedules
 
@@ -44,13 +44,15 @@ def service_card(session: Session, service_id: str, language: str, now: datetime
         .where(d.Attribute.link_id == key)
     )
     schedules = service_schedules(session, key)
+    commune = service_communes(session, [key]).get(key)
     return {
         "service_id": str(key),
         "name": localised(service, "name", language),
         "description": localised(service, "description", language),
         "organization": localised(organizations[0], "name", language) if organizations else None,
         "status": str(service["status"]),
-        "commune": service_communes(session, [key], language).get(key),
+        "commune": commune_label(commune, language) if commune else None,
+        "commune_code": commune,
         "categories": [code for code in terms if code],
         "eligibility": {
             "categories": service["eligible_categories"] or ["everyone"],

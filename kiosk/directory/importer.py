@@ -2,6 +2,8 @@
 
 Rows are compared with what the database holds, so a second import of the same package
 writes nothing. The import only adds and updates (a row absent from the package stays).
+An address keeps its commune as its HCP code (from ``baom_commune``, else from the city:
+:func:`protocol.communes.address_commune`).
 Directory rows are shared data from the region, not office records: they are written in
 bulk without outbox envelopes, and the import leaves one audit entry. The search index of
 every service the import touched is rebuilt in the same transaction.
@@ -21,6 +23,7 @@ from db.directory import MODELS, hsds_table
 from db.store import Store
 from db.uow import Actor
 from kiosk.directory.index import affected_services, reindex
+from protocol.communes import address_commune
 from protocol.directory.clean import Cleaner
 from protocol.directory.hsds import SPECS
 from protocol.directory.reader import ReportLine, read_package
@@ -81,6 +84,8 @@ def import_directory(store: Store, actor: Actor, path: Path, kind: str = "auto")
         cleaner = Cleaner(package, _ExistingIds(session))
         cleaned = cleaner.run()
         report.skipped = cleaner.skipped
+        for address in cleaned["address"].values():
+            address["commune"] = address_commune(address["commune"], address["city"])
         changed: dict[str, set[uuid.UUID]] = {}
         for name in SPECS:
             rows = cleaned[name]

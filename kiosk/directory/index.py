@@ -3,8 +3,10 @@
 One ``hsds_search_document`` row per service; triggers copy it into the FTS5 index. Its
 columns: ``name`` (service and organization names, every language), ``category`` (need
 category labels), ``description``, ``infix`` (suffixes of name and category words, for
-substring search) and ``facets`` (filter tokens: ``cat_health``, ``commune_tiznit``,
-``province_tata``, ``lang_ar``, ``elig_rpt``).
+substring search) and ``facets`` (filter tokens: ``cat_health``, ``commune_09_581_01_07``
+(a commune by its HCP code; one not known by its name), ``province_09_551`` and
+``province_tata`` (the province by code and as the address names it), ``lang_ar``,
+``elig_rpt``).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from db import directory as d
 from kiosk.directory.normalise import facet, index_terms, infixes
-from kiosk.directory.profile import all_texts, find_commune
+from kiosk.directory.profile import all_texts
 from kiosk.directory.rows import rows_of
+from protocol.communes import find_commune
 
 _CHUNK = 500
 _WHOLE_TABLE = 5_000
@@ -166,9 +169,10 @@ def _place_facets(addresses: list[Any]) -> list[str]:
     for address in addresses:
         commune = address["commune"] or address["city"]
         known = find_commune(commune) if commune else None
-        province = address["province"] or (known.province if known else None)
-        for name in filter(None, (commune, known.name if known else None)):
-            facets.append(facet("commune", name))
-        if province:
-            facets.append(facet("province", province))
+        if commune:
+            facets.append(facet("commune", known.code if known else commune))
+        if known is not None:
+            facets.append(facet("province", known.province))
+        if address["province"]:
+            facets.append(facet("province", address["province"]))
     return facets

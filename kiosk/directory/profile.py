@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from protocol.communes import commune_code
 from protocol.communes import find_commune as find_hcp_commune
 from protocol.directory.profile import BASE_LANGUAGE
-from protocol.directory.text import normalise
 
 TIME_ZONE = "Africa/Casablanca"
 
@@ -51,6 +51,16 @@ class Commune:
     baom: bool = True
     name_zgh: str | None = None
 
+    @property
+    def code(self) -> str:
+        """Its HCP code (``protocol.communes``)."""
+        return commune_code(self.name)
+
+    @property
+    def province_code(self) -> str:
+        """The HCP code of its province or préfecture (``09.541``)."""
+        return self.code.rsplit(".", 2)[0]
+
 
 PROVINCES_AR = {
     "Taroudant": "تارودانت",
@@ -86,13 +96,18 @@ COMMUNES = (
 
 @lru_cache(maxsize=1024)
 def find_commune(name: str) -> Commune | None:
-    """The commune called ``name`` in Latin or Arabic script, accents and case aside, or
-    of HCP code ``name`` (or another spelling of its name, ``protocol.communes``)."""
-    wanted = normalise(name).strip()
-    for commune in COMMUNES:
-        if wanted in (normalise(commune.name), normalise(commune.name_ar)):
-            return commune
+    """The commune of the profile that ``name`` names: its HCP code or any spelling of its
+    name (``protocol.communes``)."""
     known = find_hcp_commune(name)
     if known is None:
         return None
-    return next((c for c in COMMUNES if find_hcp_commune(c.name) is known), None)
+    return next((c for c in COMMUNES if c.code == known.code), None)
+
+
+def commune_label(value: str, language: str) -> str:
+    """A commune (its HCP code or a name) or a province in the script of ``language``:
+    Arabic for ``ar``, Tifinagh for ``zgh`` where known, else the French name."""
+    known = find_hcp_commune(value) if value else None
+    if known is not None:
+        return known.name(language)
+    return PROVINCES_AR.get(value, value) if language == "ar" else value

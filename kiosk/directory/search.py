@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session
 from db import directory as d
 from kiosk.directory.hours import open_now
 from kiosk.directory.normalise import facet, query_terms
-from kiosk.directory.profile import Commune, find_commune, localised
+from kiosk.directory.profile import Commune, commune_label, localised
 from kiosk.directory.rows import rows_of
+from protocol.communes import CODE, find_commune, find_province
 from protocol.directory.profile import language_code
 
 _SHORT = 3
@@ -62,6 +63,7 @@ class Hit:
     name: str
     organization: str | None
     commune: str | None
+    commune_code: str | None
     score: float
     distance_km: float | None
     status: str
@@ -95,11 +97,22 @@ def _filters(query: SearchQuery) -> list[str]:
         wanted = facet("elig", query.eligible)
         parts.append(f'(facets : "{wanted}" OR facets : "elig_everyone")')
     if query.commune:
-        known = find_commune(query.commune)
-        name = known.name if known else query.commune
-        commune, province = facet("commune", name), facet("province", name)
-        parts.append(f'(facets : "{commune}" OR facets : "{province}")')
+        tokens = _place_tokens(query.commune)
+        parts.append("(" + " OR ".join(f'facets : "{token}"' for token in tokens) + ")")
     return parts
+
+
+def _place_tokens(place: str) -> list[str]:
+    """The facets of a commune filter: the commune (by HCP code when known); for a name,
+    also the province of that name (Tiznit, Taroudant and Tata are both)."""
+    known = find_commune(place)
+    tokens = [facet("commune", known.code if known else place)]
+    if CODE.match(place.strip()):
+        return tokens
+    province = find_province(place)
+    if province is not None:
+        tokens.append(facet("province", province.code))
+    return list(dict.fromkeys([*tokens, facet("province", place)]))
 
 
 def tier_expressions(query: SearchQuery) -> list[str]:
@@ -168,8 +181,8 @@ def _rings(office: Commune | None) -> list[tuple[str, str]]:
     rest of the directory; each as a facet expression to AND, or one to NOT."""
     if office is None:
         return [("", "")]
-    commune = f'facets : "{facet("commune", office.name)}"'
-    province = f'facets : "{facet("province", office.province)}"'
+    commune = f'facets : "{facet("commune", office.code)}"'
+    province = f'facets : "{facet("province", office.province_code)}"'
     return [(commune, ""), (f"({province} NOT {commune})", ""), ("", province)]
 
 
@@ -185,9 +198,9 @@ def _ring_of(row: Any, office: Commune | None) -> int:
     if office is None:
         return 0
     facets = row.facets.split()
-    if facet("commune", office.name) in facets:
+    if facet("commune", office.code) in facets:
         return 0
-    return 1 if facet("province", office.province) in facets else 2
+    return 1 if facet("province", office.province_code) in facets else 2
 
 
 def _tier_rows(
@@ -252,7 +265,7 @@ def _hits(
     organizations = {
         row["id"]: row for row in rows_of(session, d.Organization, id=organization_ids)
     }
-    communes = service_communes(session, ids, query.language)
+    communes = service_communes(session, ids)
     hits = []
     for (tier, row), key in zip(found, ids, strict=True):
         service = services[key]
@@ -264,7 +277,8 @@ def _hits(
                 organization=localised(organization, "name", query.language)
                 if organization
                 else None,
-                commune=communes.get(key),
+                commune=commune_label(communes[key], query.language) if key in communes else None,
+                commune_code=communes.get(key),
                 score=float(len(_TIERS) - tier),
                 distance_km=distance_km(row.latitude, row.longitude, office),
                 status=str(service["status"]),
@@ -274,11 +288,9 @@ def _hits(
     return hits
 
 
-def service_communes(
-    session: Session, ids: list[uuid.UUID], language: str = "fr"
-) -> dict[uuid.UUID, str]:
-    """The commune of each service's first address, in Arabic script for ``ar`` (and in
-    Tifinagh for ``zgh`` when the profile knows it)."""
+def service_communes(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The commune of each service's first address: its HCP code (a commune not known, or
+    an address without one: the commune or city as written)."""
     query = (
         select(d.ServiceAtLocation.service_id, d.Address.commune, d.Address.city)
         .join(d.Address, d.ServiceAtLocation.location_id == d.Address.location_id)
@@ -287,14 +299,7 @@ def service_communes(
     communes: dict[uuid.UUID, str] = {}
     for service_id, commune, city in session.execute(query):
         name = commune or city
-        if service_id is None or service_id in communes or not name:
-            continue
-        known = find_commune(name)
-        if known is not None and language == "ar":
-            name = known.name_ar
-        elif known is not None and language == "zgh" and known.name_zgh:
-            name = known.name_zgh
-        elif known is not None:
-            name = known.name
-        communes[service_id] = name
+        if service_id is not None and service_id not in communes and name:
+            known = find_commune(name)
+            communes[service_id] = known.code if known else name
     return communes

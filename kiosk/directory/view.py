@@ -15,17 +15,18 @@ from typing import Any
 
 from kiosk.directory.card import service_card
 from kiosk.directory.hours_text import HoursWords, hours_text
-from kiosk.directory.profile import COMMUNES, PROVINCES_AR, Commune, find_commune
+from kiosk.directory.profile import COMMUNES, Commune, commune_label, find_commune
 from kiosk.directory.search import Hit, SearchQuery, distance_km, search
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
-from protocol.communes import CODE, commune_name
+from protocol.communes import commune_code, load, province
 
 OTHER_LANGUAGES = {"es": "Español", "ur": "اردو", "wo": "Wolof", "ff": "Pulaar", "bm": "Bamanankan"}
 
 
 def office_commune(context: OfficeContext) -> Commune | None:
-    """The commune of this office, as the directory profile knows it."""
+    """The commune of this office (stored as its HCP code), as the directory profile knows
+    it (with its position, for distances)."""
     return find_commune(context.office_commune) if context.office_commune else None
 
 
@@ -57,13 +58,11 @@ def browse(
     """What the kiosk shows of the services of one need category: names, hours, addresses.
 
     Nothing else leaves this function: no phone, no eligibility, never personal data.
-    The core reads ``commune`` as a commune or a province of that name (Tiznit, Taroudant
-    and Tata are both): the kiosk's commune buttons mean the commune, so the search runs in
-    French (Latin commune names) and the other communes are dropped.
+    ``commune`` is an HCP code (the kiosk's commune buttons) or a name, read as its code.
     """
-    wider = limit * 4 if commune else limit
-    query = SearchQuery(category=category, commune=commune, language="fr", limit=wider)
-    hits = [hit for hit in find_services(context, query) if not commune or hit.commune == commune]
+    code = commune_code(commune) if commune else None
+    query = SearchQuery(category=category, commune=code, language=language, limit=limit)
+    hits = [hit for hit in find_services(context, query) if not code or hit.commune_code == code]
     shown: list[dict[str, Any]] = []
     for hit in hits[:limit]:
         card = load_card(context, str(hit.service_id), language)
@@ -87,29 +86,20 @@ def is_demo(card: Mapping[str, Any]) -> bool:
     return any(record.get("demo") for record in records)
 
 
-def commune_label(name: str, language: str) -> str:
-    """A commune (an HCP code, or a name) or province name in the script of ``language``
-    (Arabic for ``ar``)."""
-    if CODE.match(name):
-        return commune_name(name, language)
-    commune = find_commune(name)
-    if commune is not None:
-        if language == "ar":
-            return commune.name_ar
-        if language == "zgh" and commune.name_zgh:
-            return commune.name_zgh
-        return commune.name
-    return PROVINCES_AR.get(name, name) if language == "ar" else name
-
-
 def places() -> list[str]:
-    """The communes of the profile, then the provinces not named like a commune (the
-    commune filter's choices; the core reads a name as a commune or a province)."""
-    communes = [commune.name for commune in COMMUNES]
-    provinces = [
-        name for name in dict.fromkeys(c.province for c in COMMUNES) if name not in communes
-    ]
-    return [*communes, *provinces]
+    """The commune filter's choices: the profile's communes, then the provinces and
+    préfectures of Souss-Massa, each by its HCP code."""
+    return [*(commune.code for commune in COMMUNES), *(p.code for p in load().provinces)]
+
+
+def place_label(code: str, tr: Translator, language: str) -> str:
+    """A choice of the commune filter in ``language``: a commune's name, or a province's
+    or préfecture's name marked as such."""
+    found = province(code)
+    if found is None:
+        return commune_label(code, language)
+    kind = "prefecture" if found.prefecture else "province"
+    return tr(f"desk.directory.{kind}", name=found.name(language))
 
 
 def language_name(code: str, names: Mapping[str, str]) -> str:

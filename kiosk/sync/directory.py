@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from db.directory import SearchDocument, hsds_table
 from kiosk.directory.index import affected_services, reindex
+from protocol.communes import address_commune
 from protocol.directory.hsds import SPECS, TableSpec
 
 PREFIX = "directory_"
@@ -72,7 +73,8 @@ def column_value(column: Any, value: Any) -> Any:
 
 
 def directory_row(spec: TableSpec, entity_id: str, payload: dict[str, Any]) -> Row:
-    """A pulled directory payload as a complete row of ``spec``'s table (defaults filled)."""
+    """A pulled directory payload as a complete row of ``spec``'s table (defaults filled;
+    an address's commune as its HCP code)."""
     row: Row = {}
     for column in hsds_table(spec.name).columns:
         if column.name in payload:
@@ -88,6 +90,8 @@ def directory_row(spec: TableSpec, entity_id: str, payload: dict[str, Any]) -> R
     if row.get("id") not in (None, key):
         raise NotApplicable(f"the payload's id {row['id']} is not the change's {key}")
     row["id"] = key
+    if spec.name == "address":
+        row["commune"] = address_commune(row["commune"], row["city"])
     return row
 
 

@@ -48,6 +48,18 @@ def test_import_search_show_and_export_the_demo_directory(tmp_path: Path) -> Non
         "2026-11-30T10:00:00+00:00",
     )
     assert {hit["commune"] for hit in filtered} == {"Tata", "Akka"}
+    akka = [  # a commune by its HCP code or any name, in any script
+        {
+            hit["service_id"]
+            for hit in _json(tmp_path, "directory", "search", "", "--commune", given)
+        }
+        for given in ("09.551.01.01", "أقا", "AKKA")
+    ]
+    assert akka[0] and akka[0] == akka[1] == akka[2]
+    in_akka = _json(
+        tmp_path, "directory", "search", "", "--commune", "09.551.01.01", "--lang", "ar"
+    )
+    assert {(hit["commune"], hit["commune_code"]) for hit in in_akka} == {("أقا", "09.551.01.01")}
 
     card = _json(tmp_path, "directory", "show", hits[0]["service_id"], "--lang", "ar")
     assert card["name"] == "المستشفى الإقليمي تيزنيت"

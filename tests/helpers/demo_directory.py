@@ -581,7 +581,7 @@ def service(kind: Kind, commune: Commune, number: int) -> dict[str, Any]:
                             "postal_code": "00000 (démo)",
                             "country": "MA",
                             "address_type": "physical",
-                            "baom_commune": commune.name,
+                            "baom_commune": commune.code,
                             "baom_province": commune.province,
                             "baom_demo": True,
                         }

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from protocol.communes import (
+    address_commune,
     commune,
     commune_code,
     commune_name,
     find_commune,
+    find_province,
     load,
     province_communes,
 )
@@ -61,6 +63,35 @@ def test_a_code_is_shown_as_the_name_in_the_language_asked() -> None:
     assert commune_name("09.581.01.07", "zgh") == "ⵜⵉⵣⵏⵉⵜ"
     assert find_commune("ⵜⵉⵣⵏⵉⵜ") is find_commune("tiznit") is commune("09.581.01.07")
     assert commune_name("09.999.01.01", "fr") == "09.999.01.01"
+
+
+def test_a_directory_address_keeps_its_commune_s_code_else_what_it_said() -> None:
+    assert address_commune("Aït Melloul", "Ait Melloul") == "09.273.01.05"
+    assert address_commune(None, "أيت ملول") == "09.273.01.05"  # no commune: the city
+    assert address_commune("", "ⵜⵉⵣⵏⵉⵜ") == "09.581.01.07"
+    assert address_commune("Marrakech", "Marrakech") == "Marrakech"
+    assert address_commune(None, "Douar Tagadirt") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("09.541", "09.541"),
+        ("Taroudant", "09.541"),  # the commune it is named after, in another spelling
+        ("تيزنيت", "09.581"),
+        ("Agadir Ida-Outanane", "09.001"),
+        ("chtouka ait baha", "09.163"),
+    ],
+)
+def test_a_province_is_found_by_its_code_or_name(text: str, code: str) -> None:
+    found = find_province(text)
+    assert found is not None and found.code == code
+
+
+def test_a_commune_not_named_like_its_province_names_no_province() -> None:
+    assert find_province("Agadir") is None  # the préfecture is Agadir-Ida-Ou-Tanane
+    assert find_province("Akka") is None
+    assert find_province("Casablanca") is None
 
 
 def test_neighbouring_communes_share_their_simplified_border() -> None:

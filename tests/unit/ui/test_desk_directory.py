@@ -21,6 +21,8 @@ from .conftest import OFFICER, LogIn
 
 TUESDAY_NOON = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)  # 12:00 in Africa/Casablanca
 TUESDAY_NIGHT = datetime(2026, 11, 24, 22, 0, tzinfo=UTC)
+TAFRAOUT, TIZNIT, AGADIR = "09.581.01.05", "09.581.01.07", "09.001.01.01"  # HCP codes
+TIZNIT_PROVINCE = "09.581"
 
 
 @pytest.fixture
@@ -94,13 +96,19 @@ def test_filters_narrow_the_results(
     assert 0 < len(page.hits) < everything
     assert all("health" in hit.categories for hit in page.hits)
     with qtbot.waitSignal(page.results_shown):
-        page.commune_combo.setCurrentIndex(page.commune_combo.findData("Tafraout"))
+        page.commune_combo.setCurrentIndex(page.commune_combo.findData(TAFRAOUT))
     qtbot.waitUntil(lambda: not page.searching)
     assert [hit.name for hit in page.hits] == ["Centre de santé de Tafraout"]
-    with qtbot.waitSignal(page.results_shown):  # Tiznit: the commune or its province
-        page.commune_combo.setCurrentIndex(page.commune_combo.findData("Tiznit"))
+    with qtbot.waitSignal(page.results_shown):  # Tiznit the commune
+        page.commune_combo.setCurrentIndex(page.commune_combo.findData(TIZNIT))
     qtbot.waitUntil(lambda: not page.searching)
-    assert {hit.commune for hit in page.hits} == {"Tiznit", "Tafraout", "Ammeln", "Ouijjane"}
+    assert {hit.commune for hit in page.hits} == {"Tiznit"}
+    tiznit_province = page.commune_combo.findData(TIZNIT_PROVINCE)
+    assert page.commune_combo.itemText(tiznit_province) == "Tiznit (province)"
+    with qtbot.waitSignal(page.results_shown):  # then its province (HCP spellings)
+        page.commune_combo.setCurrentIndex(tiznit_province)
+    qtbot.waitUntil(lambda: not page.searching)
+    assert {hit.commune for hit in page.hits} == {"Tiznit", "Tafraout", "Ammelne", "Ouijjane"}
 
     with qtbot.waitSignal(page.results_shown):
         page.search_edit.setText("")
@@ -120,7 +128,7 @@ def test_open_now_leaves_the_night_services(
 ) -> None:
     page = make_page(qtbot, directory_office, tasks, now=TUESDAY_NIGHT)
     with qtbot.waitSignal(page.results_shown):
-        page.commune_combo.setCurrentIndex(page.commune_combo.findData("Agadir"))
+        page.commune_combo.setCurrentIndex(page.commune_combo.findData(AGADIR))
     qtbot.waitUntil(lambda: not page.searching)
     everything = len(page.hits)
     with qtbot.waitSignal(page.results_shown):

@@ -15,6 +15,8 @@ from ui.tasks import Tasks
 
 from .conftest import OFFICER
 
+TALIOUINE, TIZNIT, IGHERM = "09.541.01.11", "09.581.01.07", "09.541.01.05"  # HCP codes
+
 
 @pytest.fixture
 def browsing_kiosk(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> KioskWindow:
@@ -56,7 +58,7 @@ def test_a_visitor_browses_health_services_by_pictogram_and_commune(
     assert any(text.startswith("Adresse : \u2068Adresse de démonstration") for text in texts)
     assert "Exemple de démonstration : adresse et horaires non vérifiés" in texts
 
-    choose(qtbot, kiosk, browse.commune_buttons["Tiznit"])
+    choose(qtbot, kiosk, browse.commune_buttons[TIZNIT])
     assert sorted(service["name"] for service in browse.services) == [
         "Centre de santé de Tiznit",
         "Hôpital provincial de Tiznit",
@@ -85,9 +87,31 @@ def test_arabic_browse_is_mirrored_and_in_arabic(qtbot: QtBot, browsing_kiosk: K
     assert kiosk.reason_screen.browse_button.label() == "أين أجد…؟"
     choose(qtbot, kiosk, browse.category_buttons["civil_registration"])
     assert browse.services[0]["name"] == "مكتب الحالة المدنية تالوين"
-    assert browse.commune_buttons["Taliouine"].text() == "تالوين"
+    assert browse.commune_buttons[TALIOUINE].text() == "تالوين"
     week = f"أوقات العمل: الإثنين{DASH}الجمعة"
     assert any(text.startswith(week) for text in browse.texts)
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("fr", ("Taliouine", "Tiznit", "Irherm")),  # HCP's spellings
+        ("ar", ("تالوين", "تيزنيت", "إيغرم")),
+        ("zgh", ("ⵜⴰⵍⵉⵡⵉⵏ", "ⵜⵉⵣⵏⵉⵜ", "Irherm")),  # Tifinagh where known
+    ],
+)
+def test_the_commune_buttons_are_hcp_codes_named_in_the_visitors_language(
+    qtbot: QtBot, browsing_kiosk: KioskWindow, language: str, names: tuple[str, ...]
+) -> None:
+    kiosk, browse = browsing_kiosk, browsing_kiosk.browse_screen
+    open_browse(qtbot, kiosk, language)
+    choose(qtbot, kiosk, browse.category_buttons["civil_registration"])
+    buttons = [browse.commune_buttons[code].text() for code in (TALIOUINE, TIZNIT, IGHERM)]
+    assert tuple(buttons) == names
+    choose(qtbot, kiosk, browse.commune_buttons[TIZNIT])
+    assert browse.commune == TIZNIT
+    assert [service["commune"] for service in browse.services] == [names[1]]
+    assert any(names[1] in text for text in browse.texts)  # the address names it too
 
 
 def test_back_and_idle_return_to_the_start(

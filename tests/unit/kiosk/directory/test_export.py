@@ -64,6 +64,24 @@ def test_the_json_export_validates_against_the_official_schemas(
             assert errors == [], (file, item["id"], errors)
 
 
+def test_an_exported_address_names_its_city_and_gives_its_commune_s_code(
+    full: Store, tmp_path: Path
+) -> None:
+    with full.session() as session:
+        export_json(session, tmp_path)
+    addresses = [
+        address
+        for location in json.loads((tmp_path / "locations.json").read_text())
+        for address in location["addresses"]
+    ]
+    by_city = {address["city"]: address.get("baom_commune") for address in addresses}
+    assert by_city["Taliouine"] == "09.541.01.11"
+    assert by_city["Ouled Berhil"] == "09.541.01.07"  # the city as the data spells it
+    assert by_city["MyCity"] is None  # the official example: no commune of Souss-Massa
+    validator = _validator("address.json")
+    assert all(list(validator.iter_errors(address)) == [] for address in addresses)
+
+
 def test_the_validator_does_reject_a_bad_service() -> None:
     errors = list(
         _validator("service.json").iter_errors({"id": "x", "name": "n", "status": "open"})

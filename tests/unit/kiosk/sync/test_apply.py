@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from db.directory import Organization, SearchDocument, Service
+from db.directory import Address, Organization, SearchDocument, Service
 from db.models import AuditEntry, EnvelopeStatus, OutboxEnvelope, UserAccount
 from kiosk.office import OfficeContext
 from kiosk.sync import state
@@ -263,3 +263,41 @@ def test_an_empty_value_for_a_required_column_is_set_aside(office: OfficeContext
     assert office.settings.get("sync.interval_minutes") == 12
     with office.store.session() as session:
         assert session.get(UserAccount, uuid.UUID(account_id)) is None
+
+
+def test_a_pulled_address_keeps_its_commune_s_hcp_code(office: OfficeContext) -> None:
+    location_id = uuid.uuid4()
+    address = {
+        "location_id": str(location_id),
+        "address_1": "Avenue Hassan II",
+        "city": "أيت ملول",
+        "state_province": "Souss-Massa",
+        "postal_code": "80150",
+        "country": "MA",
+        "address_type": "physical",
+        "commune": "Aït Melloul",  # a region that stored names
+    }
+    elsewhere = {**address, "city": "Marrakech", "commune": None}
+    keys = uuid.uuid4(), uuid.uuid4()
+    changes = [
+        {
+            "entity_type": "directory_location",
+            "entity_id": str(location_id),
+            "operation": "upsert",
+            "payload": {"id": str(location_id), "location_type": "physical"},
+        },
+        *(
+            {
+                "entity_type": "directory_address",
+                "entity_id": str(key),
+                "operation": "upsert",
+                "payload": {**payload, "id": str(key)},
+            }
+            for key, payload in zip(keys, (address, elsewhere), strict=True)
+        ),
+    ]
+    report = apply_page(office.store, office.system, office.office_id, _page(*changes))
+    assert (report.applied, report.conflicts) == (3, 0)
+    with office.store.session() as session:
+        communes = [session.get(Address, key).commune for key in keys]  # type: ignore[union-attr]
+    assert communes == ["09.273.01.05", None]  # Marrakech stays the city's
