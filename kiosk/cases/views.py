@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session
 
 from db.cases import (
@@ -161,20 +161,34 @@ def case_detail(session: Session, case: Case, regional_url: str, now: datetime) 
     }
 
 
-def list_cases(
-    session: Session, open_only: bool = False, limit: int = 50, offset: int = 0
-) -> list[dict[str, Any]]:
-    """Cases, the most recently opened first, with the person's name (a page at a time)."""
-    statement = (
-        select(Case, Person)
-        .join(Person, Person.id == Case.person_id)
-        .where(listed())
+def cases_page(open_only: bool = False, limit: int = 50, offset: int = 0) -> Select[Case, Person]:
+    """The statement of a page of cases with their persons, the most recently opened first.
+
+    The page's cases are chosen first, walking the cases in their opening order, each
+    person looked up by its key: joined outright, SQLite's planner read every person and
+    sorted all their cases (a second among 200,000)."""
+    page = (
+        select(Case.id)
+        .where(exists().where(Person.id == Case.person_id, listed()))
         .order_by(Case.opened_at.desc())
         .limit(limit)
         .offset(offset)
     )
     if open_only:
-        statement = statement.where(Case.status == CaseStatus.OPEN)
+        page = page.where(Case.status == CaseStatus.OPEN)
+    return (
+        select(Case, Person)
+        .join(Person, Person.id == Case.person_id)
+        .where(Case.id.in_(page.scalar_subquery()))
+        .order_by(Case.opened_at.desc())
+    )
+
+
+def list_cases(
+    session: Session, open_only: bool = False, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Cases, the most recently opened first, with the person's name (a page at a time)."""
+    statement = cases_page(open_only, limit, offset)
     return [
         {
             "case_id": str(case.id),
