@@ -45,7 +45,6 @@ from kiosk.recovery import (
 from kiosk.security import load_key
 from kiosk.settings import MachineSettingsFile, SettingError, lookup
 from kiosk.windows import WINDOWS, WindowOpener, add_run_options, run_request
-from protocol.communes import commune_name, find_commune
 
 if TYPE_CHECKING:
     from kiosk.declaration import DeclarationWriter
@@ -378,6 +377,8 @@ def _write_sheet(
 ) -> list[str]:
     """Write the office's recovery sheet to ``path``, audited under ``actor``; returns the
     key's words."""
+    from protocol.communes import commune_name  # not at every start: the sheet is rare
+
     key_words = words(office_recovery_key(context.store))
     today = office_day(datetime.now(UTC))
     commune = commune_name(context.office_commune, "fr")
@@ -394,6 +395,8 @@ def _write_sheet(
 
 
 def _office_init(args: argparse.Namespace, paths: Paths) -> int:
+    from protocol.communes import find_commune  # not at every start: only a new office
+
     if args.commune.strip() and find_commune(args.commune) is None:
         raise CommandError(
             f"--commune: {args.commune.strip()!r} is not a commune of Souss-Massa; give its "

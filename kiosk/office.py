@@ -21,7 +21,6 @@ from kiosk.i18n import Catalog, default_catalog
 from kiosk.paths import Paths
 from kiosk.security import load_key
 from kiosk.settings import REGISTRY, MachineSettingsFile, Scope, SettingError, lookup
-from protocol.communes import commune_code
 
 Value = bool | int | str
 
@@ -163,6 +162,8 @@ def open_store(paths: Paths, *, create: bool = False) -> tuple[Store, Path | Non
 def create_office(store: Store, name: str, commune: str = "") -> uuid.UUID:
     """Create this installation's office record, its commune by HCP code when ``commune``
     names one of Souss-Massa; returns its id."""
+    from protocol.communes import commune_code  # not at every start: only a new office
+
     office_id = new_id()
     code = commune_code(commune)
     with store.unit_of_work(Actor.system(office_id)) as uow:
