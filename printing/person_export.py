@@ -15,27 +15,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import (
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QPdfWriter,
-    QTextDocument,
-)
-
 from kiosk.clock import office_moment
 from kiosk.directory.profile import commune_label
 from kiosk.forms import load_form
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator, default_catalog
 from kiosk.persons.export import IDENTITY
-from printing.layout import SCRIPT_FAMILY, is_right_to_left, paragraph_option
-from printing.qtenv import LATIN, ensure_qt, font
+from printing.a4 import a4_writer, paint_pages, text_document
+from printing.layout import is_right_to_left
+from printing.qtenv import ensure_qt
 
-DPI = 300
 MARGIN_MM = 18.0
-FOOTER_MM = 10.0  # the office, the date and the page number, below the text
 BODY_POINTS = 10.5
 SMALL_POINTS = 8.5
 CHOICES = {
@@ -45,10 +35,6 @@ CHOICES = {
 }
 """The person's fields whose value is one of the intake form's choices."""
 CONSENTS = ("consent_record", "consent_share", "consent_stats")
-
-
-def _pixels(points: float) -> int:
-    return round(points * DPI / 72)
 
 
 def _isolated(text: object) -> str:
@@ -362,65 +348,23 @@ def export_html(record: dict[str, Any]) -> str:
     return f'<div dir="{direction}">{"".join(parts)}</div>'
 
 
-def _document(record: dict[str, Any], device: QPdfWriter, width: float) -> QTextDocument:
-    language = record["language"]
-    document = QTextDocument()
-    document.documentLayout().setPaintDevice(device)
-    document.setDocumentMargin(0)
-    document.setDefaultFont(font(_pixels(BODY_POINTS), script=SCRIPT_FAMILY.get(language, LATIN)))
-    document.setDefaultTextOption(paragraph_option(language))
-    document.setHtml(export_html(record))
-    document.setTextWidth(width)
-    return document
-
-
 def write_person_pdf(record: dict[str, Any], path: Path) -> int:
     """Write the export ``record`` to ``path`` as an A4 PDF; returns its pages."""
     ensure_qt()
     language = record["language"]
     words = _Words(language)
-    writer = QPdfWriter(str(path))
-    writer.setResolution(DPI)
-    writer.setTitle(words("person_export.title"))
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(
-        QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter
-    )
-    area = writer.pageLayout().paintRectPixels(DPI)
-    band = FOOTER_MM / 25.4 * DPI
-    body = QRectF(0, 0, area.width(), area.height() - band)
-    document = _document(record, writer, body.width())
-    document.setPageSize(QSizeF(body.width(), body.height()))
-    pages = document.pageCount()
-    small = font(_pixels(SMALL_POINTS), script=SCRIPT_FAMILY.get(language, LATIN))
-    side = Qt.AlignmentFlag.AlignRight if is_right_to_left(language) else Qt.AlignmentFlag.AlignLeft
+    page = a4_writer(str(path), words("person_export.title"), MARGIN_MM)
+    document = text_document(page, language, BODY_POINTS)
+    document.setHtml(export_html(record))
     office, day = record["office"]["name"], words.day(record["exported_at"])
-    painter = QPainter(writer)
-    if is_right_to_left(language):
-        painter.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-    try:
-        for page in range(pages):
-            if page:
-                writer.newPage()
-            painter.setFont(small)
-            footer = words(
-                "person_export.footer",
-                office=f"\u2068{office}\u2069",
-                date=day,
-                page=page + 1,
-                pages=pages,
-            )
-            painter.drawText(
-                QRectF(0, area.height() - band, area.width(), band),
-                side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignBottom,
-                footer,
-            )
-            painter.save()
-            painter.translate(0, body.top() - page * body.height())
-            document.drawContents(
-                painter, QRectF(0, page * body.height(), body.width(), body.height())
-            )
-            painter.restore()
-    finally:
-        painter.end()
-    return pages
+
+    def footer(number: int, pages: int) -> str:
+        return words(
+            "person_export.footer",
+            office=f"\u2068{office}\u2069",
+            date=day,
+            page=number,
+            pages=pages,
+        )
+
+    return paint_pages(page, document, language, is_right_to_left(language), footer, SMALL_POINTS)

@@ -14,27 +14,22 @@ import html
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QRectF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QImage,
-    QPageLayout,
-    QPageSize,
     QPainter,
-    QPdfWriter,
     QTextDocument,
 )
 
 from kiosk.reports.document import Document, Table, Value
-from printing.layout import SCRIPT_FAMILY, paragraph_option
+from printing.a4 import DPI, a4_writer, paint_pages, pixels, text_document
+from printing.layout import SCRIPT_FAMILY
 from printing.qtenv import LATIN, ensure_qt, font
 
-DPI = 300
 CSS_DPI = 96  # an image's width in rich text is in CSS pixels, scaled to the device's DPI
 MARGIN_MM = 16.0
-FOOTER_MM = 10.0
 BODY_POINTS = 9.5
-SMALL_POINTS = 8.0
 CHART_POINTS = 8.5
 BAR_ROW_POINTS = 15.0
 BAR_COLOUR = QColor("#2f6f8f")
@@ -49,10 +44,6 @@ table.figures { border-collapse: collapse; border-color: #8fa3ad; margin-bottom:
 th { background-color: #e6eef2; }
 td.title { font-size: 10.5pt; font-weight: bold; background-color: #1d4e66; color: white; }
 """
-
-
-def _pixels(points: float) -> int:
-    return round(points * DPI / 72)
 
 
 def shown(document: Document, value: Value, kind: str) -> str:
@@ -77,8 +68,8 @@ def _opposite(align: Qt.AlignmentFlag) -> Qt.AlignmentFlag:
 def _chart(document: Document, table: Table, width: int) -> QImage:
     """The counts of ``table`` as horizontal bars, labels on the language's side."""
     script = SCRIPT_FAMILY.get(document.language, LATIN)
-    text_font = font(_pixels(CHART_POINTS), script=script)
-    row = _pixels(BAR_ROW_POINTS)
+    text_font = font(pixels(CHART_POINTS), script=script)
+    row = pixels(BAR_ROW_POINTS)
     rows = [(str(label), count if isinstance(count, int) else 0) for label, count in table.rows]
     image = QImage(width, max(1, len(rows)) * row, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
@@ -199,23 +190,9 @@ def report_html(document: Document, chart_width: int | None = None) -> str:
 def write_report_pdf(document: Document, path: Path) -> int:
     """Write ``document`` to ``path`` as an A4 PDF; returns its pages."""
     ensure_qt()
-    script = SCRIPT_FAMILY.get(document.language, LATIN)
-    writer = QPdfWriter(str(path))
-    writer.setResolution(DPI)
-    writer.setTitle(f"{document.title} — {document.month_label}")
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(
-        QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter
-    )
-    area = writer.pageLayout().paintRectPixels(DPI)
-    band = FOOTER_MM / 25.4 * DPI
-    body = QRectF(0, 0, area.width(), area.height() - band)
-    chart_width = int(body.width() * 0.96)
-    text = QTextDocument()
-    text.documentLayout().setPaintDevice(writer)
-    text.setDocumentMargin(0)
-    text.setDefaultFont(font(_pixels(BODY_POINTS), script=script))
-    text.setDefaultTextOption(paragraph_option(document.language))
+    page = a4_writer(str(path), f"{document.title} — {document.month_label}", MARGIN_MM)
+    chart_width = int(page.body.width() * 0.96)
+    text = text_document(page, document.language, BODY_POINTS)
     text.setDefaultStyleSheet(STYLE)
     for table in document.tables:
         if table.chart and table.rows:
@@ -225,27 +202,11 @@ def write_report_pdf(document: Document, path: Path) -> int:
                 _chart(document, table, chart_width),
             )
     text.setHtml(report_html(document, round(chart_width * CSS_DPI / DPI)))
-    text.setTextWidth(body.width())
-    text.setPageSize(QSizeF(body.width(), body.height()))
-    pages = text.pageCount()
-    side = Qt.AlignmentFlag.AlignRight if document.right_to_left else Qt.AlignmentFlag.AlignLeft
-    painter = QPainter(writer)
-    if document.right_to_left:
-        painter.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-    try:
-        for page in range(pages):
-            if page:
-                writer.newPage()
-            painter.setFont(font(_pixels(SMALL_POINTS), script=script))
-            painter.drawText(
-                QRectF(0, area.height() - band, area.width(), band),
-                side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignBottom,
-                document.footer.replace("{page}", str(page + 1)).replace("{pages}", str(pages)),
-            )
-            painter.save()
-            painter.translate(0, -page * body.height())
-            text.drawContents(painter, QRectF(0, page * body.height(), body.width(), body.height()))
-            painter.restore()
-    finally:
-        painter.end()
-    return pages
+    footer = document.footer
+    return paint_pages(
+        page,
+        text,
+        document.language,
+        document.right_to_left,
+        lambda number, pages: footer.replace("{page}", str(number)).replace("{pages}", str(pages)),
+    )
