@@ -17,9 +17,9 @@ from typing import Any
 
 from kiosk.clock import office_moment
 from kiosk.directory.profile import commune_label
-from kiosk.forms import load_form
+from kiosk.document_words import DocumentWords
 from kiosk.forms.countries import country_name
-from kiosk.i18n import Translator, default_catalog
+from kiosk.i18n import default_catalog
 from kiosk.persons.export import IDENTITY
 from printing.a4 import a4_writer, paint_pages, text_document
 from printing.layout import is_right_to_left
@@ -42,16 +42,8 @@ def _isolated(text: object) -> str:
     return f"\u2068{html.escape(str(text))}\u2069"
 
 
-class _Words:
+class _Words(DocumentWords):
     """What the PDF says, in the export's language: the catalog, dates, the form's labels."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language
-        self.tr = Translator(default_catalog(), language)
-        self.form = load_form("intake")
-
-    def __call__(self, key: str, **params: object) -> str:
-        return self.tr(key, **params)
 
     def day(self, value: date | datetime | str | None) -> str:
         """A day in words: ``6 décembre 2026`` (a moment on the office's clock)."""
@@ -61,8 +53,7 @@ class _Words:
             value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
         if isinstance(value, datetime):
             value = office_moment(value).date()
-        month = self.tr(f"person_export.month.{value.month}")
-        return self.tr("person_export.date", day=value.day, month=month, year=value.year)
+        return self.date(value)
 
     def moment(self, stamp: str | None) -> str:
         """A moment in words with its time on the office's clock."""
@@ -82,12 +73,6 @@ class _Words:
 
     def yes_no(self, value: object) -> str:
         return self.tr("person_export.yes" if value else "person_export.no")
-
-    def choice(self, key: str, value: str) -> str:
-        for choice in self.form.field(key).choices:
-            if choice.value == value:
-                return choice.label(self.language)
-        return value
 
     def value(self, field: str, value: Any) -> str:
         """A field of the person as the person reads it."""

@@ -48,7 +48,7 @@ from kiosk.clock import office_today
 from kiosk.i18n import Refusal, Translator
 from kiosk.office import OfficeContext
 from kiosk.reports.lists import ANONYMOUS, BREAKDOWNS, FigureList, figure_list
-from kiosk.reports.monthly import FORMATS, _Words, write_monthly_report
+from kiosk.reports.monthly import FORMATS, ReportWords, write_monthly_report
 from kiosk.reports.period import PeriodReport, period_report, visitors_by_commune
 from protocol.commune_map import render_map
 from protocol.communes import find_commune
@@ -430,7 +430,7 @@ class ReportsPage(FollowingWidget):
         self.list_dialog: FigureListDialog | None = None
         self._error: Callable[[Translator], str] | None = None
         self._saved: Callable[[Translator], str] | None = None
-        self._words: dict[str, _Words] = {}
+        self._words: dict[str, ReportWords] = {}
         self._build()
         language.language_changed.connect(self.retranslate)
         self.period_box.currentIndexChanged.connect(self.on_period_chosen)
@@ -691,10 +691,10 @@ class ReportsPage(FollowingWidget):
 
     # --- words --------------------------------------------------------------------------------
 
-    def _words_of(self) -> _Words:
+    def _words_of(self) -> ReportWords:
         code = self._language.code
         if code not in self._words:
-            self._words[code] = _Words(code)
+            self._words[code] = ReportWords(code)
         return self._words[code]
 
     def _figure_words(self, figure: str) -> str:

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.clock import OFFICE_ZONE
-from kiosk.forms import load_form
+from kiosk.document_words import DocumentWords
 from kiosk.forms.countries import country_name
-from kiosk.i18n import Translator, default_catalog
+from kiosk.i18n import default_catalog
 from kiosk.office import OfficeContext
 from kiosk.reports.document import Column, Document, Table, Value
 from kiosk.reports.period import (
@@ -137,26 +137,13 @@ def report_json(report: PeriodReport, language: str) -> dict[str, Any]:
 # --- the document -------------------------------------------------------------------------
 
 
-class _Words:
-    """The report's words in one language: the catalog, the intake form's choices."""
+class ReportWords(DocumentWords):
+    """The report's words in one language, and the words of its breakdowns' keys."""
 
-    def __init__(self, language: str) -> None:
-        self.language = language
-        self.tr = Translator(default_catalog(), language)
-        self.form = load_form("intake")
-
-    def __call__(self, key: str, **params: object) -> str:
-        return self.tr(f"report.{key}", **params)
-
-    def day(self, value: date) -> str:
-        month = self.tr(f"person_export.month.{value.month}")
-        return self.tr("person_export.date", day=value.day, month=month, year=value.year)
+    prefix = "report."
 
     def choice(self, field: str, value: str) -> str:
-        for choice in self.form.field(field).choices:
-            if choice.value == value:
-                return choice.label(self.language)
-        return self("unknown") if value == UNKNOWN else value
+        return self("unknown") if value == UNKNOWN else super().choice(field, value)
 
     def key(self, dimension: str, value: str) -> str:
         """The words of a breakdown's key."""
@@ -175,7 +162,7 @@ class _Words:
         return self.tr(f"directory.category.{value}")
 
 
-def _breakdown(words: _Words, key: str, dimension: str, counts: Counts, unit: str) -> Table:
+def _breakdown(words: ReportWords, key: str, dimension: str, counts: Counts, unit: str) -> Table:
     return Table(
         key=key,
         title=words(f"table.{key}"),
@@ -189,7 +176,7 @@ def _breakdown(words: _Words, key: str, dimension: str, counts: Counts, unit: st
     )
 
 
-def _summary(words: _Words, report: PeriodReport) -> Table:
+def _summary(words: ReportWords, report: PeriodReport) -> Table:
     queue, referrals = report.queue, report.referrals
     figures: tuple[tuple[str, Value, str], ...] = (
         ("start", report.start, "date"),
@@ -229,7 +216,7 @@ def _summary(words: _Words, report: PeriodReport) -> Table:
 
 def build_document(report: PeriodReport, language: str) -> Document:
     """The published ``report`` said in ``language``."""
-    words = _Words(language)
+    words = ReportWords(language)
     month_label = words.tr(
         "report.month_label",
         month=words.tr(f"person_export.month.{report.start.month}"),
@@ -263,8 +250,8 @@ def build_document(report: PeriodReport, language: str) -> Document:
         office=report.office,
         month=report.start.strftime("%Y-%m"),
         month_label=month_label,
-        subtitle=words("subtitle", office=office, month=month_label, date=words.day(made)),
-        provisional=words("provisional", date=words.day(made)) if report.provisional else "",
+        subtitle=words("subtitle", office=office, month=month_label, date=words.date(made)),
+        provisional=words("provisional", date=words.date(made)) if report.provisional else "",
         headline_title=words("headline_title"),
         headline=headline,
         charts_title=words("charts_title"),
