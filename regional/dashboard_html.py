@@ -9,13 +9,12 @@ map of the communes is ``protocol.commune_map``'s SVG, inline: a hidden commune 
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from html import escape
 from urllib.parse import urlencode
 
 from protocol.commune_map import SUPPRESSED, MapValue, number, render_map
 from regional.dashboard import HIDDEN, MEASURES, TEXTS, Dashboard, Table, Value, month_name
+from regional.page_html import page_headers
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 MAP_SLOT = "map-by-commune"
@@ -47,17 +46,7 @@ _STYLE = (
     "details{margin-top:.6rem}summary{cursor:pointer;font-weight:600}"
     "svg text{font-family:sans-serif}"
 )
-_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
-HEADERS = {
-    "Content-Security-Policy": (
-        f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Frame-Options": "DENY",
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-}
+HEADERS = page_headers(_STYLE)
 """The headers of the page and its exports: nothing but the page's own style, no caching."""
 
 

@@ -92,17 +92,24 @@ _STYLE = (
     ".error{color:#a00;font-weight:bold}"
 )
 
-_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
-HEADERS = {
-    "Content-Security-Policy": (
-        f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Frame-Options": "DENY",
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-}
+
+def page_headers(style: str) -> dict[str, str]:
+    """The headers of a page of the server's own: nothing runs or loads but its ``style``
+    (by hash), no framing, no caching, no referrer."""
+    style_hash = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    return {
+        "Content-Security-Policy": (
+            f"default-src 'none'; style-src 'sha256-{style_hash}'; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'"
+        ),
+        "X-Frame-Options": "DENY",
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",
+        "X-Content-Type-Options": "nosniff",
+    }
+
+
+HEADERS = page_headers(_STYLE)
 """The headers of every answer of the partner page (the style's hash follows ``_STYLE``)."""
 
 
