@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -49,6 +49,9 @@ OUTSIDE = ("other", "unknown")
 """The keys of ``by_commune`` that are no commune of Souss-Massa."""
 NONE = "—"
 """A cell that has no meaning in its row (the province or rate of a commune elsewhere)."""
+ALL = "all"
+"""The map's choice of every visitor; else ``category:<key>`` or ``need:<key>``
+(:func:`choices`), drawn from ``by_commune_category`` or ``by_commune_need``."""
 
 TEXTS: dict[str, dict[str, str]] = {
     "fr": {
@@ -100,6 +103,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "count_measure": "nombre de fiches",
         "rate_measure": "pour 10 000 habitants",
         "communes_table": "Tableau des communes",
+        "choice": "Visiteurs :",
+        "all_visitors": "tous les visiteurs",
+        "category_choice": "catégorie « {label} »",
+        "need_choice": "besoin « {label} »",
+        "unavailable": "Non disponible pour ce mois : il a été publié avant les chiffres par "
+        "commune et par catégorie ou par besoin (une publication ne change jamais).",
         "choose": "Mois affiché",
         "show": "Afficher",
         "export": "Exporter",
@@ -164,6 +173,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "count_measure": "عدد البطاقات",
         "rate_measure": "لكل 10000 نسمة",
         "communes_table": "جدول الجماعات",
+        "choice": "الزوار:",
+        "all_visitors": "جميع الزوار",
+        "category_choice": "الفئة «{label}»",
+        "need_choice": "الحاجة «{label}»",
+        "unavailable": "غير متوفر لهذا الشهر: نُشر قبل نشر الأرقام حسب الجماعة والفئة أو "
+        "الحاجة (المنشور لا يتغير أبدا).",
         "choose": "الشهر المعروض",
         "show": "عرض",
         "export": "تصدير",
@@ -216,6 +231,11 @@ class Dashboard:
     month published before the hidden keys whose count is not published (none, or hidden)."""
     hidden_listed: bool
     """Whether the month's publication lists its hidden keys (those before it do not)."""
+    choice: str = ALL
+    """What the map and the communes' table count (:func:`choices`)."""
+    choice_available: bool = True
+    """Whether the month publishes the choice's table (those before it do not): when not,
+    the map and the communes' table are every visitor's, for the exports only."""
 
     def tables(self) -> tuple[Table, ...]:
         """Every table, in the order of the page."""
@@ -289,10 +309,11 @@ def _domain(table: str) -> list[str]:
 def count(body: Mapping[str, Any], table: str, *keys: str) -> Value:
     """A cell of a month's publication: its count, :data:`HIDDEN`, or 0.
 
-    ``keys`` lead to the cell: none for the grand total, a key of a one-way table, or a
-    cross table's ``"cells", row, col``, ``"rows", row``, ``"cols", col`` or ``"total"``. A
-    cell neither published nor listed in ``hidden`` has none; a month published before the
-    hidden keys cannot tell, and every cell it leaves out is :data:`HIDDEN`.
+    ``keys`` lead to the cell: none for the grand total, a key of a one-way table, a
+    two-way table's row and column, or a cross table's ``"cells", row, col``, ``"rows",
+    row``, ``"cols", col`` or ``"total"``. A cell neither published nor listed in
+    ``hidden`` has none; a month published before the hidden keys cannot tell, and every
+    cell it leaves out is :data:`HIDDEN`.
     """
     value: Any = body.get(table)
     for key in keys:
@@ -306,6 +327,8 @@ def count(body: Mapping[str, Any], table: str, *keys: str) -> Value:
         return HIDDEN
     if not keys:  # the grand total
         return HIDDEN if listed is True else 0
+    if len(keys) == 2 and isinstance(listed, list):  # a two-way table: [row, col]
+        return HIDDEN if list(keys) in listed else 0
     if isinstance(listed, dict):  # a cross table
         part = listed.get(keys[0], [])
         if keys[0] == "total":
@@ -355,16 +378,50 @@ def _unlisted(body: Mapping[str, Any], key: str) -> bool:
     return total is None or sum(body.get(key, {}).values()) < total
 
 
-def _communes(body: Mapping[str, Any], lang: str) -> tuple[Table, dict[str, Value]]:
+@cache
+def choices() -> tuple[str, ...]:
+    """What the map may count: every visitor, one category, or one need."""
+    return (
+        ALL,
+        *(f"category:{key}" for key in _domain("by_category")),
+        *(f"need:{key}" for key in _domain("by_need")),
+    )
+
+
+def choice_label(choice: str, lang: str) -> str:
+    """A choice in words: "tous les visiteurs", "catégorie « … »" or "besoin « … »"."""
+    t = TEXTS[lang]
+    if choice == ALL:
+        return t["all_visitors"]
+    kind, key = choice.split(":", 1)
+    table = "by_category" if kind == "category" else "by_need"
+    return t[f"{kind}_choice"].format(label=_label(table, key, lang))
+
+
+def _cell_of(choice: str) -> tuple[str, Callable[[str], tuple[str, ...]]]:
+    """The published table of a choice, and the keys of a commune's cell in it."""
+    if choice == ALL:
+        return "by_commune", lambda code: (code,)
+    kind, key = choice.split(":", 1)
+    if kind == "category":
+        return "by_commune_category", lambda code: (code, key)
+    return "by_commune_need", lambda code: ("cells", code, key)
+
+
+def _communes(
+    body: Mapping[str, Any], lang: str, choice: str = ALL
+) -> tuple[Table, dict[str, Value]]:
     """Every commune of Souss-Massa (by HCP code) with its count and its rate per 10,000
     inhabitants, then the records of communes elsewhere and without one; and the map's
-    values. A month published before the hidden keys lists only its published communes."""
+    values: of every visitor, or of the ``choice``'s cells (a published table's column).
+    A month published before the hidden keys lists only its published communes."""
     t = TEXTS[lang]
     listed = "hidden" in body
+    name, keys = _cell_of(choice)
     values: dict[str, Value] = {}
     rows: list[tuple[str, tuple[Value, ...]]] = []
     for commune in load().communes:
-        n = count(body, "by_commune", commune.code)
+        n = count(body, name, *keys(commune.code))
         if not listed and n is HIDDEN:
             continue
         values[commune.code] = n
@@ -373,13 +430,16 @@ def _communes(body: Mapping[str, Any], lang: str) -> tuple[Table, dict[str, Valu
         names = (commune.name(lang), area.name(lang) if area else NONE)
         rows.append((commune.code, (*names, n, rate)))
     for key in OUTSIDE:
-        n = count(body, "by_commune", key)
+        n = count(body, name, *keys(key))
         if listed or n is not HIDDEN:
             rows.append((key, (t[key], NONE, n, NONE)))
     if not listed and _unlisted(body, "by_commune"):
         rows.append((NONE, (t["others"], NONE, HIDDEN, NONE)))
     header = (t["code"], t["commune"], t["province"], t["count"], t["per_10000"])
-    return Table("by_commune", t["by_commune"], header, tuple(rows)), values
+    title = t["by_commune"]
+    if choice != ALL:
+        title += f" — {choice_label(choice, lang)}"
+    return Table("by_commune", title, header, tuple(rows)), values
 
 
 def _outcomes(body: Mapping[str, Any], lang: str) -> Table:
@@ -449,11 +509,15 @@ def load_dashboard(
     now: datetime,
     lang: str,
     month: str | None = None,
+    choice: str = ALL,
 ) -> Dashboard:
-    """The dashboard at ``now``: the published months up to the latest, ``month``'s profile.
+    """The dashboard at ``now``: the published months up to the latest, ``month``'s profile,
+    its communes counted as ``choice`` says (one of :func:`choices`).
 
     Raises ``regional.stats.NotPublished`` for a month not (or not yet) published.
     """
+    if choice not in choices():
+        raise ValueError(f"the map shows one of {', '.join(choices())}, not {choice!r}")
     latest = latest_published_month(now)
     if month is not None and month > latest:
         regional_stats(reader, writer, month, now)  # raises NotPublished, saying when
@@ -478,7 +542,8 @@ def load_dashboard(
     profile = tuple(
         _one_way(key, body, lang, known=names if key == "by_office" else ()) for key in PROFILE
     )
-    communes_table, commune_counts = _communes(body, lang)
+    available = choice == ALL or _cell_of(choice)[0] in body
+    communes_table, commune_counts = _communes(body, lang, choice if available else ALL)
     return Dashboard(
         lang=lang,
         month=chosen,
@@ -490,6 +555,8 @@ def load_dashboard(
         outcomes=_outcomes(body, lang),
         commune_counts=commune_counts,
         hidden_listed="hidden" in body,
+        choice=choice,
+        choice_available=available,
     )
 
 

@@ -13,7 +13,18 @@ from html import escape
 from urllib.parse import urlencode
 
 from protocol.commune_map import SUPPRESSED, MapValue, number, render_map
-from regional.dashboard import HIDDEN, MEASURES, TEXTS, Dashboard, Table, Value, month_name
+from regional.dashboard import (
+    ALL,
+    HIDDEN,
+    MEASURES,
+    TEXTS,
+    Dashboard,
+    Table,
+    Value,
+    choice_label,
+    choices,
+    month_name,
+)
 from regional.page_html import page_headers
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
@@ -139,16 +150,37 @@ def _trend_chart(dashboard: Dashboard) -> str:
     return "".join(parts)
 
 
-def _link(lang: str, month: str, path: str = "/dashboard", measure: str = MEASURES[0]) -> str:
+def _link(
+    lang: str, month: str, path: str = "/dashboard", measure: str = MEASURES[0], choice: str = ALL
+) -> str:
     query = {"lang": lang, "month": month}
-    return f"{path}?{urlencode(query if measure == MEASURES[0] else {**query, 'measure': measure})}"
+    if measure != MEASURES[0]:
+        query["measure"] = measure
+    if choice != ALL:
+        query["choice"] = choice
+    return f"{path}?{urlencode(query)}"
+
+
+def _choices(dashboard: Dashboard, measure: str) -> str:
+    """The links that choose what the map counts: every visitor, a category or a need
+    (under the map, so that the heading, the measure and the map fit a laptop's window)."""
+    lang, t = dashboard.lang, TEXTS[dashboard.lang]
+    links = "".join(
+        f'<a href="{escape(_link(lang, dashboard.month, measure=measure, choice=c))}" '
+        f'id="choice-{escape(c.replace(":", "-"))}"'
+        + (' aria-current="page"' if c == dashboard.choice else "")
+        + f">{escape(choice_label(c, lang))}</a>"
+        for c in choices()
+    )
+    return f'<p class="measure">{escape(t["choice"])} {links}</p>'
 
 
 def _map(dashboard: Dashboard, measure: str) -> str:
     """The map of the chosen month, with the links that choose what it shows."""
     lang, t = dashboard.lang, TEXTS[dashboard.lang]
     links = "".join(
-        f'<a href="{escape(_link(lang, dashboard.month, measure=m))}" id="measure-{m}"'
+        f'<a href="{escape(_link(lang, dashboard.month, measure=m, choice=dashboard.choice))}" '
+        f'id="measure-{m}"'
         + (' aria-current="page"' if m == measure else "")
         + f">{escape(t[f'{m}_measure'])}</a>"
         for m in MEASURES
@@ -158,11 +190,20 @@ def _map(dashboard: Dashboard, measure: str) -> str:
         for code, n in dashboard.commune_counts.items()
         if isinstance(n, int) or n is HIDDEN
     }
+    chooser = _choices(dashboard, measure)
+    if not dashboard.choice_available:
+        return (
+            f'<p class="measure">{escape(t["measure"])} {links}</p>{chooser}'
+            f'<p class="note" id="unavailable">{escape(t["unavailable"])}</p>'
+        )
+    subtitle = t[f"map_{measure}"]
+    if dashboard.choice != ALL:
+        subtitle += f" — {choice_label(dashboard.choice, lang)}"
     svg = render_map(
         values,
         lang,
         title=t["map_title"].format(month=month_name(dashboard.month, lang)),
-        subtitle=t[f"map_{measure}"],
+        subtitle=subtitle,
         per_10000=measure == "rate",
         hidden_legend=t["hidden_legend"],
     )
@@ -170,12 +211,16 @@ def _map(dashboard: Dashboard, measure: str) -> str:
     legacy = "" if dashboard.hidden_listed else f'<p class="note">{escape(t["legacy_note"])}</p>'
     return (
         f'<p class="measure">{escape(t["measure"])} {links}</p>'
-        f'<div id="{MAP_SLOT}">{svg}</div>{legacy}'
+        f'<div id="{MAP_SLOT}">{svg}</div>{legacy}{chooser}'
+        f"<details><summary>{escape(t['communes_table'])}</summary>"
+        f"{_table(dashboard.communes, lang)}</details>"
     )
 
 
 def dashboard_page(dashboard: Dashboard, measure: str = MEASURES[0]) -> str:
-    """The whole page; the map shows ``measure`` (one of :data:`MEASURES`)."""
+    """The whole page; the map shows ``measure`` (one of :data:`MEASURES`) of the
+    dashboard's choice (every visitor, a category or a need); a month published before the
+    choice's table says it is not available, and draws no map."""
     lang, month = dashboard.lang, dashboard.month
     t = TEXTS[lang]
     other = "ar" if lang == "fr" else "fr"
@@ -185,7 +230,8 @@ def dashboard_page(dashboard: Dashboard, measure: str = MEASURES[0]) -> str:
         for m in reversed(dashboard.months)
     )
     nav = (
-        f'<nav><a href="{escape(_link(other, month, measure=measure))}" lang="{other}" '
+        f'<nav><a href="{escape(_link(other, month, measure=measure, choice=dashboard.choice))}" '
+        f'lang="{other}" '
         'id="switch">'
         f"{escape(t['switch'])}</a>"
         f'<a href="{escape(_link(lang, month, "/dashboard.csv"))}" id="export-csv">'
@@ -194,6 +240,8 @@ def dashboard_page(dashboard: Dashboard, measure: str = MEASURES[0]) -> str:
         f"{escape(t['export'])} {escape(t['xlsx'])}</a></nav>"
     )
     kept = f'<input type="hidden" name="measure" value="{measure}">' if measure != "count" else ""
+    if dashboard.choice != ALL:
+        kept += f'<input type="hidden" name="choice" value="{escape(dashboard.choice)}">'
     chooser = (
         '<form method="get" action="/dashboard">'
         f'<input type="hidden" name="lang" value="{lang}">{kept}'
@@ -215,8 +263,7 @@ def dashboard_page(dashboard: Dashboard, measure: str = MEASURES[0]) -> str:
         f'<section id="profile"><h2>{escape(t["profile"])} — {named}</h2>'
         f'<div class="grid">{cards}</div></section>'
         f'<section id="communes"><h2>{escape(t["map"])} — {named}</h2>{_map(dashboard, measure)}'
-        f"<details><summary>{escape(t['communes_table'])}</summary>"
-        f"{_table(dashboard.communes, lang)}</details></section>"
+        "</section>"
         f'<section id="outcomes"><h2>{escape(t["outcomes"])} — {named}</h2>'
         f"{_table(dashboard.outcomes, lang)}</section></main>"
     )

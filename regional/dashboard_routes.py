@@ -4,7 +4,8 @@ Region staff only (the HTTP Basic login of ``/stats``, with its rate limit and l
 visitor without one gets the login challenge and nothing else. ``lang`` is ``fr`` or ``ar``;
 ``month`` (``YYYY-MM``) a published month, the latest by default; the page's ``measure``
 what its map shows, ``count`` (the default) or ``rate`` per 10,000 inhabitants (the exports
-hold both).
+hold both), and ``choice`` of whom: ``all`` visitors (the default), ``category:<key>`` or
+``need:<key>`` (:func:`regional.dashboard.choices`; the exports hold every visitor's).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import HTMLResponse
 
 from regional.api import ERRORS, ApiError, Server, region_staff
-from regional.dashboard import LANGUAGES, MEASURES, Dashboard, load_dashboard
+from regional.dashboard import ALL, LANGUAGES, MEASURES, Dashboard, choices, load_dashboard
 from regional.dashboard_export import to_csv, to_xlsx
 from regional.dashboard_html import HEADERS, dashboard_page
 from regional.runtime import Runtime
@@ -25,12 +26,15 @@ router = APIRouter(dependencies=[Depends(region_staff)])
 Lang = Annotated[str, Query(pattern=f"^({'|'.join(LANGUAGES)})$")]
 Month = Annotated[str | None, Query(pattern=MONTH.pattern)]
 Measure = Annotated[str, Query(pattern=f"^({'|'.join(MEASURES)})$")]
+Choice = Annotated[str, Query(max_length=80)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _dashboard(server: Runtime, lang: str, month: str | None) -> Dashboard:
+def _dashboard(server: Runtime, lang: str, month: str | None, choice: str = ALL) -> Dashboard:
+    if choice not in choices():
+        raise ApiError(422, "invalid_request", f"choice must be one of {', '.join(choices())}")
     try:
-        return load_dashboard(server.reader, server.factory, server.now(), lang, month)
+        return load_dashboard(server.reader, server.factory, server.now(), lang, month, choice)
     except NotPublished as refusal:
         raise ApiError(404, "not_published", str(refusal)) from None
 
@@ -43,10 +47,14 @@ def _download(body: bytes, media_type: str, dashboard: Dashboard, suffix: str) -
 
 @router.get("/dashboard", response_class=HTMLResponse, responses=ERRORS)
 def dashboard(
-    server: Server, lang: Lang = "fr", month: Month = None, measure: Measure = "count"
+    server: Server,
+    lang: Lang = "fr",
+    month: Month = None,
+    measure: Measure = "count",
+    choice: Choice = ALL,
 ) -> HTMLResponse:
     """The region's dashboard page."""
-    page = dashboard_page(_dashboard(server, lang, month), measure)
+    page = dashboard_page(_dashboard(server, lang, month, choice), measure)
     return HTMLResponse(page, headers=HEADERS)
 
 

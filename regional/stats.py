@@ -11,7 +11,10 @@ lists, table by table, the keys whose count is hidden (never the count:
 :meth:`regional.disclosure.Publication.hidden`), so that a reader tells a hidden count from
 none. Months published before ``hidden`` was added lack it. ``by_commune`` counts HCP
 codes (``other`` and ``unknown`` aside), names sent by older offices read as their code
-(:func:`protocol.communes.statistics_commune`), so that the map can draw it.
+(:func:`protocol.communes.statistics_commune`), so that the map can draw it;
+``by_commune_category`` (rows ``by_commune``, columns ``by_category``) and
+``by_commune_need`` (a cross table with its own margins: a record names several needs) let
+it draw one category or one need. Months published before they were added lack them.
 """
 
 from __future__ import annotations
@@ -68,11 +71,14 @@ def compute(session: Session, month: str) -> dict[str, Any]:
     ).all()
     one_way: dict[str, Counter[str]] = {name: Counter() for name in ONE_WAY}
     office_category: Counter[tuple[str, str]] = Counter()
+    commune_category: Counter[tuple[str, str]] = Counter()
+    commune_need: Counter[tuple[str, str]] = Counter()
     needs: Counter[str] = Counter()
     outcomes: Counter[tuple[str, str]] = Counter()
     resolutions: Counter[tuple[str, str]] = Counter()
     for fact in facts:
         office = names.get(fact.office_id, "?")
+        commune = statistics_commune(fact.commune)
         for table, key in zip(
             ONE_WAY,
             (
@@ -81,13 +87,16 @@ def compute(session: Session, month: str) -> dict[str, Any]:
                 fact.sex,
                 fact.age_band,
                 fact.nationality,
-                statistics_commune(fact.commune),
+                commune,
             ),
             strict=True,
         ):
             one_way[table][key] += 1
         office_category[(office, fact.category)] += 1
-        needs.update(json.loads(fact.needs))
+        commune_category[(commune, fact.category)] += 1
+        named = json.loads(fact.needs)
+        needs.update(named)
+        commune_need.update((commune, str(need)) for need in named)
         outcomes.update((str(need), str(state)) for need, state in json.loads(fact.outcomes))
         resolutions.update((str(n), str(state)) for n, state in json.loads(fact.resolutions))
     publication = Publication(THRESHOLD)
@@ -95,11 +104,16 @@ def compute(session: Session, month: str) -> dict[str, Any]:
     for table in ONE_WAY:
         publication.one_way(table, one_way[table])
     publication.two_way("by_office_category", office_category, rows="by_office", cols="by_category")
+    publication.two_way(
+        "by_commune_category", commune_category, rows="by_commune", cols="by_category"
+    )
     publication.independent("by_need", needs)
     publication.cross("by_referral_outcome", outcomes)
     # Needs open, met and not met, with margins of their own: a row is not by_need's count
     # (an anonymous contact names needs but has no case to follow them).
     publication.cross("by_need_resolution", resolutions)
+    # The communes' needs, with margins of their own (a record names several needs, or none).
+    publication.cross("by_commune_need", commune_need)
     return {**publication.publish(), "hidden": publication.hidden()}
 
 

@@ -267,10 +267,15 @@ def _shown(pairs: list[tuple[str, Any]]) -> dict[str, int]:
     return {label: value for label, value in pairs if isinstance(value, int)}
 
 
-def _attack(tables: list[Rows], on_map: dict[str, Any] | None = None) -> tuple[list[Any], int]:
+def _attack(
+    tables: list[Rows],
+    on_map: dict[str, Any] | None = None,
+    chosen: dict[str, dict[str, Any]] | None = None,
+) -> tuple[list[Any], int]:
     """What an attacker works out of October's hidden counts from one copy of its figures
-    (tables as header then rows, and the map's values when the copy has one): the hidden
-    cells the shown ones determine, and how many nonzero cells are hidden."""
+    (tables as header then rows, the map's values when the copy has one, and the maps of
+    ``chosen`` categories and needs): the hidden cells the shown ones determine, and how
+    many nonzero cells are hidden."""
     by_name = {rows[0][0]: rows[1:] for rows in tables if rows[0][-1] != "État"}
     published: dict[str, Any] = {}
     for name, rows in by_name.items():
@@ -314,8 +319,42 @@ def _attack(tables: list[Rows], on_map: dict[str, Any] | None = None) -> tuple[l
         "rows": _shown([("Santé", row[-1])]),
         "total": total[-1] if isinstance(total[-1], int) else None,
     }
+    if chosen is not None:
+        _choices_known(chosen, truth, relations, published)
     hidden = [path for path, n in truth.items() if n and _lookup(published, path) is None]
     return determined(truth, relations, published), len(hidden)
+
+
+def _choices_known(
+    chosen: dict[str, dict[str, Any]],
+    truth: dict[tuple[str, ...], int],
+    relations: Relations,
+    published: dict[str, Any],
+) -> None:
+    """Add October's commune x category and commune x need tables, as the maps of
+    ``chosen`` show them, to the attacker's system; the need table's margins, which the page
+    does not show, as ``/stats`` publishes them (``chosen["stats"]``)."""
+    communes = (TALIOUINE, AOURIR, TIZNIT)
+    category = {(TALIOUINE, "rpt"): 10, (AOURIR, "mre"): 2, (TIZNIT, "rpt"): 6}
+    truth |= {("cc", c, k): n for (c, k), n in category.items()}
+    for commune in communes:
+        parts = [("cc", c, k) for c, k in category if c == commune]
+        relations.append((("Commune de résidence", commune), parts))
+    for key, label in (("rpt", CATEGORIES[2]), ("mre", CATEGORIES[0])):
+        relations.append((("Catégorie", label), [("cc", c, k) for c, k in category if k == key]))
+    published["cc"] = {c: {} for c in communes}
+    for c, k in category:
+        published["cc"][c] |= _shown([(k, chosen[f"category:{k}"][c])])
+    need = {TALIOUINE: 10, AOURIR: 2, TIZNIT: 6}  # all 18 need health
+    truth |= {("cn", "cells", c, "health"): n for c, n in need.items()}
+    truth |= {("cn", "rows", c): n for c, n in need.items()}
+    truth |= {("cn", "cols", "health"): 18, ("cn", "total"): 18}
+    relations += [(("cn", "rows", c), [("cn", "cells", c, "health")]) for c in need]
+    relations.append((("cn", "cols", "health"), [("cn", "cells", c, "health") for c in need]))
+    relations.append((("cn", "total"), [("cn", "rows", c) for c in need]))
+    shown = {c: _shown([("health", chosen["need:health"][c])]) for c in need}
+    margins = chosen["stats"]["by_commune_need"]
+    published["cn"] = {"cells": shown, **{k: margins[k] for k in ("rows", "cols", "total")}}
 
 
 def tables_named(tables: list[Rows], name: str) -> Rows:
@@ -360,6 +399,23 @@ def test_no_hidden_count_can_be_worked_out_from_the_page_or_an_export(
         # 2 categories, 2 nationalities, 2 communes, 2 outcome cells and their 2 columns
         assert hidden == 10, name
         assert found == [], f"the {name} gives away {found}"
+    # nor with the maps of a category and of a need: Aourir's 2 mre and Tiznit's 6 rpt are
+    # hidden in the commune x category table, their 2 and 6 needing health in the other one
+    chosen = {
+        choice: map_values(client.get(f"/dashboard?month=2026-10&choice={choice}", auth=login).text)
+        for choice in ("category:rpt", "category:mre", "need:health")
+    }
+    assert chosen["category:rpt"][TALIOUINE] == chosen["need:health"][TALIOUINE] == 10
+    assert chosen["category:mre"][AOURIR] == chosen["category:rpt"][TIZNIT] == FR_HIDDEN
+    assert chosen["need:health"][AOURIR] == chosen["need:health"][TIZNIT] == FR_HIDDEN
+    chosen["stats"] = client.get("/stats?month=2026-10", auth=login).json()
+    assert chosen["stats"]["hidden"]["by_commune_need"]["rows"] == [AOURIR, TIZNIT]
+    found, hidden = _attack(copies["page"], on_map, chosen)
+    assert hidden == 10 + 2 + 2 + 2, hidden  # and the need table's rows of Aourir and Tiznit
+    assert found == [], f"the maps of a category and a need give away {found}"
+    # the check is no formality here either: were Tiznit's 6 rpt shown, Aourir's would be
+    revealed = {**chosen, "category:rpt": chosen["category:rpt"] | {TIZNIT: 6}}
+    assert ("Commune de résidence", AOURIR) in _attack(copies["page"], on_map, revealed)[0]
     # the check is no formality: were the 16 rpt shown, the 2 mre would be worked out
     tables_named(copies["csv"], "Catégorie")[3][1] = 16
     assert _attack(copies["csv"])[0] == [("Catégorie", CATEGORIES[0])]
@@ -549,3 +605,176 @@ def test_a_browser_sending_its_login_with_every_page_is_checked_by_argon2_once(
     clock.advance(timedelta(minutes=5))  # forgotten after five minutes
     assert client.get("/dashboard", auth=login).status_code == 200
     assert len(checks) == 4
+
+
+def fill_choices(client: TestClient, db_url: str, clock: Clock) -> None:
+    """October 2026 at one office, 21 records, women 18-29 whose category and needs differ.
+
+    Taliouine: 8 rpt (SN) needing health, 3 of whom legal aid too and 3 others consular
+    help; 6 mre (MA) needing housing. Tiznit: 7 rpt needing health and housing, 3 of whom
+    legal aid too and 2 others consular help. By hand: every commune x category cell is 5 or
+    more (8, 6, 7), so all are published; the commune x need cells of health (8, 7) and
+    housing (6, 7) too, but legal aid (3, 3) and consular help (3, 2) are under 5: each
+    row and each column holds two of them (the columns' 6 and 5 are published), so none
+    can be worked out and nothing else is hidden.
+    """
+    office = enrolled(client, db_url, "BAOM Agadir", clock())
+    health = ["health"]
+    records = [stat(office, needs=json.dumps([*health, "legal_aid"])) for _ in range(3)]
+    records += [stat(office, needs=json.dumps([*health, "consular"])) for _ in range(3)]
+    records += [stat(office, needs=json.dumps(health)) for _ in range(2)]
+    records += [
+        stat(office, category="mre", nationality="MA", needs=json.dumps(["housing"]))
+        for _ in range(6)
+    ]
+    both = [*health, "housing"]
+    records += [
+        stat(office, commune="Tiznit", needs=json.dumps([*both, "legal_aid"])) for _ in range(3)
+    ]
+    records += [
+        stat(office, commune="Tiznit", needs=json.dumps([*both, "consular"])) for _ in range(2)
+    ]
+    records += [stat(office, commune="Tiznit", needs=json.dumps(both)) for _ in range(2)]
+    assert set(push(client, office, *records)) == {"accepted"}
+
+
+def _chosen(page: str) -> dict[str, list[Any]]:
+    """The communes' table of the page, by code: name, province, count, rate."""
+    return {row[0]: row[1:] for row in page_tables(page)["table-by_commune"][1:]}
+
+
+def test_the_map_shows_a_chosen_category_or_need_as_published(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    fill_choices(client, db_url, clock)
+    figures = client.get("/stats?month=2026-10", auth=login).json()
+    assert figures["by_commune_category"] == {TALIOUINE: {"mre": 6, "rpt": 8}, TIZNIT: {"rpt": 7}}
+    assert figures["hidden"]["by_commune_category"] == []
+    need = figures["by_commune_need"]
+    assert need["cells"] == {
+        TALIOUINE: {"health": 8, "housing": 6},
+        TIZNIT: {"health": 7, "housing": 7},
+    }
+    assert need["cols"] == {"consular": 5, "health": 15, "housing": 13, "legal_aid": 6}
+    assert need["rows"] == {TALIOUINE: 20, TIZNIT: 19} and need["total"] == 39
+    assert figures["hidden"]["by_commune_need"] == {
+        "cells": [
+            [TALIOUINE, "consular"],
+            [TALIOUINE, "legal_aid"],
+            [TIZNIT, "consular"],
+            [TIZNIT, "legal_aid"],
+        ],
+        "rows": [],
+        "cols": [],
+        "total": False,
+    }
+    h = FR_HIDDEN
+    expected = {
+        "category:rpt": ({TALIOUINE: 8, TIZNIT: 7}, {TALIOUINE: 11.4, TIZNIT: 0.8}),
+        "category:mre": ({TALIOUINE: 6, TIZNIT: 0}, {TALIOUINE: 8.5, TIZNIT: 0.0}),
+        "need:health": ({TALIOUINE: 8, TIZNIT: 7}, {TALIOUINE: 11.4, TIZNIT: 0.8}),
+        "need:housing": ({TALIOUINE: 6, TIZNIT: 7}, {TALIOUINE: 8.5, TIZNIT: 0.8}),
+        "need:legal_aid": ({TALIOUINE: h, TIZNIT: h}, {TALIOUINE: h, TIZNIT: h}),
+        "all": ({TALIOUINE: 14, TIZNIT: 7}, {TALIOUINE: 19.9, TIZNIT: 0.8}),
+    }
+    for choice, (counts, rates) in expected.items():
+        page = client.get(f"/dashboard?month=2026-10&choice={choice}", auth=login).text
+        communes = _chosen(page)
+        on_map = map_values(page)
+        for code, n in counts.items():
+            assert communes[code][2:] == [n, rates[code]], (choice, code)
+            assert on_map[code] == n, (choice, code)
+        assert communes[AOURIR][2:] == [0, 0.0] and on_map[AOURIR] == 0
+        assert f'id="choice-{choice.replace(":", "-")}" aria-current="page"' in page
+        rated = client.get(f"/dashboard?month=2026-10&choice={choice}&measure=rate", auth=login)
+        assert map_values(rated.text)[TALIOUINE] in (rates[TALIOUINE], words("fr")[
+            "suppressed_people"].format(threshold=5))  # fmt: skip
+        # the links keep the month, the language, the measure and the choice
+        if choice != "all":
+            assert f"choice={choice.replace(':', '%3A')}" in unescape(rated.text)
+            assert "measure=rate" in unescape(rated.text)
+    rpt = client.get("/dashboard?month=2026-10&choice=category:rpt", auth=login).text
+    assert "catégorie « Ressortissant(e) d&#x27;un pays tiers »" in rpt
+    arabic = client.get("/dashboard?lang=ar&month=2026-10&choice=need:health", auth=login).text
+    assert "الحاجة «الصحة»" in arabic and "جميع الزوار" in arabic
+    assert map_values(arabic)[TIZNIT] == 7
+    # the exports keep every visitor's communes
+    exported = csv_sections(client.get("/dashboard.csv?month=2026-10", auth=login).content)
+    communes = {row[0]: row for row in tables_named([s[1:] for s in exported], "Code HCP")}
+    assert communes[TALIOUINE][3] == 14
+
+
+def test_a_hidden_cell_of_a_choice_shows_no_number_anywhere(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    fill_choices(client, db_url, clock)
+    # legal aid: Taliouine 3, Tiznit 3; consular help: Taliouine 3, Tiznit 2 (all hidden)
+    hidden = {"need:legal_aid": {TALIOUINE: 3, TIZNIT: 3}, "need:consular": {TALIOUINE: 3}}
+    hidden["need:consular"][TIZNIT] = 2
+    for lang, said in (("fr", FR_HIDDEN), ("ar", AR_HIDDEN)):
+        for choice, cells in hidden.items():
+            rates = {f"{n * 10_000 / load().by_code[c].population:.1f}" for c, n in cells.items()}
+            rates |= {rate.replace(".", ",") for rate in rates}
+            for measure in MEASURES_SHOWN:
+                query = f"?lang={lang}&month=2026-10&choice={choice}&measure={measure}"
+                page = client.get("/dashboard" + query, auth=login).text
+                rows = _chosen(page)
+                for code in cells:
+                    shape = re.search(rf'<path id="c{code}" d="[^"]*" fill="([^"]*)">', page)
+                    assert shape is not None and shape.group(1) == "url(#suppressed)"
+                    assert rows[code][2:] == [said, said]
+                texts = Texts()
+                texts.feed(page)
+                shown = " ".join(texts.texts)  # a rate, not a piece of an HCP code
+                assert not [r for r in rates if re.search(rf"(?<![\d.,]){r}(?!\d)", shown)]
+                # the map's title of a hidden commune says "fewer than 5", never a number
+                people = words(lang)["suppressed_people"].format(threshold=5)
+                for code in cells:
+                    assert map_values(page)[code] == (said if measure == "count" else people)
+
+
+MEASURES_SHOWN = ("count", "rate")
+
+
+def test_a_month_published_before_the_choices_says_not_available(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    fill(client, db_url, clock)
+    assert client.get("/stats?month=2026-10", auth=login).status_code == 200  # published
+    engine = make_engine(db_url)
+    with session_factory(engine)() as session, session.begin():
+        stored = session.get(PublishedStats, "2026-10")
+        assert stored is not None
+        body = json.loads(stored.body)
+        for table in ("by_commune_category", "by_commune_need"):
+            del body[table], body["hidden"][table]  # as a month published before them
+        stored.body = json.dumps(body)
+    engine.dispose()
+    for lang in ("fr", "ar"):
+        for choice in ("category:rpt", "need:health"):
+            answer = client.get(f"/dashboard?lang={lang}&month=2026-10&choice={choice}", auth=login)
+            assert answer.status_code == 200
+            assert TEXTS[lang]["unavailable"] in unescape(answer.text)
+            assert map_values(answer.text) == {} and 'id="table-by_commune"' not in answer.text
+        every = client.get(f"/dashboard?lang={lang}&month=2026-10", auth=login).text
+        assert TEXTS[lang]["unavailable"] not in unescape(every)
+        assert map_values(every)[TALIOUINE] == 10
+    # a month published with them draws its choices
+    page = client.get("/dashboard?month=2026-09&choice=category:rpt", auth=login).text
+    assert TEXTS["fr"]["unavailable"] not in unescape(page) and map_values(page)[TALIOUINE] == 7
+
+
+def test_a_bad_choice_is_a_typed_refusal(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    fill(client, db_url, clock)
+    for choice in ("", "category", "category:", "category:tourist", "need:rpt", "Need:health"):
+        answer = client.get(f"/dashboard?choice={choice}", auth=login)
+        assert answer.status_code == 422 and answer.json()["error"] == "invalid_request", choice
+    answer = client.get("/dashboard?choice=" + "x" * 200, auth=login)
+    assert answer.status_code == 422 and answer.json()["error"] == "invalid_request"
+    assert client.get("/dashboard?choice=need:other", auth=login).status_code == 200
