@@ -7,7 +7,6 @@ as :class:`StoreUnreadable` before anything is written to the file.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import sqlite3
@@ -20,8 +19,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from db.uow import Actor, UnitOfWork
-
-log = logging.getLogger(__name__)
 
 _KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
 
@@ -117,19 +114,7 @@ class Store:
                 f"the office database {path} cannot be read: the key is wrong or the file is "
                 "damaged. The file was not changed; restore the key file or a backup copy."
             ) from error
-        store.refresh_statistics()
         return store
-
-    def refresh_statistics(self) -> None:
-        """Let SQLite refresh what it knows of the tables that grew (``PRAGMA optimize``, as
-        its documentation advises when a database opens): without it the planner takes, say,
-        "a person not merged" for a rare one and sorts every case to list fifty. Cheap when
-        nothing grew much; a failure (a full disk, a lock held too long) is only logged."""
-        try:
-            with self.engine.begin() as connection:
-                connection.exec_driver_sql("PRAGMA optimize=0x10002")
-        except (exc.DatabaseError, sqlite3.DatabaseError) as error:
-            log.warning("the database's statistics were not refreshed: %s", error)
 
     def session(self) -> Session:
         """A session for reading. Writes go through :meth:`unit_of_work`."""
