@@ -25,6 +25,7 @@ from functools import cache, partial
 from importlib import resources
 from typing import Any, Protocol
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,9 @@ class QtChime:
         self._effect.play()
 
     def _on_playing_changed(self) -> None:
+        # The effect's destructor stops it, and says so: a display closed mid-chime.
+        if not shiboken6.isValid(self._effect):
+            return
         if not self._effect.isPlaying() and self._done is not None:
             done, self._done = self._done, None
             done()

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QObject, QTimer
 from pytestqt.qtbot import QtBot
 
@@ -259,3 +260,23 @@ def test_the_voice_is_tried_off_the_gui_thread(
         assert len(tried_on) == 1 and tried_on[0].startswith("baom-io")
     else:  # a PC without a speech engine to try
         assert tried_on == []
+
+
+def test_a_chime_destroyed_while_it_plays_says_nothing_more(qtbot: QtBot) -> None:
+    """A display closed in the middle of its chime: the sound effect's last "stopped" comes
+    from its destructor, and must not reach a chime whose effect is being destroyed (it
+    raised in the event loop, and could crash the display)."""
+    from PySide6.QtMultimedia import QMediaDevices
+
+    if not QMediaDevices.audioOutputs():
+        pytest.skip("no audio output on this machine: there is no chime to destroy")
+    parent = QObject()
+    audio = load_audio(parent, languages=())
+    assert audio.chime is not None
+    ended: list[bool] = []
+    audio.chime.play(lambda: ended.append(True))
+    qtbot.wait(30)
+    parent.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(parent), timeout=2000)
+    qtbot.wait(50)
+    assert ended == []
