@@ -193,3 +193,19 @@ def test_a_translation_file_changed_since_the_cache_was_made_is_read_again(
         "en": {"desk.title": "Front desk"},
         "fr": {"desk.title": "Bureau d'accueil"},
     }
+
+
+def test_two_installed_copies_keep_a_cache_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two copies of the program on one PC (two folders of translations) read alternately:
+    neither overwrites the other's parsed catalog, so neither parses at every start."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    for name, title in (("one", "Accueil"), ("two", "Bureau")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "fr.toml").write_text(f'[desk]\ntitle = "{title}"\n', encoding="utf-8")
+        assert read_strings(folder) == {"fr": {"desk.title": title}}
+
+    assert len(list(cache.rglob("catalog-*.json"))) == 2

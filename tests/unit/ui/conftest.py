@@ -6,6 +6,7 @@ import gc
 from collections.abc import Callable, Iterator
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -48,6 +49,9 @@ def tasks(office: OfficeContext) -> Iterator[Tasks]:
     runner = Tasks(office.store, poll_interval_ms=50)
     yield runner
     runner.shutdown()
+    # pytest-qt closed the test's windows with deleteLater, which no event loop runs before
+    # the next test: delete them now, or every window of the run stays alive till its end.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()  # the workers are stopped: collect here, and let the next tests do as usual
     gc.enable()
 
