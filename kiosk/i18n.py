@@ -5,8 +5,9 @@ is ``desk.nav.queue``). French is the reference: every other language must hold 
 French has. Placeholders use ``{name}`` and are filled with :meth:`Catalog.text`.
 
 Parsing the four files costs tens of milliseconds at every start, so the parsed strings are
-kept as JSON in the user's cache folder (``~/.cache/baom/catalog-<folder>.json`` on Linux, one per catalog folder) with the
-size and time of each file they came from; a file changed since is read again.
+kept as JSON in the user's cache folder (``~/.cache/baom/catalog-<folder>.json`` on Linux,
+one per catalog folder) with the size and time of each file they came from; a file changed
+since is read again.
 """
 
 from __future__ import annotations
@@ -184,7 +185,8 @@ def read_strings(folder: Path) -> dict[str, dict[str, str]]:
     made_from = [str(folder.absolute()), *([file.name, *_size_and_time(file)] for file in files)]
     # One cache per catalog folder: two installs side by side do not overwrite each other's.
     folder_key = hashlib.sha256(str(folder.absolute()).encode()).hexdigest()[:16]
-    cache_file = platformdirs.user_cache_path(APP_NAME, appauthor=False) / f"catalog-{folder_key}.json"
+    cache_folder = platformdirs.user_cache_path(APP_NAME, appauthor=False)
+    cache_file = cache_folder / f"catalog-{folder_key}.json"
     try:
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
         if cached["made_from"] == made_from:
