@@ -25,12 +25,12 @@ from kiosk.office import OfficeContext
 from kiosk.prompts import (
     MAX_FILE_BYTES,
     MAX_SECONDS,
-    SPOKEN_LANGUAGES,
     PromptError,
     import_prompts,
     prompt_status,
 )
 from kiosk.queue.config import load_config
+from kiosk.settings import SPOKEN_LANGUAGES
 
 ERRORS: tuple[type[Exception], ...] = (PinError, PromptError)
 

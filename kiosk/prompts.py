@@ -30,10 +30,8 @@ from db.uow import Actor
 from kiosk.accounts import Permission, require
 from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig
+from kiosk.settings import SPOKEN_LANGUAGES
 
-SPOKEN_LANGUAGES: Mapping[str, str] = {"ary": "ar", "shi": "zgh"}
-"""The languages the kiosk speaks from recordings, and the written language it shows
-meanwhile (Darija: Arabic script; Tachelhit: Tamazight in Tifinagh)."""
 RATE = 16_000
 """The highest sample rate kept: speech needs no more, and a recording stays small."""
 MAX_AUDIO_BYTES = 200_000
@@ -135,7 +133,8 @@ class Sound:
     def pcm(self) -> bytes:
         """The samples alone (what an audio output plays)."""
         with wave.open(io.BytesIO(self.wav)) as reader:
-            return reader.readframes(reader.getnframes())
+            pcm: bytes = reader.readframes(reader.getnframes())
+        return pcm
 
 
 def _mono_16bit(frames: bytes, width: int, channels: int, rate: int) -> tuple[bytes, int]:

@@ -89,6 +89,10 @@ class QtChime:
         self._effect.play()
 
     def _on_playing_changed(self) -> None:
+        from shiboken6 import isValid
+
+        if not isValid(self._effect):  # deleted with its window while it played
+            return
         if not self._effect.isPlaying() and self._done is not None:
             done, self._done = self._done, None
             done()
@@ -114,6 +118,11 @@ class QtVoice:
         self._started = False
         self._speech.setLocale(self._locales[language])
         self._speech.say(text)
+
+    def stop(self) -> None:
+        """Stop speaking now, without calling back."""
+        self._done = None
+        self._speech.stop()
 
     def _on_state_changed(self, state: Any) -> None:
         from PySide6.QtTextToSpeech import QTextToSpeech
@@ -179,7 +188,8 @@ def _engine_problem(engine: str) -> str | None:
     return None
 
 
-def _load_voice(parent: QObject, languages: Sequence[str]) -> tuple[Voice | None, str | None]:
+def load_voice(parent: QObject, languages: Sequence[str]) -> tuple[Voice | None, str | None]:
+    """A text-to-speech voice for ``languages`` (those it has), or why there is none."""
     try:
         from PySide6.QtCore import QLocale
         from PySide6.QtTextToSpeech import QTextToSpeech
@@ -214,7 +224,7 @@ def load_audio(parent: QObject, languages: Sequence[str]) -> AudioOutput:
     if chime_problem == NO_DEVICE:  # a voice would speak to nobody, and never say it ended
         voice, voice_problem = None, None
     else:
-        voice, voice_problem = _load_voice(parent, languages)
+        voice, voice_problem = load_voice(parent, languages)
     problems = tuple(problem for problem in (chime_problem, voice_problem) if problem)
     return AudioOutput(chime, voice, problems)
 
