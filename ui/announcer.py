@@ -60,10 +60,21 @@ class Voice(Protocol):
 
 @dataclass(frozen=True)
 class Announcement:
-    """One call to announce: its texts by language, spoken in that order."""
+    """One call to announce: its texts by language, spoken in that order, then the office's
+    recordings of it in a spoken language (``recorded``: the language and the prompt keys,
+    ``kiosk.prompts.call_words``)."""
 
     key: str
     texts: tuple[tuple[str, str], ...]
+    recorded: tuple[str, tuple[str, ...]] | None = None
+
+
+class Recordings(Protocol):
+    """Something that plays the office's recorded prompts (``ui.kiosk_voice.PromptPlayer``)."""
+
+    def has(self, language: str, keys: Sequence[str]) -> bool: ...
+
+    def play_then(self, language: str, keys: Sequence[str], done: Done) -> None: ...
 
 
 @dataclass
@@ -247,8 +258,10 @@ class Announcer(QObject):
         languages: Sequence[str],
         load: Callable[[QObject, Sequence[str]], AudioOutput] = load_audio,
         parent: QObject | None = None,
+        recordings: Recordings | None = None,
     ) -> None:
         super().__init__(parent)
+        self._recordings = recordings
         self._languages = tuple(languages)
         self._load = load
         self._output: AudioOutput | None = None
@@ -311,6 +324,14 @@ class Announcer(QObject):
             for language, text in self._current.texts:
                 if voice.speaks(language):
                     steps.append(partial(voice.say, language, text))
+        recorded = self._current.recorded
+        if (
+            recorded is not None
+            and self._recordings is not None
+            and self._recordings.has(*recorded)
+            and output.chime is not None  # an audio output there is
+        ):
+            steps.append(partial(self._recordings.play_then, *recorded))
         self._steps = steps
         self.announcement_started.emit(self._current.key)
         self._next_step()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,6 +108,16 @@ class PromptPlayer(QObject):
                 runs.append((rate, pcm))
         self._runs = runs
         self._next_run()
+
+    def play_then(self, language: str, keys: Sequence[str], done: Callable[[], None]) -> None:
+        """Play ``keys``, then call ``done`` (the display's announcer)."""
+
+        def finished() -> None:
+            self.finished.disconnect(finished)
+            done()
+
+        self.finished.connect(finished)
+        self.play(language, keys)
 
     def stop(self) -> None:
         """Stop at once (a new utterance, or the visitor left)."""
