@@ -1,4 +1,5 @@
-"""A private PulseAudio server with a null sink: an audio output on a PC without a sound card.
+"""A private PulseAudio server with a null sink and a null source: an audio output and a
+microphone (of silence) on a PC without a sound card.
 
 Started for a process that has not yet used QtMultimedia (Qt connects to the server the
 first time it looks for devices): ``PULSE_SERVER`` then points at it. Debian
@@ -33,6 +34,7 @@ def null_sink() -> Iterator[bool]:
                 "--exit-idle-time=-1",
                 "-n",
                 "--load=module-null-sink sink_name=baom_null",
+                "--load=module-null-source source_name=baom_microphone",
                 "--load=module-native-protocol-unix",
             ],
             env=environment,
