@@ -59,6 +59,8 @@ def what_to_say(config: QueueConfig, key: str, language: LanguageState) -> str:
     """What the supervisor says for ``key``, in the officer's words."""
     tr = language.translator
     family, _, name = key.partition(".")
+    if not name:  # a fixed prompt (kiosk.prompts.FIXED_KEYS)
+        return tr(f"desk.prompts.say.{key}")
     if family == "reason":
         return config.reason(name).labels[language.code]
     if family == "priority":
@@ -67,9 +69,7 @@ def what_to_say(config: QueueConfig, key: str, language: LanguageState) -> str:
         return config.counter(int(name)).labels[language.code]
     if family == "letter":
         return name.upper()
-    if family == "number" and name:
-        return name
-    return tr(f"desk.prompts.say.{key}")
+    return name  # a number
 
 
 class PromptsPage(FollowingWidget):

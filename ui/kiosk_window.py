@@ -136,6 +136,7 @@ class LanguageScreen(QWidget):
         self.spoken_buttons: dict[str, PictogramButton] = {}
         for code in SPOKEN_LANGUAGES:
             tile = PictogramButton("speaker", SPOKEN_ICON_PX, "spokenButton")
+            tile.setMinimumWidth(272)
             tile.set_label(catalog.text("fr", f"kiosk.spoken.{code}"))
             tile.setProperty(LANGUAGE, code)
             tile.clicked.connect(partial(self.language_chosen.emit, code))

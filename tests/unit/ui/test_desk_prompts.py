@@ -61,6 +61,9 @@ def test_a_supervisor_saves_hears_records_again_and_deletes_a_prompt(
     assert page.summary_label.text() == f"0 enregistrées, {len(keys)} manquantes"
     assert row_text(page, "choose_reason") == "Pourquoi venez-vous ?  ·  manquante"
     assert row_text(page, "reason.health") == "Santé  ·  manquante"
+    assert row_text(page, "priority").startswith("Avez-vous besoin d'une priorité ?  ·")
+    assert row_text(page, "priority.baby").startswith("Avec un bébé  ·")
+    assert row_text(page, "counter.2").startswith("Guichet 2  ·")
     assert row_text(page, "number.42").startswith("42  ·")
 
     page.choose_language("shi")
