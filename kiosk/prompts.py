@@ -225,16 +225,6 @@ def check_language(language: str) -> str:
     return language
 
 
-def check_key(config: QueueConfig, key: str) -> str:
-    """``key`` if it is one of the office's prompts, else :class:`PromptError`."""
-    if key not in prompt_keys(config):
-        raise PromptError(
-            f"{key}: there is no such prompt (see 'baom kiosk prompts' for the keys: "
-            "welcome, reason.<key>, number.0 … number.99, counter.<n>…)"
-        )
-    return key
-
-
 def prompt_status(context: OfficeContext, config: QueueConfig) -> dict[str, dict[str, list[str]]]:
     """For each spoken language, the prompt keys recorded and those still missing."""
     keys = prompt_keys(config)

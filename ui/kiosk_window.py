@@ -509,6 +509,10 @@ class KioskWindow(QWidget):
             self.ticket_screen.show_ticket(taken, printed=False)
             self.idle.timeout_ms = self._idle_ms * UNPRINTED_IDLE_FACTOR
             self.idle.start()
+            remember = self.language.translator("kiosk.flow.remember_number")
+            self.speaker.speak(
+                [self._say("remember_number", remember), *self.ticket_parts(self.ticket_screen)]
+            )
         self.print_finished.emit(printed)
 
     def on_take_failed(self, error: BaseException) -> None:

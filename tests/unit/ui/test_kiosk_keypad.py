@@ -174,3 +174,35 @@ def test_a_recorded_prompt_reaches_the_audio_output(qtbot: QtBot, office: Office
         player.play("shi", ["welcome"])
     with qtbot.waitSignal(player.finished, timeout=5000):
         pass
+
+
+def test_a_ticket_not_printed_is_said_again_with_remember_your_number_in_tachelhit(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    def broken_printer(taken: object, language: str) -> None:
+        assert language == "zgh"  # printed in Tifinagh for a Tachelhit speaker
+        raise OSError("printer out of paper")
+
+    record_every_prompt(office, "shi")
+    kiosk = KioskWindow(
+        office,
+        tasks,
+        idle_after_ms=60_000,
+        print_ticket=broken_printer,
+        speaker=KioskSpeaker(PromptPlayer()),
+    )
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    tachelhit = kiosk.language_screen.spoken_buttons["shi"]
+    qtbot.waitUntil(lambda: tachelhit.isVisibleTo(kiosk), timeout=5000)
+    tachelhit.click()
+    assert kiosk.language.code == "zgh"
+    kiosk.reason_screen.buttons["housing"].click()
+    with qtbot.waitSignal(kiosk.print_finished, timeout=5000):
+        kiosk.priority_screen.buttons["none"].click()
+    number = kiosk.ticket_screen.ticket.ticket.number
+    assert kiosk.speaker.said[-2:] == [
+        Played("shi", ("remember_number",)),
+        Played("shi", tuple(ticket_words(number, 0))),
+    ]
+    kiosk.allow_close = True
