@@ -7,9 +7,9 @@ the kiosk and the display play the recordings, composing a ticket or a call from
 (:func:`prompt_keys`): some fixed, the others from the office's reasons and counters.
 
 A recording is stored as a WAV file, mono, 16-bit PCM, at most 16 kHz (a file at a higher
-rate is resampled, a stereo one mixed down), in a synced record (``kiosk_prompt``) that
-travels sealed with the sync like the office settings: it is office data, never a
-visitor's. Its size is bounded so that its sealed copy fits an envelope
+rate is resampled, a stereo one mixed down, the silence at either end trimmed), in a synced
+record (``kiosk_prompt``) that travels sealed with the sync like the office settings: it is
+office data, never a visitor's. Its size is bounded so that its sealed copy fits an envelope
 (``protocol.wire.MAX_SEALED_CHARS``): :data:`MAX_AUDIO_BYTES` of sound, that is
 :data:`MAX_SECONDS` at 16 kHz; an imported file may take at most :data:`MAX_FILE_BYTES`.
 """
@@ -40,6 +40,10 @@ MAX_SECONDS = MAX_AUDIO_BYTES / (2 * RATE)
 MAX_FILE_BYTES = 1_000_000
 """The largest WAV file an import reads."""
 MIN_RATE = 8_000
+SILENCE = 328
+"""Samples quieter than this (1 % of full scale) at either end are trimmed away: pieces put
+together follow each other closely, and the first sound comes at once."""
+MARGIN_MS = 40
 NUMBERS = range(100)
 
 FIXED_KEYS = (
@@ -138,8 +142,8 @@ class Sound:
 
 
 def _mono_16bit(frames: bytes, width: int, channels: int, rate: int) -> tuple[bytes, int]:
-    """The samples as mono 16-bit at ``rate``, or at 16 kHz when higher (numpy and scipy,
-    imported when a recording is saved)."""
+    """The samples as mono 16-bit at ``rate``, or at 16 kHz when higher, without the silence
+    at either end (numpy and scipy, imported when a recording is saved)."""
     import numpy as np
 
     if width == 1:
@@ -157,7 +161,12 @@ def _mono_16bit(frames: bytes, width: int, channels: int, rate: int) -> tuple[by
         mixed = resample_poly(mixed.astype(np.float64), RATE // divisor, rate // divisor)
         rate = RATE
     clipped = np.clip(np.rint(mixed), -32768, 32767).astype("<i2")
-    return clipped.tobytes(), rate
+    loud = np.flatnonzero(np.abs(clipped.astype(np.int32)) > SILENCE)
+    if not len(loud):
+        return b"", rate
+    margin = rate * MARGIN_MS // 1000
+    start, end = max(0, int(loud[0]) - margin), min(len(clipped), int(loud[-1]) + 1 + margin)
+    return clipped[start:end].tobytes(), rate
 
 
 def _check_size(size: int, name: str) -> None:
@@ -191,8 +200,10 @@ def read_sound(data: bytes, name: str) -> Sound:
         raise PromptError(f"{name}: {rate} Hz is too low for speech (at least {MIN_RATE} Hz)")
     if not frames:
         raise PromptError(f"{name}: the file holds no sound")
-    seconds = len(frames) / (width * channels * rate)
     pcm, kept_rate = _mono_16bit(frames, width, channels, rate)
+    if not pcm:
+        raise PromptError(f"{name}: the sound is silent (did the microphone hear anything?)")
+    seconds = len(pcm) / (2 * kept_rate)
     if len(pcm) > MAX_AUDIO_BYTES:
         longest = MAX_AUDIO_BYTES / (2 * kept_rate)
         raise PromptError(

@@ -25,6 +25,7 @@ from kiosk.prompts import (
     read_sound,
     recordings,
     ticket_words,
+    wav_file,
 )
 from kiosk.queue.config import QueueConfig, load_config
 from protocol import wire
@@ -75,6 +76,24 @@ def test_a_stereo_44khz_file_is_kept_mono_at_16khz_and_an_8bit_one_as_16bit() ->
     assert sound.duration_ms == 1000
     eight_bit = read_sound(tone_wav(0.5, rate=8_000, width=1), "back.wav")
     assert eight_bit.rate == 8_000 and len(eight_bit.pcm) == 8_000
+
+
+def test_the_silence_at_either_end_is_trimmed_and_a_silent_file_refused() -> None:
+    silence = tone_wav(1.0, pitch=0.0)
+    padded = wave_of(silence, tone_wav(0.5), silence)
+    sound = read_sound(padded, "welcome.wav")
+    assert 500 <= sound.duration_ms <= 500 + 2 * 40  # the tone and two margins of 40 ms
+    with pytest.raises(PromptError, match=r"welcome\.wav: the sound is silent"):
+        read_sound(silence, "welcome.wav")
+
+
+def wave_of(*files: bytes) -> bytes:
+    """WAV files of one format, one after the other."""
+    frames = b""
+    for data in files:
+        with wave.open(io.BytesIO(data)) as reader:
+            frames += reader.readframes(reader.getnframes())
+    return wav_file(frames, 16_000)
 
 
 @pytest.mark.parametrize(
