@@ -206,3 +206,35 @@ def test_a_ticket_not_printed_is_said_again_with_remember_your_number_in_tachelh
         Played("shi", tuple(ticket_words(number, 0))),
     ]
     kiosk.allow_close = True
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_focus_is_a_thick_red_outline_in_keypad_mode_only(
+    qtbot: QtBot, speaking_kiosk: KioskWindow, language: str
+) -> None:
+    """Set ``BAOM_SHOTS_DIR`` to keep the reasons screen in keypad mode (to look at it)."""
+    import os
+    from pathlib import Path
+
+    from PySide6.QtGui import QColor
+
+    kiosk = speaking_kiosk
+    kiosk.resize(1920, 1080)
+    qtbot.mouseClick(kiosk.language_screen.buttons[language], Qt.MouseButton.LeftButton)
+    outline = QColor("#c4001a")
+
+    def left_edge(tile: QAbstractButton) -> QColor:
+        QApplication.processEvents()
+        return tile.grab().toImage().pixelColor(3, tile.height() // 2)
+
+    touched = kiosk.reason_screen.buttons["health"]
+    touched.setFocus()  # as Qt may give it: no outline for a touch user
+    assert left_edge(touched) != outline
+    press(kiosk, Qt.Key.Key_Down)
+    press(kiosk, Qt.Key.Key_Down)
+    assert focused() is kiosk.reason_screen.buttons["health"]
+    assert left_edge(focused()) == outline
+    folder = os.environ.get("BAOM_SHOTS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        assert kiosk.grab().save(str(Path(folder) / f"kiosk_keypad_{language}.png"))
