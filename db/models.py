@@ -1,4 +1,5 @@
-"""The records of the office database: office, accounts, audit, outbox, settings, queue."""
+"""The records of the office database: office, accounts, audit, outbox, settings, kiosk
+prompts, queue."""
 
 from __future__ import annotations
 
@@ -157,6 +158,19 @@ class Setting(SyncedRecord, Base):
 
     key: Mapped[str] = mapped_column(String(100))
     value: Mapped[str] = mapped_column(Text)
+
+
+class KioskPrompt(SyncedRecord, Base):
+    """One kiosk prompt recorded by the office in a spoken language (``kiosk.prompts``): the
+    WAV file (mono, 16-bit PCM) in base64, so that it travels sealed as an office setting."""
+
+    __tablename__ = "kiosk_prompt"
+    __table_args__ = (UniqueConstraint("office_id", "language", "key"),)
+
+    language: Mapped[str] = mapped_column(String(8))
+    key: Mapped[str] = mapped_column(String(64))
+    audio: Mapped[str] = mapped_column(Text)
+    duration_ms: Mapped[int]
 
 
 class TicketState(enum.StrEnum):

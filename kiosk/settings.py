@@ -90,6 +90,9 @@ class Setting:
 
 
 LANGUAGE_CODES = ("fr", "ar", "zgh", "en")
+SPOKEN_LANGUAGES = {"ary": "ar", "shi": "zgh"}
+"""The languages the kiosk speaks from the office's recordings (``kiosk.prompts``), and the
+written language it shows meanwhile: Darija in Arabic script, Tachelhit in Tifinagh."""
 
 
 def _absolute_folder(value: str) -> str | None:

@@ -61,10 +61,21 @@ class Voice(Protocol):
 
 @dataclass(frozen=True)
 class Announcement:
-    """One call to announce: its texts by language, spoken in that order."""
+    """One call to announce: its texts by language, spoken in that order, then the office's
+    recordings of it in a spoken language (``recorded``: the language and the prompt keys,
+    ``kiosk.prompts.call_words``)."""
 
     key: str
     texts: tuple[tuple[str, str], ...]
+    recorded: tuple[str, tuple[str, ...]] | None = None
+
+
+class Recordings(Protocol):
+    """Something that plays the office's recorded prompts (``ui.kiosk_voice.PromptPlayer``)."""
+
+    def has(self, language: str, keys: Sequence[str]) -> bool: ...
+
+    def play_then(self, language: str, keys: Sequence[str], done: Done) -> None: ...
 
 
 @dataclass
@@ -118,6 +129,11 @@ class QtVoice:
         self._started = False
         self._speech.setLocale(self._locales[language])
         self._speech.say(text)
+
+    def stop(self) -> None:
+        """Stop speaking now, without calling back."""
+        self._done = None
+        self._speech.stop()
 
     def _on_state_changed(self, state: Any) -> None:
         from PySide6.QtTextToSpeech import QTextToSpeech
@@ -183,7 +199,8 @@ def _engine_problem(engine: str) -> str | None:
     return None
 
 
-def _load_voice(parent: QObject, languages: Sequence[str]) -> tuple[Voice | None, str | None]:
+def load_voice(parent: QObject, languages: Sequence[str]) -> tuple[Voice | None, str | None]:
+    """A text-to-speech voice for ``languages`` (those it has), or why there is none."""
     try:
         from PySide6.QtCore import QLocale
         from PySide6.QtTextToSpeech import QTextToSpeech
@@ -218,7 +235,7 @@ def load_audio(parent: QObject, languages: Sequence[str]) -> AudioOutput:
     if chime_problem == NO_DEVICE:  # a voice would speak to nobody, and never say it ended
         voice, voice_problem = None, None
     else:
-        voice, voice_problem = _load_voice(parent, languages)
+        voice, voice_problem = load_voice(parent, languages)
     problems = tuple(problem for problem in (chime_problem, voice_problem) if problem)
     return AudioOutput(chime, voice, problems)
 
@@ -241,8 +258,10 @@ class Announcer(QObject):
         languages: Sequence[str],
         load: Callable[[QObject, Sequence[str]], AudioOutput] = load_audio,
         parent: QObject | None = None,
+        recordings: Recordings | None = None,
     ) -> None:
         super().__init__(parent)
+        self._recordings = recordings
         self._languages = tuple(languages)
         self._load = load
         self._output: AudioOutput | None = None
@@ -305,6 +324,14 @@ class Announcer(QObject):
             for language, text in self._current.texts:
                 if voice.speaks(language):
                     steps.append(partial(voice.say, language, text))
+        recorded = self._current.recorded
+        if (
+            recorded is not None
+            and self._recordings is not None
+            and self._recordings.has(*recorded)
+            and output.chime is not None  # an audio output there is
+        ):
+            steps.append(partial(self._recordings.play_then, *recorded))
         self._steps = steps
         self.announcement_started.emit(self._current.key)
         self._next_step()

@@ -49,6 +49,7 @@ SECTIONS = (
     "reports",
     "printing",
     "printer",
+    "prompts",
     "sync",
     "audit",
     "retention",
@@ -59,6 +60,7 @@ RESTRICTED = {
     "audit": Permission.VIEW_AUDIT,
     "sync": Permission.REVIEW_SYNC,
     "printer": Permission.CHANGE_OFFICE_SETTINGS,
+    "prompts": Permission.CHANGE_OFFICE_SETTINGS,
     "retention": Permission.ERASE_PERSONS,
 }
 """The sections shown only to the roles that may use them."""
@@ -243,6 +245,10 @@ class MainPage(QWidget):
                 from ui.desk_printer import PrinterPage
 
                 page = PrinterPage(context, language, actor, tasks)
+            elif section == "prompts":
+                from ui.desk_prompts import PromptsPage
+
+                page = PromptsPage(context, language, actor, tasks)
             elif section == "sync":
                 from ui.desk_sync_review import SyncReviewPage
 

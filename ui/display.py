@@ -27,15 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from db.base import utcnow
+from db.changes import Changes
 from db.models import TicketState
 from kiosk.clock import office_moment
 from kiosk.office import OfficeContext
+from kiosk.prompts import Sound, call_words, recordings
 from kiosk.queue.calls import CallView, recent_calls
 from kiosk.queue.service import QueueService
+from kiosk.settings import SPOKEN_LANGUAGES
 from ui.announcer import Announcement, Announcer, probe_speech
+from ui.kiosk_voice import PromptPlayer
 from ui.language import LanguageState, direction_of
 from ui.styles import named, style_sheet
-from ui.tasks import Follow, FollowingWidget, Tasks
+from ui.tasks import Follow, FollowingWidget, Tasks, log_failure
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +139,10 @@ class DisplayWindow(FollowingWidget):
         self._tasks = tasks
         self._now = now
         self._queue = QueueService.for_office(context)
-        self.announcer = announcer or Announcer(CALL_LANGUAGES, parent=self)
+        self.recordings = PromptPlayer(self)
+        self.announcer = announcer or Announcer(
+            CALL_LANGUAGES, parent=self, recordings=self.recordings
+        )
         self.calls: list[CallView] = []
         self._seen: set[str] | None = None  # event ids already on screen; None before the first
         self.setObjectName("display")
@@ -154,9 +161,30 @@ class DisplayWindow(FollowingWidget):
         self.retranslate()
         self.on_tick()
         self.follow = Follow(self, tasks, {"queue_event", "ticket"}, self.refresh)
+        tasks.executed.connect(self.on_executed)
+        self.read_prompts()
         # Finding the sound card and the voices takes a while (seconds with speech-dispatcher):
         # done once the room sees the window, not when the first visitor is called.
         QTimer.singleShot(AUDIO_PRELOAD_MS, self.prepare_audio)
+
+    def read_prompts(self) -> None:
+        """Read the office's recordings in Darija and Tachelhit (on the worker)."""
+        context = self._context
+
+        def read() -> dict[str, dict[str, Sound]]:
+            return {language: recordings(context, language) for language in SPOKEN_LANGUAGES}
+
+        self._tasks.run(read, self.on_prompts_read, log_failure, latest="display prompts")
+
+    def on_prompts_read(self, found: dict[str, dict[str, Sound]]) -> None:
+        """Keep the recordings decoded: a call is said in them when all its pieces exist."""
+        for language, sounds in found.items():
+            self.recordings.load(language, sounds)
+
+    def on_executed(self, changes: Changes, _initiator: object) -> None:
+        """The office recorded prompts again: read them."""
+        if changes.touches({"kiosk_prompt"}):
+            self.read_prompts()
 
     def prepare_audio(self) -> None:
         """Try the speech engine on the outside worker, then load the chime and the voice."""
@@ -273,7 +301,10 @@ class DisplayWindow(FollowingWidget):
             )
             for code in CALL_LANGUAGES
         )
-        return Announcement(str(call.event_id), texts)
+        recorded = None
+        if call.language in SPOKEN_LANGUAGES:  # the visitor took it in Darija or Tachelhit
+            recorded = (call.language, tuple(call_words(call.number, call.counter)))
+        return Announcement(str(call.event_id), texts, recorded)
 
     def _show_calls(self) -> None:
         current, history = split_calls(self.calls)

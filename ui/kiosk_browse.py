@@ -32,7 +32,7 @@ from kiosk.directory.profile import COMMUNES, commune_label
 from kiosk.directory.view import address_line, browse, hours_lines
 from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig
-from ui.kiosk_screens import REASON_COLUMNS, REASON_ICON_PX, back_button
+from ui.kiosk_screens import PROMPT, REASON_COLUMNS, REASON_ICON_PX, back_button
 from ui.language import LanguageState
 from ui.pictograms import PictogramButton
 from ui.styles import named
@@ -82,6 +82,7 @@ class BrowseScreen(QWidget):
         self.retranslate()
 
     def _build_categories(self) -> QWidget:
+        self.setProperty(PROMPT, "browse")
         page = QWidget()
         self.title_label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "kioskTitle")
         grid = QGridLayout()
@@ -89,6 +90,7 @@ class BrowseScreen(QWidget):
         self.category_buttons: dict[str, PictogramButton] = {}
         for index, reason in enumerate(self._config.reasons):
             button = PictogramButton(reason.pictogram, REASON_ICON_PX, "reasonButton")
+            button.setProperty(PROMPT, f"reason.{reason.key}")
             button.clicked.connect(partial(self.on_category_chosen, reason.key))
             grid.addWidget(button, index // REASON_COLUMNS, index % REASON_COLUMNS)
             self.category_buttons[reason.key] = button
@@ -115,7 +117,7 @@ class BrowseScreen(QWidget):
             button.setCheckable(True)
             button.setAutoExclusive(True)
             button.setMinimumHeight(COMMUNE_BUTTON_PX)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(partial(self.on_commune_chosen, name))
             communes.addWidget(button, index // COMMUNE_COLUMNS, index % COMMUNE_COLUMNS)
             self.commune_buttons[name] = button
@@ -137,7 +139,7 @@ class BrowseScreen(QWidget):
         }
         for step, button in self.page_buttons.items():
             button.setMinimumSize(PAGE_BUTTON_PX * 3 // 2, PAGE_BUTTON_PX)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(partial(self.on_page, step))
         self.services_area.verticalScrollBar().rangeChanged.connect(self._update_page_buttons)
         self.services_area.verticalScrollBar().valueChanged.connect(self._update_page_buttons)

@@ -33,6 +33,9 @@ PRIORITY_ICON_PX = 120
 REASON_COLUMNS = 3
 BROWSE_ICON_PX = 56
 BROWSE_BUTTON_SIZE = QSize(420, 130)
+PROMPT = "kioskPrompt"
+"""The property naming the recorded prompt (``kiosk.prompts``) of a tile or a screen's
+question, said in a spoken language instead of its text."""
 PRIORITY_CHOICES: tuple[tuple[str, PriorityKind | None], ...] = (
     ("elderly", PriorityKind.ELDERLY),
     ("pregnant", PriorityKind.PREGNANT),
@@ -42,12 +45,13 @@ PRIORITY_CHOICES: tuple[tuple[str, PriorityKind | None], ...] = (
 )
 
 
-def back_button() -> QPushButton:
-    """The large "back" button of every step."""
+def back_button(prompt: str = "back") -> QPushButton:
+    """The large "back" button of every step (``prompt``: its recorded prompt)."""
     button = named(QPushButton(), "backButton")
     button.setMinimumHeight(BUTTON_HEIGHT_PX * 3 // 4)
     button.setFixedWidth(BACK_BUTTON_WIDTH_PX)  # the same size in every language
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the keypad's, never a touch's
+    button.setProperty(PROMPT, prompt)
     return button
 
 
@@ -65,17 +69,20 @@ class ReasonScreen(QWidget):
         super().__init__()
         self._config = config
         self._language = language
+        self.setProperty(PROMPT, "choose_reason")
         self.title_label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "kioskTitle")
         grid = QGridLayout()
         grid.setSpacing(16)
         self.buttons: dict[str, PictogramButton] = {}
         for index, reason in enumerate(config.reasons):
             button = PictogramButton(reason.pictogram, REASON_ICON_PX, "reasonButton")
+            button.setProperty(PROMPT, f"reason.{reason.key}")
             button.clicked.connect(partial(self.reason_chosen.emit, reason.key))
             grid.addWidget(button, index // REASON_COLUMNS, index % REASON_COLUMNS)
             self.buttons[reason.key] = button
         self.back_button = back_button()
         self.browse_button = PictogramButton("signpost", BROWSE_ICON_PX, "browseButton")
+        self.browse_button.setProperty(PROMPT, "browse")
         self.browse_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.browse_button.setFixedSize(BROWSE_BUTTON_SIZE)
         bottom = QHBoxLayout()
@@ -116,6 +123,7 @@ class PriorityScreen(QWidget):
     def __init__(self, language: LanguageState) -> None:
         super().__init__()
         self._language = language
+        self.setProperty(PROMPT, "priority")
         self.title_label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "kioskTitle")
         self.title_label.setWordWrap(True)
         grid = QGridLayout()
@@ -123,6 +131,7 @@ class PriorityScreen(QWidget):
         self.buttons: dict[str, PictogramButton] = {}
         for index, (name, kind) in enumerate(PRIORITY_CHOICES):
             button = PictogramButton(name, PRIORITY_ICON_PX, "priorityButton")
+            button.setProperty(PROMPT, f"priority.{name}")
             button.clicked.connect(partial(self.priority_chosen.emit, kind))
             grid.addWidget(button, index // 3, index % 3)
             self.buttons[name] = button
@@ -169,7 +178,7 @@ class TicketScreen(QWidget):
         self.wait_label = named(QLabel(alignment=center), "ticketDetail")
         self.message_label = named(QLabel(alignment=center, wordWrap=True), "kioskMessage")
         self.warning_label = named(QLabel(alignment=center, wordWrap=True), "ticketWarning")
-        self.finish_button = back_button()
+        self.finish_button = back_button("finished")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 16, 32, 16)
         layout.addStretch(1)

@@ -63,11 +63,15 @@ class PictogramButton(QPushButton):
         super().__init__()
         self.setObjectName(object_name)
         self.pictogram_name = pictogram_name
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the keypad's (ui.kiosk_keys), not a touch's
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(QSize(icon_px + 80, icon_px + 64))
         self.icon_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.icon_label.setPixmap(pictogram(pictogram_name, icon_px))
+        # Decorative: the button's accessible name says it all; the picture has no name.
+        self.icon_label.setAccessibleName("")
+        self.icon_label.setAccessibleDescription("")
+        self.icon_label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.text_label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "pictogramText")
         self.text_label.setWordWrap(True)
         for label in (self.icon_label, self.text_label):

@@ -37,6 +37,7 @@ from kiosk.cases.persons import index_person, likely_duplicates, person_view
 from kiosk.forms import FieldError, FormDefinition, load_form, validate_answers, validate_one
 from kiosk.forms.coerce import coerce, is_empty
 from kiosk.office import OfficeContext
+from kiosk.settings import SPOKEN_LANGUAGES
 
 PERSON_FIELDS = {
     "person.given_name": "given_name",
@@ -396,4 +397,5 @@ def ticket_answers(context: OfficeContext, ticket_id: str) -> dict[str, object]:
         ticket = session.get(Ticket, uuid.UUID(ticket_id))
         if ticket is None:
             return {}
-        return {"person.language": ticket.language, "needs": [ticket.reason_key]}
+        language = SPOKEN_LANGUAGES.get(ticket.language, ticket.language)  # Darija: ar
+        return {"person.language": language, "needs": [ticket.reason_key]}

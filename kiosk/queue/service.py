@@ -32,7 +32,7 @@ from kiosk.queue.numbering import Clock, next_number_columns, system_clock
 from kiosk.queue.rules import Candidates, QueueRules, choose_next
 from kiosk.queue.states import AFTER_SERVICE, OPEN_STATES, Action, CounterBusy, QueueError, check
 from kiosk.queue.views import Outcome, QueueStatus, TakenTicket, TicketView
-from kiosk.settings import LANGUAGE_CODES
+from kiosk.settings import LANGUAGE_CODES, SPOKEN_LANGUAGES
 
 WRITE_ATTEMPTS = 20
 """How often a queue write starts again when other desks changed its tickets meanwhile; the
@@ -103,8 +103,8 @@ class QueueService:
     def take(self, actor: Actor, request: TicketRequest) -> TakenTicket:
         """A new ticket for ``request``, numbered after the reason's last one of the day."""
         reason = self.config.reason(request.reason)
-        if request.language not in LANGUAGE_CODES:
-            known = ", ".join(LANGUAGE_CODES)
+        if request.language not in (*LANGUAGE_CODES, *SPOKEN_LANGUAGES):
+            known = ", ".join((*LANGUAGE_CODES, *SPOKEN_LANGUAGES))
             raise QueueError(f"there is no language {request.language!r} (known: {known})")
         now = self.now()
         day = office_day(now, self.zone)

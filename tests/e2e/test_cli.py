@@ -170,3 +170,29 @@ def test_a_pipe_closed_early_ends_the_command_quietly(tmp_path: Path, command: t
         stderr = process.stderr.read().decode()
         assert process.wait(timeout=120) == 1
     assert stderr == ""
+
+
+def test_a_supervisor_imports_the_darija_prompts_recorded_elsewhere(tmp_path: Path) -> None:
+    from tests.helpers.sounds import tone_wav
+
+    data = tmp_path / "data"
+    baom(data, "office", "init", "BAOM Tata", "--admin", ACCOUNT[0])
+    folder = tmp_path / "darija"
+    folder.mkdir()
+    (folder / "welcome.wav").write_bytes(tone_wav(0.5, rate=44_100, channels=2))
+    (folder / "number.7.wav").write_bytes(b"RIFF....WAVE")
+    refused = baom(data, "kiosk", "prompts", "import", "ary", str(folder), check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "nothing was imported" in refused.stderr
+    assert "number.7.wav: not a WAV file of PCM sound" in refused.stderr
+
+    (folder / "number.7.wav").write_bytes(tone_wav(0.4))
+    done = json.loads(baom(data, "kiosk", "prompts", "import", "ary", str(folder), "--json").stdout)
+    assert done == {"language": "ary", "imported": ["welcome", "number.7"], "ignored": []}
+    status = json.loads(baom(data, "kiosk", "prompts", "--json").stdout)
+    assert set(status) == {"ary", "shi"}
+    assert status["ary"]["recorded"] == ["welcome", "number.7"]
+    assert "welcome" in status["shi"]["missing"] and "number.99" in status["ary"]["missing"]
+    unknown = baom(data, "kiosk", "prompts", "import", "kab", str(folder), check=False)
+    assert unknown.returncode == 1
+    assert "kab: not a spoken language of the kiosk (known: ary, shi)" in unknown.stderr

@@ -280,3 +280,46 @@ def test_a_chime_destroyed_while_it_plays_says_nothing_more(qtbot: QtBot) -> Non
     qtbot.waitUntil(lambda: not shiboken6.isValid(parent), timeout=2000)
     qtbot.wait(50)
     assert ended == []
+
+
+class FakeRecordings:
+    """The office's recordings as the announcer sees them: which exist, and playing them."""
+
+    def __init__(self, recorder: Recorder, recorded: set[str]) -> None:
+        self._recorder = recorder
+        self._recorded = recorded
+
+    def has(self, language: str, keys: Sequence[str]) -> bool:
+        return all(key in self._recorded for key in keys)
+
+    def play_then(self, language: str, keys: Sequence[str], done: Done) -> None:
+        self._recorder.start(f"{language}: {' '.join(keys)}", done, 50)
+
+
+def test_a_ticket_taken_in_darija_is_called_in_the_recordings_when_every_piece_exists(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
+) -> None:
+    recorder = Recorder()
+    pieces = {"number", "letter.d", "number.1", "counter.1"}
+    announcer = Announcer(
+        ("fr", "ar"),
+        load=lambda parent, languages: AudioOutput(
+            FakeChime(recorder), FakeVoice(recorder, languages)
+        ),
+        recordings=FakeRecordings(recorder, pieces),
+    )
+    display = make_display(qtbot, office, tasks, announcer)
+    queue.take(office.system, TicketRequest(reason="health", language="ary"))
+    queue.take(office.system, TicketRequest(reason="health", language="shi"))
+    queue.call_next(office.system, 1)
+    qtbot.waitUntil(lambda: recorder.played.count("chime") == 1 and not announcer.busy)
+    assert recorder.played == [
+        "chime",
+        "fr: Numéro D 1, Guichet 1.",
+        "ar: الرقم D 1، الشباك 1.",
+        "ary: number letter.d number.1 counter.1",
+    ]
+    queue.call_next(office.system, 1)  # D002 in Tachelhit: number.2 is not recorded
+    qtbot.waitUntil(lambda: recorder.played.count("chime") == 2 and not announcer.busy)
+    assert recorder.played[-1] == "ar: الرقم D 2، الشباك 1."
+    assert display.current_texts == ["D002 → Guichet 1"]
