@@ -40,6 +40,7 @@ from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
 from kiosk.settings import REGISTRY
 from kiosk.sync import review, state
+from ui.accessibility import announce
 from ui.language import LanguageState
 from ui.styles import named
 from ui.tasks import Follow, FollowingWidget, Tasks
@@ -215,6 +216,7 @@ class SyncReviewPage(FollowingWidget):
             layout.addWidget(self.empty_labels[name])
             layout.addWidget(table, 1)
             layout.addLayout(rows[name])
+            self.headings[name].setBuddy(table)  # each table is named after its heading
         layout.addWidget(self.message_label)
 
     # --- reading ---------------------------------------------------------------------
@@ -324,6 +326,7 @@ class SyncReviewPage(FollowingWidget):
     def _show_message(self, key: str, **params: object) -> None:
         self._message = lambda tr: tr(key, **params)
         self.message_label.setText(self._message(self._language.translator))
+        announce(self, self.message_label.text())
 
     # --- acting ----------------------------------------------------------------------
 
