@@ -137,8 +137,10 @@ class NoteDialog(QDialog):
         self.note_edit.textChanged.connect(
             lambda text: self.ok_button.setEnabled(bool(text.strip()))
         )
+        prompt_label = QLabel(prompt, wordWrap=True)
+        prompt_label.setBuddy(self.note_edit)  # the question names the field
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(prompt, wordWrap=True))
+        layout.addWidget(prompt_label)
         layout.addWidget(self.note_edit)
         layout.addWidget(buttons)
 

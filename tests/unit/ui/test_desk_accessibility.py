@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleInterface
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 from shiboken6 import getCppPointer
 
@@ -35,6 +35,7 @@ from ui.desk import DeskWindow
 from ui.desk_directory import DirectoryPage
 from ui.desk_pages import SECTIONS, MainPage
 from ui.intake_wizard import IntakeWizard
+from ui.language import LanguageState
 from ui.tasks import Tasks
 
 from .case_helpers import AICHA, OFFICER
@@ -417,3 +418,66 @@ def test_the_walk_finds_a_control_without_a_name(qtbot: QtBot, desk_shown: Desk)
     assert "directorySearch (EditableText, ''): no name" in problems[0]
     assert "directoryCommune (ComboBox, ''): named only by its value" in problems[1]
     assert not walk(page).problems
+
+
+PARENTS: list[QWidget] = []
+
+
+def _outcome(language: LanguageState) -> QDialog:
+    from ui.case_dialogs import OutcomeDialog
+
+    referral = {"code": "R-ABC123", "service": "Centre de santé"}
+    return OutcomeDialog(language, [referral])
+
+
+def _close(language: LanguageState) -> QDialog:
+    from ui.case_dialogs import CloseCaseDialog
+
+    return CloseCaseDialog(language)
+
+
+def _erase(language: LanguageState) -> QDialog:
+    from ui.case_dialogs import EraseDialog
+
+    return EraseDialog(language, None, "Aïcha Diallo", "C-ABC123")
+
+
+def _reuse(language: LanguageState) -> QDialog:
+    from ui.person_reuse import PersonReuseDialog
+
+    person = {"person_id": "0190a5c4-0000-7000-8000-000000000001", "given_name": "Aïcha"}
+    rows = [
+        {"field": "phone", "existing": "+212612345678", "new": "+212700000000"},
+        {"field": "nationality", "existing": "SN", "new": "ML"},
+    ]
+    return PersonReuseDialog(language, load_form("intake"), person, rows)
+
+
+def _note(language: LanguageState) -> QDialog:
+    from ui.desk_sync_review import NoteDialog
+
+    return NoteDialog(language, "Pourquoi ?")
+
+
+def _monthly(language: LanguageState) -> QDialog:
+    from ui.desk_reports import MonthlyReportDialog
+
+    parent = QWidget()
+    PARENTS.append(parent)  # alive as long as its dialog
+    return MonthlyReportDialog(parent, language)
+
+
+@pytest.mark.parametrize("build", [_outcome, _close, _erase, _reuse, _note, _monthly])
+def test_every_control_of_a_case_dialog_has_a_name(
+    qtbot: QtBot, build: Callable[[LanguageState], QDialog]
+) -> None:
+    """The dialogs opened on a case, a person or the sync review, built in the desk's
+    language (they do not change language while open)."""
+    problems = []
+    for code in ("fr", "ar"):
+        dialog = build(LanguageState(default_catalog(), code))
+        qtbot.addWidget(dialog)
+        found = walk(dialog)
+        assert found.objects, "nothing interactive found: the walk is broken"
+        problems += [f"{code} {line}" for line in found.problems]
+    assert not problems, "\n".join(problems)
