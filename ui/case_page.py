@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QEvent, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -60,7 +60,7 @@ from ui.case_dialogs import (
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState, isolate
 from ui.print_fallback import show_slip_not_printed
-from ui.styles import named
+from ui.styles import named, text_scale
 from ui.tasks import Follow, FollowingWidget, Tasks
 
 OPEN_REFERRAL_STATES = ("created", "sent", "accepted")
@@ -234,8 +234,7 @@ class CasePage(FollowingWidget):
         self.timeline.setColumnCount(3)
         self.timeline.setRootIsDecorated(False)
         self.timeline.setWordWrap(True)
-        self.timeline.setColumnWidth(0, 130)
-        self.timeline.setColumnWidth(1, 190)
+        self._fit_timeline()
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -374,6 +373,18 @@ class CasePage(FollowingWidget):
         self.need_not_met_button.clicked.connect(lambda: self.on_need_clicked("not_met"))
         self.need_open_button.clicked.connect(lambda: self.on_need_clicked("open"))
         self.suggestion_button.clicked.connect(self.on_suggestion_confirmed)
+
+    def _fit_timeline(self) -> None:
+        """The timeline's date and kind columns, wider with the desk's text."""
+        scale = text_scale(self)
+        self.timeline.setColumnWidth(0, round(130 * scale))
+        self.timeline.setColumnWidth(1, round(190 * scale))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The desk's text size changed: the timeline's columns follow it."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "timeline"):
+            self._fit_timeline()
 
     def retranslate(self) -> None:
         """Re-read every text in the officer's language."""

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QLocale, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -510,6 +510,12 @@ class ReportsPage(FollowingWidget):
         layout.addWidget(self.saved_label)
         layout.addWidget(scroll, 1)
         self._show_custom()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The desk's text size changed: the charts are drawn again at it."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and getattr(self, "report", None):
+            self._fill()
 
     def _build_charts(self) -> None:
         """The charts, at the page's first figures (QtCharts is imported only then)."""
