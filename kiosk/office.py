@@ -62,9 +62,9 @@ class Settings:
 
         Every setting needs a supervisor (a machine's printer or screen serves the whole
         office), but the few an officer sets (``Setting.officer_sets``: the counter of the
-        PC they work at). A machine setting goes to the file and, when the office database
-        is open, its change is audited there; an office setting is a synced record (audited
-        too).
+        PC they work at, the desk's text size there). A machine setting goes to the file
+        and, when the office database is open, its change is audited there; an office
+        setting is a synced record (audited too).
         """
         setting = lookup(key)
         value = setting.parse(raw)

@@ -33,7 +33,8 @@ class Setting:
     """One declared setting. Its label is the catalog string ``setting.<key>``.
 
     Changing a setting needs a supervisor, but for one that ``officer_sets``: the officer
-    working at the PC chooses it (the counter they sit at, on the desk's Queue page).
+    working at the PC chooses it (the counter they sit at, on the desk's Queue page; the
+    desk's text size, on its Settings page).
     """
 
     key: str
@@ -108,6 +109,9 @@ REGISTRY: dict[str, Setting] = {
         Setting("desk.language", str, "fr", Scope.MACHINE, choices=LANGUAGE_CODES),
         Setting("desk.auto_lock_minutes", int, 5, minimum=1, maximum=120),
         Setting("desk.counter", int, 0, Scope.MACHINE, minimum=0, maximum=99, officer_sets=True),
+        Setting(
+            "desk.text_size", int, 100, Scope.MACHINE, minimum=90, maximum=150, officer_sets=True
+        ),
         Setting("accounts.max_failed_logins", int, 5, minimum=3, maximum=20),
         Setting("accounts.lockout_minutes", int, 5, minimum=1, maximum=1440),
         Setting("accounts.cli_session_minutes", int, 5, minimum=1, maximum=60),

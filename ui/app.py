@@ -18,6 +18,7 @@ from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ui.fonts import install_fonts
+from ui.styles import install_style
 from ui.tasks import Tasks, ignore_result
 
 if TYPE_CHECKING:
@@ -284,7 +285,7 @@ def run_windows(request: WindowRequest) -> int:
 def _run_windows(request: WindowRequest) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setStyle("Fusion")
+    install_style(app)
     install_fonts(app)
     placement = place_request(request)
     tasks = Tasks(request.context.store)

@@ -31,6 +31,7 @@ from kiosk.cases.casework import CLOSE_REASONS
 from kiosk.clock import office_today
 from kiosk.erasure import ERASE_REASONS, LIFT_REASONS, RESTRICT_REASONS
 from kiosk.retention import HOLD_REASONS
+from ui.accessibility import choice_name, name_widget
 from ui.language import LanguageState
 from ui.styles import named
 
@@ -181,6 +182,7 @@ class OutcomeDialog(QDialog):
         self.state_buttons: dict[str, QRadioButton] = {}
         for state in OUTCOME_STATES:
             button = QRadioButton(tr(f"desk.referral_state.{state}"))
+            name_widget(button, choice_name(tr, tr("desk.outcome.state"), button.text()))
             self.state_group.addButton(button)
             self.state_buttons[state] = button
             states.addWidget(button)

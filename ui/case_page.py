@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QEvent, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -46,6 +46,7 @@ from kiosk.persons.export import export_person
 from kiosk.retention import hold
 from printing.jobs import SlipQueued, print_slip_message
 from printing.person_export import write_person_pdf
+from ui.accessibility import announce, name_widget
 from ui.case_dialogs import (
     CloseCaseDialog,
     EraseDialog,
@@ -59,7 +60,7 @@ from ui.case_dialogs import (
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState, isolate
 from ui.print_fallback import show_slip_not_printed
-from ui.styles import named
+from ui.styles import named, text_scale
 from ui.tasks import Follow, FollowingWidget, Tasks
 
 OPEN_REFERRAL_STATES = ("created", "sent", "accepted")
@@ -233,8 +234,7 @@ class CasePage(FollowingWidget):
         self.timeline.setColumnCount(3)
         self.timeline.setRootIsDecorated(False)
         self.timeline.setWordWrap(True)
-        self.timeline.setColumnWidth(0, 130)
-        self.timeline.setColumnWidth(1, 190)
+        self._fit_timeline()
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -243,6 +243,8 @@ class CasePage(FollowingWidget):
         left_layout.addLayout(need_actions)
         left_layout.addWidget(self.timeline_title)
         left_layout.addWidget(self.timeline, 1)
+        self.needs_title.setBuddy(self.needs)  # each list is named after its heading
+        self.timeline_title.setBuddy(self.timeline)
         self.steps_title = named(QLabel(), "caseHeading")
         self.steps = named(QListWidget(), "caseSteps")
         self.steps.setWordWrap(True)
@@ -261,13 +263,17 @@ class CasePage(FollowingWidget):
         right_layout.addWidget(self.referrals_title)
         right_layout.addWidget(self.referrals)
         right_layout.addWidget(self.slip_button)
+        self.steps_title.setBuddy(self.steps)
+        self.referrals_title.setBuddy(self.referrals)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([640, 360])
         splitter.setChildrenCollapsible(False)
 
+        self.entry_label = QLabel()
         self.entry_kind = named(QComboBox(), "entryKind")
+        self.entry_label.setBuddy(self.entry_kind)  # "write:" names the kind chosen
         self.entry_kind.addItem("", "information")
         self.entry_kind.addItem("", "note")
         self.entry_edit = named(QLineEdit(), "entryText")
@@ -282,8 +288,14 @@ class CasePage(FollowingWidget):
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setDisplayFormat("yyyy-MM-dd")
         self.step_button = named(QPushButton(), "addStep")
+        self.step_label.setBuddy(self.step_edit)
+        self.due_label.setBuddy(self.due_edit)
+        entry = QHBoxLayout()
+        entry.setContentsMargins(0, 0, 0, 0)
+        entry.addWidget(self.entry_label)
+        entry.addWidget(self.entry_kind)
         grid = QGridLayout()
-        grid.addWidget(self.entry_kind, 0, 0)
+        grid.addLayout(entry, 0, 0)
         grid.addWidget(self.entry_edit, 0, 1, 1, 3)
         grid.addWidget(self.entry_button, 0, 4)
         grid.addWidget(self.reminder_label, 1, 0, 1, 5)
@@ -362,6 +374,18 @@ class CasePage(FollowingWidget):
         self.need_open_button.clicked.connect(lambda: self.on_need_clicked("open"))
         self.suggestion_button.clicked.connect(self.on_suggestion_confirmed)
 
+    def _fit_timeline(self) -> None:
+        """The timeline's date and kind columns, wider with the desk's text."""
+        scale = text_scale(self)
+        self.timeline.setColumnWidth(0, round(130 * scale))
+        self.timeline.setColumnWidth(1, round(190 * scale))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The desk's text size changed: the timeline's columns follow it."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "timeline"):
+            self._fit_timeline()
+
     def retranslate(self) -> None:
         """Re-read every text in the officer's language."""
         tr = self._language.translator
@@ -386,6 +410,9 @@ class CasePage(FollowingWidget):
         self.entry_kind.setItemText(0, tr("desk.case.add_information"))
         self.entry_kind.setItemText(1, tr("desk.case.add_note"))
         self.entry_edit.setPlaceholderText(tr("desk.case.entry_placeholder"))
+        self.entry_label.setText(tr("desk.case.entry_kind"))
+        name_widget(self.entry_kind, tr("desk.case.entry_kind"))
+        name_widget(self.entry_edit, tr("desk.case.entry_text"))
         self.entry_button.setText(tr("desk.case.write"))
         self.reminder_label.setText(tr("desk.case.sensitive_reminder"))
         self.step_label.setText(tr("desk.case.new_step"))
@@ -445,6 +472,8 @@ class CasePage(FollowingWidget):
         detail = self.detail
         if detail is None:
             self.header_label.setText(tr("desk.loading"))
+            self.restrict_button.setText(tr("desk.case.restrict"))
+            self.hold_button.setText(tr("desk.case.hold"))
             return
         person = detail.get("person") or {}
         name = display_name(person, tr)
@@ -795,6 +824,7 @@ class CasePage(FollowingWidget):
     def _set_message(self, key: str | None, **params: Any) -> None:
         self._message = (key, params) if key else None
         self._show_message()
+        announce(self, self.message_label.text(), urgent=key == "desk.case.failed")
 
     def _show_message(self) -> None:
         if self._message is None:

@@ -23,7 +23,7 @@ from ui.idle import IdleWatcher
 from ui.language import LanguageState
 from ui.login import LoginPage
 from ui.qt_words import QtWords
-from ui.styles import named, style_sheet
+from ui.styles import named, scaled_style_sheet
 from ui.sync import SyncRunner, status_text
 from ui.tasks import Tasks, ignore_result, log_failure
 
@@ -101,7 +101,8 @@ class DeskWindow(QMainWindow):
         self.actor: Actor | None = None
         self.main_page: MainPage | None = None
         self.setObjectName("desk")
-        self.setStyleSheet(style_sheet("desk"))
+        self.text_size = 100
+        self.set_text_size(int(context.settings.get("desk.text_size")))
         self.resize(1100, 720)
 
         self.login_page = LoginPage(context, self.language, tasks, demo_login)
@@ -173,6 +174,11 @@ class DeskWindow(QMainWindow):
             role = tr(f"role.{self.actor.role}")
             self.user_label.setText(tr("desk.signed_in", name=self.actor.name, role=role))
 
+    def set_text_size(self, percent: int) -> None:
+        """Draw every text of the desk (its dialogs too) at ``percent`` % of its size."""
+        self.text_size = percent
+        self.setStyleSheet(scaled_style_sheet("desk", percent))
+
     @property
     def locked(self) -> bool:
         """Whether an officer's session is kept behind the lock screen."""
@@ -193,6 +199,8 @@ class DeskWindow(QMainWindow):
                 sync_soon=self._sync.request_sync_soon if self._sync is not None else None,
             )
             self.stack.addWidget(self.main_page)
+            settings = self.main_page.section_pages["settings"]
+            settings.text_size_chosen.connect(self.set_text_size)  # type: ignore[attr-defined]
         self.actor = actor
         self.language.set_language(language)
         self.stack.setCurrentWidget(self.main_page)

@@ -48,6 +48,7 @@ from kiosk.audit import (
 from kiosk.clock import office_time, office_today
 from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
+from ui.accessibility import announce, name_widget
 from ui.desk_reports import QT_LOCALES
 from ui.desk_sync_review import record_text
 from ui.language import LanguageState, isolate
@@ -147,6 +148,10 @@ class AuditPage(FollowingWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.title_label.setBuddy(self.table)  # the table is named after the page
+        self.person_label.setBuddy(self.person_edit)  # each filter named by its label
+        self.user_label.setBuddy(self.user_box)
+        self.action_label.setBuddy(self.action_box)
         self.count_label = named(QLabel(wordWrap=True), "auditCount")
         self.result_label = named(QLabel(wordWrap=True), "auditResult")
         bottom = QHBoxLayout()
@@ -224,13 +229,13 @@ class AuditPage(FollowingWidget):
         self.export_button.setEnabled(True)
         name = isolate(target.name)
         self._result = lambda tr: tr("desk.audit.exported", count=count, file=name)
-        self._show_message()
+        self._say_result()
 
     def on_export_failed(self, error: BaseException) -> None:
         """Say why nothing was written."""
         self.export_button.setEnabled(True)
         self._result = _refusal(error, "desk.audit.export_failed")
-        self._show_message()
+        self._say_result()
 
     def on_verify_clicked(self) -> None:
         """Check the whole trail's chain (on the worker), as ``baom audit verify`` does."""
@@ -246,13 +251,18 @@ class AuditPage(FollowingWidget):
         else:
             seq = verdict.broken_seq if verdict.broken_seq is not None else verdict.entries + 1
             self._result = lambda tr: tr("desk.audit.broken", seq=seq, count=verdict.entries)
-        self._show_message()
+        self._say_result()
 
     def on_verify_failed(self, error: BaseException) -> None:
         """Say why the trail could not be checked."""
         self.verify_button.setEnabled(True)
         self._result = _refusal(error, "desk.audit.failed")
+        self._say_result()
+
+    def _say_result(self) -> None:
+        """Show what the export or the check found, and have a screen reader say it."""
         self._show_message()
+        announce(self, self.result_label.text())
 
     def _ask_file(self) -> str:
         tr = self._language.translator
@@ -276,6 +286,9 @@ class AuditPage(FollowingWidget):
         if self.user_box.count():
             self.user_box.setItemText(0, tr("desk.audit.everyone"))
         self.day_check.setText(tr("desk.audit.day"))
+        name_widget(self.user_box, tr("desk.audit.user"))
+        name_widget(self.action_box, tr("desk.audit.action_filter"))
+        name_widget(self.day_edit, tr("desk.audit.day"))
         self.day_edit.setLocale(QLocale(QT_LOCALES.get(self._language.code, "fr_MA")))
         self.day_edit.setDisplayFormat("dd/MM/yyyy")
         self.filter_button.setText(tr("desk.audit.apply"))

@@ -17,15 +17,17 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QHideEvent
-from PySide6.QtWidgets import QDialog, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from db.uow import Actor
 from kiosk.cases.drafts import Draft, DraftState, read_draft
 from kiosk.cases.intake import SavedIntake, person_answers, ticket_answers
 from kiosk.office import OfficeContext
+from ui.accessibility import announce
 from ui.case_page import CasePage
 from ui.intake_wizard import IntakeWizard
 from ui.language import LanguageState
+from ui.page_stack import PageStack
 from ui.person_search import PersonSearchPage
 from ui.styles import named
 from ui.tasks import Tasks
@@ -65,7 +67,7 @@ class CasesPage(QWidget):
         self.case_page = CasePage(context, language, actor, tasks, now, sync_soon)
         self.notice_label = named(QLabel(wordWrap=True), "casesNotice")
         self.notice_label.hide()
-        self.stack = QStackedWidget()
+        self.stack = PageStack()  # as tall as the view shown needs
         self.stack.addWidget(self.search)
         self.stack.addWidget(self.case_page)
         layout = QVBoxLayout(self)
@@ -205,6 +207,8 @@ class CasesPage(QWidget):
     def _set_notice(self, key: str | None, **params: Any) -> None:
         self._notice = (key, params) if key else None
         self._show_notice()
+        if key:  # an intake saved, a person erased: said where the officer's focus went
+            announce(self, self.notice_label.text())
 
     def _show_notice(self, *_: object) -> None:
         if self._notice is None:

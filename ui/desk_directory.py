@@ -47,6 +47,7 @@ from kiosk.directory.view import (
 )
 from kiosk.office import OfficeContext
 from protocol.directory.profile import NEED_CATEGORIES, VISITOR_CATEGORIES
+from ui.accessibility import name_widget
 from ui.language import LanguageState
 from ui.styles import named
 from ui.tasks import Follow, FollowingWidget, Tasks
@@ -225,6 +226,16 @@ class DirectoryPage(FollowingWidget):
         self.refer_button.setText(tr("desk.directory.refer"))
         self.refer_button.setToolTip(tr("desk.directory.refer_later"))
         self.refer_hint.setText(tr("desk.directory.refer_later"))
+        name_widget(self.search_edit, tr("a11y.directory_search"))
+        name_widget(self.results, tr("a11y.directory_results"))
+        name_widget(self.card_view, tr("a11y.directory_card"))
+        for label, combo in (  # a combo box is named by its value, not by its label
+            (self.category_label, self.category_combo),
+            (self.commune_label, self.commune_combo),
+            (self.spoken_label, self.spoken_combo),
+            (self.eligible_label, self.eligible_combo),
+        ):
+            name_widget(combo, label.text())
         texts: dict[QComboBox, Callable[[str], str]] = {
             self.category_combo: lambda key: tr(f"directory.category.{key}"),
             self.commune_combo: lambda key: place_label(key, tr, code),

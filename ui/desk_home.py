@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -29,7 +30,7 @@ from kiosk.cases import work as case_work
 from kiosk.office import OfficeContext
 from ui.case_page import local_time
 from ui.language import LanguageState, isolate
-from ui.styles import named
+from ui.styles import LATE_COLOR, named
 from ui.tasks import Follow, FollowingWidget, Tasks
 
 LISTS = ("steps", "referrals", "drafts")
@@ -106,6 +107,7 @@ class HomePage(FollowingWidget):
             view.setWordWrap(True)
             view.itemActivated.connect(self.on_item_activated)
             view.itemDoubleClicked.connect(self.on_item_activated)
+            heading.setBuddy(view)  # the list is named after its heading
             grid.addWidget(heading, 0, column)
             grid.addWidget(view, 1, column)
             self.headings[name], self.lists[name] = heading, view
@@ -190,11 +192,12 @@ class HomePage(FollowingWidget):
                 target = entry["draft_id"] if name == "drafts" else entry["case_id"]
                 item.setData(Qt.ItemDataRole.UserRole, (name, target))
                 if entry.get("overdue"):
-                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setForeground(QColor(LATE_COLOR))
                 view.addItem(item)
             if not items:
                 empty = QListWidgetItem(tr("desk.home.empty"))
-                empty.setFlags(Qt.ItemFlag.NoItemFlags)
+                # read and drawn as text (a disabled line is pale grey), never chosen
+                empty.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 view.addItem(empty)
             fit_rows(view)
 

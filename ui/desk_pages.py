@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QStackedWidget,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,8 +35,10 @@ from db.uow import Actor
 from kiosk.accounts import Permission, has_permission
 from kiosk.office import OfficeContext
 from kiosk.settings import REGISTRY
+from ui.accessibility import announce, name_widget
 from ui.language import LanguageState
-from ui.styles import named
+from ui.page_stack import PageStack
+from ui.styles import TEXT_SIZES, named
 from ui.tasks import Follow, FollowingWidget, Tasks
 
 if TYPE_CHECKING:
@@ -100,21 +105,40 @@ class PlaceholderPage(QWidget):
 
 
 class SettingsPage(FollowingWidget):
-    """Every declared setting with its current value, read only."""
+    """Every declared setting with its current value, read only; and the desk's text size,
+    which the officer chooses for this computer (``desk.text_size``).
+
+    Signals:
+        text_size_chosen(int): the officer chose a text size; carries it, in per cent.
+    """
+
+    text_size_chosen = Signal(int)
 
     def __init__(
         self,
         context: OfficeContext,
         language: LanguageState,
         tasks: Tasks,
+        actor: Actor | None = None,
     ) -> None:
         super().__init__()
         self.section = "settings"
         self._context = context
         self._language = language
         self._tasks = tasks
+        self._actor = actor
         self._values: dict[str, bool | int | str] | None = None
+        self._message: tuple[str, dict[str, object]] | None = None
         self.title_label = named(QLabel(), "pageTitle")
+        self.text_size_label = QLabel()
+        self.text_size_combo = named(QComboBox(), "textSize")
+        for percent in TEXT_SIZES:
+            self.text_size_combo.addItem(f"{percent} %", percent)
+        self.text_size_combo.setCurrentIndex(TEXT_SIZES.index(100))
+        self.text_size_combo.setEnabled(actor is not None)
+        self.text_size_label.setBuddy(self.text_size_combo)
+        self.message_label = named(QLabel(wordWrap=True), "settingsMessage")
+        self.message_label.hide()
         self.intro_label = QLabel(wordWrap=True)
         self.table = named(QTableWidget(len(REGISTRY), 2), "settingsTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -123,10 +147,18 @@ class SettingsPage(FollowingWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        text_size = QHBoxLayout()
+        text_size.addWidget(self.text_size_label)
+        text_size.addWidget(self.text_size_combo)
+        text_size.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_label)
+        layout.addLayout(text_size)
+        layout.addWidget(self.message_label)
         layout.addWidget(self.intro_label)
         layout.addWidget(self.table, 1)
+        self.title_label.setBuddy(self.table)  # the table is named after the page
+        self.text_size_combo.activated.connect(self.on_text_size_activated)
         language.language_changed.connect(self.retranslate)
         self.retranslate()
         self.follow = Follow(self, tasks, {"setting"}, self.refresh)
@@ -152,12 +184,55 @@ class SettingsPage(FollowingWidget):
     def on_values_loaded(self, values: dict[str, bool | int | str]) -> None:
         """Show the values just read."""
         self._values = values
+        self.show_text_size(int(values["desk.text_size"]))
         self.retranslate()
+
+    def show_text_size(self, percent: int) -> None:
+        """Show ``percent`` as the text size chosen (without choosing it again)."""
+        index = self.text_size_combo.findData(percent)
+        if index < 0:  # set by hand in settings.toml: offered too, in its place
+            index = sum(1 for size in TEXT_SIZES if size < percent)
+            self.text_size_combo.insertItem(index, f"{percent} %", percent)
+        self.text_size_combo.setCurrentIndex(index)
+
+    def on_text_size_activated(self, index: int) -> None:
+        """The officer chose a text size: the desk takes it at once, and this computer
+        keeps it (on the worker)."""
+        percent = int(self.text_size_combo.itemData(index))
+        self.text_size_chosen.emit(percent)
+        if self._actor is None:
+            return
+        self._say(None)
+        work = partial(self._context.settings.set, self._actor, "desk.text_size", str(percent))
+        self._tasks.run(work, self.on_text_size_saved, self.on_text_size_not_saved)
+
+    def on_text_size_saved(self, _value: object) -> None:
+        """Kept: the table shows it."""
+        self.refresh()
+
+    def on_text_size_not_saved(self, error: BaseException) -> None:
+        """The size holds for now but this computer did not keep it: say so."""
+        self._say("desk.text_size_not_saved", detail=error)
+
+    def _say(self, key: str | None, **params: object) -> None:
+        self._message = (key, params) if key else None
+        self._show_message()
+        if key:
+            announce(self, self.message_label.text(), urgent=True)
+
+    def _show_message(self) -> None:
+        self.message_label.setVisible(self._message is not None)
+        if self._message is not None:
+            key, params = self._message
+            self.message_label.setText(self._language.translator(key, **params))
 
     def retranslate(self) -> None:
         """Re-read labels and value texts in the current language."""
         tr = self._language.translator
         self.title_label.setText(tr("desk.nav.settings"))
+        self.text_size_label.setText(tr("setting.desk.text_size"))
+        name_widget(self.text_size_combo, tr("setting.desk.text_size"))
+        self._show_message()
         self.intro_label.setText(tr("desk.settings_intro"))
         self.table.setHorizontalHeaderLabels([tr("desk.setting_column"), tr("desk.value_column")])
         for row, setting in enumerate(REGISTRY.values()):
@@ -175,6 +250,8 @@ class SettingsPage(FollowingWidget):
             return tr("desk.yes" if value else "desk.no")
         if key == "desk.language":
             return self._language.catalog.language(str(value)).native_name
+        if key == "desk.text_size":
+            return f"{value} %"
         if REGISTRY[key].choices:
             return tr(f"setting_choice.{key}.{value}")
         return str(value) if value != "" else tr("desk.not_set")
@@ -200,7 +277,14 @@ class MainPage(QWidget):
         self._language = language
         self.navigation = named(QListWidget(), "navigation")
         self.navigation.setFixedWidth(240)
-        self.pages = QStackedWidget()
+        self.pages = PageStack()
+        # At a large text size a page may need more than the screen: it scrolls then, and
+        # only then (at the default size every page fits the offices' 1280 x 800 screens).
+        self.page_scroll = named(QScrollArea(), "pageScroll")
+        self.page_scroll.setWidget(self.pages)
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop of its own
         self.section_pages: dict[str, QWidget] = {}
         for section in visible_sections(actor):
             page: QWidget
@@ -223,7 +307,7 @@ class MainPage(QWidget):
 
                 page = ReferralsPage(context, language, tasks)
             elif section == "settings":
-                page = SettingsPage(context, language, tasks)
+                page = SettingsPage(context, language, tasks, actor)
             # The pages are imported at login, not at start-up (printing brings python-escpos).
             elif section == "queue":
                 from ui.desk_queue import QueuePage
@@ -271,7 +355,7 @@ class MainPage(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.navigation)
-        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.page_scroll, 1)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.navigation.setCurrentRow(0)
         self._connect_pages()
@@ -330,8 +414,8 @@ class MainPage(QWidget):
 
     def retranslate(self) -> None:
         """Re-read the navigation labels in the current language."""
+        tr = self._language.translator
+        name_widget(self.navigation, tr("a11y.navigation"))
         for row in range(self.navigation.count()):
             item = self.navigation.item(row)
-            item.setText(
-                self._language.translator(f"desk.nav.{item.data(Qt.ItemDataRole.UserRole)}")
-            )
+            item.setText(tr(f"desk.nav.{item.data(Qt.ItemDataRole.UserRole)}"))

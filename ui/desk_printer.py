@@ -34,6 +34,7 @@ from printing.errors import PrinterConfigError
 from printing.jobs import choose_printer, print_test_page
 from printing.printer import KINDS
 from printing.spool_views import JobView
+from ui.accessibility import announce, name_widget
 from ui.language import LanguageState
 from ui.styles import named
 from ui.tasks import Follow, FollowingWidget, Tasks
@@ -178,6 +179,7 @@ class PrinterPage(FollowingWidget):
         else:
             self.current_label.setText(tr("desk.printer.current_none"))
         self.address_label.setText(tr("desk.printer.address"))
+        name_widget(self.list, tr("a11y.printer_list"))
         self.address_edit.setPlaceholderText(tr("desk.printer.address_hint"))
         self.look_button.setText(tr("desk.printer.look"))
         self.test_button.setText(tr("desk.printer.test"))
@@ -227,6 +229,7 @@ class PrinterPage(FollowingWidget):
     def _say(self, key: str, **params: object) -> None:
         self._message = (key, params)
         self.message_label.setText(self._language.translator(key, **params))
+        announce(self, self.message_label.text())
 
     # --- acting ----------------------------------------------------------------------
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -46,8 +46,9 @@ from kiosk.queue.states import (
     QueueError,
 )
 from kiosk.queue.views import Outcome, QueueStatus, TicketView
+from ui.accessibility import announce, name_widget, shortcut_button
 from ui.language import LanguageState
-from ui.styles import named
+from ui.styles import named, text_scale
 from ui.tasks import Follow, FollowingWidget, Tasks, ignore_result
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ log = logging.getLogger(__name__)
 WAITED_REFRESH_MS = 30_000
 BUTTON_COLUMNS = 3  # so that the waiting list keeps room at the desk's 1100 px
 WAITING_MIN_WIDTH = 300
+WAITING_MIN_HEIGHT = 200
+"""The waiting list's least size at the desk's default text size (larger with it)."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,7 @@ class QueuePage(FollowingWidget):
         self.counter_combo.addItem("", None)
         for counter in self.queue.config.counters:
             self.counter_combo.addItem("", counter.number)
+        self.counter_label.setBuddy(self.counter_combo)  # a screen reader's name for it
         top = QHBoxLayout()
         top.addWidget(self.title_label, 1)
         top.addWidget(self.counter_label)
@@ -186,22 +190,16 @@ class QueuePage(FollowingWidget):
         self.tree.setUniformRowHeights(True)
 
         self.buttons: dict[str, QPushButton] = {}
-        # The keyboard shortcuts, by command (not `actions`: that is QWidget.actions()).
-        self.shortcut_actions: dict[str, QAction] = {}
         grid = QGridLayout()
         for index, command in enumerate(COMMANDS):
-            action = QAction(self)
-            action.setShortcut(QKeySequence(command.shortcut))
-            # The whole desk window, while this page is shown (a hidden page's keys do nothing).
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(partial(self.on_command, command.name))
-            self.addAction(action)
             button = named(QPushButton(), "queueButton")
             button.setMinimumHeight(44)
-            button.clicked.connect(action.trigger)
+            # Its key works in the whole desk window while this page is shown (a hidden
+            # page's buttons take no key), and a screen reader reads it as the button's.
+            button.setShortcut(QKeySequence(command.shortcut))
+            button.clicked.connect(partial(self.on_command, command.name))
             grid.addWidget(button, index // BUTTON_COLUMNS, index % BUTTON_COLUMNS)
             self.buttons[command.name] = button
-            self.shortcut_actions[command.name] = action
         self.transfer_label = QLabel()
         self.transfer_combo = named(QComboBox(), "transferReason")
         for reason in self.queue.config.reasons:
@@ -209,6 +207,7 @@ class QueuePage(FollowingWidget):
         self.transfer_combo.insertSeparator(self.transfer_combo.count())
         for counter in self.queue.config.counters:
             self.transfer_combo.addItem("", counter.number)  # another counter: its number
+        self.transfer_label.setBuddy(self.transfer_combo)
         transfer = QHBoxLayout()
         transfer.addWidget(self.transfer_label)
         transfer.addWidget(self.transfer_combo, 1)
@@ -233,14 +232,28 @@ class QueuePage(FollowingWidget):
         right.addWidget(self.waiting_title)
         right.addWidget(self.tree, 1)
         right.addWidget(self.close_day_button)
-        self.tree.setMinimumWidth(WAITING_MIN_WIDTH)
+        self._fit_waiting_list()
+        self.waiting_title.setBuddy(self.tree)  # the list is named after its heading
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(body, 1)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def _fit_waiting_list(self) -> None:
+        """The waiting list's least size, larger with the desk's text: a reason and its
+        tickets on a line, and a few tickets under one another."""
+        scale = text_scale(self)
+        self.tree.setMinimumSize(
+            round(WAITING_MIN_WIDTH * scale), round(WAITING_MIN_HEIGHT * scale)
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The desk's text size changed: so does the waiting list's least size."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_waiting_list()
 
     # --- reading ---------------------------------------------------------------------
 
@@ -291,6 +304,7 @@ class QueuePage(FollowingWidget):
         code = self._language.code
         self.title_label.setText(tr("desk.nav.queue"))
         self.counter_label.setText(tr("desk.queue.counter"))
+        name_widget(self.counter_combo, tr("desk.queue.counter"))
         self.counter_combo.setItemText(0, tr("desk.queue.choose_counter"))
         for index, counter in enumerate(self.queue.config.counters, start=1):
             self.counter_combo.setItemText(index, counter.labels[code])
@@ -300,6 +314,7 @@ class QueuePage(FollowingWidget):
         for index, counter in enumerate(self.queue.config.counters, start=first_counter):
             self.transfer_combo.setItemText(index, counter.labels[code])
         self.transfer_label.setText(tr("desk.queue.transfer_to"))
+        name_widget(self.transfer_combo, tr("desk.queue.transfer_to"))
         self.intake_button.setText(tr("desk.queue.start_intake"))
         self.close_day_button.setText(tr("desk.queue.close_day"))
         self.current_title.setText(tr("desk.queue.current"))
@@ -312,9 +327,7 @@ class QueuePage(FollowingWidget):
             ]
         )
         for command in COMMANDS:
-            text = tr(f"desk.queue.{command.name}")
-            self.buttons[command.name].setText(f"{text}  [{command.shortcut}]")
-            self.shortcut_actions[command.name].setText(text)
+            shortcut_button(self.buttons[command.name], tr(f"desk.queue.{command.name}"))
         self.message_label.setText("" if self._message is None else self._message(tr))
         self._fill()
 
@@ -401,7 +414,6 @@ class QueuePage(FollowingWidget):
             if command.name != "call_next" and command.name not in SELECTED_COMMANDS:
                 assert command.action is not None
                 allowed = allowed and state in TRANSITIONS[command.action].sources
-            self.shortcut_actions[command.name].setEnabled(allowed)
             self.buttons[command.name].setEnabled(allowed)
         serving = self.current is not None and self.current.state is TicketState.SERVING
         self.intake_button.setEnabled(serving)
@@ -468,11 +480,13 @@ class QueuePage(FollowingWidget):
 
     def _say(self, message: Callable[[Translator], str] | None, kind: str = NEWS) -> None:
         """Show ``message`` (re-read in the officer's language when it changes), coloured as
-        news (what was done) or as a refusal."""
+        news (what was done) or as a refusal, and have a screen reader say it (a ticket
+        called, a refusal) where the officer's focus is."""
         self._message = message
         self.message_label.setText("" if message is None else message(self._language.translator))
         self.message_label.setProperty("kind", kind)
         self.message_label.style().polish(self.message_label)
+        announce(self, self.message_label.text(), urgent=kind == REFUSAL)
 
     # --- acting ----------------------------------------------------------------------
 

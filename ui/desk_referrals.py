@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,7 +24,7 @@ from kiosk.cases import work as case_work
 from kiosk.office import OfficeContext
 from ui.case_page import local_time
 from ui.language import LanguageState
-from ui.styles import named
+from ui.styles import LATE_COLOR, named
 from ui.tasks import Follow, FollowingWidget, Tasks
 
 COLUMNS = ("code", "case", "need", "service", "priority", "state", "due")
@@ -63,6 +64,7 @@ class ReferralsPage(FollowingWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.title_label.setBuddy(self.table)  # the table is named after the page
         top = QHBoxLayout()
         top.addWidget(self.title_label, 1)
         top.addWidget(self.overdue_check)
@@ -129,7 +131,7 @@ class ReferralsPage(FollowingWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if referral["overdue"]:
-                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setForeground(QColor(LATE_COLOR))
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
 

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QLocale, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,6 +52,7 @@ from kiosk.reports.monthly import FORMATS, ReportWords, write_monthly_report
 from kiosk.reports.period import PeriodReport, period_report, visitors_by_commune
 from protocol.commune_map import render_map
 from protocol.communes import find_commune
+from ui.accessibility import announce, describe, name_widget
 from ui.language import LanguageState, isolate
 from ui.styles import named
 from ui.tasks import Follow, FollowingWidget, Tasks
@@ -243,11 +244,7 @@ class FigureTile(QFrame):
         self.setObjectName("figureTile")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.value_label = named(QLabel("—"), "figureValue")
-        self.value_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.value_label.font()
-        font.setPointSize(17)
-        font.setBold(True)
-        self.value_label.setFont(font)
+        self.value_label.setAlignment(Qt.AlignmentFlag.AlignCenter)  # its size: desk.qss
         self.caption_label = QLabel(wordWrap=True)
         self.caption_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
@@ -302,6 +299,7 @@ class FigureListDialog(QDialog):
             [tr(f"desk.reports.list.{column}") for column in self.COLUMNS]
         )
         self.table.cellDoubleClicked.connect(self.on_double_clicked)
+        self.title_label.setBuddy(self.table)  # the table is named after its title
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -382,10 +380,12 @@ class MonthlyReportDialog(QDialog):
         self.format_box = QComboBox()
         for kind in FORMATS:
             self.format_box.addItem(kind.upper(), kind)
-        form = QFormLayout()
+        form = QFormLayout()  # each label names its field (a combo box needs it said)
         form.addRow(tr("desk.reports.monthly_month"), self.month_edit)
         form.addRow(tr("desk.reports.monthly_language"), self.language_box)
         form.addRow(tr("desk.reports.monthly_format"), self.format_box)
+        name_widget(self.language_box, tr("desk.reports.monthly_language"))
+        name_widget(self.format_box, tr("desk.reports.monthly_format"))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -455,6 +455,7 @@ class ReportsPage(FollowingWidget):
             edit.setCalendarPopup(True)
             edit.setMaximumDate(today)
         self.monthly_button = named(QPushButton(), "monthlyReport")
+        self.period_label.setBuddy(self.period_box)  # a screen reader's name for it
         top = QHBoxLayout()
         top.addWidget(self.title_label, 1)
         top.addWidget(self.period_label)
@@ -500,6 +501,8 @@ class ReportsPage(FollowingWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # no Tab stop of its own: Tab goes from figure to chart, and it scrolls to each
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.span_label)
@@ -507,6 +510,12 @@ class ReportsPage(FollowingWidget):
         layout.addWidget(self.saved_label)
         layout.addWidget(scroll, 1)
         self._show_custom()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The desk's text size changed: the charts are drawn again at it."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and getattr(self, "report", None):
+            self._fill()
 
     def _build_charts(self) -> None:
         """The charts, at the page's first figures (QtCharts is imported only then)."""
@@ -671,6 +680,7 @@ class ReportsPage(FollowingWidget):
         where = str(path)
         self._saved = lambda tr: tr("desk.reports.monthly_saved", path=isolate(where))
         self._show_saved()
+        announce(self, self.saved_label.text())
 
     def on_monthly_failed(self, name: str, error: BaseException) -> None:
         """Say that the report was not written."""
@@ -683,6 +693,7 @@ class ReportsPage(FollowingWidget):
                 log.error("the monthly report could not be written", exc_info=error)
             self._saved = lambda tr: tr("desk.reports.monthly_failed", file=isolate(name))
         self._show_saved()
+        announce(self, self.saved_label.text(), urgent=True)
 
     def _show_saved(self) -> None:
         text = "" if self._saved is None else self._saved(self._language.translator)
@@ -724,6 +735,9 @@ class ReportsPage(FollowingWidget):
         tr = self._language.translator
         self.title_label.setText(tr("desk.nav.reports"))
         self.period_label.setText(tr("desk.reports.period"))
+        name_widget(self.period_box, tr("desk.reports.period"))
+        name_widget(self.start_edit, tr("a11y.report_start"))
+        name_widget(self.end_edit, tr("a11y.report_end"))
         for index, kind in enumerate(PERIODS):
             self.period_box.setItemText(index, tr(f"desk.reports.period_{kind}"))
         self.to_label.setText(tr("desk.reports.to"))
@@ -759,6 +773,8 @@ class ReportsPage(FollowingWidget):
         for key, tile in self.tiles.items():
             value = None if report is None or self._error else headline_value(report, key)
             tile.value_label.setText(shown(value, tile.headline.kind, code))
+            figure = tile.caption_label.text()
+            name_widget(tile, tr("a11y.figure", name=figure, value=tile.value_label.text()))
         if report is None:
             return
         words = self._words_of()
@@ -766,4 +782,7 @@ class ReportsPage(FollowingWidget):
         for table, dimension in CHARTS:
             counts = {} if self._error else breakdown(report, table)
             rows = [(key, words.key(dimension, key), count) for key, count in counts.items()]
-            self.charts[table].show_counts(tr(f"report.table.{table}"), rows, right_to_left)
+            chart = self.charts[table]
+            chart.show_counts(tr(f"report.table.{table}"), rows, right_to_left)
+            name_widget(chart, tr(f"report.table.{table}"))  # and its bars, said in words:
+            describe(chart, *(tr("a11y.figure", name=w, value=c) + ";" for _, w, c in rows))

@@ -46,6 +46,7 @@ class RetentionPage(QWidget):
             layout.addWidget(widget)
         layout.addWidget(self.counts_label)
         layout.addWidget(self.due_list, 1)
+        self.title_label.setBuddy(self.due_list)  # the list is named after the page
         self.preview_button.clicked.connect(self.ask_preview)
         language.language_changed.connect(self.retranslate)
         self.retranslate()

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QPixmap
+from PySide6.QtGui import QDesktopServices, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,6 +47,7 @@ from printing.jobs import spool_for
 from printing.preview import raster_of_job
 from printing.raster import Raster
 from printing.spool_views import JobView
+from ui.accessibility import announce, name_widget, shortcut_button
 from ui.language import LanguageState
 from ui.print_fallback import JobOutputs
 from ui.styles import named
@@ -175,20 +176,15 @@ class SpoolPage(FollowingWidget):
         header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
 
         self.buttons: dict[str, QPushButton] = {}
-        # The keyboard shortcuts, by command (not `actions`: that is QWidget.actions()).
-        self.shortcut_actions: dict[str, QAction] = {}
         row = QHBoxLayout()
         for name, (shortcut, _states) in ACTIONS.items():
-            action = QAction(self, shortcut=QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(partial(self.on_action, name))
-            self.addAction(action)
             button = named(QPushButton(), "spoolButton")
             button.setMinimumHeight(40)
-            button.clicked.connect(action.trigger)
+            # its key works in the whole desk window while this page is shown
+            button.setShortcut(QKeySequence(shortcut))
+            button.clicked.connect(partial(self.on_action, name))
             row.addWidget(button)
             self.buttons[name] = button
-            self.shortcut_actions[name] = action
         self.outputs = JobOutputs(
             self._context, self._language, self._actor, self._tasks, self, self._say
         )
@@ -225,6 +221,8 @@ class SpoolPage(FollowingWidget):
         scroll.setWidget(self.preview_label)
         scroll.setWidgetResizable(True)
         scroll.setFixedWidth(PREVIEW_WIDTH + 24)
+        self.title_label.setBuddy(self.table)  # the table is named after the page
+        self.preview_title.setBuddy(scroll)  # the picture's pane is named after its heading
 
         left = QVBoxLayout()
         left.addWidget(self.table, 1)
@@ -311,11 +309,10 @@ class SpoolPage(FollowingWidget):
         self.title_label.setText(tr("desk.nav.printing"))
         self.intro_label.setText(tr("desk.spool.intro"))
         self.table.setHorizontalHeaderLabels([tr(f"desk.spool.column.{c}") for c in COLUMNS])
-        for name, (shortcut, _states) in ACTIONS.items():
-            text = tr(f"desk.spool.{name}")
-            self.buttons[name].setText(f"{text}  [{shortcut}]")
-            self.shortcut_actions[name].setText(text)
+        for name in ACTIONS:
+            shortcut_button(self.buttons[name], tr(f"desk.spool.{name}"))
         self.printer_label.setText(tr("desk.spool.column.printer"))
+        name_widget(self.printer_box, tr("desk.spool.column.printer"))
         line = self.printer_box.lineEdit()
         if line is not None:
             line.setPlaceholderText(tr("desk.spool.printer_placeholder"))
@@ -396,7 +393,6 @@ class SpoolPage(FollowingWidget):
         for name, (_shortcut, states) in ACTIONS.items():
             allowed = job is not None and job.state in states and not self.busy
             self.buttons[name].setEnabled(allowed)
-            self.shortcut_actions[name].setEnabled(allowed)
         printable = job is not None and job.state is not PrintJobState.SENDING
         self.a4_button.setEnabled(printable)
         self.pdf_button.setEnabled(printable)
@@ -407,6 +403,7 @@ class SpoolPage(FollowingWidget):
     def _show_message(self, key: str, **params: object) -> None:
         self._message = lambda tr: tr(key, **params)
         self.message_label.setText(self._message(self._language.translator))
+        announce(self, self.message_label.text())
 
     # --- preview ---------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
 from kiosk.settings import REGISTRY
 from kiosk.sync import review, state
+from ui.accessibility import announce
 from ui.language import LanguageState
 from ui.styles import named
 from ui.tasks import Follow, FollowingWidget, Tasks
@@ -136,8 +137,10 @@ class NoteDialog(QDialog):
         self.note_edit.textChanged.connect(
             lambda text: self.ok_button.setEnabled(bool(text.strip()))
         )
+        prompt_label = QLabel(prompt, wordWrap=True)
+        prompt_label.setBuddy(self.note_edit)  # the question names the field
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(prompt, wordWrap=True))
+        layout.addWidget(prompt_label)
         layout.addWidget(self.note_edit)
         layout.addWidget(buttons)
 
@@ -215,6 +218,7 @@ class SyncReviewPage(FollowingWidget):
             layout.addWidget(self.empty_labels[name])
             layout.addWidget(table, 1)
             layout.addLayout(rows[name])
+            self.headings[name].setBuddy(table)  # each table is named after its heading
         layout.addWidget(self.message_label)
 
     # --- reading ---------------------------------------------------------------------
@@ -324,6 +328,7 @@ class SyncReviewPage(FollowingWidget):
     def _show_message(self, key: str, **params: object) -> None:
         self._message = lambda tr: tr(key, **params)
         self.message_label.setText(self._message(self._language.translator))
+        announce(self, self.message_label.text())
 
     # --- acting ----------------------------------------------------------------------
 

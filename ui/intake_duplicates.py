@@ -69,6 +69,7 @@ class DuplicatesPanel(QWidget):
         self.intro_label = named(QLabel(wordWrap=True), "duplicatesIntro")
         self.list = named(QListWidget(), "duplicates")
         self.list.setMaximumHeight(120)
+        self.intro_label.setBuddy(self.list)  # the list is named after its heading
         self.use_button = named(QPushButton(), "useDuplicate")
         self.new_button = named(QPushButton(), "createNew")
         buttons = QHBoxLayout()

@@ -39,6 +39,7 @@ from kiosk.settings import LANGUAGE_CODES
 from protocol.communes import commune
 from protocol.communes import load as load_communes
 from protocol.directory.text import normalise
+from ui.accessibility import choice_name, describe, field_states, name_widget
 from ui.styles import named
 
 Answer = str | bool | list[str] | None
@@ -46,6 +47,9 @@ Answer = str | bool | list[str] | None
 
 class FieldWidget(QWidget):
     """A question of the form: label, input, hint and the error message under it.
+
+    For a screen reader, each input is named by the question (each choice by the question
+    and the choice) and described by its states: required, and the error shown, if any.
 
     Signals:
         value_edited(str): the answer changed; carries the field key.
@@ -63,6 +67,7 @@ class FieldWidget(QWidget):
         self.hint_label = named(QLabel(wordWrap=True), "fieldHint")
         self.error_label = named(QLabel(wordWrap=True), "fieldError")
         self.error_label.hide()
+        self._tr: Translator | None = None  # the officer's language, once translated
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 4, 0, 4)
         self._layout.setSpacing(2)
@@ -86,19 +91,41 @@ class FieldWidget(QWidget):
         """Put the keyboard focus on the input."""
         self.focusNextChild()
 
+    def inputs(self) -> list[QWidget]:
+        """What the officer answers with (a line, a combo box, each choice)."""
+        raise NotImplementedError
+
     def retranslate(self, language: str, tr: Translator) -> None:
         """Re-read the label, the hint and the choices in ``language``."""
+        self._tr = tr
         mark = " *" if self.field.required else ""
         self.label.setText(self.field.label(language) + mark)
         hint = self.field.hint(language)
         self.hint_label.setText(hint)
         self.hint_label.setVisible(bool(hint))
+        self._name_inputs(self.field.label(language), tr)
+        self._describe()
+
+    def _name_inputs(self, question: str, tr: Translator) -> None:
+        """Name the input by the question (a choice also says its own words)."""
+        for widget in self.inputs():
+            name_widget(widget, question)
+
+    def _describe(self) -> None:
+        """Say the input's states (required, the error shown) and its hint."""
+        if self._tr is None:
+            return
+        error = self.error_label.text() if not self.error_label.isHidden() else ""
+        states = field_states(self._tr, required=self.field.required, error=error)
+        for widget in self.inputs():
+            describe(widget, *states, self.hint_label.text())
 
     def show_error(self, message: str | None) -> None:
         """Show ``message`` under the input, or hide the error."""
         self.error_label.setText(message or "")
         self.error_label.setVisible(bool(message))
         self.setProperty("invalid", bool(message))
+        self._describe()
 
     @property
     def error(self) -> str:
@@ -121,7 +148,12 @@ class TextField(FieldWidget):
             self.edit.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         self.edit.textChanged.connect(self._edited)
         self.edit.editingFinished.connect(lambda: self.editing_left.emit(self.key))
+        self.label.setBuddy(self.edit)
         self._layout.addWidget(self.edit)
+
+    def inputs(self) -> list[QWidget]:
+        """The line."""
+        return [self.edit]
 
     def value(self) -> Answer:
         """The text typed (``None`` when blank)."""
@@ -168,6 +200,13 @@ class ChoiceField(FieldWidget):
         self.group.buttonToggled.connect(self._on_toggled)
         self._layout.addLayout(grid)
 
+    def inputs(self) -> list[QWidget]:
+        """Every choice."""
+        return list(self.buttons.values())
+
+    def _name_inputs(self, question: str, tr: Translator) -> None:
+        """Named with their texts (in ``retranslate``): the question and the choice."""
+
     def _on_toggled(self, _button: QAbstractButton, checked: bool) -> None:
         if checked:
             self._edited()
@@ -200,6 +239,7 @@ class ChoiceField(FieldWidget):
     def retranslate(self, language: str, tr: Translator) -> None:
         """Re-read the label and each choice."""
         super().retranslate(language, tr)
+        question = self.field.label(language)
         for value, button in self.buttons.items():
             if isinstance(value, bool):
                 button.setText(tr("desk.yes" if value else "desk.no"))
@@ -207,6 +247,7 @@ class ChoiceField(FieldWidget):
                 button.setText(
                     next(c for c in self.field.choices if c.value == value).label(language)
                 )
+            name_widget(button, choice_name(tr, question, button.text()))
 
 
 class ManyField(FieldWidget):
@@ -222,6 +263,13 @@ class ManyField(FieldWidget):
             self.boxes[value] = box
             grid.addWidget(box, index // 3, index % 3)
         self._layout.addLayout(grid)
+
+    def inputs(self) -> list[QWidget]:
+        """Every box."""
+        return list(self.boxes.values())
+
+    def _name_inputs(self, question: str, tr: Translator) -> None:
+        """Named with their texts (in ``retranslate``): the question and the choice."""
 
     def value(self) -> Answer:
         """The values checked, in form order (``None`` when none)."""
@@ -243,8 +291,11 @@ class ManyField(FieldWidget):
     def retranslate(self, language: str, tr: Translator) -> None:
         """Re-read the label and each choice."""
         super().retranslate(language, tr)
+        question = self.field.label(language)
         for choice in self.field.choices:
-            self.boxes[choice.value].setText(choice.label(language))
+            box = self.boxes[choice.value]
+            box.setText(choice.label(language))
+            name_widget(box, choice_name(tr, question, box.text()))
 
 
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -284,7 +335,12 @@ class ComboField(FieldWidget):
         self.combo_line: QLineEdit = line
         line.textChanged.connect(self._edited)
         line.editingFinished.connect(lambda: self.editing_left.emit(self.key))
+        self.label.setBuddy(self.combo)
         self._layout.addWidget(self.combo)
+
+    def inputs(self) -> list[QWidget]:
+        """The combo box (its line is named with it)."""
+        return [self.combo]
 
     def _items(self, language: str) -> list[tuple[str, str | None]]:
         raise NotImplementedError

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -26,6 +27,8 @@ class SectionPage(QScrollArea):
         self.section = section
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
+        # no Tab stop of its own: Tab goes from field to field, and the page scrolls to each
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         inner = named(QWidget(), "sectionPage")
         layout = QVBoxLayout(inner)
         self.heading = named(QLabel(), "sectionTitle")
@@ -50,6 +53,7 @@ class ConsentTools(QWidget):
             self.language_combo.addItem(item.native_name, item.code)
         self.language_combo.setCurrentIndex(self.language_combo.findData(language.code))
         self.notice_button = named(QPushButton(), "noticeButton")
+        self.language_label.setBuddy(self.language_combo)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 8)
         row.addWidget(self.language_label)

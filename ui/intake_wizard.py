@@ -54,6 +54,7 @@ from kiosk.clock import office_time
 from kiosk.forms import FormDefinition, load_form, validate_answers
 from kiosk.forms.validate import relevant_keys, validate_one
 from kiosk.office import OfficeContext
+from ui.accessibility import announce, name_widget, spoken
 from ui.consent_notice import ConsentNoticeDialog
 from ui.intake_duplicates import DuplicatesPanel
 from ui.intake_fields import FieldWidget
@@ -64,6 +65,11 @@ from ui.styles import named
 from ui.tasks import Tasks, ignore_result, log_failure
 
 DRAFT_DELAY_MS = 1000
+SAID_HERE = frozenset(
+    {"desk.duplicates.title", "desk.intake.reuse_cancelled", "desk.intake.save_failed"}
+)
+"""The wizard's messages a screen reader is told at once (a refusal says its first error
+too; a saved intake is said by the page that shows its case)."""
 
 
 class IntakeWizard(QWidget):
@@ -212,6 +218,7 @@ class IntakeWizard(QWidget):
         self.discard_button.setText(tr("desk.intake.discard"))
         self.anonymous_label.setText(tr("desk.intake.anonymous_note"))
         self.consent_tools.language_label.setText(tr("desk.intake.visitor_language"))
+        name_widget(self.consent_tools.language_combo, tr("desk.intake.visitor_language"))
         self.consent_tools.notice_button.setText(tr("desk.intake.notice_button"))
         for page in self.pages:
             page.heading.setText(page.section.label(code))
@@ -306,6 +313,7 @@ class IntakeWizard(QWidget):
         self.stack.setCurrentIndex(index)
         self._set_message(None)
         self._update_progress()
+        announce(self, self.progress_label.text())  # where the focus now is: "Step 2 of 5"
         first = next((w for w in self.pages[index].fields if not w.isHidden()), None)
         if first is not None:
             first.focus_input()
@@ -353,8 +361,7 @@ class IntakeWizard(QWidget):
         if self.busy:
             return False
         if self.check_section(self.current_section):
-            self._set_message("desk.intake.fix_errors")
-            self._focus_first_error()
+            self._refuse()
             return False
         if self.current_section == self.person_section and self._person_unchecked():
             self._check_person(self._advance)
@@ -385,15 +392,25 @@ class IntakeWizard(QWidget):
         else:
             self.go_next()
 
-    def _focus_first_error(self) -> None:
+    def _refuse(self) -> None:
+        """The page holds errors: say so, and go to the first one (a screen reader hears
+        the refusal and that error, then the field, which its description says wrong)."""
+        self._set_message("desk.intake.fix_errors")
+        tr, code = self._language.translator, self._language.code
+        said = [self.message]
         for widget in self.pages[self.current_section].fields:
             if widget.error:
+                label = spoken(widget.field.label(code))
+                said.append(tr("a11y.field_error", field=label, error=widget.error))
                 widget.focus_input()
-                return
+                break
+        announce(self, " ".join(said), urgent=True)
 
     def _set_message(self, key: str | None, **params: Any) -> None:
         self._message_key = (key, params) if key else None
         self._show_message()
+        if key in SAID_HERE:
+            announce(self, self.message)
 
     def _show_message(self) -> None:
         if self._message_key is None:
@@ -657,8 +674,7 @@ class IntakeWizard(QWidget):
                 self.stack.setCurrentIndex(index)
                 self._update_progress()
                 break
-        self._set_message("desk.intake.fix_errors")
-        self._focus_first_error()
+        self._refuse()
 
     def _set_busy(self, busy: bool, key: str | None = None) -> None:
         self.busy = busy

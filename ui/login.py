@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -20,11 +21,15 @@ from PySide6.QtWidgets import (
 from db.uow import Actor
 from kiosk.accounts import LoginRefused
 from kiosk.office import OfficeContext
+from ui.accessibility import announce, name_widget
 from ui.language import LanguageState
-from ui.styles import named
+from ui.styles import named, text_scale
 from ui.tasks import Tasks
 
 log = logging.getLogger(__name__)
+
+PANEL_WIDTH = 500
+"""The login panel's width at the desk's default text size."""
 
 
 def authenticate(
@@ -102,8 +107,8 @@ class LoginPage(QWidget):
             label.setBuddy(field)
             form.addRow(label, field)
             self.field_labels[key] = label
-        panel = named(QFrame(), "loginPanel")
-        panel.setFixedWidth(500)
+        panel = self.panel = named(QFrame(), "loginPanel")
+        self._fit_panel()
         inner = QVBoxLayout(panel)
         inner.addWidget(self.office_label)
         inner.addWidget(self.title_label)
@@ -112,10 +117,26 @@ class LoginPage(QWidget):
         inner.addWidget(self.error_label)
         inner.addWidget(self.submit_button)
         inner.addWidget(self.demo_label)
+        # Centred between stretches, not by alignment: an aligned panel would be given the
+        # height its words need at the page's whole width, and at the panel's narrower
+        # width the fields were squeezed to 17 px on the lock screen.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(panel)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
         outer.addStretch(2)
+
+    def _fit_panel(self) -> None:
+        self.panel.setFixedWidth(round(PANEL_WIDTH * text_scale(self)))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The desk's text size changed: the panel widens with its words."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_panel()
 
     def retranslate(self) -> None:
         """Re-read every text in the current language."""
@@ -126,6 +147,7 @@ class LoginPage(QWidget):
         self.locked_label.setVisible(self._locked_name is not None)
         for key, label in self.field_labels.items():
             label.setText(tr(key))
+        name_widget(self.language_box, tr("login.language"))  # a combo box is named by its value
         self.language_box.setCurrentIndex(self.language_box.findData(self._language.code))
         self.submit_button.setText(tr("login.working" if self._busy else "login.submit"))
         self.error_label.setText(tr(self._error_key) if self._error_key else "")
@@ -201,6 +223,7 @@ class LoginPage(QWidget):
     def _show_error(self, key: str) -> None:
         self._error_key = key
         self.retranslate()
+        announce(self, self.error_label.text(), urgent=True)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

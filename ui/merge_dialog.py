@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk.directory.profile import commune_label
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
+from ui.accessibility import choice_name, name_widget
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState
 from ui.styles import named
@@ -91,6 +92,7 @@ class MergeDialog(QDialog):
                 grid.addWidget(label, row, column)
                 labels[key] = label
             self.cells.append(labels)
+            name_widget(button, choice_name(tr, tr("desk.merge.keep"), labels["name"].text()))
             grid.setColumnStretch(column, 1)
         for row, key in enumerate(ROWS, start=1):
             caption = tr("desk.merge.commune" if key == "commune" else f"desk.cases.column_{key}")

@@ -28,6 +28,7 @@ from kiosk.directory.profile import commune_label
 from kiosk.forms import FormDefinition
 from kiosk.forms.countries import country_name
 from kiosk.i18n import Translator
+from ui.accessibility import choice_name, name_widget
 from ui.case_page import field_names
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState, isolate
@@ -94,6 +95,8 @@ class PersonReuseDialog(QDialog):
             for column, side in enumerate(("existing", "new"), start=1):
                 text = value_text(form, field, difference[side], tr, language.code)
                 button = named(QRadioButton(text), f"reuse_{side}_{field}")
+                which = choice_name(tr, tr(f"desk.reuse.{side}"), text)  # "on the record: …"
+                name_widget(button, choice_name(tr, caption.text(), which))
                 group.addButton(button, column - 1)
                 grid.addWidget(button, row, column)
                 pair.append(button)

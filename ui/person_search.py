@@ -31,6 +31,7 @@ from kiosk.audit import record_search
 from kiosk.cases import work as case_work
 from kiosk.forms.countries import country_name
 from kiosk.office import OfficeContext
+from ui.accessibility import announce, name_widget
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState
 from ui.merge_dialog import MergeDialog
@@ -138,6 +139,8 @@ class PersonSearchPage(FollowingWidget):
         self.title_label.setText(tr("desk.nav.cases"))
         self.new_button.setText(tr("desk.cases.new_intake"))
         self.search_edit.setPlaceholderText(tr("desk.cases.search_placeholder"))
+        name_widget(self.search_edit, tr("a11y.person_search"))
+        name_widget(self.table, tr("a11y.person_results"))
         self.table.setHorizontalHeaderLabels([tr(f"desk.cases.column_{c}") for c in COLUMNS])
         self.open_button.setText(tr("desk.cases.open_case"))
         self.intake_button.setText(tr("desk.cases.new_intake_for"))
@@ -291,6 +294,8 @@ class PersonSearchPage(FollowingWidget):
     def _set_message(self, key: str | None, **params: Any) -> None:
         self._message = (key, params) if key else None
         self._show_message()
+        if key:
+            announce(self, self.message_label.text())
 
     def _show_message(self) -> None:
         if self._message is None:

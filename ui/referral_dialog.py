@@ -34,6 +34,7 @@ from kiosk.cases import work as case_work
 from kiosk.office import OfficeContext
 from printing.jobs import SlipQueued, print_slip_message
 from protocol.directory.profile import NEED_CATEGORIES
+from ui.accessibility import announce, choice_name, name_widget
 from ui.desk_directory import DirectoryPage
 from ui.language import LanguageState
 from ui.print_fallback import show_slip_not_printed
@@ -94,11 +95,13 @@ class ReferralDialog(QDialog):
             self.directory.eligible_combo.setCurrentIndex(
                 self.directory.eligible_combo.findData(eligible)
             )
+        name_widget(self.need_combo, tr("desk.referral.need"))
         self.priority_group = QButtonGroup(self)
         priorities = QHBoxLayout()
         self.priority_buttons: dict[str, QRadioButton] = {}
         for priority in PRIORITIES:
             button = QRadioButton(tr(f"desk.referral.priority_{priority}"))
+            name_widget(button, choice_name(tr, tr("desk.referral.priority"), button.text()))
             self.priority_group.addButton(button)
             self.priority_buttons[priority] = button
             priorities.addWidget(button)
@@ -107,6 +110,7 @@ class ReferralDialog(QDialog):
         self.consent_label = named(QLabel(wordWrap=True), "referralConsent")
         self.override_edit = named(QLineEdit(), "overrideReason")
         self.override_edit.setPlaceholderText(tr("desk.referral.override"))
+        name_widget(self.override_edit, tr("desk.referral.override"))
         self.message_label = named(QLabel(wordWrap=True), "referralMessage")
         self.create_button = named(QPushButton(tr("desk.referral.create")), "createReferral")
         self.print_button = named(QPushButton(tr("desk.referral.print_slip")), "printSlip")
@@ -116,8 +120,10 @@ class ReferralDialog(QDialog):
         buttons.addWidget(self.message_label, 1)
         for push in (self.create_button, self.print_button, close):
             buttons.addWidget(push)
+        need_label = QLabel(tr("desk.referral.need"))
+        need_label.setBuddy(self.need_combo)  # a screen reader's name for it
         top = QHBoxLayout()
-        top.addWidget(QLabel(tr("desk.referral.need")))
+        top.addWidget(need_label)
         top.addWidget(self.need_combo, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -152,6 +158,11 @@ class ReferralDialog(QDialog):
         self.create_button.setEnabled(consent or self.may_override)
         self.consent_label.setProperty("refused", not consent)
 
+    def _say(self, text: str, *, urgent: bool = False) -> None:
+        """Show ``text`` under the choices, and have a screen reader say it."""
+        self.message_label.setText(text)
+        announce(self, text, urgent=urgent)
+
     def on_need_chosen(self, *_: object) -> None:
         """Show the services of the need chosen."""
         combo = self.directory.category_combo
@@ -172,7 +183,7 @@ class ReferralDialog(QDialog):
         """Create the referral (on the worker); the core refuses it without consent."""
         tr = self._language.translator
         if self.service_id is None:
-            self.message_label.setText(tr("desk.referral.choose_service"))
+            self._say(tr("desk.referral.choose_service"), urgent=True)
             return
         self.create_button.setEnabled(False)
         work = partial(
@@ -192,7 +203,7 @@ class ReferralDialog(QDialog):
         self.code = code
         if self._sync_soon is not None:
             self._sync_soon()
-        self.message_label.setText(self._language.translator("desk.referral.created", code=code))
+        self._say(self._language.translator("desk.referral.created", code=code))
         self.print_button.setEnabled(True)
         self.print_button.setFocus()
         self.referral_created.emit(code)
@@ -200,7 +211,7 @@ class ReferralDialog(QDialog):
     def on_refused(self, error: BaseException) -> None:
         """Say why the referral was refused."""
         self.create_button.setEnabled(True)
-        self.message_label.setText(self._language.translator("desk.referral.refused", detail=error))
+        self._say(self._language.translator("desk.referral.refused", detail=error), urgent=True)
 
     def on_print_clicked(self) -> None:
         """Queue the slip (on the worker); the referral becomes sent."""
@@ -213,7 +224,7 @@ class ReferralDialog(QDialog):
     def on_printed(self, queued: SlipQueued) -> None:
         """Say that the slip went to the printer (and if it went without a QR code); when no
         printer could take it, say why and offer it on A4 or as a PDF."""
-        self.message_label.setText(self._language.translator(queued.message))
+        self._say(self._language.translator(queued.message))
         if queued.unprintable:
             self.print_button.setEnabled(True)
             self.not_printed = show_slip_not_printed(
@@ -224,6 +235,6 @@ class ReferralDialog(QDialog):
     def on_print_failed(self, error: BaseException) -> None:
         """Say why the slip was not printed."""
         self.print_button.setEnabled(True)
-        self.message_label.setText(
-            self._language.translator("desk.referral.print_failed", detail=error)
+        self._say(
+            self._language.translator("desk.referral.print_failed", detail=error), urgent=True
         )

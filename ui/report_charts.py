@@ -20,6 +20,7 @@ from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 
 from ui.fonts import application_font
+from ui.styles import text_scale
 
 BAR_COLOR = QColor("#1f4e79")
 ROW_HEIGHT = 26
@@ -49,12 +50,14 @@ class BarChart(QChartView):
     def show_counts(
         self, title: str, rows: list[tuple[str, str, int]], right_to_left: bool
     ) -> None:
-        """Draw ``rows`` (key, words, count), the first on top, titled ``title``."""
+        """Draw ``rows`` (key, words, count), the first on top, titled ``title``, at the
+        desk's text size."""
+        scale = text_scale(self)
         chart = QChart()
         chart.legend().hide()
         chart.setMargins(QMargins(4, 4, 4, 4))
         chart.setBackgroundRoundness(0)
-        chart.setTitleFont(application_font(10))
+        chart.setTitleFont(application_font(10 * scale))
         chart.setTitle(title)
         chart.setLocalizeNumbers(True)
         bottom_up = list(reversed(rows))  # Qt draws the first category at the bottom
@@ -62,7 +65,7 @@ class BarChart(QChartView):
         bars = QBarSet(title)
         bars.setColor(BAR_COLOR)
         bars.append([float(count) for _, _, count in bottom_up])
-        bars.setLabelFont(application_font(9))
+        bars.setLabelFont(application_font(9 * scale))
         bars.clicked.connect(self._on_bar_clicked)
         series = QHorizontalBarSeries()
         series.append(bars)
@@ -73,7 +76,7 @@ class BarChart(QChartView):
         chart.addSeries(series)
         labels = QBarCategoryAxis()
         labels.append([words for _, words, _ in bottom_up] or [""])
-        labels.setLabelsFont(application_font(9))
+        labels.setLabelsFont(application_font(9 * scale))
         labels.setGridLineVisible(False)
         labels.setTruncateLabels(False)  # a category's words whole, never "…"
         values = QValueAxis()
@@ -92,7 +95,7 @@ class BarChart(QChartView):
         self.setChart(chart)
         old.deleteLater()
         row = ARABIC_ROW_HEIGHT if right_to_left else ROW_HEIGHT
-        self.setFixedHeight(FRAME_HEIGHT + row * max(len(rows), 1))
+        self.setFixedHeight(round((FRAME_HEIGHT + row * max(len(rows), 1)) * scale))
 
     def click(self, key: str) -> None:
         """Click the bar of ``key`` (as the officer would)."""

@@ -35,6 +35,7 @@ from kiosk.office import open_office
 from kiosk.paths import Paths
 from tests.helpers.whole_day import Day, Hands, a_visitor_from_last_month, the_day
 from ui.fonts import install_fonts
+from ui.styles import install_style
 from ui.tasks import Tasks
 
 LANGUAGES = ("fr", "ar", "zgh")
@@ -75,7 +76,7 @@ def main(arguments: list[str]) -> int:
     folder = Path(arguments[0] if arguments else "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
-    app.setStyle("Fusion")  # as ui.app.run_windows
+    install_style(app)  # as ui.app.run_windows
     install_fonts(app)
     count = 0
     for language in LANGUAGES:

@@ -98,6 +98,20 @@ def test_an_officer_chooses_the_counter_of_the_pc_they_work_at(office: OfficeCon
     assert audited == ["desk.counter = 2"]
 
 
+def test_an_officer_chooses_the_desk_text_size_of_the_pc_they_work_at(
+    office: OfficeContext,
+) -> None:
+    """Low vision: the officer at the PC makes the desk's text larger, within reason."""
+    officer, _ = office.accounts.login("amina", "demo-password")
+    assert office.settings.get("desk.text_size") == 100
+    assert office.settings.set(officer, "desk.text_size", "150") == 150
+    assert office.settings.get("desk.text_size") == 150
+    for refused in ("80", "200"):
+        with pytest.raises(SettingError):
+            office.settings.set(officer, "desk.text_size", refused)
+    assert office.settings.get("desk.text_size") == 150
+
+
 def test_every_setting_has_a_label_and_a_valid_default() -> None:
     catalog = default_catalog()
     for setting in REGISTRY.values():

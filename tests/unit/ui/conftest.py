@@ -15,6 +15,7 @@ from tests.helpers.gui_thread import watching_the_gui_thread
 from ui.desk import DeskWindow
 from ui.fonts import install_fonts
 from ui.kiosk_window import KioskWindow
+from ui.styles import install_style
 from ui.tasks import Tasks
 
 OFFICER = ("amina", "demo-password")
@@ -22,7 +23,8 @@ OFFICER = ("amina", "demo-password")
 
 @pytest.fixture(scope="session", autouse=True)
 def _fonts(qapp: QApplication) -> None:
-    """The bundled fonts, as the application loads them."""
+    """The bundled fonts, the style and the palette, as the application sets them."""
+    install_style(qapp)
     install_fonts(qapp)
 
 

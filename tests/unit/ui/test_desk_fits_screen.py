@@ -35,13 +35,25 @@ FAILED_SYNC = {
 
 
 def fits(desk: DeskWindow) -> bool:
-    """Whether the window may be as small as the screen, in both directions."""
+    """Whether the window may be as small as the screen, in both directions, with the page
+    shown whole (at a larger text size a page may scroll instead)."""
     hint = desk.minimumSizeHint()
     layout = desk.layout().minimumSize()
     return (
         max(hint.width(), layout.width(), desk.minimumWidth()) <= SCREEN[0]
         and max(hint.height(), layout.height(), desk.minimumHeight()) <= SCREEN[1]
+        and not scrolls(desk)
     )
+
+
+def scrolls(desk: DeskWindow) -> bool:
+    """Whether the page shown needs more than the window and scrolls."""
+    main = desk.main_page
+    if main is None:
+        return False
+    QApplication.processEvents()
+    bars = (main.page_scroll.horizontalScrollBar(), main.page_scroll.verticalScrollBar())
+    return any(bar.isVisibleTo(main.page_scroll) for bar in bars)
 
 
 @pytest.mark.parametrize("language", ["fr", "ar", "zgh"])
@@ -93,6 +105,65 @@ def test_the_waiting_list_has_room_at_the_desks_default_size(
     page = main.section_pages["queue"]  # at the size the desk opens
     tree = page.tree  # type: ignore[attr-defined]
     assert tree.width() >= 300  # a reason and its tickets, not a 126 px sliver
+
+
+@pytest.mark.parametrize("text_size", [100, 150])
+@pytest.mark.parametrize("language", ["fr", "ar", "zgh"])
+def test_the_locked_screen_and_the_waiting_list_keep_their_size_at_any_text_size(
+    qtbot: QtBot,
+    office: OfficeContext,
+    desk: DeskWindow,
+    log_in: LogIn,
+    language: str,
+    text_size: int,
+) -> None:
+    log_in(desk, "amina", "demo-password")
+    main = desk.main_page
+    assert main is not None
+    desk.language.set_language(language)
+    desk.set_text_size(text_size)
+    desk.resize(*SCREEN)
+    main.show_section("queue")
+    QApplication.processEvents()
+    assert fits(desk) or text_size > 100  # a larger text may scroll: never off the screen
+    assert (desk.width(), desk.height()) == SCREEN
+    tree = main.section_pages["queue"].tree  # type: ignore[attr-defined]
+    scale = text_size / 100
+    assert tree.width() >= 300 * scale and tree.height() >= 200 * scale
+
+    desk.on_lock_requested()
+    QApplication.processEvents()
+    page = desk.login_page
+    for field in (page.name_edit, page.password_edit, page.language_box):
+        assert field.height() >= field.sizeHint().height(), field.objectName()  # not 17 px
+        assert field.visibleRegion().boundingRect().height() >= field.sizeHint().height()
+    assert page.panel.width() == round(500 * scale)  # wider with its words
+    folder = os.environ.get("BAOM_SHOTS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        assert desk.grab().save(str(Path(folder) / f"locked_{language}_{text_size}.png"))
+
+
+@pytest.mark.parametrize("text_size", [90, 110, 125, 150])
+def test_the_desk_fits_the_screen_at_every_text_size(
+    qtbot: QtBot, office: OfficeContext, desk: DeskWindow, log_in: LogIn, text_size: int
+) -> None:
+    """A larger text makes a page scroll (the widest ones), never the window outgrow the
+    screen; up to 110 % no page scrolls in French."""
+    office.accounts.add(office.system, "hassan", Role.SUPERVISOR, "long-password-1")
+    log_in(desk, "hassan", "long-password-1")
+    main = desk.main_page
+    assert main is not None
+    desk.set_text_size(text_size)
+    desk.resize(*SCREEN)
+    for section in main.sections:
+        main.show_section(section)
+        QApplication.processEvents()
+        hint = desk.minimumSizeHint()
+        assert hint.width() <= SCREEN[0] and hint.height() <= SCREEN[1], (section, hint)
+        assert (desk.width(), desk.height()) == SCREEN, section
+        if text_size <= 110:
+            assert not scrolls(desk), section
 
 
 @pytest.mark.parametrize("language", ["fr", "ar", "zgh"])

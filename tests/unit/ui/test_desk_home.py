@@ -52,7 +52,10 @@ def test_home_lists_what_is_overdue_and_opens_its_case(
     assert home.headings["steps"].text() == "Étapes du jour et en retard (1)"
     assert "Rappeler la CNSS" in steps.item(0).text() and "en retard" in steps.item(0).text()
     assert code in referrals.item(0).text()
-    assert home.lists["drafts"].item(0).text() == "Rien ici."
+    nothing = home.lists["drafts"].item(0)
+    assert nothing.text() == "Rien ici."
+    assert nothing.flags() & Qt.ItemFlag.ItemIsEnabled  # drawn as text, not a pale grey
+    assert not nothing.flags() & Qt.ItemFlag.ItemIsSelectable  # and never chosen
 
     cases = main.cases_page
     assert isinstance(cases, CasesPage)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
@@ -84,14 +85,21 @@ def test_an_officer_choosing_the_counter_has_it_remembered_without_a_refusal(
     assert page.message_label.text() == ""  # no "your role does not allow this"
 
 
-def test_every_button_shows_its_shortcut(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> None:
+def test_every_button_shows_its_shortcut_and_a_screen_reader_hears_it_as_one(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
     page = make_page(qtbot, office, tasks)
     shortcuts = [command.shortcut for command in COMMANDS]
     assert len(set(shortcuts)) == len(COMMANDS) == 10
     for command in COMMANDS:
-        assert page.buttons[command.name].text().endswith(f"[{command.shortcut}]")
-        assert page.shortcut_actions[command.name].shortcut().toString() == command.shortcut
+        button = page.buttons[command.name]
+        assert button.text().endswith(f"[{command.shortcut}]")  # as sighted officers know it
+        access = QAccessible.queryAccessibleInterface(button)
+        assert "[" not in access.text(QAccessible.Text.Name)  # the name is the words only
+        keys = access.actionInterface().keyBindingsForAction("Press")
+        assert keys == [command.shortcut]  # a real shortcut, read as such
     assert page.buttons["call_next"].text() == "Appeler le suivant  [F2]"
+    assert page.buttons["call_next"].accessibleName() == "Appeler le suivant"
 
 
 def test_the_buttons_drive_a_visit_from_call_to_done(
@@ -171,8 +179,8 @@ def test_shortcuts_drive_the_same_transitions(
     queue.take(office.system, TicketRequest(reason="other"))
     page = make_page(qtbot, office, tasks)
     page.activateWindow()
-    page.setFocus()
-    qtbot.waitUntil(page.hasFocus)
+    page.tree.setFocus()
+    qtbot.waitUntil(page.tree.hasFocus)
 
     for key, state in (
         (Qt.Key.Key_F2, TicketState.CALLED),
