@@ -304,6 +304,7 @@ class CasePage(FollowingWidget):
         self.restrict_button = named(QPushButton(), "restrictPerson")
         self.hold_button = named(QPushButton(), "holdCase")
         self.erase_button = named(QPushButton(), "erasePerson")
+        self.no_call_button = named(QPushButton(), "noCall")
         supervisor = has_permission(self._actor, Permission.ERASE_PERSONS)
         actions = QHBoxLayout()
         for button in (
@@ -319,6 +320,7 @@ class CasePage(FollowingWidget):
         # officer's, they would not fit a 1280-pixel screen in Arabic or Tamazight
         record_actions = QHBoxLayout()
         for button in (
+            self.no_call_button,
             self.export_button,
             self.restrict_button,
             self.hold_button,
@@ -356,6 +358,7 @@ class CasePage(FollowingWidget):
         self.restrict_button.clicked.connect(self.on_restrict_clicked)
         self.hold_button.clicked.connect(self.on_hold_clicked)
         self.erase_button.clicked.connect(self.on_erase_clicked)
+        self.no_call_button.clicked.connect(self.on_no_call_clicked)
         self.needs.currentRowChanged.connect(lambda _row: self._enable_need_buttons())
         self.need_met_button.clicked.connect(lambda: self.on_need_clicked("met"))
         self.need_not_met_button.clicked.connect(lambda: self.on_need_clicked("not_met"))
@@ -464,10 +467,14 @@ class CasePage(FollowingWidget):
         if person.get("nationality"):
             facts.append(country_name(person["nationality"], code))
         commune = person.get("commune") or ""
+        no_call = bool(person.get("no_call"))
         facts += [
             commune_label(commune, code) if commune else "",
             "\u2066" + (person.get("phone") or "") + "\u2069",
+            tr("desk.case.no_call_mark") if no_call else "",
         ]
+        self.no_call_button.setText(tr("desk.case.allow_calls" if no_call else "desk.case.no_call"))
+        self.no_call_button.setEnabled(bool(person.get("person_id")))
         self.person_label.setText(" · ".join(f for f in facts if f.strip("\u2066\u2069")))
         self._show_needs(detail["needs"])
         self.timeline.clear()
@@ -724,6 +731,17 @@ class CasePage(FollowingWidget):
             person_id = uuid.UUID(person["person_id"])
             work = partial(restrict, self._context, self._actor, person_id, reason, lift=lift)
             self._write(work, "desk.case.restriction_changed")
+
+    def on_no_call_clicked(self) -> None:
+        """The person asks not to be called (or may be called again)."""
+        person = (self.detail or {}).get("person") or {}
+        if not person.get("person_id"):
+            return
+        wanted = not person.get("no_call")
+        work = partial(
+            case_work.set_no_call, self._context, self._actor, person["person_id"], wanted
+        )
+        self._write(work, "desk.case.no_call_changed")
 
     def on_hold_clicked(self) -> None:
         """Hold the case from the retention schedule, with a reason, or release it."""
