@@ -124,6 +124,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "withdrawn": "retirée",
         "expired": "expirée",
         "redirected": "redirigée",
+        "cmsm": "Réseau CMSM",
     },
     "ar": {
         "title": "لوحة القيادة الجهوية",
@@ -194,6 +195,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "withdrawn": "مسحوب",
         "expired": "منتهي الصلاحية",
         "redirected": "معاد توجيهه",
+        "cmsm": "شبكة لجنة الهجرة",
     },
 }
 MONTH_NAMES = {

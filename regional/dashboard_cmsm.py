@@ -114,6 +114,11 @@ class CmsmView:
     """Whether the chosen month publishes the CMSM tables (those before them do not)."""
 
 
+def _ltr(text: str) -> str:
+    """``text`` kept left to right in an Arabic page ("0-2" stays "0-2", not "2-0")."""
+    return f"\u2066{text}\u2069"
+
+
 def cmsm_members(session: Session, lang: str) -> dict[str, Member]:
     """The directory's CMSM members by organisation id, named in ``lang`` (else French)."""
     rows = session.scalars(
@@ -222,7 +227,11 @@ def load_cmsm(
         responses=Table(
             "cmsm_responses",
             c["responses"],
-            (c["member"], *(c["no_answer"] if b == NO_ANSWER else b for b in bands), c["median"]),
+            (
+                c["member"],
+                *(c["no_answer"] if b == NO_ANSWER else _ltr(b) for b in bands),
+                c["median"],
+            ),
             tuple(response_rows) if available else (),
         ),
         available=available,

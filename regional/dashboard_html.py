@@ -47,8 +47,9 @@ _STYLE = (
     "table{border-collapse:collapse;width:100%}th,td{padding:.3rem .5rem;text-align:start;"
     "border-bottom:1px solid #e8eaee;vertical-align:middle}thead th{background:#eef1f5}"
     "tbody th{font-weight:600}#table-trend tbody th{white-space:nowrap}"
-    "table:not(#table-offices) thead th+th{text-align:end}"
+    "table:not(#table-offices):not(#table-cmsm_members) thead th+th{text-align:end}"
     "#table-by_commune thead th:nth-child(-n+3){text-align:start}"
+    "#cmsm-outcomes h3{margin-top:1.2rem}"
     "td.n{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}"
     ".hidden{color:#6b7380;font-style:italic}.bar{width:110px;padding:0}"
     ".scroll{overflow-x:auto}.note{color:#4a5260;font-size:.9rem}"
@@ -240,7 +241,8 @@ def dashboard_page(dashboard: Dashboard, measure: str = MEASURES[0]) -> str:
         f'<a href="{escape(_link(lang, month, "/dashboard.csv"))}" id="export-csv">'
         f"{escape(t['export'])} {escape(t['csv'])}</a>"
         f'<a href="{escape(_link(lang, month, "/dashboard.xlsx"))}" id="export-xlsx">'
-        f"{escape(t['export'])} {escape(t['xlsx'])}</a></nav>"
+        f"{escape(t['export'])} {escape(t['xlsx'])}</a>"
+        f'<a href="{escape(_link(lang, month, CMSM_PATH))}" id="cmsm">{escape(t["cmsm"])}</a></nav>'
     )
     kept = f'<input type="hidden" name="measure" value="{measure}">' if measure != "count" else ""
     if dashboard.choice != ALL:
