@@ -215,9 +215,12 @@ class CasePage(FollowingWidget):
         suggestion_layout.addWidget(self.suggestion_button)
         self.suggestion.hide()
         self._suggested: str | None = None
+        # the person's wish about calls, on the header's row: every officer may record it
+        self.no_call_button = named(QPushButton(), "noCall")
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.header_label, 1)
+        top.addWidget(self.no_call_button)
         self.needs_title = named(QLabel(), "caseHeading")
         self.needs = named(QListWidget(), "caseNeeds")
         self.needs.setWordWrap(True)
@@ -304,7 +307,6 @@ class CasePage(FollowingWidget):
         self.restrict_button = named(QPushButton(), "restrictPerson")
         self.hold_button = named(QPushButton(), "holdCase")
         self.erase_button = named(QPushButton(), "erasePerson")
-        self.no_call_button = named(QPushButton(), "noCall")
         supervisor = has_permission(self._actor, Permission.ERASE_PERSONS)
         actions = QHBoxLayout()
         for button in (
@@ -320,7 +322,6 @@ class CasePage(FollowingWidget):
         # officer's, they would not fit a 1280-pixel screen in Arabic or Tamazight
         record_actions = QHBoxLayout()
         for button in (
-            self.no_call_button,
             self.export_button,
             self.restrict_button,
             self.hold_button,

@@ -127,12 +127,11 @@ def rectify(
 def set_no_call(context: OfficeContext, actor: Actor, person_id: str, no_call: bool) -> bool:
     """Record that a person asked not to be called (or may be called again): their number
     then stays out of every follow-up list. A change of the person's record like any
-    correction (kept on their timeline, audited naming the field); returns whether it
-    changed anything."""
+    correction (kept on their timeline, audited naming the field; the field's name says
+    why, in the reader's language); returns whether it changed anything."""
     with context.store.unit_of_work(actor) as uow:
         person = find_person(uow.session, person_id)
-        reason = "asked not to be called" if no_call else "may be called again"
-        correction = correct_person(uow, person, {"no_call": no_call}, {"no_call"}, reason)
+        correction = correct_person(uow, person, {"no_call": no_call}, {"no_call"})
         return bool(correction.changed)
 
 
