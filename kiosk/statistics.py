@@ -28,14 +28,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from db.cases import (
-    CaseNeed,
-    Intake,
-    NeedState,
-    Referral,
-    ReferralEvent,
-    StatRecord,
-)
+from db.cases import CaseNeed, Intake, NeedState, Referral, ReferralEvent, StatRecord
 from db.directory import Organization, Service
 from db.store import Store
 from db.uow import Actor, UnitOfWork
