@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -505,6 +505,14 @@ def _offices(session: Session, lang: str) -> Table:
     return Table("offices", t["offices"], (t["office"], t["last_sync"], t["state"]), rows)
 
 
+@lru_cache(maxsize=2 * MONTHS_SHOWN)
+def _parsed(body: str) -> dict[str, Any]:
+    """A stored publication, parsed once per process (a publication never changes; the
+    dashboard reads every shown month's at each request). Read it, never change it."""
+    parsed: dict[str, Any] = json.loads(body)
+    return parsed
+
+
 def published_bodies(
     reader: sessionmaker[Session],
     writer: sessionmaker[Session],
@@ -527,7 +535,7 @@ def published_bodies(
                 PublishedStats.month.in_(months)
             )
         ).all()
-    bodies: dict[str, dict[str, Any]] = {m: json.loads(body) for m, body in stored}
+    bodies: dict[str, dict[str, Any]] = {m: _parsed(body) for m, body in stored}
     for missing in (m for m in months if m not in bodies):
         bodies[missing] = regional_stats(reader, writer, missing, now)
     chosen = month or latest
