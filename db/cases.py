@@ -116,6 +116,7 @@ class Person(SyncedRecord, Base):
         ForeignKey("person.id"), default=None, index=True
     )
     restricted: Mapped[str] = mapped_column(String(32), default="")
+    no_call: Mapped[bool] = mapped_column(default=False)
     erased_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
@@ -287,6 +288,7 @@ class Referral(SyncedRecord, Base):
     provided: Mapped[str] = mapped_column(String(300), default="")
     outcome_on: Mapped[date | None] = mapped_column(default=None)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    discreet: Mapped[bool] = mapped_column(default=False)
 
 
 class ReferralEvent(SyncedRecord, Base):
@@ -357,3 +359,4 @@ class StatRecord(SyncedRecord, Base):
     needs: Mapped[str] = mapped_column(Text, default="[]")
     outcomes: Mapped[str] = mapped_column(Text, default="[]")
     resolutions: Mapped[str] = mapped_column(Text, default="[]")
+    cmsm: Mapped[str] = mapped_column(Text, default="[]")

@@ -76,6 +76,10 @@ class Organization(HsdsRecord, Base):
     uri: Mapped[str | None] = _text()
     parent_organization_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     translations: Mapped[dict[str, Any]] = _translations()
+    cmsm_member: Mapped[bool] = mapped_column(default=False)
+    cmsm_contact_name: Mapped[str | None] = _text()
+    cmsm_contact_phone: Mapped[str | None] = _text()
+    cmsm_contact_email: Mapped[str | None] = _text()
 
 
 class Location(HsdsRecord, Base):

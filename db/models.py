@@ -66,6 +66,7 @@ class UserAccount(SyncedRecord, Base):
     disabled: Mapped[bool] = mapped_column(default=False)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    receives_women: Mapped[bool] = mapped_column(default=False)
 
     office: Mapped[Office] = relationship(back_populates="accounts", lazy="raise")
 
@@ -252,6 +253,7 @@ class Ticket(SyncedRecord, Base):
     first_called_at: Mapped[datetime | None] = mapped_column(default=None)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    woman_preferred: Mapped[bool] = mapped_column(default=False)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from db.uow import Actor
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
+    from sqlalchemy.orm import Session
 
 
 @cache
@@ -142,6 +143,15 @@ def hash_password(password: str) -> str:
     return argon2_hash(password)
 
 
+def receives_women(session: Session, actor: Actor) -> bool:
+    """Whether the actor's account receives visitors who ask to be received by a woman."""
+    if actor.user_id is None:
+        return False
+    return bool(
+        session.scalar(select(UserAccount.receives_women).where(UserAccount.id == actor.user_id))
+    )
+
+
 class Accounts:
     """Account management and login for one office database."""
 
@@ -204,6 +214,20 @@ class Accounts:
             account = uow.session.get(UserAccount, actor.user_id)
             if account is not None:
                 account.language = language
+
+    def receives_women(self, actor: Actor) -> bool:
+        """Whether the officer said, in their profile, that they receive visitors who ask
+        to be received by a woman."""
+        with self.store.session() as session:
+            return receives_women(session, actor)
+
+    def set_receives_women(self, actor: Actor, value: bool) -> None:
+        """The officer says whether they receive visitors who ask for a woman (their
+        counter then offers those tickets first: ``kiosk.queue.rules``)."""
+        with self.store.unit_of_work(actor) as uow:
+            account = uow.session.get(UserAccount, actor.user_id)
+            if account is not None:
+                account.receives_women = value
 
     def login(self, name: str, password: str) -> tuple[Actor, str]:
         """The actor and preferred language of the account, or :class:`LoginRefused`.

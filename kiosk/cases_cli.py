@@ -93,6 +93,17 @@ def add_commands(commands: Any) -> None:
     merge.add_argument("keep", type=uuid.UUID, help="the person to keep")
     merge.add_argument("duplicate", type=uuid.UUID, help="the person merged into it")
     _add_rectify(person_commands)
+    call = with_json(
+        person_commands.add_parser(
+            "set",
+            help="a person's wishes: --no-call keeps the number "
+            "out of every follow-up list, --call undoes it",
+        )
+    )
+    call.add_argument("person", help="the person's id (as 'person search --json' gives it)")
+    wish = call.add_mutually_exclusive_group(required=True)
+    wish.add_argument("--no-call", dest="no_call", action="store_true", help="do not call")
+    wish.add_argument("--call", dest="no_call", action="store_false", help="may be called")
     _add_export(person_commands)
     _add_erasure_commands(person_commands)
 
@@ -104,6 +115,11 @@ def add_commands(commands: Any) -> None:
     create.add_argument("--need", required=True, help="the need it answers")
     create.add_argument("--priority", choices=[p.value for p in ReferralPriority], default="normal")
     create.add_argument("--override-reason", default="", help="a supervisor's, without consent")
+    create.add_argument(
+        "--discreet",
+        action="store_true",
+        help="its slip carries the code, the date and a neutral title, never the service",
+    )
     change = with_json(
         referral_commands.add_parser(
             "set", help="record a change of state (an outcome is heard from the service by phone)"
@@ -293,6 +309,15 @@ def _person(args: argparse.Namespace, context: OfficeContext) -> int:
     if args.action == "export":
         return _export(args, context)
     actor = args.actor
+    if args.action == "set":
+        from kiosk.cases.work import set_no_call
+
+        changed = set_no_call(context, actor, args.person, args.no_call)
+        wish = "not to be called" if args.no_call else "may be called"
+        said = "recorded" if changed else "unchanged (already so)"
+        answer = {"person_id": args.person, "no_call": args.no_call, "changed": changed}
+        show(args, answer, f"person {args.person}: {wish}, {said}")
+        return 0
     if args.action == "search":
         with context.store.session() as session:
             hits = [hit.as_json() for hit in search_persons(session, args.query)]
@@ -350,6 +375,7 @@ def _referral(args: argparse.Namespace, context: OfficeContext) -> int:
                 args.need,
                 ReferralPriority(args.priority),
                 override_reason=args.override_reason,
+                discreet=args.discreet,
             )
             answer = referral_view(create_referral(uow, request), url, utcnow())
     show(args, answer, f"referral {answer['code']}: {answer['state']}, due {answer['due']}")

@@ -43,6 +43,9 @@ def add_commands(commands: Any) -> None:
         "--priority-kind", choices=[kind.value for kind in PriorityKind], help="why (implies it)"
     )
     take.add_argument("--lang", default="fr", choices=LANGUAGE_CODES, help="visitor's language")
+    take.add_argument(
+        "--woman", action="store_true", help="the visitor asks to be received by a woman"
+    )
     take.add_argument("--print", action="store_true", help="print the ticket (printer.uri)")
     take.add_argument("--printer", metavar="URI", help="print on this printer (implies --print)")
 
@@ -105,6 +108,7 @@ def run(args: argparse.Namespace, context: OfficeContext) -> int:
             priority=args.priority,
             priority_kind=PriorityKind(args.priority_kind) if args.priority_kind else None,
             language=args.lang,
+            woman_preferred=args.woman,
         )
         taken = queue.take(actor, request)
         if args.print or args.printer:

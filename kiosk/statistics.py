@@ -6,7 +6,10 @@ is over by :data:`DELAY` (so that most referral outcomes are known): the month, 
 sex, age band, nationality, commune of residence (its HCP code; ``other`` for a commune
 outside Souss-Massa or a name not known), needs, the outcomes of the referrals
 made that month, as (kind of service, state) pairs, and where the case's needs stood when
-the record was made, as (need, open|met|not_met) pairs, never why one was not met. Never a
+the record was made, as (need, open|met|not_met) pairs, never why one was not met; and its
+month's referrals to associations of the Comité Migration Souss-Massa (CMSM: organisations
+of the directory marked as members), as (organisation id, state, whole days from sent to
+the service's first answer, or none) triples. Never a
 name, a phone number, a date or free text; a random id, records of a month made together
 in a random order, so the region cannot tie one to the sealed records of the same visit.
 A record is made once and never changed: a need met after that still counts as open in
@@ -23,11 +26,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from db.cases import CaseNeed, Intake, NeedState, Referral, StatRecord
+from db.cases import CaseNeed, Intake, NeedState, Referral, ReferralEvent, StatRecord
+from db.directory import Organization, Service
 from db.store import Store
 from db.uow import Actor, UnitOfWork
+from kiosk.cases.referrals import OUTCOME_STATES
 from kiosk.clock import OFFICE_ZONE, office_time
 from kiosk.sync.state import state_of
 from protocol.communes import statistics_commune
@@ -133,6 +138,52 @@ def _outcomes(
     return [(need, str(state.value)) for need, state in rows]
 
 
+def _cmsm_members(uow: UnitOfWork) -> dict[uuid.UUID, str]:
+    """The organisation of each service of a CMSM member association, by service id."""
+    rows = uow.session.execute(
+        select(Service.id, Organization.id)
+        .join(Organization, Organization.id == Service.organization_id)
+        .where(Organization.cmsm_member.is_(True))
+    )
+    return {service: str(organisation) for service, organisation in rows}
+
+
+def _cmsm(
+    uow: UnitOfWork,
+    intake: Intake,
+    start: datetime,
+    end: datetime,
+    members: dict[uuid.UUID, str],
+) -> list[list[Any]]:
+    """The month's referrals of the intake's case to CMSM members: organisation, state, and
+    whole days from sent to the first answer (accepted, declined or done), else None."""
+    if intake.case_id is None or not members:
+        return []
+    referrals = uow.session.execute(
+        select(Referral.id, Referral.service_id, Referral.state, Referral.sent_at).where(
+            Referral.case_id == intake.case_id,
+            Referral.created_at >= start,
+            Referral.created_at < end,
+            Referral.service_id.in_(list(members)),
+        )
+    ).all()
+    found = []
+    for referral_id, service_id, state, sent_at in referrals:
+        answered = uow.session.scalar(
+            select(func.min(ReferralEvent.at)).where(
+                ReferralEvent.referral_id == referral_id,
+                ReferralEvent.state.in_(list(OUTCOME_STATES)),
+            )
+        )
+        days = (
+            max(0, (answered - sent_at).days)
+            if answered is not None and sent_at is not None
+            else None
+        )
+        found.append([members[service_id], str(state.value), days])
+    return sorted(found, key=lambda item: (item[0], item[1], item[2] is None, item[2] or 0))
+
+
 def _need_states(uow: UnitOfWork, intake: Intake) -> dict[str, str]:
     if intake.case_id is None:
         return {}
@@ -154,10 +205,12 @@ def make_month(uow: UnitOfWork, month: str) -> int:
             Intake.id.not_in(done),
         )
     ).all()
+    members = _cmsm_members(uow) if intakes else {}
     records = [
         StatRecord(
             id=uuid.uuid4(),
             intake_id=intake.id,
+            cmsm=json.dumps(_cmsm(uow, intake, start, end, members)),
             **dimensions(intake, _outcomes(uow, intake, start, end), _need_states(uow, intake)),
         )
         for intake in intakes

@@ -6,13 +6,15 @@ language (the referral's copied service name when the service has left the direc
 the need, the office, its commune and desk, the referral code and the counter-referral
 link. Nothing personal: at most the person's first name, when ``slip.print_first_name``
 is on. The slip's language is the person's preferred one unless another is asked for.
+A discreet referral's slip (:func:`discreet`) carries the code, the date, the office and a
+neutral title, never the service, its category or its contact details.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -140,6 +142,17 @@ def _hours(cards: Mapping[str, Mapping[str, Any]]) -> Localized:
     return texts
 
 
+def discreet(content: SlipContent) -> SlipContent:
+    """The slip of a discreet referral: a neutral title in place of the service, and no
+    need, address, hours, phone or documents (the officer says where to go; the partner's
+    page, behind the QR code, shows the details)."""
+    labels = print_labels()
+    title = {lang: labels.text(lang, "slip.discreet") for lang in LANGUAGE_CODES}
+    return replace(
+        content, service=title, need={}, address={}, hours={}, phone="", documents=(), demo=False
+    )
+
+
 def _person(session: Session, referral: Referral) -> Person | None:
     case = session.get(Case, referral.case_id)
     return session.get(Person, case.person_id) if case is not None else None
@@ -187,7 +200,7 @@ def read_referral_slip(
             demo=any(is_demo_card(card) for card in cards.values()),
         )
         return ReferralSlip(
-            content=content,
+            content=discreet(content) if referral.discreet else content,
             referral_id=referral.id,
             state=ReferralState(referral.state),
             language=preferred if preferred in LANGUAGE_CODES else DEFAULT_LANGUAGE,

@@ -31,7 +31,7 @@ from sqlalchemy import insert, update
 from protocol.privacy import content_hash, data_key, leaving_parts
 from regional.clock import utcnow
 from regional.database import make_engine, session_factory, upgrade_if_behind
-from regional.models import Office, StatFact
+from regional.models import DirectoryRow, Office, StatFact
 from regional.offices import add_office
 
 
@@ -204,6 +204,8 @@ NEEDS = (
     "civil_registration", "emergency_relief", "psychosocial_support", "consular",
 )  # fmt: skip
 REFERRAL_STATES = ("sent", "accepted", "done", "done", "declined", "expired")
+CMSM_MEMBERS = tuple(str(uuid.UUID(int=n + 1)) for n in range(15))
+"""The 15 associations of the CMSM, as organisations of the directory."""
 
 
 def statistics_record(rng: random.Random, office_id: uuid.UUID, month: str) -> dict[str, Any]:
@@ -224,7 +226,15 @@ def statistics_record(rng: random.Random, office_id: uuid.UUID, month: str) -> d
         "needs": json.dumps(needs),
         "outcomes": json.dumps(sorted([n, rng.choice(REFERRAL_STATES)] for n in referred)),
         "resolutions": json.dumps([[n, rng.choice(("open", "met", "not_met"))] for n in needs]),
+        "cmsm": json.dumps([_cmsm_referral(rng) for n in referred if rng.random() < 0.3]),
     }  # fmt: skip
+
+
+def _cmsm_referral(rng: random.Random) -> list[Any]:
+    """A referral to a member of the CMSM: the member, its state, the days to its answer."""
+    state = rng.choice(REFERRAL_STATES)
+    days = None if state in ("sent", "expired") else rng.choice((0, 1, 2, 3, 5, 8, 12, 20))
+    return [rng.choice(CMSM_MEMBERS), state, days]
 
 
 def fill_statistics(
@@ -241,6 +251,17 @@ def fill_statistics(
             ]
         with session_factory(engine)() as session, session.begin():
             session.execute(update(Office).where(Office.id.in_(ids)).values(last_sync=utcnow()))
+            members = [
+                {"id": key, "name": f"Association {n + 1:02d}", "cmsm_member": True}
+                for n, key in enumerate(CMSM_MEMBERS)
+            ]
+            session.execute(
+                insert(DirectoryRow),
+                [
+                    {"table_name": "organization", "row_id": row["id"], "payload": json.dumps(row)}
+                    for row in members
+                ],
+            )
             for month in months:
                 rows = [
                     statistics_record(rng, office, month)

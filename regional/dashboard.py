@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -124,6 +124,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "withdrawn": "retirée",
         "expired": "expirée",
         "redirected": "redirigée",
+        "cmsm": "Réseau CMSM",
     },
     "ar": {
         "title": "لوحة القيادة الجهوية",
@@ -194,6 +195,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "withdrawn": "مسحوب",
         "expired": "منتهي الصلاحية",
         "redirected": "معاد توجيهه",
+        "cmsm": "شبكة لجنة الهجرة",
     },
 }
 MONTH_NAMES = {
@@ -503,6 +505,45 @@ def _offices(session: Session, lang: str) -> Table:
     return Table("offices", t["offices"], (t["office"], t["last_sync"], t["state"]), rows)
 
 
+@lru_cache(maxsize=2 * MONTHS_SHOWN)
+def _parsed(body: str) -> dict[str, Any]:
+    """A stored publication, parsed once per process (a publication never changes; the
+    dashboard reads every shown month's at each request). Read it, never change it."""
+    parsed: dict[str, Any] = json.loads(body)
+    return parsed
+
+
+def published_bodies(
+    reader: sessionmaker[Session],
+    writer: sessionmaker[Session],
+    now: datetime,
+    month: str | None = None,
+) -> tuple[list[str], dict[str, dict[str, Any]], str]:
+    """The months shown (up to the latest published), every one's publication (and
+    ``month``'s), and the month chosen (``month``, else the latest).
+
+    Raises ``regional.stats.NotPublished`` for a month not (or not yet) published.
+    """
+    latest = latest_published_month(now)
+    if month is not None and month > latest:
+        regional_stats(reader, writer, month, now)  # raises NotPublished, saying when
+    with reader() as session, session.begin():
+        first = session.scalar(select(func.min(StatFact.month)))
+        months = _month_range(min(first or latest, latest), latest)
+        stored = session.execute(
+            select(PublishedStats.month, PublishedStats.body).where(
+                PublishedStats.month.in_(months)
+            )
+        ).all()
+    bodies: dict[str, dict[str, Any]] = {m: _parsed(body) for m, body in stored}
+    for missing in (m for m in months if m not in bodies):
+        bodies[missing] = regional_stats(reader, writer, missing, now)
+    chosen = month or latest
+    if chosen not in bodies:  # older than the months shown, or than the first records
+        bodies[chosen] = regional_stats(reader, writer, chosen, now)
+    return months, bodies, chosen
+
+
 def load_dashboard(
     reader: sessionmaker[Session],
     writer: sessionmaker[Session],
@@ -518,25 +559,10 @@ def load_dashboard(
     """
     if choice not in choices():
         raise ValueError(f"the map shows one of {', '.join(choices())}, not {choice!r}")
-    latest = latest_published_month(now)
-    if month is not None and month > latest:
-        regional_stats(reader, writer, month, now)  # raises NotPublished, saying when
+    months, bodies, chosen = published_bodies(reader, writer, now, month)
     with reader() as session, session.begin():
-        first = session.scalar(select(func.min(StatFact.month)))
-        months = _month_range(min(first or latest, latest), latest)
-        stored = session.execute(
-            select(PublishedStats.month, PublishedStats.body).where(
-                PublishedStats.month.in_(months)
-            )
-        ).all()
         offices = _offices(session, lang)
         names = list(office_names(session).values())
-    bodies: dict[str, dict[str, Any]] = {m: json.loads(body) for m, body in stored}
-    for missing in (m for m in months if m not in bodies):
-        bodies[missing] = regional_stats(reader, writer, missing, now)
-    chosen = month or latest
-    if chosen not in bodies:  # older than the months shown, or than the first records
-        bodies[chosen] = regional_stats(reader, writer, chosen, now)
     body = bodies[chosen]
     trend = {m: bodies[m] for m in months}
     profile = tuple(

@@ -25,9 +25,12 @@ from regional.dashboard import (
     choices,
     month_name,
 )
+from regional.dashboard_cmsm import CMSM_TEXTS, CmsmView
 from regional.page_html import page_headers
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+CMSM_PATH = "/dashboard/cmsm"
+"""The CMSM secretariat's page."""
 MAP_SLOT = "map-by-commune"
 """The id of the map of the communes on the page."""
 _STYLE = (
@@ -44,8 +47,9 @@ _STYLE = (
     "table{border-collapse:collapse;width:100%}th,td{padding:.3rem .5rem;text-align:start;"
     "border-bottom:1px solid #e8eaee;vertical-align:middle}thead th{background:#eef1f5}"
     "tbody th{font-weight:600}#table-trend tbody th{white-space:nowrap}"
-    "table:not(#table-offices) thead th+th{text-align:end}"
+    "table:not(#table-offices):not(#table-cmsm_members) thead th+th{text-align:end}"
     "#table-by_commune thead th:nth-child(-n+3){text-align:start}"
+    "#cmsm-outcomes h3{margin-top:1.2rem}"
     "td.n{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}"
     ".hidden{color:#6b7380;font-style:italic}.bar{width:110px;padding:0}"
     ".scroll{overflow-x:auto}.note{color:#4a5260;font-size:.9rem}"
@@ -237,7 +241,8 @@ def dashboard_page(dashboard: Dashboard, measure: str = MEASURES[0]) -> str:
         f'<a href="{escape(_link(lang, month, "/dashboard.csv"))}" id="export-csv">'
         f"{escape(t['export'])} {escape(t['csv'])}</a>"
         f'<a href="{escape(_link(lang, month, "/dashboard.xlsx"))}" id="export-xlsx">'
-        f"{escape(t['export'])} {escape(t['xlsx'])}</a></nav>"
+        f"{escape(t['export'])} {escape(t['xlsx'])}</a>"
+        f'<a href="{escape(_link(lang, month, CMSM_PATH))}" id="cmsm">{escape(t["cmsm"])}</a></nav>'
     )
     kept = f'<input type="hidden" name="measure" value="{measure}">' if measure != "count" else ""
     if dashboard.choice != ALL:
@@ -272,5 +277,58 @@ def dashboard_page(dashboard: Dashboard, measure: str = MEASURES[0]) -> str:
         f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="robots" content="noindex"><title>{escape(t["title"])}</title>'
+        f"<style>{_STYLE}</style></head><body>{body}</body></html>\n"
+    )
+
+
+def cmsm_page(view: CmsmView) -> str:
+    """The CMSM secretariat's page: the members and their focal points, the referrals sent to
+    each by month, and the chosen month's outcomes and response times (or "not available"
+    for a month published before them)."""
+    lang, month = view.lang, view.month
+    t, c = TEXTS[lang], CMSM_TEXTS[lang]
+    other = "ar" if lang == "fr" else "fr"
+    options = "".join(
+        f'<option value="{m}"{" selected" if m == month else ""}>'
+        f"{escape(month_name(m, lang))}</option>"
+        for m in reversed(view.months)
+    )
+    nav = (
+        f'<nav><a href="{escape(_link(other, month, CMSM_PATH))}" lang="{other}" id="switch">'
+        f"{escape(t['switch'])}</a>"
+        f'<a href="{escape(_link(lang, month))}" id="dashboard">{escape(c["dashboard"])}</a></nav>'
+    )
+    chooser = (
+        f'<form method="get" action="{CMSM_PATH}">'
+        f'<input type="hidden" name="lang" value="{lang}">'
+        f'<label>{escape(t["choose"])} <select name="month">{options}</select></label>'
+        f'<button type="submit">{escape(t["show"])}</button></form>'
+    )
+    members = (
+        _table(view.members, lang)
+        if view.members.rows
+        else f'<p class="note" id="no-members">{escape(c["no_members"])}</p>'
+    )
+    named = escape(month_name(month, lang))
+    if view.available:
+        detail = (
+            f"{_table(view.outcomes, lang)}<h3>{escape(c['responses'])}</h3>"
+            f'{_table(view.responses, lang)}<p class="note">{escape(c["median_note"])}</p>'
+        )
+    else:
+        detail = f'<p class="note" id="unavailable">{escape(c["unavailable_note"])}</p>'
+    body = (
+        f"<header><h1>{escape(c['title'])}</h1><p>{escape(c['subtitle'])}</p>{nav}</header>"
+        f'<main>{chooser}<p class="note">{escape(t["hidden_note"])}</p>'
+        f'<section id="members"><h2>{escape(c["members"])}</h2>{members}</section>'
+        f'<section id="sent"><h2>{escape(c["sent"])}</h2>{_table(view.sent, lang)}</section>'
+        f'<section id="cmsm-outcomes"><h2>{escape(c["outcomes"])} — {named}</h2>{detail}'
+        "</section></main>"
+    )
+    direction = "rtl" if lang == "ar" else "ltr"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="robots" content="noindex"><title>{escape(c["title"])}</title>'
         f"<style>{_STYLE}</style></head><body>{body}</body></html>\n"
     )

@@ -1,4 +1,5 @@
-"""The dashboard's routes: ``/dashboard`` and its exports ``/dashboard.csv`` and ``.xlsx``.
+"""The dashboard's routes: ``/dashboard``, its exports ``/dashboard.csv`` and ``.xlsx``, and
+the CMSM secretariat's view ``/dashboard/cmsm`` (``regional.dashboard_cmsm``).
 
 Region staff only (the HTTP Basic login of ``/stats``, with its rate limit and lock-out): a
 visitor without one gets the login challenge and nothing else. ``lang`` is ``fr`` or ``ar``;
@@ -17,8 +18,9 @@ from fastapi.responses import HTMLResponse
 
 from regional.api import ERRORS, ApiError, Server, region_staff
 from regional.dashboard import ALL, LANGUAGES, MEASURES, Dashboard, choices, load_dashboard
+from regional.dashboard_cmsm import CmsmView, load_cmsm
 from regional.dashboard_export import to_csv, to_xlsx
-from regional.dashboard_html import HEADERS, dashboard_page
+from regional.dashboard_html import CMSM_PATH, HEADERS, cmsm_page, dashboard_page
 from regional.runtime import Runtime
 from regional.stats import MONTH, NotPublished
 
@@ -56,6 +58,16 @@ def dashboard(
     """The region's dashboard page."""
     page = dashboard_page(_dashboard(server, lang, month, choice), measure)
     return HTMLResponse(page, headers=HEADERS)
+
+
+@router.get(CMSM_PATH, response_class=HTMLResponse, responses=ERRORS)
+def dashboard_cmsm(server: Server, lang: Lang = "fr", month: Month = None) -> HTMLResponse:
+    """The CMSM secretariat's view: referrals to the network's associations."""
+    try:
+        view: CmsmView = load_cmsm(server.reader, server.factory, server.now(), lang, month)
+    except NotPublished as refusal:
+        raise ApiError(404, "not_published", str(refusal)) from None
+    return HTMLResponse(cmsm_page(view), headers=HEADERS)
 
 
 @router.get("/dashboard.csv", responses=ERRORS)

@@ -246,6 +246,26 @@ class Publication:
         cells[total] = sum(n for cell, n in cells.items() if cell[1] == "row")
         self._add(name, "cross", cells, relations)
 
+    def same_margins(self, first: str, second: str) -> None:
+        """Two cross tables that count the same things two ways: each row's margin and the
+        total are equal in both, and protected together (neither gives the other's away)."""
+        for name in (first, second):
+            if name not in self._tables or self._tables[name].kind != "cross":
+                raise ValueError(f"{name!r} is not a cross table")
+        rows = [cell[2] for cell in self._tables[first].cells if cell[1] == "row"]
+        if set(rows) != {cell[2] for cell in self._tables[second].cells if cell[1] == "row"}:
+            raise ValueError(f"{first!r} and {second!r} do not have the same rows")
+        pairs: list[tuple[Cell, Cell]] = [
+            ((first, "row", row), (second, "row", row)) for row in rows
+        ]
+        pairs.append(((first, "total"), (second, "total")))
+        relations: list[Relation[Cell]] = [Relation(one, (other,)) for one, other in pairs]
+        for relation in relations:
+            if self._counts[relation.total] != self._counts[relation.parts[0]]:
+                raise ValueError(f"{relation.total!r} and {relation.parts[0]!r} differ")
+        self._relations += relations
+        self._suppressed = None
+
     def _protected(self) -> set[Cell]:
         """The suppressed cells, worked out once (until a table is added)."""
         if self._grand is None:

@@ -193,6 +193,7 @@ class StatFact(Base):
     needs: Mapped[str] = mapped_column(Text, default="[]")
     outcomes: Mapped[str] = mapped_column(Text, default="[]")
     resolutions: Mapped[str] = mapped_column(Text, default="[]")
+    cmsm: Mapped[str] = mapped_column(Text, default="[]")
 
 
 class PublishedStats(Base):

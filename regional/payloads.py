@@ -96,7 +96,9 @@ class StatPayload(RecordPayload):
     ``needs`` is the JSON text of a list of need keys, ``outcomes`` of a list of
     ``[need_key, state]`` pairs (a referral's kind of service and where it ended), and
     ``resolutions`` of a list of ``[need_key, open|met|not_met]`` pairs (where the case's
-    needs stood; an office of an earlier version sends none).
+    needs stood; an office of an earlier version sends none), ``cmsm`` of a list of
+    ``[organisation id, state, days or null]`` (the month's referrals to CMSM members:
+    where each stands, and the days from sent to the service's first answer).
     """
 
     month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -108,6 +110,7 @@ class StatPayload(RecordPayload):
     needs: str = Field(max_length=4000)
     outcomes: str = Field(max_length=8000)
     resolutions: str = Field(default="[]", max_length=4000)
+    cmsm: str = Field(default="[]", max_length=8000)
 
     def need_keys(self) -> list[str]:
         """The needs, as a list of keys (validated by :func:`validate`)."""
@@ -121,6 +124,11 @@ class StatPayload(RecordPayload):
     def resolution_pairs(self) -> list[tuple[str, str]]:
         """Where the needs stood, as (need key, state) pairs (validated by :func:`validate`)."""
         return [(str(need), str(state)) for need, state in json.loads(self.resolutions)]
+
+    def cmsm_referrals(self) -> list[tuple[str, str, int | None]]:
+        """The referrals to CMSM members, as (organisation id, state, days to the first
+        answer or None) (validated by :func:`validate`)."""
+        return [(str(org), str(state), days) for org, state, days in json.loads(self.cmsm)]
 
 
 class DeletePayload(BaseModel):
@@ -216,3 +224,25 @@ def _check_stat_lists(parsed: StatPayload) -> None:
         raise InvalidPayload("outcomes: a list of [need key, state] pairs")
     if not _pairs(resolutions, NEED_STATES):
         raise InvalidPayload("resolutions: a list of [need key, open|met|not_met] pairs")
+    try:
+        cmsm = json.loads(parsed.cmsm)
+    except (ValueError, RecursionError):
+        raise InvalidPayload("cmsm is a JSON list") from None
+    if not isinstance(cmsm, list) or not all(_cmsm_referral(item) for item in cmsm):
+        raise InvalidPayload("cmsm: a list of [organisation id, state, days or null]")
+
+
+def _cmsm_referral(item: object) -> bool:
+    """Whether ``item`` is ``[organisation uuid, state key, whole days >= 0 or null]``."""
+    if not (isinstance(item, list) and len(item) == 3):
+        return False
+    organisation, state, days = item
+    try:
+        uuid.UUID(str(organisation))
+    except ValueError:
+        return False
+    return (
+        isinstance(state, str)
+        and bool(_KEY.match(state))
+        and (days is None or (isinstance(days, int) and not isinstance(days, bool) and days >= 0))
+    )

@@ -44,6 +44,7 @@ def _stat_values(payload: StatPayload) -> dict[str, Any]:
         "needs": payload.needs,
         "outcomes": payload.outcomes,
         "resolutions": payload.resolutions,
+        "cmsm": payload.cmsm,
     }
 
 

@@ -15,6 +15,14 @@ codes (``other`` and ``unknown`` aside), names sent by older offices read as the
 ``by_commune_category`` (rows ``by_commune``, columns ``by_category``) and
 ``by_commune_need`` (a cross table with its own margins: a record names several needs) let
 it draw one category or one need. Months published before they were added lack them.
+
+The referrals to associations of the Comité Migration Souss-Massa (CMSM) are two cross
+tables of the same referrals, rows by member organisation (its directory id):
+``by_cmsm_outcome`` by where each stands, ``by_cmsm_response`` by the days from sent to the
+service's first answer (:data:`RESPONSE_BANDS`, ``no_answer`` for none yet), protected
+together (their row margins, the referrals sent to each member, are one count);
+``cmsm_median_days`` gives a member's median days to the first answer only where at least
+:data:`THRESHOLD` referrals were answered. Months published before them lack the three.
 """
 
 from __future__ import annotations
@@ -36,6 +44,9 @@ THRESHOLD = 5
 PUBLISH_AFTER = timedelta(days=20)
 """How long after its end a month is published."""
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+RESPONSE_BANDS = (("0-2", 2), ("3-7", 7), ("8-14", 14), ("15+", None))
+"""The bands of days to a first answer, each with its last day (the last one has none)."""
+NO_ANSWER = "no_answer"
 ONE_WAY = ("by_office", "by_category", "by_sex", "by_age_band", "by_nationality", "by_commune")
 
 
@@ -63,6 +74,20 @@ def office_names(session: Session) -> dict[Any, str]:
     return {key: name if seen[name] == 1 else f"{name} ({str(key)[:8]})" for key, name in rows}
 
 
+def response_band(days: int | None) -> str:
+    """The band of a response time in whole days (:data:`NO_ANSWER` for none)."""
+    if days is None:
+        return NO_ANSWER
+    return next(band for band, last in RESPONSE_BANDS if last is None or days <= last)
+
+
+def _median(values: list[int]) -> float:
+    ordered, middle = sorted(values), len(values) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def compute(session: Session, month: str) -> dict[str, Any]:
     """The protected figures of one month, from its statistics records."""
     names = office_names(session)
@@ -76,6 +101,9 @@ def compute(session: Session, month: str) -> dict[str, Any]:
     needs: Counter[str] = Counter()
     outcomes: Counter[tuple[str, str]] = Counter()
     resolutions: Counter[tuple[str, str]] = Counter()
+    cmsm_outcomes: Counter[tuple[str, str]] = Counter()
+    cmsm_responses: Counter[tuple[str, str]] = Counter()
+    cmsm_days: dict[str, list[int]] = {}
     for fact in facts:
         office = names.get(fact.office_id, "?")
         commune = statistics_commune(fact.commune)
@@ -99,6 +127,11 @@ def compute(session: Session, month: str) -> dict[str, Any]:
         commune_need.update((commune, str(need)) for need in named)
         outcomes.update((str(need), str(state)) for need, state in json.loads(fact.outcomes))
         resolutions.update((str(n), str(state)) for n, state in json.loads(fact.resolutions))
+        for organisation, state, days in json.loads(fact.cmsm):
+            cmsm_outcomes[(str(organisation), str(state))] += 1
+            cmsm_responses[(str(organisation), response_band(days))] += 1
+            if days is not None:
+                cmsm_days.setdefault(str(organisation), []).append(int(days))
     publication = Publication(THRESHOLD)
     publication.total("total", len(facts))
     for table in ONE_WAY:
@@ -114,7 +147,19 @@ def compute(session: Session, month: str) -> dict[str, Any]:
     publication.cross("by_need_resolution", resolutions)
     # The communes' needs, with margins of their own (a record names several needs, or none).
     publication.cross("by_commune_need", commune_need)
-    return {**publication.publish(), "hidden": publication.hidden()}
+    publication.cross("by_cmsm_outcome", cmsm_outcomes)
+    publication.cross("by_cmsm_response", cmsm_responses)
+    publication.same_margins("by_cmsm_outcome", "by_cmsm_response")
+    published = publication.publish()
+    if published["total"] is not None:
+        published["cmsm_median_days"] = {
+            organisation: _median(days)
+            for organisation, days in sorted(cmsm_days.items())
+            if len(days) >= THRESHOLD
+        }
+    else:
+        published["cmsm_median_days"] = {}
+    return {**published, "hidden": publication.hidden()}
 
 
 def regional_stats(

@@ -216,9 +216,12 @@ class CasePage(FollowingWidget):
         suggestion_layout.addWidget(self.suggestion_button)
         self.suggestion.hide()
         self._suggested: str | None = None
+        # the person's wish about calls, on the header's row: every officer may record it
+        self.no_call_button = named(QPushButton(), "noCall")
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.header_label, 1)
+        top.addWidget(self.no_call_button)
         self.needs_title = named(QLabel(), "caseHeading")
         self.needs = named(QListWidget(), "caseNeeds")
         self.needs.setWordWrap(True)
@@ -368,6 +371,7 @@ class CasePage(FollowingWidget):
         self.restrict_button.clicked.connect(self.on_restrict_clicked)
         self.hold_button.clicked.connect(self.on_hold_clicked)
         self.erase_button.clicked.connect(self.on_erase_clicked)
+        self.no_call_button.clicked.connect(self.on_no_call_clicked)
         self.needs.currentRowChanged.connect(lambda _row: self._enable_need_buttons())
         self.need_met_button.clicked.connect(lambda: self.on_need_clicked("met"))
         self.need_not_met_button.clicked.connect(lambda: self.on_need_clicked("not_met"))
@@ -493,10 +497,14 @@ class CasePage(FollowingWidget):
         if person.get("nationality"):
             facts.append(country_name(person["nationality"], code))
         commune = person.get("commune") or ""
+        no_call = bool(person.get("no_call"))
         facts += [
             commune_label(commune, code) if commune else "",
             "\u2066" + (person.get("phone") or "") + "\u2069",
+            tr("desk.case.no_call_mark") if no_call else "",
         ]
+        self.no_call_button.setText(tr("desk.case.allow_calls" if no_call else "desk.case.no_call"))
+        self.no_call_button.setEnabled(bool(person.get("person_id")))
         self.person_label.setText(" · ".join(f for f in facts if f.strip("\u2066\u2069")))
         self._show_needs(detail["needs"])
         self.timeline.clear()
@@ -753,6 +761,17 @@ class CasePage(FollowingWidget):
             person_id = uuid.UUID(person["person_id"])
             work = partial(restrict, self._context, self._actor, person_id, reason, lift=lift)
             self._write(work, "desk.case.restriction_changed")
+
+    def on_no_call_clicked(self) -> None:
+        """The person asks not to be called (or may be called again)."""
+        person = (self.detail or {}).get("person") or {}
+        if not person.get("person_id"):
+            return
+        wanted = not person.get("no_call")
+        work = partial(
+            case_work.set_no_call, self._context, self._actor, person["person_id"], wanted
+        )
+        self._write(work, "desk.case.no_call_changed")
 
     def on_hold_clicked(self) -> None:
         """Hold the case from the retention schedule, with a reason, or release it."""

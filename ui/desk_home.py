@@ -210,7 +210,7 @@ class HomePage(FollowingWidget):
                 due="\u2066" + entry["due_on"] + "\u2069" + late,
                 code=entry["case_code"],
                 description=isolate(entry["description"]),
-            )
+            ) + self._contact(entry)
         if name == "referrals":
             return tr(
                 "desk.home.referral_line",
@@ -218,13 +218,22 @@ class HomePage(FollowingWidget):
                 service=isolate(entry["service"]),
                 due=local_time(entry["due"]),
                 state=tr(f"desk.referral_state.{entry['state']}"),
-            )
+            ) + self._contact(entry)
         return tr(
             "desk.home.draft_line",
             name=isolate(entry["name"]) or tr("desk.cases.unnamed"),
             step=entry["step"] + 1,
             updated=local_time(entry["updated_at"]),
         )
+
+    def _contact(self, entry: dict[str, Any]) -> str:
+        """The person's phone on a line of its own, or "do not call" (never their number)."""
+        tr = self._language.translator
+        if entry["no_call"]:
+            return "\n" + tr("desk.home.no_call")
+        if entry["phone"]:
+            return "\n" + tr("desk.home.phone", phone="\u2066" + entry["phone"] + "\u2069")
+        return ""
 
     def on_item_activated(self, item: QListWidgetItem) -> None:
         """Open the case or the draft of a line."""

@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -99,17 +100,29 @@ ACTION_COMMAND = {
 
 @dataclass(frozen=True)
 class QueueReading:
-    """One reading of the queue: the open tickets, today's no-shows, this PC's counter."""
+    """One reading of the queue: the open tickets, today's no-shows, this PC's counter, and
+    whether the officer receives visitors who ask for a woman (read with the first one)."""
 
     status: QueueStatus
     no_shows: tuple[TicketView, ...]
     counter: int
+    receives_women: bool | None = None
 
 
-def read_queue(context: OfficeContext, queue: QueueService) -> QueueReading:
-    """The open tickets, today's no-shows and the counter set (on the worker thread)."""
+def read_queue(
+    context: OfficeContext, queue: QueueService, actor: Actor | None = None
+) -> QueueReading:
+    """The open tickets, today's no-shows and the counter set (on the worker thread); with
+    ``actor``, also whether that officer receives visitors who ask for a woman."""
     counter = int(context.settings.get("desk.counter"))
-    return QueueReading(queue.status(), queue.no_shows(), counter)
+    women = context.accounts.receives_women(actor) if actor is not None else None
+    return QueueReading(queue.status(), queue.no_shows(), counter, women)
+
+
+def set_receives_women(context: OfficeContext, actor: Actor, value: bool) -> None:
+    """Remember the officer's choice in their profile (on the worker thread: the accounts
+    read the office's settings)."""
+    context.accounts.set_receives_women(actor, value)
 
 
 def minutes_since(moment: datetime, now: datetime) -> int:
@@ -180,6 +193,13 @@ class QueuePage(FollowingWidget):
         top.addWidget(self.title_label, 1)
         top.addWidget(self.counter_label)
         top.addWidget(self.counter_combo)
+        # the officer's profile: they receive visitors who asked for a woman at the kiosk
+        self.women_check = named(QCheckBox(), "receivesWomen")
+        self.women_check.setEnabled(False)  # until the first reading says what it is
+        self.women_check.toggled.connect(self.on_receives_women_toggled)
+        profile = QHBoxLayout()
+        profile.addStretch(1)
+        profile.addWidget(self.women_check)
 
         self.current_title = named(QLabel(), "queueHeading")
         self.current_label = named(QLabel(wordWrap=True), "currentTicket")
@@ -239,6 +259,7 @@ class QueuePage(FollowingWidget):
         body.addLayout(right, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(profile)
         layout.addLayout(body, 1)
 
     def _fit_waiting_list(self) -> None:
@@ -265,7 +286,8 @@ class QueuePage(FollowingWidget):
 
     def refresh(self) -> None:
         """Read the queue again (on the worker thread)."""
-        work = partial(read_queue, self._context, self.queue)
+        actor = None if self._counter_restored else self._actor
+        work = partial(read_queue, self._context, self.queue, actor)
         self._tasks.run(work, self.on_queue_loaded, self.on_read_failed, latest="queue")
 
     def on_read_failed(self, error: BaseException) -> None:
@@ -274,6 +296,11 @@ class QueuePage(FollowingWidget):
 
     def on_queue_loaded(self, reading: QueueReading) -> None:
         """Show the queue just read."""
+        if reading.receives_women is not None:
+            self.women_check.blockSignals(True)  # shown, not chosen again
+            self.women_check.setChecked(reading.receives_women)
+            self.women_check.blockSignals(False)
+            self.women_check.setEnabled(True)
         if not self._counter_restored:
             self._restore_counter(reading.counter)
         self.no_shows = reading.no_shows
@@ -306,6 +333,8 @@ class QueuePage(FollowingWidget):
         self.counter_label.setText(tr("desk.queue.counter"))
         name_widget(self.counter_combo, tr("desk.queue.counter"))
         self.counter_combo.setItemText(0, tr("desk.queue.choose_counter"))
+        self.women_check.setText(tr("desk.queue.receives_women"))
+        self.women_check.setToolTip(tr("desk.queue.receives_women_hint"))
         for index, counter in enumerate(self.queue.config.counters, start=1):
             self.counter_combo.setItemText(index, counter.labels[code])
         for index, reason in enumerate(self.queue.config.reasons):
@@ -500,6 +529,12 @@ class QueuePage(FollowingWidget):
         if self.status is not None:
             self.current = current_ticket(self.status, counter)
         self._fill()
+
+    def on_receives_women_toggled(self, checked: bool) -> None:
+        """Remember in the officer's profile whether they receive visitors who ask for a
+        woman: their counter then offers those tickets first."""
+        work = partial(set_receives_women, self._context, self._actor, checked)
+        self._tasks.run(work, ignore_result, self.on_counter_not_saved)
 
     def on_counter_not_saved(self, error: BaseException) -> None:
         """The counter holds for now but was not remembered for this PC: say so."""

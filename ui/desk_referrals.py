@@ -27,7 +27,7 @@ from ui.language import LanguageState
 from ui.styles import LATE_COLOR, named
 from ui.tasks import Follow, FollowingWidget, Tasks
 
-COLUMNS = ("code", "case", "need", "service", "priority", "state", "due")
+COLUMNS = ("code", "case", "need", "service", "priority", "state", "due", "phone")
 
 
 class ReferralsPage(FollowingWidget):
@@ -127,6 +127,9 @@ class ReferralsPage(FollowingWidget):
                 tr(f"desk.referral.priority_{referral['priority']}"),
                 state,
                 local_time(referral["due"]),
+                tr("desk.home.no_call")
+                if referral["no_call"]
+                else "\u2066" + referral["phone"] + "\u2069",
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

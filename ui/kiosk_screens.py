@@ -112,7 +112,9 @@ class ReasonScreen(QWidget):
 
 
 class PriorityScreen(QWidget):
-    """ "Do you need priority?" with a pictogram per kind of priority and one for "no".
+    """ "Do you need priority?" with a pictogram per kind of priority and one for "no"; and,
+    smaller beside "back", a choice to be received by a woman (pressed before the priority;
+    it goes with the ticket, which never shows it, and is cleared for the next visitor).
 
     Signals:
         priority_chosen(object): a choice was pressed; carries a PriorityKind or None.
@@ -136,21 +138,41 @@ class PriorityScreen(QWidget):
             grid.addWidget(button, index // 3, index % 3)
             self.buttons[name] = button
         self.back_button = back_button()
+        self.woman_button = PictogramButton("woman", BROWSE_ICON_PX, "womanButton")
+        self.woman_button.setCheckable(True)
+        self.woman_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.woman_button.setFixedSize(BROWSE_BUTTON_SIZE)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        bottom.addSpacing(32)
+        bottom.addWidget(self.woman_button)
+        bottom.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 16, 32, 16)
         layout.addWidget(self.title_label)
         layout.addSpacing(12)
         layout.addLayout(grid, 1)
         layout.addSpacing(12)
-        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(bottom)
         language.language_changed.connect(self.retranslate)
         self.retranslate()
+
+    @property
+    def woman_preferred(self) -> bool:
+        """Whether the visitor asked to be received by a woman."""
+        return self.woman_button.isChecked()
+
+    def reset(self) -> None:
+        """Ready for a new visitor: no wish chosen."""
+        self.woman_button.setChecked(False)
 
     def retranslate(self) -> None:
         """Re-read the question and the labels in the visitor's language."""
         tr = self._language.translator
         self.title_label.setText(tr("kiosk.flow.priority_question"))
         self.back_button.setText(tr("kiosk.back"))
+        self.woman_button.set_label(tr("kiosk.flow.woman"))
         for name, button in self.buttons.items():
             button.set_label(tr(f"kiosk.priority.{name}"))
 

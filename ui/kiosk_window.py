@@ -454,6 +454,7 @@ class KioskWindow(QWidget):
     def on_reason_chosen(self, key: str) -> None:
         """Remember the reason and ask about priority."""
         self._reason = key
+        self.priority_screen.reset()
         self.stack.setCurrentWidget(self.priority_screen)
 
     def on_priority_back(self) -> None:
@@ -467,7 +468,10 @@ class KioskWindow(QWidget):
             return
         self.idle.stop()
         request = TicketRequest(
-            reason=self._reason, priority_kind=kind, language=self.spoken or self.language.code
+            reason=self._reason,
+            priority_kind=kind,
+            language=self.spoken or self.language.code,
+            woman_preferred=self.priority_screen.woman_preferred,
         )
         self.ticket_screen.show_taking()
         self.stack.setCurrentWidget(self.ticket_screen)

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from db.uow import Actor
 from kiosk.accounts import Permission, has_permission
 from kiosk.cases import work as case_work
+from kiosk.cases.referrals import DISCREET_NEEDS
 from kiosk.office import OfficeContext
 from printing.jobs import SlipQueued, print_slip_message
 from protocol.directory.profile import NEED_CATEGORIES
@@ -107,6 +109,9 @@ class ReferralDialog(QDialog):
             priorities.addWidget(button)
         self.priority_buttons["normal"].setChecked(True)
         priorities.addStretch(1)
+        # a discreet slip names no service: proposed for the needs of DISCREET_NEEDS
+        self.discreet_check = named(QCheckBox(tr("desk.referral.discreet")), "referralDiscreet")
+        self.discreet_check.setToolTip(tr("desk.referral.discreet_hint"))
         self.consent_label = named(QLabel(wordWrap=True), "referralConsent")
         self.override_edit = named(QLineEdit(), "overrideReason")
         self.override_edit.setPlaceholderText(tr("desk.referral.override"))
@@ -130,6 +135,7 @@ class ReferralDialog(QDialog):
         layout.addWidget(self.directory, 1)
         layout.addWidget(QLabel(tr("desk.referral.priority")))
         layout.addLayout(priorities)
+        layout.addWidget(self.discreet_check)
         layout.addWidget(self.consent_label)
         layout.addWidget(self.override_edit)
         layout.addLayout(buttons)
@@ -164,9 +170,12 @@ class ReferralDialog(QDialog):
         announce(self, text, urgent=urgent)
 
     def on_need_chosen(self, *_: object) -> None:
-        """Show the services of the need chosen."""
+        """Show the services of the need chosen, and propose a discreet slip for a need a
+        person may not want seen on paper (the officer may change it)."""
         combo = self.directory.category_combo
-        combo.setCurrentIndex(combo.findData(self.need_combo.currentData()))
+        need = self.need_combo.currentData()
+        combo.setCurrentIndex(combo.findData(need))
+        self.discreet_check.setChecked(need in DISCREET_NEEDS)
 
     @property
     def service_id(self) -> str | None:
@@ -195,6 +204,7 @@ class ReferralDialog(QDialog):
             str(self.need_combo.currentData()),
             self.priority,
             self.override_edit.text().strip() if self.override_edit.isVisible() else "",
+            self.discreet_check.isChecked(),
         )
         self._tasks.run(work, self.on_created, self.on_refused)
 

@@ -97,6 +97,7 @@ def person_view(person: Person, cases: list[Case] | None = None) -> dict[str, An
         "category": person.category,
         "commune": person.commune,
         "phone": person.phone,
+        "no_call": person.no_call,
         "language": person.language,
         "restricted": person.restricted,
     }

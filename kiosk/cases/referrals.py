@@ -50,6 +50,9 @@ DUE_AFTER = {
 OPEN_STATES = frozenset({ReferralState.CREATED, ReferralState.SENT, ReferralState.ACCEPTED})
 OUTCOME_STATES = frozenset({ReferralState.ACCEPTED, ReferralState.DECLINED, ReferralState.DONE})
 """The service's words on a referral: heard by phone at the office, or reported on its page."""
+DISCREET_NEEDS = frozenset({"womens_services", "psychosocial_support", "family_child_protection"})
+"""Kinds of service a person may not want seen on paper: a referral for one of them is
+proposed as discreet (its slip names no service), which the officer may change."""
 
 S = ReferralState
 TRANSITIONS: dict[ReferralState, frozenset[ReferralState]] = {
@@ -78,6 +81,7 @@ class NewReferral:
     priority: ReferralPriority = ReferralPriority.NORMAL
     override_reason: str = ""
     redirected_from_id: uuid.UUID | None = None
+    discreet: bool = False
 
 
 def referral_url(regional_url: str, token: str) -> str:
@@ -164,6 +168,7 @@ def create_referral(uow: UnitOfWork, request: NewReferral, now: datetime | None 
             consent_share=consent,
             override_reason=override if not consent else "",
             redirected_from_id=request.redirected_from_id,
+            discreet=request.discreet,
         )
     )
     _event(uow, referral, ReferralState.CREATED, "officer", detail=override)
@@ -304,6 +309,7 @@ def redirect(uow: UnitOfWork, referral: Referral, service_id: str, reason: str =
             priority=ReferralPriority(referral.priority),
             override_reason=referral.override_reason,
             redirected_from_id=referral.id,
+            discreet=referral.discreet,
         ),
     )
 
@@ -363,4 +369,5 @@ def referral_view(referral: Referral, regional_url: str, now: datetime) -> dict[
         if referral.redirected_from_id
         else None,
         "sent_at": referral.sent_at.isoformat() if referral.sent_at else None,
+        "discreet": referral.discreet,
     }

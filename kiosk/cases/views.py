@@ -203,13 +203,19 @@ def list_cases(
     ]
 
 
+def contact(phone: str, no_call: bool) -> dict[str, Any]:
+    """How a follow-up list may reach a person: their phone, unless they asked not to be
+    called (then no number at all, and ``no_call``)."""
+    return {"phone": "" if no_call else phone, "no_call": no_call}
+
+
 def list_referrals(
     session: Session, regional_url: str, now: datetime, overdue_only: bool = False, limit: int = 300
 ) -> list[dict[str, Any]]:
     """Referrals, the latest due first (only those past due without an outcome if asked),
     each with the code of its case."""
     statement = (
-        select(Referral, Case.code)
+        select(Referral, Case.code, Person.phone, Person.no_call)
         .join(Case, Case.id == Referral.case_id)
         .join(Person, Person.id == Case.person_id)
         .where(listed())
@@ -218,7 +224,8 @@ def list_referrals(
         statement = statement.where(Referral.state.in_(list(OPEN_STATES)), Referral.due_at < now)
     rows = session.execute(statement.order_by(Referral.due_at.desc()).limit(limit))
     return [
-        {**referral_view(referral, regional_url, now), "case_code": code} for referral, code in rows
+        {**referral_view(referral, regional_url, now), "case_code": code, **contact(phone, no_call)}
+        for referral, code, phone, no_call in rows
     ]
 
 
@@ -227,7 +234,7 @@ def follow_up(session: Session, now: datetime, regional_url: str = "") -> dict[s
     of a restricted person)."""
     today = office_day(now)
     step_rows = session.execute(
-        select(AccompanimentStep, Case.code)
+        select(AccompanimentStep, Case.code, Person.phone, Person.no_call)
         .join(Case, Case.id == AccompanimentStep.case_id)
         .join(Person, Person.id == Case.person_id)
         .where(AccompanimentStep.done_at.is_(None), AccompanimentStep.due_on <= today, listed())
@@ -242,11 +249,12 @@ def follow_up(session: Session, now: datetime, regional_url: str = "") -> dict[s
             "description": step.description,
             "due_on": step.due_on.isoformat(),
             "overdue": step.due_on < today,
+            **contact(phone, no_call),
         }
-        for step, code in step_rows
+        for step, code, phone, no_call in step_rows
     ]
-    referrals = session.scalars(
-        select(Referral)
+    referrals = session.execute(
+        select(Referral, Person.phone, Person.no_call)
         .join(Case, Case.id == Referral.case_id)
         .join(Person, Person.id == Case.person_id)
         .where(and_(Referral.state.in_(list(OPEN_STATES)), Referral.due_at < now), listed())
@@ -255,7 +263,10 @@ def follow_up(session: Session, now: datetime, regional_url: str = "") -> dict[s
     ).all()
     return {
         "steps": steps,
-        "referrals": [referral_view(referral, regional_url, now) for referral in referrals],
+        "referrals": [
+            {**referral_view(referral, regional_url, now), **contact(phone, no_call)}
+            for referral, phone, no_call in referrals
+        ],
         "drafts": list_drafts(session),
     }
 

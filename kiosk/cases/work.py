@@ -124,6 +124,17 @@ def rectify(
         return {"person_id": str(person.id), "field": field, "changed": bool(correction.changed)}
 
 
+def set_no_call(context: OfficeContext, actor: Actor, person_id: str, no_call: bool) -> bool:
+    """Record that a person asked not to be called (or may be called again): their number
+    then stays out of every follow-up list. A change of the person's record like any
+    correction (kept on their timeline, audited naming the field; the field's name says
+    why, in the reader's language); returns whether it changed anything."""
+    with context.store.unit_of_work(actor) as uow:
+        person = find_person(uow.session, person_id)
+        correction = correct_person(uow, person, {"no_call": no_call}, {"no_call"})
+        return bool(correction.changed)
+
+
 def read_follow_up(
     context: OfficeContext,
     user_id: uuid.UUID | None,
@@ -219,14 +230,17 @@ def make_referral(
     need: str,
     priority: str,
     override_reason: str = "",
+    discreet: bool = False,
 ) -> str:
-    """Create a referral; returns its code (``ReferralError`` when refused)."""
+    """Create a referral (``discreet``: its slip names no service); returns its code
+    (``ReferralError`` when refused)."""
     request = referrals.NewReferral(
         case_id=uuid.UUID(case_id),
         service_id=service_id,
         need_key=need,
         priority=ReferralPriority(priority),
         override_reason=override_reason,
+        discreet=discreet,
     )
     with context.store.unit_of_work(actor) as uow:
         return referrals.create_referral(uow, request).code

@@ -68,6 +68,7 @@ IDENTITY = (
     "category",
     "commune",
     "phone",
+    "no_call",
     "language",
     "household_size",
     "minor_caregiver",

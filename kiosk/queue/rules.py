@@ -5,6 +5,12 @@ either always (``priority_first``) or one priority, one normal at each counter
 (``alternate``). In both modes a normal ticket is never called more than
 ``queue.max_extra_wait_minutes`` after the first priority ticket that arrived after it
 (and so overtook it) was called: past that, it goes first.
+
+A visitor may ask to be received by a woman (``Ticket.woman_preferred``, never shown on
+the display). A counter whose officer receives such visitors (``receives_women``) offers
+them first: it looks among those tickets before the others, with the same priority rules
+within them; any other counter looks among the others first, and calls one of them only
+when nobody else waits for it (so that nobody waits forever for a counter that is closed).
 """
 
 from __future__ import annotations
@@ -54,6 +60,8 @@ class Candidates:
     day: date
     counter: int
     reasons: tuple[str, ...]
+    receives_women: bool = False
+    """Whether the counter's officer receives visitors who ask for a woman."""
 
 
 def waiting_for(candidates: Candidates) -> Select[Ticket]:
@@ -74,8 +82,24 @@ def waiting_for(candidates: Candidates) -> Select[Ticket]:
 def choose_next(
     session: Session, candidates: Candidates, rules: QueueRules, now: datetime
 ) -> Ticket | None:
-    """The ticket the counter should call now, or ``None`` when nobody waits for it."""
-    waiting = waiting_for(candidates).limit(1)
+    """The ticket the counter should call now, or ``None`` when nobody waits for it: among
+    the tickets it offers first (a woman's wish or not, see the module), else any."""
+    offered_first = Ticket.woman_preferred.is_(candidates.receives_women)
+    first = waiting_for(candidates).where(offered_first)
+    return _choose(session, candidates, rules, now, first) or _choose(
+        session, candidates, rules, now, waiting_for(candidates)
+    )
+
+
+def _choose(
+    session: Session,
+    candidates: Candidates,
+    rules: QueueRules,
+    now: datetime,
+    among: Select[Ticket],
+) -> Ticket | None:
+    """The ticket to call among the waiting tickets ``among``, by the priority rules."""
+    waiting = among.limit(1)
     first_priority = session.scalar(waiting.where(Ticket.priority.is_(True)))
     first_normal = session.scalar(waiting.where(Ticket.priority.is_(False)))
     if first_priority is None or first_normal is None:

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from db.models import PriorityKind, QueueEvent, QueueEventKind, Ticket, TicketState
 from db.store import Store
 from db.uow import Actor, UnitOfWork
-from kiosk.accounts import Permission, require
+from kiosk.accounts import Permission, receives_women, require
 from kiosk.clock import OFFICE_ZONE, office_day
 from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig, load_config
@@ -47,6 +47,8 @@ class TicketRequest:
     priority_kind: PriorityKind | None = None
     priority: bool = False
     language: str = "fr"
+    woman_preferred: bool = False
+    """The visitor asked to be received by a woman (a counter that can offers it first)."""
 
     @property
     def is_priority(self) -> bool:
@@ -121,6 +123,7 @@ class QueueService:
                     priority=request.is_priority,
                     priority_kind=request.priority_kind,
                     language=request.language,
+                    woman_preferred=request.woman_preferred,
                     state=TicketState.WAITING,
                     call_count=0,
                     arrived_at=now,
@@ -143,11 +146,11 @@ class QueueService:
         """
         if then is not None and then not in AFTER_SERVICE:
             raise QueueError("after a service, a ticket is done, hold or no-show")
-        candidates = Candidates(
-            self.office_id, self.today(), counter, self.config.served_at(counter)
-        )
+        reasons = self.config.served_at(counter)
 
         def call_first(uow: UnitOfWork) -> tuple[Ticket, ...]:
+            women = receives_women(uow.session, actor)
+            candidates = Candidates(self.office_id, self.today(), counter, reasons, women)
             ticket = choose_next(uow.session, candidates, self.rules, self.now())
             if ticket is None:
                 return ()

@@ -24,6 +24,10 @@ PROFILE_NAMES = {
     "eligible_sex": "baom_eligible_sex",
     "timezone_name": "baom_timezone",
     "demo": "baom_demo",
+    "cmsm_member": "baom_cmsm_member",
+    "cmsm_contact_name": "baom_cmsm_contact_name",
+    "cmsm_contact_phone": "baom_cmsm_contact_phone",
+    "cmsm_contact_email": "baom_cmsm_contact_email",
 }
 """Profile columns and the name they carry in HSDS files (extension fields)."""
 
@@ -161,7 +165,8 @@ SPECS: dict[str, TableSpec] = {
             _columns(
                 """name! alternate_name description email website tax_status tax_id
                 year_incorporated:float legal_status logo uri parent_organization_id:uuid
-                translations:json"""
+                translations:json cmsm_member:bool cmsm_contact_name cmsm_contact_phone
+                cmsm_contact_email"""
             ),
             ("organizations.csv",),
             children=(

@@ -12,7 +12,8 @@ Arabic, counts and rates per 10,000 inhabitants) and its CSV and XLSX exports fr
 server on 16 offices' three years of statistics records (150 a month each); the months are
 published by a first reading, timed apart (``publish_s``). Its bar: p95 ≤ 300 ms for the
 page and for each export (``page_p95_ms``, ``csv_p95_ms``, ``xlsx_p95_ms``; their medians
-too).
+too); the CMSM secretariat's page too (``cmsm_p95_ms``: 15 member associations, a third of
+the referrals to one of them).
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ DASHBOARD_PATHS = {
     "page": ("/dashboard?lang=fr", "/dashboard?lang=ar&measure=rate"),
     "csv": ("/dashboard.csv?lang=fr", "/dashboard.csv?lang=ar"),
     "xlsx": ("/dashboard.xlsx?lang=fr", "/dashboard.xlsx?lang=ar"),
+    "cmsm": ("/dashboard/cmsm?lang=fr", "/dashboard/cmsm?lang=ar"),
 }
 
 

@@ -8,6 +8,7 @@ languages, and its map as a 1366 by 768 screen shows it.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from regional.clock import utcnow
 from regional.database import make_engine, session_factory
-from regional.models import StatFact
+from regional.models import DirectoryRow, StatFact
 from regional.offices import add_office
 from regional.region_accounts import add_account
 from regional.stats import latest_published_month
@@ -32,6 +33,8 @@ from tests.helpers.browser import chromium
 
 LOGIN = ("amina", "correct horse battery")
 AOURIR = "09.001.07.03"
+TAFAWOUT = "1b1e4f5e-5a5b-4c7e-9d1f-0a0000000001"
+"""An association of the CMSM, answering its referrals in two days."""
 
 
 def _previous(month: str) -> str:
@@ -43,29 +46,38 @@ LATEST = latest_published_month(utcnow())
 EARLIER = _previous(LATEST)
 
 
-def _fact(office: uuid.UUID, month: str, sex: str, commune: str = "09.541.01.11") -> StatFact:
+def _fact(
+    office: uuid.UUID, month: str, sex: str, commune: str = "09.541.01.11", cmsm: str = "[]"
+) -> StatFact:
     return StatFact(
         id=uuid.uuid4(), office_id=office, version=1, month=month, category="rpt", sex=sex,
         age_band="18-29", nationality="SN", commune=commune, needs='["health"]',
-        outcomes='[["health", "done"]]', resolutions="[]",
+        outcomes='[["health", "done"]]', resolutions="[]", cmsm=cmsm,
     )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[regional.Server]:
-    """Agadir: 8 women (2 of Aourir, the others of Taliouine) and 4 men of Taliouine in the
-    latest month, 7 women of Taliouine before; Tiznit: 6 men of Tiznit."""
+    """Agadir: 8 women (2 of Aourir, the others of Taliouine, 6 of whom referred to
+    Tafawout, a member of the CMSM) and 4 men of Taliouine in the latest month, 7 women of
+    Taliouine before; Tiznit: 6 men of Tiznit."""
     with regional.running_server(tmp_path_factory.mktemp("regional")) as running:
         engine = make_engine(running.db_url)
         with session_factory(engine)() as session, session.begin():
             agadir = add_office(session, "BAOM Agadir", utcnow())[0]
             tiznit = add_office(session, "BAOM Tiznit", utcnow())[0]
-            facts = [_fact(agadir, LATEST, "f") for _ in range(6)]
+            referred = json.dumps([[TAFAWOUT, "done", 2]])
+            facts = [_fact(agadir, LATEST, "f", cmsm=referred) for _ in range(6)]
             facts += [_fact(agadir, LATEST, "f", AOURIR) for _ in range(2)]
             facts += [_fact(agadir, LATEST, "m") for _ in range(4)]
             facts += [_fact(tiznit, LATEST, "m", "09.581.01.07") for _ in range(6)]
             facts += [_fact(agadir, EARLIER, "f") for _ in range(7)]
             session.add_all(facts)
+            member = {"id": TAFAWOUT, "name": "Association Tafawout", "cmsm_member": True}
+            member |= {"translations": {"name": {"ar": "جمعية تفاوت"}}}
+            member |= {"cmsm_contact_name": "Fatima Ait Ali"}
+            session.add(DirectoryRow(table_name="organization", row_id=TAFAWOUT,
+                                     payload=json.dumps(member)))  # fmt: skip
             add_account(session, LOGIN[0], "region", LOGIN[1], utcnow())
         engine.dispose()
         yield running
@@ -81,7 +93,7 @@ def _log_in(driver: WebDriver) -> None:
     )
 
 
-def _shot(driver: WebDriver, name: str) -> None:
+def _shot(driver: WebDriver, name: str, with_map: bool = True) -> None:
     folder = os.environ.get("BAOM_SHOTS_DIR")
     if not folder:
         return
@@ -89,6 +101,9 @@ def _shot(driver: WebDriver, name: str) -> None:
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(1366, int(height) + 140)  # the whole page in one picture
     driver.save_screenshot(str(Path(folder) / name))
+    if not with_map:
+        driver.set_window_size(1366, 900)
+        return
     driver.set_window_size(1366, 768)  # the map as a laptop's screen shows it
     driver.execute_script("document.getElementById('communes').scrollIntoView()")
     driver.save_screenshot(str(Path(folder) / name.replace(".png", "-map.png")))
@@ -205,6 +220,36 @@ def test_region_staff_see_the_dashboard_in_french_then_arabic(server: regional.S
         assert _row(driver, "by_office", "BAOM Tiznit") == ["BAOM Tiznit", "0"]
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ar"
         assert "measure=rate" in driver.current_url  # the month changed, the map's measure kept
+
+
+def test_the_cmsm_secretariat_sees_its_members_referrals_in_french_then_arabic(
+    server: regional.Server,
+) -> None:
+    with chromium(1366, 900) as driver:
+        _log_in(driver)
+        driver.get(f"{server.url}/dashboard")
+        driver.find_element(By.ID, "cmsm").click()
+        WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: "/dashboard/cmsm" in d.current_url
+        )
+        heading = "Réseau du Comité Migration Souss-Massa (CMSM)"
+        assert driver.find_element(By.TAG_NAME, "h1").text == heading
+        member = ["Association Tafawout", "Fatima Ait Ali"]
+        assert _row(driver, "cmsm_members", "Association Tafawout") == member
+        assert _row(driver, "cmsm_sent", "Association Tafawout")[-2:] == ["0", "6"]
+        assert _row(driver, "cmsm_outcomes", "Association Tafawout")[-1] == "6"
+        assert _row(driver, "cmsm_responses", "Association Tafawout")[-1] == "2,0"
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= driver.execute_script("return window.innerWidth")
+        _shot(driver, "cmsm-fr.png", with_map=False)
+        driver.find_element(By.ID, "switch").click()
+        _wait_for_lang(driver, "ar")
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+        assert _row(driver, "cmsm_sent", "جمعية تفاوت")[-1] == "6"
+        first = driver.find_element(By.CSS_SELECTOR, "#table-cmsm_outcomes tbody tr")
+        label, count = first.find_elements(By.CSS_SELECTOR, "th, td")[:2]
+        assert label.location["x"] > count.location["x"]  # right to left
+        _shot(driver, "cmsm-ar.png", with_map=False)
 
 
 def test_a_visitor_without_login_gets_no_figure_and_no_office(server: regional.Server) -> None:

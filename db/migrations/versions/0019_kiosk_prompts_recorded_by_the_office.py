@@ -1,7 +1,7 @@
 """kiosk prompts recorded by the office
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 
 The kiosk's prompts recorded in Darija and Tachelhit (``kiosk.prompts``): one row per
 spoken language and prompt key, the WAV file in base64. A synced record (sealed), like
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0016"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

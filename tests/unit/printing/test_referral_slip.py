@@ -234,3 +234,35 @@ def test_a_value_in_arabic_lines_keeps_its_own_direction(value: str, isolate: st
     line = labelled("ar", "slip.phone", value)
     assert line.endswith(f"{isolate}{value}\u2069")
     assert labelled("fr", "slip.phone", value).endswith(f" {value}")
+
+
+def test_a_discreet_slip_names_no_service_and_its_referral_keeps_it(
+    office: OfficeContext, code: str
+) -> None:
+    office.settings.set(office.system, "sync.server_url", "https://regional.baom.example.ma")
+    plain = referral_slip_for(office, code)
+    revealing = [plain.service["fr"], plain.service["ar"], plain.need["fr"], plain.need["ar"]]
+    revealing += [plain.phone, plain.address["fr"]]
+    with office.store.session() as session:
+        session.execute(update(Referral).where(Referral.code == code).values(discreet=True))
+        session.commit()
+    content = referral_slip_for(office, code)
+    words = print_labels()
+    assert content.service == {lang: words.text(lang, "slip.discreet") for lang in content.service}
+    assert set(content.service) == {"fr", "ar", "en", "zgh"}
+    assert (content.need, content.address, content.hours) == ({}, {}, {})
+    assert (content.phone, content.documents, content.demo) == ("", (), False)
+    assert content.code == code and content.counter_referral_url.endswith(
+        "/r/" + _token(office, code)
+    )
+    for language in ("fr", "ar"):
+        printed = repr(slip_document(content, language))
+        assert all(text not in printed for text in revealing)
+        assert code in printed and words.text(language, "slip.discreet") in printed
+    with office.store.session() as session:  # the record keeps the service as usual
+        assert find_referral(session, code).service_name == "Bureau d'état civil de Taliouine"
+
+
+def _token(office: OfficeContext, code: str) -> str:
+    with office.store.session() as session:
+        return find_referral(session, code).token

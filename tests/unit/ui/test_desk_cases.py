@@ -369,3 +369,39 @@ def test_an_officer_has_no_restrict_nor_hold_button(
     page = open_case(qtbot, make_cases(qtbot, office, tasks, "fr"), str(saved.case_id))
     assert not page.restrict_button.isVisibleTo(page)
     assert not page.hold_button.isVisibleTo(page)
+
+
+def test_a_referral_for_women_s_services_is_proposed_discreet_and_the_officer_may_change_it(
+    qtbot: QtBot, directory_office: OfficeContext, tasks: Tasks
+) -> None:
+    saved = core_intake(directory_office)
+    page = open_case(qtbot, make_cases(qtbot, directory_office, tasks), str(saved.case_id))
+    page.refer_button.click()
+    dialog = page.referral_dialog
+    assert isinstance(dialog, ReferralDialog)
+    assert not dialog.discreet_check.isChecked()  # civil registration: nothing to hide
+    for need, proposed in (("womens_services", True), ("health", False)):
+        dialog.need_combo.setCurrentIndex(dialog.need_combo.findData(need))
+        assert dialog.discreet_check.isChecked() is proposed
+    dialog.need_combo.setCurrentIndex(dialog.need_combo.findData("psychosocial_support"))
+    assert dialog.discreet_check.isChecked()
+    qtbot.waitUntil(lambda: not dialog.directory.searching and dialog.directory.results.count() > 0)
+    dialog.directory.results.setCurrentRow(0)
+    with qtbot.waitSignal(dialog.referral_created, timeout=5000) as blocker:
+        dialog.create_button.click()
+    with directory_office.store.session() as session:
+        referral = session.scalar(select(Referral).where(Referral.code == blocker.args[0]))
+        assert referral is not None and referral.discreet and referral.service_name
+
+
+def test_the_person_s_wish_not_to_be_called_is_set_and_undone_on_the_case_page(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks
+) -> None:
+    saved = core_intake(office)
+    page = open_case(qtbot, make_cases(qtbot, office, tasks, "fr"), str(saved.case_id))
+    assert page.no_call_button.text() == "Ne pas appeler ce numéro"
+    page.no_call_button.click()
+    qtbot.waitUntil(lambda: "ne pas appeler" in page.person_label.text())
+    assert page.no_call_button.text() == "Ce numéro peut être appelé"
+    page.no_call_button.click()
+    qtbot.waitUntil(lambda: "ne pas appeler" not in page.person_label.text())

@@ -442,3 +442,23 @@ def test_a_counter_chosen_before_the_first_reading_is_kept(
     gate.set()
     qtbot.waitUntil(lambda: page.status is not None)
     assert page.counter == 2
+
+
+def test_an_officer_says_in_their_profile_that_they_receive_visitors_who_ask_for_a_woman(
+    qtbot: QtBot, office: OfficeContext, tasks: Tasks, queue: QueueService
+) -> None:
+    officer, _ = office.accounts.login(*OFFICER)
+    page = QueuePage(office, LanguageState(office.catalog, "fr"), officer, tasks)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.women_check.isEnabled())
+    assert not page.women_check.isChecked()
+    assert page.women_check.text() == "Je reçois les visiteuses qui demandent une femme"
+    page.women_check.setChecked(True)
+    qtbot.waitUntil(lambda: tasks.pending == 0)
+    assert office.accounts.receives_women(officer)
+    queue.take(office.system, TicketRequest("civil_registration"))
+    asked = queue.take(office.system, TicketRequest("civil_registration", woman_preferred=True))
+    page.counter_combo.setCurrentIndex(1)
+    act(qtbot, page, "call_next")
+    assert page.current is not None and page.current.number == asked.ticket.number

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from db.models import PriorityKind
+from db.models import PriorityKind, Ticket
 from kiosk.office import OfficeContext
 from kiosk.queue.service import QueueService, TicketRequest
 from kiosk.queue.views import TakenTicket
@@ -233,3 +233,25 @@ def test_the_kiosk_picks_up_a_printer_chosen_while_it_runs(
     kiosk.allow_close = True
     assert finished.args == [True]
     assert decode(received).cut
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_visitor_asks_to_be_received_by_a_woman_and_the_ticket_screen_never_says_it(
+    qtbot: QtBot, kiosk: KioskWindow, office: OfficeContext, language: str
+) -> None:
+    qtbot.mouseClick(kiosk.language_screen.buttons[language], CLICK)
+    qtbot.mouseClick(kiosk.reason_screen.buttons["health"], CLICK)
+    woman = kiosk.priority_screen.woman_button
+    assert woman.label() == kiosk.language.translator("kiosk.flow.woman")
+    assert not woman.isChecked()
+    qtbot.mouseClick(woman, CLICK)
+    assert woman.isChecked()
+    with qtbot.waitSignal(kiosk.ticket_shown, timeout=5000) as shown:
+        qtbot.mouseClick(kiosk.priority_screen.buttons["none"], CLICK)
+    taken = shown.args[0]
+    with office.store.session() as session:
+        ticket = session.get(Ticket, taken.ticket.id)
+        assert ticket is not None and ticket.woman_preferred
+    assert woman.label() not in " ".join(kiosk.ticket_screen.texts)
+    kiosk.reason_screen.reason_chosen.emit("health")  # the next visitor
+    assert kiosk.stack.currentWidget() is kiosk.priority_screen and not woman.isChecked()

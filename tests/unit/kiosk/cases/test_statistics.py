@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
-from db.cases import Intake, Referral, StatRecord
+from db.cases import Intake, Referral, ReferralEvent, StatRecord
 from db.models import OutboxEnvelope
 from kiosk.cases import work
 from kiosk.cases.intake import IntakeRequest, submit_intake
@@ -81,10 +81,45 @@ def test_what_the_region_reads_of_a_record_is_its_dimensions(desk: OfficeContext
     assert sent is not None
     clear = json.loads(sent)
     dimensions = {"month", "category", "sex", "age_band", "nationality", "commune"}
-    lists = {"needs", "outcomes", "resolutions"}
+    lists = {"needs", "outcomes", "resolutions", "cmsm"}
     assert set(clear) == {"id", "office_id", "version"} | lists | dimensions
     assert set(clear) == set(inventory().record("stat_record").clear_fields.values())
     assert clear["month"] == "2026-10"
+
+
+LISTENING = "441926c2-546c-5ceb-8fa4-692005963314"
+"""The demo directory's listening association, a member of the CMSM."""
+
+
+def test_a_record_names_its_referrals_to_cmsm_members_and_the_days_to_their_answer(
+    desk: OfficeContext,
+) -> None:
+    saved = submit_intake(desk.store, desk.system, IntakeRequest(answers()))
+    assert saved.case_id is not None
+    with desk.store.unit_of_work(desk.system) as uow:
+        answered = create_referral(
+            uow,
+            NewReferral(saved.case_id, service_for(desk, "écoute"), "psychosocial_support"),
+        )
+        create_referral(
+            uow, NewReferral(saved.case_id, service_for(desk, "accueil des migrants"), "other")
+        )
+        create_referral(  # not a member of the CMSM
+            uow, NewReferral(saved.case_id, service_for(desk, "état civil"), "civil_registration")
+        )
+    code = answered.code
+    work.set_referral_state(desk, desk.system, code, "sent")
+    work.set_referral_state(desk, desk.system, code, "accepted")
+    work.set_referral_state(desk, desk.system, code, "done", provided="écoute")
+    _in_october(desk)
+    with desk.store.session() as session:  # sent on the 14th, accepted on the 17th
+        session.execute(update(Referral).values(sent_at=OCTOBER))
+        session.execute(update(ReferralEvent).values(at=OCTOBER + timedelta(days=3, hours=2)))
+        session.commit()
+    make_closed_months(desk.store, desk.office_id, datetime(2026, 12, 1, tzinfo=UTC))
+    (record,) = _records(desk)
+    welcome = "a21830ca-e068-53b1-95f3-d7955967061c"
+    assert json.loads(record.cmsm) == [[LISTENING, "done", 3], [welcome, "created", None]]
 
 
 def test_an_office_without_intakes_makes_nothing(desk: OfficeContext) -> None:
