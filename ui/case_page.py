@@ -418,6 +418,7 @@ class CasePage(FollowingWidget):
         name_widget(self.entry_kind, tr("desk.case.entry_kind"))
         name_widget(self.entry_edit, tr("desk.case.entry_text"))
         self.entry_button.setText(tr("desk.case.write"))
+        self._show_no_call((self.detail or {}).get("person") or {})
         self.reminder_label.setText(tr("desk.case.sensitive_reminder"))
         self.step_label.setText(tr("desk.case.new_step"))
         self.step_edit.setPlaceholderText(tr("desk.case.step_placeholder"))
@@ -503,8 +504,7 @@ class CasePage(FollowingWidget):
             "\u2066" + (person.get("phone") or "") + "\u2069",
             tr("desk.case.no_call_mark") if no_call else "",
         ]
-        self.no_call_button.setText(tr("desk.case.allow_calls" if no_call else "desk.case.no_call"))
-        self.no_call_button.setEnabled(bool(person.get("person_id")))
+        self._show_no_call(person)
         self.person_label.setText(" · ".join(f for f in facts if f.strip("\u2066\u2069")))
         self._show_needs(detail["needs"])
         self.timeline.clear()
@@ -761,6 +761,13 @@ class CasePage(FollowingWidget):
             person_id = uuid.UUID(person["person_id"])
             work = partial(restrict, self._context, self._actor, person_id, reason, lift=lift)
             self._write(work, "desk.case.restriction_changed")
+
+    def _show_no_call(self, person: dict[str, Any]) -> None:
+        """The "do not call" button says what a press would do to the person shown."""
+        tr = self._language.translator
+        no_call = bool(person.get("no_call"))
+        self.no_call_button.setText(tr("desk.case.allow_calls" if no_call else "desk.case.no_call"))
+        self.no_call_button.setEnabled(bool(person.get("person_id")))
 
     def on_no_call_clicked(self) -> None:
         """The person asks not to be called (or may be called again)."""
