@@ -44,7 +44,12 @@ from kiosk.directory.profile import localised
 from kiosk.directory.rows import rows_of
 from kiosk.directory.view import office_commune
 from kiosk.itineraries import casework as itineraries
-from kiosk.itineraries.views import itinerary_view, name_steps, propose_services
+from kiosk.itineraries.views import (
+    itinerary_view,
+    name_steps,
+    name_templates,
+    propose_services,
+)
 from kiosk.office import OfficeContext
 
 
@@ -64,6 +69,7 @@ def read_case(
         detail["consent_share"] = referrals.consent_to_share(session, case.id)
         name_services(session, detail["referrals"], language)
         propose_services(session, case, detail["itineraries"], office_commune(context), language)
+    name_templates(detail, language)
     if reader is not None:
         record_read(context, reader, CASE_READ, case)
     return detail

@@ -333,3 +333,17 @@ def name_steps(rows: list[dict[str, Any]], language: str) -> None:
             continue
         if template.has_step(row["step"]):
             row["description"] = template.step(row["step"]).title(language)
+
+
+def name_templates(detail: dict[str, Any], language: str) -> None:
+    """Give a case's detail the templates the office has (``templates``: id, need, title in
+    ``language``), and name the templates its timeline's itineraries started with."""
+    catalogue = load_catalogue()
+    detail["templates"] = [
+        {"id": template.id, "need": template.need, "title": template.title(language)}
+        for template in catalogue.templates
+    ]
+    titles = {template["id"]: template["title"] for template in detail["templates"]}
+    for item in detail["timeline"]:
+        if item["kind"] == "itinerary_started":
+            item["text"] = titles.get(item["text"], item["text"])

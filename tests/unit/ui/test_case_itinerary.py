@@ -1,0 +1,92 @@
+"""The case page's itinerary: the proposed template started on a need, its steps with due
+dates and the documents and services of the step chosen, steps ticked done or skipped with
+a reason, the birth's legal deadline counting down, and the home page's countdown."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.directory.importer import import_directory
+from kiosk.directory_cli import demo_directory
+from kiosk.office import OfficeContext
+from ui.case_itinerary import SkipStepDialog
+from ui.case_page import CasePage
+from ui.tasks import Tasks
+
+from .case_helpers import AICHA, core_intake
+from .test_desk_cases import make_cases, open_case
+
+
+def steps(page: CasePage) -> list[str]:
+    view = page.itinerary.steps
+    return [view.item(i).text() for i in range(view.count())]
+
+
+def written(qtbot: QtBot, page: CasePage, click: object) -> None:
+    """Press a button and wait for the case read again after the write."""
+    with qtbot.waitSignal(page.case_loaded, timeout=5000):
+        click()  # type: ignore[operator]
+    qtbot.waitUntil(lambda: page._tasks.pending == 0)
+
+
+@pytest.fixture
+def directory_office(office: OfficeContext) -> OfficeContext:
+    import_directory(office.store, office.system, demo_directory())
+    return office
+
+
+def test_the_officer_starts_the_proposed_itinerary_and_ticks_its_steps(
+    qtbot: QtBot, directory_office: OfficeContext, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = directory_office
+    saved = core_intake(office, {**AICHA, "needs": ["health"]})
+    page = open_case(qtbot, make_cases(qtbot, office, tasks), str(saved.case_id))
+    panel = page.itinerary
+    assert panel.need == "health" and panel.proposal.isVisibleTo(page)
+    assert panel.status_label.text() == (
+        "Itinéraire proposé : \u2068Accès aux soins de base et à la couverture maladie\u2069"
+    )
+    written(qtbot, page, panel.start_button.click)
+    assert page.message == "Itinéraire commencé."
+    assert not panel.proposal.isVisibleTo(page)
+    lines = steps(page)
+    assert len(lines) == 4 and lines[0].startswith("→ ")
+    assert lines[0].endswith("Premier rendez-vous au centre de santé")
+    shown = panel.step_label.text()
+    assert "Carnet de santé ou de vaccination" in shown  # the documents to gather
+    assert "Centre de santé" in shown  # a service of the directory to refer to
+    assert "partenaire juridique" in shown  # a legal rule not checked yet
+    written(qtbot, page, panel.done_button.click)
+    assert steps(page)[0].startswith("✓ ") and steps(page)[1].startswith("→ ")
+    monkeypatch.setattr(SkipStepDialog, "ask", classmethod(lambda cls, parent, lang: "other"))
+    written(qtbot, page, panel.skip_button.click)
+    assert steps(page)[1].startswith("⤼ ") and steps(page)[1].endswith("autre raison")
+    timeline = [
+        page.timeline.topLevelItem(i).text(1) for i in range(page.timeline.topLevelItemCount())
+    ]
+    assert "Itinéraire commencé" in timeline and "Étape passée" in timeline
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "zgh"])
+def test_a_birth_not_declared_shows_its_countdown_in_each_language(
+    qtbot: QtBot, directory_office: OfficeContext, tasks: Tasks, language: str
+) -> None:
+    born = (datetime.now(UTC) - timedelta(days=4)).date().isoformat()
+    saved = core_intake(directory_office, {**AICHA, "household.newborn_birth_date": born})
+    cases = make_cases(qtbot, directory_office, tasks, language)
+    page = open_case(qtbot, cases, str(saved.case_id))
+    panel = page.itinerary
+    assert panel.need == "civil_registration"
+    left = page.detail["itineraries"][0]["deadline"]["days_left"]  # type: ignore[index]
+    assert str(left) in panel.deadline_label.text() and left in (25, 26, 27)
+    assert len(steps(page)) == 4  # documents, declaration, certificate, consulate
+    if folder := os.environ.get("BAOM_SHOTS_DIR"):
+        cases.resize(1280, 800)
+        page.itinerary.steps.setCurrentRow(1)
+        qtbot.wait(50)
+        cases.grab().save(str(Path(folder) / f"case-itinerary-{language}.png"))
