@@ -347,3 +347,35 @@ def name_templates(detail: dict[str, Any], language: str) -> None:
     for item in detail["timeline"]:
         if item["kind"] == "itinerary_started":
             item["text"] = titles.get(item["text"], item["text"])
+
+
+def next_step(
+    session: Session, case_id: Any, need: str
+) -> tuple[Template, AccompanimentStep] | None:
+    """The step the person is at on the itinerary of ``need`` of a case (its template and
+    row), if an itinerary leads the need and has a step to do."""
+    itinerary = session.scalar(
+        select(CaseItinerary)
+        .where(
+            CaseItinerary.case_id == case_id,
+            CaseItinerary.need_key == need,
+            CaseItinerary.state.in_(LIVE_STATES),
+        )
+        .order_by(CaseItinerary.started_at.desc())
+        .limit(1)
+    )
+    if itinerary is None:
+        return None
+    try:
+        template = load_catalogue().template(itinerary.template_id)
+    except UnknownTemplate:
+        return None
+    rows = session.scalars(
+        select(AccompanimentStep)
+        .where(AccompanimentStep.itinerary_id == itinerary.id)
+        .order_by(AccompanimentStep.position, AccompanimentStep.due_on)
+    ).all()
+    row = current_row(template, rows)
+    if row is None or not template.has_step(row.step_key):
+        return None
+    return template, row
