@@ -251,3 +251,73 @@ def test_closing_a_case_closes_its_itineraries_and_a_closed_case_takes_none(
     assert view["state"] == "closed" and view["stopped_step"] == "gather_documents"
     with pytest.raises(ItineraryError, match="is closed: reopen it first"):
         work.apply_itinerary(desk, officer, code, "education", now=MORNING)
+
+
+def test_the_stats_say_how_long_each_step_took_and_where_cases_stall(
+    desk: OfficeContext, officer: Actor
+) -> None:
+    from kiosk.itineraries.learning import read_template_stats
+
+    day = timedelta(days=1)
+    quick = _case(desk, needs=["legal_aid"])
+    work.apply_itinerary(desk, officer, quick, "legal_aid", now=MORNING)
+    work.step_done(desk, officer, quick, "understand", now=MORNING + 2 * day)
+    work.step_done(desk, officer, quick, "legal_advice", now=MORNING + 12 * day)  # late
+    slow = _case(desk, needs=["legal_aid"], person__given_name="Moussa", person__phone=None)
+    work.apply_itinerary(desk, officer, slow, "legal_aid", now=MORNING)
+    work.step_done(desk, officer, slow, "understand", now=MORNING + 4 * day)
+    stalled = _case(desk, needs=["legal_aid"], person__given_name="Awa", person__phone=None)
+    work.apply_itinerary(desk, officer, stalled, "legal_aid", now=MORNING)
+    work.set_need_state(desk, officer, stalled, "legal_aid", "not_met", "lost_contact")
+    figures = read_template_stats(desk, "legal_aid", MORNING + 20 * day)
+    assert figures["itineraries"] == {
+        "started": 3,
+        "active": 2,
+        "ended": 0,
+        "met": 0,
+        "not_met": 1,
+        "case_closed": 0,
+        "replaced": 0,
+        "median_days_met": None,
+    }
+    assert figures["not_met_reasons"] == {"lost_contact": 1}
+    steps = {step["step"]: step for step in figures["steps"]}
+    understand, advice = steps["understand"], steps["legal_advice"]
+    assert (understand["done"], understand["median_days"], understand["p90_days"]) == (2, 3.0, 4)
+    assert (advice["done"], advice["median_days"], advice["late"]) == (1, 10.0, 1)
+    # the slow case waits on legal advice since day 4, overdue since day 11
+    assert (advice["waiting"], advice["overdue"], advice["median_waiting_days"]) == (1, 1, 16.0)
+    assert steps["understand"]["stalled"] == 1  # the unmet one never got past it
+    assert figures["title"] == "Aide juridique et assistance judiciaire"
+
+
+def test_step_durations_leave_for_the_region_only_for_persons_counted(
+    desk: OfficeContext, officer: Actor
+) -> None:
+    from sqlalchemy import select
+
+    from db.cases import StepStat
+    from kiosk.statistics import make_month
+
+    counted = _case(desk, needs=["legal_aid"])
+    refused = _case(
+        desk,
+        needs=["legal_aid"],
+        consent__stats=False,
+        person__given_name="Omar",
+        person__phone=None,
+    )
+    for code in (counted, refused):
+        work.apply_itinerary(desk, officer, code, "legal_aid", now=MORNING)
+        work.step_done(desk, officer, code, "understand", now=MORNING + timedelta(days=3))
+    with desk.store.unit_of_work(desk.system) as uow:
+        make_month(uow, "2026-05")
+    with desk.store.session() as session:
+        made = session.scalars(select(StepStat)).all()
+        assert [(s.month, s.template, s.step, s.outcome, s.days) for s in made] == [
+            ("2026-05", "legal_aid", "understand", "done", 3)
+        ]
+    with desk.store.unit_of_work(desk.system) as uow:
+        make_month(uow, "2026-05")  # made once
+    with desk.store.session() as session:
+        assert len(session.scalars(select(StepStat)).all()) == 1
