@@ -90,3 +90,34 @@ def test_a_birth_not_declared_shows_its_countdown_in_each_language(
         page.itinerary.steps.setCurrentRow(1)
         qtbot.wait(50)
         cases.grab().save(str(Path(folder) / f"case-itinerary-{language}.png"))
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_supervisor_sees_how_long_each_step_takes_and_where_cases_stall(
+    qtbot: QtBot, directory_office: OfficeContext, tasks: Tasks, language: str
+) -> None:
+    from kiosk.cases import work
+    from ui.desk_itineraries import ItinerariesPage
+    from ui.language import LanguageState
+
+    from .case_helpers import officer
+
+    office = directory_office
+    code = core_intake(office, {**AICHA, "needs": ["legal_aid"]}).case_code or ""
+    start = datetime.now(UTC) - timedelta(days=10)
+    work.apply_itinerary(office, officer(office), code, "legal_aid", now=start)
+    work.step_done(office, officer(office), code, "understand", now=start + timedelta(days=3))
+    state = LanguageState(office.catalog, language)
+    page = ItinerariesPage(office, state, tasks)
+    qtbot.addWidget(page)
+    page.template_combo.setCurrentIndex(page.template_combo.findData("legal_aid"))
+    page.resize(1100, 600)
+    page.show()
+    qtbot.waitUntil(lambda: page.figures is not None and page.table.rowCount() == 5, timeout=5000)
+    first = [page.table.item(0, column).text() for column in range(page.table.columnCount())]
+    assert first[1:] == ["1", "1", "3", "3", "1", "0", "0", "0", "0"]  # late: 1 day planned
+    second = [page.table.item(1, column).text() for column in range(page.table.columnCount())]
+    assert second[7:9] == ["1", "0"]  # waiting on legal advice, not overdue yet
+    assert "1" in page.summary_label.text()
+    if folder := os.environ.get("BAOM_SHOTS_DIR"):
+        page.grab().save(str(Path(folder) / f"itinerary-stats-{language}.png"))
