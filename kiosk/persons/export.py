@@ -81,6 +81,7 @@ RECORDED = (
     ("visits", "visit_id"),
     ("needs", "need_id"),
     ("notes", "note_id"),
+    ("itineraries", "itinerary_id"),
     ("steps", "step_id"),
     ("referrals", "referral_id"),
 )
