@@ -17,6 +17,7 @@ from kiosk.cases.errors import CaseWorkError
 from kiosk.cli_output import show, with_json
 from kiosk.itineraries.definition import Template
 from kiosk.itineraries.loader import ItineraryDefinitionError, load_catalogue
+from kiosk.itineraries.views import step_texts
 from kiosk.office import OfficeContext
 from kiosk.settings import LANGUAGE_CODES
 
@@ -93,13 +94,7 @@ def template_json(template: Template, language: str = "fr") -> dict[str, Any]:
         "steps": [
             {
                 "key": step.key,
-                "title": step.title(language),
-                "purpose": step.purpose(language),
-                "documents": [
-                    {"document": key, "name": catalogue.document(key, language)}
-                    for key in step.documents
-                ],
-                "service": step.service.as_json() if step.service else None,
+                **step_texts(catalogue, template, step.key, language),
                 "days": step.days,
                 "deadline": (
                     {"days": step.deadline.days, "rule": step.deadline.rule}
@@ -107,8 +102,6 @@ def template_json(template: Template, language: str = "fr") -> dict[str, Any]:
                     else None
                 ),
                 "branch": ".".join(step.branch) if step.branch else None,
-                "every_months": step.every_months,
-                "rules": list(step.rules),
             }
             for step in template.steps
         ],

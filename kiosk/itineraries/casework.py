@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -298,21 +298,33 @@ def _drop_open_steps(uow: UnitOfWork, itinerary: CaseItinerary, keep_reminders: 
             uow.delete(row)
 
 
+def current_row(
+    template: Template | None, rows: Sequence[AccompanimentStep]
+) -> AccompanimentStep | None:
+    """The first step still to do, a reminder only when nothing else is left."""
+    open_rows = [row for row in rows if row.done_at is None]
+    for row in open_rows:
+        if template is None or not template.has_step(row.step_key):
+            return row
+        if not template.step(row.step_key).repeats:
+            return row
+    return open_rows[0] if open_rows else None
+
+
 def _current_step(session: Session, itinerary: CaseItinerary) -> str:
-    """The key of the first step still to do that is not a reminder ("" when none)."""
-    template = None
+    """The key of the step the person had reached ("" when only reminders are left)."""
     try:
-        template = template_of(itinerary)
+        template: Template | None = template_of(itinerary)
     except ItineraryError:
-        pass
-    for row in steps_of(session, itinerary):
-        if row.done_at is not None:
-            continue
-        if template is not None and template.has_step(row.step_key):
-            if template.step(row.step_key).repeats:
-                continue
-        return row.step_key
-    return ""
+        template = None
+    row = current_row(template, steps_of(session, itinerary))
+    if row is None or (
+        template is not None
+        and template.has_step(row.step_key)
+        and template.step(row.step_key).repeats
+    ):
+        return ""
+    return row.step_key
 
 
 def find_step(

@@ -30,9 +30,8 @@ from db.cases import (
     ItineraryState,
 )
 from kiosk.clock import office_day
-from kiosk.itineraries.casework import find_template
+from kiosk.itineraries.casework import current_row, find_template
 from kiosk.itineraries.definition import Template
-from kiosk.itineraries.views import current_row
 from kiosk.office import OfficeContext
 
 CHUNK = 500

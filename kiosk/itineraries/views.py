@@ -30,7 +30,7 @@ from db.cases import (
 from kiosk.clock import office_day
 from kiosk.directory.profile import Commune
 from kiosk.directory.search import SearchQuery, search
-from kiosk.itineraries.casework import LIVE_STATES, case_facts, propose
+from kiosk.itineraries.casework import LIVE_STATES, case_facts, current_row, propose
 from kiosk.itineraries.dates import days_left
 from kiosk.itineraries.definition import ServiceKind, Step, Template
 from kiosk.itineraries.loader import Catalogue, UnknownTemplate, load_catalogue
@@ -53,19 +53,6 @@ def step_state(row: AccompanimentStep, current: AccompanimentStep | None) -> str
     if row.done_at is not None:
         return "skipped" if row.skip_reason else "done"
     return "current" if row is current else "planned"
-
-
-def current_row(
-    template: Template | None, rows: Sequence[AccompanimentStep]
-) -> AccompanimentStep | None:
-    """The first step still to do, a reminder only when nothing else is left."""
-    open_rows = [row for row in rows if row.done_at is None]
-    for row in open_rows:
-        if template is None or not template.has_step(row.step_key):
-            return row
-        if not template.step(row.step_key).repeats:
-            return row
-    return open_rows[0] if open_rows else None
 
 
 def _rules(template: Template, step: Step, language: str) -> list[dict[str, Any]]:
