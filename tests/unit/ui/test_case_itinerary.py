@@ -121,3 +121,23 @@ def test_the_supervisor_sees_how_long_each_step_takes_and_where_cases_stall(
     assert "1" in page.summary_label.text()
     if folder := os.environ.get("BAOM_SHOTS_DIR"):
         page.grab().save(str(Path(folder) / f"itinerary-stats-{language}.png"))
+
+
+def test_a_step_refers_with_its_kind_of_service_and_its_urgency(
+    qtbot: QtBot, directory_office: OfficeContext, tasks: Tasks
+) -> None:
+    from ui.referral_dialog import ReferralDialog
+
+    old = (datetime.now(UTC) - timedelta(days=40)).date().isoformat()
+    saved = core_intake(directory_office, {**AICHA, "household.newborn_birth_date": old})
+    page = open_case(qtbot, make_cases(qtbot, directory_office, tasks), str(saved.case_id))
+    panel = page.itinerary
+    written(qtbot, page, panel.done_button.click)  # the documents gathered
+    step = panel.step
+    assert step is not None and step["step"] == "court_request"  # past 30 days: the court
+    panel.refer_button.click()
+    dialog = page.referral_dialog
+    assert isinstance(dialog, ReferralDialog)
+    assert dialog.need_combo.currentData() == "civil_registration"
+    assert dialog.directory.category_combo.currentData() == "legal_aid"
+    assert dialog.priority == "urgent"
