@@ -278,6 +278,11 @@ def replan(
         itinerary.ended_at = (itinerary.ended_at or now) if ended else None
 
 
+def is_reminder(template: Template | None, key: str) -> bool:
+    """Whether the step ``key`` of ``template`` comes back once done (a proof of life)."""
+    return template is not None and template.has_step(key) and template.step(key).repeats
+
+
 def _drop_open_steps(uow: UnitOfWork, itinerary: CaseItinerary, keep_reminders: bool) -> None:
     """Delete the itinerary's steps still to do (its reminders kept if asked)."""
     template = None
@@ -287,14 +292,7 @@ def _drop_open_steps(uow: UnitOfWork, itinerary: CaseItinerary, keep_reminders: 
         except ItineraryError:
             template = None
     for row in steps_of(uow.session, itinerary):
-        if row.done_at is not None:
-            continue
-        reminder = (
-            template is not None
-            and template.has_step(row.step_key)
-            and template.step(row.step_key).repeats
-        )
-        if not reminder:
+        if row.done_at is None and not is_reminder(template, row.step_key):
             uow.delete(row)
 
 
@@ -303,12 +301,10 @@ def current_row(
 ) -> AccompanimentStep | None:
     """The first step still to do, a reminder only when nothing else is left."""
     open_rows = [row for row in rows if row.done_at is None]
-    for row in open_rows:
-        if template is None or not template.has_step(row.step_key):
-            return row
-        if not template.step(row.step_key).repeats:
-            return row
-    return open_rows[0] if open_rows else None
+    return next(
+        (row for row in open_rows if not is_reminder(template, row.step_key)),
+        open_rows[0] if open_rows else None,
+    )
 
 
 def _current_step(session: Session, itinerary: CaseItinerary) -> str:
@@ -318,13 +314,7 @@ def _current_step(session: Session, itinerary: CaseItinerary) -> str:
     except ItineraryError:
         template = None
     row = current_row(template, steps_of(session, itinerary))
-    if row is None or (
-        template is not None
-        and template.has_step(row.step_key)
-        and template.step(row.step_key).repeats
-    ):
-        return ""
-    return row.step_key
+    return "" if row is None or is_reminder(template, row.step_key) else row.step_key
 
 
 def find_step(

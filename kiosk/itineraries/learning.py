@@ -30,7 +30,7 @@ from db.cases import (
     ItineraryState,
 )
 from kiosk.clock import office_day
-from kiosk.itineraries.casework import current_row, find_template
+from kiosk.itineraries.casework import current_row, find_template, is_reminder
 from kiosk.itineraries.definition import Template
 from kiosk.office import OfficeContext
 
@@ -136,9 +136,7 @@ def template_stats(session: Session, template: Template, now: datetime) -> dict[
                 late[row.step_key] += 1
         if state in (ItineraryState.ACTIVE, ItineraryState.ENDED):
             current = current_row(template, own)
-            if current is not None and not (
-                template.has_step(current.step_key) and template.step(current.step_key).repeats
-            ):
+            if current is not None and not is_reminder(template, current.step_key):
                 waiting[current.step_key] += 1
                 waited[current.step_key].append((today - step_start(itinerary, own)).days)
                 if current.due_on < today:
