@@ -240,8 +240,63 @@ class CaseEntry(SyncedRecord, Base):
     author: Mapped[str] = mapped_column(String(64), default="")
 
 
+class ItineraryState(enum.StrEnum):
+    """Where an itinerary of a case is (``kiosk.itineraries``)."""
+
+    ACTIVE = "active"  # steps to do
+    ENDED = "ended"  # every step of its path done or skipped: the need is met or not?
+    CLOSED = "closed"  # its need was marked met or not met, or the case was closed
+    REPLACED = "replaced"  # another template took its place for the need
+
+
+STEP_SKIP_REASONS = (
+    "not_needed",
+    "done_elsewhere",
+    "deadline_passed",
+    "declined_by_person",
+    "no_service",
+    "other",
+)
+"""Why a step of an itinerary was skipped: fixed keys, never free text."""
+
+
+class CaseItinerary(SyncedRecord, Base):
+    """An itinerary template (``resources/itineraries``) applied to one need of a case.
+
+    ``template_version`` is the version of the template when it was applied; ``anchor_on``
+    the date its deadlines count from (a child's birth), if any; ``choices`` a JSON object
+    of the paths the officer chose at its branches (``{branch: path}``). When the need is
+    marked met or not met, ``outcome`` says which and ``stopped_step`` names the step the
+    person had reached if the itinerary was not finished (what the référentiel learns).
+    Its steps are :class:`AccompanimentStep` rows.
+    """
+
+    __tablename__ = "case_itinerary"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    need_key: Mapped[str] = mapped_column(String(64))
+    template_id: Mapped[str] = mapped_column(String(64), index=True)
+    template_version: Mapped[int]
+    state: Mapped[ItineraryState] = mapped_column(
+        _enum(ItineraryState), default=ItineraryState.ACTIVE
+    )
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    anchor_on: Mapped[date | None] = mapped_column(default=None)
+    choices: Mapped[str] = mapped_column(Text, default="{}")
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    outcome: Mapped[str] = mapped_column(String(16), default="")
+    stopped_step: Mapped[str] = mapped_column(String(64), default="")
+
+
 class AccompanimentStep(SyncedRecord, Base):
-    """A step of the person's itinerary with a due date: a call back, an appointment."""
+    """A step of the person's itinerary with a due date: a call back, an appointment.
+
+    A step the officer planned by hand has no ``itinerary_id``. A step of an itinerary
+    (:class:`CaseItinerary`) names its template's step (``step_key``, ``position`` in the
+    template), its legal deadline if it has one (``deadline_on``), and when it was skipped
+    rather than done, why (``skip_reason``, one of :data:`STEP_SKIP_REASONS`): ``done_at``
+    is when it was finished either way.
+    """
 
     __tablename__ = "accompaniment_step"
     __table_args__ = (Index(None, "done_at", "due_on"),)
@@ -250,6 +305,13 @@ class AccompanimentStep(SyncedRecord, Base):
     description: Mapped[str] = mapped_column(String(200))
     due_on: Mapped[date]
     done_at: Mapped[datetime | None] = mapped_column(default=None)
+    itinerary_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("case_itinerary.id"), default=None, index=True
+    )
+    step_key: Mapped[str] = mapped_column(String(64), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    deadline_on: Mapped[date | None] = mapped_column(default=None)
+    skip_reason: Mapped[str] = mapped_column(String(32), default="")
 
 
 class Referral(SyncedRecord, Base):
@@ -360,3 +422,20 @@ class StatRecord(SyncedRecord, Base):
     outcomes: Mapped[str] = mapped_column(Text, default="[]")
     resolutions: Mapped[str] = mapped_column(Text, default="[]")
     cmsm: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class StepStat(SyncedRecord, Base):
+    """The de-identified duration of one itinerary step finished in a month (``kiosk.
+    itineraries.statistics``): the template, the step, done or skipped, and how many days
+    it took. No person, no case, no date but the month; ``step_id`` stays at the office
+    (sealed), so that the region cannot tie it to the case's sealed records.
+    """
+
+    __tablename__ = "step_stat"
+
+    step_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    template: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(8))
+    days: Mapped[int]

@@ -32,6 +32,7 @@ from db.cases import (
     AccompanimentStep,
     Case,
     CaseEntry,
+    CaseItinerary,
     CaseNeed,
     CaseNeedEvent,
     Intake,
@@ -138,7 +139,7 @@ def person_records(session: Session, person_id: uuid.UUID) -> set[uuid.UUID]:
     needs = _ids(session, select(CaseNeed.id).where(CaseNeed.case_id.in_(cases)))
     referrals = _ids(session, select(Referral.id).where(Referral.case_id.in_(cases)))
     found = {person_id, *cases, *needs, *referrals}
-    for model in (Intake, Visit, CaseEntry, AccompanimentStep):
+    for model in (Intake, Visit, CaseEntry, AccompanimentStep, CaseItinerary):
         found |= _ids(session, select(model.id).where(model.case_id.in_(cases)))
     found |= _ids(session, select(CaseNeedEvent.id).where(CaseNeedEvent.need_id.in_(needs)))
     found |= _ids(session, select(ReferralEvent.id).where(ReferralEvent.referral_id.in_(referrals)))

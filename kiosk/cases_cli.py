@@ -14,7 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from db.cases import DECLINE_REASONS, NEED_NOT_MET_REASONS, CaseEntryKind, ReferralPriority
+from db.cases import (
+    DECLINE_REASONS,
+    NEED_NOT_MET_REASONS,
+    STEP_SKIP_REASONS,
+    CaseEntryKind,
+    ReferralPriority,
+)
 from kiosk.cases.casework import CLOSE_REASONS, CaseError
 from kiosk.cases.errors import CaseWorkError
 from kiosk.cli_output import show, with_json
@@ -51,7 +57,7 @@ def add_commands(commands: Any) -> None:
     )
 
     case = commands.add_parser(
-        "case", help="cases: show, list, notes, steps, needs, closing, reopening"
+        "case", help="cases: show, list, notes, steps, needs, itineraries, closing, reopening"
     )
     case_commands = case.add_subparsers(dest="action", required=True)
     with_json(case_commands.add_parser("show", help="one case with its timeline")).add_argument(
@@ -84,6 +90,7 @@ def add_commands(commands: Any) -> None:
     need.add_argument(
         "--reason", default="", choices=NEED_NOT_MET_REASONS, help="why it was not met"
     )
+    _add_itinerary_commands(case_commands)
 
     person = commands.add_parser("person", help="find and merge persons")
     person_commands = person.add_subparsers(dest="action", required=True)
@@ -133,6 +140,107 @@ def add_commands(commands: Any) -> None:
     with_json(referral_commands.add_parser("show", help="one referral")).add_argument("code")
     listed = with_json(referral_commands.add_parser("list", help="referrals"))
     listed.add_argument("--overdue", action="store_true", help="past due without an outcome")
+
+
+def _branch_choice(text: str) -> tuple[str, str]:
+    """``BRANCH=PATH`` as a pair (argparse's type)."""
+    branch, equals, path = text.partition("=")
+    if not equals or not branch.strip() or not path.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: write BRANCH=PATH (request=renewal)")
+    return branch.strip(), path.strip()
+
+
+def _add_itinerary_commands(case_commands: Any) -> None:
+    """``case itinerary`` (apply a template to a need) and ``case step-done``."""
+    itinerary = with_json(
+        case_commands.add_parser(
+            "itinerary",
+            help="apply an itinerary template to a need of the case (the proposed one by "
+            "default; again, to plan it anew)",
+        )
+    )
+    itinerary.add_argument("case", help="a case code (C-XXXXXX) or id")
+    itinerary.add_argument("--need", required=True, help="the need's key")
+    itinerary.add_argument("--template", help="a template id ('baom itinerary list')")
+    itinerary.add_argument(
+        "--anchor-date",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="the date its deadlines count from (a child's birth; default: the intake's)",
+    )
+    itinerary.add_argument(
+        "--branch",
+        action="append",
+        default=[],
+        type=_branch_choice,
+        metavar="BRANCH=PATH",
+        help="the path to take at a branch ('baom itinerary show ID'); repeat it",
+    )
+    itinerary.add_argument("--lang", default="fr", choices=LANGUAGE_CODES, help="texts' language")
+    done = with_json(
+        case_commands.add_parser("step-done", help="mark a step done, or skipped with a reason")
+    )
+    done.add_argument("case", help="a case code (C-XXXXXX) or id")
+    done.add_argument("step", help="the step's key (as 'case show' lists it) or id")
+    done.add_argument("--skip", action="store_true", help="skipped rather than done")
+    done.add_argument("--reason", default="", choices=STEP_SKIP_REASONS, help="why it was skipped")
+    done.add_argument("--need", help="the need whose itinerary has the step (when several do)")
+    done.add_argument("--lang", default="fr", choices=LANGUAGE_CODES, help="texts' language")
+
+
+def _itinerary_text(view: dict[str, Any]) -> str:
+    """An itinerary's steps, one a line: its state, due date, deadline and title."""
+    marks = {"done": "✓", "skipped": "x", "current": "→", "planned": " "}
+    lines = [f"{view['code']} {view['need']}: {view['title']} ({view['state']})"]
+    for step in view["steps"]:
+        deadline = f" (deadline {step['deadline']})" if step["deadline"] else ""
+        lines.append(
+            f"{marks[step['state']]} {step['due']}  {step['step']}: {step['title']}{deadline}"
+        )
+    return "\n".join(lines)
+
+
+def _itinerary(args: argparse.Namespace, context: OfficeContext) -> int:
+    from kiosk.cases import work
+
+    view = work.apply_itinerary(
+        context,
+        args.actor,
+        args.case,
+        args.need,
+        args.template,
+        args.anchor_date,
+        dict(args.branch),
+        language=args.lang,
+    )
+    show(args, view, _itinerary_text(view))
+    return 0
+
+
+def _step_done(args: argparse.Namespace, context: OfficeContext) -> int:
+    from kiosk.cases import work
+
+    if args.skip and not args.reason:
+        raise CaseError(
+            f"a step is skipped with a reason (--reason {'|'.join(STEP_SKIP_REASONS)})",
+            "skip_reason",
+        )
+    if args.reason and not args.skip:
+        raise CaseError("--reason goes with --skip (a step done has no reason)", "skip_reason")
+    answer = work.step_done(
+        context, args.actor, args.case, args.step, args.reason, args.need, language=args.lang
+    )
+    said = f"case {answer['code']}: step {answer['step'] or answer['step_id']} {answer['state']}"
+    itinerary = answer["itinerary"]
+    if itinerary is not None and itinerary["current"]:
+        said += f"; next: {itinerary['current']}"
+    elif itinerary is not None and itinerary["state"] == "ended":
+        said += (
+            f"; the itinerary has ended: mark the need met or not met (baom case need "
+            f"{answer['code']} {itinerary['need']} --met)"
+        )
+    show(args, answer, said)
+    return 0
 
 
 def _add_rectify(person_commands: Any) -> None:
@@ -274,6 +382,10 @@ def _case(args: argparse.Namespace, context: OfficeContext) -> int:
         counts = {name: len(items) for name, items in lists.items()}
         show(args, lists, ", ".join(f"{count} {name}" for name, count in counts.items()))
         return 0
+    if args.action == "itinerary":
+        return _itinerary(args, context)
+    if args.action == "step-done":
+        return _step_done(args, context)
     actor = args.actor
     if args.action == "show":
         detail = work.read_case(context, args.case, reader=actor)

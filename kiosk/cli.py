@@ -117,6 +117,7 @@ CORE_GROUPS: tuple[CommandGroup, ...] = (
         named_account=("privacy run-retention", "privacy hold", "privacy release"),
     ),
     CommandGroup(("report",), "kiosk.report_cli"),
+    CommandGroup(("itinerary",), "kiosk.itinerary_cli"),
 )
 GLOBAL_OPTIONS = ("--data-dir", "--config-dir", "--user")
 """The options of ``baom`` itself that take a value (before the command)."""

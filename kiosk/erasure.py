@@ -29,6 +29,7 @@ from db.cases import (
     AccompanimentStep,
     Case,
     CaseEntry,
+    CaseItinerary,
     CaseNeed,
     CaseNeedEvent,
     Intake,
@@ -39,6 +40,7 @@ from db.cases import (
     Referral,
     ReferralEvent,
     StatRecord,
+    StepStat,
     Visit,
 )
 from db.models import EnvelopeStatus, OutboxEnvelope
@@ -184,9 +186,12 @@ def erase_persons(uow: UnitOfWork, person_ids: Sequence[uuid.UUID], reason: str)
 
     # free text and the history of the person are always deleted; the rest only without
     # consent to statistics, children first: each level is flushed before its parents go
+    steps = _all(uow, AccompanimentStep, AccompanimentStep.case_id, case_ids)
+    owner.update({s.id: owner[s.case_id] for s in steps})
     gone: list[list[Any]] = [
         _all(uow, CaseEntry, CaseEntry.case_id, case_ids),
-        _all(uow, AccompanimentStep, AccompanimentStep.case_id, case_ids),
+        steps,
+        _all(uow, CaseItinerary, CaseItinerary.case_id, case_ids),
         _all(uow, PersonChange, PersonChange.person_id, all_persons),
     ]
     dropped_intakes = [i for i in intakes if not kept(i.case_id)]
@@ -198,6 +203,7 @@ def erase_persons(uow: UnitOfWork, person_ids: Sequence[uuid.UUID], reason: str)
             if not kept(e.need_id)
         ],
         _all(uow, StatRecord, StatRecord.intake_id, [i.id for i in dropped_intakes]),
+        _all(uow, StepStat, StepStat.step_id, [s.id for s in steps if not kept(s.case_id)]),
         sorted(
             (r for r in referrals if not kept(r.case_id)),
             key=lambda r: r.created_at,
@@ -257,7 +263,7 @@ def erase_persons(uow: UnitOfWork, person_ids: Sequence[uuid.UUID], reason: str)
 
 def _key(record: Any) -> Any:
     """The id by which ``owner`` knows whose a record is: its own, or its parent's."""
-    for parent in ("case_id", "referral_id", "need_id", "intake_id", "person_id"):
+    for parent in ("case_id", "referral_id", "need_id", "intake_id", "person_id", "step_id"):
         value = getattr(record, parent, None)
         if value is not None:
             return value

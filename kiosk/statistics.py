@@ -14,7 +14,8 @@ name, a phone number, a date or free text; a random id, records of a month made 
 in a random order, so the region cannot tie one to the sealed records of the same visit.
 A record is made once and never changed: a need met after that still counts as open in
 it. A visitor who refused statistics gets none. The region computes every figure from
-these records alone (``regional.stats``).
+these records alone (``regional.stats``), and the itinerary step durations from the
+offices' ``step_stat`` records (durations only: ``kiosk.itineraries.statistics``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from db.store import Store
 from db.uow import Actor, UnitOfWork
 from kiosk.cases.referrals import OUTCOME_STATES
 from kiosk.clock import OFFICE_ZONE, office_time
+from kiosk.itineraries.statistics import make_step_month
 from kiosk.sync.state import state_of
 from protocol.communes import statistics_commune
 
@@ -194,7 +196,9 @@ def _need_states(uow: UnitOfWork, intake: Intake) -> dict[str, str]:
 
 
 def make_month(uow: UnitOfWork, month: str) -> int:
-    """Make the statistics records of ``month`` not made yet (in ``uow``); returns how many."""
+    """Make the statistics records of ``month`` not made yet (in ``uow``), and the durations
+    of the itinerary steps finished in it (``kiosk.itineraries.statistics``); returns how
+    many records were made."""
     start, end = _month_bounds(month)
     done = select(StatRecord.intake_id)
     intakes = uow.session.scalars(
@@ -218,7 +222,7 @@ def make_month(uow: UnitOfWork, month: str) -> int:
     random.SystemRandom().shuffle(records)
     for record in records:
         uow.add(record)
-    return len(records)
+    return len(records) + make_step_month(uow, start, end, month)
 
 
 def _months_after(first: str, last: str) -> list[str]:

@@ -26,6 +26,8 @@ from kiosk.cases.referrals import OPEN_STATES, ReferralError, find_referral, ref
 from kiosk.directory.card import UnknownService, service_card
 from kiosk.directory.hours_text import HoursWords, hours_text
 from kiosk.directory.profile import find_commune
+from kiosk.itineraries.loader import load_catalogue
+from kiosk.itineraries.views import next_step
 from kiosk.office import OfficeContext
 from kiosk.settings import LANGUAGE_CODES
 from printing.errors import SlipError
@@ -158,6 +160,26 @@ def _person(session: Session, referral: Referral) -> Person | None:
     return session.get(Person, case.person_id) if case is not None else None
 
 
+def _next_step(session: Session, referral: Referral) -> dict[str, Any]:
+    """What the slip says of the itinerary of the referral's need: the step the person is
+    at, its legal deadline and its documents, in every slip language (nothing personal:
+    a template's words and a date)."""
+    found = next_step(session, referral.case_id, referral.need_key)
+    if found is None:
+        return {}
+    template, row = found
+    step = template.step(row.step_key)
+    catalogue = load_catalogue()
+    return {
+        "next_step": {lang: step.title(lang) for lang in LANGUAGE_CODES},
+        "next_deadline": row.deadline_on.isoformat() if row.deadline_on else "",
+        "next_documents": tuple(
+            {lang: catalogue.document(key, lang) for lang in LANGUAGE_CODES}
+            for key in step.documents
+        ),
+    }
+
+
 def read_referral_slip(
     context: OfficeContext, code: str, counter: int | None = None, at: datetime | None = None
 ) -> ReferralSlip:
@@ -198,6 +220,7 @@ def read_referral_slip(
             ),
             first_name=first_name or None,
             demo=any(is_demo_card(card) for card in cards.values()),
+            **_next_step(session, referral),
         )
         return ReferralSlip(
             content=discreet(content) if referral.discreet else content,

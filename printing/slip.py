@@ -70,6 +70,12 @@ class SlipContent:
     """The partner page's address for its QR code; "" before the office knows its server."""
     first_name: str | None = None
     demo: bool = False
+    next_step: Localized | None = None
+    """The step the person is at on the itinerary of the referral's need, if any."""
+    next_deadline: str = ""
+    """The last day of that step's legal deadline (``YYYY-MM-DD``), if it has one."""
+    next_documents: tuple[Localized, ...] = ()
+    """The documents that step asks for."""
 
     def __post_init__(self) -> None:
         check_referral_code(self.code)
@@ -126,6 +132,22 @@ def written_in(texts: Localized, language: str) -> str:
     return "fr" if language not in texts or (texts.get("fr") == text and text) else language
 
 
+def _next_step(slip: SlipContent, languages: Sequence[str]) -> list[Block]:
+    """The itinerary's next step: its title, its legal deadline, the documents it asks."""
+    assert slip.next_step is not None
+    words = print_labels()
+    blocks: list[Block] = [Rule()]
+    for lang in languages:
+        blocks.append(Text(labelled(lang, "slip.next_step", slip.next_step), lang, bold=True))
+        if slip.next_deadline:
+            day = LEFT_TO_RIGHT_ISOLATE + slip.next_deadline + POP_ISOLATE
+            blocks.append(Text(words.text(lang, "slip.before", date=day), lang, bold=True))
+        if slip.next_documents:
+            blocks.append(Text(words.text(lang, "slip.step_documents"), lang))
+            blocks += [CheckItem(pick(document, lang), lang) for document in slip.next_documents]
+    return blocks
+
+
 def slip_document(slip: SlipContent, language: str, mode: str = BILINGUAL) -> Document:
     """The layout of ``slip`` for a visitor who reads ``language``."""
     words = print_labels()
@@ -170,6 +192,8 @@ def slip_document(slip: SlipContent, language: str, mode: str = BILINGUAL) -> Do
         blocks.append(Space(8))
         blocks += [Text(words.text(other, "slip.documents"), other, bold=True) for other in same]
         blocks += [CheckItem(text, shown_in) for text in lists[lang]]
+    if slip.next_step:
+        blocks += _next_step(slip, languages)
     blocks.append(Rule())
     if slip.counter_referral_url:
         blocks.append(QRCode(slip.counter_referral_url))

@@ -91,6 +91,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "per_10000": "Pour 10 000 habitants",
         "other": "Hors Souss-Massa ou commune non reconnue",
         "outcomes": "Suites des orientations par catégorie de service",
+        "steps": "Durée des étapes des itinéraires (tous les bureaux)",
+        "itinerary": "Itinéraire et étape",
+        "steps_done": "Étapes faites",
+        "median_days": "Jours (médiane)",
         "service": "Catégorie de service",
         "count": "Fiches",
         "others": "Autres (masquées)",
@@ -162,6 +166,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "per_10000": "لكل 10000 نسمة",
         "other": "خارج سوس ماسة أو جماعة غير معروفة",
         "outcomes": "مآل التوجيهات حسب فئة الخدمة",
+        "steps": "مدة مراحل المسارات (كل المكاتب)",
+        "itinerary": "المسار والمرحلة",
+        "steps_done": "المراحل المنجزة",
+        "median_days": "الأيام (الوسيط)",
         "service": "فئة الخدمة",
         "count": "البطاقات",
         "others": "أخرى (مخفية)",
@@ -233,6 +241,8 @@ class Dashboard:
     month published before the hidden keys whose count is not published (none, or hidden)."""
     hidden_listed: bool
     """Whether the month's publication lists its hidden keys (those before it do not)."""
+    steps: Table | None = None
+    """Each itinerary step done often enough in the month: how many times, median days."""
     choice: str = ALL
     """What the map and the communes' table count (:func:`choices`)."""
     choice_available: bool = True
@@ -241,7 +251,8 @@ class Dashboard:
 
     def tables(self) -> tuple[Table, ...]:
         """Every table, in the order of the page."""
-        return (self.offices, self.trend, *self.profile, self.communes, self.outcomes)
+        steps = (self.steps,) if self.steps is not None else ()
+        return (self.offices, self.trend, *self.profile, self.communes, self.outcomes, *steps)
 
 
 def month_name(month: str, lang: str) -> str:
@@ -474,6 +485,49 @@ def _outcomes(body: Mapping[str, Any], lang: str) -> Table:
     return Table("by_referral_outcome", t["outcomes"], header, tuple(rows))
 
 
+@cache
+def _itinerary_titles() -> dict[str, dict[str, dict[str, str]]]:
+    """The itinerary templates' titles and their steps' titles by language, from
+    ``resources/itineraries``: template -> key (``""`` the template) -> language -> title."""
+    import yaml  # only when a dashboard is first drawn
+
+    folder = resources.files("resources") / "itineraries"
+    titles: dict[str, dict[str, dict[str, str]]] = {}
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".yaml") or entry.name == "documents.yaml":
+            continue
+        data = yaml.safe_load(entry.read_text("utf-8"))
+        steps = {step["key"]: step["title"] for step in data.get("steps", ())}
+        titles[data["id"]] = {"": data["title"], **steps}
+    return titles
+
+
+def _step_label(key: str, lang: str) -> str:
+    """``template/step`` as the template's and the step's titles in ``lang``."""
+    template, _, step = key.partition("/")
+    names = _itinerary_titles().get(template, {})
+    title = (names.get("") or {}).get(lang, template)
+    return f"{title} — {(names.get(step) or {}).get(lang, step)}"
+
+
+def _steps(body: Mapping[str, Any], lang: str) -> Table | None:
+    """Each itinerary step done often enough in the month, with its median days; none for
+    a month published before step durations were."""
+    if "itinerary_steps" not in body:
+        return None
+    t = TEXTS[lang]
+    rows: list[tuple[str, tuple[Value, ...]]] = [
+        (_step_label(key, lang), (figures["done"], figures["median_days"]))
+        for key, figures in body["itinerary_steps"].items()
+    ]
+    rows += [
+        (_step_label(key, lang), (HIDDEN, HIDDEN))
+        for key in body.get("hidden", {}).get("itinerary_steps", [])
+    ]
+    header = (t["itinerary"], t["steps_done"], t["median_days"])
+    return Table("itinerary_steps", t["steps"], header, tuple(rows))
+
+
 def _trend(bodies: Mapping[str, Mapping[str, Any]], lang: str) -> Table:
     """Each published month's total and categories."""
     t = TEXTS[lang]
@@ -579,6 +633,7 @@ def load_dashboard(
         profile=profile,
         communes=communes_table,
         outcomes=_outcomes(body, lang),
+        steps=_steps(body, lang),
         commune_counts=commune_counts,
         hidden_listed="hidden" in body,
         choice=choice,

@@ -221,6 +221,17 @@ def _map(dashboard: Dashboard, measure: str) -> str:
     )
 
 
+def _steps(dashboard: Dashboard) -> str:
+    """The itinerary steps' durations of the month (none before they were published)."""
+    if dashboard.steps is None:
+        return ""
+    named = escape(month_name(dashboard.month, dashboard.lang))
+    return (
+        f'<section id="itinerary-steps"><h2>{escape(dashboard.steps.title)} — {named}</h2>'
+        f"{_table(dashboard.steps, dashboard.lang)}</section>"
+    )
+
+
 def dashboard_page(dashboard: Dashboard, measure: str = MEASURES[0]) -> str:
     """The whole page; the map shows ``measure`` (one of :data:`MEASURES`) of the
     dashboard's choice (every visitor, a category or a need); a month published before the
@@ -270,7 +281,7 @@ def dashboard_page(dashboard: Dashboard, measure: str = MEASURES[0]) -> str:
         f'<section id="communes"><h2>{escape(t["map"])} — {named}</h2>{_map(dashboard, measure)}'
         "</section>"
         f'<section id="outcomes"><h2>{escape(t["outcomes"])} — {named}</h2>'
-        f"{_table(dashboard.outcomes, lang)}</section></main>"
+        f"{_table(dashboard.outcomes, lang)}</section>{_steps(dashboard)}</main>"
     )
     direction = "rtl" if lang == "ar" else "ltr"
     return (

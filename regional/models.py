@@ -196,6 +196,24 @@ class StatFact(Base):
     cmsm: Mapped[str] = mapped_column(Text, default="[]")
 
 
+class StepFact(Base):
+    """One de-identified itinerary step duration an office sent (``step_stat``): a month,
+    a template, a step, done or skipped, and its days; no person, no case."""
+
+    __tablename__ = "step_fact"
+    __table_args__ = (Index(None, "month", "template"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    office_id: Mapped[uuid.UUID]
+    version: Mapped[int]
+    deleted: Mapped[bool] = mapped_column(default=False)
+    month: Mapped[str] = mapped_column(String(7))
+    template: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(8))
+    days: Mapped[int]
+
+
 class PublishedStats(Base):
     """The statistics of one closed month, computed once when first asked for after the
     month's publication date, then served as they are (``regional.stats``)."""

@@ -131,6 +131,17 @@ class StatPayload(RecordPayload):
         return [(str(org), str(state), days) for org, state, days in json.loads(self.cmsm)]
 
 
+class StepStatPayload(RecordPayload):
+    """A de-identified itinerary step duration (``db.cases.StepStat``): the month, the
+    template and step (keys), done or skipped, and its days."""
+
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    template: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    step: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    outcome: Literal["done", "skipped"]
+    days: int = Field(ge=0, le=36_500)
+
+
 class DeletePayload(BaseModel):
     """A deletion carries only the record's id."""
 
@@ -144,7 +155,12 @@ MODELS: dict[str, type[RecordPayload]] = {
     for name, entry in inventory().records.items()
     if entry.leaves_office == "sealed"
 }
-MODELS.update(referral=ReferralPayload, user_account=AccountPayload, stat_record=StatPayload)
+MODELS.update(
+    referral=ReferralPayload,
+    user_account=AccountPayload,
+    stat_record=StatPayload,
+    step_stat=StepStatPayload,
+)
 CLEAR_FIELDS = {name: frozenset(inventory().record(name).clear_fields.values()) for name in MODELS}
 """What the region may read of each record kind (``resources/privacy/inventory.yaml``)."""
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

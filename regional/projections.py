@@ -1,7 +1,8 @@
 """Projections kept up to date from accepted envelopes: referrals and statistics records.
 
-Both come from the clear parts of records alone (``regional.payloads``): the referrals the
-partner page shows, and the offices' de-identified statistics records.
+All come from the clear parts of records alone (``regional.payloads``): the referrals the
+partner page shows, the offices' de-identified statistics records and their itinerary
+step durations.
 
 The latest version wins: an upsert applies when its ``version`` is higher than the stored
 one; a delete marks the row deleted when its version is at least the stored one.
@@ -17,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from protocol.wire import Envelope
 from regional.clock import as_naive_utc
-from regional.models import ReferralView, StatFact
-from regional.payloads import ReferralPayload, StatPayload
+from regional.models import ReferralView, StatFact, StepFact
+from regional.payloads import ReferralPayload, StatPayload, StepStatPayload
 
 
 def _referral_values(payload: ReferralPayload) -> dict[str, Any]:
@@ -48,14 +49,24 @@ def _stat_values(payload: StatPayload) -> dict[str, Any]:
     }
 
 
+def _step_values(payload: StepStatPayload) -> dict[str, Any]:
+    return {
+        "month": payload.month,
+        "template": payload.template,
+        "step": payload.step,
+        "outcome": payload.outcome,
+        "days": payload.days,
+    }
+
+
 def _apply(
     session: Session,
-    model: type[ReferralView] | type[StatFact],
+    model: type[ReferralView] | type[StatFact] | type[StepFact],
     envelope: Envelope,
     office_id: uuid.UUID,
     values: dict[str, Any] | None,
 ) -> None:
-    row = cast(ReferralView | StatFact | None, session.get(model, envelope.entity_id))
+    row = cast(ReferralView | StatFact | StepFact | None, session.get(model, envelope.entity_id))
     if envelope.operation == "delete":
         if row is not None and row.office_id == office_id and envelope.version >= row.version:
             row.deleted = True
@@ -81,3 +92,6 @@ def project(session: Session, envelope: Envelope, office_id: uuid.UUID, parsed: 
     elif envelope.entity_type == "stat_record":
         stat = _stat_values(parsed) if isinstance(parsed, StatPayload) else None
         _apply(session, StatFact, envelope, office_id, stat)
+    elif envelope.entity_type == "step_stat":
+        step = _step_values(parsed) if isinstance(parsed, StepStatPayload) else None
+        _apply(session, StepFact, envelope, office_id, step)

@@ -23,6 +23,10 @@ service's first answer (:data:`RESPONSE_BANDS`, ``no_answer`` for none yet), pro
 together (their row margins, the referrals sent to each member, are one count);
 ``cmsm_median_days`` gives a member's median days to the first answer only where at least
 :data:`THRESHOLD` referrals were answered. Months published before them lack the three.
+
+``itinerary_steps`` gives, for each itinerary step done often enough in the month, how many
+times and its median days, from the offices' step durations (``step_fact``) alone; months
+published before it lack it.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import json
 import re
 from collections import Counter
 from datetime import date, datetime, timedelta
+from statistics import median
 from typing import Any
 
 from sqlalchemy import select
@@ -38,7 +43,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from protocol.communes import statistics_commune
 from regional.disclosure import Publication
-from regional.models import Office, PublishedStats, StatFact
+from regional.models import Office, PublishedStats, StatFact, StepFact
 
 THRESHOLD = 5
 PUBLISH_AFTER = timedelta(days=20)
@@ -159,7 +164,33 @@ def compute(session: Session, month: str) -> dict[str, Any]:
         }
     else:
         published["cmsm_median_days"] = {}
-    return {**published, "hidden": publication.hidden()}
+    steps, hidden_steps = itinerary_steps(session, month)
+    return {
+        **published,
+        "itinerary_steps": steps,
+        "hidden": {**publication.hidden(), "itinerary_steps": hidden_steps},
+    }
+
+
+def itinerary_steps(session: Session, month: str) -> tuple[dict[str, Any], list[str]]:
+    """How many times each itinerary step was done in the month, in all offices, and the
+    median of its days (``"template/step": {"done", "median_days"}``), for the steps done
+    :data:`THRESHOLD` times or more; the keys of those done fewer times, whose figures are
+    hidden. Durations only: these records carry no person and take part in no total of the
+    other tables, so no other figure can give a hidden one away."""
+    days: dict[str, list[int]] = {}
+    for template, step, taken in session.execute(
+        select(StepFact.template, StepFact.step, StepFact.days).where(
+            StepFact.month == month, StepFact.deleted.is_(False), StepFact.outcome == "done"
+        )
+    ):
+        days.setdefault(f"{template}/{step}", []).append(taken)
+    shown = {
+        key: {"done": len(values), "median_days": round(float(median(values)), 1)}
+        for key, values in sorted(days.items())
+        if len(values) >= THRESHOLD
+    }
+    return shown, sorted(key for key, values in days.items() if len(values) < THRESHOLD)
 
 
 def regional_stats(

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -57,6 +58,7 @@ from ui.case_dialogs import (
     RestrictDialog,
     office_date,
 )
+from ui.case_itinerary import ItineraryPanel
 from ui.intake_duplicates import display_name
 from ui.language import LanguageState, isolate
 from ui.print_fallback import show_slip_not_printed
@@ -110,6 +112,8 @@ def timeline_text(item: dict[str, Any], tr: Translator) -> str:
         return tr(f"desk.timeline.consent_{text}")
     if kind == "closed":
         return tr(f"desk.close_reason.{text}") if text else ""
+    if kind == "step_skipped" and item.get("reason"):
+        return " — ".join([text, tr(f"desk.step_skip_reason.{item['reason']}")])
     if kind.startswith("need_"):
         reason = item.get("reason")
         need = tr(f"directory.category.{text}")
@@ -149,6 +153,7 @@ CASE_TABLES = frozenset(
         "case_need",
         "case_need_event",
         "accompaniment_step",
+        "case_itinerary",
         "referral",
         "referral_event",
         "visit",
@@ -268,9 +273,15 @@ class CasePage(FollowingWidget):
         right_layout.addWidget(self.slip_button)
         self.steps_title.setBuddy(self.steps)
         self.referrals_title.setBuddy(self.referrals)
+        for view in (self.steps, self.referrals):  # with the tabs' bar, 800 pixels hold
+            view.setMinimumHeight(2 * view.fontMetrics().lineSpacing() + 8)
+        self.itinerary = ItineraryPanel(self._language)
+        self.side_tabs = named(QTabWidget(), "caseSideTabs")
+        self.side_tabs.addTab(self.itinerary, "")
+        self.side_tabs.addTab(right, "")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(self.side_tabs)
         splitter.setSizes([640, 360])
         splitter.setChildrenCollapsible(False)
 
@@ -362,7 +373,7 @@ class CasePage(FollowingWidget):
         self.step_done_button.clicked.connect(self.on_step_done_clicked)
         self.slip_button.clicked.connect(self.on_slip_clicked)
         self.steps.itemActivated.connect(lambda _item: self.on_step_done_clicked())
-        self.refer_button.clicked.connect(self.on_refer_clicked)
+        self.refer_button.clicked.connect(lambda: self.on_refer_clicked())
         self.outcome_button.clicked.connect(self.on_outcome_clicked)
         self.close_button.clicked.connect(self.on_close_clicked)
         self.reopen_button.clicked.connect(self.on_reopen_clicked)
@@ -373,6 +384,10 @@ class CasePage(FollowingWidget):
         self.erase_button.clicked.connect(self.on_erase_clicked)
         self.no_call_button.clicked.connect(self.on_no_call_clicked)
         self.needs.currentRowChanged.connect(lambda _row: self._enable_need_buttons())
+        self.itinerary.start_requested.connect(self.on_itinerary_start)
+        self.itinerary.replan_requested.connect(self.on_itinerary_replan)
+        self.itinerary.step_requested.connect(self.on_itinerary_step)
+        self.itinerary.refer_requested.connect(self.on_itinerary_refer)
         self.need_met_button.clicked.connect(lambda: self.on_need_clicked("met"))
         self.need_not_met_button.clicked.connect(lambda: self.on_need_clicked("not_met"))
         self.need_open_button.clicked.connect(lambda: self.on_need_clicked("open"))
@@ -407,6 +422,8 @@ class CasePage(FollowingWidget):
         self.need_not_met_button.setText(tr("desk.case.need_not_met"))
         self.need_open_button.setText(tr("desk.case.need_open"))
         self.suggestion_button.setText(tr("desk.case.confirm_met"))
+        self.side_tabs.setTabText(0, tr("desk.itinerary.tab"))
+        self.side_tabs.setTabText(1, tr("desk.itinerary.others_tab"))
         self.steps_title.setText(tr("desk.case.steps"))
         self.step_done_button.setText(tr("desk.case.step_done"))
         self.referrals_title.setText(tr("desk.case.referrals"))
@@ -518,8 +535,11 @@ class CasePage(FollowingWidget):
             )
             row.setToolTip(2, row.text(2))
             self.timeline.addTopLevelItem(row)
+        self.itinerary.show_case(detail)
         self.steps.clear()
         for step in detail["steps"]:
+            if step["itinerary_id"]:
+                continue  # on the itinerary's tab
             done = tr("desk.case.done_mark") if step["done_at"] else ""
             due = "\u2066" + step["due_on"] + "\u2069"
             item = QListWidgetItem(f"{due} — {isolate(step['description'])} {done}".strip())
@@ -683,6 +703,53 @@ class CasePage(FollowingWidget):
         )
         self._write(work, "desk.case.need_marked")
 
+    def on_itinerary_start(self, need: str, template: str) -> None:
+        """Start a template on a need of the case."""
+        self._apply_itinerary(need, template, "desk.itinerary.started")
+
+    def on_itinerary_replan(self, need: str) -> None:
+        """Plan a need's itinerary again with today's facts (a deadline that passed)."""
+        view = self.itinerary.itinerary
+        if view is not None:
+            self._apply_itinerary(need, view["template"], "desk.itinerary.updated")
+
+    def _apply_itinerary(self, need: str, template: str, done_key: str) -> None:
+        if self.case_id is None:
+            return
+        work = partial(
+            case_work.apply_itinerary,
+            self._context,
+            self._actor,
+            self.case_id,
+            need,
+            template,
+            now=self._now(),
+            language=self._language.code,
+        )
+        self._write(work, done_key)
+
+    def on_itinerary_step(self, step_id: str, reason: str) -> None:
+        """Mark a step of an itinerary done, or skipped for ``reason``."""
+        if self.case_id is None:
+            return
+        work = partial(
+            case_work.step_done,
+            self._context,
+            self._actor,
+            self.case_id,
+            step_id,
+            reason,
+            now=self._now(),
+            language=self._language.code,
+        )
+        self._write(work, "desk.itinerary.step_marked")
+
+    def on_itinerary_refer(self, step: dict[str, Any]) -> None:
+        """Refer for a step: the referral dialog with its need, its service's category and
+        its priority chosen."""
+        service = step["service"]
+        self.on_refer_clicked(step["need"], service["category"], service["priority"])
+
     def on_slip_clicked(self) -> None:
         """Print the slip of the chosen referral again (or for the first time)."""
         item = self.referrals.currentItem()
@@ -707,8 +774,11 @@ class CasePage(FollowingWidget):
                 self._context, self._language, self._actor, self._tasks, queued, self
             )
 
-    def on_refer_clicked(self) -> None:
-        """Open the referral dialog for this case."""
+    def on_refer_clicked(
+        self, need: str | None = None, category: str | None = None, priority: str = "normal"
+    ) -> None:
+        """Open the referral dialog for this case (for ``need``, the directory showing
+        ``category``, with ``priority`` chosen, when a step of an itinerary asks)."""
         from ui.referral_dialog import ReferralDialog
 
         if self.detail is None:
@@ -722,6 +792,8 @@ class CasePage(FollowingWidget):
             self,
             sync_soon=self.sync_soon,
         )
+        if need is not None:
+            dialog.choose(need, category or need, priority)
         dialog.referral_created.connect(lambda _code: self.refresh())
         dialog.slip_printed.connect(lambda _summary: self.refresh())
         self.referral_dialog = dialog

@@ -1,8 +1,9 @@
 """The desk's home page, the first after login: what to follow up today.
 
-Three lists: steps due today or overdue, referrals past due without an outcome, intakes
-to finish. Each line opens its case or its draft with a double click or Enter. The lists
-are read on the worker, again whenever the database changes.
+Three lists: steps due today or overdue (with the countdown of a legal deadline running,
+a birth's declaration), referrals past due without an outcome, intakes to finish. Each
+line opens its case or its draft with a double click or Enter. The lists are read on the
+worker, again whenever the database changes.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ def fit_rows(view: QListWidget) -> None:
         item.setSizeHint(QSize(width, height + metrics.lineSpacing() + 16))
 
 
-SHOWN_TABLES = frozenset({"case", "accompaniment_step", "referral", "intake_draft"})
+SHOWN_TABLES = frozenset(
+    {"case", "accompaniment_step", "case_itinerary", "referral", "intake_draft"}
+)
 """The tables the home page's lists come from."""
 
 
@@ -191,7 +194,8 @@ class HomePage(FollowingWidget):
                 item = QListWidgetItem(self._line(name, entry))
                 target = entry["draft_id"] if name == "drafts" else entry["case_id"]
                 item.setData(Qt.ItemDataRole.UserRole, (name, target))
-                if entry.get("overdue"):
+                left = entry.get("days_left")
+                if entry.get("overdue") or (left is not None and left < 7):
                     item.setForeground(QColor(LATE_COLOR))
                 view.addItem(item)
             if not items:
@@ -205,6 +209,10 @@ class HomePage(FollowingWidget):
         tr = self._language.translator
         if name == "steps":
             late = f" ({tr('desk.home.overdue')})" if entry["overdue"] else ""
+            left = entry.get("days_left")
+            if left is not None:  # a legal deadline's countdown
+                key = "deadline_passed" if left < 0 else "deadline_today" if left == 0 else ""
+                late += " — " + tr(f"desk.home.{key or 'deadline_left'}", days=abs(left))
             return tr(
                 "desk.home.step_line",
                 due="\u2066" + entry["due_on"] + "\u2069" + late,

@@ -52,6 +52,7 @@ SECTIONS = (
     "directory",
     "referrals",
     "reports",
+    "itineraries",
     "printing",
     "printer",
     "prompts",
@@ -62,6 +63,7 @@ SECTIONS = (
 )
 RESTRICTED = {
     "reports": Permission.VIEW_REPORTS,
+    "itineraries": Permission.VIEW_REPORTS,
     "audit": Permission.VIEW_AUDIT,
     "sync": Permission.REVIEW_SYNC,
     "printer": Permission.CHANGE_OFFICE_SETTINGS,
@@ -321,6 +323,10 @@ class MainPage(QWidget):
                 from ui.desk_reports import ReportsPage
 
                 page = ReportsPage(context, language, actor, tasks)
+            elif section == "itineraries":
+                from ui.desk_itineraries import ItinerariesPage
+
+                page = ItinerariesPage(context, language, tasks)
             elif section == "printing":
                 from ui.desk_spool import SpoolPage
 

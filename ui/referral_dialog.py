@@ -177,6 +177,15 @@ class ReferralDialog(QDialog):
         combo.setCurrentIndex(combo.findData(need))
         self.discreet_check.setChecked(need in DISCREET_NEEDS)
 
+    def choose(self, need: str, category: str, priority: str) -> None:
+        """Refer for ``need``, the directory showing the services of ``category`` (a step's
+        kind of service may differ from the need: a court for a birth), ``priority``
+        chosen."""
+        self.need_combo.setCurrentIndex(self.need_combo.findData(need))
+        combo = self.directory.category_combo
+        combo.setCurrentIndex(combo.findData(category))
+        self.priority_buttons[priority].setChecked(True)
+
     @property
     def service_id(self) -> str | None:
         """The service chosen in the directory's list."""

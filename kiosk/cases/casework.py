@@ -1,4 +1,8 @@
-"""What the officer writes on a case: information given, notes, follow-up steps, closing it."""
+"""What the officer writes on a case: information given, notes, follow-up steps, closing it.
+
+A need marked met or not met, and a case closed, close the itineraries that lead its needs
+(``kiosk.itineraries.casework``); a step of an itinerary, once done, plans it again.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from db.cases import (
 from db.uow import UnitOfWork
 from kiosk.cases.codes import CodeError, id_or_code
 from kiosk.cases.errors import CaseWorkError, readable
+from kiosk.itineraries import casework as itineraries
 
 NOTE_LIMIT = 500
 CLOSE_REASONS = ("need_met", "abandoned", "referred_elsewhere", "moved_away", "other")
@@ -82,13 +87,12 @@ def add_step(uow: UnitOfWork, case: Case, description: str, due_on: date) -> Acc
 
 
 def complete_step(uow: UnitOfWork, step_id: uuid.UUID) -> AccompanimentStep:
-    """Mark a step done (once)."""
+    """Mark a step done (once; done again, it changes nothing)."""
     step = uow.session.get(AccompanimentStep, step_id)
     if step is None:
         raise CaseError(f"no step {step_id}", "no_step")
     if step.done_at is None:
-        step.done_at = utcnow()
-        uow.add(step)
+        itineraries.finish_step(uow, step, utcnow())
     return step
 
 
@@ -119,6 +123,7 @@ def set_need_state(
     need.state, need.reason = wanted, reason
     uow.add(need)
     uow.add(CaseNeedEvent(need_id=need.id, state=wanted, reason=reason, author=uow.actor.name))
+    itineraries.need_changed(uow, case, need, utcnow())
     return need
 
 
@@ -127,6 +132,7 @@ def close_case(uow: UnitOfWork, case: Case, reason: str) -> Case:
     if reason not in CLOSE_REASONS:
         raise CaseError(f"a case is closed for one of: {', '.join(CLOSE_REASONS)}", "close_reason")
     _open(case)
+    itineraries.case_closed(uow, case, utcnow())
     case.status = CaseStatus.CLOSED
     case.closed_at = utcnow()
     case.close_reason = reason

@@ -10,7 +10,9 @@ Before saving, the desk's wizard pre-fills answers from a known person or the ki
 (``find_duplicates``) and compares a known person with the answers
 (``person_differences``); ``save_intake`` saves the wizard's draft state. A known person
 keeps every value but those of the fields the request names (``IntakeRequest.update``,
-``kiosk.cases.corrections``).
+``kiosk.cases.corrections``). A child born recently whose birth is not declared yet
+(``household.newborn_birth_date``) makes the case a civil registration need and starts its
+itinerary, whose legal deadline counts from the birth (``kiosk.itineraries``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from db.base import new_id
+from db.base import new_id, utcnow
 from db.cases import Case, CaseEntry, CaseEntryKind, CaseNeed, CaseStatus, Intake, Person, Visit
 from db.models import Ticket
 from db.store import Store
@@ -36,6 +38,7 @@ from kiosk.cases.drafts import DraftState, discard_draft
 from kiosk.cases.persons import index_person, likely_duplicates, person_view
 from kiosk.forms import FieldError, FormDefinition, load_form, validate_answers, validate_one
 from kiosk.forms.coerce import coerce, is_empty
+from kiosk.itineraries.casework import start_for_newborn
 from kiosk.office import OfficeContext
 from kiosk.settings import SPOKEN_LANGUAGES
 
@@ -117,6 +120,27 @@ def _stored(values: Mapping[str, object]) -> dict[str, object]:
         for key, value in values.items()
         if key != "notes"
     }
+
+
+NEWBORN_NEED = "civil_registration"
+"""The need of a child's birth not declared yet."""
+
+
+def _undeclared_birth(values: Mapping[str, object]) -> date | None:
+    """The birth date of a child born recently whose birth is not declared yet (not
+    answered counts as not declared), if the intake gives one."""
+    birth = values.get("household.newborn_birth_date")
+    if not isinstance(birth, date) or values.get("household.newborn_declared") is True:
+        return None
+    return birth
+
+
+def _with_need(values: Mapping[str, object], need: str) -> dict[str, object]:
+    """The answers with ``need`` among the needs (the intake records the needs the case
+    got: a birth not declared is a civil registration need)."""
+    needs = values.get("needs")
+    listed = [str(item) for item in needs] if isinstance(needs, list) else []
+    return {**values, "needs": listed if need in listed else [*listed, need]}
 
 
 def _unused_case_code(uow: UnitOfWork) -> str:
@@ -221,8 +245,13 @@ def submit_intake(store: Store, actor: Actor, request: IntakeRequest) -> SavedIn
             values = _as_kept(values, person)
             case = _open_case(uow, person)
             uow.add(Visit(case_id=case.id, ticket_id=request.ticket_id, officer_id=actor.user_id))
+            birth = _undeclared_birth(values)
+            if birth is not None:
+                values = _with_need(values, NEWBORN_NEED)
             needs = values.get("needs", [])
             _add_needs(uow, case, [str(need) for need in needs] if isinstance(needs, list) else [])
+            if birth is not None:
+                start_for_newborn(uow, case, birth, utcnow())
             if values.get("notes"):
                 note = str(values["notes"])
                 uow.add(

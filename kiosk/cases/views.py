@@ -11,14 +11,15 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from db.cases import (
     AccompanimentStep,
     Case,
     CaseEntry,
     CaseEntryKind,
+    CaseItinerary,
     CaseNeed,
     CaseNeedEvent,
     CaseStatus,
@@ -36,13 +37,17 @@ from kiosk.cases.corrections import CORRECTED
 from kiosk.cases.persons import NAME_FIELDS, full_name, listed, name_line, person_view
 from kiosk.cases.referrals import OPEN_STATES, referral_view
 from kiosk.clock import office_day
+from kiosk.itineraries.dates import days_left
+from kiosk.itineraries.views import case_itineraries, need_itineraries
 
 
 def _stamp(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _timeline(session: Session, case: Case, referrals: list[Referral]) -> list[dict[str, Any]]:
+def _timeline(
+    session: Session, case: Case, referrals: list[Referral], names: dict[str, str]
+) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = [{"at": _stamp(case.opened_at), "kind": "opened", "text": ""}]
     for visit in session.scalars(select(Visit).where(Visit.case_id == case.id)):
         ticket = str(visit.ticket_id) if visit.ticket_id else None
@@ -99,9 +104,20 @@ def _timeline(session: Session, case: Case, referrals: list[Referral]) -> list[d
         select(AccompanimentStep).where(AccompanimentStep.case_id == case.id)
     ):
         if step.done_at is not None:
+            text = names.get(str(step.id), step.description)
+            kind = "step_skipped" if step.skip_reason else "step_done"
             items.append(
-                {"at": _stamp(step.done_at), "kind": "step_done", "text": step.description}
+                {"at": _stamp(step.done_at), "kind": kind, "text": text, "reason": step.skip_reason}
             )
+    for itinerary in session.scalars(select(CaseItinerary).where(CaseItinerary.case_id == case.id)):
+        items.append(
+            {
+                "at": _stamp(itinerary.started_at),
+                "kind": "itinerary_started",
+                "text": itinerary.template_id,
+                "need": itinerary.need_key,
+            }
+        )
     if case.closed_at is not None:
         items.append({"at": _stamp(case.closed_at), "kind": "closed", "text": case.close_reason})
     items.sort(key=lambda item: item["at"] or "")
@@ -127,8 +143,28 @@ def _need_view(need: CaseNeed, referrals: list[Referral]) -> dict[str, Any]:
     }
 
 
-def case_detail(session: Session, case: Case, regional_url: str, now: datetime) -> dict[str, Any]:
-    """Everything about one case, with its timeline in order."""
+def _step_view(step: AccompanimentStep, templates: dict[Any, str]) -> dict[str, Any]:
+    """A step of the case: planned by hand, or a step of an itinerary (its template, its
+    step's key, legal deadline and why it was skipped)."""
+    return {
+        "step_id": str(step.id),
+        "description": step.description,
+        "due_on": step.due_on.isoformat(),
+        "due": step.due_on.isoformat(),
+        "done_at": _stamp(step.done_at),
+        "itinerary_id": str(step.itinerary_id) if step.itinerary_id else None,
+        "template": templates.get(step.itinerary_id),
+        "step": step.step_key or None,
+        "deadline": step.deadline_on.isoformat() if step.deadline_on else None,
+        "skip_reason": step.skip_reason,
+    }
+
+
+def case_detail(
+    session: Session, case: Case, regional_url: str, now: datetime, language: str = "fr"
+) -> dict[str, Any]:
+    """Everything about one case, with its timeline in order and its itineraries (texts in
+    ``language``)."""
     person = session.get(Person, case.person_id)
     referrals = list(session.scalars(select(Referral).where(Referral.case_id == case.id)))
     needs = session.scalars(select(CaseNeed).where(CaseNeed.case_id == case.id)).all()
@@ -137,6 +173,19 @@ def case_detail(session: Session, case: Case, regional_url: str, now: datetime) 
         .where(AccompanimentStep.case_id == case.id)
         .order_by(AccompanimentStep.due_on)
     ).all()
+    itineraries = case_itineraries(session, case, now, language)
+    templates = {
+        itinerary.id: itinerary.template_id
+        for itinerary in session.scalars(
+            select(CaseItinerary).where(CaseItinerary.case_id == case.id)
+        )
+    }
+    need_views = [_need_view(need, referrals) for need in needs]
+    need_itineraries(session, case, need_views, itineraries, now)
+    names = {row["step_id"]: row["title"] for view in itineraries for row in view["steps"]}
+    step_views = [_step_view(step, templates) for step in steps]
+    for view in step_views:
+        view["description"] = names.get(view["step_id"], view["description"])
     return {
         "case_id": str(case.id),
         "code": case.code,
@@ -146,18 +195,11 @@ def case_detail(session: Session, case: Case, regional_url: str, now: datetime) 
         "close_reason": case.close_reason,
         "held": case.held,
         "person": person_view(person) if person else None,
-        "needs": [_need_view(need, referrals) for need in needs],
-        "steps": [
-            {
-                "step_id": str(step.id),
-                "description": step.description,
-                "due_on": step.due_on.isoformat(),
-                "done_at": _stamp(step.done_at),
-            }
-            for step in steps
-        ],
+        "needs": need_views,
+        "steps": step_views,
+        "itineraries": itineraries,
         "referrals": [referral_view(referral, regional_url, now) for referral in referrals],
-        "timeline": _timeline(session, case, referrals),
+        "timeline": _timeline(session, case, referrals, names),
     }
 
 
@@ -230,14 +272,33 @@ def list_referrals(
 
 
 def follow_up(session: Session, now: datetime, regional_url: str = "") -> dict[str, Any]:
-    """The desk's home lists: steps due today and overdue, referrals overdue, drafts (none
-    of a restricted person)."""
+    """The desk's home lists: steps due today and overdue (an itinerary's only once the
+    steps before it are finished), and every step with a legal deadline running, with its
+    days left; referrals overdue; drafts (none of a restricted person)."""
     today = office_day(now)
+    earlier = aliased(AccompanimentStep)
+    waiting = exists().where(
+        earlier.itinerary_id == AccompanimentStep.itinerary_id,
+        earlier.done_at.is_(None),
+        earlier.position < AccompanimentStep.position,
+    )
     step_rows = session.execute(
-        select(AccompanimentStep, Case.code, Person.phone, Person.no_call)
+        select(
+            AccompanimentStep, Case.code, Person.phone, Person.no_call, CaseItinerary.template_id
+        )
         .join(Case, Case.id == AccompanimentStep.case_id)
         .join(Person, Person.id == Case.person_id)
-        .where(AccompanimentStep.done_at.is_(None), AccompanimentStep.due_on <= today, listed())
+        .outerjoin(CaseItinerary, CaseItinerary.id == AccompanimentStep.itinerary_id)
+        .where(
+            AccompanimentStep.done_at.is_(None),
+            or_(AccompanimentStep.due_on <= today, AccompanimentStep.deadline_on.is_not(None)),
+            or_(
+                AccompanimentStep.itinerary_id.is_(None),
+                AccompanimentStep.deadline_on.is_not(None),
+                ~waiting,
+            ),
+            listed(),
+        )
         .order_by(AccompanimentStep.due_on)
         .limit(200)
     )
@@ -248,10 +309,15 @@ def follow_up(session: Session, now: datetime, regional_url: str = "") -> dict[s
             "case_code": code,
             "description": step.description,
             "due_on": step.due_on.isoformat(),
+            "due": step.due_on.isoformat(),
             "overdue": step.due_on < today,
+            "template": template,
+            "step": step.step_key or None,
+            "deadline": step.deadline_on.isoformat() if step.deadline_on else None,
+            "days_left": days_left(step.deadline_on, now) if step.deadline_on else None,
             **contact(phone, no_call),
         }
-        for step, code, phone, no_call in step_rows
+        for step, code, phone, no_call, template in step_rows
     ]
     referrals = session.execute(
         select(Referral, Person.phone, Person.no_call)

@@ -8,6 +8,7 @@ record: the desk runs them on its worker thread, ``baom`` calls them directly.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +16,14 @@ from sqlalchemy.orm import Session
 
 from db import directory as d
 from db.base import utcnow
-from db.cases import Case, CaseEntryKind, NeedState, ReferralPriority, ReferralState
+from db.cases import (
+    Case,
+    CaseEntryKind,
+    CaseItinerary,
+    NeedState,
+    ReferralPriority,
+    ReferralState,
+)
 from db.uow import Actor
 from kiosk.audit import CASE_READ, record_read
 from kiosk.cases import casework, referrals
@@ -31,8 +39,17 @@ from kiosk.cases.persons import (
     search_persons,
 )
 from kiosk.cases.views import case_detail, follow_up, list_cases, list_drafts, list_referrals
+from kiosk.clock import office_day
 from kiosk.directory.profile import localised
 from kiosk.directory.rows import rows_of
+from kiosk.directory.view import office_commune
+from kiosk.itineraries import casework as itineraries
+from kiosk.itineraries.views import (
+    itinerary_view,
+    name_steps,
+    name_templates,
+    propose_services,
+)
 from kiosk.office import OfficeContext
 
 
@@ -48,9 +65,11 @@ def read_case(
     reading the case again after a change gives none."""
     with context.store.session() as session:
         case = casework.find_case(session, case_id)
-        detail = case_detail(session, case, context.regional_url, now or utcnow())
+        detail = case_detail(session, case, context.regional_url, now or utcnow(), language)
         detail["consent_share"] = referrals.consent_to_share(session, case.id)
         name_services(session, detail["referrals"], language)
+        propose_services(session, case, detail["itineraries"], office_commune(context), language)
+    name_templates(detail, language)
     if reader is not None:
         record_read(context, reader, CASE_READ, case)
     return detail
@@ -148,6 +167,7 @@ def read_follow_up(
     with context.store.session() as session:
         lists = follow_up(session, now or utcnow(), context.regional_url)
         name_services(session, lists["referrals"], language)
+        name_steps(lists["steps"], language)
         lists["drafts"] = list_drafts(session, user_id) if user_id is not None else []
         return lists
 
@@ -192,6 +212,75 @@ def finish_step(context: OfficeContext, actor: Actor, step_id: str) -> None:
     """Mark a step done."""
     with context.store.unit_of_work(actor) as uow:
         casework.complete_step(uow, uuid.UUID(step_id))
+
+
+def apply_itinerary(
+    context: OfficeContext,
+    actor: Actor,
+    case_id: str,
+    need: str,
+    template_id: str | None = None,
+    anchor_on: date | None = None,
+    choices: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+    language: str = "fr",
+) -> dict[str, Any]:
+    """Apply an itinerary template to the need ``need`` of a case (its code or id): the
+    template ``template_id``, else the one the office proposes for the need; with the date
+    its deadlines count from (else the intake's, a newborn's birth) and the paths chosen at
+    its branches. Returns the itinerary as :func:`read_case` shows it, with the case's id
+    and code."""
+    moment = now or utcnow()
+    with context.store.unit_of_work(actor) as uow:
+        case = casework.find_case(uow.session, case_id)
+        if template_id is None:
+            template = itineraries.propose(uow.session, case, need, office_day(moment))
+            if template is None:
+                raise itineraries.ItineraryError(
+                    f"no itinerary template is proposed for the need {need}: choose one "
+                    "(baom itinerary list)",
+                    "no_proposal",
+                    need=need,
+                )
+        else:
+            template = itineraries.find_template(template_id)
+        applied = itineraries.apply_template(uow, case, need, template, moment, anchor_on, choices)
+        uow.session.flush()
+        view = itinerary_view(uow.session, case, applied, moment, language)
+        return {**_case_keys(case), **view}
+
+
+def step_done(
+    context: OfficeContext,
+    actor: Actor,
+    case_id: str,
+    step: str,
+    skip_reason: str = "",
+    need: str | None = None,
+    now: datetime | None = None,
+    language: str = "fr",
+) -> dict[str, Any]:
+    """Mark a step of a case done, or skipped for ``skip_reason``: ``step`` is a step's id,
+    or the key of a step still to do of one of its itineraries (of ``need`` when several
+    have one). Returns the step, and the itinerary it belongs to as it stands now."""
+    moment = now or utcnow()
+    with context.store.unit_of_work(actor) as uow:
+        case = casework.find_case(uow.session, case_id)
+        found = itineraries.find_step(uow.session, case, step, need)
+        itineraries.finish_step(uow, found, moment, skip_reason)
+        uow.session.flush()
+        answer: dict[str, Any] = {
+            **_case_keys(case),
+            "step_id": str(found.id),
+            "step": found.step_key or None,
+            "state": "skipped" if skip_reason else "done",
+            "itinerary": None,
+        }
+        if found.itinerary_id is not None:
+            itinerary = uow.session.get(CaseItinerary, found.itinerary_id)
+            if itinerary is not None:
+                answer["itinerary"] = itinerary_view(uow.session, case, itinerary, moment, language)
+        return answer
 
 
 def set_need_state(

@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.clock import office_today
+
 
 class ExpressionError(ValueError):
     """An expression that does not follow the grammar, or names an unknown function."""
@@ -46,11 +48,22 @@ def _today_year() -> int:
     return datetime.date.today().year
 
 
+def _days_since(value: object) -> int | None:
+    """Whole days from the date ``value`` to today on the office's clock (negative for a
+    date to come); ``None`` when it is not a date."""
+    if isinstance(value, str):
+        value = _date(value)
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        return None
+    return (office_today() - value).days
+
+
 FUNCTIONS: Mapping[str, tuple[int, Callable[..., object]]] = {
     "selected": (2, _selected),
     "count-selected": (1, _count_selected),
     "string-length": (1, _string_length),
     "today_year": (0, _today_year),
+    "days-since": (1, _days_since),
 }
 """The functions an expression may call: name -> (number of arguments, implementation)."""
 

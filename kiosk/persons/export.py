@@ -29,10 +29,12 @@ from db.cases import (
     Case,
     CaseEntry,
     CaseEntryKind,
+    CaseItinerary,
     CaseNeed,
     CaseNeedEvent,
     CaseStatus,
     Intake,
+    ItineraryState,
     NeedState,
     Person,
     PersonChange,
@@ -80,6 +82,7 @@ RECORDED = (
     ("visits", "visit_id"),
     ("needs", "need_id"),
     ("notes", "note_id"),
+    ("itineraries", "itinerary_id"),
     ("steps", "step_id"),
     ("referrals", "referral_id"),
 )
@@ -139,8 +142,14 @@ def _case(session: Session, case: Case, language: str, ids: list[uuid.UUID]) -> 
     intakes = session.scalars(
         select(Intake).where(Intake.case_id == case.id).order_by(Intake.at)
     ).all()
+    itineraries = session.scalars(
+        select(CaseItinerary)
+        .where(CaseItinerary.case_id == case.id)
+        .order_by(CaseItinerary.started_at)
+    ).all()
     records: list[SyncedRecord] = [
         case,
+        *itineraries,
         *visits,
         *needs,
         *events,
@@ -202,12 +211,32 @@ def _case(session: Session, case: Case, language: str, ids: list[uuid.UUID]) -> 
             }
             for entry in entries
         ],
+        "itineraries": [
+            {
+                "itinerary_id": str(itinerary.id),
+                "need": itinerary.need_key,
+                "template": itinerary.template_id,
+                "template_version": itinerary.template_version,
+                "state": ItineraryState(itinerary.state).value,
+                "started_at": _stamp(itinerary.started_at),
+                "anchor_on": itinerary.anchor_on.isoformat() if itinerary.anchor_on else None,
+                "choices": json.loads(itinerary.choices or "{}"),
+                "ended_at": _stamp(itinerary.ended_at),
+                "outcome": itinerary.outcome,
+                "stopped_step": itinerary.stopped_step,
+            }
+            for itinerary in itineraries
+        ],
         "steps": [
             {
                 "step_id": str(step.id),
                 "description": step.description,
                 "due_on": step.due_on.isoformat(),
                 "done_at": _stamp(step.done_at),
+                "itinerary_id": str(step.itinerary_id) if step.itinerary_id else None,
+                "step": step.step_key or None,
+                "deadline_on": step.deadline_on.isoformat() if step.deadline_on else None,
+                "skip_reason": step.skip_reason,
             }
             for step in steps
         ],

@@ -1,7 +1,7 @@
 """cmsm and discreet: the CMSM network in the directory, and choices a woman may need
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 
 ``hsds_organization`` gets the CMSM membership (``cmsm_member``, and the association's
 focal point: ``cmsm_contact_name``, ``_phone``, ``_email``; organisational data, never a
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0016"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """cmsm referrals: a statistics record names its referrals to members of the CMSM
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 
 ``stat_fact.cmsm`` holds the ``[organisation id, state, days to the first answer or
 null]`` triples an office sends with a statistics record (``kiosk.statistics``): its
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

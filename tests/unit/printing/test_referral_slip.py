@@ -4,7 +4,7 @@ personal, and the referral recorded as sent once when the slip is printed."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -266,3 +266,31 @@ def test_a_discreet_slip_names_no_service_and_its_referral_keeps_it(
 def _token(office: OfficeContext, code: str) -> str:
     with office.store.session() as session:
         return find_referral(session, code).token
+
+
+def test_the_slip_prints_the_itinerary_s_next_step_its_deadline_and_documents(
+    office: OfficeContext, code: str
+) -> None:
+    from kiosk.cases.work import apply_itinerary, read_case, step_done
+
+    assert read_referral_slip(office, code).content.next_step is None  # no itinerary yet
+    case_code = read_case(office, find_code(office, code))["code"]
+    born = datetime.now(UTC).date().replace(day=1)
+    apply_itinerary(office, office.system, case_code, "civil_registration", anchor_on=born)
+    step_done(office, office.system, case_code, "gather_documents")
+    content = read_referral_slip(office, code).content
+    assert content.next_step is not None
+    assert content.next_step["fr"] == "Déclarer la naissance à l'état civil"
+    assert content.next_step["ar"] == "التصريح بالولادة لدى الحالة المدنية"
+    assert content.next_deadline == (born + timedelta(days=30)).isoformat()
+    assert content.next_documents[0]["fr"].startswith("Avis de naissance")
+    texts = [b.text for b in slip_document(content, "ar").blocks if isinstance(b, Text)]
+    assert "Prochaine étape : Déclarer la naissance à l'état civil" in texts
+    assert any(text.startswith("المرحلة المقبلة") for text in texts)
+    assert any(content.next_deadline in text for text in texts)
+
+
+def find_code(office: OfficeContext, referral_code: str) -> str:
+    """The case of a referral."""
+    with office.store.session() as session:
+        return str(find_referral(session, referral_code).case_id)

@@ -778,3 +778,23 @@ def test_a_bad_choice_is_a_typed_refusal(
     answer = client.get("/dashboard?choice=" + "x" * 200, auth=login)
     assert answer.status_code == 422 and answer.json()["error"] == "invalid_request"
     assert client.get("/dashboard?choice=need:other", auth=login).status_code == 200
+
+
+def test_the_page_shows_the_itinerary_steps_durations_with_small_counts_hidden(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.unit.regional.test_stats import step
+
+    login = add_region_account(monkeypatch, db_url)
+    fill(client, db_url, clock)
+    agadir = enrolled(client, db_url, "BAOM Inezgane", clock())
+    durations = [step(agadir, days) for days in (3, 5, 8, 12, 4)]
+    durations += [step(agadir, 60, "court_request")]
+    assert set(push(client, agadir, *durations)) == {"accepted"}
+    tables = page_tables(client.get("/dashboard?month=2026-10", auth=login).text)
+    birth = "Déclaration de la naissance d'un enfant"
+    assert tables["table-itinerary_steps"] == [
+        ["Itinéraire et étape", "Étapes faites", "Jours (médiane)"],
+        [f"{birth} — Déclarer la naissance à l'état civil", 5, 5.0],
+        [f"{birth} — Demander un jugement déclaratif de naissance", FR_HIDDEN, FR_HIDDEN],
+    ]

@@ -160,3 +160,38 @@ def test_hidden_keys_are_published_without_their_counts(
     assert "2" not in json.dumps(hidden) and "6" not in json.dumps(hidden)
     # the other keys stay as they were: a reader of the tables alone sees no change
     assert figures["by_sex"] == {"f": 12, "m": 6} and figures["total"] == 18
+
+
+def step(office: Enrolled, days: int, step_key: str = "declare_birth", **fields: Any) -> dict:  # type: ignore[type-arg]
+    """An itinerary step duration's envelope, as ``kiosk.itineraries.statistics`` makes one."""
+    values: dict[str, Any] = {
+        "step_id": "0193c3d5-6f00-7aaa-8bbb-0c1d2e3f4a5c",  # kept at the office (sealed)
+        "month": "2026-10",
+        "template": "birth_registration",
+        "step": step_key,
+        "outcome": "done",
+        "days": days,
+        **fields,
+    }
+    return envelope("step_stat", record(office.office_id, **values))
+
+
+def test_step_durations_are_published_per_step_done_often_enough_without_any_person(
+    client: TestClient, db_url: str, clock: Clock, monkeypatch
+) -> None:
+    login = add_region_account(monkeypatch, db_url)
+    agadir = enrolled(client, db_url, "BAOM Agadir", clock())
+    tiznit = enrolled(client, db_url, "BAOM Tiznit", clock())
+    durations = [step(agadir, days) for days in (3, 5, 8)] + [step(tiznit, 12), step(tiznit, 4)]
+    durations += [step(agadir, 60, "court_request") for _ in range(2)]
+    durations.append(step(agadir, 9, "gather_documents", outcome="skipped"))
+    assert set(push(client, agadir, *durations[:3], *durations[5:])) == {"accepted"}
+    assert set(push(client, tiznit, *durations[3:5])) == {"accepted"}
+    wrong = step(agadir, -1)
+    assert push(client, agadir, wrong) == ["invalid"]
+    figures = client.get("/stats?month=2026-10", auth=login).json()
+    assert figures["itinerary_steps"] == {
+        "birth_registration/declare_birth": {"done": 5, "median_days": 5.0}
+    }
+    assert figures["hidden"]["itinerary_steps"] == ["birth_registration/court_request"]
+    assert "0193c3d5" not in json.dumps(figures)

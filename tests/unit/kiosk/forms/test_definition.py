@@ -55,6 +55,8 @@ def test_collects_what_the_domain_lists(form: FormDefinition) -> None:
         "person.phone",
         "person.language",
         "household.size",
+        "household.newborn_birth_date",  # a birth to declare within its deadline (#16)
+        "household.newborn_declared",
         "person.minor_caregiver",
         "person.disability",
         "needs",
