@@ -20,8 +20,9 @@ A test walks the tree of every page as a screen reader does
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QTabWidget, QToolButton, QWidget
 
 from kiosk.i18n import Translator
 
@@ -88,3 +89,13 @@ def announce(widget: QWidget, message: str, *, urgent: bool = False) -> None:
         else QAccessible.AnnouncementPoliteness.Polite
     )
     QAccessible.updateAccessibility(event)
+
+
+def name_tab_scrollers(tabs: QTabWidget) -> None:
+    """Name a tab bar's scroll buttons again in Qt's words of the moment: Qt names them once,
+    when made, and never again when the desk changes language."""
+    bar = tabs.tabBar()
+    for name, words in (("ScrollLeftButton", "Scroll Left"), ("ScrollRightButton", "Scroll Right")):
+        button = bar.findChild(QToolButton, name)
+        if button is not None:
+            button.setAccessibleName(QCoreApplication.translate("QTabBar", words))

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from db.cases import STEP_SKIP_REASONS
 from kiosk.i18n import Translator
+from ui.accessibility import name_widget
 from ui.case_dialogs import ReasonDialog
 from ui.language import LanguageState, isolate
 from ui.styles import named
@@ -75,13 +76,18 @@ class ItineraryPanel(QWidget):
         self._language = language
         self.detail: dict[str, Any] | None = None
         self.need_combo = named(QComboBox(), "itineraryNeed")
+        self.need_label = QLabel()
+        self.need_label.setBuddy(self.need_combo)
         self.status_label = named(QLabel(wordWrap=True), "itineraryStatus")
         self.deadline_label = named(QLabel(wordWrap=True), "itineraryDeadline")
         self.proposal = QWidget()
         self.template_combo = named(QComboBox(), "itineraryTemplate")
+        self.template_label = QLabel()
+        self.template_label.setBuddy(self.template_combo)
         self.start_button = named(QPushButton(), "startItinerary")
         row = QHBoxLayout(self.proposal)
         row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.template_label)
         row.addWidget(self.template_combo, 1)
         row.addWidget(self.start_button)
         self.replan_button = named(QPushButton(), "replanItinerary")
@@ -99,8 +105,11 @@ class ItineraryPanel(QWidget):
             actions.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        need_row = QHBoxLayout()
+        need_row.addWidget(self.need_label)
+        need_row.addWidget(self.need_combo, 1)
+        layout.addLayout(need_row)
         for widget in (
-            self.need_combo,
             self.status_label,
             self.deadline_label,
             self.replan_button,
@@ -113,6 +122,7 @@ class ItineraryPanel(QWidget):
         details.setFrameShape(QFrame.Shape.NoFrame)
         details.setWidget(self.step_label)
         details.setMinimumHeight(3 * self.steps.fontMetrics().lineSpacing())
+        details.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop of its own
         layout.addWidget(self.steps, 1)
         layout.addWidget(details, 1)
         layout.addLayout(actions)
@@ -123,6 +133,7 @@ class ItineraryPanel(QWidget):
         self.done_button.clicked.connect(lambda: self.on_step_clicked(skip=False))
         self.skip_button.clicked.connect(lambda: self.on_step_clicked(skip=True))
         self.refer_button.clicked.connect(self.on_refer_clicked)
+        language.language_changed.connect(self.retranslate)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -133,6 +144,9 @@ class ItineraryPanel(QWidget):
         self.done_button.setText(tr("desk.itinerary.done"))
         self.skip_button.setText(tr("desk.itinerary.skip"))
         self.refer_button.setText(tr("desk.itinerary.refer"))
+        self.need_label.setText(tr("desk.itinerary.need"))
+        self.template_label.setText(tr("desk.itinerary.template"))
+        name_widget(self.steps, tr("desk.itinerary.steps"))
         self.show_case(self.detail)
 
     # --- showing -------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from kiosk.persons.export import export_person
 from kiosk.retention import hold
 from printing.jobs import SlipQueued, print_slip_message
 from printing.person_export import write_person_pdf
-from ui.accessibility import announce, name_widget
+from ui.accessibility import announce, name_tab_scrollers, name_widget
 from ui.case_dialogs import (
     CloseCaseDialog,
     EraseDialog,
@@ -424,6 +424,7 @@ class CasePage(FollowingWidget):
         self.suggestion_button.setText(tr("desk.case.confirm_met"))
         self.side_tabs.setTabText(0, tr("desk.itinerary.tab"))
         self.side_tabs.setTabText(1, tr("desk.itinerary.others_tab"))
+        name_tab_scrollers(self.side_tabs)
         self.steps_title.setText(tr("desk.case.steps"))
         self.step_done_button.setText(tr("desk.case.step_done"))
         self.referrals_title.setText(tr("desk.case.referrals"))

@@ -28,6 +28,7 @@ from db.base import utcnow
 from kiosk.itineraries.learning import read_template_stats
 from kiosk.itineraries.loader import load_catalogue
 from kiosk.office import OfficeContext
+from ui.accessibility import name_widget
 from ui.language import LanguageState, isolate
 from ui.styles import named
 from ui.tasks import Follow, FollowingWidget, Tasks
@@ -67,7 +68,10 @@ class ItinerariesPage(FollowingWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.template_label = QLabel()
+        self.template_label.setBuddy(self.template_combo)
         top = QHBoxLayout()
+        top.addWidget(self.template_label)
         top.addWidget(self.template_combo, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_label)
@@ -110,6 +114,8 @@ class ItinerariesPage(FollowingWidget):
         for index, template in enumerate(load_catalogue().templates):
             self.template_combo.setItemText(index, template.title(code))
         self.table.setHorizontalHeaderLabels([tr(f"desk.itineraries.{c}") for c in COLUMNS])
+        self.template_label.setText(tr("desk.itineraries.template"))
+        name_widget(self.table, tr("desk.itineraries.steps"))
         self._fill()
 
     def _fill(self) -> None:
