@@ -146,12 +146,23 @@ def _hours(cards: Mapping[str, Mapping[str, Any]]) -> Localized:
 
 def discreet(content: SlipContent) -> SlipContent:
     """The slip of a discreet referral: a neutral title in place of the service, and no
-    need, address, hours, phone or documents (the officer says where to go; the partner's
-    page, behind the QR code, shows the details)."""
+    need, address, hours, phone, documents or itinerary step (a step names the need as
+    much as the service would; the officer says where to go, and the partner's page,
+    behind the QR code, shows the details)."""
     labels = print_labels()
     title = {lang: labels.text(lang, "slip.discreet") for lang in LANGUAGE_CODES}
     return replace(
-        content, service=title, need={}, address={}, hours={}, phone="", documents=(), demo=False
+        content,
+        service=title,
+        need={},
+        address={},
+        hours={},
+        phone="",
+        documents=(),
+        demo=False,
+        next_step=None,
+        next_deadline="",
+        next_documents=(),
     )
 
 

@@ -294,3 +294,23 @@ def find_code(office: OfficeContext, referral_code: str) -> str:
     """The case of a referral."""
     with office.store.session() as session:
         return str(find_referral(session, referral_code).case_id)
+
+
+def test_a_discreet_slip_prints_no_step_of_the_need_s_itinerary(
+    office: OfficeContext, code: str
+) -> None:
+    """A step's title and documents name the need as much as the service would."""
+    from kiosk.cases.work import apply_itinerary, read_case
+
+    case_code = read_case(office, find_code(office, code))["code"]
+    born = datetime.now(UTC).date().replace(day=1)
+    apply_itinerary(office, office.system, case_code, "civil_registration", anchor_on=born)
+    with office.store.session() as session:
+        session.execute(update(Referral).where(Referral.code == code).values(discreet=True))
+        session.commit()
+
+    content = read_referral_slip(office, code).content
+
+    assert (content.next_step, content.next_deadline, content.next_documents) == (None, "", ())
+    printed = repr(slip_document(content, "fr"))
+    assert "étape" not in printed.lower() and "Avis de naissance" not in printed
