@@ -28,6 +28,7 @@ from sqlalchemy import select
 from db.models import KioskPrompt
 from db.uow import Actor
 from kiosk.accounts import Permission, require
+from kiosk.i18n import Refusal
 from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig
 from kiosk.settings import SPOKEN_LANGUAGES
@@ -53,6 +54,8 @@ FIXED_KEYS = (
     "browse",
     "back",
     "priority",
+    "woman",
+    "woman_chosen",
     "taking",
     "your_number_is",
     "people_before",
@@ -64,14 +67,31 @@ FIXED_KEYS = (
 )
 """The prompts every office records, in the order a visitor hears them: the welcome (said
 when the language is focused), how the keys work, the reasons' question, "where can
-I…?", "back", the priority question, "one moment", "your number is", "people before
+I…?", "back", the priority question, "to be received by a woman: no" and "…: yes" (the
+priority screen's toggle, said with its state), "one moment", "your number is", "people before
 you", "please wait to be called", "remember your number" (not printed), "no ticket:
 ask at the desk", "finished", and "number" (the display's call)."""
 PRIORITY_KEYS = ("elderly", "pregnant", "disability", "baby", "none")
 
 
-class PromptError(ValueError):
-    """A recording or an import refused; the message says which file or prompt, and why."""
+class PromptError(Refusal):
+    """A recording or an import refused (``error.prompts.*``): the message says which file
+    or prompt, and why."""
+
+    catalog_prefix = "error.prompts"
+
+
+class ImportRefused(PromptError):
+    """An import that saved nothing: ``refused`` says why for each file refused."""
+
+    def __init__(self, refused: list[PromptError]) -> None:
+        lines = "\n".join(str(error) for error in refused)
+        super().__init__(
+            f"nothing was imported; {len(refused)} file(s) refused:\n{lines}",
+            "nothing_imported",
+            count=len(refused),
+        )
+        self.refused = tuple(refused)
 
 
 def prompt_keys(config: QueueConfig) -> tuple[str, ...]:
@@ -173,7 +193,11 @@ def _check_size(size: int, name: str) -> None:
     if size > MAX_FILE_BYTES:
         raise PromptError(
             f"{name}: the file takes {size:,} bytes, more than the {MAX_FILE_BYTES:,} a "
-            "recording may take"
+            "recording may take",
+            "too_big",
+            name=name,
+            size=size,
+            maximum=MAX_FILE_BYTES,
         )
 
 
@@ -190,26 +214,44 @@ def read_sound(data: bytes, name: str) -> Sound:
             )
             frames = reader.readframes(reader.getnframes())
     except (wave.Error, EOFError, ValueError) as error:
-        raise PromptError(f"{name}: not a WAV file of PCM sound ({error})") from None
+        raise PromptError(
+            f"{name}: not a WAV file of PCM sound ({error})", "not_wav", name=name
+        ) from None
     if width not in (1, 2) or channels not in (1, 2):
         raise PromptError(
             f"{name}: {8 * width}-bit sound on {channels} channels; a recording is 8- or "
-            "16-bit PCM, mono or stereo"
+            "16-bit PCM, mono or stereo",
+            "sample_format",
+            name=name,
+            bits=8 * width,
+            channels=channels,
         )
     if rate < MIN_RATE:
-        raise PromptError(f"{name}: {rate} Hz is too low for speech (at least {MIN_RATE} Hz)")
+        raise PromptError(
+            f"{name}: {rate} Hz is too low for speech (at least {MIN_RATE} Hz)",
+            "rate_too_low",
+            name=name,
+            rate=rate,
+            minimum=MIN_RATE,
+        )
     if not frames:
-        raise PromptError(f"{name}: the file holds no sound")
+        raise PromptError(f"{name}: the file holds no sound", "empty", name=name)
     pcm, kept_rate = _mono_16bit(frames, width, channels, rate)
     if not pcm:
-        raise PromptError(f"{name}: the sound is silent (did the microphone hear anything?)")
+        raise PromptError(
+            f"{name}: the sound is silent (did the microphone hear anything?)", "silent", name=name
+        )
     seconds = len(pcm) / (2 * kept_rate)
     if len(pcm) > MAX_AUDIO_BYTES:
         longest = MAX_AUDIO_BYTES / (2 * kept_rate)
         raise PromptError(
             f"{name}: the sound lasts {seconds:.1f} s; a prompt may last at most "
             f"{longest:.1f} s at {kept_rate} Hz ({MAX_SECONDS:.2f} s at 16 kHz), so that it "
-            "travels with the sync"
+            "travels with the sync",
+            "too_long",
+            name=name,
+            seconds=f"{seconds:.1f}",
+            longest=f"{longest:.1f}",
         )
     return Sound(wav_file(pcm, kept_rate), kept_rate, round(1000 * len(pcm) / (2 * kept_rate)))
 
@@ -232,7 +274,12 @@ def check_language(language: str) -> str:
     """``language`` if the kiosk speaks it from recordings, else :class:`PromptError`."""
     if language not in SPOKEN_LANGUAGES:
         known = ", ".join(SPOKEN_LANGUAGES)
-        raise PromptError(f"{language}: not a spoken language of the kiosk (known: {known})")
+        raise PromptError(
+            f"{language}: not a spoken language of the kiosk (known: {known})",
+            "language",
+            spoken=language,
+            known=known,
+        )
     return language
 
 
@@ -324,30 +371,39 @@ def import_prompts(
 ) -> ImportReport:
     """Import the WAV files of ``folder``, each named ``<prompt key>.wav``, as the
     recordings of ``language``: all or nothing. Every file is checked first; when one is
-    refused nothing is saved and :class:`PromptError` lists every refused file and why."""
+    refused nothing is saved and :class:`ImportRefused` lists every refused file and why."""
     require(actor, Permission.CHANGE_OFFICE_SETTINGS)
     check_language(language)
     keys = prompt_keys(config)
     if not folder.is_dir():
-        raise PromptError(f"{folder}: not a folder")
+        raise PromptError(f"{folder}: not a folder", "not_folder", folder=folder)
     files = sorted(path for path in folder.iterdir() if path.is_file())
-    problems: list[str] = []
+    problems: list[PromptError] = []
     sounds: dict[str, Sound] = {}
     ignored = [path.name for path in files if path.suffix.lower() != ".wav"]
     for path in (path for path in files if path.suffix.lower() == ".wav"):
         if path.stem not in keys:
-            problems.append(f"{path.name}: {path.stem!r} is not a prompt key")
+            problems.append(
+                PromptError(
+                    f"{path.name}: {path.stem!r} is not a prompt key",
+                    "not_a_key",
+                    name=path.name,
+                    prompt=path.stem,
+                )
+            )
             continue
         try:
             _check_size(path.stat().st_size, path.name)
             sounds[path.stem] = read_sound(path.read_bytes(), path.name)
         except PromptError as error:
-            problems.append(str(error))
+            problems.append(error)
     if problems:
-        raise PromptError(
-            "nothing was imported; " + f"{len(problems)} file(s) refused:\n" + "\n".join(problems)
-        )
+        raise ImportRefused(problems)
     if not sounds:
-        raise PromptError(f"{folder}: no .wav file named by a prompt key (such as welcome.wav)")
+        raise PromptError(
+            f"{folder}: no .wav file named by a prompt key (such as welcome.wav)",
+            "no_file",
+            folder=folder,
+        )
     save_prompts(context, actor, language, sounds)
     return ImportReport(sorted(sounds, key=keys.index), ignored)

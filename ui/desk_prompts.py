@@ -6,18 +6,24 @@ and whether it is recorded, and how many are still missing: the kiosk offers a s
 language once none is. Recording goes through QtMultimedia (a ``QAudioSource`` at 16 kHz,
 mono, 16-bit, into memory); stopping checks the sound as an import does
 (``kiosk.prompts.read_sound``: at most 6.25 s) and saves it on the worker
-(``save_prompts``: a supervisor's, audited, synced). A PC without a microphone says so and
-points to ``baom kiosk prompts import``.
+(``save_prompts``: a supervisor's, audited, synced). A folder of WAV files recorded
+elsewhere is imported with a button, on the worker, as ``baom kiosk prompts import`` does
+(``import_prompts``, all or nothing); a PC without a microphone says so and points to it.
+Refusals are said in the officer's language (``error.prompts.*``).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QIODevice, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -27,12 +33,17 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Actor
+from kiosk.accounts import AccountError
+from kiosk.i18n import Translator
 from kiosk.office import OfficeContext
 from kiosk.prompts import (
     RATE,
+    ImportRefused,
+    ImportReport,
     PromptError,
     Sound,
     delete_prompt,
+    import_prompts,
     prompt_keys,
     prompt_status,
     read_sound,
@@ -42,12 +53,16 @@ from kiosk.prompts import (
 )
 from kiosk.queue.config import QueueConfig, load_config
 from kiosk.settings import SPOKEN_LANGUAGES
+from ui.accessibility import announce, name_widget
 from ui.kiosk_voice import PromptPlayer
-from ui.language import LanguageState
+from ui.language import LanguageState, isolate
 from ui.styles import named
 from ui.tasks import Follow, FollowingWidget, Tasks
 
+log = logging.getLogger(__name__)
+
 Status = tuple[dict[str, dict[str, list[str]]], dict[str, Sound]]
+Words = Callable[[Translator], str]
 
 
 def read_prompts(context: OfficeContext, config: QueueConfig, language: str) -> Status:
@@ -72,6 +87,15 @@ def what_to_say(config: QueueConfig, key: str, language: LanguageState) -> str:
     return name  # a number
 
 
+def refusal_words(tr: Translator, error: PromptError) -> str:
+    """A refusal in the officer's words; an import's lists each file refused and why."""
+    lines = [error, *(error.refused if isinstance(error, ImportRefused) else ())]
+    return "\n".join(
+        tr(line.message_key, **{name: isolate(value) for name, value in line.params.items()})
+        for line in lines
+    )
+
+
 class PromptsPage(FollowingWidget):
     """Record, hear and delete the kiosk's prompts of one spoken language at a time."""
 
@@ -92,7 +116,10 @@ class PromptsPage(FollowingWidget):
         self._source: Any = None
         self._buffer: QBuffer | None = None
         self._recording_key: str | None = None
-        self._message: tuple[str, dict[str, object]] | None = None
+        self._importing = False
+        self._message: Words | None = None
+        self.choose_folder: Callable[[], str] = self._ask_folder
+        """Asks for the folder of WAV files to import ("" when cancelled); tests replace it."""
         self.title_label = named(QLabel(), "pageTitle")
         self.intro_label = QLabel(wordWrap=True)
         self.language_buttons: dict[str, QPushButton] = {}
@@ -113,13 +140,16 @@ class PromptsPage(FollowingWidget):
         self.record_button = QPushButton()
         self.play_button = QPushButton()
         self.delete_button = QPushButton()
+        self.import_button = named(QPushButton(), "promptImport")
         self.record_button.clicked.connect(self.on_record_clicked)
         self.play_button.clicked.connect(self.on_play)
         self.delete_button.clicked.connect(self.on_delete)
+        self.import_button.clicked.connect(self.on_import_clicked)
         actions = QHBoxLayout()
         for button in (self.record_button, self.play_button, self.delete_button):
             actions.addWidget(button)
         actions.addStretch(1)
+        actions.addWidget(self.import_button)
         self.message_label = named(QLabel(wordWrap=True), "pageMessage")
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_label)
@@ -193,6 +223,7 @@ class PromptsPage(FollowingWidget):
         self.play_button.setEnabled(key in self.sounds and not recording)
         self.delete_button.setEnabled(key in self.sounds and not recording)
         self.list.setEnabled(not recording)
+        self.import_button.setEnabled(not recording and not self._importing)
 
     # --- recording ---------------------------------------------------------------------------
 
@@ -241,9 +272,9 @@ class PromptsPage(FollowingWidget):
     def save(self, key: str, wav: bytes) -> None:
         """Check ``wav`` (as an import does) and save it as ``key``'s recording."""
         try:
-            sound = read_sound(wav, key)
+            sound = read_sound(wav, what_to_say(self._config, key, self._language))
         except PromptError as error:
-            self._say("desk.prompts.refused", reason=str(error))
+            self.on_failed(error)
             return
         work = partial(save_prompts, self._context, self._actor, self.spoken, {key: sound})
         self._tasks.run(work, partial(self.on_saved, key), self.on_failed)
@@ -270,19 +301,65 @@ class PromptsPage(FollowingWidget):
         work = partial(delete_prompt, self._context, self._actor, self.spoken, key)
         self._tasks.run(work, lambda _deleted: None, self.on_failed)
 
+    # --- importing ---------------------------------------------------------------------------
+
+    def on_import_clicked(self) -> None:
+        """Ask for a folder of WAV files (``<prompt key>.wav``) and import them as the
+        recordings of the language shown, on the worker: all or nothing."""
+        folder = self.choose_folder()
+        if not folder:
+            return
+        spoken = self.spoken
+        work = partial(
+            import_prompts, self._context, self._actor, self._config, spoken, Path(folder)
+        )
+        self._importing = True
+        self._update_buttons()
+        self._tasks.run(work, partial(self.on_imported, spoken), self.on_import_failed)
+
+    def on_imported(self, spoken: str, report: ImportReport) -> None:
+        """Say how many prompts were imported, and the files left aside (the list follows)."""
+        self._importing = False
+        self._update_buttons()
+        count, ignored = len(report.saved), ", ".join(isolate(name) for name in report.ignored)
+        key = "desk.prompts.imported_ignored" if ignored else "desk.prompts.imported"
+        self._show(
+            lambda tr: tr(
+                key, count=count, spoken=tr(f"desk.prompts.language.{spoken}"), files=ignored
+            )
+        )
+
+    def on_import_failed(self, error: BaseException) -> None:
+        """Nothing was imported: say why."""
+        self._importing = False
+        self._update_buttons()
+        self.on_failed(error)
+
+    def _ask_folder(self) -> str:
+        tr = self._language.translator
+        return QFileDialog.getExistingDirectory(self, tr("desk.prompts.import_title"))
+
     def on_failed(self, error: BaseException) -> None:
         """Say why, in the officer's language."""
-        key = getattr(error, "message_key", None)
-        if isinstance(key, str):
-            self._say(key)
+        if isinstance(error, PromptError):
+            refused = error
+            self._show(lambda tr: tr("desk.prompts.refused", reason=refusal_words(tr, refused)))
+        elif isinstance(error, AccountError):
+            key = error.message_key
+            self._show(lambda tr: tr(key))
         else:
-            self._say("desk.prompts.refused", reason=str(error))
+            log.error("the kiosk prompts could not be read or saved", exc_info=error)
+            self._show(lambda tr: tr("desk.prompts.refused", reason=error))
 
     # --- words -------------------------------------------------------------------------------
 
     def _say(self, key: str, **params: object) -> None:
-        self._message = (key, params)
-        self.message_label.setText(self._language.translator(key, **params))
+        self._show(lambda tr: tr(key, **params))
+
+    def _show(self, words: Words) -> None:
+        self._message = words
+        self.message_label.setText(words(self._language.translator))
+        announce(self, self.message_label.text())
 
     def retranslate(self) -> None:
         """Re-read every text in the officer's language."""
@@ -295,8 +372,9 @@ class PromptsPage(FollowingWidget):
         self.record_button.setText(tr("desk.prompts.stop" if recording else "desk.prompts.record"))
         self.play_button.setText(tr("desk.prompts.play"))
         self.delete_button.setText(tr("desk.prompts.delete"))
+        self.import_button.setText(tr("desk.prompts.import"))
+        name_widget(self.list, tr("desk.nav.prompts"))
         if self._message is not None:
-            key, params = self._message
-            self.message_label.setText(tr(key, **params))
+            self.message_label.setText(self._message(tr))
         if self.status:
             self._fill()

@@ -7,6 +7,7 @@ asks for anything personal.
 from __future__ import annotations
 
 from functools import partial
+from itertools import pairwise
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -116,6 +117,10 @@ class PriorityScreen(QWidget):
     smaller beside "back", a choice to be received by a woman (pressed before the priority;
     it goes with the ticket, which never shows it, and is cleared for the next visitor).
 
+    The keypad's order (``ui.kiosk_keys``) is the priority choices, then "back", then the
+    woman toggle: a key press lands first on a choice. The toggle is named and said with
+    its state ("…: no", "…: yes"; its recorded prompts ``woman`` and ``woman_chosen``).
+
     Signals:
         priority_chosen(object): a choice was pressed; carries a PriorityKind or None.
     """
@@ -142,6 +147,7 @@ class PriorityScreen(QWidget):
         self.woman_button.setCheckable(True)
         self.woman_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.woman_button.setFixedSize(BROWSE_BUTTON_SIZE)
+        self.woman_button.toggled.connect(self._name_woman_button)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -155,6 +161,10 @@ class PriorityScreen(QWidget):
         layout.addLayout(grid, 1)
         layout.addSpacing(12)
         layout.addLayout(bottom)
+        for before, after in pairwise(
+            [*self.buttons.values(), self.back_button, self.woman_button]
+        ):
+            QWidget.setTabOrder(before, after)
         language.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -167,12 +177,21 @@ class PriorityScreen(QWidget):
         """Ready for a new visitor: no wish chosen."""
         self.woman_button.setChecked(False)
 
+    def _name_woman_button(self) -> None:
+        """The toggle's name and recorded prompt carry its state (the pictogram's label
+        does not: a pressed look shows it)."""
+        chosen = self.woman_button.isChecked()
+        key = "woman_yes" if chosen else "woman_no"
+        self.woman_button.setAccessibleName(self._language.translator(f"kiosk.flow.{key}"))
+        self.woman_button.setProperty(PROMPT, "woman_chosen" if chosen else "woman")
+
     def retranslate(self) -> None:
         """Re-read the question and the labels in the visitor's language."""
         tr = self._language.translator
         self.title_label.setText(tr("kiosk.flow.priority_question"))
         self.back_button.setText(tr("kiosk.back"))
         self.woman_button.set_label(tr("kiosk.flow.woman"))
+        self._name_woman_button()
         for name, button in self.buttons.items():
             button.set_label(tr(f"kiosk.priority.{name}"))
 

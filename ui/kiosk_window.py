@@ -389,13 +389,14 @@ class KioskWindow(QWidget):
         self.speaker.speak(self.tile_parts(tile))
 
     def on_tile_chosen(self, tile: QAbstractButton) -> None:
-        """Say the tile chosen by a key, then choose it (the next screen is said after it)."""
+        """Say the tile chosen by a key, then choose it (the next screen is said after it;
+        a tile that stays, such as the woman toggle, is said after it is pressed)."""
         self._chosen = self.tile_parts(tile)
         before = self.stack.currentWidget()
         tile.click()
         if self.stack.currentWidget() is before and self._chosen:
-            self.speaker.speak(self._chosen)
             self._chosen = []
+            self.speaker.speak(self.tile_parts(tile))  # as it is now: a toggle's new state
 
     def on_help(self) -> None:
         """The help key: say the screen's instructions again."""

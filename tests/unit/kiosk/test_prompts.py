@@ -12,10 +12,12 @@ import pytest
 
 from db.models import OutboxEnvelope
 from kiosk.accounts import PermissionDenied
+from kiosk.i18n import default_catalog
 from kiosk.office import OfficeContext
 from kiosk.prompts import (
     MAX_AUDIO_BYTES,
     MAX_FILE_BYTES,
+    ImportRefused,
     PromptError,
     call_words,
     delete_prompt,
@@ -97,19 +99,32 @@ def wave_of(*files: bytes) -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("data", "says"),
+    ("data", "says", "in_french"),
     [
-        (b"RIFF not really", "back.wav: not a WAV file of PCM sound"),
-        (tone_wav(0.0), "back.wav: the file holds no sound"),
-        (tone_wav(0.2, rate=4_000), "back.wav: 4000 Hz is too low for speech"),
-        (tone_wav(7.0), "back.wav: the sound lasts 7.0 s; a prompt may last at most 6.2 s"),
-        (b"\0" * (MAX_FILE_BYTES + 1), "more than the 1,000,000 a recording may take"),
+        (b"RIFF not really", "back.wav: not a WAV file of PCM sound", "n'est pas un fichier WAV"),
+        (tone_wav(0.0), "back.wav: the file holds no sound", "ne contient aucun son"),
+        (tone_wav(0.2, rate=4_000), "back.wav: 4000 Hz is too low for speech", "4000 Hz"),
+        (
+            tone_wav(7.0),
+            "back.wav: the sound lasts 7.0 s; a prompt may last at most 6.2 s",
+            "le son dure 7.0 s ; une annonce dure au plus 6.2 s",
+        ),
+        (
+            b"\0" * (MAX_FILE_BYTES + 1),
+            "more than the 1,000,000 a recording may take",
+            "1000001 octets, plus que les 1000000",
+        ),
+        (tone_wav(0.2, width=3), "24-bit sound on 1 channels", "son de 24 bits sur 1 canaux"),
     ],
 )
-def test_a_file_that_is_not_a_short_pcm_wav_is_refused_saying_why(data: bytes, says: str) -> None:
+def test_a_file_that_is_not_a_short_pcm_wav_is_refused_saying_why(
+    data: bytes, says: str, in_french: str
+) -> None:
     with pytest.raises(PromptError) as refused:
         read_sound(data, "back.wav")
-    assert says in str(refused.value)
+    assert says in str(refused.value)  # the command line's words
+    said = default_catalog().text("fr", refused.value.message_key, **refused.value.params)
+    assert said.startswith("back.wav : ") and in_french in said  # the desk's
 
 
 def test_an_import_saves_every_file_or_none_and_says_which_file_and_why(
@@ -123,6 +138,12 @@ def test_an_import_saves_every_file_or_none_and_says_which_file_and_why(
         import_prompts(office, office.system, config, "ary", tmp_path)
     message = str(refused.value)
     assert message.startswith("nothing was imported; 2 file(s) refused")
+    assert isinstance(refused.value, ImportRefused)
+    assert refused.value.message_key == "error.prompts.nothing_imported"
+    assert [each.message_key for each in refused.value.refused] == [
+        "error.prompts.not_wav",
+        "error.prompts.not_a_key",
+    ]
     assert "hello.wav: 'hello' is not a prompt key" in message
     assert "back.wav: not a WAV file of PCM sound" in message
     assert prompt_status(office, config)["ary"]["recorded"] == []

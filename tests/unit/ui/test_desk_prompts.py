@@ -7,6 +7,8 @@ saved: ``PromptsPage.save``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -37,6 +39,11 @@ def page(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> PromptsPage:
     shown.show()
     qtbot.waitUntil(lambda: shown.list.count() > 0, timeout=5000)
     return shown
+
+
+def shown(page: PromptsPage) -> str:
+    """The page's message without the marks that isolate a name or a number."""
+    return page.message_label.text().replace("\u2068", "").replace("\u2069", "")
 
 
 def row_text(page: PromptsPage, key: str) -> str:
@@ -78,7 +85,10 @@ def test_a_supervisor_saves_hears_records_again_and_deletes_a_prompt(
     assert page.summary_label.text() == f"1 enregistrées, {len(keys) - 1} manquantes"
 
     page.save("back", tone_wav(9.0))
-    assert page.message_label.text().startswith("Refusé : back: the sound lasts 9.0 s")
+    assert shown(page) == (
+        "Refusé : Retour : le son dure 9.0 s ; une annonce dure au plus 6.2 s, pour voyager "
+        "avec la synchronisation."
+    )
 
     page.list.setCurrentRow(0)
     assert page.selected_key == "welcome" and page.play_button.isEnabled()
@@ -97,8 +107,49 @@ def test_without_a_microphone_the_page_says_how_to_import(page: PromptsPage) -> 
         pytest.skip("this PC has a microphone")
     page.list.setCurrentRow(3)
     page.record_button.click()
-    assert "baom kiosk prompts import" in page.message_label.text()
+    assert f"« {page.import_button.text()} »" in page.message_label.text()
+    assert "baom" not in page.message_label.text()  # no command line for an officer
     assert page.record_button.text() == "Enregistrer"
+
+
+def test_a_folder_of_wav_files_is_imported_or_refused_in_the_officers_words(
+    qtbot: QtBot, office: OfficeContext, page: PromptsPage, tmp_path: Path
+) -> None:
+    (tmp_path / "welcome.wav").write_bytes(tone_wav(0.5, rate=44_100, channels=2))
+    (tmp_path / "hello.wav").write_bytes(tone_wav(0.3))
+    (tmp_path / "back.wav").write_bytes(b"not a sound")
+    (tmp_path / "notes.txt").write_text("recorded by Fatima")
+    page.choose_folder = lambda: str(tmp_path)
+    page.choose_language("ary")
+    page.import_button.click()
+    qtbot.waitUntil(lambda: page.message_label.text() != "", timeout=5000)
+    assert shown(page).splitlines() == [
+        "Refusé : rien n'a été importé ; 2 fichier(s) refusé(s) :",
+        "back.wav : ce n'est pas un fichier WAV de son PCM.",
+        "hello.wav : « hello » n'est pas le nom d'une annonce.",
+    ]
+    assert page.import_button.isEnabled()
+    page._language.set_language("ar")
+    assert shown(page).splitlines()[1] == "back.wav: ليس ملف WAV لصوت PCM."
+    page._language.set_language("fr")
+
+    (tmp_path / "hello.wav").unlink()
+    (tmp_path / "back.wav").write_bytes(tone_wav(0.4))
+    page.import_button.click()
+    qtbot.waitUntil(lambda: "enregistrée" in row_text(page, "back"), timeout=5000)
+    assert shown(page) == (
+        "2 annonces importées en Darija ; laissés de côté (pas des fichiers .wav) : notes.txt."
+    )
+    config = load_config(office.paths.config_dir)
+    assert prompt_status(office, config)["ary"]["recorded"] == ["welcome", "back"]
+
+    page.choose_folder = lambda: str(tmp_path / "nowhere")
+    page.import_button.click()
+    qtbot.waitUntil(lambda: "dossier" in page.message_label.text(), timeout=5000)
+    assert shown(page) == f"Refusé : {tmp_path / 'nowhere'} : ce n'est pas un dossier."
+    page.choose_folder = lambda: ""  # cancelled: nothing happens
+    page.import_button.click()
+    assert "dossier" in page.message_label.text()
 
 
 def test_where_there_is_a_microphone_a_prompt_is_recorded_from_it(

@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication
 from pytestqt.qtbot import QtBot
 
+from db.models import Ticket
 from kiosk.office import OfficeContext
 from kiosk.prompts import ticket_words
 from kiosk.queue.service import QueueService
@@ -43,7 +44,7 @@ def speaking_kiosk(qtbot: QtBot, office: OfficeContext, tasks: Tasks) -> Iterato
 
 
 def test_a_visitor_takes_a_ticket_with_the_keys_alone_and_hears_each_step(
-    qtbot: QtBot, speaking_kiosk: KioskWindow
+    qtbot: QtBot, office: OfficeContext, speaking_kiosk: KioskWindow
 ) -> None:
     kiosk = speaking_kiosk
     said = kiosk.speaker.said
@@ -73,20 +74,36 @@ def test_a_visitor_takes_a_ticket_with_the_keys_alone_and_hears_each_step(
     assert Said("fr", kiosk.language.translator("kiosk.keys.help")) in said[-3:]
     press(kiosk, Qt.Key.Key_5, keypad=True)  # "choose"
 
-    assert kiosk.stack.currentWidget() is kiosk.priority_screen
-    assert focused() is kiosk.priority_screen.buttons["elderly"]
+    priority = kiosk.priority_screen
+    assert kiosk.stack.currentWidget() is priority
+    assert focused() is priority.buttons["elderly"]  # the choices first, the toggle after
+    assert kiosk.tiles()[-2:] == [priority.back_button, priority.woman_button]
     for _ in range(3):
         press(kiosk, Qt.Key.Key_Right)
+    assert focused() is priority.buttons["disability"]
+    press(kiosk, Qt.Key.Key_Down)  # the toggle, beside "back"
+    assert focused() is priority.woman_button
+    assert said[-1] == Said("fr", "Être reçue par une femme : non")
+    press(kiosk, Qt.Key.Key_Return)  # chosen: said with its new state, the screen stays
+    assert priority.woman_preferred and focused() is priority.woman_button
+    assert said[-1] == Said("fr", "Être reçue par une femme : oui")
+    assert priority.woman_button.accessibleName() == "Être reçue par une femme : oui"
+    press(kiosk, Qt.Key.Key_Up)
+    press(kiosk, Qt.Key.Key_Left)
     press(kiosk, Qt.Key.Key_Down)
-    assert focused() is kiosk.priority_screen.buttons["none"]
+    assert focused() is priority.buttons["none"]
     with qtbot.waitSignal(kiosk.ticket_shown, timeout=5000) as shown:
         press(kiosk, Qt.Key.Key_Enter)
     taken = shown.args[0]
+    with office.store.session() as session:
+        ticket = session.get(Ticket, taken.ticket.id)
+        assert ticket is not None and ticket.woman_preferred
     assert said[-1] == Said(
         "fr",
         f"Votre numéro E {int(taken.ticket.number[1:])}. Personnes avant vous : 0. "
         "Asseyez-vous : votre numéro s'affichera à l'écran.",
     )
+    assert not any("femme" in text for text in kiosk.ticket_screen.texts)  # never shown
     assert focused() is kiosk.ticket_screen.finish_button
     press(kiosk, Qt.Key.Key_Space)
     assert kiosk.stack.currentWidget() is kiosk.language_screen
@@ -150,6 +167,10 @@ def test_darija_is_offered_once_every_prompt_is_recorded_and_the_ticket_is_said_
         Played("ary", ("priority",)),  # the question, then the tile the keypad focuses
         Played("ary", ("priority.elderly",)),
     ]
+    kiosk.keys.focus(kiosk.priority_screen.woman_button)
+    assert kiosk.speaker.said[-1] == Played("ary", ("woman",))
+    press(kiosk, Qt.Key.Key_Return)
+    assert kiosk.speaker.said[-1] == Played("ary", ("woman_chosen",))
     with qtbot.waitSignal(kiosk.ticket_shown, timeout=5000) as shown:
         kiosk.priority_screen.buttons["none"].click()
     taken = shown.args[0]
