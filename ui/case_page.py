@@ -449,7 +449,6 @@ class CasePage(FollowingWidget):
         self.intake_button.setText(tr("desk.case.new_visit"))
         self.export_button.setText(tr("desk.case.export"))
         self.erase_button.setText(tr("desk.case.erase"))
-        self.no_call_button.setText(tr("desk.case.no_call"))  # a case shown says its own
         self._show_detail()
         self._show_message()
 
