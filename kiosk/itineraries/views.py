@@ -30,7 +30,13 @@ from db.cases import (
 from kiosk.clock import office_day
 from kiosk.directory.profile import Commune
 from kiosk.directory.search import SearchQuery, search
-from kiosk.itineraries.casework import LIVE_STATES, case_facts, current_row, propose
+from kiosk.itineraries.casework import (
+    LIVE_STATES,
+    case_facts,
+    current_row,
+    live_itinerary,
+    propose,
+)
 from kiosk.itineraries.dates import days_left
 from kiosk.itineraries.definition import ServiceKind, Step, Template
 from kiosk.itineraries.loader import Catalogue, UnknownTemplate, load_catalogue
@@ -341,16 +347,7 @@ def next_step(
 ) -> tuple[Template, AccompanimentStep] | None:
     """The step the person is at on the itinerary of ``need`` of a case (its template and
     row), if an itinerary leads the need and has a step to do."""
-    itinerary = session.scalar(
-        select(CaseItinerary)
-        .where(
-            CaseItinerary.case_id == case_id,
-            CaseItinerary.need_key == need,
-            CaseItinerary.state.in_(LIVE_STATES),
-        )
-        .order_by(CaseItinerary.started_at.desc())
-        .limit(1)
-    )
+    itinerary = live_itinerary(session, case_id, need)
     if itinerary is None:
         return None
     try:
