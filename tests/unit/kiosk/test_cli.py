@@ -62,6 +62,7 @@ def _group_modules_loaded(*args: str) -> set[str]:
     return set(result.stdout.splitlines()[-1].split()[1:])
 
 
+@pytest.mark.slow  # a fresh interpreter per command group: about 6 s
 def test_a_command_imports_its_own_group_only(office: OfficeContext) -> None:
     data_dir = str(office.paths.data_dir)
     assert _group_modules_loaded("--data-dir", data_dir, "user", "list") == set()

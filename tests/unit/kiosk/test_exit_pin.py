@@ -78,6 +78,7 @@ def test_without_a_pin_the_kiosk_stays_locked(office: OfficeContext) -> None:
     assert refused.value.message_key == "kiosk.pin.not_set"
 
 
+@pytest.mark.slow  # six PIN hashes (Argon2): about 2 s
 def test_five_wrong_pins_in_a_row_lock_it_for_five_minutes(office: OfficeContext) -> None:
     clock = Clock()
     pin = ExitPin(office.store, office.office_id, LoginPolicy(), clock)

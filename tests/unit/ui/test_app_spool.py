@@ -33,6 +33,7 @@ def _state(office: OfficeContext, job_id: uuid.UUID) -> PrintJobState:
     return spool_for(office).job(job_id).state
 
 
+@pytest.mark.slow  # waits out the spool worker's first retry: about 2.5 s
 def test_a_job_left_queued_prints_once_when_the_printer_comes_back(
     qtbot: QtBot, office: OfficeContext
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -52,6 +53,7 @@ def test_opening_a_case_is_one_read_and_its_refreshes_are_none(
     qtbot.waitUntil(lambda: len(_entries(office, CASE_READ)) == 2)
 
 
+@pytest.mark.slow  # types a name key by key with the search's pauses: about 2 s
 def test_a_search_typed_key_by_key_is_one_audited_search_without_its_words(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks
 ) -> None:

@@ -194,6 +194,7 @@ def waiting_list(day: Day) -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
+@pytest.mark.slow  # a whole day through three windows: about 5 s a language
 @pytest.mark.parametrize("language", ["ar", "fr", "zgh"])
 def test_a_whole_day_at_the_office(
     qtbot: QtBot, office: OfficeContext, tasks: Tasks, language: str
