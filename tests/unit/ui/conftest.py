@@ -6,7 +6,6 @@ import gc
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -51,14 +50,7 @@ def tasks(office: OfficeContext) -> Iterator[Tasks]:
     runner = Tasks(office.store, poll_interval_ms=50)
     yield runner
     runner.shutdown()
-    # pytest-qt closed the test's windows with deleteLater, which no event loop runs before
-    # the next test: delete them now, so that the collection below frees them.
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()  # the workers are stopped: collect here, on the GUI thread
-    # What outlives the test (caches, lazily made classes and enums) is frozen out of later
-    # collections: each window test's collection then scans only what that test made, not
-    # the run's growing heap (the window tests take a third less time).
-    gc.freeze()
+    gc.collect()  # the workers are stopped: collect here, and let the next tests do as usual
     gc.enable()
 
 
