@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from protocol.privacy import content_hash, data_key, inventory, json_text, leaving_parts, seal
 from regional.database import make_engine, session_factory
+from regional.models import PublishedStats
 from regional.offices import add_office
 
 
@@ -165,3 +167,21 @@ def push(client: TestClient, office: Enrolled, *envelopes: dict[str, Any]) -> li
     )
     assert answer.status_code == 200, answer.text
     return [result["verdict"] for result in answer.json()["results"]]
+
+
+def as_published_before(
+    db_url: str, month: str, tables: Iterable[str] = (), keys: Iterable[str] = ()
+) -> None:
+    """Make ``month``'s publication look as it was before ``tables`` (with their hidden
+    cells) and ``keys`` were added to what the region publishes."""
+    engine = make_engine(db_url)
+    with session_factory(engine)() as session, session.begin():
+        stored = session.get(PublishedStats, month)
+        assert stored is not None
+        body = json.loads(stored.body)
+        for table in tables:
+            del body[table], body["hidden"][table]
+        for key in keys:
+            del body[key]
+        stored.body = json.dumps(body)
+    engine.dispose()

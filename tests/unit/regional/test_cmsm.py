@@ -16,8 +16,7 @@ from regional.dashboard_cmsm import CMSM_TEXTS
 from regional.database import make_engine, session_factory
 from regional.directory import import_directory
 from regional.disclosure import Publication
-from regional.models import PublishedStats
-from tests.unit.regional.factories import Clock, enrolled, push
+from tests.unit.regional.factories import Clock, as_published_before, enrolled, push
 from tests.unit.regional.test_dashboard import FR_HIDDEN, page_tables
 from tests.unit.regional.test_disclosure import Relations, determined
 from tests.unit.regional.test_region_accounts import add_region_account
@@ -163,16 +162,12 @@ def test_a_month_published_before_the_cmsm_tables_says_not_available(
     login = add_region_account(monkeypatch, db_url)
     fill(client, db_url, clock, tmp_path)
     assert client.get("/stats?month=2026-09", auth=login).status_code == 200
-    engine = make_engine(db_url)
-    with session_factory(engine)() as session, session.begin():
-        stored = session.get(PublishedStats, "2026-09")
-        assert stored is not None
-        body = json.loads(stored.body)
-        for table in ("by_cmsm_outcome", "by_cmsm_response"):
-            del body[table], body["hidden"][table]
-        del body["cmsm_median_days"]
-        stored.body = json.dumps(body)
-    engine.dispose()
+    as_published_before(
+        db_url,
+        "2026-09",
+        tables=("by_cmsm_outcome", "by_cmsm_response"),
+        keys=("cmsm_median_days",),
+    )
     for lang in ("fr", "ar"):
         page = client.get(f"/dashboard/cmsm?lang={lang}&month=2026-09", auth=login).text
         assert CMSM_TEXTS[lang]["unavailable_note"] in unescape(page)

@@ -21,10 +21,8 @@ from protocol.commune_map import words
 from protocol.communes import load
 from regional import region_accounts
 from regional.dashboard import TEXTS
-from regional.database import make_engine, session_factory
-from regional.models import PublishedStats
 from regional.region_accounts import MAX_FAILURES
-from tests.unit.regional.factories import Clock, enrolled, push
+from tests.unit.regional.factories import Clock, as_published_before, enrolled, push
 from tests.unit.regional.test_cli import run
 from tests.unit.regional.test_disclosure import Relations, determined
 from tests.unit.regional.test_region_accounts import (
@@ -481,14 +479,7 @@ def test_a_month_published_before_the_hidden_keys_says_so_and_guesses_nothing(
     login = add_region_account(monkeypatch, db_url)
     fill(client, db_url, clock)
     assert client.get("/stats?month=2026-10", auth=login).status_code == 200  # published
-    engine = make_engine(db_url)
-    with session_factory(engine)() as session, session.begin():
-        stored = session.get(PublishedStats, "2026-10")
-        assert stored is not None
-        body = json.loads(stored.body)
-        del body["hidden"]  # as a month published before it was added
-        stored.body = json.dumps(body)
-    engine.dispose()
+    as_published_before(db_url, "2026-10", keys=("hidden",))
     page = client.get("/dashboard?month=2026-10", auth=login).text
     assert TEXTS["fr"]["legacy_note"] in unescape(page)
     tables = page_tables(page)
@@ -744,15 +735,7 @@ def test_a_month_published_before_the_choices_says_not_available(
     login = add_region_account(monkeypatch, db_url)
     fill(client, db_url, clock)
     assert client.get("/stats?month=2026-10", auth=login).status_code == 200  # published
-    engine = make_engine(db_url)
-    with session_factory(engine)() as session, session.begin():
-        stored = session.get(PublishedStats, "2026-10")
-        assert stored is not None
-        body = json.loads(stored.body)
-        for table in ("by_commune_category", "by_commune_need"):
-            del body[table], body["hidden"][table]  # as a month published before them
-        stored.body = json.dumps(body)
-    engine.dispose()
+    as_published_before(db_url, "2026-10", tables=("by_commune_category", "by_commune_need"))
     for lang in ("fr", "ar"):
         for choice in ("category:rpt", "need:health"):
             answer = client.get(f"/dashboard?lang={lang}&month=2026-10&choice={choice}", auth=login)
