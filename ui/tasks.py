@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import gc
 import inspect
+import itertools
 import logging
 import weakref
 from collections.abc import Callable, Collection
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -115,6 +116,8 @@ class _Task:
     watched: bool = True
     counted: bool = True  # asked for by a window (the looks for changes are not)
     changes: Changes = field(default_factory=Changes)
+    result: Any = None
+    error: BaseException | None = None
 
 
 class Tasks(QObject):
@@ -124,12 +127,12 @@ class Tasks(QObject):
         executed(object, object): database work wrote something; carries its
             ``db.changes.Changes`` and the initiator given to :meth:`run` (``None`` for a
             change made by another process or by background work).
-        task_finished(object): internal; a task ended (emitted on a worker thread,
-            received on the GUI thread).
+        task_finished(object): internal; a task ended, carries its number (emitted on a
+            worker thread, received on the GUI thread).
     """
 
     executed = Signal(object, object)
-    task_finished = Signal(object, object)
+    task_finished = Signal(object)
 
     def __init__(
         self,
@@ -147,6 +150,8 @@ class Tasks(QObject):
         self._running: set[str] = set()
         self._waiting: dict[str, _Task] = {}
         self._newest: dict[str, _Task] = {}
+        self._in_flight: dict[int, _Task] = {}
+        self._numbers = itertools.count()
         self.task_finished.connect(self.on_task_finished, Qt.ConnectionType.QueuedConnection)
         self._submit(
             _Task(self._marks.start, ignore_result, log_failure, self._database, watched=False)
@@ -225,32 +230,41 @@ class Tasks(QObject):
         self._submit(task)
 
     def _submit(self, task: _Task) -> None:
+        """Hand ``task`` to its worker by number: the task (and the widgets its callbacks
+        hold) stays referenced from the GUI thread only, so that it is let go there. Let go
+        on a worker, the last reference to a widget deletes it there, and Qt keeps that
+        widget's running timers, which crash the event loop when they fire."""
         self._pending += task.counted
-        future = task.executor.submit(self._execute, task)
-        future.add_done_callback(lambda done: self._deliver(done, task))
+        number = next(self._numbers)
+        self._in_flight[number] = task
+        task.executor.submit(self._execute, number)
 
-    def _execute(self, task: _Task) -> Any:
-        # Runs on a worker thread.
-        if not task.watched:
-            return task.work()
+    def _execute(self, number: int) -> None:
+        # Runs on a worker thread; keeps no reference to the task once it is done.
+        task = self._in_flight[number]
         recorded = Recorded()
         try:
-            with self._marks.recording() as recorded:
-                return task.work()
+            if task.watched:
+                with self._marks.recording() as recorded:
+                    task.result = task.work()
+            else:
+                task.result = task.work()
+        except BaseException as error:  # handed to on_failure on the GUI thread
+            task.error = error
         finally:
             task.changes = recorded.changes  # also when the work failed half-way
-
-    def _deliver(self, future: Future[Any], task: _Task) -> None:
-        # Runs on the worker thread: only emit; Qt queues the call to the GUI thread.
+            del task
         if shiboken6.isValid(self):
-            self.task_finished.emit(future, task)
+            self.task_finished.emit(number)
 
-    def on_task_finished(self, future: Future[Any], task: _Task) -> None:
+    def on_task_finished(self, number: int) -> None:
         """Deliver one result on the GUI thread, announce what it wrote, start what waited."""
+        task = self._in_flight.pop(number, None)
+        if task is None:  # shut down meanwhile: nobody waits any more
+            return
         self._pending -= task.counted
         try:
-            if not future.cancelled():  # cancelled by shutdown(): nobody waits any more
-                self._hand_over(future, task)
+            self._hand_over(task)
         finally:
             if task.changes:
                 self.executed.emit(task.changes, task.initiator)
@@ -262,17 +276,16 @@ class Tasks(QObject):
                 elif self._newest.get(task.latest) is task:
                     del self._newest[task.latest]
 
-    def _hand_over(self, future: Future[Any], task: _Task) -> None:
+    def _hand_over(self, task: _Task) -> None:
         if task.latest is not None and self._newest.get(task.latest) is not task:
             return  # overtaken by a newer request of its kind
-        error = future.exception()
-        callback = task.on_success if error is None else task.on_failure
+        callback = task.on_success if task.error is None else task.on_failure
         if not _receiver_alive(callback):
             return
-        if error is None:
-            task.on_success(future.result())
+        if task.error is None:
+            task.on_success(task.result)
         else:
-            task.on_failure(error)
+            task.on_failure(task.error)
 
     def shutdown(self) -> None:
         """Wait for the running tasks and stop the workers (at exit)."""
@@ -282,7 +295,8 @@ class Tasks(QObject):
         self._outside.shutdown(wait=True, cancel_futures=True)
         self._database.shutdown(wait=True, cancel_futures=True)
         self._marks.close()
-        self._pending = 0  # nothing will be delivered any more
+        self._in_flight.clear()  # nothing will be delivered any more
+        self._pending = 0
 
 
 def ignore_result(_: object) -> None:

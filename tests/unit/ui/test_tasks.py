@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures.thread import _WorkItem
 from functools import partial
 
 import pytest
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QStackedWidget, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -171,3 +173,33 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot: QtBot, tasks: Tasks)
     finally:
         gc.callbacks.remove(note)
     assert set(collected_on) == {threading.main_thread().name}
+
+
+def test_what_a_task_held_is_let_go_on_the_gui_thread(
+    qtbot: QtBot, tasks: Tasks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An object whose last reference is a task's callback (a page closed while its search
+    ran) is deleted on the GUI thread, even when the worker lets go of its work after the
+    GUI thread took the result: deleted on a worker, its running timers would stay
+    registered and crash the event loop (seen in the window tests)."""
+    taken = threading.Event()
+    run = _WorkItem.run
+
+    def run_then_linger(item: _WorkItem) -> None:
+        run(item)
+        taken.wait(5)  # the worker keeps its work item until the GUI thread took the result
+
+    monkeypatch.setattr(_WorkItem, "run", run_then_linger)
+    deleted_on: list[str] = []
+    owner = QTimer()  # owned by Python, with a running timer
+    owner.start(60_000)
+    owner.destroyed.connect(
+        lambda *_: deleted_on.append(threading.current_thread().name),
+        Qt.ConnectionType.DirectConnection,
+    )
+    tasks.run(lambda: "done", partial(owner.setProperty, "result"), pytest.fail)
+    del owner  # only the task holds it now
+    qtbot.waitUntil(lambda: tasks.pending == 0)
+    taken.set()
+    qtbot.waitUntil(lambda: bool(deleted_on))
+    assert deleted_on == [threading.main_thread().name]
