@@ -14,12 +14,16 @@ from pathlib import Path
 from types import CodeType
 
 import pytest
+from argon2 import PasswordHasher
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from db.base import Base
 from db.models import Role
+from kiosk import accounts
 from kiosk.office import OfficeContext, create_office, open_office, open_store
 from kiosk.paths import Paths
+from regional import region_accounts
 
 # The parsed catalog's cache (kiosk.i18n) goes to a folder of the run, not the user's own.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="baom-tests-cache-")
@@ -33,6 +37,26 @@ def _one_application_first(qapp: object) -> None:
     """The run's QApplication, made before any test: a command run in this process may draw
     with Qt (printing makes a QGuiApplication when none exists, as the console's ``baom``
     does), and a window test after it could then have no QApplication of its own."""
+
+
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+"""Argon2id at its smallest cost: a hash or a check takes well under a millisecond."""
+OFFICE_HASHER = accounts._hasher
+REGION_HASHER = region_accounts._hasher
+"""What the office and the region really hash with (tests of the cost use them)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Passwords and PINs hashed with :data:`CHEAP_HASHER` in the tests that run in this
+    process: at the real cost each login, new account or PIN takes 0.15 s, and the tests
+    make hundreds. The algorithm is the real one; ``tests/unit/kiosk/test_accounts.py``
+    checks the cost the office really uses, and the commands the end-to-end tests run
+    use it too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", lambda: CHEAP_HASHER)
+        patch.setattr(region_accounts, "_hasher", CHEAP_HASHER)
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -175,6 +199,17 @@ def office(paths: Paths, office_template: Paths) -> Iterator[OfficeContext]:
     context = open_office(paths)
     yield context
     context.close()
+    forget_compiled_statements()
+
+
+def forget_compiled_statements() -> None:
+    """Empty the ORM's caches of compiled INSERT and UPDATE statements. Each mapper keeps
+    its last hundred, keyed by the database's dialect: in one process that is one dialect,
+    but each test opens its own office, and the old ones kept every closed office's dialect
+    and compiled statements alive, some 1,600 objects a test, making every later full
+    garbage collection slower."""
+    for mapper in Base.registry.mappers:
+        mapper._compiled_cache.clear()
 
 
 @pytest.fixture

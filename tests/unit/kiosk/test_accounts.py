@@ -11,6 +11,7 @@ from sqlalchemy import select
 from db.base import utcnow
 from db.models import AuditEntry, Role, UserAccount
 from db.uow import Actor
+from kiosk import accounts
 from kiosk.accounts import (
     AccountError,
     LoginRefused,
@@ -19,6 +20,7 @@ from kiosk.accounts import (
     has_permission,
 )
 from kiosk.office import OfficeContext
+from tests.conftest import OFFICE_HASHER
 
 
 def _password_hash(office: OfficeContext, name: str) -> str:
@@ -32,6 +34,16 @@ def test_passwords_are_stored_as_argon2id_hashes(office: OfficeContext) -> None:
     stored = _password_hash(office, "amina")
     assert stored.startswith("$argon2id$")
     assert "demo-password" not in stored
+
+
+def test_the_office_hashes_at_argon2id_s_recommended_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests hash at the smallest cost (``tests/conftest.py``); the office at RFC 9106's
+    second recommendation: 64 MiB, three passes, four lanes."""
+    monkeypatch.setattr(accounts, "_hasher", OFFICE_HASHER)
+    stored = accounts.argon2_hash("demo-password")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert accounts.argon2_matches(stored, "demo-password")
+    assert not accounts.argon2_matches(stored, "demo-passwore")
 
 
 def test_the_right_password_logs_in_with_the_account_role(office: OfficeContext) -> None:

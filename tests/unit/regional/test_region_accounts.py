@@ -20,6 +20,7 @@ from regional.clock import utcnow
 from regional.config import Settings
 from regional.database import downgrade, make_engine, upgrade
 from regional.models import Base
+from tests.conftest import REGION_HASHER
 from tests.unit.regional.factories import Clock
 from tests.unit.regional.test_cli import run
 
@@ -163,3 +164,11 @@ def test_the_region_account_table_comes_and_goes_with_revision_0003(db_url: str)
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     assert [d for d in differences if "region_account" in repr(d)] == []
+
+
+def test_the_region_hashes_at_argon2id_s_recommended_cost() -> None:
+    """The tests hash at the smallest cost (``tests/conftest.py``); the region at RFC 9106's
+    second recommendation, as the office."""
+    stored = REGION_HASHER.hash("region-password")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert REGION_HASHER.verify(stored, "region-password")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,18 +16,32 @@ from db.uow import Actor
 from kiosk.directory.importer import import_directory
 from kiosk.directory_cli import demo_directory
 
+EmptyDatabase = tuple[Path, str]
+"""An empty database file at the head revision, and its key."""
 
-def new_store(folder: Path) -> Store:
-    """An empty encrypted database at the head revision."""
-    store = Store.open(folder / "directory.db", secrets.token_hex(32), create=True)
-    migrate.upgrade(store)
-    return store
+
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory: pytest.TempPathFactory) -> EmptyDatabase:
+    """Made once: migrating a database takes more than half a second, so each test's
+    database is a copy of this one (:func:`copy_of`)."""
+    key = secrets.token_hex(32)
+    made = Store.open(tmp_path_factory.mktemp("empty") / "directory.db", key, create=True)
+    migrate.upgrade(made)
+    made.close()
+    return made.path, key
+
+
+def copy_of(empty: EmptyDatabase, folder: Path) -> Store:
+    """A new empty office database in ``folder``, opened."""
+    template, key = empty
+    folder.mkdir(parents=True, exist_ok=True)
+    return Store.open(Path(shutil.copy(template, folder / template.name)), key)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """An empty office database."""
-    opened = new_store(tmp_path)
+def store(tmp_path: Path, empty_database: EmptyDatabase) -> Iterator[Store]:
+    """An empty office database of this test's own."""
+    opened = copy_of(empty_database, tmp_path)
     yield opened
     opened.close()
 
@@ -38,9 +53,11 @@ def actor() -> Actor:
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def demo_store(
+    tmp_path_factory: pytest.TempPathFactory, empty_database: EmptyDatabase
+) -> Iterator[Store]:
     """A database holding the demo directory (shared by the tests of a module: read only)."""
-    opened = new_store(tmp_path_factory.mktemp("demo"))
+    opened = copy_of(empty_database, tmp_path_factory.mktemp("demo"))
     import_directory(opened, Actor.system(new_id()), demo_directory())
     yield opened
     opened.close()

@@ -20,7 +20,7 @@ from kiosk.directory.importer import import_directory
 from kiosk.directory_cli import demo_directory
 from protocol.directory.hsds import SPECS
 from tests.helpers.hsds import HSDS
-from tests.unit.kiosk.directory.conftest import new_store
+from tests.unit.kiosk.directory.conftest import EmptyDatabase, copy_of
 
 SCHEMAS = HSDS / "schema"
 
@@ -91,13 +91,12 @@ def test_the_validator_does_reject_a_bad_service() -> None:
 
 @pytest.mark.parametrize("kind", ["hsds-json", "hsds-csv"])
 def test_import_export_import_loses_nothing(
-    full: Store, actor: Actor, tmp_path: Path, kind: str
+    full: Store, actor: Actor, tmp_path: Path, kind: str, empty_database: EmptyDatabase
 ) -> None:
     folder = tmp_path / kind
     with full.session() as session:
         (export_json if kind == "hsds-json" else export_tabular)(session, folder)
-    (tmp_path / "copy").mkdir()
-    copy = new_store(tmp_path / "copy")
+    copy = copy_of(empty_database, tmp_path / "copy")
     report = import_directory(copy, actor, folder, kind)
     assert report.skipped == 0
     assert _dump(copy) == _dump(full)
