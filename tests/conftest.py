@@ -64,9 +64,7 @@ def _session_objects_frozen(_one_application_first: None) -> None:
     """What the run holds before its first test (modules, the QApplication, the bundled
     fonts) is frozen out of the garbage collector (``gc.freeze``): every window test's
     collection then scans only what the tests made. Nothing a test makes is frozen: a
-    window or a worker frozen alive could never be collected (freezing what outlives each
-    window test made the fast lane a minute shorter, and the window tests crash now and
-    then: taken back twice)."""
+    window or a worker frozen alive could never be collected."""
     gc.collect()
     gc.freeze()
 
