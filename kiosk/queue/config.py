@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -91,10 +92,25 @@ class QueueConfig:
 
 
 def load_config(config_dir: Path | None = None) -> QueueConfig:
-    """The office's ``reasons.toml`` if ``config_dir`` holds one, else the shipped default."""
+    """The office's ``reasons.toml`` if ``config_dir`` holds one, else the shipped default.
+
+    A file is parsed once while it stays the same (the three windows each ask at start-up);
+    an edited file is parsed again."""
     override = config_dir / FILE_NAME if config_dir is not None else None
     if override is not None and override.is_file():
-        return parse_config(override.read_text(encoding="utf-8"), str(override))
+        version = override.stat()
+        return _parsed_file(override, version.st_mtime_ns, version.st_size)
+    return _shipped_config()
+
+
+@lru_cache(maxsize=8)
+def _parsed_file(path: Path, _mtime_ns: int, _size: int) -> QueueConfig:
+    """``path`` parsed, for one version of it (its time and size are part of the key)."""
+    return parse_config(path.read_text(encoding="utf-8"), str(path))
+
+
+@lru_cache(maxsize=1)
+def _shipped_config() -> QueueConfig:
     shipped = resources.files("resources") / "queue" / FILE_NAME
     return parse_config(shipped.read_text(encoding="utf-8"), f"resources/queue/{FILE_NAME}")
 

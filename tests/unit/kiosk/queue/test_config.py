@@ -66,6 +66,18 @@ def test_an_office_file_replaces_the_defaults(tmp_path: Path) -> None:
     assert config.reason("health").as_json()["labels"]["zgh"] == "ⵜⴰⴷⵓⵙⵉ"
 
 
+def test_a_file_is_parsed_once_until_it_is_edited(tmp_path: Path) -> None:
+    office_file = tmp_path / "reasons.toml"
+    office_file.write_text(SMALL, encoding="utf-8")
+    first = load_config(tmp_path)
+    assert load_config(tmp_path) is first  # the three windows share one reading
+    office_file.write_text(SMALL.replace('prefix = "S"', 'prefix = "H"'), encoding="utf-8")
+    edited = load_config(tmp_path)
+    assert edited.reason("health").prefix == "H"
+    office_file.unlink()
+    assert load_config(tmp_path).source.startswith("resources/")
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
