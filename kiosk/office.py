@@ -49,8 +49,9 @@ class Settings:
             return self._machine.read().get(key, setting.default)
         if self._store is None:
             return setting.default
+        table = Setting.__table__  # not through the ORM: see local_office
         with self._store.session() as session:
-            raw = session.scalar(select(Setting.value).where(Setting.key == key))
+            raw = session.scalar(select(table.c.value).where(table.c.key == key))
         return setting.default if raw is None else setting.validate(json.loads(raw))
 
     def all(self) -> dict[str, Value]:
@@ -171,10 +172,27 @@ def create_office(store: Store, name: str, commune: str = "") -> uuid.UUID:
     return office_id
 
 
-def local_office(store: Store) -> Office | None:
-    """This installation's office, if it was set up."""
+@dataclass(frozen=True)
+class LocalOffice:
+    """This installation's office, as the start and the commands know it."""
+
+    id: uuid.UUID
+    name: str
+    commune: str
+
+
+def local_office(store: Store) -> LocalOffice | None:
+    """This installation's office, if it was set up.
+
+    Read from the table, not through the ORM: the ORM's first query configures every
+    mapper, which the start leaves to the database worker (it runs beside the windows
+    being built)."""
+    table = Office.__table__
     with store.session() as session:
-        return session.scalar(select(Office).where(Office.is_local.is_(True)))
+        row = session.execute(
+            select(table.c.id, table.c.name, table.c.commune).where(table.c.is_local.is_(True))
+        ).first()
+    return None if row is None else LocalOffice(row.id, row.name, row.commune)
 
 
 def open_office(paths: Paths, *, create: bool = False) -> OfficeContext:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.office import OfficeContext, local_office
+from kiosk.office import OfficeContext
 from kiosk.queue.config import QueueConfig, ReasonsError, load_config
 from printing.labels import Localized
 from protocol.communes import commune_name
@@ -27,8 +27,7 @@ def need_labels(config: QueueConfig, key: str) -> Localized:
 
 def office_commune(context: OfficeContext) -> str:
     """The commune of the opened office, in French (as the slips print it)."""
-    office = local_office(context.store)
-    return commune_name(office.commune, "fr") if office is not None else ""
+    return commune_name(context.office_commune, "fr")
 
 
 def machine_desk(context: OfficeContext, counter: int | None) -> int:
