@@ -3,35 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
-INPUT_EVENTS = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.KeyRelease,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseButtonRelease,
-        QEvent.Type.MouseButtonDblClick,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-        QEvent.Type.TouchBegin,
-        QEvent.Type.TouchUpdate,
-        QEvent.Type.TouchEnd,
-        QEvent.Type.InputMethod,
-    }
-)
+from ui.input_events import watch_input
 
 
 class IdleWatcher(QTimer):
-    """Watches keyboard, mouse and touch input for one window, from an application filter.
+    """Watches keyboard, mouse and touch input for one window (:mod:`ui.input_events`).
 
     It is a single-shot timer, child of the watched window, that any input event for a widget
     of that window restarts; when it runs out, :attr:`went_idle` is emitted once. Call
     :meth:`start` to watch, :meth:`stop` to pause (a locked desk does not lock twice).
 
-    The filter reads only Qt's side of the watcher (its timer state, its parent): the garbage
-    collector may empty the Python side of a window and its watcher while Qt, destroying the
-    window, still passes the filter events.
+    It reads only Qt's side of itself (its timer state, its parent): the garbage collector
+    may empty the Python side of a window and its watcher while Qt, destroying the window,
+    still passes it input.
 
     Signals:
         went_idle(): no input reached the window for ``timeout_ms``.
@@ -44,9 +30,7 @@ class IdleWatcher(QTimer):
         self.setSingleShot(True)
         self.setInterval(timeout_ms)
         self.timeout.connect(self.went_idle)
-        app = QApplication.instance()
-        assert app is not None, "an IdleWatcher needs the QApplication"
-        app.installEventFilter(self)
+        watch_input(self, self.on_input)
 
     @property
     def timeout_ms(self) -> int:
@@ -71,15 +55,10 @@ class IdleWatcher(QTimer):
         """Whether the watcher is counting (between :meth:`start` and :meth:`stop`)."""
         return self.isActive()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def on_input(self, watched: QObject, _event: QEvent) -> bool:
         """Restart the count on input for the watched window or a dialog it opened; never
-        consumes the event."""
-        if (
-            event.type() in INPUT_EVENTS
-            and self.isActive()
-            and isinstance(watched, QWidget)
-            and self._belongs(watched)
-        ):
+        takes the event."""
+        if self.isActive() and isinstance(watched, QWidget) and self._belongs(watched):
             self.start()
         return False
 

@@ -17,7 +17,6 @@ from functools import partial
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.exit_pin import MAXIMUM_DIGITS, MINIMUM_DIGITS, PinError
 from kiosk.office import OfficeContext
+from ui.input_events import watch_input
 from ui.language import LanguageState
 from ui.styles import named
 from ui.tasks import Tasks
@@ -59,15 +59,13 @@ class CornerHold(QObject):
         self._window = window
         self._timer = QTimer(self, singleShot=True, interval=hold_ms)
         self._timer.timeout.connect(self.held)
-        app = QApplication.instance()
-        assert app is not None, "a CornerHold needs the QApplication"
-        app.installEventFilter(self)
+        watch_input(self, self.on_input)
 
     def _in_corner(self, event: QMouseEvent) -> bool:
         where = self._window.mapFromGlobal(event.globalPosition().toPoint())
         return QRect(QPoint(0, 0), QPoint(CORNER_PX, CORNER_PX)).contains(where)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def on_input(self, watched: QObject, event: QEvent) -> bool:
         """Start counting on a press in the corner; stop on release or leaving it."""
         kind = event.type()
         if (

@@ -15,6 +15,8 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
+from ui.input_events import watch_input
+
 Key = Qt.Key
 DIRECTIONS: dict[Key, tuple[int, int]] = {
     Key.Key_Left: (-1, 0),
@@ -77,9 +79,7 @@ class KeypadNavigator(QObject):
         self._tiles = tiles
         self.active = False
         """Whether a key was pressed since the last visitor (the keypad mode)."""
-        app = QApplication.instance()
-        assert app is not None, "a KeypadNavigator needs the QApplication"
-        app.installEventFilter(self)
+        watch_input(self, self.on_input)
 
     def set_active(self, active: bool) -> None:
         """Start or end the keypad mode: the focus outline shows only in it."""
@@ -107,7 +107,7 @@ class KeypadNavigator(QObject):
         target.setFocus(Qt.FocusReason.TabFocusReason)
         self.focused.emit(target)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def on_input(self, watched: QObject, event: QEvent) -> bool:
         """Take the kiosk's navigation keys; let every other event go on."""
         if (
             event.type() != QEvent.Type.KeyPress
