@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.office import OfficeContext
@@ -62,3 +62,23 @@ def test_a_destroyed_watcher_is_forgotten_with_its_python_side(qtbot: QtBot) -> 
     assert watcher in hub.owners
     shiboken6.delete(watcher)
     assert all(shiboken6.isValid(owner) for owner in hub.owners)
+
+
+def test_the_filter_goes_on_the_application_at_a_watched_window_s_first_paint(
+    qtbot: QtBot,
+) -> None:
+    """While the windows are built and first painted nobody can touch them: the filter's
+    call into Python for every event cost the start some 60 ms."""
+    app = QApplication.instance()
+    hub = InputEvents(app)  # a hub of its own: the run's is on the application already
+    window = QWidget()
+    qtbot.addWidget(window)
+    keys: list[QEvent.Type] = []
+    watcher = QObject(window)
+    hub.add(watcher, lambda _watched, event: keys.append(event.type()) or False)
+    assert not hub.installed
+    window.show()
+    qtbot.waitUntil(lambda: hub.installed)
+    qtbot.keyClick(window, Qt.Key.Key_A)
+    assert QEvent.Type.KeyPress in keys
+    shiboken6.delete(hub)
