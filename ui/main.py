@@ -7,7 +7,8 @@ import gc
 # The imports of the start make some 200,000 objects that live as long as the process;
 # Python's collector would scan them over and over while they are made (some 150 times,
 # 50 to 60 ms of the windows' start on the office PC). It is off until they are made,
-# then they are frozen out of it (``main``).
+# then they are frozen out of it (below the imports).
+_COLLECTING = gc.isenabled()
 gc.disable()
 
 from collections.abc import Sequence  # noqa: E402  (after the collector is off)
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
     from kiosk.recovery import RecoverySheet
     from kiosk.reports.document import Document as ReportDocument
     from kiosk.windows import WindowRequest
+
+gc.freeze()
+if _COLLECTING:
+    gc.enable()
 
 GROUPS = (CommandGroup(("slip", "print"), "printing.cli"),)
 """The command groups of the layers above the core (imported when one of their commands runs)."""
@@ -83,8 +88,6 @@ def write_report_pdf(document: ReportDocument, path: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``baom`` console script."""
-    gc.freeze()  # what the imports made lives as long as the process
-    gc.enable()
     return cli_main(
         argv,
         open_windows=open_windows,
