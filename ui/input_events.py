@@ -72,9 +72,9 @@ class InputEvents(QObject):
         its window (at once for an owner in no window)."""
         self._watchers.append((owner, handler))
         owner.destroyed.connect(partial(self._forget, id(owner)))
-        parent = owner.parent()
         if self.installed:
             return
+        parent = owner.parent()
         if isinstance(parent, QWidget):
             self._first_paint.wait_for(parent.window())
         else:

@@ -145,7 +145,6 @@ class Tasks(QObject):
         self._database = ThreadPoolExecutor(max_workers=1, thread_name_prefix="baom-db")
         self._outside = ThreadPoolExecutor(OUTSIDE_THREADS, thread_name_prefix="baom-io")
         self._marks = ChangeMarks(store)
-        self._pending = 0
         self._stopped = False
         self._running: set[str] = set()
         self._waiting: dict[str, _Task] = {}
@@ -163,7 +162,8 @@ class Tasks(QObject):
     @property
     def pending(self) -> int:
         """How many tasks the windows asked for have not delivered their result yet."""
-        return self._pending + sum(task.counted for task in self._waiting.values())
+        started = sum(task.counted for task in self._in_flight.values())
+        return started + sum(task.counted for task in self._waiting.values())
 
     def run(
         self,
@@ -234,7 +234,6 @@ class Tasks(QObject):
         hold) stays referenced from the GUI thread only, so that it is let go there. Let go
         on a worker, the last reference to a widget deletes it there, and Qt keeps that
         widget's running timers, which crash the event loop when they fire."""
-        self._pending += task.counted
         number = next(self._numbers)
         self._in_flight[number] = task
         task.executor.submit(self._execute, number)
@@ -262,7 +261,6 @@ class Tasks(QObject):
         task = self._in_flight.pop(number, None)
         if task is None:  # shut down meanwhile: nobody waits any more
             return
-        self._pending -= task.counted
         try:
             self._hand_over(task)
         finally:
@@ -296,7 +294,6 @@ class Tasks(QObject):
         self._database.shutdown(wait=True, cancel_futures=True)
         self._marks.close()
         self._in_flight.clear()  # nothing will be delivered any more
-        self._pending = 0
 
 
 def ignore_result(_: object) -> None:
