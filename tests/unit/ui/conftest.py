@@ -13,6 +13,7 @@ from kiosk.office import OfficeContext
 from tests.helpers.gui_thread import watching_the_gui_thread
 from ui.desk import DeskWindow
 from ui.fonts import install_fonts
+from ui.input_events import InputEvents
 from ui.kiosk_window import KioskWindow
 from ui.styles import install_style
 from ui.tasks import Tasks
@@ -25,6 +26,16 @@ def _fonts(qapp: QApplication) -> None:
     """The bundled fonts, the style and the palette, as the application sets them."""
     install_style(qapp)
     install_fonts(qapp)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _input_watched_from_the_start(qapp: QApplication) -> None:
+    """The input filter on the application from the first test: a test sends keys and
+    clicks as soon as it has shown a window, before it is painted, which no one at a desk
+    or kiosk can do (``ui.input_events`` waits for the windows' first paint;
+    ``test_input_events.py`` checks that wait with a filter of its own)."""
+    hub = qapp.findChild(InputEvents) or InputEvents(qapp)
+    hub.install()
 
 
 @pytest.fixture(autouse=True)
